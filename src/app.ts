@@ -1,0 +1,55 @@
+import { feathers } from '@feathersjs/feathers'
+import configuration from '@feathersjs/configuration'
+import { koa, rest, bodyParser, errorHandler, parseAuthentication, cors } from '@feathersjs/koa'
+import socketio from '@feathersjs/socketio'
+import type { Application, Configuration } from './declarations'
+import { configurationValidator } from './configuration'
+import { postgresql } from './postgresql'
+import { DomainEvents } from './events'
+import { handleErrors } from './hooks/handle-errors'
+import { trackInFlight } from './shutdown'
+import { health } from './http/health'
+import { identity } from './modules/identity'
+import { contexts } from './modules/contexts'
+import { messaging, realtime } from './modules/messaging'
+
+export type ConfigurationOverrides = Partial<{ [K in keyof Configuration]: Configuration[K] }>
+
+/**
+ * The composition root. Settings come from config/ and the environment; `overrides`
+ * let tests and tooling run several differently configured apps in one process.
+ */
+export function createApp(overrides: ConfigurationOverrides = {}): Application {
+  const app: Application = koa(feathers())
+  app.configure(configuration(configurationValidator))
+  for (const [key, value] of Object.entries(overrides)) app.set(key as keyof Configuration, value as any)
+  app.set('events', new DomainEvents())
+
+  app.use(cors({ origin: (ctx) => allowedOrigin(app, ctx.get('Origin')) }))
+  app.use(errorHandler())
+  app.configure(health)
+  app.use(parseAuthentication())
+  app.use(bodyParser({ jsonLimit: '64kb' }))
+  app.configure(rest())
+  app.configure(
+    socketio({ cors: { origin: app.get('origins') }, maxHttpBufferSize: 64 * 1024 }, (io) => realtime(app, io))
+  )
+  app.configure(postgresql)
+  app.configure(identity)
+  app.configure(contexts)
+  app.configure(messaging)
+
+  app.hooks({ around: { all: [trackInFlight, handleErrors] } })
+  app.hooks({
+    teardown: [
+      async (_context: unknown, next: () => Promise<void>) => {
+        await next()
+        await app.get('postgresqlClient').destroy()
+      }
+    ]
+  })
+  return app
+}
+
+const allowedOrigin = (app: Application, origin: string) =>
+  (app.get('origins') ?? []).includes(origin) ? origin : ''

@@ -1,0 +1,54 @@
+import { feathers } from '@feathersjs/feathers'
+import type { TransportConnection, Application } from '@feathersjs/feathers'
+import authenticationClient from '@feathersjs/authentication-client'
+import type { AuthenticationClientOptions } from '@feathersjs/authentication-client'
+import { userClient } from './modules/identity/users/users.shared'
+import { companyClient } from './modules/identity/companies/companies.shared'
+import { companyMemberClient } from './modules/identity/company-members/company-members.shared'
+import { bookingClient } from './modules/contexts/bookings/bookings.shared'
+import { disputeClient } from './modules/contexts/disputes/disputes.shared'
+import { channelClient } from './modules/messaging/services/channels/channels.shared'
+import { participantClient } from './modules/messaging/services/participants/participants.shared'
+import { messageClient } from './modules/messaging/services/messages/messages.shared'
+
+export type * from './modules/identity/users/users.shared'
+export type * from './modules/identity/companies/companies.shared'
+export type * from './modules/identity/company-members/company-members.shared'
+export type * from './modules/contexts/bookings/bookings.shared'
+export type * from './modules/contexts/disputes/disputes.shared'
+export type * from './modules/messaging/services/channels/channels.shared'
+export type * from './modules/messaging/services/participants/participants.shared'
+export type * from './modules/messaging/services/messages/messages.shared'
+
+export interface Configuration {
+  connection: TransportConnection<ServiceTypes>
+}
+
+// Each service's .shared.ts adds itself here
+export interface ServiceTypes {}
+
+export type ClientApplication = Application<ServiceTypes, Configuration>
+
+/**
+ * The typed client for apps: pass `socketio(io(url))` from `@feathersjs/socketio-client`
+ * or `rest(url).fetch(fetch)` from `@feathersjs/rest-client`.
+ */
+export const createClient = (
+  connection: TransportConnection<ServiceTypes>,
+  authenticationOptions: Partial<AuthenticationClientOptions> = {}
+) => {
+  const client: ClientApplication = feathers()
+  client.configure(connection)
+  client.configure(authenticationClient(authenticationOptions))
+  client.set('connection', connection)
+
+  client.configure(userClient)
+  client.configure(companyClient)
+  client.configure(companyMemberClient)
+  client.configure(bookingClient)
+  client.configure(disputeClient)
+  client.configure(channelClient)
+  client.configure(participantClient)
+  client.configure(messageClient)
+  return client
+}

@@ -1,0 +1,20 @@
+import { createKnex } from '../postgresql'
+import { migrate } from '../migrate'
+import configuration from '@feathersjs/configuration'
+import { feathers } from '@feathersjs/feathers'
+
+async function main() {
+  const settings = feathers().configure(configuration())
+  const db = createKnex(settings.get('database'))
+  try {
+    const applied = await migrate(db)
+    console.log(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}` : 'Database is up to date')
+  } finally {
+    await db.destroy()
+  }
+}
+
+main().catch((error) => {
+  console.error(`Migration failed: ${error.message}`)
+  process.exit(1)
+})

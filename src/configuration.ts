@@ -1,0 +1,30 @@
+import { Type, getValidator, defaultAppConfiguration } from '@feathersjs/typebox'
+import type { Static } from '@feathersjs/typebox'
+import { dataValidator } from './validators'
+
+const nullableString = () => Type.Union([Type.String(), Type.Null()])
+
+export const configurationSchema = Type.Intersect([
+  defaultAppConfiguration,
+  Type.Object({
+    host: Type.String(),
+    port: Type.Number(),
+    database: Type.Object({
+      url: nullableString(),
+      dataDir: Type.String(),
+      pool: Type.Object({ min: Type.Number(), max: Type.Number() })
+    }),
+    redis: Type.Object({ url: nullableString(), keyPrefix: Type.String() }),
+    bootstrapAdmin: Type.Object({ email: nullableString(), password: nullableString() }),
+    notifications: Type.Object({
+      delay_seconds: Type.Number({ minimum: 0 }),
+      coalesce_seconds: Type.Number({ minimum: 0 })
+    }),
+    twilio: Type.Object({ accountSid: nullableString(), authToken: nullableString(), from: nullableString() }),
+    firebase: Type.Object({ serviceAccount: nullableString() })
+  })
+])
+
+export type ApplicationConfiguration = Static<typeof configurationSchema>
+
+export const configurationValidator = getValidator(configurationSchema, dataValidator)

@@ -1,0 +1,48 @@
+import { authenticate } from '@feathersjs/authentication'
+import { hooks as schemaHooks } from '@feathersjs/schema'
+import type { Application, HookContext } from '../../../declarations'
+import { requireAdmin } from '../../../hooks/require-admin'
+import {
+  bookingDataValidator,
+  bookingPatchValidator,
+  bookingQueryResolver,
+  bookingQueryValidator
+} from './bookings.schema'
+import type { Booking } from './bookings.schema'
+import { BookingService, getOptions } from './bookings.class'
+import { bookingMethods, bookingPath } from './bookings.shared'
+
+export * from './bookings.class'
+export * from './bookings.schema'
+
+/** The booking's channel follows its people and status: say when they change. */
+const announceBookingChange = async (context: HookContext<BookingService>) => {
+  const bookings = ([] as Booking[]).concat(context.result as Booking | Booking[])
+  for (const booking of bookings) {
+    await context.app.get('events').emit('contexts.booking.changed', { booking_id: booking.id })
+  }
+}
+
+export const booking = (app: Application) => {
+  app.use(bookingPath, new BookingService(getOptions(app)), { methods: bookingMethods, events: [] })
+  app.service(bookingPath).hooks({
+    around: {
+      all: [authenticate('jwt'), requireAdmin]
+    },
+    before: {
+      all: [schemaHooks.validateQuery(bookingQueryValidator), schemaHooks.resolveQuery(bookingQueryResolver)],
+      create: [schemaHooks.validateData(bookingDataValidator)],
+      patch: [schemaHooks.validateData(bookingPatchValidator)]
+    },
+    after: {
+      create: [announceBookingChange],
+      patch: [announceBookingChange]
+    }
+  })
+}
+
+declare module '../../../declarations' {
+  interface ServiceTypes {
+    [bookingPath]: BookingService
+  }
+}

@@ -1,0 +1,60 @@
+import { AuthenticationService, JWTStrategy } from '@feathersjs/authentication'
+import type { AuthenticationRequest } from '@feathersjs/authentication'
+import { LocalStrategy } from '@feathersjs/authentication-local'
+import type { Id, Params } from '@feathersjs/feathers'
+import { NotAuthenticated } from '@feathersjs/errors'
+import type { Application } from '../../declarations'
+import type { User } from './users/users.schema'
+
+const USER_CACHE_TTL_MS = 30_000
+
+/**
+ * Verifies the token on every call, but reads the user from a short-lived cache that
+ * every write to that user clears: the stock strategy reads the user twice per call,
+ * which would put two queries on every message sent.
+ */
+class CachedJWTStrategy extends JWTStrategy {
+  private cache = new Map<string, { user: User; expires: number }>()
+
+  async setup() {
+    const forget = (user: User) => this.cache.delete(String(user.id))
+    this.app!.service('users').on('patched', forget)
+    this.app!.service('users').on('updated', forget)
+    this.app!.service('users').on('removed', forget)
+  }
+
+  async getEntity(id: Id, _params: Params): Promise<User> {
+    const key = String(id)
+    const cached = this.cache.get(key)
+    if (cached && cached.expires > Date.now()) return cached.user
+    try {
+      const { password: _password, ...user } = await this.app!.service('users').get(id)
+      this.cache.set(key, { user, expires: Date.now() + USER_CACHE_TTL_MS })
+      return user
+    } catch (error: any) {
+      if (error?.code === 404) throw new NotAuthenticated('The account no longer exists')
+      throw error
+    }
+  }
+}
+
+/** Emails are stored lower-case; people type them as they like. */
+class EmailLocalStrategy extends LocalStrategy {
+  async authenticate(data: AuthenticationRequest, params: Params) {
+    const email = typeof data.email === 'string' ? data.email.trim().toLowerCase() : data.email
+    return super.authenticate({ ...data, email }, params)
+  }
+}
+
+declare module '../../declarations' {
+  interface ServiceTypes {
+    authentication: AuthenticationService
+  }
+}
+
+export const authentication = (app: Application) => {
+  const authentication = new AuthenticationService(app)
+  authentication.register('jwt', new CachedJWTStrategy())
+  authentication.register('local', new EmailLocalStrategy())
+  app.use('authentication', authentication)
+}

@@ -1,0 +1,35 @@
+import { authenticate } from '@feathersjs/authentication'
+import { hooks as schemaHooks } from '@feathersjs/schema'
+import type { Application } from '../../../declarations'
+import { requireAdmin } from '../../../hooks/require-admin'
+import {
+  companyDataValidator,
+  companyPatchValidator,
+  companyQueryResolver,
+  companyQueryValidator
+} from './companies.schema'
+import { CompanyService, getOptions } from './companies.class'
+import { companyMethods, companyPath } from './companies.shared'
+
+export * from './companies.class'
+export * from './companies.schema'
+
+export const company = (app: Application) => {
+  app.use(companyPath, new CompanyService(getOptions(app)), { methods: companyMethods, events: [] })
+  app.service(companyPath).hooks({
+    around: {
+      all: [authenticate('jwt'), requireAdmin]
+    },
+    before: {
+      all: [schemaHooks.validateQuery(companyQueryValidator), schemaHooks.resolveQuery(companyQueryResolver)],
+      create: [schemaHooks.validateData(companyDataValidator)],
+      patch: [schemaHooks.validateData(companyPatchValidator)]
+    }
+  })
+}
+
+declare module '../../../declarations' {
+  interface ServiceTypes {
+    [companyPath]: CompanyService
+  }
+}

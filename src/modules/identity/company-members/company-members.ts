@@ -1,0 +1,55 @@
+import { authenticate } from '@feathersjs/authentication'
+import { hooks as schemaHooks } from '@feathersjs/schema'
+import type { Application, HookContext } from '../../../declarations'
+import { requireAdmin } from '../../../hooks/require-admin'
+import {
+  companyMemberDataValidator,
+  companyMemberPatchValidator,
+  companyMemberQueryResolver,
+  companyMemberQueryValidator
+} from './company-members.schema'
+import type { CompanyMember } from './company-members.schema'
+import { CompanyMemberService, getOptions } from './company-members.class'
+import { companyMemberMethods, companyMemberPath } from './company-members.shared'
+
+export * from './company-members.class'
+export * from './company-members.schema'
+
+/** Channels of the company's bookings follow who works there, so say when that changes. */
+const announceMembershipChange = async (context: HookContext<CompanyMemberService>) => {
+  const members = ([] as CompanyMember[]).concat(context.result as CompanyMember | CompanyMember[])
+  for (const member of members) {
+    await context.app.get('events').emit('identity.membership.changed', {
+      company_id: member.company_id,
+      user_id: member.user_id
+    })
+  }
+}
+
+export const companyMember = (app: Application) => {
+  app.use(companyMemberPath, new CompanyMemberService(getOptions(app)), {
+    methods: companyMemberMethods,
+    events: []
+  })
+  app.service(companyMemberPath).hooks({
+    around: {
+      all: [authenticate('jwt'), requireAdmin]
+    },
+    before: {
+      all: [schemaHooks.validateQuery(companyMemberQueryValidator), schemaHooks.resolveQuery(companyMemberQueryResolver)],
+      create: [schemaHooks.validateData(companyMemberDataValidator)],
+      patch: [schemaHooks.validateData(companyMemberPatchValidator)]
+    },
+    after: {
+      create: [announceMembershipChange],
+      patch: [announceMembershipChange],
+      remove: [announceMembershipChange]
+    }
+  })
+}
+
+declare module '../../../declarations' {
+  interface ServiceTypes {
+    [companyMemberPath]: CompanyMemberService
+  }
+}

@@ -1,0 +1,93 @@
+import { resolve } from '@feathersjs/schema'
+import { Type, getValidator, querySyntax } from '@feathersjs/typebox'
+import type { Static } from '@feathersjs/typebox'
+import { passwordHash } from '@feathersjs/authentication-local'
+import type { HookContext } from '../../../declarations'
+import { dataValidator, queryValidator } from '../../../validators'
+import type { UserService } from './users.class'
+import { Id, Nullable, Timestamp } from '../../../schema-types'
+
+const quietHour = Nullable(Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' }))
+
+export const userSchema = Type.Object(
+  {
+    id: Id,
+    email: Type.String({ format: 'email', maxLength: 254 }),
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    phone: Nullable(Type.String({ pattern: '^\\+[1-9][0-9]{6,14}$' })),
+    role: Type.Union([Type.Literal('user'), Type.Literal('admin')]),
+    timezone: Type.String({ minLength: 1, maxLength: 64 }),
+    quiet_hours_start: quietHour,
+    quiet_hours_end: quietHour,
+    password: Type.Optional(Type.String({ minLength: 8, maxLength: 200 })),
+    created_at: Timestamp
+  },
+  { $id: 'User', additionalProperties: false }
+)
+export type User = Static<typeof userSchema>
+export const userValidator = getValidator(userSchema, dataValidator)
+export const userResolver = resolve<User, HookContext<UserService>>({})
+
+export const userExternalResolver = resolve<User, HookContext<UserService>>({
+  password: async () => undefined,
+  // Other people see a directory entry, not contact details
+  email: async (value, user, context) => (canSeeAll(user, context) ? value : undefined),
+  phone: async (value, user, context) => (canSeeAll(user, context) ? value : undefined)
+})
+
+const canSeeAll = (user: User, context: HookContext) => {
+  const caller = context.params.user as User | undefined
+  return !context.params.provider || caller?.role === 'admin' || caller?.id === user.id
+}
+
+const isValidTimeZone = (timezone: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: timezone })
+    return true
+  } catch {
+    return false
+  }
+}
+
+const checkTimezone = async (value: string | undefined) => {
+  if (value !== undefined && !isValidTimeZone(value)) throw new Error(`Unknown time zone '${value}'`)
+  return value
+}
+
+export const userDataSchema = Type.Object(
+  {
+    email: userSchema.properties.email,
+    name: userSchema.properties.name,
+    password: Type.String({ minLength: 8, maxLength: 200 }),
+    phone: Type.Optional(userSchema.properties.phone),
+    role: Type.Optional(userSchema.properties.role),
+    timezone: Type.Optional(userSchema.properties.timezone),
+    quiet_hours_start: Type.Optional(quietHour),
+    quiet_hours_end: Type.Optional(quietHour)
+  },
+  { $id: 'UserData', additionalProperties: false }
+)
+export type UserData = Static<typeof userDataSchema>
+export const userDataValidator = getValidator(userDataSchema, dataValidator)
+export const userDataResolver = resolve<User, HookContext<UserService>>({
+  email: async (value) => value?.toLowerCase(),
+  password: passwordHash({ strategy: 'local' }),
+  timezone: checkTimezone,
+})
+
+export const userPatchSchema = Type.Partial(
+  Type.Pick(userSchema, ['name', 'phone', 'role', 'timezone', 'quiet_hours_start', 'quiet_hours_end', 'password']),
+  { $id: 'UserPatch', additionalProperties: false }
+)
+export type UserPatch = Static<typeof userPatchSchema>
+export const userPatchValidator = getValidator(userPatchSchema, dataValidator)
+export const userPatchResolver = resolve<User, HookContext<UserService>>({
+  password: passwordHash({ strategy: 'local' }),
+  timezone: checkTimezone
+})
+
+export const userQueryProperties = Type.Pick(userSchema, ['id', 'email', 'name', 'role', 'created_at'])
+export const userQuerySchema = querySyntax(userQueryProperties)
+export type UserQuery = Static<typeof userQuerySchema>
+export const userQueryValidator = getValidator(userQuerySchema, queryValidator)
+export const userQueryResolver = resolve<UserQuery, HookContext<UserService>>({})

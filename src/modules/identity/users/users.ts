@@ -1,0 +1,56 @@
+import { authenticate } from '@feathersjs/authentication'
+import { hooks as schemaHooks } from '@feathersjs/schema'
+import { Forbidden } from '@feathersjs/errors'
+import type { Application, HookContext, NextFunction } from '../../../declarations'
+import { isAdmin, requireAdmin } from '../../../hooks/require-admin'
+import {
+  userDataResolver,
+  userDataValidator,
+  userExternalResolver,
+  userPatchResolver,
+  userPatchValidator,
+  userQueryResolver,
+  userQueryValidator,
+  userResolver
+} from './users.schema'
+import { UserService, getOptions } from './users.class'
+import { userMethods, userPath } from './users.shared'
+
+export * from './users.class'
+export * from './users.schema'
+
+/** People edit their own profile (not their role); admins edit anyone. */
+const allowSelfProfileOnly = async (context: HookContext, next: NextFunction) => {
+  if (!isAdmin(context.params)) {
+    if (String(context.id) !== String(context.params.user?.id)) throw new Forbidden('You can only change your own profile')
+    if (context.data && 'role' in context.data) throw new Forbidden('Only an admin may change a role')
+  }
+  await next()
+}
+
+export const user = (app: Application) => {
+  app.use(userPath, new UserService(getOptions(app)), {
+    methods: userMethods,
+    events: []
+  })
+  app.service(userPath).hooks({
+    around: {
+      all: [schemaHooks.resolveExternal(userExternalResolver), schemaHooks.resolveResult(userResolver)],
+      find: [authenticate('jwt')],
+      get: [authenticate('jwt')],
+      create: [authenticate('jwt'), requireAdmin],
+      patch: [authenticate('jwt'), allowSelfProfileOnly]
+    },
+    before: {
+      all: [schemaHooks.validateQuery(userQueryValidator), schemaHooks.resolveQuery(userQueryResolver)],
+      create: [schemaHooks.validateData(userDataValidator), schemaHooks.resolveData(userDataResolver)],
+      patch: [schemaHooks.validateData(userPatchValidator), schemaHooks.resolveData(userPatchResolver)]
+    }
+  })
+}
+
+declare module '../../../declarations' {
+  interface ServiceTypes {
+    [userPath]: UserService
+  }
+}

@@ -1,0 +1,105 @@
+import type { Server, Socket } from 'socket.io'
+import type { RealTimeConnection } from '@feathersjs/feathers'
+import type { Application } from '../../../declarations'
+import type { DomainEventMap, Id } from '../../../events'
+import { logger } from '../../../logger'
+import type { User } from '../../identity/users/users.schema'
+import type { Message } from '../services/messages/messages.schema'
+import type { Participant } from '../services/participants/participants.schema'
+
+export const channelRoom = (channelId: Id) => `channel:${channelId}`
+export const userRoom = (userId: Id) => `user:${userId}`
+const ADMINS = 'admins'
+
+const withoutContent = ({ content: _content, ...message }: Message) => message
+
+/**
+ * Publishes service events through Socket.io rooms instead of Feathers' per-connection
+ * channels: a room broadcast encodes each event once, and with a cluster adapter it
+ * reaches every instance. A connection sits in one room per channel its user is in,
+ * plus one room for the user, through which participant changes move all of that
+ * user's connections at once.
+ */
+export const realtime = (app: Application, io: Server) => {
+  const sockets = new WeakMap<RealTimeConnection, Socket>()
+  // Bumped on every participant change of a user, so a join that raced one redoes its read
+  const membershipVersions = new Map<Id, number>()
+  const versionOf = (userId: Id) => membershipVersions.get(userId) ?? 0
+
+  async function joinRooms(socket: Socket, user: User) {
+    leaveRooms(socket)
+    await socket.join(userRoom(user.id))
+    if (user.role === 'admin') await socket.join(ADMINS)
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const version = versionOf(user.id)
+      const rows: { channel_id: Id }[] = await app
+        .get('postgresqlClient')('chat_participants')
+        .where({ user_id: user.id })
+        .whereNull('removed_at')
+        .select('channel_id')
+      if (version !== versionOf(user.id) || !socket.connected) continue
+      const rooms = new Set(rows.map((row) => channelRoom(row.channel_id)))
+      for (const room of socket.rooms) {
+        if (room.startsWith('channel:') && !rooms.has(room)) socket.leave(room)
+      }
+      await socket.join([...rooms])
+      return
+    }
+  }
+
+  function leaveRooms(socket: Socket) {
+    for (const room of [...socket.rooms]) if (room !== socket.id) socket.leave(room)
+  }
+
+  io.on('connection', (socket) => {
+    const connection = (socket as any).feathers as RealTimeConnection
+    sockets.set(connection, socket)
+    // Authenticated by a header during the handshake, before this handler existed
+    if (connection.user) joinRooms(socket, connection.user).catch(logJoinError)
+  })
+
+  app.on('login', (authResult: any, { connection }: any) => {
+    const socket = connection && sockets.get(connection)
+    if (socket && authResult.user) joinRooms(socket, authResult.user).catch(logJoinError)
+  })
+  app.on('logout', (_authResult: any, { connection }: any) => {
+    const socket = connection && sockets.get(connection)
+    if (socket) leaveRooms(socket)
+  })
+
+  app.service('messages').on('created', (message: Message) => {
+    io.to(channelRoom(message.channel_id)).emit('messages created', message)
+  })
+  app.service('messages').on('removed', async (message: Message) => {
+    const room = channelRoom(message.channel_id)
+    io.to(room).except(ADMINS).emit('messages removed', withoutContent(message))
+    const admins = (await io.in(room).fetchSockets()).filter((socket) => socket.rooms.has(ADMINS))
+    admins.forEach((socket) => socket.emit('messages removed', message))
+  })
+  app.service('participants').on('patched', (participant: Participant) => {
+    io.to(channelRoom(participant.channel_id)).emit('participants patched', participant)
+  })
+
+  app.get('events').on('chat.participants.changed', (changes) => publishParticipantChanges(changes))
+
+  async function publishParticipantChanges({ channel, added, removed, updated, status_changed }: DomainEventMap['chat.participants.changed']) {
+    const room = channelRoom(channel.id)
+    for (const participant of [...added, ...removed]) {
+      membershipVersions.set(participant.user_id, versionOf(participant.user_id) + 1)
+    }
+    for (const participant of added) {
+      io.in(userRoom(participant.user_id)).socketsJoin(room)
+      const view = await app.service('channels').get(channel.id, { user: { id: participant.user_id } as User })
+      io.to(userRoom(participant.user_id)).emit('channels created', view)
+    }
+    added.forEach((participant) => io.to(room).emit('participants created', participant))
+    updated.forEach((participant) => io.to(room).emit('participants patched', participant))
+    for (const participant of removed) {
+      io.to(room).emit('participants removed', participant)
+      io.in(userRoom(participant.user_id)).socketsLeave(room)
+    }
+    if (status_changed) io.to(room).emit('channels patched', channel)
+  }
+}
+
+const logJoinError = (error: any) => logger.error('could not restore a connection’s rooms', { error: error?.message })

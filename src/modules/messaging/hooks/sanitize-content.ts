@@ -1,0 +1,16 @@
+import { BadRequest } from '@feathersjs/errors'
+import type { HookContext } from '../../../declarations'
+import { characterCount, sanitizeContent } from '../sanitize'
+import { MAX_CONTENT_LENGTH } from '../services/messages/messages.schema'
+
+export const sanitizeMessageContent = async (context: HookContext) => {
+  const content = sanitizeContent(context.data.content)
+  if (!content) throw new BadRequest('A message needs some text', { field: 'content' })
+  const length = characterCount(content)
+  if (length > MAX_CONTENT_LENGTH) {
+    throw new BadRequest(`A message has at most ${MAX_CONTENT_LENGTH} characters (this one has ${length})`, {
+      field: 'content'
+    })
+  }
+  context.data = { ...context.data, content }
+}

@@ -1,0 +1,14 @@
+import type { Application } from '../../declarations'
+import { contextSync } from './gateways/contexts'
+import { channel } from './services/channels/channels'
+import { participant } from './services/participants/participants'
+import { message } from './services/messages/messages'
+
+export { realtime } from './gateways/realtime'
+
+export const messaging = (app: Application) => {
+  app.configure(channel)
+  app.configure(participant)
+  app.configure(message)
+  app.configure(contextSync)
+}

@@ -1,0 +1,120 @@
+import type { Knex } from 'knex'
+import type { Id, Paginated } from '@feathersjs/feathers'
+import { Forbidden, NotFound } from '@feathersjs/errors'
+import type { Application, ServiceParams } from '../../../../declarations'
+import { withTransaction } from '../../../../database-errors'
+import { isAdmin } from '../../../../hooks/require-admin'
+import { applyMembership, reconcileChannel, resolveContext } from '../../gateways/contexts'
+import type { Channel, ChannelData, ChannelQuery, ChannelView } from './channels.schema'
+
+export type { Channel, ChannelData, ChannelQuery, ChannelView }
+
+export interface ChannelParams extends ServiceParams<ChannelQuery> {}
+
+const channelColumns = [
+  'c.id',
+  'c.context_type',
+  'c.context_id',
+  'c.status',
+  'c.created_at',
+  'c.last_message_at',
+  'c.last_seq'
+]
+
+export class ChannelService {
+  constructor(private app: Application) {}
+
+  private get db(): Knex {
+    return this.app.get('postgresqlClient')
+  }
+
+  /**
+   * Channels with the caller's read position and unread count, in one query for all of
+   * them. Admins see every channel; their counts come from their own participation.
+   */
+  private viewQuery(params: ChannelParams) {
+    const userId = params.user?.id ?? 0
+    const query = params.query ?? {}
+    const builder = this.db('chat_channels as c')
+      .select(channelColumns)
+      .select(
+        'p.last_read_at',
+        this.db.raw('coalesce(p.last_read_seq, 0)::int as last_read_seq'),
+        this.db.raw(`case when p.id is null then 0 else (
+          select count(*)::int from chat_messages m
+          where m.channel_id = c.id and m.seq > p.last_read_seq
+            and m.is_deleted = false and m.sender_id <> p.user_id
+        ) end as unread_count`)
+      )
+    const join = isAdmin(params) ? 'leftJoin' : 'join'
+    builder[join]('chat_participants as p', (on) =>
+      on.on('p.channel_id', 'c.id').andOnVal('p.user_id', userId).andOnNull('p.removed_at')
+    )
+    if (query.context_type) builder.where('c.context_type', query.context_type)
+    if (query.context_id) builder.where('c.context_id', query.context_id)
+    if (query.status) builder.where('c.status', query.status)
+    return builder
+  }
+
+  async find(params: ChannelParams = {}): Promise<Paginated<ChannelView>> {
+    const paginate = this.app.get('paginate')!
+    const query = params.query ?? {}
+    const limit = Math.min(query.$limit ?? paginate.default, paginate.max)
+    const skip = query.$skip ?? 0
+    const [sortField, sortOrder] = Object.entries(query.$sort ?? { last_message_at: -1 })[0]
+    const direction = sortOrder === 1 ? 'asc' : 'desc'
+
+    const base = this.viewQuery(params)
+    const [{ total }] = await base.clone().clearSelect().count({ total: '*' })
+    const data =
+      limit === 0
+        ? []
+        : await base
+            .orderByRaw(`c.${sortField} ${direction} nulls last, c.id ${direction}`)
+            .limit(limit)
+            .offset(skip)
+    return { total: Number(total), limit, skip, data }
+  }
+
+  async get(id: Id, params: ChannelParams = {}): Promise<ChannelView> {
+    const channel = await this.viewQuery({ ...params, query: {} }).where('c.id', id).first()
+    if (channel) return channel
+    const exists = await this.db('chat_channels').where({ id }).first('id')
+    if (exists && !isAdmin(params)) throw new Forbidden('You are not a participant of this channel')
+    throw new NotFound(`No channel ${id}`)
+  }
+
+  /**
+   * Returns the context's one channel, creating it with its participants if it is the
+   * first. Concurrent creations meet at the unique constraint and all return the winner.
+   */
+  async create(data: ChannelData, params: ChannelParams = {}): Promise<ChannelView> {
+    const { context_type, context_id } = data
+    const membership = await resolveContext(this.app, context_type, context_id)
+    if (!membership) throw new NotFound(`No ${context_type} ${context_id}`)
+    const userId = params.user?.id
+    if (!isAdmin(params) && (userId === undefined || !membership.members.has(userId))) {
+      throw new Forbidden(`You do not belong in the channel of ${context_type} ${context_id}`)
+    }
+
+    const changes = await withTransaction(this.db, async (trx) => {
+      const [channel]: Channel[] = await trx('chat_channels')
+        .insert({ context_type, context_id, status: membership.status })
+        .onConflict(['context_type', 'context_id'])
+        .ignore()
+        .returning('*')
+      if (!channel) return null
+      return applyMembership(trx, channel, membership)
+    })
+
+    if (changes) {
+      await this.app.get('events').emit('chat.participants.changed', changes)
+      // The context may have changed between reading it and committing the channel
+      await reconcileChannel(this.app, changes.channel.id)
+    } else {
+      params.alreadyExisted = true
+    }
+    const channel = await this.db('chat_channels').where({ context_type, context_id }).first('id')
+    return this.get(channel.id, params)
+  }
+}

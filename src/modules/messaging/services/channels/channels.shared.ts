@@ -1,0 +1,25 @@
+import type { Params } from '@feathersjs/feathers'
+import type { ClientApplication } from '../../../../client'
+import type { Channel, ChannelData, ChannelQuery, ChannelService, ChannelView } from './channels.class'
+
+export type { Channel, ChannelData, ChannelQuery, ChannelView }
+
+export type ChannelClientService = Pick<ChannelService, (typeof channelMethods)[number]> & {
+  find(params?: Params<ChannelQuery>): ReturnType<ChannelService['find']>
+}
+
+export const channelPath = 'channels'
+
+// Channels are immutable from outside: no update, patch or remove (405)
+export const channelMethods = ['find', 'get', 'create'] as const
+
+export const channelClient = (client: ClientApplication) => {
+  const connection = client.get('connection')
+  client.use(channelPath, connection.service(channelPath), { methods: [...channelMethods] })
+}
+
+declare module '../../../../client' {
+  interface ServiceTypes {
+    [channelPath]: ChannelClientService
+  }
+}

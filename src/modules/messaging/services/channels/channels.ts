@@ -1,0 +1,32 @@
+import { authenticate } from '@feathersjs/authentication'
+import { hooks as schemaHooks } from '@feathersjs/schema'
+import type { Application } from '../../../../declarations'
+import { skipEventForExisting } from '../../hooks/skip-event-for-existing'
+import { ChannelService } from './channels.class'
+import { channelDataValidator, channelQueryValidator } from './channels.schema'
+import { channelMethods, channelPath } from './channels.shared'
+
+export * from './channels.class'
+export * from './channels.schema'
+
+export const channel = (app: Application) => {
+  app.use(channelPath, new ChannelService(app), { methods: [...channelMethods], events: [] })
+  app.service(channelPath).hooks({
+    around: {
+      all: [authenticate('jwt')]
+    },
+    before: {
+      find: [schemaHooks.validateQuery(channelQueryValidator)],
+      create: [schemaHooks.validateData(channelDataValidator)]
+    },
+    after: {
+      create: [skipEventForExisting]
+    }
+  })
+}
+
+declare module '../../../../declarations' {
+  interface ServiceTypes {
+    [channelPath]: ChannelService
+  }
+}

@@ -1,0 +1,139 @@
+import type { Knex } from 'knex'
+import type { Id, Paginated } from '@feathersjs/feathers'
+import { BadRequest, Forbidden, NotFound } from '@feathersjs/errors'
+import type { Application, ServiceParams } from '../../../../declarations'
+import { withTransaction } from '../../../../database-errors'
+import { isAdmin } from '../../../../hooks/require-admin'
+import { requireChannelAccess } from '../../channel-access'
+import type { Message, MessageData, MessageQuery } from './messages.schema'
+
+export type { Message, MessageData, MessageQuery }
+
+export interface MessageParams extends ServiceParams<MessageQuery> {}
+
+
+export class MessageService {
+  constructor(private app: Application) {}
+
+  private get db(): Knex {
+    return this.app.get('postgresqlClient')
+  }
+
+  async find(params: MessageParams = {}): Promise<Paginated<Message>> {
+    const query = params.query!
+    await requireChannelAccess(this.db, query.channel_id, params)
+    if (query.$withDeleted && !isAdmin(params)) throw new Forbidden('Only an admin may see deleted messages')
+
+    const paginate = this.app.get('paginate')!
+    const limit = Math.min(query.$limit ?? paginate.default, paginate.max)
+    const skip = query.$skip ?? 0
+    const base = this.db('chat_messages').where({ channel_id: query.channel_id })
+    if (!query.$withDeleted) base.where({ is_deleted: false })
+    if (query.sender_id) base.where({ sender_id: query.sender_id })
+    if (typeof query.seq === 'number') base.where({ seq: query.seq })
+    else if (query.seq) {
+      const operators = { $lt: '<', $lte: '<=', $gt: '>', $gte: '>=' } as const
+      for (const [key, operator] of Object.entries(operators)) {
+        const value = query.seq[key as keyof typeof operators]
+        if (value !== undefined) base.where('seq', operator, value)
+      }
+    }
+    const [{ total }] = await base.clone().count({ total: '*' })
+    const data =
+      limit === 0
+        ? []
+        : await base
+            .orderBy('seq', query.$sort?.seq === 1 ? 'asc' : 'desc')
+            .limit(limit)
+            .offset(skip)
+    return { total: Number(total), limit, skip, data }
+  }
+
+  async get(id: Id, params: MessageParams = {}): Promise<Message> {
+    const message: Message | undefined = await this.db('chat_messages').where({ id }).first()
+    if (!message) throw new NotFound(`No message ${id}`)
+    await requireChannelAccess(this.db, message.channel_id, params)
+    if (message.is_deleted && !isAdmin(params)) throw new NotFound(`No message ${id}`)
+    return message
+  }
+
+  /**
+   * One transaction, the same few statements whatever the channel's size: lock the
+   * channel row (which orders concurrent senders, so seq is gap-free in commit order),
+   * return the first message for a known client_id, else take the next seq, insert,
+   * and move the sender's read position.
+   */
+  async create(data: MessageData, params: MessageParams = {}): Promise<Message> {
+    const sender = params.user
+    if (!sender) throw new BadRequest('A message needs a sender (params.user)')
+    const admin = sender.role === 'admin'
+    // The resolve-context-channel hook has turned a context into its channel
+    const channelId = data.channel_id!
+
+    return withTransaction(this.db, async (trx) => {
+      const channel = await trx('chat_channels as c')
+        .where('c.id', channelId)
+        .forUpdate('c')
+        .first(
+          'c.status',
+          trx.raw(
+            `exists (select 1 from chat_participants p
+              where p.channel_id = c.id and p.user_id = ? and p.removed_at is null) as is_participant`,
+            [sender.id]
+          )
+        )
+      if (!channel) {
+        if (admin) throw new NotFound(`No channel ${channelId}`)
+        throw new Forbidden('You are not a participant of this channel')
+      }
+      if (!channel.is_participant && !admin) throw new Forbidden('You are not a participant of this channel')
+      if (channel.status === 'frozen' && !admin) throw new Forbidden('This channel is frozen: it is read-only')
+
+      if (data.client_id) {
+        const first: Message | undefined = await trx('chat_messages')
+          .where({ channel_id: channelId, sender_id: sender.id, client_id: data.client_id })
+          .first()
+        if (first) {
+          params.alreadyExisted = true
+          return first
+        }
+      }
+
+      const { rows } = await trx.raw(
+        `with next as (
+           update chat_channels set last_seq = last_seq + 1, last_message_at = clock_timestamp()
+           where id = ? returning id, last_seq
+         ), message as (
+           insert into chat_messages (channel_id, seq, sender_id, content, client_id, created_at)
+           select next.id, next.last_seq, ?, ?, ?, clock_timestamp() from next
+           returning *
+         ), own_read as (
+           update chat_participants p set last_read_seq = message.seq, last_read_at = message.created_at
+           from message
+           where p.channel_id = message.channel_id and p.user_id = message.sender_id
+             and p.removed_at is null and p.last_read_seq < message.seq
+         )
+         select * from message`,
+        [channelId, sender.id, data.content, data.client_id ?? null]
+      )
+      return rows[0] as Message
+    })
+  }
+
+  /** Soft delete: the row stays as evidence, flagged and hidden from normal views. */
+  async remove(id: Id, params: MessageParams = {}): Promise<Message> {
+    const message = await this.get(id, params)
+    const admin = isAdmin(params)
+    if (!admin && message.sender_id !== params.user?.id) throw new Forbidden('You can only delete your own messages')
+    if (!admin) {
+      const channel = await this.db('chat_channels').where({ id: message.channel_id }).first('status')
+      if (channel.status === 'frozen') throw new Forbidden('This channel is frozen: it is read-only')
+    }
+    if (message.is_deleted) return message
+    const [deleted]: Message[] = await this.db('chat_messages')
+      .where({ id, is_deleted: false })
+      .update({ is_deleted: true, deleted_at: this.db.fn.now() })
+      .returning('*')
+    return deleted ?? this.db('chat_messages').where({ id }).first()
+  }
+}

@@ -1,0 +1,34 @@
+import { authenticate } from '@feathersjs/authentication'
+import { hooks as schemaHooks } from '@feathersjs/schema'
+import type { Application } from '../../../../declarations'
+import { resolveContextChannel } from '../../hooks/resolve-context-channel'
+import { sanitizeMessageContent } from '../../hooks/sanitize-content'
+import { skipEventForExisting } from '../../hooks/skip-event-for-existing'
+import { MessageService } from './messages.class'
+import { messageDataValidator, messageExternalResolver, messageQueryValidator } from './messages.schema'
+import { messageMethods, messagePath } from './messages.shared'
+
+export * from './messages.class'
+export * from './messages.schema'
+
+export const message = (app: Application) => {
+  app.use(messagePath, new MessageService(app), { methods: [...messageMethods], events: [] })
+  app.service(messagePath).hooks({
+    around: {
+      all: [authenticate('jwt'), schemaHooks.resolveExternal(messageExternalResolver)]
+    },
+    before: {
+      find: [schemaHooks.validateQuery(messageQueryValidator)],
+      create: [schemaHooks.validateData(messageDataValidator), sanitizeMessageContent, resolveContextChannel]
+    },
+    after: {
+      create: [skipEventForExisting]
+    }
+  })
+}
+
+declare module '../../../../declarations' {
+  interface ServiceTypes {
+    [messagePath]: MessageService
+  }
+}

@@ -1,0 +1,90 @@
+import type { Knex } from 'knex'
+import type { Id, Paginated } from '@feathersjs/feathers'
+import { Forbidden, NotFound } from '@feathersjs/errors'
+import type { Application, ServiceParams } from '../../../../declarations'
+import { isAdmin } from '../../../../hooks/require-admin'
+import { requireChannelAccess } from '../../channel-access'
+import type { Participant, ParticipantPatch, ParticipantQuery } from './participants.schema'
+
+export type { Participant, ParticipantPatch, ParticipantQuery }
+
+export interface ParticipantParams extends ServiceParams<ParticipantQuery> {}
+
+export class ParticipantService {
+  constructor(private app: Application) {}
+
+  private get db(): Knex {
+    return this.app.get('postgresqlClient')
+  }
+
+  async find(params: ParticipantParams = {}): Promise<Paginated<Participant>> {
+    const query = params.query!
+    await requireChannelAccess(this.db, query.channel_id, params)
+    const withRemoved = query.$withRemoved === true
+    if (withRemoved && !isAdmin(params)) throw new Forbidden('Only an admin may see removed participants')
+
+    const paginate = this.app.get('paginate')!
+    const limit = Math.min(query.$limit ?? paginate.default, paginate.max)
+    const skip = query.$skip ?? 0
+    const base = this.db('chat_participants').where({ channel_id: query.channel_id })
+    if (!withRemoved) base.whereNull('removed_at')
+    if (query.user_id) base.where({ user_id: query.user_id })
+    const [{ total }] = await base.clone().count({ total: '*' })
+    const data = limit === 0 ? [] : await base.orderBy('id').limit(limit).offset(skip)
+    return { total: Number(total), limit, skip, data }
+  }
+
+  async get(id: Id, params: ParticipantParams = {}): Promise<Participant> {
+    const participant: Participant | undefined = await this.db('chat_participants').where({ id }).first()
+    if (!participant) throw new NotFound(`No participant ${id}`)
+    await requireChannelAccess(this.db, participant.channel_id, params)
+    return participant
+  }
+
+  /**
+   * Moves the caller's own read position forward (never back, never past the last
+   * message) or sets their mute flag.
+   */
+  async patch(id: Id, data: ParticipantPatch, params: ParticipantParams = {}): Promise<Participant> {
+    const participant: Participant | undefined = await this.db('chat_participants').where({ id }).first()
+    if (!participant) throw new NotFound(`No participant ${id}`)
+    if (params.provider && participant.user_id !== params.user?.id) {
+      throw new Forbidden('You can only change your own participation')
+    }
+    if (participant.removed_at) throw new Forbidden('You are no longer a participant of this channel')
+
+    const changes: Record<string, unknown> = {}
+    if (data.muted !== undefined) changes.muted = data.muted
+    const target = this.readTarget(participant, data)
+    if (target) {
+      changes.last_read_seq = this.db.raw('greatest(last_read_seq, ?)', [target])
+      changes.last_read_at = this.db.raw(`case when ? > last_read_seq then ? else last_read_at end`, [
+        target,
+        this.readTime(data)
+      ])
+    }
+    const [updated]: Participant[] = await this.db('chat_participants')
+      .where({ id })
+      .update(Object.keys(changes).length ? changes : { muted: participant.muted })
+      .returning('*')
+    return updated
+  }
+
+  /** The seq the patch reads up to, clamped to the channel's last message. */
+  private readTarget(participant: Participant, data: ParticipantPatch) {
+    if (data.last_read_seq === undefined && data.last_read_at === undefined) return null
+    const channelLastSeq = this.db('chat_channels').where({ id: participant.channel_id }).select('last_seq')
+    if (data.last_read_seq !== undefined) return this.db.raw('least(?::bigint, (?))', [data.last_read_seq, channelLastSeq])
+    return this.db.raw(
+      `coalesce((select max(seq) from chat_messages where channel_id = ? and created_at <= ?), 0)`,
+      [participant.channel_id, data.last_read_at!]
+    )
+  }
+
+  private readTime(data: ParticipantPatch) {
+    const now = new Date()
+    if (!data.last_read_at) return now.toISOString()
+    const given = new Date(data.last_read_at)
+    return (given > now ? now : given).toISOString()
+  }
+}

@@ -1,0 +1,25 @@
+import type { Params } from '@feathersjs/feathers'
+import type { ClientApplication } from '../../../../client'
+import type { Participant, ParticipantPatch, ParticipantQuery, ParticipantService } from './participants.class'
+
+export type { Participant, ParticipantPatch, ParticipantQuery }
+
+export type ParticipantClientService = Pick<ParticipantService, 'get' | 'patch'> & {
+  find(params: Params<ParticipantQuery>): ReturnType<ParticipantService['find']>
+}
+
+export const participantPath = 'participants'
+
+// Participants follow their contexts: no create, update or remove from outside (405)
+export const participantMethods = ['find', 'get', 'patch'] as const
+
+export const participantClient = (client: ClientApplication) => {
+  const connection = client.get('connection')
+  client.use(participantPath, connection.service(participantPath), { methods: [...participantMethods] })
+}
+
+declare module '../../../../client' {
+  interface ServiceTypes {
+    [participantPath]: ParticipantClientService
+  }
+}

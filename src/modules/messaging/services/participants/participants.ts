@@ -1,0 +1,28 @@
+import { authenticate } from '@feathersjs/authentication'
+import { hooks as schemaHooks } from '@feathersjs/schema'
+import type { Application } from '../../../../declarations'
+import { ParticipantService } from './participants.class'
+import { participantPatchValidator, participantQueryValidator } from './participants.schema'
+import { participantMethods, participantPath } from './participants.shared'
+
+export * from './participants.class'
+export * from './participants.schema'
+
+export const participant = (app: Application) => {
+  app.use(participantPath, new ParticipantService(app), { methods: [...participantMethods], events: [] })
+  app.service(participantPath).hooks({
+    around: {
+      all: [authenticate('jwt')]
+    },
+    before: {
+      find: [schemaHooks.validateQuery(participantQueryValidator)],
+      patch: [schemaHooks.validateData(participantPatchValidator)]
+    }
+  })
+}
+
+declare module '../../../../declarations' {
+  interface ServiceTypes {
+    [participantPath]: ParticipantService
+  }
+}

@@ -1,0 +1,65 @@
+import fs from 'fs'
+import path from 'path'
+import knex from 'knex'
+import type { Knex } from 'knex'
+import pg from 'pg'
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite'
+import ClientPGlite from 'knex-pglite'
+import type { Application } from './declarations'
+
+const INT8 = 20
+const INT8_ARRAY = 1016
+const TIMESTAMPTZ = 1184
+
+const parseTimestamp = pg.types.getTypeParser(TIMESTAMPTZ) as (value: string) => Date
+const toIsoTimestamp = (value: string) => parseTimestamp(value).toISOString()
+
+// Ids are bigint columns; pg returns them as strings and PGlite as numbers. Both are
+// read as numbers (exact up to 2^53) and timestamps as ISO strings, so that every
+// row has one shape whichever database serves it.
+const pgParsers: Record<number, (value: string) => unknown> = {
+  [INT8]: Number,
+  [INT8_ARRAY]: (value: string) => (pg.types.getTypeParser(INT8_ARRAY as any) as (v: string) => string[])(value).map(Number),
+  [TIMESTAMPTZ]: toIsoTimestamp
+}
+
+export interface DatabaseSettings {
+  url: string | null
+  dataDir: string
+  pool: { min: number; max: number }
+}
+
+export function createKnex({ url, dataDir, pool }: DatabaseSettings): Knex {
+  if (url) {
+    return knex({
+      client: 'pg',
+      pool,
+      // Fail fast with a 503 instead of hanging while the database is away
+      acquireConnectionTimeout: 5000,
+      connection: {
+        connectionString: url,
+        connectionTimeoutMillis: 3000,
+        types: {
+          getTypeParser: (oid: number, format?: any) => pgParsers[oid] ?? pg.types.getTypeParser(oid, format)
+        }
+      } as Knex.PgConnectionConfig
+    })
+  }
+  return createEmbeddedKnex(dataDir)
+}
+
+function createEmbeddedKnex(dataDir: string): Knex {
+  const memory = dataDir === 'memory://'
+  if (!memory) fs.mkdirSync(path.resolve(dataDir), { recursive: true })
+  const pglite = new PGlite(memory ? undefined : path.resolve(dataDir), {
+    parsers: { [pgliteTypes.TIMESTAMPTZ]: toIsoTimestamp }
+  })
+  return knex({ client: ClientPGlite as any, connection: () => ({ pglite }) as any })
+}
+
+export const postgresql = (app: Application) => {
+  const db = createKnex(app.get('database'))
+  app.set('postgresqlClient', db)
+}
+
+export const isEmbedded = (db: Knex) => db.client.config.client !== 'pg'

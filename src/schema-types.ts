@@ -1,0 +1,9 @@
+import { Type } from '@feathersjs/typebox'
+import type { TSchema } from '@feathersjs/typebox'
+
+/** Record ids: positive integers (bigint columns read as numbers). */
+export const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })
+
+export const Timestamp = Type.String({ format: 'date-time' })
+
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
