@@ -35,8 +35,18 @@ export async function shutdown(app: Application, server: Server, graceMs = 10_00
       new Promise((resolve) => setTimeout(resolve, graceMs).unref())
     ])
   }
-  ;(app as any).io?.close()
-  server.closeAllConnections?.()
-  await app.teardown()
+  await stopServing(app, server)
   logger.info('shut down', { unfinished_calls: state.count })
+}
+
+/** Drops every connection, then tears the app down (which closes the database pool). */
+export async function stopServing(app: Application, server: Server) {
+  const io = (app as any).io
+  io?.disconnectSockets(true)
+  io?.engine.close()
+  server.closeAllConnections()
+  await app.teardown().catch((error: any) => {
+    // Shutdown closed the listener first, to stop taking connections while calls finish
+    if (error?.code !== 'ERR_SERVER_NOT_RUNNING') throw error
+  })
 }

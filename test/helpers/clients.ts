@@ -1,0 +1,104 @@
+import { io } from 'socket.io-client'
+import socketio from '@feathersjs/socketio-client'
+import rest from '@feathersjs/rest-client'
+import { createClient } from '../../src/client'
+import type { ClientApplication } from '../../src/client'
+
+export interface Credentials {
+  email: string
+  password: string
+}
+
+const openClients: ClientApplication[] = []
+
+/** A Feathers client over a real Socket.io connection, logged in as `who`. */
+export async function socketClient(url: string, who?: Credentials): Promise<ClientApplication> {
+  const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false })
+  const client = createClient(socketio(socket, { timeout: 10_000 }), { storage: memoryStorage() })
+  openClients.push(client)
+  if (who) await client.authenticate({ strategy: 'local', email: who.email, password: who.password })
+  return client
+}
+
+/** A Feathers client over REST (fetch), logged in as `who`. */
+export async function restClient(url: string, who?: Credentials): Promise<ClientApplication> {
+  const client = createClient(rest(url).fetch(fetch), { storage: memoryStorage() })
+  if (who) await client.authenticate({ strategy: 'local', email: who.email, password: who.password })
+  return client
+}
+
+export function closeClients() {
+  for (const client of openClients.splice(0)) (client.io as any)?.close()
+}
+
+export const socketOf = (client: ClientApplication) => client.io as ReturnType<typeof io>
+
+/** Records every event a client's service emits, for later assertions. */
+export function recordEvents(client: ClientApplication, path: string, event: string) {
+  const seen: any[] = []
+  ;(client.service(path as any) as any).on(event, (data: any) => seen.push(data))
+  return seen
+}
+
+/** Resolves with the first matching event, or rejects after `timeoutMs`. */
+export function nextEvent<T = any>(
+  client: ClientApplication,
+  path: string,
+  event: string,
+  matches: (data: T) => boolean = () => true,
+  timeoutMs = 3000
+): Promise<T> {
+  const service = client.service(path as any) as any
+  return new Promise((resolve, reject) => {
+    const listener = (data: T) => {
+      if (!matches(data)) return
+      clearTimeout(timer)
+      service.off(event, listener)
+      resolve(data)
+    }
+    const timer = setTimeout(() => {
+      service.off(event, listener)
+      reject(new Error(`no '${path} ${event}' event within ${timeoutMs} ms`))
+    }, timeoutMs)
+    service.on(event, listener)
+  })
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Plain HTTP, as a REST consumer without the Feathers client would call. */
+export async function http(url: string, method: string, path: string, { token, body }: { token?: string; body?: unknown } = {}) {
+  const response = await fetch(url + path, {
+    method,
+    headers: {
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      ...(token ? { Authorization: `Bearer ${token}` } : {})
+    },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body)
+  })
+  const text = await response.text()
+  let json: any
+  try {
+    json = JSON.parse(text)
+  } catch {
+    json = undefined
+  }
+  return { status: response.status, body: json, text }
+}
+
+export async function login(url: string, who: Credentials): Promise<string> {
+  const { status, body } = await http(url, 'POST', '/authentication', {
+    body: { strategy: 'local', email: who.email, password: who.password }
+  })
+  if (status !== 201) throw new Error(`login failed: ${status} ${JSON.stringify(body)}`)
+  return body.accessToken
+}
+
+function memoryStorage() {
+  const values = new Map<string, any>()
+  return {
+    getItem: (key: string) => values.get(key),
+    setItem: (key: string, value: any) => void values.set(key, value),
+    removeItem: (key: string) => void values.delete(key)
+  }
+}

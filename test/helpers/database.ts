@@ -1,0 +1,38 @@
+import crypto from 'crypto'
+import knex from 'knex'
+import { createKnex } from '../../src/postgresql'
+import { migrate } from '../../src/migrate'
+
+// A server-level connection used only to create and drop the run's own database
+const adminUrl = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+
+const databaseName = `chat_test_${process.pid}_${crypto.randomBytes(4).toString('hex')}`
+
+export const testDatabaseUrl = (() => {
+  const url = new URL(adminUrl)
+  url.pathname = `/${databaseName}`
+  return url.toString()
+})()
+
+const withAdmin = async (work: (db: knex.Knex) => Promise<unknown>) => {
+  const db = knex({ client: 'pg', connection: adminUrl, pool: { min: 0, max: 1 } })
+  try {
+    await work(db)
+  } finally {
+    await db.destroy()
+  }
+}
+
+export async function createTestDatabase() {
+  await withAdmin((db) => db.raw(`create database "${databaseName}"`))
+  const db = createKnex({ url: testDatabaseUrl, dataDir: '', pool: { min: 0, max: 2 } })
+  try {
+    await migrate(db)
+  } finally {
+    await db.destroy()
+  }
+}
+
+export async function dropTestDatabase() {
+  await withAdmin((db) => db.raw(`drop database if exists "${databaseName}" with (force)`))
+}
