@@ -1,0 +1,38 @@
+import assert from 'assert'
+import fs from 'fs'
+import os from 'os'
+import path from 'path'
+import { findViolations } from '../../scripts/check-boundaries'
+
+describe('module boundary check', () => {
+  let root: string
+  const write = (file: string, text: string) => {
+    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true })
+    fs.writeFileSync(path.join(root, file), text)
+  }
+
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'boundaries-'))
+  })
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }))
+
+  it('passes on this repository', () => {
+    assert.deepStrictEqual(findViolations(path.join(__dirname, '..', '..')), [])
+  })
+
+  it('fails when messaging imports a vendor SDK or the notifications module', () => {
+    write('src/modules/messaging/hooks/a.ts', `import twilio from 'twilio'\n`)
+    write('src/modules/messaging/services/b.ts', `const admin = require('firebase-admin/messaging')\n`)
+    write('src/modules/messaging/gateways/c.ts', `import { schedule } from '../../notifications/scheduler'\n`)
+    write('src/modules/messaging/d.ts', `export { x } from '../notifications'\n`)
+    write('src/modules/notifications/providers/twilio.ts', `import twilio from 'twilio'\n`)
+    const violations = findViolations(root)
+    assert.strictEqual(violations.length, 4, violations.join('\n'))
+    assert.ok(violations.every((line) => line.startsWith('src/modules/messaging/')))
+  })
+
+  it('allows messaging to import its own files and shared code', () => {
+    write('src/modules/messaging/a.ts', `import { logger } from '../../logger'\nimport { b } from './b'\n`)
+    assert.deepStrictEqual(findViolations(root), [])
+  })
+})
