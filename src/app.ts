@@ -9,6 +9,7 @@ import { DomainEvents } from './events'
 import { handleErrors } from './hooks/handle-errors'
 import { trackInFlight } from './shutdown'
 import { health } from './http/health'
+import { httpErrors } from './http/errors'
 import { identity } from './modules/identity'
 import { contexts } from './modules/contexts'
 import { messaging, realtime } from './modules/messaging'
@@ -27,6 +28,7 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
 
   app.use(cors({ origin: (ctx) => allowedOrigin(app, ctx.get('Origin')) }))
   app.use(errorHandler())
+  app.use(httpErrors())
   app.configure(health)
   app.use(parseAuthentication())
   app.use(bodyParser({ jsonLimit: '64kb' }))

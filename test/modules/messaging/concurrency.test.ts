@@ -1,0 +1,287 @@
+import assert from 'assert'
+import type { Knex } from 'knex'
+import { startApp } from '../../helpers/app'
+import type { TestServer } from '../../helpers/app'
+import { addMember, buildBooking, buildUser, openBookingChannel } from '../../helpers/factories'
+import type { BookingWorld, TestUser } from '../../helpers/factories'
+import { closeClients, nextEvent, recordEvents, restClient, sleep, socketClient } from '../../helpers/clients'
+import type { ClientApplication } from '../../../src/client'
+import type { Message } from '../../../src/client'
+
+/** 1, 2, …, n */
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i)
+const sortedNumbers = (values: number[]) => [...values].sort((a, b) => a - b)
+
+/** Polls until `condition` holds; fails the test (instead of hanging) if it never does. */
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`)
+    await sleep(20)
+  }
+}
+
+// Long enough for a duplicate event, if the app sent one, to arrive after the last expected one
+const SETTLE_MS = 300
+
+describe('messaging under concurrency (real parallel calls over real connections)', function () {
+  this.timeout(60_000)
+
+  let server: TestServer
+  let db: Knex
+
+  before(async () => {
+    server = await startApp()
+    db = server.app.get('postgresqlClient')
+  })
+  after(async () => {
+    closeClients()
+    await server.close()
+  })
+  afterEach(() => closeClients())
+
+  /** A booking whose channel will have ten participants: the six roles plus four more borrower managers. */
+  async function crowdedBooking(): Promise<{ world: BookingWorld; people: TestUser[] }> {
+    const world = await buildBooking(server.app)
+    const extra = await Promise.all(Array.from({ length: 4 }, () => buildUser(server.app)))
+    for (const user of extra) await addMember(server.app, world.borrowerCompanyId, user.id, 'manager')
+    const people = [
+      world.worker,
+      world.supervisor,
+      world.borrowerAdmin,
+      world.borrowerManager,
+      world.lenderAdmin,
+      world.lenderManager,
+      ...extra
+    ]
+    return { world, people }
+  }
+
+  /** One connection per person, all authenticated before the channel exists. */
+  const connectAll = (people: TestUser[]) => Promise.all(people.map((person) => socketClient(server.url, person)))
+
+  /** Opens a booking's channel and waits until every given connection has been told (so it is in the channel's room). */
+  async function openChannelFor(world: BookingWorld, clients: ClientApplication[]) {
+    const told = clients.map((client) =>
+      nextEvent(client, 'channels', 'created', (channel: any) => channel.context_id === world.booking.id, 5000)
+    )
+    const channel = await openBookingChannel(server.app, world)
+    await Promise.all(told)
+    return channel
+  }
+
+  const channelRows = (contextId: number) =>
+    db('chat_channels').where({ context_type: 'booking', context_id: contextId }).select('*')
+  const messageRows = (channelId: number): Promise<Message[]> =>
+    db('chat_messages').where({ channel_id: channelId }).orderBy('seq', 'asc').select('*')
+
+  it('10 parallel first messages in one context from different participants open one channel and get seq 1..10', async () => {
+    const { world, people } = await crowdedBooking()
+    const clients = await connectAll(people)
+
+    const sent = await Promise.all(
+      clients.map((client, i) =>
+        client.service('messages').create({
+          context_type: 'booking',
+          context_id: world.booking.id,
+          content: `first message from person ${i}`
+        })
+      )
+    )
+
+    const channels = await channelRows(world.booking.id)
+    assert.strictEqual(channels.length, 1, 'exactly one chat_channels row for the context')
+    const channelId = channels[0].id
+    assert.deepStrictEqual(
+      sent.map((message) => message.channel_id),
+      sent.map(() => channelId),
+      'every first message landed in that one channel'
+    )
+    assert.deepStrictEqual(sortedNumbers(sent.map((message) => message.seq)), range(1, 10))
+    assert.deepStrictEqual(
+      sortedNumbers(sent.map((message) => message.sender_id)),
+      sortedNumbers(people.map((person) => person.id))
+    )
+
+    const rows = await messageRows(channelId)
+    assert.deepStrictEqual(rows.map((row) => row.seq), range(1, 10))
+    assert.deepStrictEqual(sortedNumbers(rows.map((row) => row.id)), sortedNumbers(sent.map((message) => message.id)))
+    assert.strictEqual(Number(channels[0].last_seq), 10)
+
+    const participants = await db('chat_participants').where({ channel_id: channelId }).select('user_id', 'removed_at')
+    assert.strictEqual(participants.length, 10, 'each participant was added exactly once')
+    assert.ok(participants.every((participant) => participant.removed_at === null))
+  })
+
+  it('10 parallel channels.create for one new context all return the same channel, one row, each participant told once', async () => {
+    const { world, people } = await crowdedBooking()
+    const clients = await connectAll(people)
+    const announced = clients.map((client) => recordEvents(client, 'channels', 'created'))
+
+    const created = await Promise.all(
+      clients.map((client) => client.service('channels').create({ context_type: 'booking', context_id: world.booking.id }))
+    )
+
+    const channels = await channelRows(world.booking.id)
+    assert.strictEqual(channels.length, 1, 'exactly one chat_channels row for the context')
+    assert.deepStrictEqual(
+      created.map((channel) => channel.id),
+      created.map(() => channels[0].id),
+      'every caller got the same channel'
+    )
+    const participants = await db('chat_participants').where({ channel_id: channels[0].id }).select('user_id')
+    assert.deepStrictEqual(
+      sortedNumbers(participants.map((participant) => participant.user_id)),
+      sortedNumbers(people.map((person) => person.id)),
+      'each participant was added exactly once'
+    )
+
+    const ofThisChannel = (events: any[]) => events.filter((channel) => channel.id === channels[0].id)
+    await waitFor(() => announced.every((events) => ofThisChannel(events).length >= 1), "every connection's 'channels created'")
+    await sleep(SETTLE_MS)
+    announced.forEach((events, i) =>
+      assert.strictEqual(ofThisChannel(events).length, 1, `connection ${i} got exactly one 'channels created'`)
+    )
+  })
+
+  it('3 senders × 20 parallel sends into one channel give seq exactly 1..60 and every receiver gets all 60 events', async () => {
+    const world = await buildBooking(server.app)
+    const senderPeople = [world.worker, world.supervisor, world.borrowerAdmin]
+    const receiverPeople = [world.borrowerManager, world.lenderAdmin, world.lenderManager]
+    const senders = await connectAll(senderPeople)
+    const receivers = await connectAll(receiverPeople)
+    const channel = await openChannelFor(world, [...senders, ...receivers])
+    const received = receivers.map((receiver) => recordEvents(receiver, 'messages', 'created'))
+
+    const sent = (
+      await Promise.all(
+        senders.flatMap((sender, s) =>
+          Array.from({ length: 20 }, (_, i) =>
+            sender.service('messages').create({ channel_id: channel.id, content: `sender ${s} message ${i}` })
+          )
+        )
+      )
+    ).flat()
+
+    assert.strictEqual(sent.length, 60)
+    assert.deepStrictEqual(sortedNumbers(sent.map((message) => message.seq)), range(1, 60), 'results: no gap, no duplicate')
+
+    const rows = await messageRows(channel.id)
+    assert.deepStrictEqual(rows.map((row) => row.seq), range(1, 60), 'database: no gap, no duplicate')
+    for (let i = 1; i < rows.length; i++) {
+      assert.ok(
+        Date.parse(rows[i].created_at) >= Date.parse(rows[i - 1].created_at),
+        `seq follows commit order (seq ${rows[i].seq} is not older than seq ${rows[i - 1].seq})`
+      )
+    }
+    const [stored] = await channelRows(world.booking.id)
+    assert.strictEqual(Number(stored.last_seq), 60)
+
+    const bySeq = new Map(rows.map((row) => [row.seq, row.id]))
+    await waitFor(() => received.every((events) => events.length >= 60), "60 'messages created' events on every receiver")
+    await sleep(SETTLE_MS)
+    received.forEach((events, r) => {
+      assert.strictEqual(events.length, 60, `receiver ${r} got exactly 60 events`)
+      assert.deepStrictEqual(sortedNumbers(events.map((message: Message) => message.seq)), range(1, 60))
+      assert.ok(
+        events.every((message: Message) => message.channel_id === channel.id && bySeq.get(message.seq) === message.id),
+        `receiver ${r}: every event is the committed message of its seq`
+      )
+    })
+  })
+
+  it('4 parallel retries with one client_id from one sender return one message and announce it once', async () => {
+    const world = await buildBooking(server.app)
+    const [sender, listener] = await connectAll([world.worker, world.supervisor])
+    const channel = await openChannelFor(world, [sender, listener])
+    const heard = recordEvents(listener, 'messages', 'created')
+    const clientId = 'retry-me-7f3a'
+
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        sender.service('messages').create({ channel_id: channel.id, content: 'Arriving at 9', client_id: clientId })
+      )
+    )
+
+    const first = results[0]
+    assert.ok(first.id !== undefined)
+    results.forEach((result) => assert.deepStrictEqual(result, first, 'every retry returns the first message'))
+    assert.strictEqual(first.seq, 1)
+    assert.strictEqual(first.client_id, clientId)
+
+    const rows = await messageRows(channel.id)
+    assert.strictEqual(rows.length, 1, 'one row in the database')
+    assert.strictEqual(rows[0].id, first.id)
+    const [stored] = await channelRows(world.booking.id)
+    assert.strictEqual(Number(stored.last_seq), 1, 'the retries did not consume seq numbers')
+
+    await waitFor(() => heard.some((message: Message) => message.id === first.id), "the listener's 'messages created'")
+    await sleep(SETTLE_MS)
+    assert.strictEqual(
+      heard.filter((message: Message) => message.client_id === clientId).length,
+      1,
+      "the listener got exactly one 'messages created' for the client_id"
+    )
+    assert.strictEqual(heard.length, 1)
+  })
+
+  it('the same client_id from two different senders gives two messages (the key is per sender)', async () => {
+    const world = await buildBooking(server.app)
+    const [worker, supervisor] = await connectAll([world.worker, world.supervisor])
+    const channel = await openChannelFor(world, [worker, supervisor])
+    const clientId = 'shared-key-1'
+
+    const [fromWorker, fromSupervisor] = await Promise.all([
+      worker.service('messages').create({ channel_id: channel.id, content: 'from the worker', client_id: clientId }),
+      supervisor.service('messages').create({ channel_id: channel.id, content: 'from the supervisor', client_id: clientId })
+    ])
+
+    assert.notStrictEqual(fromWorker.id, fromSupervisor.id)
+    assert.strictEqual(fromWorker.sender_id, world.worker.id)
+    assert.strictEqual(fromWorker.content, 'from the worker')
+    assert.strictEqual(fromSupervisor.sender_id, world.supervisor.id)
+    assert.strictEqual(fromSupervisor.content, 'from the supervisor')
+    assert.deepStrictEqual(sortedNumbers([fromWorker.seq, fromSupervisor.seq]), [1, 2])
+
+    const rows = await messageRows(channel.id)
+    assert.strictEqual(rows.length, 2)
+    assert.ok(rows.every((row) => row.client_id === clientId))
+  })
+
+  it('parallel sends over REST and Socket.io together give gap-free seq', async () => {
+    const world = await buildBooking(server.app)
+    const [workerSocket, supervisorSocket, listener] = await connectAll([world.worker, world.supervisor, world.lenderAdmin])
+    const sockets = [workerSocket, supervisorSocket]
+    const channel = await openChannelFor(world, [...sockets, listener])
+    const rests = await Promise.all([world.borrowerAdmin, world.lenderManager].map((person) => restClient(server.url, person)))
+    const heard = recordEvents(listener, 'messages', 'created')
+
+    const sent = (
+      await Promise.all(
+        [...sockets, ...rests].flatMap((client, c) =>
+          Array.from({ length: 10 }, (_, i) =>
+            client.service('messages').create({ channel_id: channel.id, content: `client ${c} message ${i}` })
+          )
+        )
+      )
+    ).flat()
+
+    assert.deepStrictEqual(sortedNumbers(sent.map((message) => message.seq)), range(1, 40))
+    const rows = await messageRows(channel.id)
+    assert.deepStrictEqual(rows.map((row) => row.seq), range(1, 40))
+    assert.deepStrictEqual(
+      sortedNumbers(rows.map((row) => row.sender_id)),
+      sortedNumbers(
+        [world.worker, world.supervisor, world.borrowerAdmin, world.lenderManager].flatMap((person) =>
+          Array(10).fill(person.id)
+        )
+      )
+    )
+    const [stored] = await channelRows(world.booking.id)
+    assert.strictEqual(Number(stored.last_seq), 40)
+
+    await waitFor(() => heard.length >= 40, "40 'messages created' events on the listener")
+    await sleep(SETTLE_MS)
+    assert.deepStrictEqual(sortedNumbers(heard.map((message: Message) => message.seq)), range(1, 40))
+  })
+})

@@ -1,0 +1,43 @@
+import assert from 'assert'
+import config from 'config'
+import { startApp } from '../../helpers/app'
+import type { TestServer } from '../../helpers/app'
+import { buildBooking, openBookingChannel } from '../../helpers/factories'
+import type { BookingWorld } from '../../helpers/factories'
+import { closeClients, nextEvent, recordEvents, sleep, socketClient, socketOf } from '../../helpers/clients'
+
+describe('token expiry on a live connection', () => {
+  let server: TestServer
+  let world: BookingWorld
+
+  before(async () => {
+    const authentication = config.util.toObject(config.get('authentication'))
+    server = await startApp({
+      authentication: { ...authentication, jwtOptions: { ...authentication.jwtOptions, expiresIn: '2s' } }
+    })
+    world = await buildBooking(server.app)
+  })
+  after(async () => {
+    closeClients()
+    await server.close()
+  })
+
+  it('stops delivering a channel’s events once the token has expired', async () => {
+    const channel = await openBookingChannel(server.app, world)
+    const worker = await socketClient(server.url, world.worker)
+    const before = nextEvent(worker, 'messages', 'created')
+    await server.app.service('messages').create({ channel_id: channel.id, content: 'before' }, { user: world.supervisor })
+    assert.strictEqual((await before).content, 'before')
+
+    await sleep(2500)
+    const seen = recordEvents(worker, 'messages', 'created')
+    // A connection that logged in after the expiry is the control: it does get the message
+    const supervisor = await socketClient(server.url, world.supervisor)
+    const control = nextEvent(supervisor, 'messages', 'created', (m) => m.content === 'after')
+    await server.app.service('messages').create({ channel_id: channel.id, content: 'after' }, { user: world.lenderAdmin })
+    await control
+    await sleep(300)
+    assert.deepStrictEqual(seen, [])
+    assert.strictEqual(socketOf(worker).connected, false)
+  })
+})
