@@ -22,8 +22,9 @@ const originalOf = (error: any) => error?.[ERROR] ?? error
 
 export const isTransientDatabaseError = (error: any) => {
   const original = originalOf(error)
-  const code: string | undefined = original?.code
-  if (code && (TRANSIENT_CODES.has(code) || code.startsWith('08'))) return true
+  if (original instanceof FeathersError) return false
+  const code = original?.code
+  if (typeof code === 'string' && (TRANSIENT_CODES.has(code) || code.startsWith('08'))) return true
   return UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(original?.message ?? ''))
 }
 
@@ -49,7 +50,7 @@ export function translateDatabaseError(error: any): FeathersError {
 
 export const isDatabaseError = (error: any) => {
   const original = originalOf(error)
-  return Boolean(original?.severity && original?.code) || isTransientDatabaseError(error)
+  return Boolean(original?.severity && typeof original?.code === 'string') || isTransientDatabaseError(error)
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))

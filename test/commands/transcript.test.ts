@@ -71,7 +71,7 @@ describe('transcript export', function () {
     const [toDelete] = (
       await app.service('messages').find({ query: { channel_id: channelId, seq: 7 } })
     ).data
-    const deleted = await app.service('messages').remove(toDelete.id, { user: world.worker, provider: 'rest' })
+    const deleted = await app.service('messages').remove(toDelete.id, { user: world.worker })
     assert.strictEqual(deleted.is_deleted, true)
     deletedId = toDelete.id
 
