@@ -11,7 +11,7 @@ describe('token expiry on a live connection', () => {
   let world: BookingWorld
 
   before(async () => {
-    const authentication = config.util.toObject(config.get('authentication'))
+    const authentication = config.util.toObject(config.get('authentication')) as any
     server = await startApp({
       authentication: { ...authentication, jwtOptions: { ...authentication.jwtOptions, expiresIn: '2s' } }
     })
