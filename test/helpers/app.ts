@@ -20,6 +20,7 @@ export async function startApp(overrides: ConfigurationOverrides = {}): Promise<
     ...overrides
   })
   const server = await app.listen(0, '127.0.0.1')
+  if (!server.listening) await new Promise((resolve) => server.once('listening', resolve))
   const { port } = server.address() as AddressInfo
   return {
     app,

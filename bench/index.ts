@@ -1,0 +1,88 @@
+/**
+ * Message throughput and delivery latency through the real stack: the app on a port,
+ * PostgreSQL, Socket.io clients. Creates and drops its own database.
+ *
+ *   npm run bench [-- --messages 2000 --concurrency 20 --receivers 6]
+ */
+import { performance } from 'perf_hooks'
+import { createTestDatabase, dropTestDatabase } from '../test/helpers/database'
+import { startApp } from '../test/helpers/app'
+import { buildBooking, openBookingChannel } from '../test/helpers/factories'
+import { closeClients, socketClient } from '../test/helpers/clients'
+
+const option = (name: string, fallback: number) => {
+  const index = process.argv.indexOf(`--${name}`)
+  return index >= 0 ? Number(process.argv[index + 1]) : fallback
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
+}
+
+async function main() {
+  const total = option('messages', 2000)
+  const concurrency = option('concurrency', 20)
+  await createTestDatabase()
+  const server = await startApp()
+  try {
+    const world = await buildBooking(server.app)
+    const channel = await openBookingChannel(server.app, world)
+    const sender = await socketClient(server.url, world.worker)
+    const receivers = await Promise.all(
+      [world.supervisor, world.borrowerAdmin, world.borrowerManager, world.lenderAdmin, world.lenderManager].map(
+        (who) => socketClient(server.url, who)
+      )
+    )
+    const sentAt = new Map<string, number>()
+    const deliveries: number[] = []
+    let delivered = 0
+    const allDelivered = new Promise<void>((resolve) => {
+      for (const receiver of receivers) {
+        receiver.service('messages').on('created', (message: any) => {
+          deliveries.push(performance.now() - sentAt.get(message.client_id)!)
+          if (++delivered === total * receivers.length) resolve()
+        })
+      }
+    })
+
+    const acks: number[] = []
+    const rssBefore = process.memoryUsage().rss
+    const started = performance.now()
+    let next = 0
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < total) {
+          const clientId = `m${next++}`
+          const t0 = performance.now()
+          sentAt.set(clientId, t0)
+          await sender.service('messages').create({ channel_id: channel.id, content: `message ${clientId}`, client_id: clientId })
+          acks.push(performance.now() - t0)
+        }
+      })
+    )
+    await allDelivered
+    const seconds = (performance.now() - started) / 1000
+
+    const figures = {
+      messages: total,
+      concurrency,
+      receivers: receivers.length,
+      database: 'postgresql',
+      throughput_msgs_per_s: Math.round(total / seconds),
+      ack_ms: { p50: +percentile(acks, 50).toFixed(1), p99: +percentile(acks, 99).toFixed(1) },
+      delivery_ms: { p50: +percentile(deliveries, 50).toFixed(1), p99: +percentile(deliveries, 99).toFixed(1) },
+      rss_growth_mb: +((process.memoryUsage().rss - rssBefore) / 2 ** 20).toFixed(1)
+    }
+    console.log(JSON.stringify(figures, null, 2))
+  } finally {
+    closeClients()
+    await server.close()
+    await dropTestDatabase()
+  }
+}
+
+main().catch((error) => {
+  console.error(error)
+  process.exit(1)
+})
