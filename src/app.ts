@@ -8,6 +8,7 @@ import { postgresql } from './postgresql'
 import { DomainEvents } from './events'
 import { handleErrors } from './hooks/handle-errors'
 import { trackInFlight } from './shutdown'
+import { answerMethodsNoServiceOffers } from './socketio-methods'
 import { health } from './http/health'
 import { httpErrors } from './http/errors'
 import { identity } from './modules/identity'
@@ -34,7 +35,10 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
   app.use(bodyParser({ jsonLimit: '64kb' }))
   app.configure(rest())
   app.configure(
-    socketio({ cors: { origin: app.get('origins') }, maxHttpBufferSize: 64 * 1024 }, (io) => realtime(app, io))
+    socketio({ cors: { origin: app.get('origins') }, maxHttpBufferSize: 64 * 1024 }, (io) => {
+      realtime(app, io)
+      answerMethodsNoServiceOffers(app, io)
+    })
   )
   app.configure(postgresql)
   app.configure(identity)

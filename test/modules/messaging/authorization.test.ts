@@ -395,14 +395,42 @@ describe('authorization', () => {
       expectStatus(await http(server.url, 'GET', `/participants?channel_id=${channelId}`, { token }), 200, 'admin GET /participants')
     })
 
-    it('may use $withDeleted and $withRemoved', async () => {
+    it('may use $withDeleted and $withRemoved, and then see what others do not', async () => {
+      const other = await buildBooking(server.app)
+      const channel = await openBookingChannel(server.app, other)
+      const doomed = await server.app
+        .service('messages')
+        .create({ channel_id: channel.id, content: 'regrettable' }, { user: other.worker })
+      await server.app.service('messages').remove(doomed.id, { user: other.worker })
+      // The lender's manager leaves the company, so leaves the channel
+      const [membership] = await server.app.service('company-members').find({
+        query: { company_id: other.lenderCompanyId, user_id: other.lenderManager.id },
+        paginate: false
+      })
+      await server.app.service('company-members').remove(membership.id)
+
       const client = await socketClient(server.url, admin)
-      const messages = await client.service('messages').find({ query: { channel_id: channelId, $withDeleted: true } })
-      assert.ok(messages.data.length > 0)
-      const participants = await client
+      const normal = await client.service('messages').find({ query: { channel_id: channel.id } })
+      assert.ok(!normal.data.some((m) => m.id === doomed.id), 'deleted message hidden by default')
+      const withDeleted = await client.service('messages').find({ query: { channel_id: channel.id, $withDeleted: true } })
+      const deleted = withDeleted.data.find((m) => m.id === doomed.id)
+      assert.ok(deleted, 'deleted message listed with $withDeleted')
+      assert.strictEqual(deleted.is_deleted, true)
+      assert.strictEqual(deleted.content, 'regrettable')
+
+      const current = await client.service('participants').find({ query: { channel_id: channel.id } })
+      assert.ok(!current.data.some((p) => p.user_id === other.lenderManager.id), 'removed participant hidden by default')
+      const withRemoved = await client
         .service('participants')
-        .find({ query: { channel_id: channelId, $withRemoved: true } })
-      assert.ok(participants.data.length > 0)
+        .find({ query: { channel_id: channel.id, $withRemoved: true } })
+      const removed = withRemoved.data.find((p) => p.user_id === other.lenderManager.id)
+      assert.ok(removed, 'removed participant listed with $withRemoved')
+      assert.ok(removed.removed_at, 'with its removed_at')
+
+      const token = await login(server.url, admin)
+      const viaHttp = await http(server.url, 'GET', `/messages?channel_id=${channel.id}&$withDeleted=true`, { token })
+      expectStatus(viaHttp, 200, 'admin $withDeleted over HTTP')
+      assert.ok(viaHttp.body.data.some((m: any) => m.id === doomed.id))
     })
   })
 

@@ -1,6 +1,7 @@
 import { authenticate } from '@feathersjs/authentication'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../../declarations'
+import { refuseBatch } from '../../hooks/refuse-batch'
 import { skipEventForExisting } from '../../hooks/skip-event-for-existing'
 import { ChannelService } from './channels.class'
 import { channelDataValidator, channelQueryValidator } from './channels.schema'
@@ -17,7 +18,7 @@ export const channel = (app: Application) => {
     },
     before: {
       find: [schemaHooks.validateQuery(channelQueryValidator)],
-      create: [schemaHooks.validateData(channelDataValidator)]
+      create: [refuseBatch, schemaHooks.validateData(channelDataValidator)]
     },
     after: {
       create: [skipEventForExisting]

@@ -2,6 +2,7 @@ import { authenticate } from '@feathersjs/authentication'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../../declarations'
 import { resolveContextChannel } from '../../hooks/resolve-context-channel'
+import { refuseBatch } from '../../hooks/refuse-batch'
 import { sanitizeMessageContent } from '../../hooks/sanitize-content'
 import { skipEventForExisting } from '../../hooks/skip-event-for-existing'
 import { MessageService } from './messages.class'
@@ -19,7 +20,12 @@ export const message = (app: Application) => {
     },
     before: {
       find: [schemaHooks.validateQuery(messageQueryValidator)],
-      create: [schemaHooks.validateData(messageDataValidator), sanitizeMessageContent, resolveContextChannel]
+      create: [
+        refuseBatch,
+        schemaHooks.validateData(messageDataValidator),
+        sanitizeMessageContent,
+        resolveContextChannel
+      ]
     },
     after: {
       create: [skipEventForExisting]

@@ -1,0 +1,21 @@
+import type { Server } from 'socket.io'
+import { getServiceOptions } from '@feathersjs/feathers'
+import { runMethod } from '@feathersjs/transport-commons/lib/socket/utils'
+import type { Application } from './declarations'
+
+const STANDARD_METHODS = ['find', 'get', 'create', 'update', 'patch', 'remove']
+
+/**
+ * Feathers only listens for a Socket.io method that some service offers, so a call of
+ * a method no service has (such as `update`) would never be answered. It gets the same
+ * 405 over Socket.io that it gets over REST.
+ */
+export const answerMethodsNoServiceOffers = (app: Application, io: Server) => {
+  const offered = new Set(Object.values(app.services).flatMap((service) => getServiceOptions(service).methods))
+  const missing = STANDARD_METHODS.filter((method) => !offered.has(method))
+  io.on('connection', (socket) => {
+    for (const method of missing) {
+      socket.on(method, (path: string, ...args: unknown[]) => runMethod(app, (socket as any).feathers, path, method, args))
+    }
+  })
+}
