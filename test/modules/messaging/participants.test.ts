@@ -133,11 +133,18 @@ describe('participants', () => {
 
     it("stops delivering the channel's messages to the old supervisor's connected socket at once", async () => {
       const oldSaw = recordEvents(oldClient, 'messages', 'created')
+      const oldSawReceipts = recordEvents(oldClient, 'participants', 'patched')
       const workerGets = nextEvent(workerClient, 'messages', 'created', (message: any) => message.content === 'after the change')
       const sent = await managerClient.service('messages').create({ channel_id: channelId, content: 'after the change' })
       assert.strictEqual((await workerGets).id, sent.id)
+      // A read receipt in the channel does not reach them either
+      const [workerRow] = await participantsOf(workerClient, channelId, { user_id: world.worker.id })
+      const receipt = nextEvent(managerClient, 'participants', 'patched', (p: any) => p.id === workerRow.id)
+      await workerClient.service('participants').patch(workerRow.id, { last_read_seq: sent.seq })
+      await receipt
       await sleep(QUIET_MS)
       assert.deepStrictEqual(oldSaw, [])
+      assert.deepStrictEqual(oldSawReceipts, [])
     })
 
     it("refuses the old supervisor's sends and reads with 403", async () => {
@@ -165,6 +172,40 @@ describe('participants', () => {
       assert.deepStrictEqual(await live, sent)
       const own = await newClient.service('messages').create({ channel_id: channelId, content: 'thanks' })
       assert.strictEqual(own.sender_id, newSupervisor.id)
+    })
+  })
+
+  describe('a person who still belongs through another role', () => {
+    it('keeps a replaced supervisor who is also a lender admin, with the remaining role, and keeps delivering to them', async () => {
+      const world = await buildBooking(server.app)
+      await addMember(server.app, world.lenderCompanyId, world.supervisor.id, 'admin')
+      const channel = await openBookingChannel(server.app, world)
+      const stayingClient = await socketClient(server.url, world.supervisor)
+      const workerClient = await socketClient(server.url, world.worker)
+      const replacement = await buildUser(server.app)
+
+      await server.app.service('bookings').patch(world.booking.id, { supervisor_id: replacement.id })
+
+      const roles = rolesOf(await participantsOf(workerClient, channel.id))
+      assert.strictEqual(roles[world.supervisor.id], 'lender_admin')
+      assert.strictEqual(roles[replacement.id], 'supervisor')
+      const live = nextEvent(stayingClient, 'messages', 'created', (m: any) => m.channel_id === channel.id)
+      const sent = await workerClient.service('messages').create({ channel_id: channel.id, content: 'still with us' })
+      assert.deepStrictEqual(await live, sent)
+    })
+
+    it("changes a member's participant role when their company role changes", async () => {
+      const world = await buildBooking(server.app)
+      const channel = await openBookingChannel(server.app, world)
+      const workerClient = await socketClient(server.url, world.worker)
+      const [membership] = await server.app.service('company-members').find({
+        query: { company_id: world.lenderCompanyId, user_id: world.lenderManager.id },
+        paginate: false
+      })
+      await server.app.service('company-members').patch(membership.id, { role: 'admin' })
+      const rows = (await participantsOf(workerClient, channel.id)).filter((row) => row.user_id === world.lenderManager.id)
+      assert.strictEqual(rows.length, 1)
+      assert.strictEqual(rows[0].role, 'lender_admin')
     })
   })
 
@@ -243,6 +284,8 @@ describe('participants', () => {
       await sleep(QUIET_MS)
       assert.deepStrictEqual(leaverSaw, [])
       await rejectsWithCode(leaverClient.service('messages').create({ channel_id: channel.id, content: 'hello?' }), 403)
+      const listed = await leaverClient.service('channels').find({})
+      assert.ok(!listed.data.some((view) => view.id === channel.id))
     })
   })
 

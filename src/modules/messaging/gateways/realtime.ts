@@ -1,6 +1,6 @@
 import type { Server, Socket } from 'socket.io'
 import type { RealTimeConnection } from '@feathersjs/feathers'
-import type { Application } from '../../../declarations'
+import type { Application, HookContext } from '../../../declarations'
 import type { DomainEventMap, Id } from '../../../events'
 import { logger } from '../../../logger'
 import type { User } from '../../identity/users/users.schema'
@@ -58,9 +58,16 @@ export const realtime = (app: Application, io: Server) => {
     if (connection.user) joinRooms(socket, connection.user).catch(logJoinError)
   })
 
-  app.on('login', (authResult: any, { connection }: any) => {
-    const socket = connection && sockets.get(connection)
-    if (socket && authResult.user) joinRooms(socket, authResult.user).catch(logJoinError)
+  // Rooms are joined before the login answer leaves, so the first event after it arrives
+  app.service('authentication').hooks({
+    after: {
+      create: [
+        async (context: HookContext) => {
+          const socket = context.params.connection && sockets.get(context.params.connection)
+          if (socket && context.result?.user) await joinRooms(socket, context.result.user)
+        }
+      ]
+    }
   })
   app.on('logout', (_authResult: any, { connection }: any) => {
     const socket = connection && sockets.get(connection)

@@ -1,0 +1,284 @@
+import assert from 'assert'
+import { startApp } from '../../helpers/app'
+import type { TestServer } from '../../helpers/app'
+import { addMember, buildAdmin, buildBooking, openBookingChannel } from '../../helpers/factories'
+import type { BookingWorld, TestUser } from '../../helpers/factories'
+import { closeClients, http, login, nextEvent, recordEvents, sleep, socketClient } from '../../helpers/clients'
+import type { ClientApplication } from '../../../src/client'
+
+async function rejectsWithCode(promise: Promise<unknown>, code: number) {
+  await assert.rejects(promise, (error: any) => {
+    assert.strictEqual(error?.code, code, `expected a ${code}, got ${error?.code} ${error?.message}`)
+    return true
+  })
+}
+
+const QUIET_MS = 300
+
+describe('real-time delivery', () => {
+  let server: TestServer
+
+  before(async () => {
+    server = await startApp()
+  })
+  after(async () => {
+    closeClients()
+    await server.close()
+  })
+
+  describe('soft delete', () => {
+    let world: BookingWorld
+    let channelId: number
+    let participantAdmin: TestUser
+    let outsideAdmin: TestUser
+    let worker: ClientApplication
+    let supervisor: ClientApplication
+    let participantAdminClient: ClientApplication
+    let outsideAdminClient: ClientApplication
+
+    before(async () => {
+      world = await buildBooking(server.app)
+      // A platform admin who also manages the lender company, so is a participant
+      participantAdmin = await buildAdmin(server.app)
+      await addMember(server.app, world.lenderCompanyId, participantAdmin.id, 'manager')
+      outsideAdmin = await buildAdmin(server.app)
+      channelId = (await openBookingChannel(server.app, world)).id
+      worker = await socketClient(server.url, world.worker)
+      supervisor = await socketClient(server.url, world.supervisor)
+      participantAdminClient = await socketClient(server.url, participantAdmin)
+      outsideAdminClient = await socketClient(server.url, outsideAdmin)
+      const rows = await worker.service('participants').find({ query: { channel_id: channelId, user_id: participantAdmin.id } })
+      assert.strictEqual(rows.total, 1, 'the admin is a participant')
+    })
+
+    const send = (content: string) => worker.service('messages').create({ channel_id: channelId, content })
+
+    it("sends 'messages removed' without content to participants and with content to an admin participant", async () => {
+      const sent = await send('a regrettable remark')
+      const toSupervisor = nextEvent(supervisor, 'messages', 'removed', (m: any) => m.id === sent.id)
+      const toSender = nextEvent(worker, 'messages', 'removed', (m: any) => m.id === sent.id)
+      const toAdmin = nextEvent(participantAdminClient, 'messages', 'removed', (m: any) => m.id === sent.id)
+      const adminSaw = recordEvents(participantAdminClient, 'messages', 'removed')
+      const outsideAdminSaw = recordEvents(outsideAdminClient, 'messages', 'removed')
+
+      await worker.service('messages').remove(sent.id)
+
+      for (const event of [await toSupervisor, await toSender]) {
+        assert.strictEqual(event.is_deleted, true)
+        assert.ok(event.deleted_at, 'deleted_at is set')
+        assert.strictEqual(event.channel_id, channelId)
+        assert.strictEqual(event.seq, sent.seq)
+        assert.ok(!('content' in event), `no content for a participant: ${JSON.stringify(event)}`)
+        assert.ok(!JSON.stringify(event).includes('regrettable'))
+      }
+      const adminEvent = await toAdmin
+      assert.strictEqual(adminEvent.is_deleted, true)
+      assert.strictEqual(adminEvent.content, 'a regrettable remark')
+      await sleep(QUIET_MS)
+      // Once, with the content, and not also the participants' copy
+      assert.strictEqual(adminSaw.filter((m) => m.id === sent.id).length, 1)
+      assert.deepStrictEqual(outsideAdminSaw, [])
+    })
+
+    it('answers get of a deleted message with 404 for participants, and with the content for an admin', async () => {
+      const sent = await send('gone soon')
+      await worker.service('messages').remove(sent.id)
+
+      await rejectsWithCode(worker.service('messages').get(sent.id), 404)
+      await rejectsWithCode(supervisor.service('messages').get(sent.id), 404)
+      for (const admin of [participantAdminClient, outsideAdminClient]) {
+        const found = await admin.service('messages').get(sent.id)
+        assert.strictEqual(found.id, sent.id)
+        assert.strictEqual(found.is_deleted, true)
+        assert.strictEqual(found.content, 'gone soon')
+      }
+    })
+
+    it('leaves a deleted message out of find unless an admin asks $withDeleted: true', async () => {
+      const kept = await send('kept')
+      const deleted = await send('deleted')
+      await worker.service('messages').remove(deleted.id)
+
+      for (const client of [worker, supervisor, participantAdminClient, outsideAdminClient]) {
+        const page = await client.service('messages').find({ query: { channel_id: channelId, $limit: 100 } })
+        const ids = page.data.map((message) => message.id)
+        assert.ok(ids.includes(kept.id))
+        assert.ok(!ids.includes(deleted.id))
+      }
+      const everything = await outsideAdminClient
+        .service('messages')
+        .find({ query: { channel_id: channelId, $withDeleted: true, $limit: 100 } })
+      const found = everything.data.find((message) => message.id === deleted.id)
+      assert.ok(found, 'the admin sees the deleted message')
+      assert.strictEqual(found!.is_deleted, true)
+      assert.strictEqual(found!.content, 'deleted')
+      assert.ok(everything.data.some((message) => message.id === kept.id))
+
+      const asParticipantAdmin = await participantAdminClient
+        .service('messages')
+        .find({ query: { channel_id: channelId, $withDeleted: true, $limit: 100 } })
+      assert.ok(asParticipantAdmin.data.some((message) => message.id === deleted.id))
+    })
+
+    it('refuses a remove by a participant who is neither the sender nor an admin with 403', async () => {
+      const sent = await send('mine, not yours')
+      const removals = recordEvents(worker, 'messages', 'removed')
+      await rejectsWithCode(supervisor.service('messages').remove(sent.id), 403)
+      const still = await worker.service('messages').get(sent.id)
+      assert.strictEqual(still.is_deleted, false)
+      assert.strictEqual(still.content, 'mine, not yours')
+      const control = nextEvent(worker, 'messages', 'created', (m: any) => m.content === 'control')
+      await send('control')
+      await control
+      await sleep(QUIET_MS)
+      assert.ok(!removals.some((m) => m.id === sent.id))
+    })
+
+    it("gives the sender a REST remove result without the content", async () => {
+      const token = await login(server.url, world.worker)
+      const sent = await http(server.url, 'POST', '/messages', { token, body: { channel_id: channelId, content: 'over REST' } })
+      assert.strictEqual(sent.status, 201)
+      const removed = await http(server.url, 'DELETE', `/messages/${sent.body.id}`, { token })
+      assert.strictEqual(removed.status, 200)
+      assert.strictEqual(removed.body.id, sent.body.id)
+      assert.strictEqual(removed.body.is_deleted, true)
+      assert.ok(removed.body.deleted_at)
+      assert.ok(!('content' in removed.body), removed.text)
+      assert.ok(!removed.text.includes('over REST'))
+      // Removing it again reveals nothing either
+      const again = await http(server.url, 'DELETE', `/messages/${sent.body.id}`, { token })
+      assert.ok(!again.text.includes('over REST'), again.text)
+    })
+  })
+
+  describe('rooms', () => {
+    let world: BookingWorld
+    let channelId: number
+    let supervisor: ClientApplication
+
+    before(async () => {
+      world = await buildBooking(server.app)
+      channelId = (await openBookingChannel(server.app, world)).id
+      supervisor = await socketClient(server.url, world.supervisor)
+    })
+
+    const send = (content: string) => supervisor.service('messages').create({ channel_id: channelId, content })
+    const arrival = (client: ClientApplication, content: string) =>
+      nextEvent(client, 'messages', 'created', (m: any) => m.channel_id === channelId && m.content === content)
+
+    it("delivers to every tab of a user", async () => {
+      const tab1 = await socketClient(server.url, world.worker)
+      const tab2 = await socketClient(server.url, world.worker)
+      const at1 = arrival(tab1, 'to both tabs')
+      const at2 = arrival(tab2, 'to both tabs')
+      const sent = await send('to both tabs')
+      assert.deepStrictEqual(await at1, sent)
+      assert.deepStrictEqual(await at2, sent)
+
+      const read1 = nextEvent(tab1, 'participants', 'patched', (p: any) => p.user_id === world.supervisor.id)
+      const read2 = nextEvent(tab2, 'participants', 'patched', (p: any) => p.user_id === world.supervisor.id)
+      const [row] = (await supervisor.service('participants').find({ query: { channel_id: channelId, user_id: world.supervisor.id } })).data
+      await supervisor.service('participants').patch(row.id, { muted: true })
+      assert.strictEqual((await read1).muted, true)
+      assert.strictEqual((await read2).muted, true)
+    })
+
+    it('stops delivering to a socket that logs out, while the user’s other tab still receives', async () => {
+      const leaving = await socketClient(server.url, world.worker)
+      const staying = await socketClient(server.url, world.worker)
+      await arrivalCheck(leaving, 'before logout')
+
+      await leaving.logout()
+      const leavingSaw = recordEvents(leaving, 'messages', 'created')
+      const control = arrival(staying, 'after logout')
+      await send('after logout')
+      await control
+      await sleep(QUIET_MS)
+      assert.deepStrictEqual(leavingSaw, [])
+    })
+
+    it('delivers again to a fresh connection that authenticates with the JWT', async () => {
+      const first = await socketClient(server.url, world.worker)
+      const accessToken = (await first.authentication.getAccessToken())!
+      assert.ok(accessToken, 'the client holds its JWT')
+      await first.logout()
+
+      const fresh = await socketClient(server.url)
+      const result = await fresh.authenticate({ strategy: 'jwt', accessToken })
+      assert.strictEqual(result.user.id, world.worker.id)
+      const arrives = arrival(fresh, 'after re-authentication')
+      const sent = await send('after re-authentication')
+      assert.deepStrictEqual(await arrives, sent)
+    })
+
+    it('delivers again to a logged-out socket that authenticates again', async () => {
+      const tab = await socketClient(server.url, world.worker)
+      const accessToken = await login(server.url, world.worker)
+      await tab.logout()
+      await tab.authenticate({ strategy: 'jwt', accessToken })
+      const arrives = arrival(tab, 'welcome back')
+      const sent = await send('welcome back')
+      assert.deepStrictEqual(await arrives, sent)
+    })
+
+    it('sends nothing to a connected socket that has not authenticated', async () => {
+      const anonymous = await socketClient(server.url)
+      const sawMessages = recordEvents(anonymous, 'messages', 'created')
+      const sawRemoved = recordEvents(anonymous, 'messages', 'removed')
+      const sawPatched = recordEvents(anonymous, 'participants', 'patched')
+      const worker = await socketClient(server.url, world.worker)
+
+      const control = arrival(worker, 'not for strangers')
+      const sent = await send('not for strangers')
+      await control
+      const removedControl = nextEvent(worker, 'messages', 'removed', (m: any) => m.id === sent.id)
+      await supervisor.service('messages').remove(sent.id)
+      await removedControl
+      const [row] = (await worker.service('participants').find({ query: { channel_id: channelId, user_id: world.worker.id } })).data
+      const patchedControl = nextEvent(supervisor, 'participants', 'patched', (p: any) => p.id === row.id)
+      await worker.service('participants').patch(row.id, { last_read_seq: sent.seq })
+      await patchedControl
+      await sleep(QUIET_MS)
+      assert.deepStrictEqual(sawMessages, [])
+      assert.deepStrictEqual(sawRemoved, [])
+      assert.deepStrictEqual(sawPatched, [])
+      await rejectsWithCode(anonymous.service('messages').find({ query: { channel_id: channelId } }), 401)
+    })
+
+    it('sends an admin who is not a participant no events of the channel', async () => {
+      const admin = await socketClient(server.url, await buildAdmin(server.app))
+      const sawCreated = recordEvents(admin, 'messages', 'created')
+      const sawRemoved = recordEvents(admin, 'messages', 'removed')
+      const sawPatched = recordEvents(admin, 'participants', 'patched')
+      const worker = await socketClient(server.url, world.worker)
+
+      const control = arrival(worker, 'admins may read, not listen')
+      const sent = await send('admins may read, not listen')
+      await control
+      const removedControl = nextEvent(worker, 'messages', 'removed', (m: any) => m.id === sent.id)
+      await supervisor.service('messages').remove(sent.id)
+      await removedControl
+      const [row] = (await worker.service('participants').find({ query: { channel_id: channelId, user_id: world.worker.id } })).data
+      const patchedControl = nextEvent(supervisor, 'participants', 'patched', (p: any) => p.id === row.id)
+      await worker.service('participants').patch(row.id, { muted: true })
+      await patchedControl
+      // Even a message the admin sends is confirmed by its result, not by an event
+      const adminControl = arrival(worker, 'from the admin')
+      await admin.service('messages').create({ channel_id: channelId, content: 'from the admin' })
+      await adminControl
+      await sleep(QUIET_MS)
+      assert.deepStrictEqual(sawCreated, [])
+      assert.deepStrictEqual(sawRemoved, [])
+      assert.deepStrictEqual(sawPatched, [])
+      // ...while the admin can still read the channel on request
+      const page = await admin.service('messages').find({ query: { channel_id: channelId } })
+      assert.ok(page.data.some((message) => message.content === 'from the admin'))
+    })
+
+    async function arrivalCheck(client: ClientApplication, content: string) {
+      const arrives = arrival(client, content)
+      const sent = await send(content)
+      assert.deepStrictEqual(await arrives, sent)
+    }
+  })
+})
