@@ -7,7 +7,7 @@ import { configurationValidator } from './configuration'
 import { postgresql } from './postgresql'
 import { DomainEvents } from './events'
 import { handleErrors } from './hooks/handle-errors'
-import { trackInFlight } from './shutdown'
+import { trackRequests, trackSocketCalls } from './shutdown'
 import { answerMethodsNoServiceOffers } from './socketio-methods'
 import { health } from './http/health'
 import { httpErrors } from './http/errors'
@@ -28,6 +28,7 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
   app.set('events', new DomainEvents())
 
   app.use(cors({ origin: (ctx) => allowedOrigin(app, ctx.get('Origin')) }))
+  app.use(trackRequests(app))
   app.use(errorHandler())
   app.use(httpErrors())
   app.configure(health)
@@ -45,7 +46,7 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
   app.configure(contexts)
   app.configure(messaging)
 
-  app.hooks({ around: { all: [trackInFlight, handleErrors] } })
+  app.hooks({ around: { all: [trackSocketCalls, handleErrors] } })
   app.hooks({
     teardown: [
       async (_context: unknown, next: () => Promise<void>) => {

@@ -1,8 +1,14 @@
 import type { Server } from 'http'
+import type { Middleware } from '@feathersjs/koa'
 import type { Application, HookContext, NextFunction } from './declarations'
 import { logger } from './logger'
 
-const inFlight = new WeakMap<Application, { count: number; drained?: () => void }>()
+interface InFlight {
+  count: number
+  drained?: () => void
+}
+
+const inFlight = new WeakMap<Application, InFlight>()
 
 const stateOf = (app: Application) => {
   let state = inFlight.get(app)
@@ -10,21 +16,38 @@ const stateOf = (app: Application) => {
   return state
 }
 
-/** Counts service calls under way, REST and Socket.io alike, so shutdown can wait for them. */
-export const trackInFlight = async (context: HookContext, next: NextFunction) => {
-  const state = stateOf(context.app)
+const begin = (app: Application) => {
+  const state = stateOf(app)
   state.count++
-  try {
-    await next()
-  } finally {
+  return () => {
     state.count--
     if (state.count === 0) state.drained?.()
   }
 }
 
+/** An HTTP request is under way until its response has been written out. */
+export const trackRequests =
+  (app: Application): Middleware =>
+  async (ctx, next) => {
+    const end = begin(app)
+    ctx.res.once('close', end)
+    await next()
+  }
+
+/** A Socket.io call is under way until its service method has returned. */
+export const trackSocketCalls = async (context: HookContext, next: NextFunction) => {
+  if (context.params.provider !== 'socketio') return next()
+  const end = begin(context.app)
+  try {
+    await next()
+  } finally {
+    end()
+  }
+}
+
 /**
- * Stops taking connections, lets calls under way finish (up to `graceMs`), then closes
- * the sockets and the database pool.
+ * Stops taking connections, lets calls under way finish and their answers go out (up
+ * to `graceMs`), then closes the sockets and the database pool.
  */
 export async function shutdown(app: Application, server: Server, graceMs = 10_000) {
   server.close()
@@ -35,6 +58,8 @@ export async function shutdown(app: Application, server: Server, graceMs = 10_00
       new Promise((resolve) => setTimeout(resolve, graceMs).unref())
     ])
   }
+  // A socket call's acknowledgement is written just after its method returns
+  await new Promise((resolve) => setImmediate(resolve))
   await stopServing(app, server)
   logger.info('shut down', { unfinished_calls: state.count })
 }
@@ -42,7 +67,8 @@ export async function shutdown(app: Application, server: Server, graceMs = 10_00
 /** Drops every connection, then tears the app down (which closes the database pool). */
 export async function stopServing(app: Application, server: Server) {
   const io = (app as any).io
-  io?.disconnectSockets(true)
+  // Engine.io closes each connection once its write buffer has drained
+  io?.disconnectSockets()
   io?.engine.close()
   server.closeAllConnections()
   await app.teardown().catch((error: any) => {

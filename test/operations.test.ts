@@ -1,0 +1,385 @@
+import assert from 'assert'
+import { spawn } from 'child_process'
+import type { ChildProcessWithoutNullStreams } from 'child_process'
+import { once } from 'events'
+import http from 'http'
+import net from 'net'
+import path from 'path'
+import type { AddressInfo } from 'net'
+import knex from 'knex'
+import { createApp } from '../src/app'
+import { ensureBootstrapAdmin } from '../src/bootstrap'
+import { stopServing } from '../src/shutdown'
+import { startApp } from './helpers/app'
+import type { TestServer } from './helpers/app'
+import { testDatabaseUrl } from './helpers/database'
+import { buildBooking, buildUser, openBookingChannel } from './helpers/factories'
+import { closeClients, http as request, login, sleep, socketClient, socketOf } from './helpers/clients'
+
+const root = path.resolve(__dirname, '..')
+const tsxBin = path.join(root, 'node_modules', '.bin', 'tsx')
+let sequence = 0
+const uniqueEmail = (label: string) => `${label}-${process.pid}-${Date.now().toString(36)}-${++sequence}@Example.test`
+
+async function freePort(): Promise<number> {
+  const probe = net.createServer()
+  probe.listen(0, '127.0.0.1')
+  await once(probe, 'listening')
+  const { port } = probe.address() as AddressInfo
+  await new Promise((resolve) => probe.close(resolve))
+  return port
+}
+
+/** A GET on a fresh connection (no keep-alive pool): tells whether the listener still takes connections. */
+function freshGet(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { agent: false }, (res) => {
+      res.resume()
+      res.on('end', () => resolve(res.statusCode ?? 0))
+    })
+    req.on('error', reject)
+  })
+}
+
+interface Command {
+  child: ChildProcessWithoutNullStreams
+  output: () => string
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): Command {
+  // Its own process group, so that cleanup can end the whole tree it started
+  const child = spawn(command, args, { cwd: root, env, detached: true })
+  let output = ''
+  child.stdout.on('data', (chunk) => (output += chunk))
+  child.stderr.on('data', (chunk) => (output += chunk))
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal }))
+  )
+  return { child, output: () => output, exited }
+}
+
+const isRunning = (command: Command) => command.child.exitCode === null && command.child.signalCode === null
+
+function killTree(command: Command | undefined) {
+  if (!command?.child.pid || !isRunning(command)) return
+  try {
+    process.kill(-command.child.pid, 'SIGKILL')
+  } catch {
+    // already gone
+  }
+}
+
+async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)
+  })
+  try {
+    return await Promise.race([promise, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+describe('operations', function () {
+  this.timeout(90_000)
+
+  describe('health, readiness and metrics', () => {
+    let server: TestServer
+
+    before(async () => {
+      server = await startApp()
+    })
+    after(async () => {
+      closeClients()
+      await server?.close()
+    })
+
+    it('GET /health answers 200', async () => {
+      const health = await request(server.url, 'GET', '/health')
+      assert.strictEqual(health.status, 200)
+      assert.strictEqual(health.body?.status, 'ok')
+    })
+
+    it('GET /ready answers 200 while the database answers', async () => {
+      const ready = await request(server.url, 'GET', '/ready')
+      assert.strictEqual(ready.status, 200)
+      assert.strictEqual(ready.body?.status, 'ready')
+    })
+
+    it('GET /metrics answers Prometheus text with the socket gauge and process metrics', async () => {
+      const gauge = (text: string) => Number(/^chat_socket_connections (\d+)$/m.exec(text)?.[1])
+      const before = await fetch(server.url + '/metrics')
+      assert.strictEqual(before.status, 200)
+      assert.match(before.headers.get('content-type') ?? '', /^text\/plain/)
+      const text = await before.text()
+      assert.match(text, /^# TYPE chat_socket_connections gauge$/m)
+      assert.match(text, /^process_cpu_user_seconds_total \d/m)
+      assert.match(text, /^nodejs_heap_size_used_bytes \d/m)
+      const idle = gauge(text)
+      assert.ok(Number.isInteger(idle))
+
+      const world = await buildBooking(server.app)
+      await socketClient(server.url, world.worker)
+      await socketClient(server.url, world.supervisor)
+      const after = await (await fetch(server.url + '/metrics')).text()
+      assert.strictEqual(gauge(after), idle + 2, 'the gauge counts the open Socket.io connections')
+    })
+
+    it('GET /ready answers 503 (and /health still 200) when the database does not answer', async () => {
+      const app = createApp({
+        database: { url: 'postgres://postgres@127.0.0.1:1/unreachable', dataDir: '', pool: { min: 0, max: 1 } }
+      })
+      const listening = await app.listen(0, '127.0.0.1')
+      try {
+        if (!listening.listening) await once(listening, 'listening')
+        const url = `http://127.0.0.1:${(listening.address() as AddressInfo).port}`
+        const ready = await request(url, 'GET', '/ready')
+        assert.strictEqual(ready.status, 503)
+        const health = await request(url, 'GET', '/health')
+        assert.strictEqual(health.status, 200)
+      } finally {
+        await stopServing(app, listening)
+      }
+    })
+  })
+
+  describe('bootstrap admin', () => {
+    const servers: TestServer[] = []
+    after(async () => {
+      for (const server of servers.splice(0)) await server.close()
+    })
+
+    const adminsWithEmail = async (server: TestServer, email: string) =>
+      server.app.service('users').find({ query: { email: email.toLowerCase() } })
+
+    it('creates exactly one admin from the configuration, even when asked twice at once, who can log in', async () => {
+      const bootstrapAdmin = { email: uniqueEmail('Boot-Admin'), password: 'bootstrap password 1' }
+      const server = await startApp({ bootstrapAdmin })
+      servers.push(server)
+
+      await Promise.all([ensureBootstrapAdmin(server.app), ensureBootstrapAdmin(server.app)])
+      const found = await adminsWithEmail(server, bootstrapAdmin.email)
+      assert.strictEqual(found.total, 1)
+      assert.strictEqual(found.data[0].role, 'admin')
+
+      const auth = await request(server.url, 'POST', '/authentication', {
+        body: { strategy: 'local', email: bootstrapAdmin.email, password: bootstrapAdmin.password }
+      })
+      assert.strictEqual(auth.status, 201, auth.text)
+      assert.strictEqual(auth.body.user.role, 'admin')
+      assert.strictEqual(auth.body.user.password, undefined)
+      // The admin can do admin things over HTTP
+      const created = await request(server.url, 'POST', '/companies', {
+        token: auth.body.accessToken,
+        body: { name: 'Created by the bootstrap admin' }
+      })
+      assert.strictEqual(created.status, 201, created.text)
+    })
+
+    it('does not duplicate the admin when another instance starts with the same settings', async () => {
+      const bootstrapAdmin = { email: uniqueEmail('boot-admin'), password: 'bootstrap password 2' }
+      const first = await startApp({ bootstrapAdmin })
+      servers.push(first)
+      await ensureBootstrapAdmin(first.app)
+      const [original] = (await adminsWithEmail(first, bootstrapAdmin.email)).data
+      assert.ok(original)
+
+      const second = await startApp({ bootstrapAdmin })
+      servers.push(second)
+      await Promise.all([ensureBootstrapAdmin(second.app), ensureBootstrapAdmin(first.app)])
+      const found = await adminsWithEmail(second, bootstrapAdmin.email)
+      assert.strictEqual(found.total, 1)
+      assert.strictEqual(found.data[0].id, original.id)
+      const token = await login(second.url, bootstrapAdmin)
+      assert.ok(token)
+    })
+
+    it('creates nobody when no bootstrap admin is configured', async () => {
+      const server = await startApp()
+      servers.push(server)
+      const before = await server.app.service('users').find({ query: { $limit: 0 } })
+      await ensureBootstrapAdmin(server.app)
+      const after = await server.app.service('users').find({ query: { $limit: 0 } })
+      assert.strictEqual(after.total, before.total)
+    })
+  })
+
+  describe('the process (npm start)', () => {
+    let server: TestServer
+    const started: Command[] = []
+    let locker: knex.Knex | undefined
+
+    before(async () => {
+      // Users exist, so no start here is a first run that seeds the demo
+      server = await startApp()
+    })
+    after(async () => {
+      closeClients()
+      started.splice(0).forEach(killTree)
+      await locker?.destroy()
+      await server?.close()
+    })
+
+    /** `npm start` on the test database and a free port; resolves once /health answers. */
+    async function startProcess(env: NodeJS.ProcessEnv = {}) {
+      const port = await freePort()
+      const url = `http://127.0.0.1:${port}`
+      // tsx itself rather than `npx tsx`: npm exec dies on SIGTERM without passing it on
+      // (its tsx and node children are orphaned and keep running), whereas tsx relays
+      // the signal to the app and exits with the app's own exit code
+      const command = run(tsxBin, ['src/index.ts'], {
+        ...process.env,
+        NODE_ENV: 'test',
+        DATABASE_URL: testDatabaseUrl,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+        ...env
+      })
+      started.push(command)
+      let healthy = false
+      for (let attempt = 0; attempt < 300 && isRunning(command); attempt++) {
+        try {
+          if ((await freshGet(`${url}/health`)) === 200) {
+            healthy = true
+            break
+          }
+        } catch {
+          // not listening yet
+        }
+        await sleep(100)
+      }
+      assert.ok(healthy, `the server answered /health\n${command.output()}`)
+      return { command, url }
+    }
+
+    /** Resolves once the listener refuses new connections (shutdown has begun). */
+    async function untilRefused(url: string) {
+      for (let attempt = 0; attempt < 200; attempt++) {
+        try {
+          await freshGet(`${url}/health`)
+        } catch {
+          return true
+        }
+        await sleep(50)
+      }
+      return false
+    }
+
+    it('starts from the environment (bootstrap admin included), is ready, and exits 0 on SIGTERM', async () => {
+      const bootstrapAdmin = { email: uniqueEmail('env-admin'), password: 'bootstrap from the env' }
+      const { command, url } = await startProcess({
+        BOOTSTRAP_ADMIN_EMAIL: bootstrapAdmin.email,
+        BOOTSTRAP_ADMIN_PASSWORD: bootstrapAdmin.password
+      })
+      const ready = await request(url, 'GET', '/ready')
+      assert.strictEqual(ready.status, 200)
+      assert.match(command.output(), /"message":"listening"/)
+
+      // The environment's bootstrap admin was created on start and can log in
+      const admin = await request(url, 'POST', '/authentication', { body: { strategy: 'local', ...bootstrapAdmin } })
+      assert.strictEqual(admin.status, 201, admin.text)
+      assert.strictEqual(admin.body.user.role, 'admin')
+      // ...and the process serves the test database (a user the tests created logs in)
+      const someone = await buildUser(server.app)
+      assert.ok(await login(url, someone))
+
+      command.child.kill('SIGTERM')
+      const exit = await within(command.exited, 20_000, 'exit after SIGTERM')
+      assert.deepStrictEqual(exit, { code: 0, signal: null }, command.output())
+      assert.match(command.output(), /"message":"stopping","signal":"SIGTERM"/)
+    })
+
+    for (const transport of ['rest', 'socketio'] as const) {
+      it(`on SIGTERM stops taking connections but finishes a call under way, answer included, then exits 0 (${transport})`, async () => {
+        const world = await buildBooking(server.app)
+        const channel = await openBookingChannel(server.app, world)
+        const { command, url } = await startProcess()
+        const content = `sent just before shutdown over ${transport} ${Date.now()}`
+        const send =
+          transport === 'rest'
+            ? async () => {
+                const token = await login(url, world.worker)
+                return () => request(url, 'POST', '/messages', { token, body: { channel_id: channel.id, content } })
+              }
+            : async () => {
+                const client = await socketClient(url, world.worker)
+                // A dropped connection leaves the call without an answer for good: settle on it
+                const dropped = new Promise<never>((_, reject) =>
+                  socketOf(client).once('disconnect', (reason) =>
+                    setImmediate(() => reject(new Error(`disconnected (${reason}) before the answer`)))
+                  )
+                )
+                dropped.catch(() => undefined)
+                return async () => ({
+                  status: 201,
+                  body: await Promise.race([client.service('messages').create({ channel_id: channel.id, content }), dropped]),
+                  text: ''
+                })
+              }
+        const sendNow = await send()
+
+        // Hold the channel's row lock, so that a send is under way (blocked) when SIGTERM arrives
+        locker ??= knex({ client: 'pg', connection: testDatabaseUrl, pool: { min: 0, max: 2 } })
+        const trx = await locker.transaction()
+        const outcome: { response?: { status: number; body: any; text: string }; error?: any } = {}
+        let inFlight: Promise<void> | undefined
+        try {
+          await trx('chat_channels').where({ id: channel.id }).forUpdate().first()
+          inFlight = sendNow().then(
+            (response) => void (outcome.response = response),
+            (error) => void (outcome.error = error)
+          )
+          let waiting = false
+          for (let attempt = 0; attempt < 200 && !waiting; attempt++) {
+            const { rows } = await locker.raw(
+              `select count(*)::int as waiting from pg_stat_activity
+               where datname = current_database() and wait_event_type = 'Lock' and query ilike '%chat_channels%'`
+            )
+            waiting = rows[0].waiting > 0
+            if (!waiting) await sleep(50)
+          }
+          assert.ok(waiting, 'the send is blocked on the channel lock')
+
+          command.child.kill('SIGTERM')
+          assert.ok(await untilRefused(url), `the listener closed after SIGTERM\n${command.output()}`)
+          assert.ok(isRunning(command), 'the process waits for the call under way')
+          assert.deepStrictEqual(outcome, {}, 'no answer before the call is done')
+        } finally {
+          await trx.commit()
+        }
+
+        await within(inFlight!, 15_000, 'the call under way')
+        const exit = await within(command.exited, 20_000, 'exit after SIGTERM')
+        assert.deepStrictEqual(exit, { code: 0, signal: null }, command.output())
+        const stored = await locker('chat_messages').where({ channel_id: channel.id, content })
+        assert.strictEqual(stored.length, 1, 'the call under way committed its message')
+
+        // The caller gets its confirmation: the answer is not cut by the shutdown
+        const { response, error } = outcome
+        assert.ok(!error, `the call under way lost its answer: ${error?.cause?.message ?? error?.message}\n${command.output()}`)
+        assert.strictEqual(response?.status, 201, response?.text)
+        assert.strictEqual(response.body.content, content)
+        assert.strictEqual(response.body.id, Number(stored[0].id))
+      })
+    }
+
+    it('npm run migrate reports an up-to-date database and exits 0', async () => {
+      const migrate = run('npx', ['tsx', 'src/commands/migrate.ts'], {
+        ...process.env,
+        NODE_ENV: 'test',
+        DATABASE_URL: testDatabaseUrl,
+        LOG_LEVEL: 'silent'
+      })
+      try {
+        const exit = await within(migrate.exited, 60_000, 'migrate')
+        assert.deepStrictEqual(exit, { code: 0, signal: null }, migrate.output())
+        assert.match(migrate.output(), /up to date/i)
+      } finally {
+        killTree(migrate)
+      }
+    })
+  })
+})
