@@ -56,22 +56,20 @@ export const isDatabaseError = (error: any) => {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
- * Runs `work` in one transaction, retried with backoff on serialization failures,
- * deadlocks and lost connections: safe because every write here is idempotent or
- * rolled back whole.
+ * Runs `work`, retried with backoff on serialization failures, deadlocks and lost
+ * connections: safe because every write here is idempotent or atomic.
  */
-export async function withTransaction<T>(
-  db: Knex,
-  work: (trx: Knex.Transaction) => Promise<T>,
+export async function withRetry<T>(
+  work: () => Promise<T>,
   { attempts = 5, baseDelayMs = 20 }: { attempts?: number; baseDelayMs?: number } = {}
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction(work)
+      return await work()
     } catch (error: any) {
       if (!isTransientDatabaseError(error) || attempt >= attempts) throw error
       const delay = baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random())
-      logger.warn('retrying transaction after a transient database error', {
+      logger.warn('retrying after a transient database error', {
         attempt,
         code: originalOf(error)?.code,
         error: originalOf(error)?.message
@@ -80,3 +78,10 @@ export async function withTransaction<T>(
     }
   }
 }
+
+/** Runs `work` in one transaction that rolls back whole, retried as `withRetry` says. */
+export const withTransaction = <T>(
+  db: Knex,
+  work: (trx: Knex.Transaction) => Promise<T>,
+  options?: { attempts?: number; baseDelayMs?: number }
+): Promise<T> => withRetry(() => db.transaction(work), options)

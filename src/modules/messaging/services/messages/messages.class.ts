@@ -2,7 +2,7 @@ import type { Knex } from 'knex'
 import type { Id, Paginated } from '@feathersjs/feathers'
 import { BadRequest, Forbidden, NotFound } from '@feathersjs/errors'
 import type { Application, ServiceParams } from '../../../../declarations'
-import { withTransaction } from '../../../../database-errors'
+import { withRetry } from '../../../../database-errors'
 import { isAdmin } from '../../../../hooks/require-admin'
 import { requireChannelAccess } from '../../channel-access'
 import type { Message, MessageData, MessageQuery } from './messages.schema'
@@ -10,6 +10,29 @@ import type { Message, MessageData, MessageQuery } from './messages.schema'
 export type { Message, MessageData, MessageQuery }
 
 export interface MessageParams extends ServiceParams<MessageQuery> {}
+
+const NOT_PARTICIPANT = 'You are not a participant of this channel'
+
+const SEND_SQL = `
+  with next as (
+    update chat_channels c set last_seq = c.last_seq + 1, last_message_at = clock_timestamp()
+    where c.id = :channelId
+      and (c.status = 'active' or :admin)
+      and (:admin or exists (
+        select 1 from chat_participants p
+        where p.channel_id = c.id and p.user_id = :senderId and p.removed_at is null))
+    returning c.id, c.last_seq
+  ), message as (
+    insert into chat_messages (channel_id, seq, sender_id, content, client_id, created_at)
+    select next.id, next.last_seq, :senderId, :content, :clientId, clock_timestamp() from next
+    returning *
+  ), own_read as (
+    update chat_participants p set last_read_seq = message.seq, last_read_at = message.created_at
+    from message
+    where p.channel_id = message.channel_id and p.user_id = message.sender_id
+      and p.removed_at is null and p.last_read_seq < message.seq
+  )
+  select * from message`
 
 
 export class MessageService {
@@ -58,66 +81,67 @@ export class MessageService {
   }
 
   /**
-   * One transaction, the same few statements whatever the channel's size: lock the
-   * channel row (which orders concurrent senders, so seq is gap-free in commit order),
-   * return the first message for a known client_id, else take the next seq, insert,
-   * and move the sender's read position.
+   * One atomic statement, whatever the channel's size: it takes the next seq by updating
+   * the channel row (concurrent senders queue on that row lock, so seq is gap-free in
+   * commit order), inserts the message and moves the sender's read position. The lock
+   * is held for that statement only. A known client_id returns the first message.
    */
   async create(data: MessageData, params: MessageParams = {}): Promise<Message> {
     const sender = params.user
     if (!sender) throw new BadRequest('A message needs a sender (params.user)')
-    const admin = sender.role === 'admin'
     // The resolve-context-channel hook has turned a context into its channel
     const channelId = data.channel_id!
+    const clientId = data.client_id ?? null
+    const admin = sender.role === 'admin'
 
-    return withTransaction(this.db, async (trx) => {
-      const channel = await trx('chat_channels as c')
-        .where('c.id', channelId)
-        .forUpdate('c')
-        .first(
-          'c.status',
-          trx.raw(
-            `exists (select 1 from chat_participants p
-              where p.channel_id = c.id and p.user_id = ? and p.removed_at is null) as is_participant`,
-            [sender.id]
-          )
-        )
-      if (!channel) {
-        if (admin) throw new NotFound(`No channel ${channelId}`)
-        throw new Forbidden('You are not a participant of this channel')
+    const sent = await withRetry(async () => {
+      if (clientId) {
+        const first = await this.findByClientId(channelId, sender.id, clientId)
+        if (first) return { message: first, existed: true }
       }
-      if (!channel.is_participant && !admin) throw new Forbidden('You are not a participant of this channel')
-      if (channel.status === 'frozen' && !admin) throw new Forbidden('This channel is frozen: it is read-only')
-
-      if (data.client_id) {
-        const first: Message | undefined = await trx('chat_messages')
-          .where({ channel_id: channelId, sender_id: sender.id, client_id: data.client_id })
-          .first()
-        if (first) {
-          params.alreadyExisted = true
-          return first
+      try {
+        const { rows } = await this.db.raw(SEND_SQL, {
+          channelId,
+          senderId: sender.id,
+          admin,
+          content: data.content,
+          clientId
+        })
+        return { message: rows[0] as Message | undefined, existed: false }
+      } catch (error: any) {
+        // A concurrent retry with the same client_id committed first; this one rolled back whole
+        if (clientId && error?.constraint === 'chat_messages_client_id_unique') {
+          const first = await this.findByClientId(channelId, sender.id, clientId)
+          if (first) return { message: first, existed: true }
         }
+        throw error
       }
-
-      const { rows } = await trx.raw(
-        `with next as (
-           update chat_channels set last_seq = last_seq + 1, last_message_at = clock_timestamp()
-           where id = ? returning id, last_seq
-         ), message as (
-           insert into chat_messages (channel_id, seq, sender_id, content, client_id, created_at)
-           select next.id, next.last_seq, ?, ?, ?, clock_timestamp() from next
-           returning *
-         ), own_read as (
-           update chat_participants p set last_read_seq = message.seq, last_read_at = message.created_at
-           from message
-           where p.channel_id = message.channel_id and p.user_id = message.sender_id
-             and p.removed_at is null and p.last_read_seq < message.seq
-         )
-         select * from message`,
-        [channelId, sender.id, data.content, data.client_id ?? null]
-      )
-      return rows[0] as Message
     })
+
+    if (!sent.message) throw await this.refusal(channelId, sender.id, admin)
+    if (sent.existed) params.alreadyExisted = true
+    return sent.message
+  }
+
+  private findByClientId(channelId: Id, senderId: Id, clientId: string): Promise<Message | undefined> {
+    return this.db('chat_messages').where({ channel_id: channelId, sender_id: senderId, client_id: clientId }).first()
+  }
+
+  /** Why a send matched no channel row: said only on this rare path. */
+  private async refusal(channelId: Id, senderId: Id, admin: boolean) {
+    const channel = await this.db('chat_channels as c')
+      .where('c.id', channelId)
+      .first(
+        'c.status',
+        this.db.raw(
+          `exists (select 1 from chat_participants p
+            where p.channel_id = c.id and p.user_id = ? and p.removed_at is null) as is_participant`,
+          [senderId]
+        )
+      )
+    if (!channel) return admin ? new NotFound(`No channel ${channelId}`) : new Forbidden(NOT_PARTICIPANT)
+    if (!channel.is_participant && !admin) return new Forbidden(NOT_PARTICIPANT)
+    return new Forbidden('This channel is frozen: it is read-only')
   }
 
   /** Soft delete: the row stays as evidence, flagged and hidden from normal views. */
