@@ -8,32 +8,14 @@ import { startApp } from '../helpers/app'
 import type { TestServer } from '../helpers/app'
 import { buildBooking, openBookingChannel } from '../helpers/factories'
 import type { BookingWorld } from '../helpers/factories'
-import { closeClients, http, nextEvent, recordEvents, sleep, socketClient } from '../helpers/clients'
+import { closeClients, http, nextEvent, recordEvents, sleep, socketClient, waitUntil } from '../helpers/clients'
+import { failure } from '../helpers/assertions'
 import type { ClientApplication } from '../../src/client'
 
 const tag = crypto.randomBytes(4).toString('hex')
 
 /** An error shaped like the one pg raises for a SQLSTATE. */
 const databaseError = (code: string, message: string) => Object.assign(new Error(message), { code })
-
-/** The rejection of `promise`; fails if it resolves. */
-async function rejectionOf(promise: Promise<unknown>): Promise<any> {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  assert.fail('expected the call to fail')
-}
-
-/** Polls until `condition` holds; fails (instead of hanging) if it never does. */
-async function waitUntil(condition: () => boolean, what: string, timeoutMs = 5000) {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`)
-    await sleep(20)
-  }
-}
 
 describe('database failures', () => {
   describe('withTransaction', () => {
@@ -103,7 +85,7 @@ describe('database failures', () => {
     ] as const) {
       it(`does not retry ${what}, surfaces it and rolls back`, async () => {
         let calls = 0
-        const surfaced = await rejectionOf(
+        const surfaced = await failure(() =>
           withTransaction(
             db,
             async (trx) => {
@@ -123,7 +105,7 @@ describe('database failures', () => {
     it('surfaces the transient error once the attempts run out, with nothing written', async () => {
       let calls = 0
       const lastError = databaseError('40001', 'could not serialize access')
-      const surfaced = await rejectionOf(
+      const surfaced = await failure(() =>
         withTransaction(
           db,
           async (trx) => {
@@ -180,7 +162,7 @@ describe('database failures', () => {
 
     it('answers a login over Socket.io with a 503 Unavailable error', async () => {
       const client = await socketClient(server.url)
-      const error = await rejectionOf(
+      const error = await failure(() =>
         client.authenticate({ strategy: 'local', email: 'someone@example.test', password: 'whatever it is' })
       )
       assert.strictEqual(error.code, 503, error.message)
@@ -297,7 +279,7 @@ describe('database failures', () => {
       await forceFailure('40001', 1000)
       const heard = recordEvents(listener, 'messages', 'created')
 
-      const error = await rejectionOf(sender.service('messages').create({ channel_id: channelId, content: 'never stored' }))
+      const error = await failure(() => sender.service('messages').create({ channel_id: channelId, content: 'never stored' }))
 
       assert.strictEqual(error.code, 503, error.message)
       assert.strictEqual(error.name, 'Unavailable')
@@ -319,7 +301,7 @@ describe('database failures', () => {
       await forceFailure('XX000', 1000)
       const heard = recordEvents(listener, 'messages', 'created')
 
-      const error = await rejectionOf(sender.service('messages').create({ channel_id: channelId, content: 'broken' }))
+      const error = await failure(() => sender.service('messages').create({ channel_id: channelId, content: 'broken' }))
 
       assert.strictEqual(error.code, 500, error.message)
       assert.strictEqual(await insertAttempts(), 1, 'tried once')

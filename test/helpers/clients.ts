@@ -66,6 +66,15 @@ export function nextEvent<T = any>(
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
+/** Polls until `condition` holds; fails the test (instead of hanging) if it never does. */
+export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`)
+    await sleep(20)
+  }
+}
+
 /** Plain HTTP, as a REST consumer without the Feathers client would call. */
 export async function http(url: string, method: string, path: string, { token, body }: { token?: string; body?: unknown } = {}) {
   const response = await fetch(url + path, {

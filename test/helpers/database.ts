@@ -2,6 +2,7 @@ import crypto from 'crypto'
 import knex from 'knex'
 import { createKnex } from '../../src/postgresql'
 import { migrate } from '../../src/migrate'
+import type { TestServer } from './app'
 
 // A server-level connection used only to create and drop the run's own database
 const adminUrl = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
@@ -36,3 +37,11 @@ export async function createTestDatabase() {
 export async function dropTestDatabase() {
   await withAdmin((db) => db.raw(`drop database if exists "${databaseName}" with (force)`))
 }
+
+/** How many chat_messages rows the channel has, read straight from the app's database. */
+export const countMessages = (server: TestServer, channelId: number) =>
+  server.app
+    .get('postgresqlClient')('chat_messages')
+    .where({ channel_id: channelId })
+    .count({ n: '*' })
+    .then(([{ n }]) => Number(n))

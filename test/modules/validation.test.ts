@@ -5,22 +5,8 @@ import { buildBooking, openBookingChannel } from '../helpers/factories'
 import type { BookingWorld } from '../helpers/factories'
 import { closeClients, http, login, socketClient, socketOf } from '../helpers/clients'
 import type { ClientApplication } from '../../src/client'
-
-/** Runs `call` and returns the error it fails with (fails the test if it succeeds). */
-async function failure(call: () => Promise<unknown>): Promise<any> {
-  try {
-    await call()
-  } catch (error: any) {
-    return error
-  }
-  assert.fail('expected the call to be refused, but it succeeded')
-}
-
-async function rejectsWith(code: number, call: () => Promise<unknown>, what = '') {
-  const error = await failure(call)
-  assert.strictEqual(error.code, code, `${what}: expected ${code}, got ${error.code} ${error.name}: ${error.message}`)
-  return error
-}
+import { failure, rejectsWith } from '../helpers/assertions'
+import { countMessages } from '../helpers/database'
 
 /** An error body as the spec describes it: a Feathers error, without internals. */
 function assertCleanErrorBody(body: any, code: number, what = '') {
@@ -62,8 +48,6 @@ describe('validation and errors', () => {
   let token: string
 
   const db = () => server.app.get('postgresqlClient')
-  const messageCount = async () =>
-    Number((await db()('chat_messages').where({ channel_id: channelId }).count({ n: '*' }))[0].n)
   const channelCount = async () => Number((await db()('chat_channels').count({ n: '*' }))[0].n)
 
   before(async () => {
@@ -99,7 +83,7 @@ describe('validation and errors', () => {
 
     it('refuses server-owned and unknown fields with 400 over Socket.io and writes nothing', async () => {
       for (const [field, value] of serverOwned) {
-        const before = await messageCount()
+        const before = await countMessages(server, channelId)
         const error = await rejectsWith(
           400,
           () => worker.service('messages').create({ channel_id: channelId, content: 'hello', [field]: value } as any),
@@ -110,19 +94,19 @@ describe('validation and errors', () => {
           JSON.stringify({ message: error.message, data: error.data }).includes(field),
           `the error names the field '${field}': ${error.message} ${JSON.stringify(error.data)}`
         )
-        assert.strictEqual(await messageCount(), before, `${field}: no row written`)
+        assert.strictEqual(await countMessages(server, channelId), before, `${field}: no row written`)
       }
     })
 
     it('refuses server-owned and unknown fields with 400 over HTTP and writes nothing', async () => {
       for (const [field, value] of serverOwned) {
-        const before = await messageCount()
+        const before = await countMessages(server, channelId)
         const response = await http(server.url, 'POST', '/messages', {
           token,
           body: { channel_id: channelId, content: 'hello', [field]: value }
         })
         expectHttpError(response, 400, `HTTP ${field}`)
-        assert.strictEqual(await messageCount(), before, `${field}: no row written`)
+        assert.strictEqual(await countMessages(server, channelId), before, `${field}: no row written`)
       }
     })
 
@@ -144,7 +128,7 @@ describe('validation and errors', () => {
     })
 
     it('refuses wrong types with 400', async () => {
-      const before = await messageCount()
+      const before = await countMessages(server, channelId)
       const cases: [string, unknown][] = [
         ['content as number', { channel_id: channelId, content: 42 }],
         ['content as object', { channel_id: channelId, content: { text: 'hi' } }],
@@ -157,22 +141,22 @@ describe('validation and errors', () => {
         await rejectsWith(400, () => worker.service('messages').create(data as any), `socket ${label}`)
         expectHttpError(await http(server.url, 'POST', '/messages', { token, body: data }), 400, `HTTP ${label}`)
       }
-      assert.strictEqual(await messageCount(), before, 'no row written')
+      assert.strictEqual(await countMessages(server, channelId), before, 'no row written')
     })
 
     it('refuses an array of messages (no multi create) with a client error, not 500', async () => {
-      const before = await messageCount()
+      const before = await countMessages(server, channelId)
       const data = [{ channel_id: channelId, content: 'one' }, { channel_id: channelId, content: 'two' }]
       const error = await failure(() => worker.service('messages').create(data as any))
       assert.ok([400, 405].includes(error.code), `socket: ${error.code} ${error.message}`)
       const response = await http(server.url, 'POST', '/messages', { token, body: data })
       assert.ok([400, 405].includes(response.status), `HTTP: ${response.status} ${response.text}`)
       assertCleanErrorBody(response.body, response.status, 'HTTP array')
-      assert.strictEqual(await messageCount(), before, 'no row written')
+      assert.strictEqual(await countMessages(server, channelId), before, 'no row written')
     })
 
     it('accepts a client_id of 64 characters and refuses 65 with 400', async () => {
-      const before = await messageCount()
+      const before = await countMessages(server, channelId)
       const ok = await worker
         .service('messages')
         .create({ channel_id: channelId, content: 'with id', client_id: 'k'.repeat(64) })
@@ -190,11 +174,11 @@ describe('validation and errors', () => {
         400,
         'HTTP 200'
       )
-      assert.strictEqual(await messageCount(), before + 1, 'only the valid one was written')
+      assert.strictEqual(await countMessages(server, channelId), before + 1, 'only the valid one was written')
     })
 
     it('refuses channel_id together with a context, and neither, with 400', async () => {
-      const before = await messageCount()
+      const before = await countMessages(server, channelId)
       await rejectsWith(
         400,
         () =>
@@ -226,7 +210,7 @@ describe('validation and errors', () => {
         400,
         'HTTP both'
       )
-      assert.strictEqual(await messageCount(), before, 'no row written')
+      assert.strictEqual(await countMessages(server, channelId), before, 'no row written')
     })
   })
 
@@ -344,12 +328,12 @@ describe('validation and errors', () => {
 
   describe('HTTP bodies and error shapes', () => {
     it('answers malformed JSON with 400, not 500', async () => {
-      const before = await messageCount()
+      const before = await countMessages(server, channelId)
       for (const body of ['{"channel_id": 1, "content": ', '{not json}', '[1, 2', '"unterminated']) {
         const response = await http(server.url, 'POST', '/messages', { token, body })
         expectHttpError(response, 400, `malformed ${body}`)
       }
-      assert.strictEqual(await messageCount(), before)
+      assert.strictEqual(await countMessages(server, channelId), before)
     })
 
     it('gives every error a Feathers body without a stack trace', async () => {
@@ -381,14 +365,14 @@ describe('validation and errors', () => {
     })
 
     it('refuses a body over 64 KB over HTTP (413 or 400) and keeps serving', async () => {
-      const before = await messageCount()
+      const before = await countMessages(server, channelId)
       const response = await http(server.url, 'POST', '/messages', {
         token,
         body: { channel_id: channelId, content: 'x'.repeat(70 * 1024) }
       })
       assert.ok([400, 413].includes(response.status), `status ${response.status} ${response.text.slice(0, 200)}`)
       assertCleanErrorBody(response.body, response.status, 'huge body')
-      assert.strictEqual(await messageCount(), before)
+      assert.strictEqual(await countMessages(server, channelId), before)
 
       const health = await http(server.url, 'GET', '/health')
       assert.strictEqual(health.status, 200)
@@ -400,7 +384,7 @@ describe('validation and errors', () => {
     it('refuses a message over 64 KB over Socket.io without crashing and keeps serving', async () => {
       const client = await socketClient(server.url, world.worker)
       const socket = socketOf(client)
-      const before = await messageCount()
+      const before = await countMessages(server, channelId)
       const outcome = await new Promise<{ error?: any; disconnected?: boolean }>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('neither an answer nor a disconnect')), 5000)
         socket.once('disconnect', () => {
@@ -416,7 +400,7 @@ describe('validation and errors', () => {
         assert.ok(outcome.error, 'the oversized message was refused')
         assert.ok([400, 413].includes(outcome.error.code), JSON.stringify(outcome.error))
       }
-      assert.strictEqual(await messageCount(), before)
+      assert.strictEqual(await countMessages(server, channelId), before)
       assert.strictEqual((await http(server.url, 'GET', '/health')).status, 200)
       const fresh = await socketClient(server.url, world.worker)
       const sent = await fresh.service('messages').create({ channel_id: channelId, content: 'after the big one' })

@@ -5,22 +5,8 @@ import { buildAdmin, buildBooking, buildUser, openBookingChannel } from '../../h
 import type { BookingWorld, TestUser } from '../../helpers/factories'
 import { closeClients, http, login, socketClient } from '../../helpers/clients'
 import type { ClientApplication } from '../../../src/client'
-
-/** Runs `call` and returns the Feathers error it fails with (fails the test if it succeeds). */
-async function failure(call: () => Promise<unknown>): Promise<any> {
-  try {
-    await call()
-  } catch (error: any) {
-    return error
-  }
-  assert.fail('expected the call to be refused, but it succeeded')
-}
-
-async function rejectsWith(code: number, call: () => Promise<unknown>, what = '') {
-  const error = await failure(call)
-  assert.strictEqual(error.code, code, `${what}: expected ${code}, got ${error.code} ${error.name}: ${error.message}`)
-  return error
-}
+import { rejectsWith } from '../../helpers/assertions'
+import { countMessages } from '../../helpers/database'
 
 function expectStatus(response: { status: number; body: any }, status: number, what = '') {
   assert.strictEqual(
@@ -30,13 +16,6 @@ function expectStatus(response: { status: number; body: any }, status: number, w
   )
   if (status >= 400) assert.strictEqual(response.body?.code, status, `${what}: error body code`)
 }
-
-const countMessages = (server: TestServer, channelId: number) =>
-  server.app
-    .get('postgresqlClient')('chat_messages')
-    .where({ channel_id: channelId })
-    .count({ n: '*' })
-    .then(([{ n }]) => Number(n))
 
 describe('authorization', () => {
   let server: TestServer

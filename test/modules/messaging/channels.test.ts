@@ -12,8 +12,7 @@ import {
 } from '../../helpers/factories'
 import type { BookingWorld } from '../../helpers/factories'
 import { closeClients, nextEvent, recordEvents, sleep, socketClient } from '../../helpers/clients'
-
-const QUIET_MS = 300
+import { QUIET_MS } from '../../helpers/assertions'
 
 describe('channels', () => {
   let server: TestServer

@@ -4,25 +4,14 @@ import { startApp } from '../../helpers/app'
 import type { TestServer } from '../../helpers/app'
 import { addMember, buildBooking, buildUser, openBookingChannel } from '../../helpers/factories'
 import type { BookingWorld, TestUser } from '../../helpers/factories'
-import { closeClients, nextEvent, recordEvents, restClient, sleep, socketClient } from '../../helpers/clients'
+import { closeClients, nextEvent, recordEvents, restClient, sleep, socketClient, waitUntil } from '../../helpers/clients'
+import { QUIET_MS } from '../../helpers/assertions'
 import type { ClientApplication } from '../../../src/client'
 import type { Message } from '../../../src/client'
 
 /** 1, 2, …, n */
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i)
 const sortedNumbers = (values: number[]) => [...values].sort((a, b) => a - b)
-
-/** Polls until `condition` holds; fails the test (instead of hanging) if it never does. */
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`)
-    await sleep(20)
-  }
-}
-
-// Long enough for a duplicate event, if the app sent one, to arrive after the last expected one
-const SETTLE_MS = 300
 
 describe('messaging under concurrency (real parallel calls over real connections)', function () {
   this.timeout(60_000)
@@ -137,8 +126,8 @@ describe('messaging under concurrency (real parallel calls over real connections
     )
 
     const ofThisChannel = (events: any[]) => events.filter((channel) => channel.id === channels[0].id)
-    await waitFor(() => announced.every((events) => ofThisChannel(events).length >= 1), "every connection's 'channels created'")
-    await sleep(SETTLE_MS)
+    await waitUntil(() => announced.every((events) => ofThisChannel(events).length >= 1), "every connection's 'channels created'", 10_000)
+    await sleep(QUIET_MS)
     announced.forEach((events, i) =>
       assert.strictEqual(ofThisChannel(events).length, 1, `connection ${i} got exactly one 'channels created'`)
     )
@@ -178,8 +167,8 @@ describe('messaging under concurrency (real parallel calls over real connections
     assert.strictEqual(Number(stored.last_seq), 60)
 
     const bySeq = new Map(rows.map((row) => [row.seq, row.id]))
-    await waitFor(() => received.every((events) => events.length >= 60), "60 'messages created' events on every receiver")
-    await sleep(SETTLE_MS)
+    await waitUntil(() => received.every((events) => events.length >= 60), "60 'messages created' events on every receiver", 10_000)
+    await sleep(QUIET_MS)
     received.forEach((events, r) => {
       assert.strictEqual(events.length, 60, `receiver ${r} got exactly 60 events`)
       assert.deepStrictEqual(sortedNumbers(events.map((message: Message) => message.seq)), range(1, 60))
@@ -215,8 +204,8 @@ describe('messaging under concurrency (real parallel calls over real connections
     const [stored] = await channelRows(world.booking.id)
     assert.strictEqual(Number(stored.last_seq), 1, 'the retries did not consume seq numbers')
 
-    await waitFor(() => heard.some((message: Message) => message.id === first.id), "the listener's 'messages created'")
-    await sleep(SETTLE_MS)
+    await waitUntil(() => heard.some((message: Message) => message.id === first.id), "the listener's 'messages created'", 10_000)
+    await sleep(QUIET_MS)
     assert.strictEqual(
       heard.filter((message: Message) => message.client_id === clientId).length,
       1,
@@ -280,8 +269,8 @@ describe('messaging under concurrency (real parallel calls over real connections
     const [stored] = await channelRows(world.booking.id)
     assert.strictEqual(Number(stored.last_seq), 40)
 
-    await waitFor(() => heard.length >= 40, "40 'messages created' events on the listener")
-    await sleep(SETTLE_MS)
+    await waitUntil(() => heard.length >= 40, "40 'messages created' events on the listener", 10_000)
+    await sleep(QUIET_MS)
     assert.deepStrictEqual(sortedNumbers(heard.map((message: Message) => message.seq)), range(1, 40))
   })
 })

@@ -5,16 +5,7 @@ import { addMember, buildAdmin, buildBooking, buildDispute, buildUser, openBooki
 import type { BookingWorld, TestUser } from '../../helpers/factories'
 import { closeClients, nextEvent, recordEvents, sleep, socketClient } from '../../helpers/clients'
 import type { ClientApplication } from '../../../src/client'
-
-/** Resolves if `promise` rejects with a Feathers error of this code; fails otherwise. */
-async function rejectsWithCode(promise: Promise<unknown>, code: number) {
-  await assert.rejects(promise, (error: any) => {
-    assert.strictEqual(error?.code, code, `expected a ${code}, got ${error?.code} ${error?.message}`)
-    return true
-  })
-}
-
-const QUIET_MS = 300
+import { QUIET_MS, rejectsWithCode } from '../../helpers/assertions'
 
 const rolesOf = (participants: any[]) =>
   Object.fromEntries(participants.map((participant) => [participant.user_id, participant.role]))

@@ -5,15 +5,7 @@ import { addMember, buildAdmin, buildBooking, openBookingChannel } from '../../h
 import type { BookingWorld, TestUser } from '../../helpers/factories'
 import { closeClients, http, login, nextEvent, recordEvents, sleep, socketClient } from '../../helpers/clients'
 import type { ClientApplication } from '../../../src/client'
-
-async function rejectsWithCode(promise: Promise<unknown>, code: number) {
-  await assert.rejects(promise, (error: any) => {
-    assert.strictEqual(error?.code, code, `expected a ${code}, got ${error?.code} ${error?.message}`)
-    return true
-  })
-}
-
-const QUIET_MS = 300
+import { QUIET_MS, rejectsWithCode } from '../../helpers/assertions'
 
 describe('real-time delivery', () => {
   let server: TestServer

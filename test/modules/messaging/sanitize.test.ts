@@ -6,6 +6,7 @@ import { buildBooking, openBookingChannel } from '../../helpers/factories'
 import type { BookingWorld } from '../../helpers/factories'
 import { closeClients, http, login, nextEvent, socketClient } from '../../helpers/clients'
 import type { ClientApplication } from '../../../src/client'
+import { countMessages } from '../../helpers/database'
 
 const EMOJI = '\u{1F600}' // 😀: one character, two UTF-16 code units
 
@@ -80,8 +81,6 @@ describe('content sanitizing', () => {
     let client: ClientApplication
 
     const db = () => server.app.get('postgresqlClient')
-    const messageCount = async () =>
-      Number((await db()('chat_messages').where({ channel_id: channelId }).count({ n: '*' }))[0].n)
     const storedContent = async (id: number) => (await db()('chat_messages').where({ id }).first('content')).content
 
     before(async () => {
@@ -121,7 +120,7 @@ describe('content sanitizing', () => {
     })
 
     it('refuses content that is empty once sanitized with 400 and writes nothing', async () => {
-      const before = await messageCount()
+      const before = await countMessages(server, channelId)
       for (const [label, input] of empty) {
         let error: any
         try {
@@ -133,7 +132,7 @@ describe('content sanitizing', () => {
         assert.strictEqual(error.code, 400, `${label}: ${error.code} ${error.message}`)
         assert.strictEqual(error.name, 'BadRequest', label)
       }
-      assert.strictEqual(await messageCount(), before)
+      assert.strictEqual(await countMessages(server, channelId), before)
     })
 
     it('refuses an empty message in the context form without opening a channel', async () => {
@@ -153,7 +152,7 @@ describe('content sanitizing', () => {
     })
 
     it('accepts exactly 4000 characters and refuses 4001 with 400', async () => {
-      const before = await messageCount()
+      const before = await countMessages(server, channelId)
       const max = 'a'.repeat(4000)
       const sent = await client.service('messages').create({ channel_id: channelId, content: max })
       assert.strictEqual(sent.content, max)
@@ -166,11 +165,11 @@ describe('content sanitizing', () => {
         error = caught
       }
       assert.strictEqual(error?.code, 400, `4001: ${error?.code} ${error?.message}`)
-      assert.strictEqual(await messageCount(), before + 1)
+      assert.strictEqual(await countMessages(server, channelId), before + 1)
     })
 
     it('counts characters, not UTF-16 units: 4000 astral emoji are accepted, 4001 are not', async () => {
-      const before = await messageCount()
+      const before = await countMessages(server, channelId)
       const emoji = EMOJI.repeat(4000)
       assert.strictEqual(emoji.length, 8000)
       const sent = await client.service('messages').create({ channel_id: channelId, content: emoji })
@@ -184,7 +183,7 @@ describe('content sanitizing', () => {
         error = caught
       }
       assert.strictEqual(error?.code, 400, `4001 emoji: ${error?.code} ${error?.message}`)
-      assert.strictEqual(await messageCount(), before + 1)
+      assert.strictEqual(await countMessages(server, channelId), before + 1)
     })
 
     it('leaves no <script after the nested trick', async () => {
