@@ -5,6 +5,7 @@ import socketio from '@feathersjs/socketio'
 import type { Application, Configuration } from './declarations'
 import { configurationValidator } from './configuration'
 import { postgresql } from './postgresql'
+import { attachRedisAdapter, redis } from './redis'
 import { DomainEvents } from './events'
 import { handleErrors } from './hooks/handle-errors'
 import { trackRequests, trackSocketCalls } from './shutdown'
@@ -37,11 +38,13 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
   app.configure(rest())
   app.configure(
     socketio({ cors: { origin: app.get('origins') }, maxHttpBufferSize: 64 * 1024 }, (io) => {
+      attachRedisAdapter(app, io)
       realtime(app, io)
       answerMethodsNoServiceOffers(app, io)
     })
   )
   app.configure(postgresql)
+  app.configure(redis)
   app.configure(identity)
   app.configure(contexts)
   app.configure(messaging)

@@ -1,6 +1,7 @@
 import type { HookContext as FeathersHookContext, NextFunction, Params as FeathersParams } from '@feathersjs/feathers'
 import type { Application as FeathersApplication } from '@feathersjs/koa'
 import type { Knex } from 'knex'
+import type Redis from 'ioredis'
 import type { ApplicationConfiguration } from './configuration'
 import type { DomainEvents } from './events'
 import type { User } from './modules/identity/users/users.schema'
@@ -10,6 +11,9 @@ export type { NextFunction }
 export interface Configuration extends ApplicationConfiguration {
   postgresqlClient: Knex
   events: DomainEvents
+  /** set when REDIS_URL is: commands, and the subscriber connections to close on teardown */
+  redisClient?: Redis
+  redisSubscribers: Redis[]
 }
 
 // Each service adds itself here through declaration merging

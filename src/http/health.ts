@@ -12,10 +12,12 @@ export const health = (app: Application) => {
     if (ctx.path === '/ready') {
       try {
         await app.get('postgresqlClient').raw('select 1')
-        ctx.body = { status: 'ready', database: 'ok' }
+        const redis = app.get('redisClient')
+        if (redis) await redis.ping()
+        ctx.body = { status: 'ready', database: 'ok', redis: redis ? 'ok' : 'not configured' }
       } catch (error: any) {
         ctx.status = 503
-        ctx.body = { status: 'unavailable', database: error?.message ?? 'unreachable' }
+        ctx.body = { status: 'unavailable', error: error?.message ?? 'unreachable' }
       }
       return
     }

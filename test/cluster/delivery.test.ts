@@ -1,0 +1,59 @@
+import assert from 'assert'
+import { startApp } from '../helpers/app'
+import type { TestServer } from '../helpers/app'
+import { buildBooking, openBookingChannel } from '../helpers/factories'
+import type { BookingWorld } from '../helpers/factories'
+import { closeClients, nextEvent, recordEvents, sleep, socketClient } from '../helpers/clients'
+import { redisSettings } from '../helpers/redis'
+
+describe('several instances through Redis', () => {
+  let a: TestServer
+  let b: TestServer
+  let world: BookingWorld
+  let channelId: number
+
+  before(async () => {
+    a = await startApp({ redis: redisSettings() })
+    b = await startApp({ redis: redisSettings() })
+    world = await buildBooking(a.app)
+    channelId = (await openBookingChannel(a.app, world)).id
+  })
+  after(async () => {
+    closeClients()
+    await Promise.all([a.close(), b.close()])
+  })
+
+  it('delivers a message sent through A to a participant on B exactly once, and to no outsider', async () => {
+    const sender = await socketClient(a.url, world.worker)
+    const receiver = await socketClient(b.url, world.supervisor)
+    const outsider = await socketClient(b.url, world.outsider)
+    const received = recordEvents(receiver, 'messages', 'created')
+    const outsiderSaw = recordEvents(outsider, 'messages', 'created')
+
+    const arrived = nextEvent(receiver, 'messages', 'created')
+    const sent = await sender.service('messages').create({ channel_id: channelId, content: 'across instances' })
+    assert.deepStrictEqual(await arrived, sent)
+    await sleep(300)
+    assert.strictEqual(received.length, 1)
+    assert.deepStrictEqual(outsiderSaw, [])
+  })
+
+  it('moves connections on another instance when participants change', async () => {
+    const oldSupervisor = await socketClient(b.url, world.supervisor)
+    const worker = await socketClient(b.url, world.worker)
+    const replacement = await socketClient(b.url, world.outsider)
+    const joined = nextEvent(replacement, 'channels', 'created', (channel: any) => channel.id === channelId)
+    const oldSaw = recordEvents(oldSupervisor, 'messages', 'created')
+
+    // The change is written through A; the sockets live on B
+    await a.app.service('bookings').patch(world.booking.id, { supervisor_id: world.outsider.id })
+    await joined
+
+    const control = nextEvent(worker, 'messages', 'created', (m: any) => m.content === 'after the change')
+    const toReplacement = nextEvent(replacement, 'messages', 'created', (m: any) => m.content === 'after the change')
+    await a.app.service('messages').create({ channel_id: channelId, content: 'after the change' }, { user: world.lenderAdmin })
+    await Promise.all([control, toReplacement])
+    await sleep(300)
+    assert.deepStrictEqual(oldSaw, [])
+  })
+})
