@@ -10,6 +10,7 @@ import { disputeClient } from './modules/contexts/disputes/disputes.shared'
 import { channelClient } from './modules/messaging/services/channels/channels.shared'
 import { participantClient } from './modules/messaging/services/participants/participants.shared'
 import { messageClient } from './modules/messaging/services/messages/messages.shared'
+import { presenceClient } from './modules/messaging/services/presence/presence.shared'
 
 export type * from './modules/identity/users/users.shared'
 export type * from './modules/identity/companies/companies.shared'
@@ -19,6 +20,7 @@ export type * from './modules/contexts/disputes/disputes.shared'
 export type * from './modules/messaging/services/channels/channels.shared'
 export type * from './modules/messaging/services/participants/participants.shared'
 export type * from './modules/messaging/services/messages/messages.shared'
+export type * from './modules/messaging/services/presence/presence.shared'
 
 export interface Configuration {
   connection: TransportConnection<ServiceTypes>
@@ -50,5 +52,6 @@ export const createClient = (
   client.configure(channelClient)
   client.configure(participantClient)
   client.configure(messageClient)
+  client.configure(presenceClient)
   return client
 }

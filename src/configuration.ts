@@ -15,6 +15,11 @@ export const configurationSchema = Type.Intersect([
       pool: Type.Object({ min: Type.Number(), max: Type.Number() })
     }),
     redis: Type.Object({ url: nullableString(), keyPrefix: Type.String() }),
+    presence: Type.Object({
+      expiry_seconds: Type.Number({ minimum: 1 }),
+      typing_seconds: Type.Number({ minimum: 1 }),
+      typing_throttle_ms: Type.Number({ minimum: 0 })
+    }),
     bootstrapAdmin: Type.Object({ email: nullableString(), password: nullableString() }),
     notifications: Type.Object({
       delay_seconds: Type.Number({ minimum: 0 }),

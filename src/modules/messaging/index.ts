@@ -3,6 +3,7 @@ import { contextSync } from './gateways/contexts'
 import { channel } from './services/channels/channels'
 import { participant } from './services/participants/participants'
 import { message } from './services/messages/messages'
+import { presence } from './services/presence/presence'
 
 export { realtime } from './gateways/realtime'
 
@@ -10,5 +11,6 @@ export const messaging = (app: Application) => {
   app.configure(channel)
   app.configure(participant)
   app.configure(message)
+  app.configure(presence)
   app.configure(contextSync)
 }

@@ -6,10 +6,9 @@ import { logger } from '../../../logger'
 import type { User } from '../../identity/users/users.schema'
 import type { Message } from '../services/messages/messages.schema'
 import type { Participant } from '../services/participants/participants.schema'
+import { ADMINS, channelRoom, socketOf, userRoom, viewRoom } from './connections'
+import { presenceGatewayOf } from './presence'
 
-export const channelRoom = (channelId: Id) => `channel:${channelId}`
-export const userRoom = (userId: Id) => `user:${userId}`
-const ADMINS = 'admins'
 
 const withoutContent = ({ content: _content, ...message }: Message) => message
 
@@ -21,7 +20,6 @@ const withoutContent = ({ content: _content, ...message }: Message) => message
  * user's connections at once.
  */
 export const realtime = (app: Application, io: Server) => {
-  const sockets = new WeakMap<RealTimeConnection, Socket>()
   // Bumped on every participant change of a user, so a join that raced one redoes its read
   const membershipVersions = new Map<Id, number>()
   const versionOf = (userId: Id) => membershipVersions.get(userId) ?? 0
@@ -51,9 +49,9 @@ export const realtime = (app: Application, io: Server) => {
     for (const room of [...socket.rooms]) if (room !== socket.id) socket.leave(room)
   }
 
+  presenceGatewayOf(app).attach(io)
   io.on('connection', (socket) => {
     const connection = (socket as any).feathers as RealTimeConnection
-    sockets.set(connection, socket)
     // Authenticated by a header during the handshake, before this handler existed
     if (connection.user) joinRooms(socket, connection.user).catch(logJoinError)
   })
@@ -63,14 +61,14 @@ export const realtime = (app: Application, io: Server) => {
     after: {
       create: [
         async (context: HookContext) => {
-          const socket = context.params.connection && sockets.get(context.params.connection)
+          const socket = socketOf(context.params.connection)
           if (socket && context.result?.user) await joinRooms(socket, context.result.user)
         }
       ]
     }
   })
   app.on('logout', (_authResult: any, { connection }: any) => {
-    const socket = connection && sockets.get(connection)
+    const socket = socketOf(connection)
     if (socket) leaveRooms(socket)
   })
 
@@ -103,7 +101,7 @@ export const realtime = (app: Application, io: Server) => {
     updated.forEach((participant) => io.to(room).emit('participants patched', participant))
     for (const participant of removed) {
       io.to(room).emit('participants removed', participant)
-      io.in(userRoom(participant.user_id)).socketsLeave(room)
+      io.in(userRoom(participant.user_id)).socketsLeave([room, viewRoom(channel.id)])
     }
     if (status_changed) io.to(room).emit('channels patched', channel)
   }

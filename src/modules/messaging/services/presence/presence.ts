@@ -1,0 +1,40 @@
+import { authenticate } from '@feathersjs/authentication'
+import { hooks as schemaHooks } from '@feathersjs/schema'
+import type { Application } from '../../../../declarations'
+import { PresenceGateway } from '../../gateways/presence'
+import { PresenceService } from './presence.class'
+import { channelRefValidator, presenceQueryValidator, typingValidator } from './presence.schema'
+import { presenceMethods, presencePath } from './presence.shared'
+
+export * from './presence.class'
+export * from './presence.schema'
+
+export const presence = (app: Application) => {
+  const gateway = new PresenceGateway(app)
+  app.use(presencePath, new PresenceService(app), { methods: [...presenceMethods], events: ['typing'] })
+  app.service(presencePath).hooks({
+    around: {
+      all: [authenticate('jwt')]
+    },
+    before: {
+      find: [schemaHooks.validateQuery(presenceQueryValidator)],
+      view: [schemaHooks.validateData(channelRefValidator)],
+      leave: [schemaHooks.validateData(channelRefValidator)],
+      typing: [schemaHooks.validateData(typingValidator)]
+    }
+  })
+  app.hooks({
+    teardown: [
+      async (_context: unknown, next: () => Promise<void>) => {
+        await gateway.close()
+        await next()
+      }
+    ]
+  })
+}
+
+declare module '../../../../declarations' {
+  interface ServiceTypes {
+    [presencePath]: PresenceService
+  }
+}

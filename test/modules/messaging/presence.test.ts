@@ -1,0 +1,104 @@
+import assert from 'assert'
+import { startApp } from '../../helpers/app'
+import type { TestServer } from '../../helpers/app'
+import { buildBooking, openBookingChannel } from '../../helpers/factories'
+import type { BookingWorld } from '../../helpers/factories'
+import { closeClients, nextEvent, recordEvents, sleep, socketClient, socketOf } from '../../helpers/clients'
+import { QUIET_MS, rejectsWithCode } from '../../helpers/assertions'
+
+describe('presence and typing (one instance)', () => {
+  let server: TestServer
+  let world: BookingWorld
+  let channelId: number
+
+  before(async () => {
+    server = await startApp({ presence: { expiry_seconds: 30, typing_seconds: 1, typing_throttle_ms: 500 } })
+    world = await buildBooking(server.app)
+    channelId = (await openBookingChannel(server.app, world)).id
+  })
+  after(async () => {
+    closeClients()
+    await server.close()
+  })
+
+  it('announces online and offline once per user, not per tab, to people who share a channel', async () => {
+    const supervisor = await socketClient(server.url, world.supervisor)
+    const outsider = await socketClient(server.url, world.outsider)
+    const seen = recordEvents(supervisor, 'presence', 'patched')
+    const outsiderSeen = recordEvents(outsider, 'presence', 'patched')
+
+    const online = nextEvent(supervisor, 'presence', 'patched', (s: any) => s.user_id === world.worker.id && s.online)
+    const tab1 = await socketClient(server.url, world.worker)
+    await online
+    const tab2 = await socketClient(server.url, world.worker)
+    socketOf(tab1).disconnect()
+    await sleep(QUIET_MS)
+    const workerEvents = () => seen.filter((s) => s.user_id === world.worker.id)
+    assert.deepStrictEqual(workerEvents().map((s) => s.online), [true], 'a second tab or closing one of two changes nothing')
+
+    const statuses = await supervisor.service('presence').find({ query: { user_id: { $in: [world.worker.id] } } })
+    assert.strictEqual(statuses.data[0].online, true)
+
+    const offline = nextEvent(supervisor, 'presence', 'patched', (s: any) => s.user_id === world.worker.id && !s.online)
+    socketOf(tab2).disconnect()
+    const status = await offline
+    assert.ok(Date.parse(status.last_seen_at) > 0)
+    const after = await supervisor.service('presence').find({ query: { user_id: world.worker.id } })
+    assert.deepStrictEqual(after.data, [{ user_id: world.worker.id, online: false, last_seen_at: status.last_seen_at }])
+    assert.deepStrictEqual(outsiderSeen.filter((s) => s.user_id === world.worker.id), [])
+  })
+
+  it('answers presence.find only for people who share a channel with the caller', async () => {
+    const outsider = await socketClient(server.url, world.outsider)
+    await socketClient(server.url, world.worker)
+    const statuses = await outsider.service('presence').find({ query: { user_id: { $in: [world.worker.id, world.outsider.id] } } })
+    assert.deepStrictEqual(statuses.data.map((s) => s.user_id), [world.outsider.id])
+  })
+
+  it('sends typing to the other participants viewing the channel only, and ends it after the expiry', async () => {
+    const typer = await socketClient(server.url, world.worker)
+    const viewer = await socketClient(server.url, world.supervisor)
+    const notViewing = await socketClient(server.url, world.lenderAdmin)
+    const outsider = await socketClient(server.url, world.outsider)
+    await viewer.service('presence').view({ channel_id: channelId })
+    await typer.service('presence').view({ channel_id: channelId })
+    const typerSaw = recordEvents(typer, 'presence', 'typing')
+    const notViewingSaw = recordEvents(notViewing, 'presence', 'typing')
+    const outsiderSaw = recordEvents(outsider, 'presence', 'typing')
+    await rejectsWithCode(outsider.service('presence').view({ channel_id: channelId }), 403)
+    await rejectsWithCode(outsider.service('presence').typing({ channel_id: channelId, typing: true }), 403)
+
+    const started = nextEvent(viewer, 'presence', 'typing')
+    const viewerSaw = recordEvents(viewer, 'presence', 'typing')
+    for (let i = 0; i < 10; i++) await typer.service('presence').typing({ channel_id: channelId, typing: true })
+    assert.deepStrictEqual(await started, { channel_id: channelId, user_id: world.worker.id, typing: true })
+    const ended = nextEvent(viewer, 'presence', 'typing', (e: any) => e.typing === false, 3000)
+    await ended
+    assert.deepStrictEqual(
+      viewerSaw.map((e) => e.typing),
+      [true, false],
+      'ten keystrokes within the throttle interval are one event; the state expires on its own'
+    )
+    assert.deepStrictEqual(typerSaw, [])
+    assert.deepStrictEqual(notViewingSaw, [])
+    assert.deepStrictEqual(outsiderSaw, [])
+  })
+
+  it('ends typing when the typer disconnects, and stops sending typing to a connection that left', async () => {
+    const typer = await socketClient(server.url, world.worker)
+    const viewer = await socketClient(server.url, world.supervisor)
+    const leaver = await socketClient(server.url, world.borrowerAdmin)
+    await viewer.service('presence').view({ channel_id: channelId })
+    await leaver.service('presence').view({ channel_id: channelId })
+    await leaver.service('presence').leave({ channel_id: channelId })
+    const leaverSaw = recordEvents(leaver, 'presence', 'typing')
+
+    const started = nextEvent(viewer, 'presence', 'typing', (e: any) => e.typing)
+    await typer.service('presence').typing({ channel_id: channelId, typing: true })
+    await started
+    const ended = nextEvent(viewer, 'presence', 'typing', (e: any) => !e.typing, 800)
+    socketOf(typer).disconnect()
+    assert.deepStrictEqual(await ended, { channel_id: channelId, user_id: world.worker.id, typing: false })
+    assert.deepStrictEqual(leaverSaw, [])
+  })
+})
