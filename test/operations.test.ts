@@ -1,10 +1,5 @@
 import assert from 'assert'
-import { spawn } from 'child_process'
-import type { ChildProcessWithoutNullStreams } from 'child_process'
 import { once } from 'events'
-import http from 'http'
-import net from 'net'
-import path from 'path'
 import type { AddressInfo } from 'net'
 import knex from 'knex'
 import { createApp } from '../src/app'
@@ -15,72 +10,11 @@ import type { TestServer } from './helpers/app'
 import { testDatabaseUrl } from './helpers/database'
 import { buildBooking, buildUser, openBookingChannel } from './helpers/factories'
 import { closeClients, http as request, login, sleep, socketClient, socketOf } from './helpers/clients'
+import { freePort, freshGet, isRunning, killTree, run, tsxBin, within } from './helpers/processes'
+import type { Command } from './helpers/processes'
 
-const root = path.resolve(__dirname, '..')
-const tsxBin = path.join(root, 'node_modules', '.bin', 'tsx')
 let sequence = 0
 const uniqueEmail = (label: string) => `${label}-${process.pid}-${Date.now().toString(36)}-${++sequence}@Example.test`
-
-async function freePort(): Promise<number> {
-  const probe = net.createServer()
-  probe.listen(0, '127.0.0.1')
-  await once(probe, 'listening')
-  const { port } = probe.address() as AddressInfo
-  await new Promise((resolve) => probe.close(resolve))
-  return port
-}
-
-/** A GET on a fresh connection (no keep-alive pool): tells whether the listener still takes connections. */
-function freshGet(url: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, { agent: false }, (res) => {
-      res.resume()
-      res.on('end', () => resolve(res.statusCode ?? 0))
-    })
-    req.on('error', reject)
-  })
-}
-
-interface Command {
-  child: ChildProcessWithoutNullStreams
-  output: () => string
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
-}
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Command {
-  // Its own process group, so that cleanup can end the whole tree it started
-  const child = spawn(command, args, { cwd: root, env, detached: true })
-  let output = ''
-  child.stdout.on('data', (chunk) => (output += chunk))
-  child.stderr.on('data', (chunk) => (output += chunk))
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal }))
-  )
-  return { child, output: () => output, exited }
-}
-
-const isRunning = (command: Command) => command.child.exitCode === null && command.child.signalCode === null
-
-function killTree(command: Command | undefined) {
-  if (!command?.child.pid || !isRunning(command)) return
-  try {
-    process.kill(-command.child.pid, 'SIGKILL')
-  } catch {
-    // already gone
-  }
-}
-
-async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)
-  })
-  try {
-    return await Promise.race([promise, timeout])
-  } finally {
-    clearTimeout(timer)
-  }
-}
 
 describe('operations', function () {
   this.timeout(90_000)

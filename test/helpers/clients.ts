@@ -67,9 +67,9 @@ export function nextEvent<T = any>(
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** Polls until `condition` holds; fails the test (instead of hanging) if it never does. */
-export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 5000) {
+export async function waitUntil(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000) {
   const deadline = Date.now() + timeoutMs
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`)
     await sleep(20)
   }

@@ -1,0 +1,120 @@
+import assert from 'assert'
+import { startApp } from '../helpers/app'
+import type { TestServer } from '../helpers/app'
+import { buildBooking, openBookingChannel } from '../helpers/factories'
+import type { BookingWorld } from '../helpers/factories'
+import { closeClients, nextEvent, recordEvents, sleep, socketClient, socketOf, waitUntil } from '../helpers/clients'
+import { QUIET_MS } from '../helpers/assertions'
+import { testDatabaseUrl } from '../helpers/database'
+import { redisSettings, testRedisPrefix, testRedisUrl } from '../helpers/redis'
+import { freePort, killTree, run, tsxBin } from '../helpers/processes'
+import type { Command } from '../helpers/processes'
+
+const EXPIRY_SECONDS = 3
+const presence = { expiry_seconds: EXPIRY_SECONDS, typing_seconds: 6, typing_throttle_ms: 1000 }
+
+describe('presence and typing across instances', function () {
+  this.timeout(60_000)
+  let a: TestServer
+  let b: TestServer
+  let world: BookingWorld
+  let channelId: number
+
+  before(async () => {
+    a = await startApp({ redis: redisSettings(), presence })
+    b = await startApp({ redis: redisSettings(), presence })
+    world = await buildBooking(a.app)
+    channelId = (await openBookingChannel(a.app, world)).id
+  })
+  after(async () => {
+    closeClients()
+    await Promise.all([a.close(), b.close()])
+  })
+
+  it('sees on B a user who came online on A, and keeps two tabs on two instances online until both close', async () => {
+    const watcher = await socketClient(b.url, world.supervisor)
+    const seen = recordEvents(watcher, 'presence', 'patched')
+    const online = nextEvent(watcher, 'presence', 'patched', (s: any) => s.user_id === world.worker.id && s.online)
+    const tabOnA = await socketClient(a.url, world.worker)
+    await online
+    const onB = await watcher.service('presence').find({ query: { user_id: world.worker.id } })
+    assert.strictEqual(onB.data[0].online, true)
+
+    const tabOnB = await socketClient(b.url, world.worker)
+    socketOf(tabOnA).disconnect()
+    await sleep(QUIET_MS)
+    assert.strictEqual((await watcher.service('presence').find({ query: { user_id: world.worker.id } })).data[0].online, true)
+
+    const offline = nextEvent(watcher, 'presence', 'patched', (s: any) => s.user_id === world.worker.id && !s.online)
+    socketOf(tabOnB).disconnect()
+    await offline
+    assert.deepStrictEqual(
+      seen.filter((s) => s.user_id === world.worker.id).map((s) => s.online),
+      [true, false],
+      'one transition each way, however many tabs on however many instances'
+    )
+  })
+
+  it('sends typing through A to a viewer on B, not to a participant who is not viewing nor to an outsider', async () => {
+    const typer = await socketClient(a.url, world.worker)
+    const viewer = await socketClient(b.url, world.supervisor)
+    const notViewing = await socketClient(b.url, world.lenderManager)
+    const outsider = await socketClient(b.url, world.outsider)
+    await viewer.service('presence').view({ channel_id: channelId })
+    const notViewingSaw = recordEvents(notViewing, 'presence', 'typing')
+    const outsiderSaw = recordEvents(outsider, 'presence', 'typing')
+
+    const typing = nextEvent(viewer, 'presence', 'typing')
+    await typer.service('presence').typing({ channel_id: channelId, typing: true })
+    assert.deepStrictEqual(await typing, { channel_id: channelId, user_id: world.worker.id, typing: true })
+    const stopped = nextEvent(viewer, 'presence', 'typing', (e: any) => !e.typing)
+    await typer.service('presence').typing({ channel_id: channelId, typing: false })
+    await stopped
+    await sleep(QUIET_MS)
+    assert.deepStrictEqual(notViewingSaw, [])
+    assert.deepStrictEqual(outsiderSaw, [])
+  })
+
+  describe('an instance that is killed', () => {
+    let victim: Command | undefined
+
+    after(() => killTree(victim))
+
+    it(`makes its users offline within the presence expiry (${EXPIRY_SECONDS} s here) after a SIGKILL`, async () => {
+      const port = await freePort()
+      victim = run(tsxBin, ['src/index.ts'], {
+        ...process.env,
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        DATABASE_URL: testDatabaseUrl,
+        REDIS_URL: testRedisUrl,
+        REDIS_KEY_PREFIX: testRedisPrefix,
+        PRESENCE_EXPIRY_SECONDS: String(EXPIRY_SECONDS)
+      })
+      const url = `http://127.0.0.1:${port}`
+      await waitUntil(async () => (await fetch(`${url}/ready`).catch(() => undefined))?.status === 200, 'the victim is ready', 30_000)
+
+      const watcher = await socketClient(a.url, world.supervisor)
+      const online = nextEvent(watcher, 'presence', 'patched', (s: any) => s.user_id === world.borrowerAdmin.id && s.online)
+      await socketClient(url, world.borrowerAdmin)
+      await online
+
+      const offline = nextEvent(
+        watcher,
+        'presence',
+        'patched',
+        (s: any) => s.user_id === world.borrowerAdmin.id && !s.online,
+        // the expiry, then at most one heartbeat of a surviving instance
+        (EXPIRY_SECONDS + EXPIRY_SECONDS / 3 + 2) * 1000
+      )
+      const killedAt = Date.now()
+      process.kill(-victim.child.pid!, 'SIGKILL')
+      await offline
+      const status = await watcher.service('presence').find({ query: { user_id: world.borrowerAdmin.id } })
+      assert.strictEqual(status.data[0].online, false)
+      console.log(`      offline announced ${Date.now() - killedAt} ms after SIGKILL (expiry ${EXPIRY_SECONDS} s)`)
+    })
+  })
+})

@@ -1,0 +1,72 @@
+import { spawn } from 'child_process'
+import type { ChildProcessWithoutNullStreams } from 'child_process'
+import { once } from 'events'
+import http from 'http'
+import net from 'net'
+import path from 'path'
+import type { AddressInfo } from 'net'
+
+export const root = path.resolve(__dirname, '..', '..')
+export const tsxBin = path.join(root, 'node_modules', '.bin', 'tsx')
+
+export async function freePort(): Promise<number> {
+  const probe = net.createServer()
+  probe.listen(0, '127.0.0.1')
+  await once(probe, 'listening')
+  const { port } = probe.address() as AddressInfo
+  await new Promise((resolve) => probe.close(resolve))
+  return port
+}
+
+/** A GET on a fresh connection (no keep-alive pool): tells whether the listener still takes connections. */
+export function freshGet(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { agent: false }, (res) => {
+      res.resume()
+      res.on('end', () => resolve(res.statusCode ?? 0))
+    })
+    req.on('error', reject)
+  })
+}
+
+export interface Command {
+  child: ChildProcessWithoutNullStreams
+  output: () => string
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+}
+
+export function run(command: string, args: string[], env: NodeJS.ProcessEnv): Command {
+  // Its own process group, so that cleanup can end the whole tree it started
+  const child = spawn(command, args, { cwd: root, env, detached: true })
+  let output = ''
+  child.stdout.on('data', (chunk) => (output += chunk))
+  child.stderr.on('data', (chunk) => (output += chunk))
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal }))
+  )
+  return { child, output: () => output, exited }
+}
+
+export const isRunning = (command: Command) => command.child.exitCode === null && command.child.signalCode === null
+
+export function killTree(command: Command | undefined) {
+  if (!command?.child.pid || !isRunning(command)) return
+  try {
+    process.kill(-command.child.pid, 'SIGKILL')
+  } catch {
+    // already gone
+  }
+}
+
+export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)
+  })
+  try {
+    return await Promise.race([promise, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
