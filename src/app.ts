@@ -1,3 +1,4 @@
+import crypto from 'crypto'
 import { feathers } from '@feathersjs/feathers'
 import configuration from '@feathersjs/configuration'
 import { koa, rest, bodyParser, errorHandler, parseAuthentication, cors } from '@feathersjs/koa'
@@ -6,6 +7,7 @@ import type { Application, Configuration } from './declarations'
 import { configurationValidator } from './configuration'
 import { postgresql } from './postgresql'
 import { attachRedisAdapter, redis } from './redis'
+import { guardConnections } from './connection-limits'
 import { DomainEvents } from './events'
 import { handleErrors } from './hooks/handle-errors'
 import { trackRequests, trackSocketCalls } from './shutdown'
@@ -27,6 +29,7 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
   app.configure(configuration(configurationValidator))
   for (const [key, value] of Object.entries(overrides)) app.set(key as keyof Configuration, value as any)
   app.set('events', new DomainEvents())
+  app.set('instanceId', crypto.randomUUID())
 
   app.use(cors({ origin: (ctx) => allowedOrigin(app, ctx.get('Origin')) }))
   app.use(trackRequests(app))
@@ -39,6 +42,7 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
   app.configure(
     socketio({ cors: { origin: app.get('origins') }, maxHttpBufferSize: 64 * 1024 }, (io) => {
       attachRedisAdapter(app, io)
+      guardConnections(app, io)
       realtime(app, io)
       answerMethodsNoServiceOffers(app, io)
     })

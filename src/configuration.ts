@@ -15,6 +15,12 @@ export const configurationSchema = Type.Intersect([
       pool: Type.Object({ min: Type.Number(), max: Type.Number() })
     }),
     redis: Type.Object({ url: nullableString(), keyPrefix: Type.String() }),
+    connections: Type.Object({
+      per_ip_per_minute: Type.Number({ minimum: 1 }),
+      trust_proxy: Type.Boolean(),
+      max_buffered_packets: Type.Number({ minimum: 1 }),
+      max_delivery_lag_ms: Type.Number({ minimum: 100 })
+    }),
     presence: Type.Object({
       expiry_seconds: Type.Number({ minimum: 1 }),
       typing_seconds: Type.Number({ minimum: 1 }),

@@ -11,6 +11,8 @@ export type { NextFunction }
 export interface Configuration extends ApplicationConfiguration {
   postgresqlClient: Knex
   events: DomainEvents
+  /** names this process among the instances sharing Redis */
+  instanceId: string
   /** set when REDIS_URL is: commands, and the subscriber connections to close on teardown */
   redisClient?: Redis
   redisSubscribers: Redis[]

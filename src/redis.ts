@@ -3,6 +3,7 @@ import type { Server } from 'socket.io'
 import { createAdapter } from '@socket.io/redis-adapter'
 import type { Application } from './declarations'
 import { logger } from './logger'
+import { metricsOf } from './http/metrics'
 
 export const isClustered = (app: Application) => Boolean(app.get('redis').url)
 
@@ -42,10 +43,48 @@ export const redisSubscriber = (app: Application) => {
 
 export const attachRedisAdapter = (app: Application, io: Server) => {
   if (!isClustered(app)) return
-  io.adapter(
-    createAdapter(app.get('redisClient'), redisSubscriber(app), {
-      key: redisKey(app, 'socket.io'),
-      requestsTimeout: 3000
-    })
-  )
+  const subscriber = redisSubscriber(app)
+  io.adapter(createAdapter(app.get('redisClient'), subscriber, { key: redisKey(app, 'socket.io'), requestsTimeout: 3000 }))
+  boundDeliveryLag(app, io, subscriber)
+}
+
+const PROBE_EVERY_MS = 1000
+
+export const lagProbeChannel = (app: Application) => redisKey(app, 'lag-probe', app.get('instanceId'))
+
+/**
+ * The Redis adapter has no backpressure: an instance that cannot keep up falls
+ * further behind while senders are still acknowledged. Each instance sends itself a
+ * timestamp every second through the subscriber connection that carries the adapter's
+ * traffic, which is first in, first out; when it arrives later than the bound, the
+ * instance drops its connections. Rooms without sockets make the backlog cheap to
+ * drain, and the clients reconnect (to any instance) and fill the gap by seq.
+ */
+function boundDeliveryLag(app: Application, io: Server, subscriber: Redis) {
+  const { max_delivery_lag_ms } = app.get('connections')
+  const channel = lagProbeChannel(app)
+  let lastShed = 0
+  subscriber.subscribe(channel).catch((error) => logger.warn('lag probe unavailable', { error: error.message }))
+  subscriber.on('message', (from: string, sentAt: string) => {
+    if (from !== channel) return
+    const lag = Date.now() - Number(sentAt)
+    if (lag <= max_delivery_lag_ms || Date.now() - lastShed < max_delivery_lag_ms) return
+    lastShed = Date.now()
+    const dropped = io.of('/').sockets.size
+    metricsOf(app).slowConsumersDropped.inc({ reason: 'delivery lag' }, dropped)
+    logger.warn('delivery through Redis lags: dropping this instance’s connections', { lag_ms: lag, dropped })
+    io.local.disconnectSockets(true)
+  })
+  const probe = setInterval(() => {
+    app.get('redisClient')!.publish(channel, String(Date.now())).catch(() => undefined)
+  }, PROBE_EVERY_MS)
+  probe.unref()
+  app.hooks({
+    teardown: [
+      async (_context: unknown, next: () => Promise<void>) => {
+        clearInterval(probe)
+        await next()
+      }
+    ]
+  })
 }

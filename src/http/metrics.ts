@@ -1,26 +1,45 @@
-import { Registry, collectDefaultMetrics, Gauge } from 'prom-client'
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client'
 import type { Application } from '../declarations'
 
-const registries = new WeakMap<Application, Registry>()
-
-function registryFor(app: Application) {
-  let registry = registries.get(app)
-  if (!registry) {
-    registry = new Registry()
-    collectDefaultMetrics({ register: registry })
-    new Gauge({
-      name: 'chat_socket_connections',
-      help: 'Socket.io connections open on this instance',
-      registers: [registry],
-      collect() {
-        this.set((app as any).io?.engine?.clientsCount ?? 0)
-      }
+function createMetrics(app: Application) {
+  const registry = new Registry()
+  collectDefaultMetrics({ register: registry })
+  const registers = [registry]
+  new Gauge({
+    name: 'chat_socket_connections',
+    help: 'Socket.io connections open on this instance',
+    registers,
+    collect() {
+      this.set((app as any).io?.engine?.clientsCount ?? 0)
+    }
+  })
+  return {
+    registry,
+    socketConnects: new Counter({ name: 'chat_socket_connects_total', help: 'Socket.io connections accepted', registers }),
+    socketDisconnects: new Counter({ name: 'chat_socket_disconnects_total', help: 'Socket.io connections ended', registers }),
+    socketsRefused: new Counter({
+      name: 'chat_socket_connections_refused_total',
+      help: 'Socket.io connections refused by the per-address limit',
+      registers
+    }),
+    slowConsumersDropped: new Counter({
+      name: 'chat_socket_slow_consumers_dropped_total',
+      help: 'Connections dropped because they could not keep up (they reconnect and fill the gap by seq)',
+      registers,
+      labelNames: ['reason']
     })
-    registries.set(app, registry)
   }
-  return registry
+}
+
+export type Metrics = ReturnType<typeof createMetrics>
+
+const metrics = new WeakMap<Application, Metrics>()
+
+export const metricsOf = (app: Application): Metrics => {
+  if (!metrics.has(app)) metrics.set(app, createMetrics(app))
+  return metrics.get(app)!
 }
 
 export const metricsContentType = new Registry().contentType
 
-export const collectMetrics = (app: Application) => registryFor(app).metrics()
+export const collectMetrics = (app: Application) => metricsOf(app).registry.metrics()

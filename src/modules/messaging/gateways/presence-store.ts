@@ -1,4 +1,3 @@
-import crypto from 'crypto'
 import type Redis from 'ioredis'
 import type { Id } from '../../../events'
 
@@ -93,9 +92,8 @@ return gone`
  * expires, and the next heartbeat of another instance announces its users offline.
  */
 export class RedisPresenceStore implements PresenceStore {
-  readonly instance = crypto.randomUUID()
-
   constructor(
+    private instance: string,
     private redis: Redis,
     private prefix: string,
     private expirySeconds: number

@@ -42,7 +42,7 @@ export class PresenceGateway {
   constructor(private app: Application) {
     const { expiry_seconds } = app.get('presence')
     this.store = isClustered(app)
-      ? new RedisPresenceStore(app.get('redisClient')!, app.get('redis').keyPrefix, expiry_seconds)
+      ? new RedisPresenceStore(app.get('instanceId'), app.get('redisClient')!, app.get('redis').keyPrefix, expiry_seconds)
       : new MemoryPresenceStore()
     gateways.set(app, this)
   }

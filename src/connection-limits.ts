@@ -1,0 +1,67 @@
+import type { Server, Socket } from 'socket.io'
+import { TooManyRequests } from '@feathersjs/errors'
+import type { Application } from './declarations'
+import { metricsOf } from './http/metrics'
+import { logger } from './logger'
+
+const WINDOW_MS = 60_000
+
+const clientAddress = (socket: Socket, trustProxy: boolean) => {
+  const forwarded = socket.handshake.headers['x-forwarded-for']
+  if (trustProxy && typeof forwarded === 'string') return forwarded.split(',')[0].trim()
+  return socket.handshake.address
+}
+
+/**
+ * Guards this instance's Socket.io connections: a per-address budget of new
+ * connections a minute (refused with a 429 error the client sees as `connect_error`),
+ * connect and disconnect counts, and the dropping of connections that cannot keep up
+ * with what is sent to them: their unsent packets would otherwise grow without bound.
+ */
+export const guardConnections = (app: Application, io: Server) => {
+  const { per_ip_per_minute, trust_proxy, max_buffered_packets } = app.get('connections')
+  const metrics = metricsOf(app)
+  let windowStart = Date.now()
+  let connectsByAddress = new Map<string, number>()
+
+  io.use((socket, next) => {
+    if (Date.now() - windowStart >= WINDOW_MS) {
+      windowStart = Date.now()
+      connectsByAddress = new Map()
+    }
+    const address = clientAddress(socket, trust_proxy)
+    const count = (connectsByAddress.get(address) ?? 0) + 1
+    connectsByAddress.set(address, count)
+    if (count <= per_ip_per_minute) return next()
+    metrics.socketsRefused.inc()
+    const refusal = new TooManyRequests('Too many new connections from this address; try again in a minute')
+    next(Object.assign(new Error(refusal.message), { data: refusal.toJSON() }))
+  })
+
+  io.on('connection', (socket) => {
+    metrics.socketConnects.inc()
+    socket.on('disconnect', () => metrics.socketDisconnects.inc())
+  })
+
+  const slowConsumerCheck = setInterval(() => {
+    for (const socket of io.of('/').sockets.values()) {
+      // Engine.io queues packets here while the connection has not taken the previous ones
+      const buffered: number = (socket.conn as any).writeBuffer.length
+      if (buffered <= max_buffered_packets) continue
+      metrics.slowConsumersDropped.inc({ reason: 'socket buffer' })
+      logger.warn('dropping a connection that cannot keep up', { buffered })
+      socket.disconnect(true)
+      // A websocket that does not read would hold its closing handshake for 30 s
+      ;(socket.conn as any).transport?.socket?.terminate?.()
+    }
+  }, 1000)
+  slowConsumerCheck.unref()
+  app.hooks({
+    teardown: [
+      async (_context: unknown, next: () => Promise<void>) => {
+        clearInterval(slowConsumerCheck)
+        await next()
+      }
+    ]
+  })
+}
