@@ -2,13 +2,17 @@
  * Message throughput and delivery latency through the real stack: the app on a port,
  * PostgreSQL, Socket.io clients. Creates and drops its own database.
  *
- *   npm run bench [-- --messages 2000 --concurrency 20 --receivers 6]
+ *   npm run bench [-- --messages 2000 --concurrency 20 --instances 2]
+ *
+ * With --instances 2 the sender talks to instance A and the receivers to instance B,
+ * both on Redis: delivery then measures the path through the Redis adapter.
  */
 import { performance } from 'perf_hooks'
 import { createTestDatabase, dropTestDatabase } from '../test/helpers/database'
 import { startApp } from '../test/helpers/app'
 import { buildBooking, openBookingChannel } from '../test/helpers/factories'
 import { closeClients, socketClient } from '../test/helpers/clients'
+import { redisSettings, removeTestRedisKeys } from '../test/helpers/redis'
 
 const option = (name: string, fallback: number) => {
   const index = process.argv.indexOf(`--${name}`)
@@ -23,15 +27,17 @@ const percentile = (values: number[], p: number) => {
 async function main() {
   const total = option('messages', 2000)
   const concurrency = option('concurrency', 20)
+  const instances = option('instances', 1)
   await createTestDatabase()
-  const server = await startApp()
+  const server = await startApp(instances > 1 ? { redis: redisSettings() } : {})
+  const receiving = instances > 1 ? await startApp({ redis: redisSettings() }) : server
   try {
     const world = await buildBooking(server.app)
     const channel = await openBookingChannel(server.app, world)
     const sender = await socketClient(server.url, world.worker)
     const receivers = await Promise.all(
       [world.supervisor, world.borrowerAdmin, world.borrowerManager, world.lenderAdmin, world.lenderManager].map(
-        (who) => socketClient(server.url, who)
+        (who) => socketClient(receiving.url, who)
       )
     )
     const sentAt = new Map<string, number>()
@@ -68,6 +74,7 @@ async function main() {
       messages: total,
       concurrency,
       receivers: receivers.length,
+      instances,
       database: 'postgresql',
       throughput_msgs_per_s: Math.round(total / seconds),
       ack_ms: { p50: +percentile(acks, 50).toFixed(1), p99: +percentile(acks, 99).toFixed(1) },
@@ -78,7 +85,9 @@ async function main() {
   } finally {
     closeClients()
     await server.close()
+    if (receiving !== server) await receiving.close()
     await dropTestDatabase()
+    await removeTestRedisKeys()
   }
 }
 
