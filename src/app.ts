@@ -17,6 +17,7 @@ import { httpErrors } from './http/errors'
 import { identity } from './modules/identity'
 import { contexts } from './modules/contexts'
 import { messaging, realtime } from './modules/messaging'
+import { notifications } from './modules/notifications'
 
 export type ConfigurationOverrides = Partial<{ [K in keyof Configuration]: Configuration[K] }>
 
@@ -52,6 +53,7 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
   app.configure(identity)
   app.configure(contexts)
   app.configure(messaging)
+  app.configure(notifications)
 
   app.hooks({ around: { all: [trackSocketCalls, handleErrors] } })
   app.hooks({

@@ -11,6 +11,8 @@ import { channelClient } from './modules/messaging/services/channels/channels.sh
 import { participantClient } from './modules/messaging/services/participants/participants.shared'
 import { messageClient } from './modules/messaging/services/messages/messages.shared'
 import { presenceClient } from './modules/messaging/services/presence/presence.shared'
+import { deviceTokenClient } from './modules/notifications/services/device-tokens/device-tokens.shared'
+import { notificationClient } from './modules/notifications/services/notifications/notifications.shared'
 
 export type * from './modules/identity/users/users.shared'
 export type * from './modules/identity/companies/companies.shared'
@@ -21,6 +23,8 @@ export type * from './modules/messaging/services/channels/channels.shared'
 export type * from './modules/messaging/services/participants/participants.shared'
 export type * from './modules/messaging/services/messages/messages.shared'
 export type * from './modules/messaging/services/presence/presence.shared'
+export type * from './modules/notifications/services/device-tokens/device-tokens.shared'
+export type * from './modules/notifications/services/notifications/notifications.shared'
 
 export interface Configuration {
   connection: TransportConnection<ServiceTypes>
@@ -53,5 +57,7 @@ export const createClient = (
   client.configure(participantClient)
   client.configure(messageClient)
   client.configure(presenceClient)
+  client.configure(deviceTokenClient)
+  client.configure(notificationClient)
   return client
 }

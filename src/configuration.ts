@@ -29,7 +29,12 @@ export const configurationSchema = Type.Intersect([
     bootstrapAdmin: Type.Object({ email: nullableString(), password: nullableString() }),
     notifications: Type.Object({
       delay_seconds: Type.Number({ minimum: 0 }),
-      coalesce_seconds: Type.Number({ minimum: 0 })
+      coalesce_seconds: Type.Number({ minimum: 0 }),
+      max_attempts: Type.Integer({ minimum: 1 }),
+      retry_base_seconds: Type.Number({ minimum: 0 }),
+      // 0 stops the worker loop (tests drive it by hand)
+      poll_ms: Type.Number({ minimum: 0 }),
+      claim_seconds: Type.Number({ minimum: 1 })
     }),
     twilio: Type.Object({ accountSid: nullableString(), authToken: nullableString(), from: nullableString() }),
     firebase: Type.Object({ serviceAccount: nullableString() })

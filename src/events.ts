@@ -10,6 +10,14 @@ export interface DomainEventMap {
   'contexts.booking.changed': { booking_id: Id }
   'contexts.dispute.changed': { dispute_id: Id }
   'identity.membership.changed': { company_id: Id; user_id: Id }
+  /** one per recipient (every current participant but the sender), after the commit */
+  'chat.message.created': {
+    channel_id: Id
+    message_id: Id
+    sender_id: Id
+    recipient_id: Id
+    message_preview: string
+  }
   'chat.participants.changed': {
     channel: Channel
     added: Participant[]

@@ -9,7 +9,10 @@ import type { Message, MessageData, MessageQuery } from './messages.schema'
 
 export type { Message, MessageData, MessageQuery }
 
-export interface MessageParams extends ServiceParams<MessageQuery> {}
+export interface MessageParams extends ServiceParams<MessageQuery> {
+  /** set by `create`: who the new message is for (its channel's participants but the sender) */
+  recipientIds?: Id[]
+}
 
 const NOT_PARTICIPANT = 'You are not a participant of this channel'
 
@@ -31,8 +34,12 @@ const SEND_SQL = `
     from message
     where p.channel_id = message.channel_id and p.user_id = message.sender_id
       and p.removed_at is null and p.last_read_seq < message.seq
+  ), recipients as (
+    select coalesce(array_agg(p.user_id), '{}') as recipient_ids
+    from chat_participants p join message on p.channel_id = message.channel_id
+    where p.removed_at is null and p.user_id <> message.sender_id
   )
-  select * from message`
+  select message.*, recipients.recipient_ids from message, recipients`
 
 
 export class MessageService {
@@ -52,7 +59,8 @@ export class MessageService {
     const skip = query.$skip ?? 0
     const base = this.db('chat_messages').where({ channel_id: query.channel_id })
     if (!query.$withDeleted) base.where({ is_deleted: false })
-    if (query.sender_id) base.where({ sender_id: query.sender_id })
+    if (typeof query.sender_id === 'number') base.where({ sender_id: query.sender_id })
+    else if (query.sender_id) base.whereNot({ sender_id: query.sender_id.$ne })
     if (typeof query.seq === 'number') base.where({ seq: query.seq })
     else if (query.seq) {
       const operators = { $lt: '<', $lte: '<=', $gt: '>', $gte: '>=' } as const
@@ -107,7 +115,11 @@ export class MessageService {
           content: data.content,
           clientId
         })
-        return { message: rows[0] as Message | undefined, existed: false }
+        const [row] = rows as Array<Message & { recipient_ids: Id[] }>
+        if (!row) return { message: undefined, existed: false }
+        const { recipient_ids, ...message } = row
+        params.recipientIds = recipient_ids
+        return { message: message as Message, existed: false }
       } catch (error: any) {
         // A concurrent retry with the same client_id committed first; this one rolled back whole
         if (clientId && error?.constraint === 'chat_messages_client_id_unique') {

@@ -59,7 +59,7 @@ export const messageQuerySchema = Type.Object(
   {
     channel_id: Id,
     seq: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), seqRange])),
-    sender_id: Type.Optional(Id),
+    sender_id: Type.Optional(Type.Union([Id, Type.Object({ $ne: Id }, { additionalProperties: false })])),
     $withDeleted: Type.Optional(Type.Boolean()),
     $limit: Type.Optional(Type.Integer({ minimum: 0 })),
     $skip: Type.Optional(Type.Integer({ minimum: 0 })),

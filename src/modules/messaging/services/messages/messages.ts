@@ -2,6 +2,7 @@ import { authenticate } from '@feathersjs/authentication'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../../declarations'
 import { resolveContextChannel } from '../../hooks/resolve-context-channel'
+import { announceToRecipients } from '../../hooks/announce-to-recipients'
 import { refuseBatch } from '../../hooks/refuse-batch'
 import { sanitizeMessageContent } from '../../hooks/sanitize-content'
 import { skipEventForExisting } from '../../hooks/skip-event-for-existing'
@@ -28,7 +29,7 @@ export const message = (app: Application) => {
       ]
     },
     after: {
-      create: [skipEventForExisting]
+      create: [skipEventForExisting, announceToRecipients]
     }
   })
 }

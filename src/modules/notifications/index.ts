@@ -1,0 +1,55 @@
+import type { Application } from '../../declarations'
+import { deviceToken } from './services/device-tokens/device-tokens'
+import { notification } from './services/notifications/notifications'
+import { createProviders } from './providers'
+import type { Providers } from './providers'
+import { DeliveryPlanner } from './planner'
+import { NotificationScheduler } from './scheduler'
+
+/** The notifications module as running in one app: tests reach it to drive the clock and the worker. */
+export interface NotificationsModule {
+  planner: DeliveryPlanner
+  scheduler: NotificationScheduler
+  /** the scheduler's providers, as configured (tests may put SDK clients aimed at stubs here) */
+  providers: Providers
+  /** what the module takes as "now"; replaceable so that tests control time */
+  clock: { now: () => Date }
+}
+
+const modules = new WeakMap<Application, NotificationsModule>()
+
+export const notificationsOf = (app: Application) => modules.get(app)!
+
+/**
+ * Listens for `chat.message.created` and delivers SMS and push to recipients who did
+ * not see the message in time. Only events connect it to messaging.
+ */
+export const notifications = (app: Application) => {
+  app.configure(deviceToken)
+  app.configure(notification)
+
+  const providers = createProviders({ twilio: app.get('twilio'), firebase: app.get('firebase') })
+  const clock = { now: () => new Date() }
+  const now = () => clock.now()
+  const planner = new DeliveryPlanner(app, { sms: providers.sms.name, push: providers.push.name }, now)
+  const scheduler = new NotificationScheduler(app, providers, now)
+  modules.set(app, { planner, scheduler, clock, providers })
+
+  app.get('events').on('chat.message.created', (event) => planner.enqueue(event))
+  app.hooks({
+    setup: [
+      async (_context: unknown, next: () => Promise<void>) => {
+        await next()
+        scheduler.start()
+      }
+    ],
+    teardown: [
+      async (_context: unknown, next: () => Promise<void>) => {
+        await scheduler.stop()
+        await planner.settled()
+        await providers.close()
+        await next()
+      }
+    ]
+  })
+}

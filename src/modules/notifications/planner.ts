@@ -1,0 +1,61 @@
+import type { Application } from '../../declarations'
+import type { DomainEventMap, Id } from '../../events'
+import { logger } from '../../logger'
+
+type MessageCreated = DomainEventMap['chat.message.created']
+
+/**
+ * Turns `chat.message.created` events into durable pending deliveries: an SMS for a
+ * recipient with a phone number, a push for each of their devices, due after the
+ * configured delay. Events of one tick are written in one statement, so a message to
+ * many recipients costs one insert; replays insert nothing twice.
+ */
+export class DeliveryPlanner {
+  private queue: MessageCreated[] = []
+  private flushing = new Set<Promise<void>>()
+
+  constructor(
+    private app: Application,
+    private providerNames: { sms: string; push: string },
+    private clock: () => Date
+  ) {}
+
+  enqueue(event: MessageCreated) {
+    if (this.queue.push(event) > 1) return
+    setImmediate(() => {
+      const flush = this.flush().catch((error) => logger.error('could not plan notifications', { error: error?.message }))
+      this.flushing.add(flush)
+      flush.finally(() => this.flushing.delete(flush))
+    })
+  }
+
+  /** Resolves once everything enqueued so far is written. */
+  async settled() {
+    while (this.queue.length || this.flushing.size) {
+      await Promise.all([...this.flushing])
+      if (this.queue.length && !this.flushing.size) await new Promise((resolve) => setImmediate(resolve))
+    }
+  }
+
+  private async flush() {
+    const events = this.queue.splice(0)
+    const recipientIds = [...new Set(events.map((event) => event.recipient_id))]
+    const users = await this.app
+      .service('users')
+      .find({ query: { id: { $in: recipientIds } }, paginate: false })
+    const db = this.app.get('postgresqlClient')
+    const devices: { id: Id; user_id: Id }[] = await db('device_tokens').whereIn('user_id', recipientIds).select('id', 'user_id')
+    const phoneOf = new Map(users.map((user) => [user.id, user.phone]))
+    const scheduled_for = new Date(this.clock().getTime() + this.app.get('notifications').delay_seconds * 1000).toISOString()
+
+    const rows = events.flatMap((event) => {
+      const base = { user_id: event.recipient_id, channel_id: event.channel_id, message_id: event.message_id, scheduled_for }
+      const sms = phoneOf.get(event.recipient_id) ? [{ ...base, kind: 'sms', provider: this.providerNames.sms }] : []
+      const pushes = devices
+        .filter((device) => device.user_id === event.recipient_id)
+        .map((device) => ({ ...base, kind: 'push', provider: this.providerNames.push, device_token_id: device.id }))
+      return [...sms, ...pushes]
+    })
+    if (rows.length) await db('notifications').insert(rows).onConflict().ignore()
+  }
+}

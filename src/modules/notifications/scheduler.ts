@@ -1,0 +1,232 @@
+import type { Knex } from 'knex'
+import type { Application } from '../../declarations'
+import type { Id } from '../../events'
+import { logger } from '../../logger'
+import type { User } from '../identity/users/users.schema'
+import type { Notification } from './services/notifications/notifications.schema'
+import { DeliveryError } from './providers/provider'
+import type { PushProvider, SmsProvider } from './providers/provider'
+import { composeText } from './text'
+import { quietHoursEnd } from './quiet-hours'
+import { deliveryCounter } from './metrics'
+
+type Verdict =
+  | { action: 'skip'; reason: string }
+  | { action: 'defer'; until: Date; reason: string }
+  | { action: 'send'; to: string; title: string; text: string; upToMessageId: Id | null }
+
+export interface Providers {
+  sms: SmsProvider
+  push: PushProvider
+}
+
+const BATCH = 50
+
+/**
+ * The delivery worker. Every instance may run it: rows are claimed with
+ * `FOR UPDATE SKIP LOCKED`, so each is handled by one worker at a time, and an attempt
+ * is marked before the provider is called, so a worker that dies mid-attempt leaves a
+ * row that is failed as "outcome unknown" rather than sent a second time.
+ */
+export class NotificationScheduler {
+  private timer?: NodeJS.Timeout
+  private running?: Promise<number>
+
+  constructor(
+    private app: Application,
+    private providers: Providers,
+    private clock: () => Date
+  ) {}
+
+  private get db(): Knex {
+    return this.app.get('postgresqlClient')
+  }
+
+  private get settings() {
+    return this.app.get('notifications')
+  }
+
+  start() {
+    if (!this.settings.poll_ms) return
+    this.timer = setInterval(() => void this.runOnce(), this.settings.poll_ms)
+    this.timer.unref()
+  }
+
+  async stop() {
+    clearInterval(this.timer)
+    await this.running
+  }
+
+  /** One pass over what is due; passes never overlap within an instance. */
+  runOnce(): Promise<number> {
+    this.running ??= this.pass().finally(() => (this.running = undefined))
+    return this.running
+  }
+
+  private async pass() {
+    try {
+      await this.failInterruptedAttempts()
+      const rows = await this.claim()
+      for (const row of rows) {
+        await this.process(row).catch((error) =>
+          logger.error('notification delivery failed unexpectedly', { id: row.id, error: error?.message })
+        )
+      }
+      return rows.length
+    } catch (error: any) {
+      logger.error('notification pass failed', { error: error?.message })
+      return 0
+    }
+  }
+
+  private async claim(): Promise<Notification[]> {
+    const now = this.clock()
+    const claimedUntil = new Date(now.getTime() + this.settings.claim_seconds * 1000)
+    const { rows } = await this.db.raw(
+      `with due as (
+         select id from notifications
+         where status in ('pending', 'deferred') and scheduled_for <= :now and sending_at is null
+           and (claimed_until is null or claimed_until < :now)
+         order by scheduled_for, id
+         limit :batch
+         for update skip locked
+       )
+       update notifications n set claimed_until = :claimedUntil from due where n.id = due.id
+       returning n.*`,
+      { now: now.toISOString(), claimedUntil: claimedUntil.toISOString(), batch: BATCH }
+    )
+    return rows
+  }
+
+  /** An attempt whose worker vanished may or may not have gone out: never risk a second one. */
+  private async failInterruptedAttempts() {
+    const now = this.clock().toISOString()
+    const failed: Notification[] = await this.db('notifications')
+      .whereIn('status', ['pending', 'deferred'])
+      .whereNotNull('sending_at')
+      .where('claimed_until', '<', now)
+      .update({
+        status: 'failed',
+        last_error: 'The attempt was interrupted; its outcome is unknown, so it is not sent again',
+        claimed_until: null
+      })
+      .returning('*')
+    failed.forEach((row) => deliveryCounter(this.app).inc({ kind: row.kind, provider: row.provider, status: 'failed' }))
+  }
+
+  private async process(claimed: Notification) {
+    // An earlier delivery of this pass may have included this one already
+    const row: Notification | undefined = await this.db('notifications').where({ id: claimed.id }).first()
+    if (!row || !['pending', 'deferred'].includes(row.status) || row.sending_at) return
+    const now = this.clock()
+    const verdict = await this.decide(row, now)
+    if (verdict.action === 'skip') return this.finish(row, { status: 'skipped', reason: verdict.reason })
+    if (verdict.action === 'defer') {
+      return this.finish(row, { status: 'deferred', reason: verdict.reason, scheduled_for: verdict.until.toISOString() })
+    }
+    await this.attempt(row, verdict, now)
+  }
+
+  private async decide(row: Notification, now: Date): Promise<Verdict> {
+    const [user, message, participants, presence] = await Promise.all([
+      this.app.service('users').get(row.user_id),
+      this.app.service('messages').get(row.message_id),
+      this.app.service('participants').find({ query: { channel_id: row.channel_id, user_id: row.user_id } }),
+      this.app.service('presence').find({ query: { user_id: row.user_id } })
+    ])
+    const participant = participants.data[0]
+    if (message.is_deleted) return { action: 'skip', reason: 'the message was deleted' }
+    if (!participant) return { action: 'skip', reason: 'no longer a participant' }
+    if (presence.data[0]?.online) return { action: 'skip', reason: 'online' }
+    if (participant.last_read_seq >= message.seq) return { action: 'skip', reason: 'already read' }
+    if (participant.muted) return { action: 'skip', reason: 'channel muted' }
+
+    const to = await this.address(row, user)
+    if (!to) return { action: 'skip', reason: row.kind === 'sms' ? 'no phone number' : 'the device was removed' }
+
+    const quietUntil = quietHoursEnd(now, user.timezone, user.quiet_hours_start, user.quiet_hours_end)
+    if (quietUntil) return { action: 'defer', until: quietUntil, reason: 'quiet hours' }
+
+    const lastSent = await this.lastSentAt(row)
+    const windowEnd = lastSent && new Date(lastSent.getTime() + this.settings.coalesce_seconds * 1000)
+    if (windowEnd && windowEnd > now) return { action: 'defer', until: windowEnd, reason: 'coalescing' }
+
+    return { action: 'send', to, ...(await composeText(this.app, row.channel_id, user.id, participant.last_read_seq)) }
+  }
+
+  private async address(row: Notification, user: User): Promise<string | null> {
+    if (row.kind === 'sms') return user.phone
+    if (!row.device_token_id) return null
+    const device = await this.db('device_tokens').where({ id: row.device_token_id }).first('token')
+    return device?.token ?? null
+  }
+
+  private async lastSentAt(row: Notification): Promise<Date | null> {
+    const latest = await this.sameRecipient(row).where({ status: 'sent' }).max({ last: 'sent_at' }).first()
+    return latest?.last ? new Date(latest.last) : null
+  }
+
+  /** Deliveries to the same person, channel and device: what coalescing groups. */
+  private sameRecipient(row: Notification) {
+    return this.db('notifications').where({
+      user_id: row.user_id,
+      channel_id: row.channel_id,
+      kind: row.kind,
+      device_token_id: row.device_token_id
+    })
+  }
+
+  private async attempt(row: Notification, verdict: Extract<Verdict, { action: 'send' }>, now: Date) {
+    const attempts = row.attempts + 1
+    await this.db('notifications').where({ id: row.id }).update({ sending_at: now.toISOString(), attempts, body: verdict.text })
+    try {
+      if (row.kind === 'sms') await this.providers.sms.send(verdict.to, verdict.text)
+      else {
+        await this.providers.push.send(verdict.to, {
+          title: verdict.title,
+          body: verdict.text,
+          data: { channel_id: String(row.channel_id), message_id: String(row.message_id) }
+        })
+      }
+    } catch (error: any) {
+      return this.attemptFailed(row, attempts, error)
+    }
+    await this.finish(row, { status: 'sent', sent_at: now.toISOString(), last_error: null })
+    // What this notification counted needs no notification of its own
+    await this.sameRecipient(row)
+      .whereIn('status', ['pending', 'deferred'])
+      .whereNull('sending_at')
+      .where('message_id', '<=', Math.max(row.message_id, verdict.upToMessageId ?? 0))
+      .update({ status: 'skipped', reason: `included in notification ${row.id}` })
+  }
+
+  private async attemptFailed(row: Notification, attempts: number, error: any) {
+    const delivery = error instanceof DeliveryError ? error : new DeliveryError(error?.message ?? String(error), false)
+    if (delivery.unregistered && row.device_token_id) await this.forgetDevice(row.device_token_id, row.id)
+    if (delivery.permanent || attempts >= this.settings.max_attempts) {
+      return this.finish(row, { status: 'failed', last_error: delivery.message })
+    }
+    const backoff = this.settings.retry_base_seconds * 1000 * 2 ** (attempts - 1) * (0.5 + Math.random())
+    await this.finish(row, {
+      status: 'pending',
+      last_error: delivery.message,
+      scheduled_for: new Date(this.clock().getTime() + backoff).toISOString()
+    })
+  }
+
+  private async forgetDevice(deviceTokenId: Id, failedId: Id) {
+    await this.db('notifications')
+      .where({ device_token_id: deviceTokenId })
+      .whereIn('status', ['pending', 'deferred'])
+      .whereNot({ id: failedId })
+      .update({ status: 'skipped', reason: 'the device token is no longer registered' })
+    await this.app.service('device-tokens').remove(deviceTokenId)
+  }
+
+  private async finish(row: Notification, changes: Partial<Notification>) {
+    await this.db('notifications')
+      .where({ id: row.id })
+      .update({ ...changes, sending_at: null, claimed_until: null })
+    deliveryCounter(this.app).inc({ kind: row.kind, provider: row.provider, status: changes.status! })
+  }
+}

@@ -1,0 +1,28 @@
+import { authenticate } from '@feathersjs/authentication'
+import { hooks as schemaHooks } from '@feathersjs/schema'
+import type { Application } from '../../../../declarations'
+import { DeviceTokenService, getOptions } from './device-tokens.class'
+import { deviceTokenDataValidator, deviceTokenQueryResolver, deviceTokenQueryValidator } from './device-tokens.schema'
+import { deviceTokenMethods, deviceTokenPath } from './device-tokens.shared'
+
+export * from './device-tokens.class'
+export * from './device-tokens.schema'
+
+export const deviceToken = (app: Application) => {
+  app.use(deviceTokenPath, new DeviceTokenService(getOptions(app)), { methods: [...deviceTokenMethods], events: [] })
+  app.service(deviceTokenPath).hooks({
+    around: {
+      all: [authenticate('jwt')]
+    },
+    before: {
+      all: [schemaHooks.validateQuery(deviceTokenQueryValidator), schemaHooks.resolveQuery(deviceTokenQueryResolver)],
+      create: [schemaHooks.validateData(deviceTokenDataValidator)]
+    }
+  })
+}
+
+declare module '../../../../declarations' {
+  interface ServiceTypes {
+    [deviceTokenPath]: DeviceTokenService
+  }
+}

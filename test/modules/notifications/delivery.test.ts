@@ -1,0 +1,183 @@
+import assert from 'assert'
+import { startApp } from '../../helpers/app'
+import type { TestServer } from '../../helpers/app'
+import { buildBooking, buildUser, openBookingChannel } from '../../helpers/factories'
+import type { BookingWorld } from '../../helpers/factories'
+import { closeClients, socketClient } from '../../helpers/clients'
+import { notificationsOf } from '../../../src/modules/notifications'
+import type { LogSmsProvider } from '../../../src/modules/notifications/providers/log'
+import type { Paginated } from '@feathersjs/feathers'
+import type { Notification } from '../../../src/client'
+
+export const notificationSettings = (overrides: Record<string, number> = {}) => ({
+  delay_seconds: 30,
+  coalesce_seconds: 300,
+  max_attempts: 3,
+  retry_base_seconds: 1,
+  poll_ms: 0,
+  claim_seconds: 60,
+  ...overrides
+})
+
+describe('notifications: who is notified, when, and how often', () => {
+  let server: TestServer
+  let now: Date
+  const later = (seconds: number) => (now = new Date(now.getTime() + seconds * 1000))
+
+  before(async () => {
+    server = await startApp({ notifications: notificationSettings() })
+    now = new Date('2026-11-24T12:00:00Z')
+    notificationsOf(server.app).clock.now = () => now
+  })
+  after(async () => {
+    closeClients()
+    await server.close()
+  })
+
+  const module = () => notificationsOf(server.app)
+  const smsLog = () => module().providers.sms as LogSmsProvider
+  const smsTo = (phone: string) => smsLog().sent.filter((sms) => sms.to === phone)
+
+  /** A booking whose supervisor has a phone number; messages come from the worker. */
+  async function scene(supervisor: Record<string, unknown> = {}) {
+    const phone = `+1555${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`
+    const world: BookingWorld = await buildBooking(server.app)
+    await server.app.service('users').patch(world.worker.id, { name: 'Ana Pereira' })
+    const recipient = await buildUser(server.app, { phone, ...supervisor })
+    await server.app.service('bookings').patch(world.booking.id, { supervisor_id: recipient.id })
+    const channel = await openBookingChannel(server.app, world)
+    const send = async (content: string) => {
+      const message = await server.app.service('messages').create({ channel_id: channel.id, content }, { user: world.worker })
+      await module().planner.settled()
+      return message
+    }
+    const rows = async (): Promise<Notification[]> =>
+      server.app.get('postgresqlClient')('notifications').where({ user_id: recipient.id }).orderBy('id')
+    const label = `Booking #${world.booking.id}`
+    return { world, recipient, phone, channel, send, rows, label }
+  }
+
+  it('announces chat.message.created once per recipient, never to the sender', async () => {
+    const { world, channel } = await scene()
+    const seen: any[] = []
+    const stop = server.app.get('events').on('chat.message.created', (event) => void seen.push(event))
+    const message = await server.app.service('messages').create({ channel_id: channel.id, content: 'hello all' }, { user: world.worker })
+    stop()
+    const participants = await server.app.service('participants').find({ query: { channel_id: channel.id } })
+    assert.strictEqual(seen.length, participants.total - 1)
+    assert.ok(seen.every((event) => event.message_id === message.id && event.sender_id === world.worker.id))
+    assert.ok(!seen.some((event) => event.recipient_id === world.worker.id))
+    assert.strictEqual(seen[0].message_preview, 'hello all')
+  })
+
+  it('sends an offline recipient one SMS after the delay, not before', async () => {
+    const { phone, send, rows, label } = await scene()
+    const message = await send('Where are the keys?')
+    const [pending] = await rows()
+    assert.strictEqual(pending.status, 'pending')
+    assert.strictEqual(pending.kind, 'sms')
+    assert.strictEqual(pending.message_id, message.id)
+
+    await module().scheduler.runOnce()
+    assert.deepStrictEqual(smsTo(phone), [], 'nothing before the delay')
+    later(31)
+    await module().scheduler.runOnce()
+    assert.strictEqual(smsTo(phone).length, 1)
+    assert.strictEqual(smsTo(phone)[0].body, `1 new message from Ana in ${label}`)
+    const [sent] = await rows()
+    assert.strictEqual(sent.status, 'sent')
+    assert.strictEqual(sent.attempts, 1)
+    assert.strictEqual(sent.sent_at, now.toISOString())
+  })
+
+  it('skips a recipient who is online', async () => {
+    const { recipient, phone, send, rows } = await scene()
+    await socketClient(server.url, recipient)
+    await send('are you there?')
+    later(31)
+    await module().scheduler.runOnce()
+    assert.deepStrictEqual(smsTo(phone), [])
+    assert.deepStrictEqual((await rows()).map((row) => [row.status, row.reason]), [['skipped', 'online']])
+    closeClients()
+  })
+
+  it('skips a recipient who read the message during the delay, and one who muted the channel', async () => {
+    const reader = await scene()
+    const message = await reader.send('read me')
+    const [own] = (await server.app.service('participants').find({ query: { channel_id: reader.channel.id, user_id: reader.recipient.id } })).data
+    await server.app.service('participants').patch(own.id, { last_read_seq: message.seq })
+
+    const muter = await scene()
+    const [row] = (await server.app.service('participants').find({ query: { channel_id: muter.channel.id, user_id: muter.recipient.id } })).data
+    await server.app.service('participants').patch(row.id, { muted: true })
+    await muter.send('muted channel')
+
+    later(31)
+    await module().scheduler.runOnce()
+    assert.deepStrictEqual(smsTo(reader.phone), [])
+    assert.deepStrictEqual(smsTo(muter.phone), [])
+    assert.deepStrictEqual((await reader.rows()).map((r) => r.reason), ['already read'])
+    assert.deepStrictEqual((await muter.rows()).map((r) => r.reason), ['channel muted'])
+  })
+
+  it('coalesces five messages in the window into one SMS that says five', async () => {
+    const { phone, send, rows, label } = await scene()
+    for (let i = 1; i <= 5; i++) await send(`message ${i}`)
+    later(31)
+    await module().scheduler.runOnce()
+    assert.strictEqual(smsTo(phone).length, 1)
+    assert.strictEqual(smsTo(phone)[0].body, `5 new messages from Ana in ${label}`)
+    const statuses = (await rows()).map((row) => row.status)
+    assert.deepStrictEqual(statuses, ['sent', 'skipped', 'skipped', 'skipped', 'skipped'])
+
+    // One more inside the coalescing window waits for its end, then counts what is unread
+    await send('message 6')
+    later(31)
+    await module().scheduler.runOnce()
+    assert.strictEqual(smsTo(phone).length, 1)
+    const deferred = (await rows()).at(-1)!
+    assert.strictEqual(deferred.status, 'deferred')
+    assert.strictEqual(deferred.reason, 'coalescing')
+    later(300)
+    await module().scheduler.runOnce()
+    assert.strictEqual(smsTo(phone).length, 2)
+    assert.match(smsTo(phone)[1].body, /^6 new messages/)
+  })
+
+  it('defers during quiet hours that cross midnight in the recipient’s time zone, then sends when they end', async () => {
+    // 22:00–07:00 in São Paulo (UTC-3) is 01:00–10:00 UTC
+    now = new Date('2026-11-25T02:30:00Z')
+    const { phone, send, rows } = await scene({
+      timezone: 'America/Sao_Paulo',
+      quiet_hours_start: '22:00',
+      quiet_hours_end: '07:00'
+    })
+    await send('late night question')
+    later(31)
+    await module().scheduler.runOnce()
+    const [deferred] = await rows()
+    assert.strictEqual(deferred.status, 'deferred')
+    assert.strictEqual(deferred.reason, 'quiet hours')
+    assert.strictEqual(deferred.scheduled_for, '2026-11-25T10:00:00.000Z')
+
+    now = new Date('2026-11-25T09:59:59Z')
+    await module().scheduler.runOnce()
+    assert.deepStrictEqual(smsTo(phone), [])
+    now = new Date('2026-11-25T10:00:00Z')
+    await module().scheduler.runOnce()
+    assert.strictEqual(smsTo(phone).length, 1)
+    assert.strictEqual((await rows())[0].status, 'sent')
+  })
+
+  it('lets admins read deliveries, filtered, and nobody else', async () => {
+    const { recipient } = await scene()
+    const admin = await buildUser(server.app, { role: 'admin' })
+    const adminClient = await socketClient(server.url, admin)
+    const userClient = await socketClient(server.url, recipient)
+    const page = (await adminClient.service('notifications').find({ query: { status: 'sent', kind: 'sms' } })) as Paginated<Notification>
+    assert.ok(page.data.length > 0)
+    assert.ok(page.data.every((row) => row.status === 'sent' && row.kind === 'sms'))
+    await assert.rejects(userClient.service('notifications').find({}), (error: any) => error.code === 403)
+    await assert.rejects((adminClient.service('notifications') as any).remove(page.data[0].id), (error: any) => error.code === 405)
+  })
+})
