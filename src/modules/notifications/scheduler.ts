@@ -178,7 +178,10 @@ export class NotificationScheduler {
 
   private async attempt(row: Notification, verdict: Extract<Verdict, { action: 'send' }>, now: Date) {
     const attempts = row.attempts + 1
-    await this.db('notifications').where({ id: row.id }).update({ sending_at: now.toISOString(), attempts, body: verdict.text })
+    const provider = row.kind === 'sms' ? this.providers.sms.name : this.providers.push.name
+    await this.db('notifications')
+      .where({ id: row.id })
+      .update({ sending_at: now.toISOString(), attempts, body: verdict.text, provider })
     try {
       if (row.kind === 'sms') await this.providers.sms.send(verdict.to, verdict.text)
       else {
@@ -224,9 +227,10 @@ export class NotificationScheduler {
   }
 
   private async finish(row: Notification, changes: Partial<Notification>) {
-    await this.db('notifications')
+    const [finished]: Notification[] = await this.db('notifications')
       .where({ id: row.id })
       .update({ ...changes, sending_at: null, claimed_until: null })
-    deliveryCounter(this.app).inc({ kind: row.kind, provider: row.provider, status: changes.status! })
+      .returning('*')
+    deliveryCounter(this.app).inc({ kind: finished.kind, provider: finished.provider, status: finished.status })
   }
 }

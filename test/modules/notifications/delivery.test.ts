@@ -8,16 +8,7 @@ import { notificationsOf } from '../../../src/modules/notifications'
 import type { LogSmsProvider } from '../../../src/modules/notifications/providers/log'
 import type { Paginated } from '@feathersjs/feathers'
 import type { Notification } from '../../../src/client'
-
-export const notificationSettings = (overrides: Record<string, number> = {}) => ({
-  delay_seconds: 30,
-  coalesce_seconds: 300,
-  max_attempts: 3,
-  retry_base_seconds: 1,
-  poll_ms: 0,
-  claim_seconds: 60,
-  ...overrides
-})
+import { notificationSettings } from '../../helpers/notifications'
 
 describe('notifications: who is notified, when, and how often', () => {
   let server: TestServer
