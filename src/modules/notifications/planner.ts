@@ -10,15 +10,33 @@ type MessageCreated = DomainEventMap['chat.message.created']
  * configured delay. Events of one tick are written in one statement, so a message to
  * many recipients costs one insert; replays insert nothing twice.
  */
+const PHONE_CACHE_TTL_MS = 60_000
+
 export class DeliveryPlanner {
   private queue: MessageCreated[] = []
   private flushing = new Set<Promise<void>>()
+  // Recipients' phone numbers, so that a busy channel does not read its people on every message
+  private phones = new Map<Id, { phone: string | null; expires: number }>()
 
   constructor(
     private app: Application,
     private providerNames: { sms: string; push: string },
     private clock: () => Date
-  ) {}
+  ) {
+    const forget = (user: { id: Id }) => this.phones.delete(user.id)
+    app.service('users').on('patched', forget)
+    app.service('users').on('updated', forget)
+  }
+
+  private async phonesOf(userIds: Id[]) {
+    const now = Date.now()
+    const missing = userIds.filter((id) => !((this.phones.get(id)?.expires ?? 0) > now))
+    if (missing.length) {
+      const users = await this.app.service('users').find({ query: { id: { $in: missing } }, paginate: false })
+      users.forEach((user) => this.phones.set(user.id, { phone: user.phone, expires: now + PHONE_CACHE_TTL_MS }))
+    }
+    return new Map(userIds.map((id) => [id, this.phones.get(id)?.phone ?? null]))
+  }
 
   enqueue(event: MessageCreated) {
     if (this.queue.push(event) > 1) return
@@ -40,12 +58,9 @@ export class DeliveryPlanner {
   private async flush() {
     const events = this.queue.splice(0)
     const recipientIds = [...new Set(events.map((event) => event.recipient_id))]
-    const users = await this.app
-      .service('users')
-      .find({ query: { id: { $in: recipientIds } }, paginate: false })
+    const phoneOf = await this.phonesOf(recipientIds)
     const db = this.app.get('postgresqlClient')
     const devices: { id: Id; user_id: Id }[] = await db('device_tokens').whereIn('user_id', recipientIds).select('id', 'user_id')
-    const phoneOf = new Map(users.map((user) => [user.id, user.phone]))
     const scheduled_for = new Date(this.clock().getTime() + this.app.get('notifications').delay_seconds * 1000).toISOString()
 
     const rows = events.flatMap((event) => {

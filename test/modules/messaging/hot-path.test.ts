@@ -4,6 +4,7 @@ import type { TestServer } from '../../helpers/app'
 import { addMember, buildBooking, buildUser, openBookingChannel } from '../../helpers/factories'
 import type { BookingWorld } from '../../helpers/factories'
 import { closeClients, restClient, socketClient } from '../../helpers/clients'
+import { notificationsOf } from '../../../src/modules/notifications'
 
 const EXTRA_MANAGERS = 30
 const MAX_STATEMENTS_PER_SEND = 6
@@ -11,6 +12,8 @@ const MAX_STATEMENTS_PER_SEND = 6
 /** The SQL of every statement the app's knex client runs while `work` is under way. */
 async function recordQueries<T>(server: TestServer, work: () => Promise<T>): Promise<{ result: T; queries: string[] }> {
   const db = server.app.get('postgresqlClient')
+  // Notification planning runs after a send, in its own module: let earlier sends' finish first
+  await notificationsOf(server.app).planner.settled()
   const queries: string[] = []
   const listener = (query: { sql: string }) => queries.push(query.sql)
   db.on('query', listener)
