@@ -101,29 +101,17 @@ export class RedisPresenceStore implements PresenceStore {
 
   private key = (...parts: Array<string | number>) => this.prefix + ['presence', ...parts].join(':')
 
-  async connect(userId: Id) {
-    const result = await this.redis.eval(
-      CONNECT,
-      2,
-      this.key('user', userId),
-      this.key('instance', this.instance),
-      this.instance,
-      String(userId),
-      this.prefix
-    )
-    return result === 1
+  connect(userId: Id) {
+    return this.transition(CONNECT, userId)
   }
 
-  async disconnect(userId: Id) {
-    const result = await this.redis.eval(
-      DISCONNECT,
-      2,
-      this.key('user', userId),
-      this.key('instance', this.instance),
-      this.instance,
-      String(userId),
-      this.prefix
-    )
+  disconnect(userId: Id) {
+    return this.transition(DISCONNECT, userId)
+  }
+
+  private async transition(script: string, userId: Id) {
+    const keys = [this.key('user', userId), this.key('instance', this.instance)]
+    const result = await this.redis.eval(script, keys.length, ...keys, this.instance, String(userId), this.prefix)
     return result === 1
   }
 
