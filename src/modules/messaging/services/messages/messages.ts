@@ -4,6 +4,7 @@ import type { Application } from '../../../../declarations'
 import { resolveContextChannel } from '../../hooks/resolve-context-channel'
 import { announceToRecipients } from '../../hooks/announce-to-recipients'
 import { refuseBatch } from '../../hooks/refuse-batch'
+import { limitSendRate } from '../../hooks/limit-send-rate'
 import { sanitizeMessageContent } from '../../hooks/sanitize-content'
 import { skipEventForExisting } from '../../hooks/skip-event-for-existing'
 import { MessageService } from './messages.class'
@@ -23,6 +24,7 @@ export const message = (app: Application) => {
       find: [schemaHooks.validateQuery(messageQueryValidator)],
       create: [
         refuseBatch,
+        limitSendRate,
         schemaHooks.validateData(messageDataValidator),
         sanitizeMessageContent,
         resolveContextChannel

@@ -1,0 +1,22 @@
+import { TooManyRequests } from '@feathersjs/errors'
+import type { HookContext } from '../../../declarations'
+import { createRateLimiter } from '../../../rate-limit'
+import type { RateLimiter } from '../../../rate-limit'
+
+const WINDOW_SECONDS = 60
+const limiters = new WeakMap<object, RateLimiter>()
+
+/** A person sends at most `limits.messages_per_minute` messages; admin tooling is not limited. */
+export const limitSendRate = async (context: HookContext) => {
+  if (!context.params.provider || !context.params.user) return
+  let limiter = limiters.get(context.app)
+  if (!limiter) {
+    limiter = createRateLimiter(context.app, 'messages', context.app.get('limits').messages_per_minute, WINDOW_SECONDS)
+    limiters.set(context.app, limiter)
+  }
+  if (!(await limiter.hit(context.params.user.id))) {
+    throw new TooManyRequests('You are sending messages too fast; wait a moment and try again', {
+      retry_after_seconds: WINDOW_SECONDS - Math.floor((Date.now() / 1000) % WINDOW_SECONDS)
+    })
+  }
+}
