@@ -8,7 +8,8 @@ const WINDOW_MS = 60_000
 
 const clientAddress = (socket: Socket, trustProxy: boolean) => {
   const forwarded = socket.handshake.headers['x-forwarded-for']
-  if (trustProxy && typeof forwarded === 'string') return forwarded.split(',')[0].trim()
+  // The load balancer appends the address it saw; entries to its left are the client's say-so
+  if (trustProxy && typeof forwarded === 'string') return forwarded.split(',').at(-1)!.trim()
   return socket.handshake.address
 }
 

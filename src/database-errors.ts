@@ -1,5 +1,5 @@
 import type { Knex } from 'knex'
-import { BadRequest, Conflict, FeathersError, GeneralError, NotFound, Unavailable } from '@feathersjs/errors'
+import { BadRequest, Conflict, FeathersError, GeneralError, Unavailable } from '@feathersjs/errors'
 import { ERROR } from '@feathersjs/knex'
 import { logger } from './logger'
 
@@ -41,10 +41,9 @@ export function translateDatabaseError(error: any): FeathersError {
   if (code === '23503') return new BadRequest(`Refers to a record that does not exist (${original.constraint ?? 'foreign key'})`)
   if (code === '23502') return new BadRequest(`Missing required value (${original.column ?? 'column'})`)
   if (code === '23514') return new BadRequest(`Invalid value (${original.constraint ?? 'check constraint'})`)
-  if (code === '22P02' || code === '22003' || code === '22007' || code === '22008') return new BadRequest('Invalid value')
+  if (typeof code === 'string' && code.startsWith('22')) return new BadRequest('Invalid value')
   if (code === 'P0001' && original?.hint === 'append-only') return new BadRequest(original.message)
   if (error instanceof FeathersError && !(error as any)[ERROR]) return error
-  if (error instanceof NotFound) return error
   return new GeneralError('Internal server error')
 }
 

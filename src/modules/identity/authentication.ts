@@ -41,8 +41,11 @@ class CachedJWTStrategy extends JWTStrategy {
 /** Emails are stored lower-case; people type them as they like. */
 class EmailLocalStrategy extends LocalStrategy {
   async authenticate(data: AuthenticationRequest, params: Params) {
-    const email = typeof data.email === 'string' ? data.email.trim().toLowerCase() : data.email
-    return super.authenticate({ ...data, email }, params)
+    // Anything but a string would reach the users query as an operator ({$ne: …})
+    if (typeof data.email !== 'string' || typeof data.password !== 'string') {
+      throw new NotAuthenticated('Invalid login')
+    }
+    return super.authenticate({ ...data, email: data.email.trim().toLowerCase() }, params)
   }
 }
 

@@ -6,6 +6,11 @@ const TAG = /<\/?[a-zA-Z][^<>]*>/g
 // C0 and C1 controls and DEL, except tab (\x09) and newline (\x0A)
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g
 
+// Real text needs one or two passes; markup nested deeper is refused instead of costing a pass per level
+const MAX_PASSES = 4
+
+export class MalformedMarkup extends Error {}
+
 /**
  * Turns what a client sent into the text that is stored, once, on create: markup
  * removed, control characters dropped, NFC, trimmed. Entities are left as typed.
@@ -13,7 +18,8 @@ const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g
 export function sanitizeContent(raw: string): string {
   let text = raw.replace(SCRIPT_OR_STYLE, '').replace(COMMENT, '')
   // Removing one tag can join the halves of another ("<scr<b>ipt>"): repeat until stable
-  for (let previous = ''; previous !== text; ) {
+  for (let pass = 0, previous = ''; previous !== text; pass++) {
+    if (pass === MAX_PASSES) throw new MalformedMarkup('The message holds markup nested too deeply')
     previous = text
     text = text.replace(TAG, '').replace(SCRIPT_OR_STYLE, '')
   }

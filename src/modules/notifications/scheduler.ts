@@ -157,7 +157,8 @@ export class NotificationScheduler {
   private async address(row: Notification, user: User): Promise<string | null> {
     if (row.kind === 'sms') return user.phone
     if (!row.device_token_id) return null
-    const device = await this.db('device_tokens').where({ id: row.device_token_id }).first('token')
+    // A token that moved to another person no longer gets this person's notifications
+    const device = await this.db('device_tokens').where({ id: row.device_token_id, user_id: user.id }).first('token')
     return device?.token ?? null
   }
 
@@ -167,8 +168,8 @@ export class NotificationScheduler {
   }
 
   /** Deliveries to the same person, channel and device: what coalescing groups. */
-  private sameRecipient(row: Notification) {
-    return this.db('notifications').where({
+  private sameRecipient(row: Notification, db: Knex = this.db) {
+    return db('notifications').where({
       user_id: row.user_id,
       channel_id: row.channel_id,
       kind: row.kind,
@@ -176,12 +177,40 @@ export class NotificationScheduler {
     })
   }
 
+  /**
+   * Marks the attempt, unless another delivery to the same person, channel and device is
+   * under way or went out within the coalescing window: workers on other instances
+   * decide about the same group, so the check and the mark happen under one lock.
+   */
+  private async markAttempt(row: Notification, changes: Partial<Notification>, now: Date) {
+    const windowStart = new Date(now.getTime() - this.settings.coalesce_seconds * 1000).toISOString()
+    return this.db.transaction(async (trx) => {
+      const group = `notifications:${row.user_id}:${row.channel_id}:${row.kind}:${row.device_token_id ?? 0}`
+      await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [group])
+      const busy = await this.sameRecipient(row, trx)
+        .whereNot({ id: row.id })
+        .where((sibling) =>
+          sibling.whereNotNull('sending_at').orWhere((sent) => sent.where({ status: 'sent' }).where('sent_at', '>', windowStart))
+        )
+        .first('id')
+      if (busy) return false
+      const marked = await trx('notifications')
+        .where({ id: row.id })
+        .whereNull('sending_at')
+        .whereIn('status', ['pending', 'deferred'])
+        .update(changes)
+      return marked === 1
+    })
+  }
+
   private async attempt(row: Notification, verdict: Extract<Verdict, { action: 'send' }>, now: Date) {
     const attempts = row.attempts + 1
     const provider = row.kind === 'sms' ? this.providers.sms.name : this.providers.push.name
-    await this.db('notifications')
-      .where({ id: row.id })
-      .update({ sending_at: now.toISOString(), attempts, body: verdict.text, provider })
+    const changes = { sending_at: now.toISOString(), attempts, body: verdict.text, provider }
+    if (!(await this.markAttempt(row, changes, now))) {
+      const until = new Date(now.getTime() + this.settings.coalesce_seconds * 1000)
+      return this.finish(row, { status: 'deferred', reason: 'coalescing', scheduled_for: until.toISOString() })
+    }
     try {
       if (row.kind === 'sms') await this.providers.sms.send(verdict.to, verdict.text)
       else {

@@ -2,7 +2,7 @@ import assert from 'assert'
 import { startApp } from '../../helpers/app'
 import type { TestServer } from '../../helpers/app'
 import { buildBooking, buildUser, openBookingChannel } from '../../helpers/factories'
-import { closeClients, http, login, socketClient, waitUntil } from '../../helpers/clients'
+import { closeClients, http, login, sleep, socketClient, waitUntil } from '../../helpers/clients'
 import { notificationsOf } from '../../../src/modules/notifications'
 import type { LogSmsProvider } from '../../../src/modules/notifications/providers/log'
 import { testDatabaseUrl } from '../../helpers/database'
@@ -58,6 +58,39 @@ describe('notification workers', function () {
     assert.strictEqual(new Set(sent.map((sms) => sms.to)).size, 12)
     const rows = await db('notifications').whereIn('message_id', messageIds)
     assert.ok(rows.every((row: any) => row.status === 'sent' && row.attempts === 1))
+  })
+
+  it('sends one SMS when two instances handle two messages of one conversation while a send is under way', async () => {
+    const recipient = await buildUser(a.app, { phone: '+15557770001' })
+    const world = await buildBooking(a.app, { supervisor_id: recipient.id } as any)
+    const channel = await openBookingChannel(a.app, world)
+    const settings = notificationSettings({ delay_seconds: 30 })
+    for (const server of [a, b]) server.app.set('notifications', settings)
+    const at = (server: TestServer, ms: number) => (notificationsOf(server.app).clock.now = () => new Date(start.getTime() + ms))
+
+    for (const [content, ms] of [['first', 0], ['second', 1000]] as const) {
+      at(a, ms)
+      await a.app.service('messages').create({ channel_id: channel.id, content }, { user: world.worker })
+      await notificationsOf(a.app).planner.settled()
+    }
+    // The provider takes a while to answer: instance B decides about the second message meanwhile
+    const sent: string[] = []
+    const slowSms = { name: 'log' as const, send: async (to: string, body: string) => (await sleep(300), sent.push(`${to}: ${body}`), 'slow') }
+    const saved = [a, b].map((server) => notificationsOf(server.app).providers.sms)
+    try {
+      for (const server of [a, b]) notificationsOf(server.app).providers.sms = slowSms
+      at(a, 30_500)
+      const passA = notificationsOf(a.app).scheduler.runOnce()
+      await sleep(100)
+      at(b, 31_100)
+      await Promise.all([passA, notificationsOf(b.app).scheduler.runOnce()])
+    } finally {
+      ;[a, b].forEach((server, i) => (notificationsOf(server.app).providers.sms = saved[i]))
+      for (const server of [a, b]) notificationsOf(server.app).clock.now = () => due
+    }
+    assert.strictEqual(sent.length, 1, sent.join('\n'))
+    const rows = await a.app.get('postgresqlClient')('notifications').where({ user_id: recipient.id }).orderBy('id')
+    assert.deepStrictEqual(rows.map((row: any) => row.status), ['sent', 'skipped'])
   })
 
   it('delivers once, after a restart, what a killed process had planned', async () => {

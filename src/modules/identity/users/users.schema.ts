@@ -32,7 +32,10 @@ export const userExternalResolver = resolve<User, HookContext<UserService>>({
   password: async () => undefined,
   // Other people see a directory entry, not contact details
   email: async (value, user, context) => (canSeeAll(user, context) ? value : undefined),
-  phone: async (value, user, context) => (canSeeAll(user, context) ? value : undefined)
+  phone: async (value, user, context) => (canSeeAll(user, context) ? value : undefined),
+  quiet_hours_start: async (value, user, context) => (canSeeAll(user, context) ? value : undefined),
+  quiet_hours_end: async (value, user, context) => (canSeeAll(user, context) ? value : undefined),
+  created_at: async (value, user, context) => (canSeeAll(user, context) ? value : undefined)
 })
 
 const canSeeAll = (user: User, context: HookContext) => {
@@ -90,4 +93,8 @@ export const userQueryProperties = Type.Pick(userSchema, ['id', 'email', 'name',
 export const userQuerySchema = querySyntax(userQueryProperties)
 export type UserQuery = Static<typeof userQuerySchema>
 export const userQueryValidator = getValidator(userQuerySchema, queryValidator)
+
+// What people may search the directory by: what they may see of others
+export const userDirectoryQuerySchema = querySyntax(Type.Pick(userSchema, ['id', 'name']))
+export const userDirectoryQueryValidator = getValidator(userDirectoryQuerySchema, queryValidator)
 export const userQueryResolver = resolve<UserQuery, HookContext<UserService>>({})

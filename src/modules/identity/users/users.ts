@@ -6,6 +6,7 @@ import { isAdmin, requireAdmin } from '../../../hooks/require-admin'
 import {
   userDataResolver,
   userDataValidator,
+  userDirectoryQueryValidator,
   userExternalResolver,
   userPatchResolver,
   userPatchValidator,
@@ -18,6 +19,12 @@ import { userMethods, userPath } from './users.shared'
 
 export * from './users.class'
 export * from './users.schema'
+
+/** Admins query by anything; others only by what they may see of other people. */
+const validateUserQuery = async (context: HookContext, next: NextFunction) => {
+  const validator = isAdmin(context.params) ? userQueryValidator : userDirectoryQueryValidator
+  await schemaHooks.validateQuery(validator)(context, next)
+}
 
 /** People edit their own profile (not their role); admins edit anyone. */
 const allowSelfProfileOnly = async (context: HookContext, next: NextFunction) => {
@@ -36,13 +43,13 @@ export const user = (app: Application) => {
   app.service(userPath).hooks({
     around: {
       all: [schemaHooks.resolveExternal(userExternalResolver), schemaHooks.resolveResult(userResolver)],
-      find: [authenticate('jwt')],
-      get: [authenticate('jwt')],
-      create: [authenticate('jwt'), requireAdmin],
-      patch: [authenticate('jwt'), allowSelfProfileOnly]
+      find: [authenticate('jwt'), validateUserQuery],
+      get: [authenticate('jwt'), validateUserQuery],
+      create: [authenticate('jwt'), requireAdmin, validateUserQuery],
+      patch: [authenticate('jwt'), allowSelfProfileOnly, validateUserQuery]
     },
     before: {
-      all: [schemaHooks.validateQuery(userQueryValidator), schemaHooks.resolveQuery(userQueryResolver)],
+      all: [schemaHooks.resolveQuery(userQueryResolver)],
       create: [schemaHooks.validateData(userDataValidator), schemaHooks.resolveData(userDataResolver)],
       patch: [schemaHooks.validateData(userPatchValidator), schemaHooks.resolveData(userPatchResolver)]
     }

@@ -51,6 +51,9 @@ export class PresenceGateway {
     this.io = io
     trackSockets(io)
     io.on('connection', (socket) => {
+      // Authenticated by a header during the handshake, before the socket was tracked
+      const connection = (socket as any).feathers as RealTimeConnection
+      if (connection.user) this.track(this.signOn(connection, connection.user))
       socket.on('disconnect', () => {
         this.stopTyping(socket)
         this.track(this.signOff(socket))

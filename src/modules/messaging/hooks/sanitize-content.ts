@@ -1,10 +1,19 @@
 import { BadRequest } from '@feathersjs/errors'
 import type { HookContext } from '../../../declarations'
-import { characterCount, sanitizeContent } from '../sanitize'
+import { MalformedMarkup, characterCount, sanitizeContent } from '../sanitize'
 import { MAX_CONTENT_LENGTH } from '../services/messages/messages.schema'
 
+const sanitizeOrRefuse = (raw: string) => {
+  try {
+    return sanitizeContent(raw)
+  } catch (error) {
+    if (error instanceof MalformedMarkup) throw new BadRequest(error.message, { field: 'content' })
+    throw error
+  }
+}
+
 export const sanitizeMessageContent = async (context: HookContext) => {
-  const content = sanitizeContent(context.data.content)
+  const content = sanitizeOrRefuse(context.data.content)
   if (!content) throw new BadRequest('A message needs some text', { field: 'content' })
   const length = characterCount(content)
   if (length > MAX_CONTENT_LENGTH) {

@@ -79,8 +79,7 @@ export class ChannelService {
   async get(id: Id, params: ChannelParams = {}): Promise<ChannelView> {
     const channel = await this.viewQuery({ ...params, query: {} }).where('c.id', id).first()
     if (channel) return channel
-    const exists = await this.db('chat_channels').where({ id }).first('id')
-    if (exists && !isAdmin(params)) throw new Forbidden('You are not a participant of this channel')
+    if (!isAdmin(params)) throw new Forbidden('You are not a participant of this channel')
     throw new NotFound(`No channel ${id}`)
   }
 

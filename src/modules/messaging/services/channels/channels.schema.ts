@@ -52,7 +52,7 @@ export const channelQuerySchema = Type.Object(
     $sort: Type.Optional(
       Type.Object(
         { last_message_at: Type.Optional(sortOrder), created_at: Type.Optional(sortOrder), id: Type.Optional(sortOrder) },
-        { additionalProperties: false, maxProperties: 1 }
+        { additionalProperties: false, minProperties: 1, maxProperties: 1 }
       )
     )
   },
