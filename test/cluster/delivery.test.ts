@@ -6,6 +6,23 @@ import type { BookingWorld } from '../helpers/factories'
 import { closeClients, nextEvent, recordEvents, sleep, socketClient } from '../helpers/clients'
 import { redisSettings } from '../helpers/redis'
 
+/** Makes `server`'s reads of chat_participants answer `ms` late, as a slow database would. */
+function slowParticipantReads(server: TestServer, ms: number) {
+  const real = server.app.get('postgresqlClient')
+  const slow = new Proxy(real, {
+    apply(target: any, thisArg: any, args: any[]) {
+      const builder = target.apply(thisArg, args)
+      if (args[0] === 'chat_participants') {
+        const then = builder.then.bind(builder)
+        builder.then = (resolve: any, reject: any) => then(async (rows: any) => (await sleep(ms), rows)).then(resolve, reject)
+      }
+      return builder
+    }
+  })
+  server.app.set('postgresqlClient', slow)
+  return () => server.app.set('postgresqlClient', real)
+}
+
 describe('several instances through Redis', () => {
   let a: TestServer
   let b: TestServer
@@ -36,6 +53,29 @@ describe('several instances through Redis', () => {
     await sleep(300)
     assert.strictEqual(received.length, 1)
     assert.deepStrictEqual(outsiderSaw, [])
+  })
+
+  it('does not let a login on B that raced a removal on A rejoin the channel', async () => {
+    const raced = await buildBooking(a.app)
+    const racedChannel = await openBookingChannel(a.app, raced)
+    const restore = slowParticipantReads(b, 500)
+    let login
+    try {
+      // B reads the supervisor's channels slowly; meanwhile A removes them from the booking
+      login = socketClient(b.url, raced.supervisor)
+      await sleep(750)
+      await a.app.service('bookings').patch(raced.booking.id, { supervisor_id: raced.outsider.id })
+      login = await login
+    } finally {
+      restore()
+    }
+    const seen = recordEvents(login, 'messages', 'created')
+    const control = await socketClient(b.url, raced.worker)
+    const arrived = nextEvent(control, 'messages', 'created', (m: any) => m.content === 'after the removal')
+    await a.app.service('messages').create({ channel_id: racedChannel.id, content: 'after the removal' }, { user: raced.lenderAdmin })
+    await arrived
+    await sleep(300)
+    assert.deepStrictEqual(seen, [])
   })
 
   it('moves connections on another instance when participants change', async () => {

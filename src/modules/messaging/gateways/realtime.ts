@@ -8,7 +8,10 @@ import type { Message } from '../services/messages/messages.schema'
 import type { Participant } from '../services/participants/participants.schema'
 import { ADMINS, channelRoom, socketOf, userRoom, viewRoom } from './connections'
 import { presenceGatewayOf } from './presence'
+import { createMembershipVersion } from './membership-version'
 
+
+const MAX_JOIN_READS = 5
 
 const withoutContent = ({ content: _content, ...message }: Message) => message
 
@@ -20,22 +23,22 @@ const withoutContent = ({ content: _content, ...message }: Message) => message
  * user's connections at once.
  */
 export const realtime = (app: Application, io: Server) => {
-  // Bumped on every participant change of a user, so a join that raced one redoes its read
-  const membershipVersions = new Map<Id, number>()
-  const versionOf = (userId: Id) => membershipVersions.get(userId) ?? 0
+  const membershipVersion = createMembershipVersion(app)
 
   async function joinRooms(socket: Socket, user: User) {
     leaveRooms(socket)
     await socket.join(userRoom(user.id))
     if (user.role === 'admin') await socket.join(ADMINS)
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const version = versionOf(user.id)
+    for (let attempt = 1; ; attempt++) {
+      const version = await membershipVersion.current()
       const rows: { channel_id: Id }[] = await app
         .get('postgresqlClient')('chat_participants')
         .where({ user_id: user.id })
         .whereNull('removed_at')
         .select('channel_id')
-      if (version !== versionOf(user.id) || !socket.connected) continue
+      if (!socket.connected) return
+      // Under constant churn the last read stands; the next change moves the sockets anyway
+      if (version !== (await membershipVersion.current()) && attempt < MAX_JOIN_READS) continue
       const rooms = new Set(rows.map((row) => channelRoom(row.channel_id)))
       for (const room of socket.rooms) {
         if (room.startsWith('channel:') && !rooms.has(room)) socket.leave(room)
@@ -89,9 +92,7 @@ export const realtime = (app: Application, io: Server) => {
 
   async function publishParticipantChanges({ channel, added, removed, updated, status_changed }: DomainEventMap['chat.participants.changed']) {
     const room = channelRoom(channel.id)
-    for (const participant of [...added, ...removed]) {
-      membershipVersions.set(participant.user_id, versionOf(participant.user_id) + 1)
-    }
+    if (added.length || removed.length) await membershipVersion.bump()
     for (const participant of added) {
       io.in(userRoom(participant.user_id)).socketsJoin(room)
       const view = await app.service('channels').get(channel.id, { user: { id: participant.user_id } as User })
