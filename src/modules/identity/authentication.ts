@@ -4,32 +4,44 @@ import { LocalStrategy } from '@feathersjs/authentication-local'
 import type { Id, Params } from '@feathersjs/feathers'
 import { NotAuthenticated } from '@feathersjs/errors'
 import type { Application } from '../../declarations'
+import { ExpiringCache } from '../../expiring-cache'
+import { isClustered, redisKey, redisSubscriber } from '../../redis'
 import type { User } from './users/users.schema'
 
 const USER_CACHE_TTL_MS = 30_000
 
 /**
  * Verifies the token on every call, but reads the user from a short-lived cache that
- * every write to that user clears: the stock strategy reads the user twice per call,
- * which would put two queries on every message sent.
+ * every write to that user clears, on every instance: the stock strategy reads the
+ * user twice per call, which would put two queries on every message sent.
  */
 class CachedJWTStrategy extends JWTStrategy {
-  private cache = new Map<string, { user: User; expires: number }>()
+  private cache = new ExpiringCache<string, User>(USER_CACHE_TTL_MS)
 
   async setup() {
-    const forget = (user: User) => this.cache.delete(String(user.id))
-    this.app!.service('users').on('patched', forget)
-    this.app!.service('users').on('updated', forget)
-    this.app!.service('users').on('removed', forget)
+    const app = this.app as Application
+    const channel = redisKey(app, 'users-changed')
+    if (isClustered(app)) {
+      const subscriber = redisSubscriber(app)
+      await subscriber.subscribe(channel)
+      subscriber.on('message', (_channel: string, id: string) => this.cache.delete(id))
+    }
+    const changed = (user: User) => {
+      this.cache.delete(String(user.id))
+      app.get('redisClient')?.publish(channel, String(user.id)).catch(() => undefined)
+    }
+    app.service('users').on('patched', changed)
+    app.service('users').on('updated', changed)
+    app.service('users').on('removed', changed)
   }
 
   async getEntity(id: Id, _params: Params): Promise<User> {
     const key = String(id)
     const cached = this.cache.get(key)
-    if (cached && cached.expires > Date.now()) return cached.user
+    if (cached) return cached
     try {
       const { password: _password, ...user } = await this.app!.service('users').get(id)
-      this.cache.set(key, { user, expires: Date.now() + USER_CACHE_TTL_MS })
+      this.cache.set(key, user)
       return user
     } catch (error: any) {
       if (error?.code === 404) throw new NotAuthenticated('The account no longer exists')

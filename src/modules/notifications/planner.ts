@@ -1,6 +1,7 @@
 import type { Application } from '../../declarations'
 import type { DomainEventMap, Id } from '../../events'
 import { logger } from '../../logger'
+import { ExpiringCache } from '../../expiring-cache'
 
 type MessageCreated = DomainEventMap['chat.message.created']
 
@@ -16,7 +17,7 @@ export class DeliveryPlanner {
   private queue: MessageCreated[] = []
   private flushing = new Set<Promise<void>>()
   // Recipients' phone numbers, so that a busy channel does not read its people on every message
-  private phones = new Map<Id, { phone: string | null; expires: number }>()
+  private phones = new ExpiringCache<Id, { phone: string | null }>(PHONE_CACHE_TTL_MS)
 
   constructor(
     private app: Application,
@@ -29,11 +30,10 @@ export class DeliveryPlanner {
   }
 
   private async phonesOf(userIds: Id[]) {
-    const now = Date.now()
-    const missing = userIds.filter((id) => !((this.phones.get(id)?.expires ?? 0) > now))
+    const missing = userIds.filter((id) => !this.phones.has(id))
     if (missing.length) {
       const users = await this.app.service('users').find({ query: { id: { $in: missing } }, paginate: false })
-      users.forEach((user) => this.phones.set(user.id, { phone: user.phone, expires: now + PHONE_CACHE_TTL_MS }))
+      users.forEach((user) => this.phones.set(user.id, { phone: user.phone }))
     }
     return new Map(userIds.map((id) => [id, this.phones.get(id)?.phone ?? null]))
   }

@@ -1,0 +1,29 @@
+import assert from 'assert'
+import { startApp } from '../helpers/app'
+import type { TestServer } from '../helpers/app'
+import { buildAdmin } from '../helpers/factories'
+import { http, login, waitUntil } from '../helpers/clients'
+import { redisSettings } from '../helpers/redis'
+
+describe('identity across instances', () => {
+  let a: TestServer
+  let b: TestServer
+
+  before(async () => {
+    a = await startApp({ redis: redisSettings() })
+    b = await startApp({ redis: redisSettings() })
+  })
+  after(async () => {
+    await Promise.all([a.close(), b.close()])
+  })
+
+  it('takes an admin demoted through A at their word on B at once, not after a cache expires', async () => {
+    const admin = await buildAdmin(a.app)
+    const token = await login(b.url, admin)
+    assert.strictEqual((await http(b.url, 'GET', '/companies', { token })).status, 200, 'B has the admin cached')
+
+    await a.app.service('users').patch(admin.id, { role: 'user' })
+    await waitUntil(async () => (await http(b.url, 'GET', '/companies', { token })).status === 403, 'B refuses the former admin', 2000)
+    assert.strictEqual((await http(b.url, 'POST', '/companies', { token, body: { name: 'Sneaky Ltd' } })).status, 403)
+  })
+})
