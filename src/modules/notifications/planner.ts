@@ -2,6 +2,7 @@ import type { Application } from '../../declarations'
 import type { DomainEventMap, Id } from '../../events'
 import { logger } from '../../logger'
 import { ExpiringCache } from '../../expiring-cache'
+import { withRetry } from '../../database-errors'
 
 type MessageCreated = DomainEventMap['chat.message.created']
 
@@ -57,6 +58,11 @@ export class DeliveryPlanner {
 
   private async flush() {
     const events = this.queue.splice(0)
+    // A database that is briefly away does not lose what was to be planned
+    await withRetry(() => this.write(events), { attempts: 8, baseDelayMs: 100 })
+  }
+
+  private async write(events: MessageCreated[]) {
     const recipientIds = [...new Set(events.map((event) => event.recipient_id))]
     const phoneOf = await this.phonesOf(recipientIds)
     const db = this.app.get('postgresqlClient')

@@ -160,6 +160,28 @@ describe('notifications: who is notified, when, and how often', () => {
     assert.strictEqual((await rows())[0].status, 'sent')
   })
 
+  it('keeps what it was planning when the database fails for a moment', async () => {
+    const { send, rows } = await scene()
+    const db = server.app.get('postgresqlClient')
+    // The first insert into notifications meets a serialization failure (a sequence counts across rollbacks)
+    await db.raw(`create sequence planner_failure_once`)
+    await db.raw(`create function planner_fail_once() returns trigger language plpgsql as $$
+      begin
+        if nextval('planner_failure_once') = 1 then raise exception 'forced' using errcode = '40001'; end if;
+        return new;
+      end $$`)
+    await db.raw(`create trigger planner_fail_once before insert on notifications for each statement execute function planner_fail_once()`)
+    try {
+      await send('planned despite a hiccup')
+      assert.strictEqual((await db.raw(`select last_value from planner_failure_once`)).rows[0].last_value, 2)
+      assert.deepStrictEqual((await rows()).map((row) => row.status), ['pending'])
+    } finally {
+      await db.raw(`drop trigger planner_fail_once on notifications`)
+      await db.raw(`drop function planner_fail_once()`)
+      await db.raw(`drop sequence planner_failure_once`)
+    }
+  })
+
   it('lets admins read deliveries, filtered, and nobody else', async () => {
     const { recipient } = await scene()
     const admin = await buildUser(server.app, { role: 'admin' })
