@@ -8,6 +8,7 @@ import { QUIET_MS } from '../helpers/assertions'
 import { testDatabaseUrl } from '../helpers/database'
 import { redisSettings, testRedisPrefix, testRedisUrl } from '../helpers/redis'
 import { freePort, killTree, run, tsxBin } from '../helpers/processes'
+import { presenceGatewayOf } from '../../src/modules/messaging/gateways/presence'
 import type { Command } from '../helpers/processes'
 
 const EXPIRY_SECONDS = 3
@@ -73,6 +74,29 @@ describe('presence and typing across instances', function () {
     await sleep(QUIET_MS)
     assert.deepStrictEqual(notViewingSaw, [])
     assert.deepStrictEqual(outsiderSaw, [])
+  })
+
+  it('puts back the users of an instance that lost Redis long enough to be taken for dead', async () => {
+    const watcher = await socketClient(b.url, world.supervisor)
+    const online = nextEvent(watcher, 'presence', 'patched', (s: any) => s.user_id === world.lenderAdmin.id && s.online)
+    const tab = await socketClient(a.url, world.lenderAdmin)
+    await online
+    const isOnline = async () =>
+      (await watcher.service('presence').find({ query: { user_id: world.lenderAdmin.id } })).data[0].online
+
+    // As if A's heartbeats had not reached Redis for the whole expiry, and B reaped it
+    await a.app.get('redisClient')!.del(`${testRedisPrefix}presence:alive:${a.app.get('instanceId')}`)
+    assert.ok((await presenceGatewayOf(b.app).store.reapDeadInstances()).includes(world.lenderAdmin.id))
+    assert.strictEqual(await isOnline(), false)
+
+    // A's next heartbeat finds its life had lapsed and puts its connections back
+    const back = nextEvent(watcher, 'presence', 'patched', (s: any) => s.user_id === world.lenderAdmin.id && s.online, 5000)
+    await back
+    assert.strictEqual(await isOnline(), true)
+    const offline = nextEvent(watcher, 'presence', 'patched', (s: any) => s.user_id === world.lenderAdmin.id && !s.online)
+    socketOf(tab).disconnect()
+    await offline
+    assert.strictEqual(await isOnline(), false, 'the restored count was exact')
   })
 
   describe('an instance that is killed', () => {

@@ -11,7 +11,10 @@ export interface PresenceStore {
   online(userIds: Id[]): Promise<Set<Id>>
   /** Users whose last connections were on an instance that died without saying so. */
   reapDeadInstances(): Promise<Id[]>
-  heartbeat(): Promise<void>
+  /** Renews this instance's life; true when it had lapsed, so its counts may have been reaped. */
+  heartbeat(): Promise<boolean>
+  /** Sets this instance's counts to what its live connections say (after a lapse). */
+  restore(counts: Map<Id, number>): Promise<void>
   close(): Promise<void>
 }
 
@@ -39,7 +42,11 @@ export class MemoryPresenceStore implements PresenceStore {
     return []
   }
 
-  async heartbeat() {}
+  async heartbeat() {
+    return false
+  }
+
+  async restore() {}
 
   async close() {}
 }
@@ -133,12 +140,24 @@ export class RedisPresenceStore implements PresenceStore {
     )
   }
 
+  private beats = 0
+
   async heartbeat() {
-    await this.redis
+    const [[, previous]] = (await this.redis
       .multi()
-      .set(this.key('alive', this.instance), '1', 'EX', this.expirySeconds)
+      .call('SET', this.key('alive', this.instance), '1', 'EX', String(this.expirySeconds), 'GET')
       .sadd(this.key('instances'), this.instance)
-      .exec()
+      .exec()) as [[Error | null, string | null], unknown]
+    return this.beats++ > 0 && previous === null
+  }
+
+  async restore(counts: Map<Id, number>) {
+    const pipeline = this.redis.multi().del(this.key('instance', this.instance))
+    for (const [userId, count] of counts) {
+      pipeline.hset(this.key('instance', this.instance), String(userId), count)
+      pipeline.hset(this.key('user', userId), this.instance, count)
+    }
+    await pipeline.exec()
   }
 
   async reapDeadInstances() {

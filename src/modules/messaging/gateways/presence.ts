@@ -71,7 +71,8 @@ export class PresenceGateway {
 
   private startHeartbeat() {
     const beat = async () => {
-      await this.store.heartbeat()
+      // Cut off from Redis for longer than the expiry, this instance was taken for dead
+      if (await this.store.heartbeat()) await this.restoreCounts()
       const gone = await this.store.reapDeadInstances()
       await Promise.all(gone.map((userId) => this.announce(userId, false)))
     }
@@ -79,6 +80,17 @@ export class PresenceGateway {
     const everyMs = (this.app.get('presence').expiry_seconds * 1000) / 3
     this.heartbeatTimer = setInterval(() => this.track(beat()), everyMs)
     this.heartbeatTimer.unref()
+  }
+
+  private async restoreCounts() {
+    const counts = new Map<Id, number>()
+    for (const socket of this.io?.of('/').sockets.values() ?? []) {
+      const userId: Id | undefined = socket.data.presenceUserId
+      if (userId !== undefined) counts.set(userId, (counts.get(userId) ?? 0) + 1)
+    }
+    logger.warn('presence lapsed: restoring this instance’s connections', { users: counts.size })
+    await this.store.restore(counts)
+    await Promise.all([...counts.keys()].map((userId) => this.announce(userId, true)))
   }
 
   /** Waits for announcements under way, then stops counting this instance. */
