@@ -5,7 +5,7 @@ import knex from 'knex'
 import { createApp } from '../src/app'
 import { ensureBootstrapAdmin } from '../src/bootstrap'
 import { stopServing } from '../src/shutdown'
-import { startApp } from './helpers/app'
+import { startApp, useServer } from './helpers/app'
 import type { TestServer } from './helpers/app'
 import { testDatabaseUrl } from './helpers/database'
 import { buildBooking, buildUser, openBookingChannel } from './helpers/factories'
@@ -20,15 +20,7 @@ describe('operations', function () {
   this.timeout(90_000)
 
   describe('health, readiness and metrics', () => {
-    let server: TestServer
-
-    before(async () => {
-      server = await startApp()
-    })
-    after(async () => {
-      closeClients()
-      await server?.close()
-    })
+    const server = useServer()
 
     it('GET /health answers 200', async () => {
       const health = await request(server.url, 'GET', '/health')

@@ -2,8 +2,7 @@ import assert from 'assert'
 import { spawn } from 'child_process'
 import path from 'path'
 import { exportTranscript } from '../../src/commands/transcript'
-import { startApp } from '../helpers/app'
-import type { TestServer } from '../helpers/app'
+import { useServer } from '../helpers/app'
 import { testDatabaseUrl } from '../helpers/database'
 import { buildBooking, buildUser, openBookingChannel } from '../helpers/factories'
 import type { BookingWorld, TestUser } from '../helpers/factories'
@@ -48,14 +47,13 @@ function runTranscriptCli(args: string[], timeoutMs = 60_000): Promise<Finished>
 describe('transcript export', function () {
   this.timeout(120_000)
 
-  let server: TestServer
+  const server = useServer()
   let world: BookingWorld
   let newSupervisor: TestUser
   let channelId: number
   let deletedId: number
 
   before(async () => {
-    server = await startApp()
     const { app } = server
     world = await buildBooking(app)
     const channel = await openBookingChannel(app, world)
@@ -78,10 +76,6 @@ describe('transcript export', function () {
     // The supervisor is replaced: the old one stays on record as a removed participant
     newSupervisor = await buildUser(app)
     await app.service('bookings').patch(world.booking.id, { supervisor_id: newSupervisor.id })
-  })
-
-  after(async () => {
-    await server?.close()
   })
 
   it('exports the channel, every participant (removed ones too) and every message (deleted ones too) in seq order', async () => {

@@ -4,11 +4,10 @@ import type { Knex } from 'knex'
 import { createKnex } from '../../src/postgresql'
 import { withTransaction } from '../../src/database-errors'
 import { testDatabaseUrl } from '../helpers/database'
-import { startApp } from '../helpers/app'
-import type { TestServer } from '../helpers/app'
+import { useServer } from '../helpers/app'
 import { buildBooking, openBookingChannel } from '../helpers/factories'
 import type { BookingWorld } from '../helpers/factories'
-import { closeClients, http, nextEvent, recordEvents, sleep, socketClient, waitUntil } from '../helpers/clients'
+import { http, nextEvent, recordEvents, sleep, socketClient, waitUntil } from '../helpers/clients'
 import { failure } from '../helpers/assertions'
 import type { ClientApplication } from '../../src/client'
 
@@ -125,16 +124,8 @@ describe('database failures', () => {
 
   describe('an app whose database is unreachable', function () {
     this.timeout(20_000)
-    let server: TestServer
-
-    before(async () => {
-      server = await startApp({
-        database: { url: 'postgres://postgres@127.0.0.1:1/none', dataDir: '', pool: { min: 0, max: 2 } }
-      })
-    })
-    after(async () => {
-      closeClients()
-      await server.close()
+    const server = useServer({
+      database: { url: 'postgres://postgres@127.0.0.1:1/none', dataDir: '', pool: { min: 0, max: 2 } }
     })
 
     const assertUnavailable = (body: any, text: string) => {
@@ -185,7 +176,7 @@ describe('database failures', () => {
 
   describe('a send that meets a database failure (forced by a trigger)', function () {
     this.timeout(30_000)
-    let server: TestServer
+    const server = useServer()
     let db: Knex
     let world: BookingWorld
     let channelId: number
@@ -195,7 +186,6 @@ describe('database failures', () => {
     const counter = `test_forced_failure_attempts_${tag}`
 
     before(async () => {
-      server = await startApp()
       db = server.app.get('postgresqlClient')
       world = await buildBooking(server.app)
       sender = await socketClient(server.url, world.worker)
@@ -205,10 +195,6 @@ describe('database failures', () => {
       await told
     })
     afterEach(() => removeForcedFailure())
-    after(async () => {
-      closeClients()
-      await server.close()
-    })
 
     /**
      * A BEFORE INSERT trigger on chat_messages, for this suite's channel only, that raises

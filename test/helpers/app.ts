@@ -5,6 +5,7 @@ import type { ConfigurationOverrides } from '../../src/app'
 import type { Application } from '../../src/declarations'
 import { testDatabaseUrl } from './database'
 import { stopServing } from '../../src/shutdown'
+import { closeClients } from './clients'
 
 export interface TestServer {
   app: Application
@@ -29,5 +30,38 @@ export async function startApp(overrides: ConfigurationOverrides = {}): Promise<
     async close() {
       await stopServing(app, server)
     }
+  }
+}
+
+/**
+ * One app for the enclosing suite: started in a `before` hook, and in an `after` hook
+ * its clients are closed and it is stopped. Call it before the suite's own hooks that
+ * use the app. The handle it returns reads through to the started app, so it can be
+ * used wherever a TestServer is, from inside hooks and tests (not at describe time).
+ */
+export function useServer(overrides: ConfigurationOverrides | (() => ConfigurationOverrides) = {}): TestServer {
+  let started: TestServer | undefined
+  before(async () => {
+    started = await startApp(typeof overrides === 'function' ? overrides() : overrides)
+  })
+  after(async () => {
+    closeClients()
+    await started?.close()
+  })
+  const current = () => {
+    if (!started) throw new Error('useServer: the app is not started yet (use it inside a hook or test)')
+    return started
+  }
+  return {
+    get app() {
+      return current().app
+    },
+    get server() {
+      return current().server
+    },
+    get url() {
+      return current().url
+    },
+    close: () => current().close()
   }
 }

@@ -1,29 +1,23 @@
 import assert from 'assert'
 import { io } from 'socket.io-client'
-import { startApp } from '../helpers/app'
-import type { TestServer } from '../helpers/app'
+import { useServer } from '../helpers/app'
 import { buildAdmin, buildBooking, buildUser, openBookingChannel } from '../helpers/factories'
 import type { BookingWorld } from '../helpers/factories'
-import { closeClients, http, login, socketClient, waitUntil } from '../helpers/clients'
+import { http, login, socketClient, waitUntil } from '../helpers/clients'
 import { countMessages } from '../helpers/database'
 
 describe('hardening against hostile input', () => {
-  let server: TestServer
+  const server = useServer({
+    connections: { per_ip_per_minute: 2, trust_proxy: true, max_buffered_packets: 1000, max_delivery_lag_ms: 5000 }
+  })
   let world: BookingWorld
   let channelId: number
   let token: string
 
   before(async () => {
-    server = await startApp({
-      connections: { per_ip_per_minute: 2, trust_proxy: true, max_buffered_packets: 1000, max_delivery_lag_ms: 5000 }
-    })
     world = await buildBooking(server.app)
     channelId = (await openBookingChannel(server.app, world)).id
     token = await login(server.url, world.worker)
-  })
-  after(async () => {
-    closeClients()
-    await server.close()
   })
 
   it('refuses query operators in place of a login email', async () => {

@@ -1,9 +1,8 @@
 import assert from 'assert'
-import { startApp } from '../helpers/app'
-import type { TestServer } from '../helpers/app'
+import { useServer } from '../helpers/app'
 import { buildBooking, openBookingChannel } from '../helpers/factories'
 import type { BookingWorld } from '../helpers/factories'
-import { closeClients, http, login, socketClient, socketOf } from '../helpers/clients'
+import { http, login, socketClient, socketOf } from '../helpers/clients'
 import type { ClientApplication } from '../../src/client'
 import { failure, rejectsWith } from '../helpers/assertions'
 import { countMessages } from '../helpers/database'
@@ -39,7 +38,7 @@ function rawCall(client: ClientApplication, method: string, path: string, ...arg
 }
 
 describe('validation and errors', () => {
-  let server: TestServer
+  const server = useServer()
   let world: BookingWorld
   let channelId: number
   let messageId: number
@@ -51,7 +50,6 @@ describe('validation and errors', () => {
   const channelCount = async () => Number((await db()('chat_channels').count({ n: '*' }))[0].n)
 
   before(async () => {
-    server = await startApp()
     world = await buildBooking(server.app)
     const channel = await openBookingChannel(server.app, world)
     channelId = channel.id
@@ -63,11 +61,6 @@ describe('validation and errors', () => {
     participantId = participants.data.find((p) => p.user_id === world.worker.id)!.id
     worker = await socketClient(server.url, world.worker)
     token = await login(server.url, world.worker)
-  })
-
-  after(async () => {
-    closeClients()
-    await server.close()
   })
 
   describe('message data', () => {

@@ -1,9 +1,8 @@
 import assert from 'assert'
-import { startApp } from '../../helpers/app'
-import type { TestServer } from '../../helpers/app'
+import { useServer } from '../../helpers/app'
 import { buildAdmin, buildBooking, buildUser, openBookingChannel } from '../../helpers/factories'
 import type { BookingWorld, TestUser } from '../../helpers/factories'
-import { closeClients, http, login, socketClient } from '../../helpers/clients'
+import { http, login, socketClient } from '../../helpers/clients'
 import type { ClientApplication } from '../../../src/client'
 import { rejectsWith } from '../../helpers/assertions'
 import { countMessages } from '../../helpers/database'
@@ -18,7 +17,7 @@ function expectStatus(response: { status: number; body: any }, status: number, w
 }
 
 describe('authorization', () => {
-  let server: TestServer
+  const server = useServer()
   let world: BookingWorld
   let otherWorld: BookingWorld
   let admin: TestUser
@@ -28,7 +27,6 @@ describe('authorization', () => {
   let supervisorParticipantId: number
 
   before(async () => {
-    server = await startApp()
     world = await buildBooking(server.app)
     otherWorld = await buildBooking(server.app)
     admin = await buildAdmin(server.app)
@@ -43,11 +41,6 @@ describe('authorization', () => {
     supervisorParticipantId = participants.data.find((p) => p.user_id === world.supervisor.id)!.id
     // The unrelated user really does participate in a channel of their own
     await openBookingChannel(server.app, otherWorld)
-  })
-
-  after(async () => {
-    closeClients()
-    await server.close()
   })
 
   describe('a non-participant', () => {

@@ -1,6 +1,5 @@
 import assert from 'assert'
-import { startApp } from '../../helpers/app'
-import type { TestServer } from '../../helpers/app'
+import { useServer } from '../../helpers/app'
 import {
   addMember,
   buildAdmin,
@@ -11,19 +10,11 @@ import {
   openBookingChannel
 } from '../../helpers/factories'
 import type { BookingWorld } from '../../helpers/factories'
-import { closeClients, nextEvent, recordEvents, sleep, socketClient } from '../../helpers/clients'
+import { nextEvent, recordEvents, sleep, socketClient } from '../../helpers/clients'
 import { QUIET_MS } from '../../helpers/assertions'
 
 describe('channels', () => {
-  let server: TestServer
-
-  before(async () => {
-    server = await startApp()
-  })
-  after(async () => {
-    closeClients()
-    await server.close()
-  })
+  const server = useServer()
 
   describe('find', () => {
     let worldA: BookingWorld

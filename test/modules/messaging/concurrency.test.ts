@@ -1,7 +1,6 @@
 import assert from 'assert'
 import type { Knex } from 'knex'
-import { startApp } from '../../helpers/app'
-import type { TestServer } from '../../helpers/app'
+import { useServer } from '../../helpers/app'
 import { addMember, buildBooking, buildUser, openBookingChannel } from '../../helpers/factories'
 import type { BookingWorld, TestUser } from '../../helpers/factories'
 import { closeClients, nextEvent, recordEvents, restClient, sleep, socketClient, waitUntil } from '../../helpers/clients'
@@ -16,16 +15,11 @@ const sortedNumbers = (values: number[]) => [...values].sort((a, b) => a - b)
 describe('messaging under concurrency (real parallel calls over real connections)', function () {
   this.timeout(60_000)
 
-  let server: TestServer
+  const server = useServer()
   let db: Knex
 
   before(async () => {
-    server = await startApp()
     db = server.app.get('postgresqlClient')
-  })
-  after(async () => {
-    closeClients()
-    await server.close()
   })
   afterEach(() => closeClients())
 

@@ -1,9 +1,9 @@
 import assert from 'assert'
-import { startApp } from '../../helpers/app'
+import { useServer } from '../../helpers/app'
 import type { TestServer } from '../../helpers/app'
 import { addMember, buildBooking, buildUser, openBookingChannel } from '../../helpers/factories'
 import type { BookingWorld } from '../../helpers/factories'
-import { closeClients, restClient, socketClient } from '../../helpers/clients'
+import { restClient, socketClient } from '../../helpers/clients'
 import { notificationsOf } from '../../../src/modules/notifications'
 
 const EXTRA_MANAGERS = 30
@@ -28,14 +28,13 @@ async function recordQueries<T>(server: TestServer, work: () => Promise<T>): Pro
 const readsUsers = (sql: string) => /\busers\b/i.test(sql)
 
 describe('the send path (hot path)', () => {
-  let server: TestServer
+  const server = useServer()
   let small: BookingWorld
   let large: BookingWorld
   let smallChannelId: number
   let largeChannelId: number
 
   before(async () => {
-    server = await startApp()
     const { app } = server
     small = await buildBooking(app)
     large = await buildBooking(app)
@@ -48,11 +47,6 @@ describe('the send path (hot path)', () => {
     const largeParticipants = await app.service('participants').find({ query: { channel_id: largeChannelId } })
     assert.strictEqual(smallParticipants.total, 6)
     assert.strictEqual(largeParticipants.total, 6 + EXTRA_MANAGERS)
-  })
-
-  after(async () => {
-    closeClients()
-    await server?.close()
   })
 
   it('runs the same small number of statements whatever the number of participants', async () => {

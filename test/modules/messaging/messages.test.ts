@@ -1,21 +1,15 @@
 import assert from 'assert'
-import { startApp } from '../../helpers/app'
-import type { TestServer } from '../../helpers/app'
+import { useServer } from '../../helpers/app'
 import { buildBooking } from '../../helpers/factories'
 import type { BookingWorld } from '../../helpers/factories'
-import { closeClients, http, login, nextEvent, recordEvents, restClient, sleep, socketClient } from '../../helpers/clients'
+import { http, login, nextEvent, recordEvents, restClient, sleep, socketClient } from '../../helpers/clients'
 
 describe('messages', () => {
-  let server: TestServer
+  const server = useServer()
   let world: BookingWorld
 
   before(async () => {
-    server = await startApp()
     world = await buildBooking(server.app)
-  })
-  after(async () => {
-    closeClients()
-    await server.close()
   })
 
   it('opens the channel on the first message in a context and delivers it live to participants only', async () => {

@@ -1,9 +1,8 @@
 import assert from 'assert'
-import { startApp } from '../../helpers/app'
-import type { TestServer } from '../../helpers/app'
+import { useServer } from '../../helpers/app'
 import { addMember, buildAdmin, buildBooking, buildDispute, buildUser, openBookingChannel } from '../../helpers/factories'
 import type { BookingWorld, TestUser } from '../../helpers/factories'
-import { closeClients, nextEvent, recordEvents, sleep, socketClient } from '../../helpers/clients'
+import { nextEvent, recordEvents, sleep, socketClient } from '../../helpers/clients'
 import type { ClientApplication } from '../../../src/client'
 import { QUIET_MS, rejectsWithCode } from '../../helpers/assertions'
 
@@ -16,15 +15,7 @@ async function participantsOf(client: ClientApplication, channelId: number, extr
 }
 
 describe('participants', () => {
-  let server: TestServer
-
-  before(async () => {
-    server = await startApp()
-  })
-  after(async () => {
-    closeClients()
-    await server.close()
-  })
+  const server = useServer()
 
   describe('derivation from the context', () => {
     it("makes a booking channel's participants exactly its worker, supervisor and both companies' admins and managers", async () => {

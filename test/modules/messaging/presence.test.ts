@@ -1,24 +1,18 @@
 import assert from 'assert'
-import { startApp } from '../../helpers/app'
-import type { TestServer } from '../../helpers/app'
+import { useServer } from '../../helpers/app'
 import { buildBooking, openBookingChannel } from '../../helpers/factories'
 import type { BookingWorld } from '../../helpers/factories'
-import { closeClients, nextEvent, recordEvents, sleep, socketClient, socketOf } from '../../helpers/clients'
+import { nextEvent, recordEvents, sleep, socketClient, socketOf } from '../../helpers/clients'
 import { QUIET_MS, rejectsWithCode } from '../../helpers/assertions'
 
 describe('presence and typing (one instance)', () => {
-  let server: TestServer
+  const server = useServer({ presence: { expiry_seconds: 30, typing_seconds: 1, typing_throttle_ms: 500 } })
   let world: BookingWorld
   let channelId: number
 
   before(async () => {
-    server = await startApp({ presence: { expiry_seconds: 30, typing_seconds: 1, typing_throttle_ms: 500 } })
     world = await buildBooking(server.app)
     channelId = (await openBookingChannel(server.app, world)).id
-  })
-  after(async () => {
-    closeClients()
-    await server.close()
   })
 
   it('announces online and offline once per user, not per tab, to people who share a channel', async () => {

@@ -1,22 +1,13 @@
 import assert from 'assert'
-import { startApp } from '../../helpers/app'
-import type { TestServer } from '../../helpers/app'
+import { useServer } from '../../helpers/app'
 import { addMember, buildAdmin, buildBooking, openBookingChannel } from '../../helpers/factories'
 import type { BookingWorld, TestUser } from '../../helpers/factories'
-import { closeClients, http, login, nextEvent, recordEvents, sleep, socketClient } from '../../helpers/clients'
+import { http, login, nextEvent, recordEvents, sleep, socketClient } from '../../helpers/clients'
 import type { ClientApplication } from '../../../src/client'
 import { QUIET_MS, rejectsWithCode } from '../../helpers/assertions'
 
 describe('real-time delivery', () => {
-  let server: TestServer
-
-  before(async () => {
-    server = await startApp()
-  })
-  after(async () => {
-    closeClients()
-    await server.close()
-  })
+  const server = useServer()
 
   describe('soft delete', () => {
     let world: BookingWorld

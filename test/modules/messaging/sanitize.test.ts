@@ -1,10 +1,9 @@
 import assert from 'assert'
 import { sanitizeContent } from '../../../src/modules/messaging/sanitize'
-import { startApp } from '../../helpers/app'
-import type { TestServer } from '../../helpers/app'
+import { useServer } from '../../helpers/app'
 import { buildBooking, openBookingChannel } from '../../helpers/factories'
 import type { BookingWorld } from '../../helpers/factories'
-import { closeClients, http, login, nextEvent, socketClient } from '../../helpers/clients'
+import { http, login, nextEvent, socketClient } from '../../helpers/clients'
 import type { ClientApplication } from '../../../src/client'
 import { countMessages } from '../../helpers/database'
 
@@ -75,7 +74,7 @@ describe('content sanitizing', () => {
   })
 
   describe('through messages.create over Socket.io', () => {
-    let server: TestServer
+    const server = useServer()
     let world: BookingWorld
     let channelId: number
     let client: ClientApplication
@@ -84,15 +83,9 @@ describe('content sanitizing', () => {
     const storedContent = async (id: number) => (await db()('chat_messages').where({ id }).first('content')).content
 
     before(async () => {
-      server = await startApp()
       world = await buildBooking(server.app)
       channelId = (await openBookingChannel(server.app, world)).id
       client = await socketClient(server.url, world.worker)
-    })
-
-    after(async () => {
-      closeClients()
-      await server.close()
     })
 
     it('stores exactly the sanitized content for every accepted input', async () => {

@@ -1,25 +1,19 @@
 import assert from 'assert'
 import config from 'config'
-import { startApp } from '../../helpers/app'
-import type { TestServer } from '../../helpers/app'
+import { useServer } from '../../helpers/app'
 import { buildBooking, openBookingChannel } from '../../helpers/factories'
 import type { BookingWorld } from '../../helpers/factories'
-import { closeClients, nextEvent, recordEvents, sleep, socketClient, socketOf } from '../../helpers/clients'
+import { nextEvent, recordEvents, sleep, socketClient, socketOf } from '../../helpers/clients'
 
 describe('token expiry on a live connection', () => {
-  let server: TestServer
+  const server = useServer(() => {
+    const authentication = config.util.toObject(config.get('authentication')) as any
+    return { authentication: { ...authentication, jwtOptions: { ...authentication.jwtOptions, expiresIn: '2s' } } }
+  })
   let world: BookingWorld
 
   before(async () => {
-    const authentication = config.util.toObject(config.get('authentication')) as any
-    server = await startApp({
-      authentication: { ...authentication, jwtOptions: { ...authentication.jwtOptions, expiresIn: '2s' } }
-    })
     world = await buildBooking(server.app)
-  })
-  after(async () => {
-    closeClients()
-    await server.close()
   })
 
   it('stops delivering a channel’s events once the token has expired', async () => {

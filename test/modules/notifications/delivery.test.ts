@@ -1,6 +1,5 @@
 import assert from 'assert'
-import { startApp } from '../../helpers/app'
-import type { TestServer } from '../../helpers/app'
+import { useServer } from '../../helpers/app'
 import { buildBooking, buildUser, openBookingChannel } from '../../helpers/factories'
 import type { BookingWorld } from '../../helpers/factories'
 import { closeClients, socketClient } from '../../helpers/clients'
@@ -11,18 +10,13 @@ import type { Notification } from '../../../src/client'
 import { notificationSettings } from '../../helpers/notifications'
 
 describe('notifications: who is notified, when, and how often', () => {
-  let server: TestServer
+  const server = useServer({ notifications: notificationSettings() })
   let now: Date
   const later = (seconds: number) => (now = new Date(now.getTime() + seconds * 1000))
 
   before(async () => {
-    server = await startApp({ notifications: notificationSettings() })
     now = new Date('2026-11-24T12:00:00Z')
     notificationsOf(server.app).clock.now = () => now
-  })
-  after(async () => {
-    closeClients()
-    await server.close()
   })
 
   const module = () => notificationsOf(server.app)
