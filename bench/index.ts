@@ -53,7 +53,6 @@ async function main() {
     })
 
     const acks: number[] = []
-    const rssBefore = process.memoryUsage().rss
     const started = performance.now()
     let next = 0
     await Promise.all(
@@ -79,7 +78,9 @@ async function main() {
       throughput_msgs_per_s: Math.round(total / seconds),
       ack_ms: { p50: +percentile(acks, 50).toFixed(1), p99: +percentile(acks, 99).toFixed(1) },
       delivery_ms: { p50: +percentile(deliveries, 50).toFixed(1), p99: +percentile(deliveries, 99).toFixed(1) },
-      rss_growth_mb: +((process.memoryUsage().rss - rssBefore) / 2 ** 20).toFixed(1)
+      // the whole process: app instances, clients and bench together
+      max_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+      heap_used_mb: Math.round(process.memoryUsage().heapUsed / 2 ** 20)
     }
     console.log(JSON.stringify(figures, null, 2))
   } finally {
