@@ -1,9 +1,9 @@
 import assert from 'assert'
-import { startApp } from '../helpers/app'
+import { useServer } from '../helpers/app'
 import type { TestServer } from '../helpers/app'
 import { buildBooking, openBookingChannel } from '../helpers/factories'
 import type { BookingWorld } from '../helpers/factories'
-import { closeClients, nextEvent, recordEvents, sleep, socketClient } from '../helpers/clients'
+import { nextEvent, recordEvents, sleep, socketClient } from '../helpers/clients'
 import { redisSettings } from '../helpers/redis'
 
 /** Makes `server`'s reads of chat_participants answer `ms` late, as a slow database would. */
@@ -24,20 +24,14 @@ function slowParticipantReads(server: TestServer, ms: number) {
 }
 
 describe('several instances through Redis', () => {
-  let a: TestServer
-  let b: TestServer
+  const a = useServer({ redis: redisSettings() })
+  const b = useServer({ redis: redisSettings() })
   let world: BookingWorld
   let channelId: number
 
   before(async () => {
-    a = await startApp({ redis: redisSettings() })
-    b = await startApp({ redis: redisSettings() })
     world = await buildBooking(a.app)
     channelId = (await openBookingChannel(a.app, world)).id
-  })
-  after(async () => {
-    closeClients()
-    await Promise.all([a.close(), b.close()])
   })
 
   it('delivers a message sent through A to a participant on B exactly once, and to no outsider', async () => {

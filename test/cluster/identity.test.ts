@@ -1,21 +1,13 @@
 import assert from 'assert'
-import { startApp } from '../helpers/app'
-import type { TestServer } from '../helpers/app'
+import { useServer } from '../helpers/app'
 import { buildAdmin } from '../helpers/factories'
 import { http, login, waitUntil } from '../helpers/clients'
 import { redisSettings } from '../helpers/redis'
 
 describe('identity across instances', () => {
-  let a: TestServer
-  let b: TestServer
+  const a = useServer({ redis: redisSettings() })
+  const b = useServer({ redis: redisSettings() })
 
-  before(async () => {
-    a = await startApp({ redis: redisSettings() })
-    b = await startApp({ redis: redisSettings() })
-  })
-  after(async () => {
-    await Promise.all([a.close(), b.close()])
-  })
 
   it('takes an admin demoted through A at their word on B at once, not after a cache expires', async () => {
     const admin = await buildAdmin(a.app)

@@ -1,9 +1,8 @@
 import assert from 'assert'
-import { startApp } from '../helpers/app'
-import type { TestServer } from '../helpers/app'
+import { useServer } from '../helpers/app'
 import { buildBooking, openBookingChannel } from '../helpers/factories'
 import type { BookingWorld } from '../helpers/factories'
-import { closeClients, nextEvent, recordEvents, sleep, socketClient, socketOf, waitUntil } from '../helpers/clients'
+import { nextEvent, recordEvents, sleep, socketClient, socketOf, waitUntil } from '../helpers/clients'
 import { QUIET_MS } from '../helpers/assertions'
 import { testDatabaseUrl } from '../helpers/database'
 import { redisSettings, testRedisPrefix, testRedisUrl } from '../helpers/redis'
@@ -16,20 +15,14 @@ const presence = { expiry_seconds: EXPIRY_SECONDS, typing_seconds: 6, typing_thr
 
 describe('presence and typing across instances', function () {
   this.timeout(60_000)
-  let a: TestServer
-  let b: TestServer
+  const a = useServer({ redis: redisSettings(), presence })
+  const b = useServer({ redis: redisSettings(), presence })
   let world: BookingWorld
   let channelId: number
 
   before(async () => {
-    a = await startApp({ redis: redisSettings(), presence })
-    b = await startApp({ redis: redisSettings(), presence })
     world = await buildBooking(a.app)
     channelId = (await openBookingChannel(a.app, world)).id
-  })
-  after(async () => {
-    closeClients()
-    await Promise.all([a.close(), b.close()])
   })
 
   it('sees on B a user who came online on A, and keeps two tabs on two instances online until both close', async () => {

@@ -3,11 +3,10 @@ import { io } from 'socket.io-client'
 import socketio from '@feathersjs/socketio-client'
 import { createClient } from '../../src/client'
 import type { Message } from '../../src/client'
-import { startApp } from '../helpers/app'
-import type { TestServer } from '../helpers/app'
+import { useServer } from '../helpers/app'
 import { PASSWORD, buildBooking, openBookingChannel } from '../helpers/factories'
 import type { BookingWorld } from '../helpers/factories'
-import { closeClients, socketClient, waitUntil } from '../helpers/clients'
+import { socketClient, waitUntil } from '../helpers/clients'
 import { redisSettings } from '../helpers/redis'
 
 /** The recipe the README gives apps: reconnect with backoff, re-authenticate, fill the gap by seq. */
@@ -26,20 +25,14 @@ async function resilientClient(url: string, email: string) {
 
 describe('reconnection and gap fill', function () {
   this.timeout(60_000)
-  let a: TestServer
-  let b: TestServer
+  const a = useServer({ redis: redisSettings() })
+  const b = useServer({ redis: redisSettings() })
   let world: BookingWorld
   let channelId: number
 
   before(async () => {
-    a = await startApp({ redis: redisSettings() })
-    b = await startApp({ redis: redisSettings() })
     world = await buildBooking(a.app)
     channelId = (await openBookingChannel(a.app, world)).id
-  })
-  after(async () => {
-    closeClients()
-    await Promise.all([a.close(), b.close()])
   })
 
   it('holds all 100 messages exactly once, in seq order, after its socket dropped mid-stream', async () => {
