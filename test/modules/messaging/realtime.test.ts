@@ -264,4 +264,27 @@ describe('real-time delivery', () => {
       assert.deepStrictEqual(await arrives, sent)
     }
   })
+
+  describe('a role change on an open connection', () => {
+    it('stops sending deleted content to an admin demoted while connected, at once', async () => {
+      const world = await buildBooking(server.app)
+      const admin = await buildAdmin(server.app)
+      await addMember(server.app, world.lenderCompanyId, admin.id, 'manager')
+      const channelId = (await openBookingChannel(server.app, world)).id
+      const adminClient = await socketClient(server.url, admin)
+      const worker = await socketClient(server.url, world.worker)
+
+      const first = await worker.service('messages').create({ channel_id: channelId, content: 'seen as admin' })
+      const asAdmin = nextEvent(adminClient, 'messages', 'removed', (m: any) => m.id === first.id)
+      await worker.service('messages').remove(first.id)
+      assert.strictEqual((await asAdmin).content, 'seen as admin')
+
+      await server.app.service('users').patch(admin.id, { role: 'user' })
+      const second = await worker.service('messages').create({ channel_id: channelId, content: 'not for a former admin' })
+      const asUser = nextEvent(adminClient, 'messages', 'removed', (m: any) => m.id === second.id)
+      await worker.service('messages').remove(second.id)
+      const event = await asUser
+      assert.ok(!('content' in event), JSON.stringify(event))
+    })
+  })
 })

@@ -90,6 +90,13 @@ export const realtime = (app: Application, io: Server) => {
 
   app.get('events').on('chat.participants.changed', (changes) => publishParticipantChanges(changes))
 
+  // The admins room carries deleted messages' content: it follows a role change at once
+  app.service('users').on('patched', (user: User) => {
+    const connections = io.in(userRoom(user.id))
+    if (user.role === 'admin') connections.socketsJoin(ADMINS)
+    else connections.socketsLeave(ADMINS)
+  })
+
   async function publishParticipantChanges({ channel, added, removed, updated, status_changed }: DomainEventMap['chat.participants.changed']) {
     const room = channelRoom(channel.id)
     if (added.length || removed.length) await membershipVersion.bump()
