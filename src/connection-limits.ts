@@ -3,8 +3,9 @@ import { TooManyRequests } from '@feathersjs/errors'
 import type { Application } from './declarations'
 import { metricsOf } from './http/metrics'
 import { logger } from './logger'
+import { createRateLimiter } from './rate-limit'
 
-const WINDOW_MS = 60_000
+const WINDOW_SECONDS = 60
 
 const clientAddress = (socket: Socket, trustProxy: boolean) => {
   const forwarded = socket.handshake.headers['x-forwarded-for']
@@ -14,29 +15,27 @@ const clientAddress = (socket: Socket, trustProxy: boolean) => {
 }
 
 /**
- * Guards this instance's Socket.io connections: a per-address budget of new
- * connections a minute (refused with a 429 error the client sees as `connect_error`),
+ * Guards Socket.io connections: a per-address budget of new connections a minute,
+ * shared across instances (refused with a 429 error the client sees as `connect_error`),
  * connect and disconnect counts, and the dropping of connections that cannot keep up
  * with what is sent to them: their unsent packets would otherwise grow without bound.
  */
 export const guardConnections = (app: Application, io: Server) => {
   const { per_ip_per_minute, trust_proxy, max_buffered_packets } = app.get('connections')
   const metrics = metricsOf(app)
-  let windowStart = Date.now()
-  let connectsByAddress = new Map<string, number>()
+  const budget = createRateLimiter(app, 'connections', per_ip_per_minute, WINDOW_SECONDS)
 
   io.use((socket, next) => {
-    if (Date.now() - windowStart >= WINDOW_MS) {
-      windowStart = Date.now()
-      connectsByAddress = new Map()
-    }
-    const address = clientAddress(socket, trust_proxy)
-    const count = (connectsByAddress.get(address) ?? 0) + 1
-    connectsByAddress.set(address, count)
-    if (count <= per_ip_per_minute) return next()
-    metrics.socketsRefused.inc()
-    const refusal = new TooManyRequests('Too many new connections from this address; try again in a minute')
-    next(Object.assign(new Error(refusal.message), { data: refusal.toJSON() }))
+    budget.hit(clientAddress(socket, trust_proxy)).then(
+      (allowed) => {
+        if (allowed) return next()
+        metrics.socketsRefused.inc()
+        const refusal = new TooManyRequests('Too many new connections from this address; try again in a minute')
+        next(Object.assign(new Error(refusal.message), { data: refusal.toJSON() }))
+      },
+      // Without Redis to count in, connections are let in rather than refused
+      () => next()
+    )
   })
 
   io.on('connection', (socket) => {

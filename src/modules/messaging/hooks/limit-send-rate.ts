@@ -16,7 +16,7 @@ export const limitSendRate = async (context: HookContext) => {
   }
   if (!(await limiter.hit(context.params.user.id))) {
     throw new TooManyRequests('You are sending messages too fast; wait a moment and try again', {
-      retry_after_seconds: WINDOW_SECONDS - Math.floor((Date.now() / 1000) % WINDOW_SECONDS)
+      retry_after_seconds: WINDOW_SECONDS
     })
   }
 }
