@@ -6,6 +6,7 @@ import socketio from '@feathersjs/socketio'
 import type { Application, Configuration } from './declarations'
 import { configurationValidator } from './configuration'
 import { postgresql } from './postgresql'
+import { afterTeardown } from './lifecycle'
 import { attachRedisAdapter, redis } from './redis'
 import { guardConnections } from './connection-limits'
 import { DomainEvents } from './events'
@@ -56,14 +57,7 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
   app.configure(notifications)
 
   app.hooks({ around: { all: [trackSocketCalls, handleErrors] } })
-  app.hooks({
-    teardown: [
-      async (_context: unknown, next: () => Promise<void>) => {
-        await next()
-        await app.get('postgresqlClient').destroy()
-      }
-    ]
-  })
+  afterTeardown(app, () => app.get('postgresqlClient').destroy())
   return app
 }
 

@@ -3,6 +3,7 @@ import { TooManyRequests } from '@feathersjs/errors'
 import type { Application } from './declarations'
 import { metricsOf } from './http/metrics'
 import { logger } from './logger'
+import { beforeTeardown } from './lifecycle'
 import { createRateLimiter } from './rate-limit'
 
 const WINDOW_SECONDS = 60
@@ -56,12 +57,5 @@ export const guardConnections = (app: Application, io: Server) => {
     }
   }, 1000)
   slowConsumerCheck.unref()
-  app.hooks({
-    teardown: [
-      async (_context: unknown, next: () => Promise<void>) => {
-        clearInterval(slowConsumerCheck)
-        await next()
-      }
-    ]
-  })
+  beforeTeardown(app, () => clearInterval(slowConsumerCheck))
 }

@@ -3,6 +3,7 @@ import type { Server } from 'socket.io'
 import { createAdapter } from '@socket.io/redis-adapter'
 import type { Application } from './declarations'
 import { logger } from './logger'
+import { afterTeardown, beforeTeardown } from './lifecycle'
 import { metricsOf } from './http/metrics'
 
 export const isClustered = (app: Application) => Boolean(app.get('redis').url)
@@ -21,14 +22,9 @@ export const redis = (app: Application) => {
   const client = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 })
   client.on('error', (error) => logger.warn('redis error', { error: error.message }))
   app.set('redisClient', client)
-  app.hooks({
-    teardown: [
-      async (_context: unknown, next: () => Promise<void>) => {
-        await next()
-        await Promise.allSettled(app.get('redisSubscribers').map((redis) => redis.quit()))
-        await client.quit().catch(() => client.disconnect())
-      }
-    ]
+  afterTeardown(app, async () => {
+    await Promise.allSettled(app.get('redisSubscribers').map((redis) => redis.quit()))
+    await client.quit().catch(() => client.disconnect())
   })
   app.set('redisSubscribers', [])
 }
@@ -79,12 +75,5 @@ function boundDeliveryLag(app: Application, io: Server, subscriber: Redis) {
     app.get('redisClient')!.publish(channel, String(Date.now())).catch(() => undefined)
   }, PROBE_EVERY_MS)
   probe.unref()
-  app.hooks({
-    teardown: [
-      async (_context: unknown, next: () => Promise<void>) => {
-        clearInterval(probe)
-        await next()
-      }
-    ]
-  })
+  beforeTeardown(app, () => clearInterval(probe))
 }

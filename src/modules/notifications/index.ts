@@ -1,4 +1,5 @@
 import type { Application } from '../../declarations'
+import { beforeTeardown } from '../../lifecycle'
 import { deviceToken } from './services/device-tokens/device-tokens'
 import { notification } from './services/notifications/notifications'
 import { createProviders } from './providers'
@@ -42,14 +43,11 @@ export const notifications = (app: Application) => {
         await next()
         scheduler.start()
       }
-    ],
-    teardown: [
-      async (_context: unknown, next: () => Promise<void>) => {
-        await scheduler.stop()
-        await planner.settled()
-        await providers.close()
-        await next()
-      }
     ]
+  })
+  beforeTeardown(app, async () => {
+    await scheduler.stop()
+    await planner.settled()
+    await providers.close()
   })
 }

@@ -1,7 +1,8 @@
 import { authenticate } from '@feathersjs/authentication'
 import { hooks as schemaHooks } from '@feathersjs/schema'
-import type { Application, HookContext } from '../../../declarations'
+import type { Application } from '../../../declarations'
 import { requireAdmin } from '../../../hooks/require-admin'
+import { announceEach } from '../../../hooks/announce-each'
 import {
   bookingDataValidator,
   bookingPatchValidator,
@@ -16,12 +17,7 @@ export * from './bookings.class'
 export * from './bookings.schema'
 
 /** The booking's channel follows its people and status: say when they change. */
-const announceBookingChange = async (context: HookContext<BookingService>) => {
-  const bookings = ([] as Booking[]).concat(context.result as Booking | Booking[])
-  for (const booking of bookings) {
-    await context.app.get('events').emit('contexts.booking.changed', { booking_id: booking.id })
-  }
-}
+const announceBookingChange = announceEach('contexts.booking.changed', (booking: Booking) => ({ booking_id: booking.id }))
 
 export const booking = (app: Application) => {
   app.use(bookingPath, new BookingService(getOptions(app)), { methods: bookingMethods, events: [] })

@@ -3,6 +3,7 @@ import { hooks as schemaHooks } from '@feathersjs/schema'
 import { BadRequest } from '@feathersjs/errors'
 import type { Application, HookContext } from '../../../declarations'
 import { requireAdmin } from '../../../hooks/require-admin'
+import { announceEach } from '../../../hooks/announce-each'
 import {
   disputeDataValidator,
   disputePatchValidator,
@@ -29,12 +30,7 @@ const requireExistingParties = async (context: HookContext<DisputeService>) => {
 }
 
 /** The dispute's channel follows its parties and status: say when they change. */
-const announceDisputeChange = async (context: HookContext<DisputeService>) => {
-  const disputes = ([] as Dispute[]).concat(context.result as Dispute | Dispute[])
-  for (const dispute of disputes) {
-    await context.app.get('events').emit('contexts.dispute.changed', { dispute_id: dispute.id })
-  }
-}
+const announceDisputeChange = announceEach('contexts.dispute.changed', (dispute: Dispute) => ({ dispute_id: dispute.id }))
 
 export const dispute = (app: Application) => {
   app.use(disputePath, new DisputeService(getOptions(app)), { methods: disputeMethods, events: [] })

@@ -1,7 +1,8 @@
 import { authenticate } from '@feathersjs/authentication'
 import { hooks as schemaHooks } from '@feathersjs/schema'
-import type { Application, HookContext } from '../../../declarations'
+import type { Application } from '../../../declarations'
 import { requireAdmin } from '../../../hooks/require-admin'
+import { announceEach } from '../../../hooks/announce-each'
 import {
   companyMemberDataValidator,
   companyMemberPatchValidator,
@@ -16,15 +17,10 @@ export * from './company-members.class'
 export * from './company-members.schema'
 
 /** Channels of the company's bookings follow who works there, so say when that changes. */
-const announceMembershipChange = async (context: HookContext<CompanyMemberService>) => {
-  const members = ([] as CompanyMember[]).concat(context.result as CompanyMember | CompanyMember[])
-  for (const member of members) {
-    await context.app.get('events').emit('identity.membership.changed', {
-      company_id: member.company_id,
-      user_id: member.user_id
-    })
-  }
-}
+const announceMembershipChange = announceEach('identity.membership.changed', (member: CompanyMember) => ({
+  company_id: member.company_id,
+  user_id: member.user_id
+}))
 
 export const companyMember = (app: Application) => {
   app.use(companyMemberPath, new CompanyMemberService(getOptions(app)), {

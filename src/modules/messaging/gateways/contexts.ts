@@ -14,7 +14,12 @@ export interface ContextMembership {
 
 const FROZEN_STATUSES = new Set(['completed', 'cancelled', 'resolved', 'closed'])
 
-const isNotFound = (error: any) => error?.code === 404
+/** The record, or null when it does not exist. */
+const orNull = <T>(lookup: Promise<T>): Promise<T | null> =>
+  lookup.catch((error) => {
+    if (error?.code === 404) return null
+    throw error
+  })
 
 /**
  * Who belongs in a context's channel, read through the contexts' and identity's own
@@ -33,19 +38,13 @@ export async function resolveContext(
   }
 
   if (contextType === 'dispute') {
-    const dispute = await app.service('disputes').get(contextId, params).catch((error) => {
-      if (isNotFound(error)) return null
-      throw error
-    })
+    const dispute = await orNull(app.service('disputes').get(contextId, params))
     if (!dispute) return null
     dispute.party_ids.forEach((userId) => add(userId, 'dispute_party'))
     return { status: FROZEN_STATUSES.has(dispute.status) ? 'frozen' : 'active', members }
   }
 
-  const booking = await app.service('bookings').get(contextId, params).catch((error) => {
-    if (isNotFound(error)) return null
-    throw error
-  })
+  const booking = await orNull(app.service('bookings').get(contextId, params))
   if (!booking) return null
   const companyMembers = await app.service('company-members').find({
     ...params,

@@ -15,9 +15,11 @@ export const resolveContextChannel = async (context: HookContext) => {
   if (context_type === undefined || context_id === undefined) {
     throw new BadRequest('A message needs a channel_id, or a context_type and a context_id')
   }
+  // Once the channel exists, the send itself checks that the sender belongs in it
+  const existing = await context.app.service('channels').idOf(context_type, context_id)
   const { user, provider } = context.params
-  const channel = await context.app
-    .service('channels')
-    .create({ context_type, context_id }, { user, provider, authenticated: true })
-  context.data = { ...rest, channel_id: channel.id }
+  const channelId =
+    existing ??
+    (await context.app.service('channels').create({ context_type, context_id }, { user, provider, authenticated: true })).id
+  context.data = { ...rest, channel_id: channelId }
 }

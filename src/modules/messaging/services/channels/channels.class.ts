@@ -4,8 +4,9 @@ import { Forbidden, NotFound } from '@feathersjs/errors'
 import type { Application, ServiceParams } from '../../../../declarations'
 import { withTransaction } from '../../../../database-errors'
 import { isAdmin } from '../../../../hooks/require-admin'
+import { page } from '../../page'
 import { applyMembership, reconcileChannel, resolveContext } from '../../gateways/contexts'
-import type { Channel, ChannelData, ChannelQuery, ChannelView } from './channels.schema'
+import type { Channel, ChannelData, ChannelQuery, ChannelView, ContextType } from './channels.schema'
 
 export type { Channel, ChannelData, ChannelQuery, ChannelView }
 
@@ -57,30 +58,23 @@ export class ChannelService {
   }
 
   async find(params: ChannelParams = {}): Promise<Paginated<ChannelView>> {
-    const paginate = this.app.get('paginate')!
     const query = params.query ?? {}
-    const limit = Math.min(query.$limit ?? paginate.default, paginate.max)
-    const skip = query.$skip ?? 0
     const [sortField, sortOrder] = Object.entries(query.$sort ?? { last_message_at: -1 })[0]
     const direction = sortOrder === 1 ? 'asc' : 'desc'
-
-    const base = this.viewQuery(params)
-    const [{ total }] = await base.clone().clearSelect().count({ total: '*' })
-    const data =
-      limit === 0
-        ? []
-        : await base
-            .orderByRaw(`c.${sortField} ${direction} nulls last, c.id ${direction}`)
-            .limit(limit)
-            .offset(skip)
-    return { total: Number(total), limit, skip, data }
+    return page(this.app, this.viewQuery(params), query, (builder) =>
+      builder.orderByRaw(`c.${sortField} ${direction} nulls last, c.id ${direction}`)
+    )
   }
 
   async get(id: Id, params: ChannelParams = {}): Promise<ChannelView> {
     const channel = await this.viewQuery({ ...params, query: {} }).where('c.id', id).first()
-    if (channel) return channel
+    return channel ?? this.refuse(params, `No channel ${id}`)
+  }
+
+  /** What a caller who cannot see a channel learns: outsiders not even whether it exists. */
+  private refuse(params: ChannelParams, notFound: string): never {
     if (!isAdmin(params)) throw new Forbidden('You are not a participant of this channel')
-    throw new NotFound(`No channel ${id}`)
+    throw new NotFound(notFound)
   }
 
   /**
@@ -113,7 +107,13 @@ export class ChannelService {
     } else {
       params.alreadyExisted = true
     }
-    const channel = await this.db('chat_channels').where({ context_type, context_id }).first('id')
-    return this.get(channel.id, params)
+    const channel = await this.viewQuery({ ...params, query: { context_type, context_id } }).first()
+    return channel ?? this.refuse(params, `No channel for ${context_type} ${context_id}`)
+  }
+
+  /** The context's channel, if it has one: the cheap way for a message that names its context. */
+  async idOf(contextType: ContextType, contextId: Id): Promise<Id | undefined> {
+    const channel = await this.db('chat_channels').where({ context_type: contextType, context_id: contextId }).first('id')
+    return channel?.id
   }
 }

@@ -5,6 +5,7 @@ import type { Application, ServiceParams } from '../../../../declarations'
 import { withRetry } from '../../../../database-errors'
 import { isAdmin } from '../../../../hooks/require-admin'
 import { requireChannelAccess } from '../../channel-access'
+import { page } from '../../page'
 import type { Message, MessageData, MessageQuery } from './messages.schema'
 
 export type { Message, MessageData, MessageQuery }
@@ -54,9 +55,6 @@ export class MessageService {
     await requireChannelAccess(this.db, query.channel_id, params)
     if (query.$withDeleted && !isAdmin(params)) throw new Forbidden('Only an admin may see deleted messages')
 
-    const paginate = this.app.get('paginate')!
-    const limit = Math.min(query.$limit ?? paginate.default, paginate.max)
-    const skip = query.$skip ?? 0
     const base = this.db('chat_messages').where({ channel_id: query.channel_id })
     if (!query.$withDeleted) base.where({ is_deleted: false })
     if (typeof query.sender_id === 'number') base.where({ sender_id: query.sender_id })
@@ -69,15 +67,7 @@ export class MessageService {
         if (value !== undefined) base.where('seq', operator, value)
       }
     }
-    const [{ total }] = await base.clone().count({ total: '*' })
-    const data =
-      limit === 0
-        ? []
-        : await base
-            .orderBy('seq', query.$sort?.seq === 1 ? 'asc' : 'desc')
-            .limit(limit)
-            .offset(skip)
-    return { total: Number(total), limit, skip, data }
+    return page(this.app, base, query, (builder) => builder.orderBy('seq', query.$sort?.seq === 1 ? 'asc' : 'desc'))
   }
 
   async get(id: Id, params: MessageParams = {}): Promise<Message> {

@@ -4,6 +4,7 @@ import { Forbidden, NotFound } from '@feathersjs/errors'
 import type { Application, ServiceParams } from '../../../../declarations'
 import { isAdmin } from '../../../../hooks/require-admin'
 import { requireChannelAccess } from '../../channel-access'
+import { page } from '../../page'
 import type { Participant, ParticipantPatch, ParticipantQuery } from './participants.schema'
 
 export type { Participant, ParticipantPatch, ParticipantQuery }
@@ -23,15 +24,10 @@ export class ParticipantService {
     const withRemoved = query.$withRemoved === true
     if (withRemoved && !isAdmin(params)) throw new Forbidden('Only an admin may see removed participants')
 
-    const paginate = this.app.get('paginate')!
-    const limit = Math.min(query.$limit ?? paginate.default, paginate.max)
-    const skip = query.$skip ?? 0
     const base = this.db('chat_participants').where({ channel_id: query.channel_id })
     if (!withRemoved) base.whereNull('removed_at')
     if (query.user_id) base.where({ user_id: query.user_id })
-    const [{ total }] = await base.clone().count({ total: '*' })
-    const data = limit === 0 ? [] : await base.orderBy('id').limit(limit).offset(skip)
-    return { total: Number(total), limit, skip, data }
+    return page(this.app, base, query, (builder) => builder.orderBy('id'))
   }
 
   async get(id: Id, params: ParticipantParams = {}): Promise<Participant> {

@@ -1,6 +1,7 @@
 import { authenticate } from '@feathersjs/authentication'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../../declarations'
+import { beforeTeardown } from '../../../../lifecycle'
 import { PresenceGateway } from '../../gateways/presence'
 import { PresenceService } from './presence.class'
 import { channelRefValidator, presenceQueryValidator, typingValidator } from './presence.schema'
@@ -23,14 +24,7 @@ export const presence = (app: Application) => {
       typing: [schemaHooks.validateData(typingValidator)]
     }
   })
-  app.hooks({
-    teardown: [
-      async (_context: unknown, next: () => Promise<void>) => {
-        await gateway.close()
-        await next()
-      }
-    ]
-  })
+  beforeTeardown(app, () => gateway.close())
 }
 
 declare module '../../../../declarations' {
