@@ -122,7 +122,16 @@ describe('notification workers', function () {
       await doomed.exited
       doomed = undefined
 
+      // The killed process planned with its own (real) clock; instance a's clock is pinned,
+      // so it is set from the planned row: just before the moment nothing goes out, at it the delivery does
+      const [planned] = await db('notifications').where({ user_id: recipient.id })
+      const plannedFor = new Date(planned.scheduled_for).getTime()
+      notificationsOf(a.app).clock.now = () => new Date(plannedFor - 1000)
+      await notificationsOf(a.app).scheduler.runOnce()
+      assert.deepStrictEqual(smsOf(a).filter((sms) => sms.to === recipient.phone), [])
+
       // A fresh process (here: instance a) finds the durable row once it is due
+      notificationsOf(a.app).clock.now = () => new Date(plannedFor)
       await notificationsOf(a.app).scheduler.runOnce()
       await notificationsOf(a.app).scheduler.runOnce()
       assert.deepStrictEqual(
@@ -133,6 +142,7 @@ describe('notification workers', function () {
       assert.strictEqual(row.status, 'sent')
     } finally {
       killTree(doomed)
+      notificationsOf(a.app).clock.now = () => due
     }
   })
 
