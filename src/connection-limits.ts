@@ -24,11 +24,11 @@ const clientAddress = (socket: Socket, trustProxy: boolean) => {
 export const guardConnections = (app: Application, io: Server) => {
   const { per_ip_per_minute, trust_proxy, max_buffered_packets } = app.get('connections')
   const metrics = metricsOf(app)
-  const budget = createRateLimiter(app, 'connections', per_ip_per_minute, WINDOW_SECONDS)
+  const budget = createRateLimiter(app, 'connections', { points: per_ip_per_minute, windowSeconds: WINDOW_SECONDS })
 
   io.use((socket, next) => {
-    budget.hit(clientAddress(socket, trust_proxy)).then(
-      (allowed) => {
+    budget.consume(clientAddress(socket, trust_proxy)).then(
+      ({ allowed }) => {
         if (allowed) return next()
         metrics.socketsRefused.inc()
         const refusal = new TooManyRequests('Too many new connections from this address; try again in a minute')

@@ -1,41 +1,70 @@
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible'
+import type { RateLimiterAbstract } from 'rate-limiter-flexible'
 import type { Application } from './declarations'
-import { ExpiringCache } from './expiring-cache'
 import { isClustered, redisKey } from './redis'
+import { logger } from './logger'
+
+export interface RateDecision {
+  allowed: boolean
+  /** Whole seconds until the key may try again (0 when allowed). */
+  retryAfterSeconds: number
+  /** True for the first refusal of a key in its window: log that one, not every refusal. */
+  firstRefusal: boolean
+}
 
 export interface RateLimiter {
-  /** Counts one hit for `key`; false when the key has used up its budget in its window. */
-  hit(key: string | number): Promise<boolean>
+  /** Counts `cost` hits for `key` (default 1). */
+  consume(key: string | number, cost?: number): Promise<RateDecision>
+  /** Forgets a key's hits (a successful login clears the failures counted against it). */
+  reset(key: string | number): Promise<void>
+}
+
+export interface RateLimitOptions {
+  /** Hits allowed in a window. */
+  points: number
+  windowSeconds: number
+  /** When over budget, the key is refused for this long (default: the rest of its window). */
+  blockSeconds?: number
 }
 
 /**
- * A budget per key over a window that starts at the key's first hit: in memory on one
- * instance, shared through Redis when several instances serve the same people.
+ * A budget per key over a fixed window that starts at the key's first hit: in memory on
+ * one instance, shared through Redis (one Lua script call per hit) when several instances
+ * serve the same people. While Redis is away the budget is kept in memory on each
+ * instance instead (rate-limiter-flexible's insurance limiter): the limit fails over, it
+ * never turns a send into a 5xx.
  */
-export function createRateLimiter(app: Application, name: string, limit: number, windowSeconds: number): RateLimiter {
-  if (isClustered(app)) {
-    return {
-      async hit(key) {
-        const counter = redisKey(app, 'rate', name, key)
-        const [, [, count]] = (await app
-          .get('redisClient')!
-          .multi()
-          .set(counter, 0, 'EX', windowSeconds, 'NX')
-          .incr(counter)
-          .exec()) as [unknown, [Error | null, number]]
-        return count <= limit
-      }
-    }
-  }
-  const windows = new ExpiringCache<string | number, { count: number }>(windowSeconds * 1000, 100_000)
+export function createRateLimiter(app: Application, name: string, options: RateLimitOptions): RateLimiter {
+  const base = { points: options.points, duration: options.windowSeconds, blockDuration: options.blockSeconds ?? 0 }
+  const memory = new RateLimiterMemory({ ...base, keyPrefix: name })
+  const limiter: RateLimiterAbstract = isClustered(app)
+    ? new RateLimiterRedis({
+        ...base,
+        storeClient: app.get('redisClient'),
+        keyPrefix: redisKey(app, 'rate', name),
+        insuranceLimiter: memory
+      })
+    : memory
+
   return {
-    async hit(key) {
-      const window = windows.get(key)
-      if (!window) {
-        windows.set(key, { count: 1 })
-        return 1 <= limit
+    async consume(key, cost = 1) {
+      try {
+        await limiter.consume(String(key), cost)
+        return { allowed: true, retryAfterSeconds: 0, firstRefusal: false }
+      } catch (rejection) {
+        if (!(rejection instanceof RateLimiterRes)) {
+          logger.warn('rate limit store unavailable; letting the call through', { limiter: name })
+          return { allowed: true, retryAfterSeconds: 0, firstRefusal: false }
+        }
+        return {
+          allowed: false,
+          retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)),
+          firstRefusal: rejection.consumedPoints - cost < options.points
+        }
       }
-      // Counted in place: the window keeps the expiry its first hit gave it
-      return ++window.count <= limit
+    },
+    async reset(key) {
+      await limiter.delete(String(key)).catch(() => undefined)
     }
   }
 }

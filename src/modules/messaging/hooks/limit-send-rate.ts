@@ -11,12 +11,14 @@ export const limitSendRate = async (context: HookContext) => {
   if (!context.params.provider || !context.params.user) return
   let limiter = limiters.get(context.app)
   if (!limiter) {
-    limiter = createRateLimiter(context.app, 'messages', context.app.get('limits').messages_per_minute, WINDOW_SECONDS)
+    const points = context.app.get('limits').messages_per_minute
+    limiter = createRateLimiter(context.app, 'messages', { points, windowSeconds: WINDOW_SECONDS })
     limiters.set(context.app, limiter)
   }
-  if (!(await limiter.hit(context.params.user.id))) {
+  const decision = await limiter.consume(context.params.user.id)
+  if (!decision.allowed) {
     throw new TooManyRequests('You are sending messages too fast; wait a moment and try again', {
-      retry_after_seconds: WINDOW_SECONDS
+      retry_after_seconds: decision.retryAfterSeconds
     })
   }
 }
