@@ -1,26 +1,50 @@
+import net from 'net'
+import { feathers } from '@feathersjs/feathers'
+import configuration from '@feathersjs/configuration'
 import { createApp } from './app'
 import { migrate } from './migrate'
 import { ensureBootstrapAdmin } from './bootstrap'
 import { describeDemo, seedDemo } from './demo'
 import { shutdown } from './shutdown'
 import { logger } from './logger'
+import { DataFolderInUse } from './embedded-lock'
+
+class PortInUse extends Error {}
+
+/**
+ * Feathers' listen() sets the app up before the port's error can be heard, so a taken
+ * port would crash the process with a stack after it had already logged "listening".
+ */
+async function ensurePortFree(port: number, host: string) {
+  if (port === 0) return
+  const probe = net.createServer()
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', (error: any) =>
+      reject(error?.code === 'EADDRINUSE' ? new PortInUse(`Port ${port} on ${host} is already in use: is the server running already? Set PORT to use another.`) : error)
+    )
+    probe.listen(port, host, () => probe.close(() => resolve()))
+  })
+}
 
 async function start() {
+  // Before the app opens the database: a start that cannot listen must not touch the data folder
+  const settings = feathers().configure(configuration())
+  await ensurePortFree(settings.get('port'), settings.get('host'))
   const app = createApp()
   const applied = await migrate(app.get('postgresqlClient'))
   if (applied.length) logger.info('applied migrations', { migrations: applied })
   await ensureBootstrapAdmin(app)
 
-  const host = app.get('host')
-  const port = app.get('port')
-  const server = await app.listen(port, host)
-  const baseUrl = `http://${host}:${port}`
-  logger.info('listening', { url: baseUrl, database: app.get('database').url ? 'postgresql' : 'embedded' })
-
+  // Everything a first login needs exists before the port opens: /health and /ready
+  // answering means the printed logins work
   const firstRun = (await app.service('users').find({ query: { $limit: 0 } })).total === 0
-  if (firstRun && process.env.NODE_ENV !== 'production') {
-    console.log(describeDemo(await seedDemo(app), baseUrl))
-  }
+  const demo = firstRun && process.env.NODE_ENV !== 'production' ? await seedDemo(app) : undefined
+
+  const port = app.get('port')
+  const server = await app.listen(port, app.get('host'))
+  const baseUrl = `http://${app.get('host')}:${port}`
+  logger.info('listening', { url: baseUrl, database: app.get('database').url ? 'postgresql' : 'embedded' })
+  if (demo) console.log(describeDemo(demo, baseUrl))
 
   let stopping = false
   const stop = (signal: string) => {
@@ -42,6 +66,10 @@ async function start() {
 process.on('unhandledRejection', (reason: any) => logger.error('unhandled rejection', { error: reason?.message ?? String(reason) }))
 
 start().catch((error) => {
-  logger.error('could not start', { error: error?.message, stack: error?.stack })
+  if (error instanceof DataFolderInUse || error instanceof PortInUse) {
+    console.error(error.message)
+  } else {
+    logger.error('could not start', { error: error?.message, stack: error?.stack })
+  }
   process.exit(1)
 })

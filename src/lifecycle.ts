@@ -13,13 +13,19 @@ export const beforeTeardown = (app: Application, work: Work) =>
     ]
   })
 
-/** Runs `work` when the app is torn down, after everything registered later is closed. */
+/**
+ * Runs `work` when the app is torn down, after everything registered later is closed,
+ * even when closing those failed: the database must be closed cleanly whatever came before.
+ */
 export const afterTeardown = (app: Application, work: Work) =>
   app.hooks({
     teardown: [
       async (_context: unknown, next: () => Promise<void>) => {
-        await next()
-        await work()
+        try {
+          await next()
+        } finally {
+          await work()
+        }
       }
     ]
   })

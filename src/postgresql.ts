@@ -5,6 +5,8 @@ import type { Knex } from 'knex'
 import pg from 'pg'
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite'
 import ClientPGlite from 'knex-pglite'
+import { lockDataFolder } from './embedded-lock'
+import { EMBEDDED_SETTINGS, initializeDataFolder } from './embedded-init'
 import type { Application } from './declarations'
 
 const INT8 = 20
@@ -50,11 +52,31 @@ export function createKnex({ url, dataDir, pool }: DatabaseSettings): Knex {
 
 function createEmbeddedKnex(dataDir: string): Knex {
   const memory = dataDir === 'memory://'
-  if (!memory) fs.mkdirSync(path.resolve(dataDir), { recursive: true })
-  const pglite = new PGlite(memory ? undefined : path.resolve(dataDir), {
-    parsers: { [pgliteTypes.TIMESTAMPTZ]: toIsoTimestamp }
-  })
-  return knex({ client: ClientPGlite as any, connection: () => ({ pglite }) as any })
+  if (!memory) fs.mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true })
+  const release = memory ? () => undefined : lockDataFolder(path.resolve(dataDir))
+  try {
+    if (!memory) initializeDataFolder(path.resolve(dataDir))
+    const pglite = new PGlite(memory ? undefined : path.resolve(dataDir), {
+      parsers: { [pgliteTypes.TIMESTAMPTZ]: toIsoTimestamp },
+      postgresqlconf: EMBEDDED_SETTINGS
+    })
+    // The folder is released only once PGlite has closed it cleanly (a checkpoint, so the
+    // next start needs no recovery and sequences continue where they stopped)
+    class ClosingClient extends (ClientPGlite as any) {
+      async destroy(callback?: unknown) {
+        try {
+          return await super.destroy(callback)
+        } finally {
+          if (!pglite.closed) await pglite.close()
+          release()
+        }
+      }
+    }
+    return knex({ client: ClosingClient as any, connection: () => ({ pglite }) as any })
+  } catch (error) {
+    release()
+    throw error
+  }
 }
 
 export const postgresql = (app: Application) => {
