@@ -12,9 +12,12 @@ import {
 import type { BookingWorld } from '../../helpers/factories'
 import { nextEvent, recordEvents, sleep, socketClient } from '../../helpers/clients'
 import { QUIET_MS } from '../../helpers/assertions'
+import { notificationSettings } from '../../helpers/notifications'
+import { notificationsOf } from '../../../src/modules/notifications'
 
 describe('channels', () => {
-  const server = useServer()
+  // Without the delivery worker's polls, which a query count would otherwise catch by chance
+  const server = useServer({ notifications: notificationSettings() })
 
   describe('find', () => {
     let worldA: BookingWorld
@@ -240,6 +243,7 @@ describe('channels', () => {
       await lonelyClient.service('channels').find({})
 
       const db = server.app.get('postgresqlClient')
+      await notificationsOf(server.app).planner.settled()
       const countQueries = async (run: () => Promise<unknown>) => {
         const seen: string[] = []
         const listener = (query: any) => seen.push(query.sql)
