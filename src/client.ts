@@ -2,6 +2,9 @@ import { feathers } from '@feathersjs/feathers'
 import type { TransportConnection, Application } from '@feathersjs/feathers'
 import authenticationClient from '@feathersjs/authentication-client'
 import type { AuthenticationClientOptions } from '@feathersjs/authentication-client'
+import socketioClient from '@feathersjs/socketio-client'
+import restClient from '@feathersjs/rest-client'
+import type { Socket } from 'socket.io-client'
 import { userClient } from './modules/identity/users/users.shared'
 import { companyClient } from './modules/identity/companies/companies.shared'
 import { companyMemberClient } from './modules/identity/company-members/company-members.shared'
@@ -36,9 +39,15 @@ export interface ServiceTypes {}
 export type ClientApplication = Application<ServiceTypes, Configuration>
 
 /**
- * The typed client for apps: pass `socketio(io(url))` from `@feathersjs/socketio-client`
- * or `rest(url).fetch(fetch)` from `@feathersjs/rest-client`.
+ * The transports, typed for this service and re-exported so that an app needs nothing but
+ * this package: imported from an ES module under `moduleResolution: node16`, Feathers'
+ * own CommonJS default exports do not type as callable.
  */
+export const socketio = (socket: Socket, options?: { timeout?: number }) => socketioClient<ServiceTypes>(socket, options)
+export const rest = (base?: string) => restClient<ServiceTypes>(base)
+export { io } from 'socket.io-client'
+
+/** The typed client for apps: pass `socketio(io(url))` or `rest(url).fetch(fetch)`. */
 export const createClient = (
   connection: TransportConnection<ServiceTypes>,
   authenticationOptions: Partial<AuthenticationClientOptions> = {}

@@ -1,0 +1,130 @@
+import assert from 'assert'
+import fs from 'fs'
+import os from 'os'
+import path from 'path'
+import { execFileSync } from 'child_process'
+import { useServer } from '../helpers/app'
+import { buildBooking, openBookingChannel } from '../helpers/factories'
+import { root, run, tsxBin } from '../helpers/processes'
+
+// What npm installs beside the package in a separate app: its dependencies, nothing else
+const APP_DEPENDENCIES = [
+  '@feathersjs/feathers',
+  '@feathersjs/authentication-client',
+  '@feathersjs/socketio-client',
+  '@feathersjs/rest-client',
+  'socket.io-client'
+]
+const SERVER_ONLY = ['@electric-sql/pglite', 'twilio', 'firebase-admin', 'knex', 'pg', 'koa', 'ioredis', 'socket.io']
+
+// A separate app, written as an app developer would, in strict TypeScript
+const APP_SOURCE = `
+import { createClient, io, rest, socketio } from '@context-chat/client'
+import type { ChannelView, Message, Paginated } from '@context-chat/client'
+
+declare const process: { argv: string[]; exit(code: number): never }
+const [url, email, password, channel] = process.argv.slice(2)
+
+const socket = io(url, { transports: ['websocket'] })
+const client = createClient(socketio(socket))
+await client.authenticate({ strategy: 'local', email, password })
+const sent: Message = await client.service('messages').create({ channel_id: Number(channel), content: 'hello from an installed client' })
+// presence's custom methods are registered by createClient
+const typing = await client.service('presence').typing({ channel_id: Number(channel), typing: true })
+const channels: Paginated<ChannelView> = await client.service('channels').find()
+
+const overRest = createClient(rest(url).fetch(fetch))
+await overRest.authenticate({ strategy: 'local', email, password })
+const history = await overRest.service('messages').find({ query: { channel_id: Number(channel), $sort: { seq: -1 }, $limit: 1 } })
+console.log(JSON.stringify({ seq: sent.seq, typing: typing.typing, unread: channels.data.map((c) => c.unread_count), last: history.data[0]?.content }))
+socket.close()
+`
+
+const tsconfig = (moduleResolution: 'bundler' | 'node16') => ({
+  compilerOptions: {
+    strict: true,
+    target: 'es2022',
+    module: moduleResolution === 'bundler' ? 'esnext' : 'node16',
+    moduleResolution,
+    lib: ['es2022', 'dom'],
+    types: [],
+    skipLibCheck: false,
+    noEmit: moduleResolution === 'bundler',
+    outDir: 'out'
+  },
+  files: ['app.ts']
+})
+
+describe('the installable client package', function () {
+  this.timeout(180_000)
+  const server = useServer()
+  let app: string
+  let tarball: string
+
+  before(() => {
+    const built = execFileSync(tsxBin, ['scripts/build-client.ts'], { cwd: root, encoding: 'utf8' })
+    tarball = path.join(root, /client package: (\S+)/.exec(built)![1])
+    app = fs.mkdtempSync(path.join(os.tmpdir(), 'client-app-'))
+    const installed = path.join(app, 'node_modules', '@context-chat', 'client')
+    fs.mkdirSync(installed, { recursive: true })
+    execFileSync('tar', ['xzf', tarball, '-C', installed, '--strip-components=1'])
+    // The app's own node_modules holds only the package and the libraries an app installs
+    for (const name of APP_DEPENDENCIES) {
+      fs.mkdirSync(path.dirname(path.join(app, 'node_modules', name)), { recursive: true })
+      fs.symlinkSync(path.join(root, 'node_modules', name), path.join(app, 'node_modules', name), 'dir')
+    }
+    fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'an-app', private: true, type: 'module' }))
+    fs.writeFileSync(path.join(app, 'app.ts'), APP_SOURCE)
+  })
+
+  after(() => {
+    if (app) fs.rmSync(app, { recursive: true, force: true })
+  })
+
+  it('depends on the Feathers client libraries only: nothing of the server is in the package or its imports', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(app, 'node_modules', '@context-chat', 'client', 'package.json'), 'utf8'))
+    assert.deepStrictEqual(Object.keys(manifest.dependencies).sort(), [...APP_DEPENDENCIES].sort())
+    assert.strictEqual(manifest.type, 'module')
+    const code = fs.readFileSync(path.join(app, 'node_modules', '@context-chat', 'client', 'index.js'), 'utf8')
+    const types = fs.readFileSync(path.join(app, 'node_modules', '@context-chat', 'client', 'index.d.ts'), 'utf8')
+    const imported = [...`${code}\n${types}`.matchAll(/from\s+["']([^"']+)["']/g)].map((match) => match[1])
+    assert.deepStrictEqual([...new Set(imported)].sort(), [...APP_DEPENDENCIES].sort())
+    for (const name of SERVER_ONLY) assert.ok(!imported.includes(name), `${name} is not imported`)
+  })
+
+  for (const moduleResolution of ['bundler', 'node16'] as const) {
+    it(`type-checks in a separate strict app with moduleResolution ${moduleResolution}`, () => {
+      fs.writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify(tsconfig(moduleResolution)))
+      const tsc = path.join(root, 'node_modules', '.bin', 'tsc')
+      try {
+        execFileSync(tsc, ['-p', app], { cwd: app, encoding: 'utf8' })
+      } catch (error: any) {
+        assert.fail(`tsc reported:\n${error.stdout}${error.stderr}`)
+      }
+    })
+  }
+
+  it('refuses, at compile time, a field the service does not take', () => {
+    const wrong = APP_SOURCE.replace("content: 'hello from an installed client'", "content: 'x', colour: 'red'")
+    fs.writeFileSync(path.join(app, 'wrong.ts'), wrong)
+    fs.writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify({ ...tsconfig('bundler'), files: ['wrong.ts'] }))
+    const tsc = path.join(root, 'node_modules', '.bin', 'tsc')
+    assert.throws(() => execFileSync(tsc, ['-p', app], { cwd: app, encoding: 'utf8', stdio: 'pipe' }), (error: any) =>
+      /colour/.test(String(error.stdout))
+    )
+  })
+
+  it('runs in that app against the server over Socket.io and REST', async () => {
+    const world = await buildBooking(server.app)
+    const channel = await openBookingChannel(server.app, world)
+    const compiled = path.join(app, 'out', 'app.js')
+    assert.ok(fs.existsSync(compiled), 'the node16 build emitted the app')
+    const command = run(process.execPath, [compiled, server.url, world.worker.email, world.worker.password, String(channel.id)], {
+      PATH: process.env.PATH
+    })
+    const { code } = await command.exited
+    assert.strictEqual(code, 0, command.output())
+    const result = JSON.parse(command.output().trim().split('\n').at(-1)!)
+    assert.deepStrictEqual(result, { seq: 1, typing: true, unread: [0], last: 'hello from an installed client' })
+  })
+})
