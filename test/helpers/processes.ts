@@ -70,3 +70,16 @@ export async function within<T>(promise: Promise<T>, ms: number, what: string): 
   }
 }
 
+
+/** `npm start` (through tsx, which passes signals on) on a free port; resolves once /health answers. */
+export async function serve(env: NodeJS.ProcessEnv): Promise<{ command: Command; url: string }> {
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  const command = run(tsxBin, ['src/index.ts'], { ...process.env, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), ...env })
+  for (let attempt = 0; attempt < 300 && isRunning(command); attempt++) {
+    if (await freshGet(`${url}/health`).then((status) => status === 200, () => false)) return { command, url }
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  killTree(command)
+  throw new Error(`the server did not answer /health\n${command.output()}`)
+}

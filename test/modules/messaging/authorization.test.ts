@@ -49,12 +49,12 @@ describe('authorization', () => {
       { label: 'a user of an unrelated booking', who: otherWorld.worker }
     ]
 
-    it('is refused every read and write of the channel over Socket.io (403)', async () => {
+    it('is refused every read and write of the channel over Socket.io (403; its records by id are 404, as if unknown)', async () => {
       for (const { label, who } of strangers()) {
         const client = await socketClient(server.url, who)
         const before = await countMessages(server, channelId)
         await rejectsWith(403, () => client.service('messages').find({ query: { channel_id: channelId } }), `${label} messages.find`)
-        await rejectsWith(403, () => client.service('messages').get(messageId), `${label} messages.get`)
+        await rejectsWith(404, () => client.service('messages').get(messageId), `${label} messages.get`)
         await rejectsWith(
           403,
           () => client.service('messages').create({ channel_id: channelId, content: 'let me in' }),
@@ -68,13 +68,13 @@ describe('authorization', () => {
               .create({ context_type: 'booking', context_id: world.booking.id, content: 'let me in' }),
           `${label} messages.create (context)`
         )
-        await rejectsWith(403, () => client.service('messages').remove(messageId), `${label} messages.remove`)
+        await rejectsWith(404, () => client.service('messages').remove(messageId), `${label} messages.remove`)
         await rejectsWith(
           403,
           () => client.service('participants').find({ query: { channel_id: channelId } }),
           `${label} participants.find`
         )
-        await rejectsWith(403, () => client.service('participants').get(workerParticipantId), `${label} participants.get`)
+        await rejectsWith(404, () => client.service('participants').get(workerParticipantId), `${label} participants.get`)
         await rejectsWith(403, () => client.service('channels').get(channelId), `${label} channels.get`)
         await rejectsWith(
           403,
@@ -85,12 +85,12 @@ describe('authorization', () => {
       }
     })
 
-    it('is refused every read and write of the channel over plain HTTP (403)', async () => {
+    it('is refused every read and write of the channel over plain HTTP (403; its records by id are 404, as if unknown)', async () => {
       for (const { label, who } of strangers()) {
         const token = await login(server.url, who)
         const before = await countMessages(server, channelId)
         expectStatus(await http(server.url, 'GET', `/messages?channel_id=${channelId}`, { token }), 403, `${label} GET /messages`)
-        expectStatus(await http(server.url, 'GET', `/messages/${messageId}`, { token }), 403, `${label} GET /messages/:id`)
+        expectStatus(await http(server.url, 'GET', `/messages/${messageId}`, { token }), 404, `${label} GET /messages/:id`)
         expectStatus(
           await http(server.url, 'POST', '/messages', { token, body: { channel_id: channelId, content: 'let me in' } }),
           403,
@@ -104,7 +104,7 @@ describe('authorization', () => {
           403,
           `${label} POST /messages (context)`
         )
-        expectStatus(await http(server.url, 'DELETE', `/messages/${messageId}`, { token }), 403, `${label} DELETE /messages/:id`)
+        expectStatus(await http(server.url, 'DELETE', `/messages/${messageId}`, { token }), 404, `${label} DELETE /messages/:id`)
         expectStatus(
           await http(server.url, 'GET', `/participants?channel_id=${channelId}`, { token }),
           403,
@@ -433,9 +433,9 @@ describe('authorization', () => {
       await client.service('participants').patch(workerParticipantId, { muted: false })
     })
 
-    it('an outsider cannot patch any participant row of the channel (403)', async () => {
+    it('an outsider cannot patch any participant row of the channel (404, as if unknown)', async () => {
       const client = await socketClient(server.url, world.outsider)
-      await rejectsWith(403, () => client.service('participants').patch(workerParticipantId, { muted: true }), 'outsider patch')
+      await rejectsWith(404, () => client.service('participants').patch(workerParticipantId, { muted: true }), 'outsider patch')
       const stored = await server.app.get('postgresqlClient')('chat_participants').where({ id: workerParticipantId }).first()
       assert.strictEqual(stored.muted, false)
     })
@@ -465,15 +465,15 @@ describe('authorization', () => {
       )
     })
 
-    it('channels.create for a context that does not exist is 404, for users and admins', async () => {
+    it('channels.create for a context that does not exist is 403 for users (as for one they do not belong in) and 404 for admins', async () => {
       const user = await socketClient(server.url, world.worker)
       await rejectsWith(
-        404,
+        403,
         () => user.service('channels').create({ context_type: 'booking', context_id: 987654321 }),
         'user unknown booking'
       )
       await rejectsWith(
-        404,
+        403,
         () => user.service('channels').create({ context_type: 'dispute', context_id: 987654321 }),
         'user unknown dispute'
       )

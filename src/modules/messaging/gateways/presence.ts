@@ -6,6 +6,7 @@ import type { Id } from '../../../events'
 import { logger } from '../../../logger'
 import { isClustered } from '../../../redis'
 import type { User } from '../../identity/users/users.schema'
+import { NOT_PARTICIPANT } from '../channel-access'
 import { channelRoom, socketOf, trackSockets, userRoom, viewRoom } from './connections'
 import { MemoryPresenceStore, RedisPresenceStore } from './presence-store'
 import type { PresenceStore } from './presence-store'
@@ -152,7 +153,7 @@ export class PresenceGateway {
   private participantSocket(connection: RealTimeConnection | undefined, channelId: Id) {
     const socket = socketOf(connection)
     if (!socket) throw new BadRequest('Presence methods work over Socket.io only')
-    if (!socket.rooms.has(channelRoom(channelId))) throw new Forbidden('You are not a participant of this channel')
+    if (!socket.rooms.has(channelRoom(channelId))) throw new Forbidden(NOT_PARTICIPANT)
     return socket
   }
 

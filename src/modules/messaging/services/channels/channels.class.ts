@@ -4,6 +4,7 @@ import { Forbidden, NotFound } from '@feathersjs/errors'
 import type { Application, ServiceParams } from '../../../../declarations'
 import { withTransaction } from '../../../../database-errors'
 import { isAdmin } from '../../../../hooks/require-admin'
+import { NOT_PARTICIPANT } from '../../channel-access'
 import { page } from '../../page'
 import { applyMembership, reconcileChannel, resolveContext } from '../../gateways/contexts'
 import type { Channel, ChannelData, ChannelQuery, ChannelView, ContextType } from './channels.schema'
@@ -73,7 +74,7 @@ export class ChannelService {
 
   /** What a caller who cannot see a channel learns: outsiders not even whether it exists. */
   private refuse(params: ChannelParams, notFound: string): never {
-    if (!isAdmin(params)) throw new Forbidden('You are not a participant of this channel')
+    if (!isAdmin(params)) throw new Forbidden(NOT_PARTICIPANT)
     throw new NotFound(notFound)
   }
 
@@ -84,11 +85,12 @@ export class ChannelService {
   async create(data: ChannelData, params: ChannelParams = {}): Promise<ChannelView> {
     const { context_type, context_id } = data
     const membership = await resolveContext(this.app, context_type, context_id)
-    if (!membership) throw new NotFound(`No ${context_type} ${context_id}`)
     const userId = params.user?.id
-    if (!isAdmin(params) && (userId === undefined || !membership.members.has(userId))) {
-      throw new Forbidden(`You do not belong in the channel of ${context_type} ${context_id}`)
-    }
+    // Like a channel, a context is unknown to those who would not belong in it: the same
+    // refusal whether it exists, has a channel yet or not (the send path says the same)
+    const belongs = userId !== undefined && membership?.members.has(userId)
+    if (!isAdmin(params) && !belongs) throw new Forbidden(NOT_PARTICIPANT)
+    if (!membership) throw new NotFound(`No ${context_type} ${context_id}`)
 
     const changes = await withTransaction(this.db, async (trx) => {
       const [channel]: Channel[] = await trx('chat_channels')

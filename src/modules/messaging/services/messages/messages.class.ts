@@ -4,7 +4,7 @@ import { BadRequest, Forbidden, NotFound } from '@feathersjs/errors'
 import type { Application, ServiceParams } from '../../../../declarations'
 import { withRetry } from '../../../../database-errors'
 import { isAdmin } from '../../../../hooks/require-admin'
-import { requireChannelAccess } from '../../channel-access'
+import { NOT_PARTICIPANT, maySeeChannel, requireChannelAccess } from '../../channel-access'
 import { page } from '../../page'
 import type { Message, MessageData, MessageQuery } from './messages.schema'
 
@@ -15,7 +15,8 @@ export interface MessageParams extends ServiceParams<MessageQuery> {
   recipientIds?: Id[]
 }
 
-const NOT_PARTICIPANT = 'You are not a participant of this channel'
+// The same words whether the id is unknown, in a channel the caller cannot see, or deleted
+const NOT_FOUND = 'No such message'
 
 const SEND_SQL = `
   with next as (
@@ -72,9 +73,8 @@ export class MessageService {
 
   async get(id: Id, params: MessageParams = {}): Promise<Message> {
     const message: Message | undefined = await this.db('chat_messages').where({ id }).first()
-    if (!message) throw new NotFound(`No message ${id}`)
-    await requireChannelAccess(this.db, message.channel_id, params)
-    if (message.is_deleted && !isAdmin(params)) throw new NotFound(`No message ${id}`)
+    if (!message || (message.is_deleted && !isAdmin(params))) throw new NotFound(NOT_FOUND)
+    if (!(await maySeeChannel(this.db, message.channel_id, params))) throw new NotFound(NOT_FOUND)
     return message
   }
 

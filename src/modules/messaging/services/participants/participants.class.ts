@@ -3,13 +3,16 @@ import type { Id, Paginated } from '@feathersjs/feathers'
 import { Forbidden, NotFound } from '@feathersjs/errors'
 import type { Application, ServiceParams } from '../../../../declarations'
 import { isAdmin } from '../../../../hooks/require-admin'
-import { requireChannelAccess } from '../../channel-access'
+import { maySeeChannel, requireChannelAccess } from '../../channel-access'
 import { page } from '../../page'
 import type { Participant, ParticipantPatch, ParticipantQuery } from './participants.schema'
 
 export type { Participant, ParticipantPatch, ParticipantQuery }
 
 export interface ParticipantParams extends ServiceParams<ParticipantQuery> {}
+
+// The same words whether the id is unknown or in a channel the caller cannot see
+const NOT_FOUND = 'No such participant'
 
 export class ParticipantService {
   constructor(private app: Application) {}
@@ -32,8 +35,7 @@ export class ParticipantService {
 
   async get(id: Id, params: ParticipantParams = {}): Promise<Participant> {
     const participant: Participant | undefined = await this.db('chat_participants').where({ id }).first()
-    if (!participant) throw new NotFound(`No participant ${id}`)
-    await requireChannelAccess(this.db, participant.channel_id, params)
+    if (!participant || !(await maySeeChannel(this.db, participant.channel_id, params))) throw new NotFound(NOT_FOUND)
     return participant
   }
 
@@ -43,8 +45,10 @@ export class ParticipantService {
    */
   async patch(id: Id, data: ParticipantPatch, params: ParticipantParams = {}): Promise<Participant> {
     const participant: Participant | undefined = await this.db('chat_participants').where({ id }).first()
-    if (!participant) throw new NotFound(`No participant ${id}`)
+    if (!participant) throw new NotFound(NOT_FOUND)
     if (params.provider && participant.user_id !== params.user?.id) {
+      // Someone else's row: refused to those who see the channel, unknown to everyone else
+      if (!(await maySeeChannel(this.db, participant.channel_id, params))) throw new NotFound(NOT_FOUND)
       throw new Forbidden('You can only change your own participation')
     }
     if (participant.removed_at) throw new Forbidden('You are no longer a participant of this channel')

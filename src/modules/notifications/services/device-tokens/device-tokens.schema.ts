@@ -9,7 +9,9 @@ export const deviceTokenSchema = Type.Object(
   {
     id: Id,
     user_id: Id,
-    token: Type.String({ minLength: 1, maxLength: 4096 }),
+    // FCM and APNs tokens are a few hundred visible ASCII characters; the unique index
+    // on token holds at most about 2700 bytes, so a longer one must be refused, not fail
+    token: Type.String({ minLength: 1, maxLength: 2048, pattern: '^[\\x21-\\x7E]+$' }),
     platform: Type.Union([Type.Literal('ios'), Type.Literal('android'), Type.Literal('web')]),
     created_at: Timestamp
   },

@@ -1,0 +1,96 @@
+import assert from 'assert'
+import crypto from 'crypto'
+import type { Knex } from 'knex'
+import { createKnex } from '../../src/postgresql'
+import { migrate } from '../../src/migrate'
+import { startApp } from '../helpers/app'
+import type { TestServer } from '../helpers/app'
+import { testDatabaseUrl } from '../helpers/database'
+import { buildBooking, openBookingChannel } from '../helpers/factories'
+import { closeClients, http, login } from '../helpers/clients'
+
+/** The grants the README gives the role the app connects as (migrations run as the tables' owner). */
+const runtimeGrants = (role: string) => [
+  `grant usage on schema public to ${role}`,
+  `grant select, insert, update, delete on all tables in schema public to ${role}`,
+  `revoke delete, truncate on chat_messages from ${role}`,
+  `grant usage on all sequences in schema public to ${role}`
+]
+
+/**
+ * The owner of a table can switch its triggers off, so the history guard holds only
+ * against a role that does not own the tables: such a role runs the whole app, and
+ * cannot take the guard away.
+ */
+describe('the app connected as a role that does not own the tables', function () {
+  this.timeout(30_000)
+  const role = `chat_runtime_${process.pid}_${crypto.randomBytes(3).toString('hex')}`
+  let owner: Knex
+  let runtime: Knex
+  let server: TestServer | undefined
+
+  before(async () => {
+    owner = createKnex({ url: testDatabaseUrl, dataDir: '', pool: { min: 0, max: 1 } })
+    await owner.raw(`create role ${role} login nosuperuser nocreatedb nocreaterole`)
+    for (const statement of runtimeGrants(role)) await owner.raw(statement)
+    const url = new URL(testDatabaseUrl)
+    url.username = role
+    runtime = createKnex({ url: url.toString(), dataDir: '', pool: { min: 0, max: 1 } })
+    server = await startApp({ database: { url: url.toString(), dataDir: '', pool: { min: 0, max: 5 } } })
+  })
+  after(async () => {
+    closeClients()
+    await server?.close()
+    await runtime?.destroy()
+    await owner.raw(`drop owned by ${role}`)
+    await owner.raw(`drop role ${role}`)
+    await owner.destroy()
+  })
+
+  const errorOf = async (statement: Knex.Raw) => {
+    try {
+      await statement
+      return undefined
+    } catch (error: any) {
+      return error
+    }
+  }
+
+  it('cannot switch the history guard off, replace it, or delete and truncate history', async () => {
+    const [message] = await owner('chat_messages').select('id').limit(1)
+    for (const statement of [
+      'alter table chat_messages disable trigger all',
+      'alter table chat_messages disable trigger chat_messages_no_update',
+      'drop trigger chat_messages_no_update on chat_messages',
+      `create or replace function chat_messages_append_only() returns trigger language plpgsql as $$ begin return new; end $$`,
+      'set session_replication_role = replica',
+      'truncate chat_messages',
+      `delete from chat_messages where id = ${Number(message?.id ?? 0)}`
+    ]) {
+      const error = await errorOf(runtime.raw(statement))
+      assert.ok(error, `${statement}: should have been refused`)
+      assert.strictEqual(error.code, '42501', `${statement}: refused for want of privilege (${error.message})`)
+    }
+    const triggers = await owner.raw(`select tgname from pg_trigger
+      where tgrelid = 'chat_messages'::regclass and not tgisinternal and tgenabled = 'O' order by tgname`)
+    assert.deepStrictEqual(
+      triggers.rows.map((row: { tgname: string }) => row.tgname),
+      ['chat_messages_live_insert', 'chat_messages_no_delete', 'chat_messages_no_truncate', 'chat_messages_no_update']
+    )
+  })
+
+  it('starts (nothing to migrate), and sends and soft-deletes a message over HTTP', async () => {
+    assert.deepStrictEqual(await migrate(runtime), [])
+    const world = await buildBooking(server!.app)
+    const channel = await openBookingChannel(server!.app, world)
+    const token = await login(server!.url, world.worker)
+    const sent = await http(server!.url, 'POST', '/messages', { token, body: { channel_id: channel.id, content: 'Running late' } })
+    assert.strictEqual(sent.status, 201, sent.text)
+    const removed = await http(server!.url, 'DELETE', `/messages/${sent.body.id}`, { token })
+    assert.strictEqual(removed.status, 200, removed.text)
+    const stored = await owner('chat_messages').where({ id: sent.body.id }).first()
+    assert.strictEqual(stored.is_deleted, true)
+    assert.ok(stored.deleted_at)
+    assert.strictEqual(stored.content, 'Running late')
+  })
+})
