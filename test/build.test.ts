@@ -1,7 +1,8 @@
 import assert from 'assert'
 import fs from 'fs'
 import path from 'path'
-import { execFileSync } from 'child_process'
+import { execFile } from 'child_process'
+import { promisify } from 'util'
 import { testDatabaseUrl } from './helpers/database'
 import { http, login } from './helpers/clients'
 import { freePort, killTree, root, run } from './helpers/processes'
@@ -19,8 +20,9 @@ describe('the compiled server (npm run build, npm start)', function () {
   let outDir: string
   let server: Command | undefined
 
-  before(() => {
-    execFileSync('npm', ['run', '-s', 'build'], { cwd: root })
+  before(async () => {
+    // Asynchronous: the app that seeds the data runs in this process and must keep answering
+    await promisify(execFile)('npm', ['run', '-s', 'build'], { cwd: root })
     outDir = path.join(root, 'lib')
   })
 

@@ -2,7 +2,8 @@ import assert from 'assert'
 import fs from 'fs'
 import os from 'os'
 import path from 'path'
-import { execFileSync } from 'child_process'
+import { execFile, execFileSync } from 'child_process'
+import { promisify } from 'util'
 import { useServer } from '../helpers/app'
 import { buildBooking, openBookingChannel } from '../helpers/factories'
 import { root, run, tsxBin } from '../helpers/processes'
@@ -40,6 +41,9 @@ console.log(JSON.stringify({ seq: sent.seq, typing: typing.typing, unread: chann
 socket.close()
 `
 
+// Asynchronous: the server under test runs in this process and must keep answering meanwhile
+const exec = promisify(execFile)
+
 const tsconfig = (moduleResolution: 'bundler' | 'node16') => ({
   compilerOptions: {
     strict: true,
@@ -61,8 +65,8 @@ describe('the installable client package', function () {
   let app: string
   let tarball: string
 
-  before(() => {
-    const built = execFileSync(tsxBin, ['scripts/build-client.ts'], { cwd: root, encoding: 'utf8' })
+  before(async () => {
+    const { stdout: built } = await exec(tsxBin, ['scripts/build-client.ts'], { cwd: root, encoding: 'utf8' })
     tarball = path.join(root, /client package: (\S+)/.exec(built)![1])
     app = fs.mkdtempSync(path.join(os.tmpdir(), 'client-app-'))
     const installed = path.join(app, 'node_modules', '@context-chat', 'client')
@@ -93,25 +97,23 @@ describe('the installable client package', function () {
   })
 
   for (const moduleResolution of ['bundler', 'node16'] as const) {
-    it(`type-checks in a separate strict app with moduleResolution ${moduleResolution}`, () => {
+    it(`type-checks in a separate strict app with moduleResolution ${moduleResolution}`, async () => {
       fs.writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify(tsconfig(moduleResolution)))
       const tsc = path.join(root, 'node_modules', '.bin', 'tsc')
       try {
-        execFileSync(tsc, ['-p', app], { cwd: app, encoding: 'utf8' })
+        await exec(tsc, ['-p', app], { cwd: app, encoding: 'utf8' })
       } catch (error: any) {
         assert.fail(`tsc reported:\n${error.stdout}${error.stderr}`)
       }
     })
   }
 
-  it('refuses, at compile time, a field the service does not take', () => {
+  it('refuses, at compile time, a field the service does not take', async () => {
     const wrong = APP_SOURCE.replace("content: 'hello from an installed client'", "content: 'x', colour: 'red'")
     fs.writeFileSync(path.join(app, 'wrong.ts'), wrong)
     fs.writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify({ ...tsconfig('bundler'), files: ['wrong.ts'] }))
     const tsc = path.join(root, 'node_modules', '.bin', 'tsc')
-    assert.throws(() => execFileSync(tsc, ['-p', app], { cwd: app, encoding: 'utf8', stdio: 'pipe' }), (error: any) =>
-      /colour/.test(String(error.stdout))
-    )
+    await assert.rejects(exec(tsc, ['-p', app], { cwd: app, encoding: 'utf8' }), (error: any) => /colour/.test(String(error.stdout)))
   })
 
   it('runs in that app against the server over Socket.io and REST', async () => {
