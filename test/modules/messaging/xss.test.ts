@@ -62,16 +62,26 @@ describe('messages: stored XSS through the sanitizer', () => {
     for (const message of live) assert.ok(!MARKUP_START.test(message.content), JSON.stringify(message.content))
   })
 
-  it('answers 2,857 × <script at once with 400 and keeps serving', async () => {
+  it('answers 2,857 × <script with 400 as fast as a plain text of the same size, writing nothing', async () => {
     const token = await login(server.url, world.worker)
     const before = await countMessages(server, channelId)
-    const [attack, health] = await Promise.all([
-      http(server.url, 'POST', '/messages', { token, body: { channel_id: channelId, content: '<script'.repeat(2857) } }),
-      http(server.url, 'GET', '/health')
-    ])
-    assert.strictEqual(attack.status, 400, attack.text)
-    assert.strictEqual(attack.body.name, 'BadRequest')
-    assert.strictEqual(health.status, 200)
+    const post = (content: string) => http(server.url, 'POST', '/messages', { token, body: { channel_id: channelId, content } })
+    const fastest = async (content: string) => {
+      let best = Infinity
+      for (let run = 0; run < 3; run++) {
+        const start = process.hrtime.bigint()
+        const response = await post(content)
+        best = Math.min(best, Number(process.hrtime.bigint() - start))
+        assert.strictEqual(response.status, 400, response.text.slice(0, 200))
+        assert.strictEqual(response.body.name, 'BadRequest')
+      }
+      return best
+    }
+    const attack = '<script'.repeat(2857)
+    // Too long once sanitized too: refused after the same work, but without markup
+    const plain = 'a'.repeat(attack.length)
+    const ratio = (await fastest(attack)) / (await fastest(plain))
+    assert.ok(ratio < 10, `the attack took ${ratio.toFixed(1)}× as long as plain text`)
     assert.strictEqual(await countMessages(server, channelId), before)
   })
 
