@@ -44,8 +44,8 @@ const textOf = (text: string) =>
  * Turns free text a person typed (a message, a name) into the plain text that is stored:
  * markup removed by an HTML parser, control characters dropped, NFC, trimmed. `a < b & c`,
  * `I <3 you` and entities stay as typed; clients show it as text, never as HTML. Linear in
- * the input's length, as the passes and the tags are bounded. Throws MalformedMarkup for
- * markup it cannot remove within those bounds.
+ * the input's length, as the passes and the '<' the parser meets are bounded. Throws
+ * MalformedMarkup for markup it cannot remove within those bounds.
  */
 export function sanitizeText(raw: string): string {
   let text = raw.replace(CONTROL, '').normalize('NFC')
