@@ -1,9 +1,20 @@
 import type { Application } from '../../declarations'
 import type { Id } from '../../events'
+import { MalformedMarkup, sanitizeText } from '../../sanitize-text'
 
 const UNREAD_SAMPLE = 100
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`
+
+/** A name is sanitized when it is written; names stored before that was so are sanitized here too. */
+const firstNameOf = (name: string | undefined) => {
+  try {
+    return sanitizeText(name ?? '').split(/\s/)[0] || 'someone'
+  } catch (error) {
+    if (error instanceof MalformedMarkup) return 'someone'
+    throw error
+  }
+}
 
 /**
  * The notification counts what the recipient has not read in the channel, e.g.
@@ -22,7 +33,7 @@ export async function composeText(app: Application, channelId: Id, userId: Id, l
   const senders = senderIds.length
     ? await app.service('users').find({ query: { id: { $in: senderIds } }, paginate: false })
     : []
-  const firstName = senders.find((sender) => sender.id === senderIds[0])?.name.split(' ')[0] ?? 'someone'
+  const firstName = firstNameOf(senders.find((sender) => sender.id === senderIds[0])?.name)
   const from = senderIds.length > 1 ? `${firstName} and ${plural(senderIds.length - 1, 'other')}` : firstName
   const count = Math.max(unread.total, 1)
   return {

@@ -2,6 +2,7 @@ import { authenticate } from '@feathersjs/authentication'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../declarations'
 import { requireAdmin } from '../../../hooks/require-admin'
+import { sanitizeTextFields } from '../../../hooks/sanitize-text-fields'
 import {
   companyDataValidator,
   companyPatchValidator,
@@ -14,6 +15,8 @@ import { companyMethods, companyPath } from './companies.shared'
 export * from './companies.class'
 export * from './companies.schema'
 
+const sanitizeName = sanitizeTextFields('name')
+
 export const company = (app: Application) => {
   app.use(companyPath, new CompanyService(getOptions(app)), { methods: companyMethods, events: [] })
   app.service(companyPath).hooks({
@@ -22,8 +25,8 @@ export const company = (app: Application) => {
     },
     before: {
       all: [schemaHooks.validateQuery(companyQueryValidator), schemaHooks.resolveQuery(companyQueryResolver)],
-      create: [schemaHooks.validateData(companyDataValidator)],
-      patch: [schemaHooks.validateData(companyPatchValidator)]
+      create: [schemaHooks.validateData(companyDataValidator), sanitizeName],
+      patch: [schemaHooks.validateData(companyPatchValidator), sanitizeName]
     }
   })
 }

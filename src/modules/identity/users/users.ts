@@ -3,6 +3,7 @@ import { hooks as schemaHooks } from '@feathersjs/schema'
 import { Forbidden } from '@feathersjs/errors'
 import type { Application, HookContext, NextFunction } from '../../../declarations'
 import { isAdmin, requireAdmin } from '../../../hooks/require-admin'
+import { sanitizeTextFields } from '../../../hooks/sanitize-text-fields'
 import {
   userDataResolver,
   userDataValidator,
@@ -35,6 +36,8 @@ const allowSelfProfileOnly = async (context: HookContext, next: NextFunction) =>
   await next()
 }
 
+const sanitizeName = sanitizeTextFields('name')
+
 export const user = (app: Application) => {
   app.use(userPath, new UserService(getOptions(app)), {
     methods: userMethods,
@@ -50,8 +53,8 @@ export const user = (app: Application) => {
     },
     before: {
       all: [schemaHooks.resolveQuery(userQueryResolver)],
-      create: [schemaHooks.validateData(userDataValidator), schemaHooks.resolveData(userDataResolver)],
-      patch: [schemaHooks.validateData(userPatchValidator), schemaHooks.resolveData(userPatchResolver)]
+      create: [schemaHooks.validateData(userDataValidator), sanitizeName, schemaHooks.resolveData(userDataResolver)],
+      patch: [schemaHooks.validateData(userPatchValidator), sanitizeName, schemaHooks.resolveData(userPatchResolver)]
     }
   })
 }
