@@ -16,6 +16,7 @@ import { trackRequests, trackSocketCalls } from './shutdown'
 import { answerMethodsNoServiceOffers } from './socketio-methods'
 import { health } from './http/health'
 import { httpErrors } from './http/errors'
+import { routesWithoutPrototype } from './http/routes'
 import { identity } from './modules/identity'
 import { contexts } from './modules/contexts'
 import { messaging, realtime } from './modules/messaging'
@@ -33,6 +34,7 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
   for (const [key, value] of Object.entries(overrides)) app.set(key as keyof Configuration, value as any)
   app.set('events', new DomainEvents())
   app.set('instanceId', crypto.randomUUID())
+  app.configure(routesWithoutPrototype)
 
   app.use(cors({ origin: (ctx) => allowedOrigin(app, ctx.get('Origin')) }))
   app.use(trackRequests(app))
