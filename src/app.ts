@@ -15,7 +15,7 @@ import { refuseBatches } from './hooks/refuse-batches'
 import { trackRequests, trackSocketCalls } from './shutdown'
 import { answerMethodsNoServiceOffers } from './socketio-methods'
 import { health } from './http/health'
-import { httpErrors } from './http/errors'
+import { httpErrors, unreadableBody } from './http/errors'
 import { routesWithoutPrototype } from './http/routes'
 import { identity } from './modules/identity'
 import { contexts } from './modules/contexts'
@@ -42,7 +42,7 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
   app.use(httpErrors())
   app.configure(health)
   app.use(parseAuthentication())
-  app.use(bodyParser({ jsonLimit: '64kb' }))
+  app.use(bodyParser({ jsonLimit: '64kb', onError: unreadableBody }))
   app.configure(rest())
   app.configure(
     socketio({ cors: { origin: app.get('origins') }, maxHttpBufferSize: 64 * 1024 }, (io) => {
