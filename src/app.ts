@@ -11,7 +11,7 @@ import { attachRedisAdapter, redis } from './redis'
 import { guardConnections } from './connection-limits'
 import { DomainEvents } from './events'
 import { handleErrors } from './hooks/handle-errors'
-import { refuseBatches } from './hooks/refuse-batches'
+import { requireOneRecord } from './hooks/require-one-record'
 import { trackRequests, trackSocketCalls } from './shutdown'
 import { answerMethodsNoServiceOffers } from './socketio-methods'
 import { health } from './http/health'
@@ -59,7 +59,7 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
   app.configure(messaging)
   app.configure(notifications)
 
-  app.hooks({ around: { all: [trackSocketCalls, handleErrors] }, before: { all: [refuseBatches] } })
+  app.hooks({ around: { all: [trackSocketCalls, handleErrors] }, before: { all: [requireOneRecord] } })
   afterTeardown(app, () => app.get('postgresqlClient').destroy())
   return app
 }

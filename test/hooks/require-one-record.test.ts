@@ -1,6 +1,6 @@
 import assert from 'assert'
 import { useServer } from '../helpers/app'
-import { buildAdmin, buildUser, PASSWORD } from '../helpers/factories'
+import { buildAdmin, buildBooking, buildDispute, buildUser, PASSWORD } from '../helpers/factories'
 import { http, login } from '../helpers/clients'
 import {
   assertCleanErrorBody,
@@ -15,7 +15,7 @@ import {
 
 const ELEMENTS = 150
 
-describe('array bodies and calls without an id', () => {
+describe('one record per call', () => {
   const server = useServer()
   let adminToken: string
 
@@ -88,5 +88,23 @@ describe('array bodies and calls without an id', () => {
     assert.deepStrictEqual(wrong, [])
     const logout = await http(server.url, 'DELETE', '/authentication', { token: adminToken })
     assert.strictEqual(logout.status, 200, logout.text)
+  })
+
+  it('answers data that is not an object, and a patch that changes nothing, with 400', async () => {
+    const user = await buildUser(server.app)
+    const token = await login(server.url, user)
+    const socket = await rawSocket(server.url, token)
+    for (const data of [null, 42, 'text', true]) {
+      const [error] = await emitCall(socket, 'patch', 'users', user.id, data, {})
+      assertCleanErrorBody(error, 400, `patch users ${JSON.stringify(data)}`)
+    }
+    socket.close()
+    const world = await buildBooking(server.app)
+    const dispute = await buildDispute(server.app, world.booking.id, [world.worker.id])
+    const ids: Record<string, number> = { users: user.id, companies: world.lenderCompanyId, bookings: world.booking.id, disputes: dispute.id }
+    for (const [path, id] of Object.entries(ids)) {
+      const response = await http(server.url, 'PATCH', `/${path}/${id}`, { token: path === 'users' ? token : adminToken, body: {} })
+      assertCleanErrorBody(response.body, 400, `empty patch of ${path}`)
+    }
   })
 })
