@@ -38,6 +38,15 @@ export const takesId = (method: string) => WITH_ID.includes(method)
 /** Standard methods with a body, and custom methods, whose only argument is data. */
 export const takesData = (method: string) => WITH_DATA.includes(method) || !STANDARD_METHODS.includes(method)
 
+// A lone surrogate has no UTF-8 form: it goes out as the bytes a broken encoder would write
+const pathSegment = (id: unknown) => {
+  try {
+    return encodeURIComponent(String(id))
+  } catch {
+    return '%ED%A0%80'
+  }
+}
+
 /**
  * A service call over plain HTTP as any client could make it: custom methods are a POST
  * naming the method in `X-Service-Method`; `body` is sent as given if it is a string or
@@ -48,7 +57,7 @@ export async function restCall(
   { method, path, id, body, token, headers = {} }: { method: string; path: string; id?: unknown; body?: unknown; token?: string; headers?: Record<string, string> }
 ) {
   const custom = !STANDARD_METHODS.includes(method)
-  const target = `${url}/${path}${takesId(method) && id !== undefined ? `/${encodeURIComponent(String(id))}` : ''}`
+  const target = `${url}/${path}${takesId(method) && id !== undefined ? `/${pathSegment(id)}` : ''}`
   const raw = body === undefined || typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body)
   const response = await fetch(target, {
     method: custom ? 'POST' : VERBS[method],

@@ -5,13 +5,8 @@ import { buildBooking, openBookingChannel } from '../helpers/factories'
 import type { BookingWorld } from '../helpers/factories'
 import { http, login } from '../helpers/clients'
 import { assertCleanErrorBody, emitCall, rawSocket, restCall } from '../helpers/transport-calls'
+import { LEAP_SECOND, PROTOTYPE_NAMES } from '../helpers/junk'
 
-export const PROTOTYPE_NAMES = [
-  ...Object.getOwnPropertyNames(Object.prototype),
-  ...Object.getOwnPropertyNames(Function.prototype)
-].filter((name, index, names) => names.indexOf(name) === index)
-
-const LEAP_SECOND = '2016-12-31T23:59:60Z'
 
 describe('junk that used to be answered with 500', () => {
   const server = useServer()
