@@ -35,6 +35,17 @@ describe('junk that used to be answered with 500', () => {
     socket.close()
   })
 
+  it('answers a Socket.io event named like an Object.prototype member, or no method at all, with 405', async () => {
+    const socket = await rawSocket(server.url, token)
+    for (const event of [...PROTOTYPE_NAMES, 'findd', 'typing ']) {
+      const [error] = await emitCall(socket, event, 'messages', {})
+      assertCleanErrorBody(error, 405, `event ${event}`)
+    }
+    const [, page] = await emitCall(socket, 'find', 'users', {})
+    assert.ok(Array.isArray(page.data), 'real methods still answer')
+    socket.close()
+  })
+
   it('answers Object.prototype names as ids with a 4xx, never a TypeError', async () => {
     const socket = await rawSocket(server.url, token)
     for (const name of PROTOTYPE_NAMES) {
