@@ -71,6 +71,9 @@ describe('every service and method against junk input', function () {
         if (takesData(method)) {
           for (const data of junkData) await call(`${method} ${path} ${JSON.stringify(data).slice(0, 60)}`, { method, path, id: 1, body: JSON.stringify(data) })
           for (const body of junkRawBodies) await call(`${method} ${path} raw ${String(body).slice(0, 40)}`, { method, path, id: 1, body })
+          for (const encoding of ['gzip', 'deflate', 'br', 'compress']) {
+            await call(`${method} ${path} as ${encoding}`, { method, path, id: 1, body: '{}', headers: { 'Content-Encoding': encoding } })
+          }
         }
       }
       return made
