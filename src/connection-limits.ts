@@ -55,9 +55,11 @@ export const guardConnections = (app: Application, io: Server) => {
   io.use((socket, next) => {
     // A client gone before its handshake completed gets no disconnect event: what the
     // handshake's authentication started (the token's expiry timer) ends here instead
-    socket.conn.once('close', () => {
+    const release = () => {
       if (!socket.data.admitted) app.emit('disconnect', (socket as any).feathers)
-    })
+    }
+    if (socket.conn.readyState === 'closed') release()
+    else socket.conn.once('close', release)
     next()
   })
 
