@@ -11,10 +11,12 @@ import { attachRedisAdapter, redis } from './redis'
 import { guardConnections } from './connection-limits'
 import { DomainEvents } from './events'
 import { handleErrors } from './hooks/handle-errors'
+import { requireOneRecord } from './hooks/require-one-record'
 import { trackRequests, trackSocketCalls } from './shutdown'
 import { answerMethodsNoServiceOffers } from './socketio-methods'
 import { health } from './http/health'
-import { httpErrors } from './http/errors'
+import { httpErrors, unreadableBody } from './http/errors'
+import { routesWithoutPrototype } from './http/routes'
 import { identity } from './modules/identity'
 import { contexts } from './modules/contexts'
 import { messaging, realtime } from './modules/messaging'
@@ -32,6 +34,7 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
   for (const [key, value] of Object.entries(overrides)) app.set(key as keyof Configuration, value as any)
   app.set('events', new DomainEvents())
   app.set('instanceId', crypto.randomUUID())
+  app.configure(routesWithoutPrototype)
 
   app.use(cors({ origin: (ctx) => allowedOrigin(app, ctx.get('Origin')) }))
   app.use(trackRequests(app))
@@ -39,7 +42,7 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
   app.use(httpErrors())
   app.configure(health)
   app.use(parseAuthentication())
-  app.use(bodyParser({ jsonLimit: '64kb' }))
+  app.use(bodyParser({ jsonLimit: '64kb', onError: unreadableBody }))
   app.configure(rest())
   app.configure(
     socketio({ cors: { origin: app.get('origins') }, maxHttpBufferSize: 64 * 1024 }, (io) => {
@@ -56,7 +59,7 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
   app.configure(messaging)
   app.configure(notifications)
 
-  app.hooks({ around: { all: [trackSocketCalls, handleErrors] } })
+  app.hooks({ around: { all: [trackSocketCalls, handleErrors] }, before: { all: [requireOneRecord] } })
   afterTeardown(app, () => app.get('postgresqlClient').destroy())
   return app
 }

@@ -15,6 +15,20 @@ const clientAddress = (socket: Socket, trustProxy: boolean) => {
   return socket.handshake.address
 }
 
+type ConnectionMiddleware = Parameters<Server['use']>[0]
+
+/**
+ * Feathers authenticates a handshake's Authorization header (and starts the token's
+ * expiry timer, a day long) in a middleware it registers when it creates the server,
+ * before any of ours, and socket.io has no public way to go ahead of it. The budget must:
+ * a refused handshake is then never authenticated and holds nothing.
+ */
+function useFirst(io: Server, middleware: ConnectionMiddleware) {
+  const registered = (io.of('/') as unknown as { _fns?: ConnectionMiddleware[] })._fns
+  if (!Array.isArray(registered)) throw new Error('socket.io changed: the connection budget cannot be put first')
+  registered.unshift(middleware)
+}
+
 /**
  * Guards Socket.io connections: a per-address budget of new connections a minute,
  * shared across instances (refused with a 429 error the client sees as `connect_error`),
@@ -26,7 +40,7 @@ export const guardConnections = (app: Application, io: Server) => {
   const metrics = metricsOf(app)
   const budget = createRateLimiter(app, 'connections', { points: per_ip_per_minute, windowSeconds: WINDOW_SECONDS })
 
-  io.use((socket, next) => {
+  useFirst(io, (socket, next) => {
     budget.consume(clientAddress(socket, trust_proxy)).then(
       ({ allowed }) => {
         if (allowed) return next()
@@ -38,8 +52,19 @@ export const guardConnections = (app: Application, io: Server) => {
       () => next()
     )
   })
+  io.use((socket, next) => {
+    // A client gone before its handshake completed gets no disconnect event: what the
+    // handshake's authentication started (the token's expiry timer) ends here instead
+    const release = () => {
+      if (!socket.data.admitted) app.emit('disconnect', (socket as any).feathers)
+    }
+    if (socket.conn.readyState === 'closed') release()
+    else socket.conn.once('close', release)
+    next()
+  })
 
   io.on('connection', (socket) => {
+    socket.data.admitted = true
     metrics.socketConnects.inc()
     socket.on('disconnect', () => metrics.socketDisconnects.inc())
   })

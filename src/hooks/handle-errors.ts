@@ -6,6 +6,7 @@ import { logger } from '../logger'
 /**
  * Every error leaves as a Feathers error with a message fit for the caller; anything
  * unexpected is logged with its context and reported as a plain 500 without internals.
+ * Input the database refused is the caller's mistake: a warning, without a stack.
  */
 export const handleErrors = async (context: HookContext, next: NextFunction) => {
   try {
@@ -22,6 +23,14 @@ export const handleErrors = async (context: HookContext, next: NextFunction) => 
         error: error?.message,
         code: error?.code,
         stack: error?.stack
+      })
+    } else if (translated !== error) {
+      logger.warn('refused input the database could not take', {
+        path: context.path,
+        method: context.method,
+        provider: context.params.provider,
+        code: translated.code,
+        error: translated.message
       })
     }
     throw translated

@@ -6,20 +6,7 @@ import { http, login, socketClient, socketOf } from '../helpers/clients'
 import type { ClientApplication } from '../../src/client'
 import { failure, rejectsWith } from '../helpers/assertions'
 import { countMessages } from '../helpers/database'
-
-/** An error body as the spec describes it: a Feathers error, without internals. */
-function assertCleanErrorBody(body: any, code: number, what = '') {
-  assert.ok(body && typeof body === 'object', `${what}: error body is JSON`)
-  assert.strictEqual(body.code, code, `${what}: body.code`)
-  assert.strictEqual(typeof body.name, 'string', `${what}: body.name`)
-  assert.ok(body.name.length > 0, `${what}: body.name`)
-  assert.strictEqual(typeof body.message, 'string', `${what}: body.message`)
-  assert.ok(body.message.length > 0, `${what}: body.message`)
-  assert.strictEqual(typeof body.className, 'string', `${what}: body.className`)
-  assert.ok(!('stack' in body), `${what}: no stack in the body`)
-  const text = JSON.stringify(body)
-  assert.ok(!/\bat .*\(.*:\d+:\d+\)|node_modules|\/work\/|\.ts:\d+/.test(text), `${what}: no trace in ${text}`)
-}
+import { assertCleanErrorBody } from '../helpers/transport-calls'
 
 function expectHttpError(response: { status: number; body: any }, status: number, what = '') {
   assert.strictEqual(response.status, status, `${what}: expected HTTP ${status}, got ${response.status} ${JSON.stringify(response.body)}`)

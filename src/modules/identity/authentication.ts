@@ -1,5 +1,5 @@
 import { AuthenticationService, JWTStrategy } from '@feathersjs/authentication'
-import type { AuthenticationRequest } from '@feathersjs/authentication'
+import type { AuthenticationParams, AuthenticationRequest } from '@feathersjs/authentication'
 import { LocalStrategy } from '@feathersjs/authentication-local'
 import type { Id, Params } from '@feathersjs/feathers'
 import { NotAuthenticated } from '@feathersjs/errors'
@@ -61,6 +61,14 @@ class EmailLocalStrategy extends LocalStrategy {
   }
 }
 
+/** The stock logout reads the caller's token without checking there is one: a 500. */
+class LogoutAuthenticationService extends AuthenticationService {
+  async remove(id: string | null, params: AuthenticationParams = {}) {
+    if (!params.authentication) throw new NotAuthenticated('Not authenticated: there is no login to end')
+    return super.remove(id, params)
+  }
+}
+
 declare module '../../declarations' {
   interface ServiceTypes {
     authentication: AuthenticationService
@@ -68,7 +76,7 @@ declare module '../../declarations' {
 }
 
 export const authentication = (app: Application) => {
-  const authentication = new AuthenticationService(app)
+  const authentication = new LogoutAuthenticationService(app)
   authentication.register('jwt', new CachedJWTStrategy())
   authentication.register('local', new EmailLocalStrategy())
   app.use('authentication', authentication)

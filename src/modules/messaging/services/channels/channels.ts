@@ -1,7 +1,6 @@
 import { authenticate } from '@feathersjs/authentication'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../../declarations'
-import { refuseBatch } from '../../hooks/refuse-batch'
 import { skipEventForExisting } from '../../hooks/skip-event-for-existing'
 import { ChannelService } from './channels.class'
 import { channelDataValidator, channelQueryValidator } from './channels.schema'
@@ -18,7 +17,7 @@ export const channel = (app: Application) => {
     },
     before: {
       find: [schemaHooks.validateQuery(channelQueryValidator)],
-      create: [refuseBatch, schemaHooks.validateData(channelDataValidator)]
+      create: [schemaHooks.validateData(channelDataValidator)]
     },
     after: {
       create: [skipEventForExisting]

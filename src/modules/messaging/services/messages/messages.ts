@@ -3,7 +3,6 @@ import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../../declarations'
 import { resolveContextChannel } from '../../hooks/resolve-context-channel'
 import { announceToRecipients } from '../../hooks/announce-to-recipients'
-import { refuseBatch } from '../../hooks/refuse-batch'
 import { limitSendRate } from '../../hooks/limit-send-rate'
 import { sanitizeMessageContent } from '../../hooks/sanitize-content'
 import { skipEventForExisting } from '../../hooks/skip-event-for-existing'
@@ -23,7 +22,6 @@ export const message = (app: Application) => {
     before: {
       find: [schemaHooks.validateQuery(messageQueryValidator)],
       create: [
-        refuseBatch,
         limitSendRate,
         schemaHooks.validateData(messageDataValidator),
         sanitizeMessageContent,
