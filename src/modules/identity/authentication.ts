@@ -1,12 +1,13 @@
 import { AuthenticationService, JWTStrategy } from '@feathersjs/authentication'
-import type { AuthenticationRequest } from '@feathersjs/authentication'
-import { LocalStrategy } from '@feathersjs/authentication-local'
 import type { Id, Params } from '@feathersjs/feathers'
 import { NotAuthenticated } from '@feathersjs/errors'
+import type { Middleware } from '@feathersjs/koa'
 import type { Application } from '../../declarations'
 import { ExpiringCache } from '../../expiring-cache'
 import { isClustered, redisKey, redisSubscriber } from '../../redis'
 import type { User } from './users/users.schema'
+import { EmailLocalStrategy } from './local-strategy'
+import { createLoginThrottle } from './login-throttle'
 
 const USER_CACHE_TTL_MS = 30_000
 
@@ -50,14 +51,13 @@ class CachedJWTStrategy extends JWTStrategy {
   }
 }
 
-/** Emails are stored lower-case; people type them as they like. */
-class EmailLocalStrategy extends LocalStrategy {
-  async authenticate(data: AuthenticationRequest, params: Params) {
-    // Anything but a string would reach the users query as an operator ({$ne: …})
-    if (typeof data.email !== 'string' || typeof data.password !== 'string') {
-      throw new NotAuthenticated('Invalid login')
-    }
-    return super.authenticate({ ...data, email: data.email.trim().toLowerCase() }, params)
+/** A throttled login's answer says over HTTP, too, when to try again. */
+const retryAfterHeader: Middleware = async (ctx, next) => {
+  try {
+    await next()
+  } catch (error: any) {
+    if (error?.code === 429 && error.data?.retry_after_seconds) ctx.set('Retry-After', String(error.data.retry_after_seconds))
+    throw error
   }
 }
 
@@ -70,6 +70,7 @@ declare module '../../declarations' {
 export const authentication = (app: Application) => {
   const authentication = new AuthenticationService(app)
   authentication.register('jwt', new CachedJWTStrategy())
-  authentication.register('local', new EmailLocalStrategy())
-  app.use('authentication', authentication)
+  authentication.register('local', new EmailLocalStrategy(createLoginThrottle(app)))
+  app.use('authentication', authentication, { koa: { before: [retryAfterHeader] } })
 }
+
