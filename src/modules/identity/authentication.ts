@@ -1,4 +1,5 @@
 import { AuthenticationService, JWTStrategy } from '@feathersjs/authentication'
+import type { AuthenticationParams, AuthenticationRequest, AuthenticationResult } from '@feathersjs/authentication'
 import type { Id, Params } from '@feathersjs/feathers'
 import { NotAuthenticated } from '@feathersjs/errors'
 import type { Middleware } from '@feathersjs/koa'
@@ -36,6 +37,18 @@ class CachedJWTStrategy extends JWTStrategy {
     app.service('users').on('removed', changed)
   }
 
+  /** A token issued before the account's last password or role change, or its disabling, is over. */
+  async authenticate(authentication: AuthenticationRequest, params: AuthenticationParams) {
+    const result = await super.authenticate(authentication, params)
+    const user = (result as AuthenticationResult).user as User
+    if (user.disabled_at) throw new NotAuthenticated('This account is disabled')
+    // Tokens from before versions existed carry none: they stand until the first change
+    if ((result.authentication.payload.token_version ?? 0) !== user.token_version) {
+      throw new NotAuthenticated('This session has ended (the password, role or account changed); log in again')
+    }
+    return result
+  }
+
   async getEntity(id: Id, _params: Params): Promise<User> {
     const key = String(id)
     const cached = this.cache.get(key)
@@ -51,6 +64,13 @@ class CachedJWTStrategy extends JWTStrategy {
   }
 }
 
+/** Every token carries the version of its user's sessions that it was issued under. */
+class SessionAuthenticationService extends AuthenticationService {
+  async getPayload(authResult: AuthenticationResult, params: Params) {
+    return { ...(await super.getPayload(authResult, params)), token_version: authResult.user?.token_version ?? 0 }
+  }
+}
+
 /** A throttled login's answer says over HTTP, too, when to try again. */
 const retryAfterHeader: Middleware = async (ctx, next) => {
   try {
@@ -63,14 +83,15 @@ const retryAfterHeader: Middleware = async (ctx, next) => {
 
 declare module '../../declarations' {
   interface ServiceTypes {
-    authentication: AuthenticationService
+    authentication: SessionAuthenticationService
   }
 }
 
 export const authentication = (app: Application) => {
-  const authentication = new AuthenticationService(app)
+  const authentication = new SessionAuthenticationService(app)
   authentication.register('jwt', new CachedJWTStrategy())
   authentication.register('local', new EmailLocalStrategy(createLoginThrottle(app)))
   app.use('authentication', authentication, { koa: { before: [retryAfterHeader] } })
 }
 
+export const localStrategyOf = (app: Application) => app.service('authentication').getStrategy('local') as EmailLocalStrategy

@@ -2,7 +2,7 @@ import crypto from 'crypto'
 import bcrypt from 'bcrypt'
 import { LocalStrategy } from '@feathersjs/authentication-local'
 import type { AuthenticationRequest } from '@feathersjs/authentication'
-import type { Params } from '@feathersjs/feathers'
+import type { Id, Params } from '@feathersjs/feathers'
 import { NotAuthenticated } from '@feathersjs/errors'
 import type { ServiceParams } from '../../declarations'
 import type { User } from './users/users.schema'
@@ -53,6 +53,23 @@ export class EmailLocalStrategy extends LocalStrategy {
       if (error instanceof NotAuthenticated) await bcrypt.compare(username, await this.unmatchableHash())
       throw error
     }
+  }
+
+  /** Reached only with the right password, so a guesser does not learn that an account is disabled. */
+  async getEntity(result: User, params: Params) {
+    if (result.disabled_at) throw new NotAuthenticated('This account is disabled')
+    return super.getEntity(result, params)
+  }
+
+  /** Checks a signed-in person's current password, under the same throttle as their logins. */
+  async verifyCurrentPassword(userId: Id, password: string, params: ServiceParams) {
+    const user: User = await this.entityService.get(userId)
+    const address = params.provider ? params.address : undefined
+    if (params.provider) await this.throttle.attempt(user.email, address)
+    await this.comparePassword(user, password).catch(() => {
+      throw new NotAuthenticated('The current password is wrong')
+    })
+    if (params.provider) await this.throttle.succeeded(user.email, address)
   }
 
   private unmatchableHash() {

@@ -15,6 +15,8 @@ import {
   userResolver
 } from './users.schema'
 import { UserService, getOptions } from './users.class'
+import { requireCurrentPassword } from '../hooks/require-current-password'
+import { endSessions } from '../hooks/end-sessions'
 import { userMethods, userPath } from './users.shared'
 
 export * from './users.class'
@@ -26,11 +28,12 @@ const validateUserQuery = async (context: HookContext, next: NextFunction) => {
   await schemaHooks.validateQuery(validator)(context, next)
 }
 
-/** People edit their own profile (not their role); admins edit anyone. */
+/** People edit their own profile (not their role, nor whether it is disabled); admins edit anyone. */
 const allowSelfProfileOnly = async (context: HookContext, next: NextFunction) => {
   if (!isAdmin(context.params)) {
     if (String(context.id) !== String(context.params.user?.id)) throw new Forbidden('You can only change your own profile')
     if (context.data && 'role' in context.data) throw new Forbidden('Only an admin may change a role')
+    if (context.data && 'disabled' in context.data) throw new Forbidden('Only an admin may disable an account')
   }
   await next()
 }
@@ -51,7 +54,12 @@ export const user = (app: Application) => {
     before: {
       all: [schemaHooks.resolveQuery(userQueryResolver)],
       create: [schemaHooks.validateData(userDataValidator), schemaHooks.resolveData(userDataResolver)],
-      patch: [schemaHooks.validateData(userPatchValidator), schemaHooks.resolveData(userPatchResolver)]
+      patch: [
+        schemaHooks.validateData(userPatchValidator),
+        requireCurrentPassword,
+        schemaHooks.resolveData(userPatchResolver),
+        endSessions
+      ]
     }
   })
 }
