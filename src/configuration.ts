@@ -50,3 +50,6 @@ export const configurationSchema = Type.Intersect([
 export type ApplicationConfiguration = Static<typeof configurationSchema>
 
 export const configurationValidator = getValidator(configurationSchema, dataValidator)
+
+/** A setting the process cannot run with: start-up says what is wrong, without a stack. */
+export class ConfigurationError extends Error {}

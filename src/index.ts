@@ -4,9 +4,12 @@ import { ensureBootstrapAdmin } from './bootstrap'
 import { describeDemo, seedDemo } from './demo'
 import { shutdown } from './shutdown'
 import { logger } from './logger'
+import { ConfigurationError } from './configuration'
+import { checkAuthSecret } from './modules/identity/auth-secret'
 
 async function start() {
   const app = createApp()
+  checkAuthSecret(app)
   const applied = await migrate(app.get('postgresqlClient'))
   if (applied.length) logger.info('applied migrations', { migrations: applied })
   await ensureBootstrapAdmin(app)
@@ -42,6 +45,7 @@ async function start() {
 process.on('unhandledRejection', (reason: any) => logger.error('unhandled rejection', { error: reason?.message ?? String(reason) }))
 
 start().catch((error) => {
-  logger.error('could not start', { error: error?.message, stack: error?.stack })
+  if (error instanceof ConfigurationError) logger.error('could not start', { error: error.message })
+  else logger.error('could not start', { error: error?.message, stack: error?.stack })
   process.exit(1)
 })
