@@ -20,7 +20,9 @@ async function start() {
   const baseUrl = `http://${host}:${port}`
   logger.info('listening', { url: baseUrl, database: app.get('database').url ? 'postgresql' : 'embedded' })
 
-  const firstRun = (await app.service('users').find({ query: { $limit: 0 } })).total === 0
+  // Only the embedded database's first start: known demo logins never reach a real server
+  const embedded = !app.get('database').url
+  const firstRun = embedded && (await app.service('users').find({ query: { $limit: 0 } })).total === 0
   if (firstRun && process.env.NODE_ENV !== 'production') {
     console.log(describeDemo(await seedDemo(app), baseUrl))
   }
