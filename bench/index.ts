@@ -2,7 +2,7 @@
  * Message throughput and delivery latency through the real stack: the app on a port,
  * PostgreSQL, Socket.io clients. Creates and drops its own database.
  *
- *   npm run bench [-- --messages 2000 --concurrency 20 --instances 2]
+ *   npm run bench [-- --messages 2000 --concurrency 20 --instances 2 --logins 200]
  *
  * With --instances 2 the sender talks to instance A and the receivers to instance B,
  * both on Redis: delivery then measures the path through the Redis adapter.
@@ -13,6 +13,7 @@ import { startApp } from '../test/helpers/app'
 import { buildBooking, openBookingChannel } from '../test/helpers/factories'
 import { closeClients, socketClient } from '../test/helpers/clients'
 import { redisSettings, removeTestRedisKeys } from '../test/helpers/redis'
+import { loginBurst } from './login-burst'
 
 const option = (name: string, fallback: number) => {
   const index = process.argv.indexOf(`--${name}`)
@@ -83,6 +84,8 @@ async function main() {
       heap_used_mb: Math.round(process.memoryUsage().heapUsed / 2 ** 20)
     }
     console.log(JSON.stringify(figures, null, 2))
+    closeClients()
+    console.log(JSON.stringify({ login_burst: await loginBurst(server, option('logins', 200)) }, null, 2))
   } finally {
     closeClients()
     await server.close()

@@ -9,6 +9,7 @@ import { postgresql } from './postgresql'
 import { afterTeardown } from './lifecycle'
 import { attachRedisAdapter, redis } from './redis'
 import { guardConnections } from './connection-limits'
+import { connectionAddress, requestAddress } from './client-address'
 import { DomainEvents } from './events'
 import { handleErrors } from './hooks/handle-errors'
 import { requireOneRecord } from './hooks/require-one-record'
@@ -42,12 +43,14 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
   app.use(httpErrors())
   app.configure(health)
   app.use(parseAuthentication())
+  app.use(requestAddress(app))
   app.use(bodyParser({ jsonLimit: '64kb', onError: unreadableBody }))
   app.configure(rest())
   app.configure(
     socketio({ cors: { origin: app.get('origins') }, maxHttpBufferSize: 64 * 1024 }, (io) => {
       attachRedisAdapter(app, io)
       guardConnections(app, io)
+      connectionAddress(app, io)
       realtime(app, io)
       answerMethodsNoServiceOffers(app, io)
     })

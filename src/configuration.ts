@@ -22,6 +22,11 @@ export const configurationSchema = Type.Intersect([
       max_delivery_lag_ms: Type.Number({ minimum: 100 })
     }),
     limits: Type.Object({ messages_per_minute: Type.Number({ minimum: 1 }) }),
+    logins: Type.Object({
+      failures_per_account: Type.Integer({ minimum: 1 }),
+      failures_per_address: Type.Integer({ minimum: 1 }),
+      window_seconds: Type.Integer({ minimum: 1 })
+    }),
     presence: Type.Object({
       expiry_seconds: Type.Number({ minimum: 1 }),
       typing_seconds: Type.Number({ minimum: 1 }),
@@ -45,3 +50,6 @@ export const configurationSchema = Type.Intersect([
 export type ApplicationConfiguration = Static<typeof configurationSchema>
 
 export const configurationValidator = getValidator(configurationSchema, dataValidator)
+
+/** A setting the process cannot run with: start-up says what is wrong, without a stack. */
+export class ConfigurationError extends Error {}

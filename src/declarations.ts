@@ -27,6 +27,8 @@ export type HookContext<S = any> = FeathersHookContext<Application, S>
 
 export interface ServiceParams<Q = any> extends FeathersParams<Q> {
   user?: User
+  /** the caller's address (REST and Socket.io), see client-address.ts */
+  address?: string
   /** set by an idempotent `create` that returned an existing record: no event is sent */
   alreadyExisted?: boolean
 }

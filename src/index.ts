@@ -8,6 +8,8 @@ import { describeDemo, seedDemo } from './demo'
 import { shutdown } from './shutdown'
 import { logger } from './logger'
 import { DataFolderInUse } from './embedded-lock'
+import { ConfigurationError } from './configuration'
+import { checkAuthSecret } from './modules/identity/auth-secret'
 
 class PortInUse extends Error {}
 
@@ -31,13 +33,16 @@ async function start() {
   const settings = feathers().configure(configuration())
   await ensurePortFree(settings.get('port'), settings.get('host'))
   const app = createApp()
+  checkAuthSecret(app)
   const applied = await migrate(app.get('postgresqlClient'))
   if (applied.length) logger.info('applied migrations', { migrations: applied })
   await ensureBootstrapAdmin(app)
 
-  // Everything a first login needs exists before the port opens: /health and /ready
-  // answering means the printed logins work
-  const firstRun = (await app.service('users').find({ query: { $limit: 0 } })).total === 0
+  // Everything a first login needs exists before the port opens, so /health and /ready
+  // answering means the printed logins work. Demo people are seeded only on the embedded
+  // database's first start: known logins never reach a real server
+  const embedded = !app.get('database').url
+  const firstRun = embedded && (await app.service('users').find({ query: { $limit: 0 } })).total === 0
   const demo = firstRun && process.env.NODE_ENV !== 'production' ? await seedDemo(app) : undefined
 
   const port = app.get('port')
@@ -66,10 +71,8 @@ async function start() {
 process.on('unhandledRejection', (reason: any) => logger.error('unhandled rejection', { error: reason?.message ?? String(reason) }))
 
 start().catch((error) => {
-  if (error instanceof DataFolderInUse || error instanceof PortInUse) {
-    console.error(error.message)
-  } else {
-    logger.error('could not start', { error: error?.message, stack: error?.stack })
-  }
+  if (error instanceof DataFolderInUse || error instanceof PortInUse) console.error(error.message)
+  else if (error instanceof ConfigurationError) logger.error('could not start', { error: error.message })
+  else logger.error('could not start', { error: error?.message, stack: error?.stack })
   process.exit(1)
 })

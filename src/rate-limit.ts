@@ -17,6 +17,8 @@ export interface RateLimiter {
   consume(key: string | number, cost?: number): Promise<RateDecision>
   /** Forgets a key's hits (a successful login clears the failures counted against it). */
   reset(key: string | number): Promise<void>
+  /** Gives back `cost` hits (an attempt counted up front that turned out fine). */
+  refund(key: string | number, cost?: number): Promise<void>
 }
 
 export interface RateLimitOptions {
@@ -65,6 +67,9 @@ export function createRateLimiter(app: Application, name: string, options: RateL
     },
     async reset(key) {
       await limiter.delete(String(key)).catch(() => undefined)
+    },
+    async refund(key, cost = 1) {
+      await limiter.reward(String(key), cost).catch(() => undefined)
     }
   }
 }

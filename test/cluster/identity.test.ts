@@ -15,7 +15,11 @@ describe('identity across instances', () => {
     assert.strictEqual((await http(b.url, 'GET', '/companies', { token })).status, 200, 'B has the admin cached')
 
     await a.app.service('users').patch(admin.id, { role: 'user' })
-    await waitUntil(async () => (await http(b.url, 'GET', '/companies', { token })).status === 403, 'B refuses the former admin', 2000)
-    assert.strictEqual((await http(b.url, 'POST', '/companies', { token, body: { name: 'Sneaky Ltd' } })).status, 403)
+    // The role change ends the admin's token; a new one carries the new role
+    await waitUntil(async () => (await http(b.url, 'GET', '/companies', { token })).status === 401, 'B refuses the former admin’s token', 2000)
+    assert.strictEqual((await http(b.url, 'POST', '/companies', { token, body: { name: 'Sneaky Ltd' } })).status, 401)
+    const fresh = await login(b.url, admin)
+    assert.strictEqual((await http(b.url, 'GET', '/companies', { token: fresh })).status, 403)
+    assert.strictEqual((await http(b.url, 'POST', '/companies', { token: fresh, body: { name: 'Sneaky Ltd' } })).status, 403)
   })
 })

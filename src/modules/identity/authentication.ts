@@ -1,12 +1,14 @@
 import { AuthenticationService, JWTStrategy } from '@feathersjs/authentication'
-import type { AuthenticationParams, AuthenticationRequest } from '@feathersjs/authentication'
-import { LocalStrategy } from '@feathersjs/authentication-local'
+import type { AuthenticationParams, AuthenticationRequest, AuthenticationResult } from '@feathersjs/authentication'
 import type { Id, Params } from '@feathersjs/feathers'
 import { NotAuthenticated } from '@feathersjs/errors'
+import type { Middleware } from '@feathersjs/koa'
 import type { Application } from '../../declarations'
 import { ExpiringCache } from '../../expiring-cache'
 import { isClustered, redisKey, redisSubscriber } from '../../redis'
 import type { User } from './users/users.schema'
+import { EmailLocalStrategy } from './local-strategy'
+import { createLoginThrottle } from './login-throttle'
 
 const USER_CACHE_TTL_MS = 30_000
 
@@ -35,6 +37,18 @@ class CachedJWTStrategy extends JWTStrategy {
     app.service('users').on('removed', changed)
   }
 
+  /** A token issued before the account's last password or role change, or its disabling, is over. */
+  async authenticate(authentication: AuthenticationRequest, params: AuthenticationParams) {
+    const result = await super.authenticate(authentication, params)
+    const user = (result as AuthenticationResult).user as User
+    if (user.disabled_at) throw new NotAuthenticated('This account is disabled')
+    // Tokens from before versions existed carry none: they stand until the first change
+    if ((result.authentication.payload.token_version ?? 0) !== user.token_version) {
+      throw new NotAuthenticated('This session has ended (the password, role or account changed); log in again')
+    }
+    return result
+  }
+
   async getEntity(id: Id, _params: Params): Promise<User> {
     const key = String(id)
     const cached = this.cache.get(key)
@@ -50,34 +64,40 @@ class CachedJWTStrategy extends JWTStrategy {
   }
 }
 
-/** Emails are stored lower-case; people type them as they like. */
-class EmailLocalStrategy extends LocalStrategy {
-  async authenticate(data: AuthenticationRequest, params: Params) {
-    // Anything but a string would reach the users query as an operator ({$ne: …})
-    if (typeof data.email !== 'string' || typeof data.password !== 'string') {
-      throw new NotAuthenticated('Invalid login')
-    }
-    return super.authenticate({ ...data, email: data.email.trim().toLowerCase() }, params)
+/** Every token carries the version of its user's sessions that it was issued under. */
+class SessionAuthenticationService extends AuthenticationService {
+  async getPayload(authResult: AuthenticationResult, params: Params) {
+    return { ...(await super.getPayload(authResult, params)), token_version: authResult.user?.token_version ?? 0 }
   }
-}
 
-/** The stock logout reads the caller's token without checking there is one: a 500. */
-class LogoutAuthenticationService extends AuthenticationService {
+  /** The stock logout reads the caller's token without checking there is one: a 500. */
   async remove(id: string | null, params: AuthenticationParams = {}) {
     if (!params.authentication) throw new NotAuthenticated('Not authenticated: there is no login to end')
     return super.remove(id, params)
   }
 }
 
+/** A throttled login's answer says over HTTP, too, when to try again. */
+const retryAfterHeader: Middleware = async (ctx, next) => {
+  try {
+    await next()
+  } catch (error: any) {
+    if (error?.code === 429 && error.data?.retry_after_seconds) ctx.set('Retry-After', String(error.data.retry_after_seconds))
+    throw error
+  }
+}
+
 declare module '../../declarations' {
   interface ServiceTypes {
-    authentication: AuthenticationService
+    authentication: SessionAuthenticationService
   }
 }
 
 export const authentication = (app: Application) => {
-  const authentication = new LogoutAuthenticationService(app)
+  const authentication = new SessionAuthenticationService(app)
   authentication.register('jwt', new CachedJWTStrategy())
-  authentication.register('local', new EmailLocalStrategy())
-  app.use('authentication', authentication)
+  authentication.register('local', new EmailLocalStrategy(createLoginThrottle(app)))
+  app.use('authentication', authentication, { koa: { before: [retryAfterHeader] } })
 }
+
+export const localStrategyOf = (app: Application) => app.service('authentication').getStrategy('local') as EmailLocalStrategy

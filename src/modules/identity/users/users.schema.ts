@@ -20,6 +20,9 @@ export const userSchema = Type.Object(
     quiet_hours_start: quietHour,
     quiet_hours_end: quietHour,
     password: Type.Optional(Type.String({ minLength: 8, maxLength: 200 })),
+    // Bumped by a password or role change and by disabling: tokens issued under an older one end
+    token_version: Type.Integer({ minimum: 0 }),
+    disabled_at: Nullable(Timestamp),
     created_at: Timestamp
   },
   { $id: 'User', additionalProperties: false }
@@ -35,7 +38,9 @@ export const userExternalResolver = resolve<User, HookContext<UserService>>({
   phone: async (value, user, context) => (canSeeAll(user, context) ? value : undefined),
   quiet_hours_start: async (value, user, context) => (canSeeAll(user, context) ? value : undefined),
   quiet_hours_end: async (value, user, context) => (canSeeAll(user, context) ? value : undefined),
-  created_at: async (value, user, context) => (canSeeAll(user, context) ? value : undefined)
+  created_at: async (value, user, context) => (canSeeAll(user, context) ? value : undefined),
+  token_version: async (value, user, context) => (canSeeAll(user, context) ? value : undefined),
+  disabled_at: async (value, user, context) => (canSeeAll(user, context) ? value : undefined)
 })
 
 const canSeeAll = (user: User, context: HookContext) => {
@@ -79,14 +84,28 @@ export const userDataResolver = resolve<User, HookContext<UserService>>({
 })
 
 export const userPatchSchema = Type.Partial(
-  Type.Pick(userSchema, ['name', 'phone', 'role', 'timezone', 'quiet_hours_start', 'quiet_hours_end', 'password']),
+  Type.Object({
+    ...Type.Pick(userSchema, ['name', 'phone', 'role', 'timezone', 'quiet_hours_start', 'quiet_hours_end', 'password'])
+      .properties,
+    // Proves a new password is set by the account's owner, not by whoever holds a token; never stored
+    current_password: Type.String({ minLength: 1, maxLength: 200 }),
+    // Admins only: a disabled account cannot log in, and its sessions end
+    disabled: Type.Boolean()
+  }),
   { $id: 'UserPatch', additionalProperties: false, minProperties: 1 }
 )
 export type UserPatch = Static<typeof userPatchSchema>
 export const userPatchValidator = getValidator(userPatchSchema, dataValidator)
-export const userPatchResolver = resolve<User, HookContext<UserService>>({
+
+/** What the patch writes: the row's columns, without the fields that only steer it. */
+type UserPatchRow = Omit<UserPatch, 'current_password' | 'disabled'> & Partial<Pick<User, 'disabled_at'>>
+
+export const userPatchResolver = resolve<UserPatchRow & UserPatch, HookContext<UserService>>({
   password: passwordHash({ strategy: 'local' }),
-  timezone: checkTimezone
+  timezone: checkTimezone,
+  current_password: async () => undefined,
+  disabled: async () => undefined,
+  disabled_at: async (_value, patch) => (patch.disabled === undefined ? undefined : patch.disabled ? new Date().toISOString() : null)
 })
 
 export const userQueryProperties = Type.Pick(userSchema, ['id', 'email', 'name', 'role', 'created_at'])

@@ -16,6 +16,8 @@ import {
   userResolver
 } from './users.schema'
 import { UserService, getOptions } from './users.class'
+import { requireCurrentPassword } from '../hooks/require-current-password'
+import { endSessions } from '../hooks/end-sessions'
 import { userMethods, userPath } from './users.shared'
 
 export * from './users.class'
@@ -27,11 +29,12 @@ const validateUserQuery = async (context: HookContext, next: NextFunction) => {
   await schemaHooks.validateQuery(validator)(context, next)
 }
 
-/** People edit their own profile (not their role); admins edit anyone. */
+/** People edit their own profile (not their role, nor whether it is disabled); admins edit anyone. */
 const allowSelfProfileOnly = async (context: HookContext, next: NextFunction) => {
   if (!isAdmin(context.params)) {
     if (String(context.id) !== String(context.params.user?.id)) throw new Forbidden('You can only change your own profile')
     if (context.data && 'role' in context.data) throw new Forbidden('Only an admin may change a role')
+    if (context.data && 'disabled' in context.data) throw new Forbidden('Only an admin may disable an account')
   }
   await next()
 }
@@ -54,7 +57,13 @@ export const user = (app: Application) => {
     before: {
       all: [schemaHooks.resolveQuery(userQueryResolver)],
       create: [schemaHooks.validateData(userDataValidator), sanitizeName, schemaHooks.resolveData(userDataResolver)],
-      patch: [schemaHooks.validateData(userPatchValidator), sanitizeName, schemaHooks.resolveData(userPatchResolver)]
+      patch: [
+        schemaHooks.validateData(userPatchValidator),
+        sanitizeName,
+        requireCurrentPassword,
+        schemaHooks.resolveData(userPatchResolver),
+        endSessions
+      ]
     }
   })
 }

@@ -93,6 +93,8 @@ export const realtime = (app: Application, io: Server) => {
   // The admins room carries deleted messages' content: it follows a role change at once
   app.service('users').on('patched', (user: User) => {
     const connections = io.in(userRoom(user.id))
+    // A disabled account's connections end wherever they are (its history stays)
+    if (user.disabled_at) return connections.disconnectSockets(true)
     if (user.role === 'admin') connections.socketsJoin(ADMINS)
     else connections.socketsLeave(ADMINS)
   })
