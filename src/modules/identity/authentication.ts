@@ -1,6 +1,8 @@
 import { AuthenticationService, JWTStrategy } from '@feathersjs/authentication'
 import type { AuthenticationParams, AuthenticationRequest, AuthenticationResult } from '@feathersjs/authentication'
 import type { Id, Params } from '@feathersjs/feathers'
+import crypto from 'crypto'
+import type { KeyObject } from 'crypto'
 import { NotAuthenticated } from '@feathersjs/errors'
 import type { Middleware } from '@feathersjs/koa'
 import type { Application } from '../../declarations'
@@ -66,6 +68,26 @@ class CachedJWTStrategy extends JWTStrategy {
 
 /** Every token carries the version of its user's sessions that it was issued under. */
 class SessionAuthenticationService extends AuthenticationService {
+  private key?: KeyObject
+
+  /**
+   * jsonwebtoken, given the secret as a string, first tries it as a PEM public key inside
+   * OpenSSL, which fails, on every sign and verify: ~40x the cost of the HMAC itself, paid
+   * on every socket call. As a KeyObject it goes straight to the HMAC.
+   */
+  private get signingKey() {
+    this.key ??= crypto.createSecretKey(Buffer.from(this.configuration.secret, 'utf8'))
+    return this.key
+  }
+
+  createAccessToken(...[payload, options, secret]: Parameters<AuthenticationService['createAccessToken']>) {
+    return super.createAccessToken(payload, options, secret ?? this.signingKey)
+  }
+
+  verifyAccessToken(...[accessToken, options, secret]: Parameters<AuthenticationService['verifyAccessToken']>) {
+    return super.verifyAccessToken(accessToken, options, secret ?? this.signingKey)
+  }
+
   async getPayload(authResult: AuthenticationResult, params: Params) {
     return { ...(await super.getPayload(authResult, params)), token_version: authResult.user?.token_version ?? 0 }
   }
