@@ -11,6 +11,9 @@ import { attachRedisAdapter, redis } from './redis'
 import { guardConnections } from './connection-limits'
 import { DomainEvents } from './events'
 import { handleErrors } from './hooks/handle-errors'
+import { boundCallsInFlight } from './hooks/bound-calls-in-flight'
+import { limitCallRate } from './hooks/limit-call-rate'
+import { recordClientAddress } from './client-address'
 import { trackRequests, trackSocketCalls } from './shutdown'
 import { answerMethodsNoServiceOffers } from './socketio-methods'
 import { health } from './http/health'
@@ -20,7 +23,13 @@ import { contexts } from './modules/contexts'
 import { messaging, realtime } from './modules/messaging'
 import { notifications } from './modules/notifications'
 
-export type ConfigurationOverrides = Partial<{ [K in keyof Configuration]: Configuration[K] }>
+export type ConfigurationOverrides = {
+  [K in keyof Configuration]?: Configuration[K] extends unknown[] | null
+    ? Configuration[K]
+    : Configuration[K] extends object
+      ? Partial<Configuration[K]>
+      : Configuration[K]
+}
 
 /**
  * The composition root. Settings come from config/ and the environment; `overrides`
@@ -29,7 +38,7 @@ export type ConfigurationOverrides = Partial<{ [K in keyof Configuration]: Confi
 export function createApp(overrides: ConfigurationOverrides = {}): Application {
   const app: Application = koa(feathers())
   app.configure(configuration(configurationValidator))
-  for (const [key, value] of Object.entries(overrides)) app.set(key as keyof Configuration, value as any)
+  for (const [key, value] of Object.entries(overrides)) app.set(key as keyof Configuration, merged(app.get(key as keyof Configuration), value))
   app.set('events', new DomainEvents())
   app.set('instanceId', crypto.randomUUID())
 
@@ -39,6 +48,7 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
   app.use(httpErrors())
   app.configure(health)
   app.use(parseAuthentication())
+  app.use(recordClientAddress(app))
   app.use(bodyParser({ jsonLimit: '64kb' }))
   app.configure(rest())
   app.configure(
@@ -56,10 +66,16 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
   app.configure(messaging)
   app.configure(notifications)
 
-  app.hooks({ around: { all: [trackSocketCalls, handleErrors] } })
+  app.hooks({ around: { all: [trackSocketCalls, handleErrors, boundCallsInFlight(app), limitCallRate(app)] } })
   afterTeardown(app, () => app.get('postgresqlClient').destroy())
   return app
 }
 
 const allowedOrigin = (app: Application, origin: string) =>
   (app.get('origins') ?? []).includes(origin) ? origin : ''
+
+// An override of a group of settings replaces the keys it names and keeps the others
+const merged = (current: any, override: any) =>
+  isPlainObject(current) && isPlainObject(override) ? { ...current, ...override } : override
+
+const isPlainObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value)

@@ -21,7 +21,11 @@ export const configurationSchema = Type.Intersect([
       max_buffered_packets: Type.Number({ minimum: 1 }),
       max_delivery_lag_ms: Type.Number({ minimum: 100 })
     }),
-    limits: Type.Object({ messages_per_minute: Type.Number({ minimum: 1 }) }),
+    limits: Type.Object({
+      messages_per_minute: Type.Number({ minimum: 1 }),
+      calls_per_minute: Type.Number({ minimum: 1 }),
+      calls_in_flight: Type.Integer({ minimum: 1 })
+    }),
     presence: Type.Object({
       expiry_seconds: Type.Number({ minimum: 1 }),
       typing_seconds: Type.Number({ minimum: 1 }),

@@ -1,19 +1,13 @@
-import type { Server, Socket } from 'socket.io'
+import type { Server } from 'socket.io'
 import { TooManyRequests } from '@feathersjs/errors'
 import type { Application } from './declarations'
 import { metricsOf } from './http/metrics'
 import { logger } from './logger'
 import { beforeTeardown } from './lifecycle'
 import { createRateLimiter } from './rate-limit'
+import { socketAddress } from './client-address'
 
 const WINDOW_SECONDS = 60
-
-const clientAddress = (socket: Socket, trustProxy: boolean) => {
-  const forwarded = socket.handshake.headers['x-forwarded-for']
-  // The load balancer appends the address it saw; entries to its left are the client's say-so
-  if (trustProxy && typeof forwarded === 'string') return forwarded.split(',').at(-1)!.trim()
-  return socket.handshake.address
-}
 
 /**
  * Guards Socket.io connections: a per-address budget of new connections a minute,
@@ -27,7 +21,10 @@ export const guardConnections = (app: Application, io: Server) => {
   const budget = createRateLimiter(app, 'connections', { points: per_ip_per_minute, windowSeconds: WINDOW_SECONDS })
 
   io.use((socket, next) => {
-    budget.consume(clientAddress(socket, trust_proxy)).then(
+    const address = socketAddress(socket, trust_proxy)
+    // Every call over this connection carries it as `params.address`, as REST calls do
+    ;(socket as any).feathers.address = address
+    budget.consume(address).then(
       ({ allowed }) => {
         if (allowed) return next()
         metrics.socketsRefused.inc()
