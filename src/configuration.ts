@@ -24,7 +24,8 @@ export const configurationSchema = Type.Intersect([
     limits: Type.Object({
       messages_per_minute: Type.Number({ minimum: 1 }),
       calls_per_minute: Type.Number({ minimum: 1 }),
-      calls_in_flight: Type.Integer({ minimum: 1 })
+      calls_in_flight: Type.Integer({ minimum: 1 }),
+      device_tokens_per_user: Type.Integer({ minimum: 1 })
     }),
     presence: Type.Object({
       expiry_seconds: Type.Number({ minimum: 1 }),

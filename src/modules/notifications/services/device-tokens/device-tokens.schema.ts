@@ -9,7 +9,8 @@ export const deviceTokenSchema = Type.Object(
   {
     id: Id,
     user_id: Id,
-    token: Type.String({ minLength: 1, maxLength: 4096 }),
+    // FCM and APNs tokens are a few hundred printable characters at most
+    token: Type.String({ minLength: 1, maxLength: 512, pattern: '^[!-~]+$' }),
     platform: Type.Union([Type.Literal('ios'), Type.Literal('android'), Type.Literal('web')]),
     created_at: Timestamp
   },
