@@ -13,6 +13,7 @@ import { startApp } from '../test/helpers/app'
 import { buildBooking, openBookingChannel } from '../test/helpers/factories'
 import { closeClients, socketClient } from '../test/helpers/clients'
 import { redisSettings, removeTestRedisKeys } from '../test/helpers/redis'
+import { floods } from './floods'
 
 const option = (name: string, fallback: number) => {
   const index = process.argv.indexOf(`--${name}`)
@@ -92,7 +93,7 @@ async function main() {
   }
 }
 
-main().catch((error) => {
+main().then(floods).catch((error) => {
   console.error(error)
   process.exit(1)
 })
