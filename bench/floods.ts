@@ -132,10 +132,12 @@ export async function floods() {
         for (let wave = 0; attacker && phase.flood && !stop; wave++) await Promise.all(phase.flood(attacker, wave).map(tally))
       })()
       const bystanderMs: number[] = []
+      const bystanderErrors: number[] = []
       while (performance.now() - started < seconds * 1000) {
         const t0 = performance.now()
-        await bystander.service('messages').find({ query: { channel_id: channel.id } })
+        const outcome = await bystander.service('messages').find({ query: { channel_id: channel.id } }).catch((error) => error)
         bystanderMs.push(performance.now() - t0)
+        if (outcome?.code) bystanderErrors.push(outcome.code)
         await sleep(20)
       }
       const during = await serverFigures(url)
@@ -150,6 +152,7 @@ export async function floods() {
         event_loop_delay: during.delay,
         server_cpu_pct: Math.round(((during.cpuSeconds - before.cpuSeconds) * 100_000) / elapsed),
         bystander_find_p50_ms: +median(bystanderMs).toFixed(1),
+        bystander_errors: bystanderErrors,
         ...(attacker ? { attacker_calls: outcomes } : {}),
         ...(phase.name.includes('typing') ? { typing_events_to_viewer: typingSeen.length - typingBefore } : {}),
         ...(phase.name.includes('device') ? { attacker_device_tokens: Number(tokens[0]?.n) } : {}),
