@@ -38,7 +38,9 @@ export type ConfigurationOverrides = {
 export function createApp(overrides: ConfigurationOverrides = {}): Application {
   const app: Application = koa(feathers())
   app.configure(configuration(configurationValidator))
-  for (const [key, value] of Object.entries(overrides)) app.set(key as keyof Configuration, merged(app.get(key as keyof Configuration), value))
+  for (const [key, value] of Object.entries(overrides)) {
+    app.set(key as keyof Configuration, merged(app.get(key as keyof Configuration), value))
+  }
   app.set('events', new DomainEvents())
   app.set('instanceId', crypto.randomUUID())
 

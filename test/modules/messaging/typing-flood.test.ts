@@ -48,7 +48,10 @@ describe('typing floods (one instance on Redis)', function () {
     await sleep(THROTTLE_MS + QUIET_MS)
 
     assert.ok(calls > 20 * (elapsed / THROTTLE_MS), `the flood made only ${calls} calls`)
-    assert.ok(seen.length <= Math.ceil(elapsed / THROTTLE_MS) + 2, `${seen.length} typing events for ${calls} calls in ${elapsed.toFixed(0)} ms`)
+    assert.ok(
+      seen.length <= Math.ceil(elapsed / THROTTLE_MS) + 2,
+      `${seen.length} typing events for ${calls} calls in ${elapsed.toFixed(0)} ms`
+    )
     assert.strictEqual(seen.at(-1).typing, last, 'the viewer ends with the typer’s last state')
     assert.ok(seen.every((event) => event.user_id === world.worker.id && event.channel_id === channelId))
     assert.ok(socketOf(bystander).connected && socketOf(viewer).connected, 'nobody was dropped')

@@ -181,8 +181,8 @@ export class PresenceGateway {
     const states = this.typing.get(socket) ?? new Map<Id, NodeJS.Timeout>()
     this.typing.set(socket, states)
     clearTimeout(states.get(channelId))
-    const lapse = setTimeout(() => this.endTyping(socket, channelId), this.app.get('presence').typing_seconds * 1000)
-    states.set(channelId, lapse)
+    const lapseMs = this.app.get('presence').typing_seconds * 1000
+    states.set(channelId, setTimeout(() => this.endTyping(socket, channelId), lapseMs))
     this.typingAnnouncer.set(channelId, userId, true)
   }
 
