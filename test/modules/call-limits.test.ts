@@ -140,3 +140,22 @@ describe('a budget for every external call', function () {
     assert.ok(await loggedIn.service('channels').find({}))
   })
 })
+
+describe('the address budget behind a load balancer (connections.trust_proxy)', () => {
+  const server = useServer({ limits: { calls_per_minute: 5 }, connections: { trust_proxy: true } })
+
+  const callFrom = async (forwardedFor: string) => {
+    const response = await fetch(`${server.url}/messages?channel_id=1`, { headers: { 'X-Forwarded-For': forwardedFor } })
+    await response.arrayBuffer()
+    return response.status
+  }
+
+  it('counts by the address the load balancer appended, whatever the client put to its left', async () => {
+    const fromOneClient = []
+    for (let i = 0; i < 8; i++) fromOneClient.push(await callFrom(`10.9.${i}.1, 192.0.2.7`))
+    assert.deepStrictEqual([...new Set(fromOneClient)], [401, 429])
+    const fromOthers = []
+    for (let i = 0; i < 8; i++) fromOthers.push(await callFrom(`192.0.2.7, 198.51.100.${i}`))
+    assert.deepStrictEqual([...new Set(fromOthers)], [401])
+  })
+})
