@@ -14,6 +14,7 @@ import { buildBooking, openBookingChannel } from '../test/helpers/factories'
 import { closeClients, socketClient } from '../test/helpers/clients'
 import { redisSettings, removeTestRedisKeys } from '../test/helpers/redis'
 import { loginBurst } from './login-burst'
+import { floods } from './floods'
 
 const option = (name: string, fallback: number) => {
   const index = process.argv.indexOf(`--${name}`)
@@ -95,7 +96,7 @@ async function main() {
   }
 }
 
-main().catch((error) => {
+main().then(floods).catch((error) => {
   console.error(error)
   process.exit(1)
 })

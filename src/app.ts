@@ -9,10 +9,12 @@ import { postgresql } from './postgresql'
 import { afterTeardown } from './lifecycle'
 import { attachRedisAdapter, redis } from './redis'
 import { guardConnections } from './connection-limits'
-import { connectionAddress, requestAddress } from './client-address'
 import { DomainEvents } from './events'
 import { handleErrors } from './hooks/handle-errors'
 import { requireOneRecord } from './hooks/require-one-record'
+import { boundCallsInFlight } from './hooks/bound-calls-in-flight'
+import { limitCallRate } from './hooks/limit-call-rate'
+import { recordClientAddress } from './client-address'
 import { trackRequests, trackSocketCalls } from './shutdown'
 import { answerMethodsNoServiceOffers } from './socketio-methods'
 import { health } from './http/health'
@@ -23,7 +25,13 @@ import { contexts } from './modules/contexts'
 import { messaging, realtime } from './modules/messaging'
 import { notifications } from './modules/notifications'
 
-export type ConfigurationOverrides = Partial<{ [K in keyof Configuration]: Configuration[K] }>
+export type ConfigurationOverrides = {
+  [K in keyof Configuration]?: Configuration[K] extends unknown[] | null
+    ? Configuration[K]
+    : Configuration[K] extends object
+      ? Partial<Configuration[K]>
+      : Configuration[K]
+}
 
 /**
  * The composition root. Settings come from config/ and the environment; `overrides`
@@ -32,7 +40,9 @@ export type ConfigurationOverrides = Partial<{ [K in keyof Configuration]: Confi
 export function createApp(overrides: ConfigurationOverrides = {}): Application {
   const app: Application = koa(feathers())
   app.configure(configuration(configurationValidator))
-  for (const [key, value] of Object.entries(overrides)) app.set(key as keyof Configuration, value as any)
+  for (const [key, value] of Object.entries(overrides)) {
+    app.set(key as keyof Configuration, merged(app.get(key as keyof Configuration), value))
+  }
   app.set('events', new DomainEvents())
   app.set('instanceId', crypto.randomUUID())
   app.configure(routesWithoutPrototype)
@@ -43,14 +53,13 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
   app.use(httpErrors())
   app.configure(health)
   app.use(parseAuthentication())
-  app.use(requestAddress(app))
+  app.use(recordClientAddress(app))
   app.use(bodyParser({ jsonLimit: '64kb', onError: unreadableBody }))
   app.configure(rest())
   app.configure(
     socketio({ cors: { origin: app.get('origins') }, maxHttpBufferSize: 64 * 1024 }, (io) => {
       attachRedisAdapter(app, io)
       guardConnections(app, io)
-      connectionAddress(app, io)
       realtime(app, io)
       answerMethodsNoServiceOffers(app, io)
     })
@@ -62,10 +71,19 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
   app.configure(messaging)
   app.configure(notifications)
 
-  app.hooks({ around: { all: [trackSocketCalls, handleErrors] }, before: { all: [requireOneRecord] } })
+  app.hooks({
+    around: { all: [trackSocketCalls, handleErrors, boundCallsInFlight(app), limitCallRate(app)] },
+    before: { all: [requireOneRecord] }
+  })
   afterTeardown(app, () => app.get('postgresqlClient').destroy())
   return app
 }
 
 const allowedOrigin = (app: Application, origin: string) =>
   (app.get('origins') ?? []).includes(origin) ? origin : ''
+
+// An override of a group of settings replaces the keys it names and keeps the others
+const merged = (current: any, override: any) =>
+  isPlainObject(current) && isPlainObject(override) ? { ...current, ...override } : override
+
+const isPlainObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value)

@@ -1,33 +1,23 @@
-import type { Server, Socket } from 'socket.io'
+import type { Socket } from 'socket.io'
 import type { Middleware } from '@feathersjs/koa'
-import type { Application } from './declarations'
+import type { Application, ServiceParams } from './declarations'
 
-/** The address a Socket.io connection comes from. */
-export const socketAddress = (socket: Socket, trustProxy: boolean) => {
-  const forwarded = socket.handshake.headers['x-forwarded-for']
+const lastForwarded = (forwarded: string | string[] | undefined) => {
+  const header = Array.isArray(forwarded) ? forwarded.join(',') : forwarded
   // The load balancer appends the address it saw; entries to its left are the client's say-so
-  if (trustProxy && typeof forwarded === 'string') return forwarded.split(',').at(-1)!.trim()
-  return socket.handshake.address
+  return header ? header.split(',').at(-1)!.trim() || undefined : undefined
 }
 
-/**
- * Hands service calls the caller's address as `params.address` (logins are throttled
- * by it), over REST and Socket.io alike, with the same trust in X-Forwarded-For.
- */
-export const requestAddress = (app: Application): Middleware => {
-  app.proxy = app.get('connections').trust_proxy
-  // Koa then reads only the last entry, the one the load balancer itself appended
-  app.maxIpsCount = 1
-  return async (ctx, next) => {
-    ctx.feathers = { ...ctx.feathers, address: ctx.ip } as typeof ctx.feathers
+/** The address a Socket.io connection came from (its load balancer's word with `trust_proxy`). */
+export const socketAddress = (socket: Socket, trustProxy: boolean) =>
+  (trustProxy && lastForwarded(socket.handshake.headers['x-forwarded-for'])) || socket.handshake.address
+
+/** Hands every REST call the address it came from as `params.address`, as sockets have it. */
+export const recordClientAddress =
+  (app: Application): Middleware =>
+  async (ctx, next) => {
+    const { trust_proxy } = app.get('connections')
+    const address = (trust_proxy && lastForwarded(ctx.get('X-Forwarded-For'))) || ctx.req.socket.remoteAddress
+    ctx.feathers = { ...ctx.feathers, address } as ServiceParams
     await next()
   }
-}
-
-export const connectionAddress = (app: Application, io: Server) => {
-  const { trust_proxy } = app.get('connections')
-  io.use((socket, next) => {
-    ;(socket as any).feathers.address = socketAddress(socket, trust_proxy)
-    next()
-  })
-}

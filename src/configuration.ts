@@ -21,7 +21,12 @@ export const configurationSchema = Type.Intersect([
       max_buffered_packets: Type.Number({ minimum: 1 }),
       max_delivery_lag_ms: Type.Number({ minimum: 100 })
     }),
-    limits: Type.Object({ messages_per_minute: Type.Number({ minimum: 1 }) }),
+    limits: Type.Object({
+      messages_per_minute: Type.Number({ minimum: 1 }),
+      calls_per_minute: Type.Number({ minimum: 1 }),
+      calls_in_flight: Type.Integer({ minimum: 1 }),
+      device_tokens_per_user: Type.Integer({ minimum: 1 })
+    }),
     logins: Type.Object({
       failures_per_account: Type.Integer({ minimum: 1 }),
       failures_per_address: Type.Integer({ minimum: 1 }),

@@ -35,7 +35,10 @@ export const guardConnections = (app: Application, io: Server) => {
   const budget = createRateLimiter(app, 'connections', { points: per_ip_per_minute, windowSeconds: WINDOW_SECONDS })
 
   useFirst(io, (socket, next) => {
-    budget.consume(socketAddress(socket, trust_proxy)).then(
+    const address = socketAddress(socket, trust_proxy)
+    // Every call over this connection carries it as `params.address`, as REST calls do
+    ;(socket as any).feathers.address = address
+    budget.consume(address).then(
       ({ allowed }) => {
         if (allowed) return next()
         metrics.socketsRefused.inc()

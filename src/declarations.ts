@@ -27,7 +27,7 @@ export type HookContext<S = any> = FeathersHookContext<Application, S>
 
 export interface ServiceParams<Q = any> extends FeathersParams<Q> {
   user?: User
-  /** the caller's address (REST and Socket.io), see client-address.ts */
+  /** where an external call came from (the load balancer's word with `connections.trust_proxy`) */
   address?: string
   /** set by an idempotent `create` that returned an existing record: no event is sent */
   alreadyExisted?: boolean

@@ -1,4 +1,5 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible'
+import { TooManyRequests } from '@feathersjs/errors'
 import type { RateLimiterAbstract } from 'rate-limiter-flexible'
 import type { Application } from './declarations'
 import { isClustered, redisKey } from './redis'
@@ -61,7 +62,8 @@ export function createRateLimiter(app: Application, name: string, options: RateL
         return {
           allowed: false,
           retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)),
-          firstRefusal: rejection.consumedPoints - cost < options.points
+          // Counted before this hit, the key was still within its budget
+          firstRefusal: rejection.consumedPoints - cost <= options.points
         }
       }
     },
@@ -72,4 +74,18 @@ export function createRateLimiter(app: Application, name: string, options: RateL
       await limiter.reward(String(key), cost).catch(() => undefined)
     }
   }
+}
+
+/**
+ * The 429 for a refused call, with `retry_after_seconds` (REST adds `Retry-After`). Only
+ * a key's first refusal in its window is logged: a flood must not become a log flood.
+ */
+export function refusal(message: string, decision: RateDecision, logContext: Record<string, unknown>) {
+  if (decision.firstRefusal) {
+    logger.warn('rate limit reached: refusing calls until the window ends', {
+      ...logContext,
+      retry_after_seconds: decision.retryAfterSeconds
+    })
+  }
+  return new TooManyRequests(message, { retry_after_seconds: decision.retryAfterSeconds })
 }

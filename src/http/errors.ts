@@ -14,13 +14,18 @@ const statusOf = (error: any) => Number(error?.status ?? error?.statusCode)
 /**
  * Errors raised outside the services (body parsing, routing) leave as Feathers errors
  * too: a client error keeps its status and is logged as a warning, without a stack;
- * anything else is a plain 500 without internals.
+ * anything else is a plain 500 without internals. Every 429 tells HTTP clients when to
+ * come back, in the header they know.
  */
 export const httpErrors = (): Middleware => async (ctx, next) => {
   try {
     await next()
   } catch (error: any) {
-    if (error instanceof FeathersError) throw error
+    if (error instanceof FeathersError) {
+      const retryAfter = error.data?.retry_after_seconds
+      if (error.code === 429 && Number.isFinite(retryAfter)) ctx.set('Retry-After', String(Math.ceil(retryAfter)))
+      throw error
+    }
     const status = statusOf(error)
     if (status >= 400 && status < 500) {
       logger.warn('refused a malformed request', { method: ctx.method, path: ctx.path, status, error: error?.message })

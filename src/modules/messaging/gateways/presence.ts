@@ -10,6 +10,7 @@ import { NOT_PARTICIPANT } from '../channel-access'
 import { channelRoom, socketOf, trackSockets, userRoom, viewRoom } from './connections'
 import { MemoryPresenceStore, RedisPresenceStore } from './presence-store'
 import type { PresenceStore } from './presence-store'
+import { TypingAnnouncer } from './typing-announcer'
 
 export interface PresenceStatus {
   user_id: Id
@@ -17,10 +18,6 @@ export interface PresenceStatus {
   last_seen_at: string | null
 }
 
-interface TypingState {
-  timer: NodeJS.Timeout
-  announcedAt: number
-}
 
 const gateways = new WeakMap<Application, PresenceGateway>()
 
@@ -34,14 +31,19 @@ export const presenceGatewayOf = (app: Application) => gateways.get(app)!
 export class PresenceGateway {
   readonly store: PresenceStore
   private io?: Server
-  private typing = new Map<Socket, Map<Id, TypingState>>()
+  // Per connection and channel: when its typing state lapses unless refreshed
+  private typing = new Map<Socket, Map<Id, NodeJS.Timeout>>()
+  private typingAnnouncer: TypingAnnouncer
   private pending = new Set<Promise<unknown>>()
   private heartbeatTimer?: NodeJS.Timeout
   // Connections are counted once this instance has announced itself alive
   private started: Promise<unknown> = Promise.resolve()
 
   constructor(private app: Application) {
-    const { expiry_seconds } = app.get('presence')
+    const { expiry_seconds, typing_throttle_ms } = app.get('presence')
+    this.typingAnnouncer = new TypingAnnouncer(typing_throttle_ms, (channelId, userId, typing) =>
+      this.emitTyping(channelId, userId, typing)
+    )
     this.store = isClustered(app)
       ? new RedisPresenceStore(app.get('instanceId'), app.get('redisClient')!, app.get('redis').keyPrefix, expiry_seconds)
       : new MemoryPresenceStore()
@@ -97,6 +99,7 @@ export class PresenceGateway {
   /** Waits for announcements under way, then stops counting this instance. */
   async close() {
     clearInterval(this.heartbeatTimer)
+    this.typingAnnouncer.close()
     await Promise.allSettled([...this.pending])
     await this.store.close()
   }
@@ -169,34 +172,30 @@ export class PresenceGateway {
   }
 
   /**
-   * A typing state lasts `typing_seconds` unless refreshed. Refreshes within
-   * `typing_throttle_ms` of the last announcement renew the state silently, so a client
-   * that reports every keystroke costs the room one event per interval.
+   * A typing state lasts `typing_seconds` unless refreshed; what the viewers hear of it
+   * is throttled per person and channel (see TypingAnnouncer), so a client that reports
+   * every keystroke, or floods true and false, costs the room one event per interval.
    */
   setTyping(connection: RealTimeConnection | undefined, channelId: Id, userId: Id, typing: boolean) {
     const socket = this.participantSocket(connection, channelId)
     if (!typing) return this.endTyping(socket, channelId)
-    const { typing_seconds, typing_throttle_ms } = this.app.get('presence')
-    const states = this.typing.get(socket) ?? new Map<Id, TypingState>()
+    const states = this.typing.get(socket) ?? new Map<Id, NodeJS.Timeout>()
     this.typing.set(socket, states)
-    const state = states.get(channelId)
-    if (state) clearTimeout(state.timer)
-    const timer = setTimeout(() => this.endTyping(socket, channelId), typing_seconds * 1000)
-    const now = Date.now()
-    const announce = !state || now - state.announcedAt >= typing_throttle_ms
-    states.set(channelId, { timer, announcedAt: announce ? now : state!.announcedAt })
-    if (announce) this.emitTyping(channelId, userId, true)
+    clearTimeout(states.get(channelId))
+    const lapseMs = this.app.get('presence').typing_seconds * 1000
+    states.set(channelId, setTimeout(() => this.endTyping(socket, channelId), lapseMs))
+    this.typingAnnouncer.set(channelId, userId, true)
   }
 
   private endTyping(socket: Socket, channelId: Id) {
     const states = this.typing.get(socket)
-    const state = states?.get(channelId)
-    if (!state) return
-    clearTimeout(state.timer)
+    const lapse = states?.get(channelId)
+    if (!lapse) return
+    clearTimeout(lapse)
     states!.delete(channelId)
     if (!states!.size) this.typing.delete(socket)
     const userId = socket.data.presenceUserId
-    if (userId !== undefined) this.emitTyping(channelId, userId, false)
+    if (userId !== undefined) this.typingAnnouncer.set(channelId, userId, false)
   }
 
   private stopTyping(socket: Socket) {

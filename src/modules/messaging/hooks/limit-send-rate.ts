@@ -1,6 +1,5 @@
-import { TooManyRequests } from '@feathersjs/errors'
 import type { HookContext } from '../../../declarations'
-import { createRateLimiter } from '../../../rate-limit'
+import { createRateLimiter, refusal } from '../../../rate-limit'
 import type { RateLimiter } from '../../../rate-limit'
 
 const WINDOW_SECONDS = 60
@@ -17,8 +16,9 @@ export const limitSendRate = async (context: HookContext) => {
   }
   const decision = await limiter.consume(context.params.user.id)
   if (!decision.allowed) {
-    throw new TooManyRequests('You are sending messages too fast; wait a moment and try again', {
-      retry_after_seconds: decision.retryAfterSeconds
+    throw refusal('You are sending messages too fast; wait a moment and try again', decision, {
+      limiter: 'messages',
+      user_id: context.params.user.id
     })
   }
 }

@@ -9,9 +9,9 @@ export const deviceTokenSchema = Type.Object(
   {
     id: Id,
     user_id: Id,
-    // FCM and APNs tokens are a few hundred visible ASCII characters; the unique index
-    // on token holds at most about 2700 bytes, so a longer one must be refused, not fail
-    token: Type.String({ minLength: 1, maxLength: 2048, pattern: '^[\\x21-\\x7E]+$' }),
+    // FCM and APNs tokens are a few hundred visible ASCII characters (the unique index on
+    // token would hold at most about 2700 bytes: a longer one must be refused, not fail)
+    token: Type.String({ minLength: 1, maxLength: 512, pattern: '^[\\x21-\\x7E]+$' }),
     platform: Type.Union([Type.Literal('ios'), Type.Literal('android'), Type.Literal('web')]),
     created_at: Timestamp
   },

@@ -9,7 +9,8 @@ export * from './device-tokens.class'
 export * from './device-tokens.schema'
 
 export const deviceToken = (app: Application) => {
-  app.use(deviceTokenPath, new DeviceTokenService(getOptions(app)), { methods: [...deviceTokenMethods], events: [] })
+  const service = new DeviceTokenService(getOptions(app), app.get('limits').device_tokens_per_user)
+  app.use(deviceTokenPath, service, { methods: [...deviceTokenMethods], events: [] })
   app.service(deviceTokenPath).hooks({
     around: {
       all: [authenticate('jwt')]

@@ -1,0 +1,51 @@
+import type { AuthenticationService } from '@feathersjs/authentication'
+import type { Application, HookContext, NextFunction } from '../declarations'
+import { createRateLimiter, refusal } from '../rate-limit'
+
+const WINDOW_SECONDS = 60
+
+/**
+ * Whose budget a call spends: its person's, or its address's before anyone has logged in.
+ * App hooks run before a service's `authenticate`, so a REST call's token is verified
+ * here (a signature check, no database): an unverified `sub` would let anyone spend
+ * someone else's budget.
+ */
+async function callerKey(context: HookContext): Promise<string | undefined> {
+  const { user, authentication, address } = context.params
+  if (user) return `user:${user.id}`
+  if (authentication?.strategy === 'jwt' && typeof authentication.accessToken === 'string') {
+    const service = context.app.service('authentication') as AuthenticationService
+    const payload = await service.verifyAccessToken(authentication.accessToken).catch(() => undefined)
+    if (payload?.sub) return `user:${payload.sub}`
+  }
+  return address ? `address:${address}` : undefined
+}
+
+/**
+ * Every external call spends one point of its caller's `limits.calls_per_minute`, shared
+ * by all instances through Redis when there are several; internal calls are not counted.
+ * Sending a message spends its own, tighter budget as well.
+ */
+export const limitCallRate = (app: Application) => {
+  const limiter = createRateLimiter(app, 'calls', {
+    points: app.get('limits').calls_per_minute,
+    windowSeconds: WINDOW_SECONDS
+  })
+
+  return async (context: HookContext, next: NextFunction) => {
+    if (!context.params.provider) return next()
+    const key = await callerKey(context)
+    if (key) {
+      const decision = await limiter.consume(key)
+      if (!decision.allowed) {
+        throw refusal('Too many requests; wait a moment and try again', decision, {
+          limiter: 'calls',
+          key,
+          path: context.path,
+          method: context.method
+        })
+      }
+    }
+    return next()
+  }
+}

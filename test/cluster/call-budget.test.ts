@@ -1,0 +1,48 @@
+import assert from 'assert'
+import { startApp } from '../helpers/app'
+import type { TestServer } from '../helpers/app'
+import { buildUser } from '../helpers/factories'
+import { closeClients, http, login, socketClient } from '../helpers/clients'
+import { redisSettings } from '../helpers/redis'
+import { rejectsWithCode } from '../helpers/assertions'
+
+const CALLS_PER_MINUTE = 30
+
+describe('the call budget, shared by two instances through Redis', function () {
+  this.timeout(30_000)
+  let a: TestServer
+  let b: TestServer
+
+  before(async () => {
+    const settings = { redis: redisSettings(), limits: { calls_per_minute: CALLS_PER_MINUTE } }
+    a = await startApp(settings)
+    b = await startApp(settings)
+  })
+  after(async () => {
+    closeClients()
+    await a.close()
+    await b.close()
+  })
+
+  it('refuses a person on instance B once they spent their budget on instance A, and nobody else', async () => {
+    const person = await buildUser(a.app)
+    const other = await buildUser(a.app)
+    const onA = await socketClient(a.url, person)
+    const onB = await socketClient(b.url, person)
+    const token = await login(b.url, person)
+    const otherOnB = await socketClient(b.url, other)
+
+    let answered = 0
+    for (; answered <= CALLS_PER_MINUTE; answered++) {
+      const outcome = await onA.service('users').get(person.id).catch((error) => error)
+      if (outcome.code === 429) break
+    }
+    assert.ok(answered > CALLS_PER_MINUTE / 2 && answered < CALLS_PER_MINUTE, `${answered} calls answered on A`)
+
+    await rejectsWithCode(onB.service('users').get(person.id), 429)
+    const refused = await http(b.url, 'GET', `/users/${person.id}`, { token })
+    assert.strictEqual(refused.status, 429)
+    assert.ok(refused.body.data.retry_after_seconds >= 1)
+    assert.strictEqual((await otherOnB.service('users').get(other.id)).id, other.id)
+  })
+})
