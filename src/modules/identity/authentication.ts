@@ -4,7 +4,6 @@ import type { Id, Params } from '@feathersjs/feathers'
 import crypto from 'crypto'
 import type { KeyObject } from 'crypto'
 import { NotAuthenticated } from '@feathersjs/errors'
-import type { Middleware } from '@feathersjs/koa'
 import type { Application } from '../../declarations'
 import { ExpiringCache } from '../../expiring-cache'
 import { isClustered, redisKey, redisSubscriber } from '../../redis'
@@ -99,16 +98,6 @@ class SessionAuthenticationService extends AuthenticationService {
   }
 }
 
-/** A throttled login's answer says over HTTP, too, when to try again. */
-const retryAfterHeader: Middleware = async (ctx, next) => {
-  try {
-    await next()
-  } catch (error: any) {
-    if (error?.code === 429 && error.data?.retry_after_seconds) ctx.set('Retry-After', String(error.data.retry_after_seconds))
-    throw error
-  }
-}
-
 declare module '../../declarations' {
   interface ServiceTypes {
     authentication: SessionAuthenticationService
@@ -119,7 +108,7 @@ export const authentication = (app: Application) => {
   const authentication = new SessionAuthenticationService(app)
   authentication.register('jwt', new CachedJWTStrategy())
   authentication.register('local', new EmailLocalStrategy(createLoginThrottle(app)))
-  app.use('authentication', authentication, { koa: { before: [retryAfterHeader] } })
+  app.use('authentication', authentication)
 }
 
 export const localStrategyOf = (app: Application) => app.service('authentication').getStrategy('local') as EmailLocalStrategy
