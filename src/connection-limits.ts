@@ -35,10 +35,7 @@ export const guardConnections = (app: Application, io: Server) => {
   const budget = createRateLimiter(app, 'connections', { points: per_ip_per_minute, windowSeconds: WINDOW_SECONDS })
 
   useFirst(io, (socket, next) => {
-    const address = socketAddress(socket, trust_proxy)
-    // Every call over this connection carries it as `params.address`, as REST calls do
-    ;(socket as any).feathers.address = address
-    budget.consume(address).then(
+    budget.consume(socketAddress(socket, trust_proxy)).then(
       ({ allowed }) => {
         if (allowed) return next()
         metrics.socketsRefused.inc()
@@ -50,6 +47,9 @@ export const guardConnections = (app: Application, io: Server) => {
     )
   })
   io.use((socket, next) => {
+    // Every call over this connection carries its address as `params.address`, as REST
+    // calls do (set here: the budget runs before Feathers gives the socket its params)
+    ;(socket as any).feathers.address = socketAddress(socket, trust_proxy)
     // A client gone before its handshake completed gets no disconnect event: what the
     // handshake's authentication started (the token's expiry timer) ends here instead
     const release = () => {
