@@ -14,6 +14,7 @@ import { handleErrors } from './hooks/handle-errors'
 import { trackRequests, trackSocketCalls } from './shutdown'
 import { answerMethodsNoServiceOffers } from './socketio-methods'
 import { health } from './http/health'
+import { openApi } from './http/openapi'
 import { httpErrors } from './http/errors'
 import { identity } from './modules/identity'
 import { contexts } from './modules/contexts'
@@ -38,6 +39,7 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
   app.use(errorHandler())
   app.use(httpErrors())
   app.configure(health)
+  app.configure(openApi)
   app.use(parseAuthentication())
   app.use(bodyParser({ jsonLimit: '64kb' }))
   app.configure(rest())
