@@ -45,11 +45,16 @@ function queryParameters(query: any): Json[] {
 }
 
 function serviceOperations(path: string, schemas: ServiceSchemas, methods: readonly string[]) {
-  const name = (suffix: string) => `${path.replace(/(^|-)(\w)/g, (_m, _d, c) => c.toUpperCase())}${suffix}`
-  const components: Json = { [name('')]: plain(schemas.result) }
-  if (schemas.data) components[name('Data')] = plain(schemas.data)
-  if (schemas.patch) components[name('Patch')] = plain(schemas.patch)
-  const ref = (suffix: string) => ({ $ref: `#/components/schemas/${name(suffix)}` })
+  // Components are named by the schemas' own ids (Message, MessageData, ...)
+  const fallback = path.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase())
+  const names: Record<string, string> = {}
+  const components: Json = {}
+  for (const [suffix, schema] of [['', schemas.result], ['Data', schemas.data], ['Patch', schemas.patch]] as const) {
+    if (!schema) continue
+    names[suffix] = (schema as any).$id ?? `${fallback}${suffix}`
+    components[names[suffix]] = plain(schema)
+  }
+  const ref = (suffix: string) => ({ $ref: `#/components/schemas/${names[suffix]}` })
   const query = plain(schemas.query)
   const paths: Json = { [`/${path}`]: {}, [`/${path}/{id}`]: {} }
   const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }
@@ -132,7 +137,7 @@ export function openApiDocument(app: Application): Json {
           responses: {
             '201': {
               description: 'A token and the user',
-              ...json({ type: 'object', required: ['accessToken', 'user'], properties: { accessToken: { type: 'string' }, user: { $ref: '#/components/schemas/Users' } } })
+              ...json({ type: 'object', required: ['accessToken', 'user'], properties: { accessToken: { type: 'string' }, user: { $ref: '#/components/schemas/User' } } })
             },
             ...errorResponses(['400', '401', '429'])
           }

@@ -47,7 +47,7 @@ const userResultSchema = Type.Object(
   Object.fromEntries(
     Object.entries(userFields).map(([name, schema]) => [name, directoryOnly.has(name) ? Type.Optional(schema) : schema])
   ),
-  { additionalProperties: false }
+  { $id: 'User', additionalProperties: false }
 )
 
 /** Each REST service's schemas, the same ones that validate its calls and type the client. */
