@@ -18,6 +18,7 @@ import { recordClientAddress } from './client-address'
 import { trackRequests, trackSocketCalls } from './shutdown'
 import { answerMethodsNoServiceOffers } from './socketio-methods'
 import { health } from './http/health'
+import { openApi } from './http/openapi'
 import { httpErrors, unreadableBody } from './http/errors'
 import { routesWithoutPrototype } from './http/routes'
 import { identity } from './modules/identity'
@@ -52,6 +53,7 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
   app.use(errorHandler())
   app.use(httpErrors())
   app.configure(health)
+  app.configure(openApi)
   app.use(parseAuthentication())
   app.use(recordClientAddress(app))
   app.use(bodyParser({ jsonLimit: '64kb', onError: unreadableBody }))

@@ -4,6 +4,15 @@ import type { HookContext } from '../declarations'
 const CHANGES_BY_ID = ['update', 'patch', 'remove']
 
 /**
+ * The changes without an id that still touch one record, the caller's own: logging out
+ * (`remove(null)` on authentication), and marking a channel read
+ * (`participants.patch(null, data, { query: { channel_id } })`).
+ */
+const namesItsRecordOtherwise = (context: HookContext) =>
+  context.path === 'authentication' ||
+  (context.path === 'participants' && context.method === 'patch' && context.params.query?.channel_id !== undefined)
+
+/**
  * No service here takes several records in one call, so an array body or a missing id
  * is refused before anything else runs: authentication, resolvers and password hashing
  * would otherwise do their work once per element before the database refused the lot.
@@ -15,8 +24,7 @@ export const requireOneRecord = async (context: HookContext) => {
   if (context.data !== undefined && (context.data === null || typeof context.data !== 'object')) {
     throw new BadRequest('The data must be an object')
   }
-  // Logging out is `remove(null)` on the authentication service: the one change without an id
-  if (CHANGES_BY_ID.includes(context.method) && context.id === null && context.path !== 'authentication') {
+  if (CHANGES_BY_ID.includes(context.method) && context.id === null && !namesItsRecordOtherwise(context)) {
     throw new MethodNotAllowed(`'${context.method}' changes one record at a time: name its id`)
   }
 }

@@ -3,7 +3,7 @@ import { Type, getValidator } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import type { HookContext } from '../../../../declarations'
 import { dataValidator, queryValidator } from '../../../../validators'
-import { Id, Nullable, Timestamp } from '../../../../schema-types'
+import { Id, NamedRef, Nullable, Timestamp } from '../../../../schema-types'
 import { isAdmin } from '../../../../hooks/require-admin'
 import { ContextType } from '../channels/channels.schema'
 
@@ -11,14 +11,19 @@ export const MAX_CONTENT_LENGTH = 4000
 // Raw input may carry markup that sanitizing removes; beyond this it is refused unread
 export const MAX_RAW_CONTENT_LENGTH = 20000
 
+/** Who sent a message, as the people in its channel see them. */
+export const senderSchema = NamedRef({ $id: 'Sender' })
+export type Sender = Static<typeof senderSchema>
+
 export const messageSchema = Type.Object(
   {
     id: Id,
     channel_id: Id,
     seq: Type.Integer({ minimum: 1 }),
     sender_id: Id,
+    sender: senderSchema,
     content: Type.Optional(Type.String()),
-    client_id: Nullable(Type.String({ maxLength: 64 })),
+    client_id: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
     created_at: Timestamp,
     is_deleted: Type.Boolean(),
     deleted_at: Nullable(Timestamp)
@@ -27,9 +32,23 @@ export const messageSchema = Type.Object(
 )
 export type Message = Static<typeof messageSchema>
 
-/** A deleted message's words stay as evidence for admins and leave every other view. */
+/** What a deleted message leaves in views without its words: its place in the history. */
+export const tombstoneOf = ({ content: _content, client_id: _clientId, ...tombstone }: Message): Message => tombstone
+
+/**
+ * A deleted message's words stay as evidence for admins: in `get`, `remove` and
+ * `find` with `$withDeleted`. Everyone else, and an admin's plain history, gets its
+ * tombstone.
+ */
+const showsDeletedWords = (context: HookContext) =>
+  isAdmin(context.params) && (context.method !== 'find' || context.params.query?.$withDeleted === true)
+
+const unlessDeleted = async <T>(value: T, message: Message, context: HookContext) =>
+  message.is_deleted && !showsDeletedWords(context) ? undefined : value
+
 export const messageExternalResolver = resolve<Message, HookContext>({
-  content: async (value, message, context) => (message.is_deleted && !isAdmin(context.params) ? undefined : value)
+  content: unlessDeleted,
+  client_id: unlessDeleted
 })
 
 export const messageDataSchema = Type.Object(
@@ -60,6 +79,7 @@ export const messageQuerySchema = Type.Object(
     channel_id: Id,
     seq: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), seqRange])),
     sender_id: Type.Optional(Type.Union([Id, Type.Object({ $ne: Id }, { additionalProperties: false })])),
+    is_deleted: Type.Optional(Type.Boolean()),
     $withDeleted: Type.Optional(Type.Boolean()),
     $limit: Type.Optional(Type.Integer({ minimum: 0 })),
     $skip: Type.Optional(Type.Integer({ minimum: 0 })),

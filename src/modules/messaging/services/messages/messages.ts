@@ -3,6 +3,7 @@ import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../../declarations'
 import { resolveContextChannel } from '../../hooks/resolve-context-channel'
 import { announceToRecipients } from '../../hooks/announce-to-recipients'
+import { attachSenders } from '../../hooks/attach-senders'
 import { limitSendRate } from '../../hooks/limit-send-rate'
 import { sanitizeMessageContent } from '../../hooks/sanitize-content'
 import { skipEventForExisting } from '../../hooks/skip-event-for-existing'
@@ -29,6 +30,7 @@ export const message = (app: Application) => {
       ]
     },
     after: {
+      all: [attachSenders],
       create: [skipEventForExisting, announceToRecipients]
     }
   })

@@ -1,0 +1,99 @@
+import { Type } from '@feathersjs/typebox'
+import type { TSchema } from '@feathersjs/typebox'
+import { userDataSchema, userPatchSchema, userQuerySchema, userSchema } from '../../modules/identity/users/users.schema'
+import { companyDataSchema, companyPatchSchema, companyQuerySchema, companySchema } from '../../modules/identity/companies/companies.schema'
+import {
+  companyMemberDataSchema,
+  companyMemberPatchSchema,
+  companyMemberQuerySchema,
+  companyMemberSchema
+} from '../../modules/identity/company-members/company-members.schema'
+import { bookingDataSchema, bookingPatchSchema, bookingQuerySchema, bookingSchema } from '../../modules/contexts/bookings/bookings.schema'
+import { disputeDataSchema, disputePatchSchema, disputeQuerySchema, disputeSchema } from '../../modules/contexts/disputes/disputes.schema'
+import { channelDataSchema, channelQuerySchema, channelViewSchema } from '../../modules/messaging/services/channels/channels.schema'
+import {
+  participantPatchQuerySchema,
+  participantPatchSchema,
+  participantQuerySchema,
+  participantSchema
+} from '../../modules/messaging/services/participants/participants.schema'
+import { messageDataSchema, messageQuerySchema, messageSchema } from '../../modules/messaging/services/messages/messages.schema'
+import { presenceQuerySchema, presenceSchema } from '../../modules/messaging/services/presence/presence.schema'
+import {
+  deviceTokenDataSchema,
+  deviceTokenQuerySchema,
+  deviceTokenSchema
+} from '../../modules/notifications/services/device-tokens/device-tokens.schema'
+import { notificationQuerySchema, notificationSchema } from '../../modules/notifications/services/notifications/notifications.schema'
+
+export interface ServiceSchemas {
+  description: string
+  result: TSchema
+  data?: TSchema
+  patch?: TSchema
+  query?: TSchema
+  /** query of a patch without an id */
+  patchQuery?: TSchema
+  /** fields `find` adds next to `total`, `limit`, `skip`, `data` */
+  pageTotals?: Record<string, TSchema>
+}
+
+const integer = Type.Integer({ minimum: 0 })
+
+// Others see a directory entry: the external resolver leaves contact details and the password out
+const { password: _password, ...userFields } = userSchema.properties
+const directoryOnly = new Set(['email', 'phone', 'quiet_hours_start', 'quiet_hours_end', 'created_at'])
+const userResultSchema = Type.Object(
+  Object.fromEntries(
+    Object.entries(userFields).map(([name, schema]) => [name, directoryOnly.has(name) ? Type.Optional(schema) : schema])
+  ),
+  { $id: 'User', additionalProperties: false }
+)
+
+/** Each REST service's schemas, the same ones that validate its calls and type the client. */
+export const serviceSchemas: Record<string, ServiceSchemas> = {
+  users: {
+    description: 'People. Admins create and edit anyone; people edit their own profile and see others’ id, name, role and timezone.',
+    result: userResultSchema,
+    data: userDataSchema,
+    patch: userPatchSchema,
+    query: userQuerySchema
+  },
+  companies: { description: 'Admins and internal calls only.', result: companySchema, data: companyDataSchema, patch: companyPatchSchema, query: companyQuerySchema },
+  'company-members': {
+    description: 'Admins and internal calls only.',
+    result: companyMemberSchema,
+    data: companyMemberDataSchema,
+    patch: companyMemberPatchSchema,
+    query: companyMemberQuerySchema
+  },
+  bookings: { description: 'Admins and internal calls only.', result: bookingSchema, data: bookingDataSchema, patch: bookingPatchSchema, query: bookingQuerySchema },
+  disputes: { description: 'Admins and internal calls only.', result: disputeSchema, data: disputeDataSchema, patch: disputePatchSchema, query: disputeQuerySchema },
+  channels: {
+    description: 'One channel per booking or dispute, as the caller sees it. Participants (admins: all).',
+    result: channelViewSchema,
+    data: channelDataSchema,
+    query: channelQuerySchema,
+    pageTotals: { total_unread: integer }
+  },
+  participants: {
+    description: 'A channel’s people. A patch moves one’s own read position or mute flag; without an id, `channel_id` names one’s own row.',
+    result: participantSchema,
+    patch: participantPatchSchema,
+    query: participantQuerySchema,
+    patchQuery: participantPatchQuerySchema
+  },
+  messages: {
+    description: 'History, append-only. Deleted messages stay as tombstones; admins see their content with `$withDeleted`.',
+    result: messageSchema,
+    data: messageDataSchema,
+    query: messageQuerySchema
+  },
+  presence: {
+    description: 'Who is online among the people one shares a channel with. `view`, `leave` and `typing` are Socket.io calls.',
+    result: presenceSchema,
+    query: presenceQuerySchema
+  },
+  'device-tokens': { description: 'One’s own push tokens.', result: deviceTokenSchema, data: deviceTokenDataSchema, query: deviceTokenQuerySchema },
+  notifications: { description: 'Delivery attempts, admins only.', result: notificationSchema, query: notificationQuerySchema }
+}
