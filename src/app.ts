@@ -1,7 +1,7 @@
 import crypto from 'crypto'
 import { feathers } from '@feathersjs/feathers'
 import configuration from '@feathersjs/configuration'
-import { koa, rest, bodyParser, errorHandler, parseAuthentication, cors } from '@feathersjs/koa'
+import { koa, rest, bodyParser, errorHandler, parseAuthentication } from '@feathersjs/koa'
 import socketio from '@feathersjs/socketio'
 import type { Application, Configuration } from './declarations'
 import { configurationValidator } from './configuration'
@@ -15,6 +15,7 @@ import { trackRequests, trackSocketCalls } from './shutdown'
 import { answerMethodsNoServiceOffers } from './socketio-methods'
 import { health } from './http/health'
 import { httpErrors } from './http/errors'
+import { httpCors, socketCors } from './http/cors'
 import { identity } from './modules/identity'
 import { contexts } from './modules/contexts'
 import { messaging, realtime } from './modules/messaging'
@@ -33,7 +34,7 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
   app.set('events', new DomainEvents())
   app.set('instanceId', crypto.randomUUID())
 
-  app.use(cors({ origin: (ctx) => allowedOrigin(app, ctx.get('Origin')) }))
+  app.use(httpCors(app))
   app.use(trackRequests(app))
   app.use(errorHandler())
   app.use(httpErrors())
@@ -42,7 +43,7 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
   app.use(bodyParser({ jsonLimit: '64kb' }))
   app.configure(rest())
   app.configure(
-    socketio({ cors: { origin: app.get('origins') }, maxHttpBufferSize: 64 * 1024 }, (io) => {
+    socketio({ cors: socketCors(app), maxHttpBufferSize: 64 * 1024 }, (io) => {
       attachRedisAdapter(app, io)
       guardConnections(app, io)
       realtime(app, io)
@@ -60,6 +61,3 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
   afterTeardown(app, () => app.get('postgresqlClient').destroy())
   return app
 }
-
-const allowedOrigin = (app: Application, origin: string) =>
-  (app.get('origins') ?? []).includes(origin) ? origin : ''

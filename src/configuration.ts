@@ -15,6 +15,8 @@ export const configurationSchema = Type.Intersect([
       pool: Type.Object({ min: Type.Number(), max: Type.Number() })
     }),
     redis: Type.Object({ url: nullableString(), keyPrefix: Type.String() }),
+    // `*`, or the origins allowed to call from a browser: comma-separated or an array
+    cors: Type.Object({ origins: Type.Union([Type.String(), Type.Array(Type.String())]) }),
     connections: Type.Object({
       per_ip_per_minute: Type.Number({ minimum: 1 }),
       trust_proxy: Type.Boolean(),
