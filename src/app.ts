@@ -16,6 +16,7 @@ import { answerMethodsNoServiceOffers } from './socketio-methods'
 import { health } from './http/health'
 import { httpErrors } from './http/errors'
 import { httpCors, socketCors } from './http/cors'
+import { webPage } from './http/web-page'
 import { identity } from './modules/identity'
 import { contexts } from './modules/contexts'
 import { messaging, realtime } from './modules/messaging'
@@ -39,6 +40,7 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
   app.use(errorHandler())
   app.use(httpErrors())
   app.configure(health)
+  app.configure(webPage)
   app.use(parseAuthentication())
   app.use(bodyParser({ jsonLimit: '64kb' }))
   app.configure(rest())

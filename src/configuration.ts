@@ -9,6 +9,8 @@ export const configurationSchema = Type.Intersect([
   Type.Object({
     host: Type.String(),
     port: Type.Number(),
+    // the folder `npm run build:web` writes the chat page into
+    public: Type.String(),
     database: Type.Object({
       url: nullableString(),
       dataDir: Type.String(),
