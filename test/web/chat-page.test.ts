@@ -1,60 +1,19 @@
 import assert from 'assert'
 import fs from 'fs'
-import os from 'os'
 import path from 'path'
 import { createServer } from 'http'
 import type { AddressInfo } from 'net'
-import { chromium } from 'playwright-core'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { buildWeb } from '../../scripts/build-web'
+import type { Page } from 'playwright-core'
 import { useServer } from '../helpers/app'
 import { buildBooking, openBookingChannel } from '../helpers/factories'
-import type { BookingWorld, TestUser } from '../helpers/factories'
-
-const CHROMIUM = '/usr/bin/chromium'
-const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts')
-// Waits on page state are generous: the browser shares two cores with the server and database
-const WAIT_MS = 20_000
-
-async function signIn(page: Page, url: string, who: TestUser) {
-  await page.goto(url)
-  await page.getByLabel('Email').fill(who.email)
-  await page.getByLabel('Password').fill(who.password)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.getByRole('button', { name: 'Sign out' }).waitFor()
-}
-
-const messageLog = (page: Page) => page.getByRole('log', { name: 'Messages' })
-const messageItem = (page: Page, text: string) => messageLog(page).locator('li').filter({ hasText: text })
+import type { BookingWorld } from '../helpers/factories'
+import { ARTIFACTS, channelButton, messageBox, messageItem, messageLog, signIn, useBrowser } from '../helpers/browser'
 
 describe('the web chat page in Chromium', function () {
   this.timeout(180_000)
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-page-'))
-  const server = useServer({ public: outdir })
-  let browser: Browser
-  const contexts: BrowserContext[] = []
-
-  const newPage = async () => {
-    const context = await browser.newContext({ viewport: { width: 1100, height: 720 } })
-    context.setDefaultTimeout(WAIT_MS)
-    contexts.push(context)
-    return context.newPage()
-  }
-
-  before(async () => {
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: apt-get install -y chromium`)
-    await buildWeb(outdir)
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update']
-    })
-  })
-
-  after(async () => {
-    for (const context of contexts) await context.close().catch(() => {})
-    await browser?.close()
-    fs.rmSync(outdir, { recursive: true, force: true })
-  })
+  const browser = useBrowser()
+  const server = useServer({ public: browser.outdir })
+  const newPage = () => browser.newPage()
 
   describe('two people in one booking', () => {
     let world: BookingWorld
@@ -76,7 +35,7 @@ describe('the web chat page in Chromium', function () {
 
     it('shows the channel with its title and the history with sender names', async () => {
       for (const page of [ana, ben]) {
-        await page.getByRole('navigation').getByRole('button', { name: new RegExp(`Booking #${world.booking.id}`) }).waitFor()
+        await channelButton(page, new RegExp(`Booking #${world.booking.id}`)).waitFor()
         await page.getByRole('heading', { name: new RegExp(`Booking #${world.booking.id}`) }).waitFor()
         await messageItem(page, 'Shift starts at eight').filter({ hasText: 'Ben Brooks' }).waitFor()
       }
@@ -88,7 +47,7 @@ describe('the web chat page in Chromium', function () {
     })
 
     it('shows the other person typing, and a message sent with Enter arrives live', async () => {
-      const box = ben.getByRole('textbox', { name: 'Message' })
+      const box = messageBox(ben)
       await box.pressSequentially('Are you on site, Ana?')
       await ana.getByText('Ben Brooks is typing…').waitFor()
       await box.press('Enter')
@@ -104,8 +63,8 @@ describe('the web chat page in Chromium', function () {
     })
 
     it('answers with Enter in the other direction, newest at the bottom', async () => {
-      await ana.getByRole('textbox', { name: 'Message' }).fill('Yes, at the gate')
-      await ana.getByRole('textbox', { name: 'Message' }).press('Enter')
+      await messageBox(ana).fill('Yes, at the gate')
+      await messageBox(ana).press('Enter')
       await messageItem(ben, 'Yes, at the gate').waitFor()
       const texts = await messageLog(ben).locator('li p').allTextContents()
       assert.deepStrictEqual(texts.slice(-2), ['Are you on site, Ana?', 'Yes, at the gate'])
