@@ -10,6 +10,8 @@ export interface DomainEventMap {
   'contexts.booking.changed': { booking_id: Id }
   'contexts.dispute.changed': { dispute_id: Id }
   'identity.membership.changed': { company_id: Id; user_id: Id }
+  /** on every instance, whichever made the change; may come twice, so listeners only forget */
+  'identity.user.changed': { user_id: Id }
   /** one per recipient (every current participant but the sender), after the commit */
   'chat.message.created': {
     channel_id: Id

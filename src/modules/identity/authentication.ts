@@ -5,34 +5,22 @@ import type { Id, Params } from '@feathersjs/feathers'
 import { NotAuthenticated } from '@feathersjs/errors'
 import type { Application } from '../../declarations'
 import { ExpiringCache } from '../../expiring-cache'
-import { isClustered, redisKey, redisSubscriber } from '../../redis'
 import type { User } from './users/users.schema'
 
 const USER_CACHE_TTL_MS = 30_000
 
 /**
  * Verifies the token on every call, but reads the user from a short-lived cache that
- * every write to that user clears, on every instance: the stock strategy reads the
- * user twice per call, which would put two queries on every message sent.
+ * every write to that user clears, on every instance (`identity.user.changed`): the
+ * stock strategy reads the user twice per call, which would put two queries on every
+ * message sent.
  */
 class CachedJWTStrategy extends JWTStrategy {
   private cache = new ExpiringCache<string, User>(USER_CACHE_TTL_MS)
 
   async setup() {
     const app = this.app as Application
-    const channel = redisKey(app, 'users-changed')
-    if (isClustered(app)) {
-      const subscriber = redisSubscriber(app)
-      await subscriber.subscribe(channel)
-      subscriber.on('message', (_channel: string, id: string) => this.cache.delete(id))
-    }
-    const changed = (user: User) => {
-      this.cache.delete(String(user.id))
-      app.get('redisClient')?.publish(channel, String(user.id)).catch(() => undefined)
-    }
-    app.service('users').on('patched', changed)
-    app.service('users').on('updated', changed)
-    app.service('users').on('removed', changed)
+    app.get('events').on('identity.user.changed', ({ user_id }) => this.cache.delete(String(user_id)))
   }
 
   async getEntity(id: Id, _params: Params): Promise<User> {

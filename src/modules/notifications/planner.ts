@@ -25,9 +25,7 @@ export class DeliveryPlanner {
     private providerNames: { sms: string; push: string },
     private clock: () => Date
   ) {
-    const forget = (user: { id: Id }) => this.phones.delete(user.id)
-    app.service('users').on('patched', forget)
-    app.service('users').on('updated', forget)
+    app.get('events').on('identity.user.changed', ({ user_id }) => this.phones.delete(user_id))
   }
 
   private async phonesOf(userIds: Id[]) {

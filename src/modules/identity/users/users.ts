@@ -36,10 +36,12 @@ const allowSelfProfileOnly = async (context: HookContext, next: NextFunction) =>
 }
 
 export const user = (app: Application) => {
-  app.use(userPath, new UserService(getOptions(app)), {
+  const service = new UserService(getOptions(app))
+  app.use(userPath, service, {
     methods: userMethods,
     events: []
   })
+  app.get('events').on('identity.user.changed', ({ user_id }) => service.forgetName(user_id))
   app.service(userPath).hooks({
     around: {
       all: [schemaHooks.resolveExternal(userExternalResolver), schemaHooks.resolveResult(userResolver)],

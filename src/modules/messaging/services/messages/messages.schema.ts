@@ -11,12 +11,17 @@ export const MAX_CONTENT_LENGTH = 4000
 // Raw input may carry markup that sanitizing removes; beyond this it is refused unread
 export const MAX_RAW_CONTENT_LENGTH = 20000
 
+/** Who sent a message, as the people in its channel see them. */
+export const senderSchema = Type.Object({ id: Id, name: Type.String() }, { $id: 'Sender', additionalProperties: false })
+export type Sender = Static<typeof senderSchema>
+
 export const messageSchema = Type.Object(
   {
     id: Id,
     channel_id: Id,
     seq: Type.Integer({ minimum: 1 }),
     sender_id: Id,
+    sender: senderSchema,
     content: Type.Optional(Type.String()),
     client_id: Nullable(Type.String({ maxLength: 64 })),
     created_at: Timestamp,

@@ -3,6 +3,7 @@ import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../../declarations'
 import { resolveContextChannel } from '../../hooks/resolve-context-channel'
 import { announceToRecipients } from '../../hooks/announce-to-recipients'
+import { attachSenders } from '../../hooks/attach-senders'
 import { refuseBatch } from '../../hooks/refuse-batch'
 import { limitSendRate } from '../../hooks/limit-send-rate'
 import { sanitizeMessageContent } from '../../hooks/sanitize-content'
@@ -31,6 +32,7 @@ export const message = (app: Application) => {
       ]
     },
     after: {
+      all: [attachSenders],
       create: [skipEventForExisting, announceToRecipients]
     }
   })
