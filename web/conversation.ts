@@ -10,15 +10,13 @@ const PAGE = 50
 // A person typing keeps the indicator alive well inside the server's 6 s expiry
 const TYPING_REFRESH_MS = 2000
 
-type ChatMessage = Message & { sender?: { id: number; name: string } }
-
 const randomId = () => Array.from(crypto.getRandomValues(new Uint8Array(12)), (byte) => byte.toString(16).padStart(2, '0')).join('')
 
 /** The open channel: its history, live messages, sending, deleting and the read position. */
 export class Conversation {
   channel?: ChannelEntry
   readonly people: People
-  private messages = new Map<number, ChatMessage>()
+  private messages = new Map<number, Message>()
   private items = new Map<number, HTMLLIElement>()
   private newest = 0
   private oldest = Infinity
@@ -82,7 +80,7 @@ export class Conversation {
     })
   }
 
-  received(message: ChatMessage) {
+  received(message: Message) {
     this.channels.messageArrived(message, this.isViewing(message.channel_id))
     if (!this.isOpen(message.channel_id)) return
     this.people.typingChanged({ user_id: message.sender_id, typing: false })
@@ -92,7 +90,7 @@ export class Conversation {
     this.markRead()
   }
 
-  removed(message: ChatMessage) {
+  removed(message: Message) {
     if (!this.isOpen(message.channel_id) || !this.messages.has(message.seq)) return
     this.add([{ ...this.messages.get(message.seq)!, ...message, is_deleted: true }])
   }
@@ -158,9 +156,9 @@ export class Conversation {
   }
 
   /** Puts messages in seq order, replacing what is already shown for the same seq. */
-  private add(messages: ChatMessage[], scroll = false) {
+  private add(messages: Message[], scroll = false) {
     for (const message of messages) {
-      if (message.sender) this.names.remember(message.sender.id, message.sender.name)
+      this.names.remember(message.sender.id, message.sender.name)
       this.messages.set(message.seq, message)
       this.newest = Math.max(this.newest, message.seq)
       this.oldest = Math.min(this.oldest, message.seq)
@@ -174,15 +172,14 @@ export class Conversation {
     this.showReceipt()
   }
 
-  private item(message: ChatMessage) {
+  private item(message: Message) {
     const mine = message.sender_id === this.myId
-    const sender = message.sender?.name ?? this.names.of(message.sender_id)
     const time = new Date(message.created_at)
     return h(
       'li',
       { class: `message${mine ? ' mine' : ''}${message.is_deleted ? ' deleted' : ''}`, 'data-seq': message.seq },
       mine && !message.is_deleted && h('button', { type: 'button', class: 'delete', onclick: () => this.remove(message) }, 'Delete'),
-      h('span', { class: 'who' }, sender),
+      h('span', { class: 'who' }, message.sender.name),
       h('time', { datetime: message.created_at }, time.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })),
       h('p', {}, message.is_deleted ? 'Message deleted' : (message.content ?? ''))
     )
@@ -206,7 +203,7 @@ export class Conversation {
     })
   }
 
-  private async remove(message: ChatMessage) {
+  private async remove(message: Message) {
     await this.guard(async () => this.removed(await this.service.remove(message.id)))
   }
 
