@@ -44,6 +44,13 @@ export class ChannelList {
     this.render()
   }
 
+  messageRemoved(message: Message) {
+    const channel = this.channels.get(message.channel_id)
+    if (!channel || (channel.last_message as Message | undefined)?.id !== message.id) return
+    channel.last_message = { ...message, content: undefined }
+    this.render()
+  }
+
   markedRead(channelId: number) {
     const channel = this.channels.get(channelId)
     if (channel && channel.unread_count) {

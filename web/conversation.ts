@@ -101,6 +101,13 @@ export class Conversation {
     this.showReceipt()
   }
 
+  participantRemoved(participant: Participant) {
+    if (!this.isOpen(participant.channel_id)) return
+    if (participant.user_id !== this.myId) return void this.people.load(participant.channel_id)
+    this.box.disabled = true
+    byId('notice').textContent = 'You are no longer in this conversation.'
+  }
+
   channelChanged(channel: ChannelEntry) {
     if (this.isOpen(channel.id)) this.showChannel({ ...this.channel!, ...channel })
   }

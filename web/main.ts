@@ -49,10 +49,16 @@ const live = (path: 'messages' | 'participants' | 'channels' | 'presence', event
   client.service(path).on(event, (data: any) => session && handle(data))
 
 live('messages', 'created', (message) => session!.conversation.received(message))
-live('messages', 'removed', (message) => session!.conversation.removed(message))
+live('messages', 'removed', (message) => {
+  session!.channels.messageRemoved(message)
+  session!.conversation.removed(message)
+})
 live('participants', 'patched', (participant) => session!.conversation.participantPatched(participant))
 live('participants', 'created', (participant) => session!.conversation.channel?.id === participant.channel_id && session!.conversation.resume())
-live('participants', 'removed', () => session!.channels.refresh())
+live('participants', 'removed', (participant) => {
+  session!.conversation.participantRemoved(participant)
+  session!.channels.refresh()
+})
 live('channels', 'created', (channel) => session!.channels.upsert(channel))
 live('channels', 'patched', (channel) => {
   session!.channels.upsert(channel)
@@ -62,7 +68,11 @@ live('presence', 'patched', (status) => session!.conversation.people.presenceCha
 live('presence', 'typing', (event) => session!.conversation.channel?.id === event.channel_id && session!.conversation.people.typingChanged(event))
 
 socket.on('disconnect', () => (byId('connection').textContent = 'Connection lost. Reconnecting…'))
-socket.on('connect', () => (byId('connection').textContent = ''))
+socket.on('connect', () => {
+  byId('connection').textContent = ''
+  // A token that expired while away is refused on reconnect: start again from the sign-in form
+  client.reAuthenticate().catch(() => session && location.reload())
+})
 
 byId('sign-in-form').addEventListener('submit', async (event) => {
   event.preventDefault()

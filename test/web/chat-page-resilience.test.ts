@@ -80,14 +80,28 @@ describe('the web chat page when things go wrong or grow', function () {
     await page.getByRole('alert').filter({ hasText: /You are going too fast\. Try again in \d+ seconds\./ }).waitFor()
     assert.strictEqual(await box.inputValue(), 'One too many', 'the words are kept to send again')
 
+    const removeFromCompany = async (userId: number) => {
+      const [membership] = (await server.app.service('company-members').find({ query: { user_id: userId } })).data
+      await server.app.service('company-members').remove(membership.id)
+    }
     const removed = await browser.newPage()
     await signIn(removed, server.url, world.lenderAdmin)
-    await messageBox(removed).fill('Still here?')
-    const [membership] = (await server.app.service('company-members').find({ query: { user_id: world.lenderAdmin.id } })).data
-    await server.app.service('company-members').remove(membership.id)
-    await channelButton(removed, new RegExp(`Booking #${world.booking.id}`)).waitFor({ state: 'detached' })
-    await messageBox(removed).press('Enter')
-    await removed.getByRole('alert').filter({ hasText: 'You are not allowed to do that in this conversation.' }).waitFor()
+    await messageItem(removed, 'Quick 1').waitFor()
+    await removeFromCompany(world.lenderAdmin.id)
+    await removed.getByRole('alert').filter({ hasText: 'You are no longer in this conversation.' }).waitFor()
+    assert.strictEqual(await messageBox(removed).isDisabled(), true)
+
+    // Removed while away: the page learns it from the server's 403 when it comes back
+    const away = await browser.newPage()
+    await signIn(away, server.url, world.borrowerManager)
+    await messageItem(away, 'Quick 1').waitFor()
+    await away.context().setOffline(true)
+    for (const socket of socketsOf(world.borrowerManager.id)) socket.conn.close()
+    await away.getByText('Connection lost. Reconnecting…').waitFor()
+    await removeFromCompany(world.borrowerManager.id)
+    await away.context().setOffline(false)
+    await away.getByRole('alert').filter({ hasText: 'You are not allowed to do that in this conversation.' }).waitFor()
+    await channelButton(away, new RegExp(`Booking #${world.booking.id}`)).waitFor({ state: 'detached' })
 
     const reader = await browser.newPage()
     await signIn(reader, server.url, world.worker)
