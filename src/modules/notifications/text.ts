@@ -14,7 +14,14 @@ export async function composeText(app: Application, channelId: Id, userId: Id, l
   const [channel, unread] = await Promise.all([
     app.service('channels').get(channelId),
     app.service('messages').find({
-      query: { channel_id: channelId, seq: { $gt: lastReadSeq }, sender_id: { $ne: userId }, $sort: { seq: -1 }, $limit: UNREAD_SAMPLE }
+      query: {
+        channel_id: channelId,
+        seq: { $gt: lastReadSeq },
+        sender_id: { $ne: userId },
+        is_deleted: false,
+        $sort: { seq: -1 },
+        $limit: UNREAD_SAMPLE
+      }
     })
   ])
   const title = `${channel.context_type === 'booking' ? 'Booking' : 'Dispute'} #${channel.context_id}`

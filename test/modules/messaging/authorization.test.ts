@@ -383,7 +383,8 @@ describe('authorization', () => {
 
       const client = await socketClient(server.url, admin)
       const normal = await client.service('messages').find({ query: { channel_id: channel.id } })
-      assert.ok(!normal.data.some((m) => m.id === doomed.id), 'deleted message hidden by default')
+      const tombstone = normal.data.find((m) => m.id === doomed.id)
+      assert.ok(tombstone?.is_deleted && !('content' in tombstone), 'deleted message a tombstone by default')
       const withDeleted = await client.service('messages').find({ query: { channel_id: channel.id, $withDeleted: true } })
       const deleted = withDeleted.data.find((m) => m.id === doomed.id)
       assert.ok(deleted, 'deleted message listed with $withDeleted')

@@ -2,7 +2,7 @@ import assert from 'assert'
 import { useServer } from '../../helpers/app'
 import { buildBooking, openBookingChannel } from '../../helpers/factories'
 import type { BookingWorld } from '../../helpers/factories'
-import { nextEvent, recordEvents, sleep, socketClient, socketOf } from '../../helpers/clients'
+import { nextEvent, recordEvents, restClient, sleep, socketClient, socketOf } from '../../helpers/clients'
 import { QUIET_MS, rejectsWithCode } from '../../helpers/assertions'
 
 describe('presence and typing (one instance)', () => {
@@ -95,4 +95,38 @@ describe('presence and typing (one instance)', () => {
     assert.deepStrictEqual(await ended, { channel_id: channelId, user_id: world.worker.id, typing: false })
     assert.deepStrictEqual(leaverSaw, [])
   })
+})
+
+describe('typing ends when the typer sends', () => {
+  // Typing states last the default 6 s, so an end within a second is the send's doing
+  const server = useServer()
+  let world: BookingWorld
+  let channelId: number
+
+  before(async () => {
+    world = await buildBooking(server.app)
+    channelId = (await openBookingChannel(server.app, world)).id
+  })
+
+  for (const transport of ['Socket.io', 'REST'] as const) {
+    it(`tells the viewers typing: false when the typer sends a message over ${transport}`, async () => {
+      const typer = await socketClient(server.url, world.worker)
+      const viewer = await socketClient(server.url, world.supervisor)
+      await viewer.service('presence').view({ channel_id: channelId })
+      const started = nextEvent(viewer, 'presence', 'typing', (e: any) => e.typing)
+      await typer.service('presence').typing({ channel_id: channelId, typing: true })
+      await started
+
+      const ended = nextEvent(viewer, 'presence', 'typing', (e: any) => !e.typing, 1000)
+      const sender = transport === 'REST' ? await restClient(server.url, world.worker) : typer
+      await sender.service('messages').create({ channel_id: channelId, content: `sent over ${transport}` })
+      assert.deepStrictEqual(await ended, { channel_id: channelId, user_id: world.worker.id, typing: false })
+
+      // The state is gone, so the next keystroke is announced at once
+      const again = nextEvent(viewer, 'presence', 'typing', (e: any) => e.typing, 1000)
+      await typer.service('presence').typing({ channel_id: channelId, typing: true })
+      await again
+      await typer.service('presence').typing({ channel_id: channelId, typing: false })
+    })
+  }
 })

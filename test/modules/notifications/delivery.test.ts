@@ -129,6 +129,17 @@ describe('notifications: who is notified, when, and how often', () => {
     assert.match(smsTo(phone)[1].body, /^6 new messages/)
   })
 
+  it('does not count a deleted message among the unread in the text', async () => {
+    const { world, phone, send, label } = await scene()
+    await send('first')
+    const regretted = await send('second')
+    await send('third')
+    await server.app.service('messages').remove(regretted.id, { user: world.worker })
+    later(31)
+    await module().scheduler.runOnce()
+    assert.deepStrictEqual(smsTo(phone).map((sms) => sms.body), [`2 new messages from Ana in ${label}`])
+  })
+
   it('defers during quiet hours that cross midnight in the recipient’s time zone, then sends when they end', async () => {
     // 22:00–07:00 in São Paulo (UTC-3) is 01:00–10:00 UTC
     now = new Date('2026-11-25T02:30:00Z')

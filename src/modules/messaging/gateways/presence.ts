@@ -6,6 +6,7 @@ import type { Id } from '../../../events'
 import { logger } from '../../../logger'
 import { isClustered } from '../../../redis'
 import type { User } from '../../identity/users/users.schema'
+import type { Message } from '../services/messages/messages.schema'
 import { channelRoom, socketOf, trackSockets, userRoom, viewRoom } from './connections'
 import { MemoryPresenceStore, RedisPresenceStore } from './presence-store'
 import type { PresenceStore } from './presence-store'
@@ -66,6 +67,7 @@ export class PresenceGateway {
       const socket = socketOf(connection)
       if (socket) this.track(this.signOff(socket))
     })
+    this.app.service('messages').on('created', (message: Message) => this.endTypingOf(message.sender_id, message.channel_id))
     this.startHeartbeat()
   }
 
@@ -196,6 +198,12 @@ export class PresenceGateway {
     if (!states!.size) this.typing.delete(socket)
     const userId = socket.data.presenceUserId
     if (userId !== undefined) this.emitTyping(channelId, userId, false)
+  }
+
+  /** A message sent ends its sender's typing in that channel, on each of their connections here. */
+  private endTypingOf(userId: Id, channelId: Id) {
+    const typers = [...this.typing].filter(([socket, states]) => socket.data.presenceUserId === userId && states.has(channelId))
+    typers.forEach(([socket]) => this.endTyping(socket, channelId))
   }
 
   private stopTyping(socket: Socket) {

@@ -4,6 +4,7 @@ import type { Application, HookContext } from '../../../declarations'
 import type { DomainEventMap, Id } from '../../../events'
 import { logger } from '../../../logger'
 import type { User } from '../../identity/users/users.schema'
+import { tombstoneOf } from '../services/messages/messages.schema'
 import type { Message } from '../services/messages/messages.schema'
 import type { Participant } from '../services/participants/participants.schema'
 import { ADMINS, channelRoom, socketOf, userRoom, viewRoom } from './connections'
@@ -12,8 +13,6 @@ import { createMembershipVersion } from './membership-version'
 
 
 const MAX_JOIN_READS = 5
-
-const withoutContent = ({ content: _content, ...message }: Message) => message
 
 /**
  * Publishes service events through Socket.io rooms instead of Feathers' per-connection
@@ -80,7 +79,7 @@ export const realtime = (app: Application, io: Server) => {
   })
   app.service('messages').on('removed', async (message: Message) => {
     const room = channelRoom(message.channel_id)
-    io.to(room).except(ADMINS).emit('messages removed', withoutContent(message))
+    io.to(room).except(ADMINS).emit('messages removed', tombstoneOf(message))
     const admins = (await io.in(room).fetchSockets()).filter((socket) => socket.rooms.has(ADMINS))
     admins.forEach((socket) => socket.emit('messages removed', message))
   })

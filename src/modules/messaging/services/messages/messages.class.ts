@@ -55,8 +55,9 @@ export class MessageService {
     await requireChannelAccess(this.db, query.channel_id, params)
     if (query.$withDeleted && !isAdmin(params)) throw new Forbidden('Only an admin may see deleted messages')
 
+    // Deleted messages stay in the page, as tombstones, so that seq is contiguous for clients
     const base = this.db('chat_messages').where({ channel_id: query.channel_id })
-    if (!query.$withDeleted) base.where({ is_deleted: false })
+    if (query.is_deleted !== undefined) base.where({ is_deleted: query.is_deleted })
     if (typeof query.sender_id === 'number') base.where({ sender_id: query.sender_id })
     else if (query.sender_id) base.whereNot({ sender_id: query.sender_id.$ne })
     if (typeof query.seq === 'number') base.where({ seq: query.seq })

@@ -23,7 +23,7 @@ export const messageSchema = Type.Object(
     sender_id: Id,
     sender: senderSchema,
     content: Type.Optional(Type.String()),
-    client_id: Nullable(Type.String({ maxLength: 64 })),
+    client_id: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
     created_at: Timestamp,
     is_deleted: Type.Boolean(),
     deleted_at: Nullable(Timestamp)
@@ -32,9 +32,23 @@ export const messageSchema = Type.Object(
 )
 export type Message = Static<typeof messageSchema>
 
-/** A deleted message's words stay as evidence for admins and leave every other view. */
+/** What a deleted message leaves in views without its words: its place in the history. */
+export const tombstoneOf = ({ content: _content, client_id: _clientId, ...tombstone }: Message): Message => tombstone
+
+/**
+ * A deleted message's words stay as evidence for admins: in `get`, `remove` and
+ * `find` with `$withDeleted`. Everyone else, and an admin's plain history, gets its
+ * tombstone.
+ */
+const showsDeletedWords = (context: HookContext) =>
+  isAdmin(context.params) && (context.method !== 'find' || context.params.query?.$withDeleted === true)
+
+const unlessDeleted = async <T>(value: T, message: Message, context: HookContext) =>
+  message.is_deleted && !showsDeletedWords(context) ? undefined : value
+
 export const messageExternalResolver = resolve<Message, HookContext>({
-  content: async (value, message, context) => (message.is_deleted && !isAdmin(context.params) ? undefined : value)
+  content: unlessDeleted,
+  client_id: unlessDeleted
 })
 
 export const messageDataSchema = Type.Object(
@@ -65,6 +79,7 @@ export const messageQuerySchema = Type.Object(
     channel_id: Id,
     seq: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), seqRange])),
     sender_id: Type.Optional(Type.Union([Id, Type.Object({ $ne: Id }, { additionalProperties: false })])),
+    is_deleted: Type.Optional(Type.Boolean()),
     $withDeleted: Type.Optional(Type.Boolean()),
     $limit: Type.Optional(Type.Integer({ minimum: 0 })),
     $skip: Type.Optional(Type.Integer({ minimum: 0 })),
