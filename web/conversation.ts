@@ -83,7 +83,6 @@ export class Conversation {
   received(message: Message) {
     this.channels.messageArrived(message, this.isViewing(message.channel_id))
     if (!this.isOpen(message.channel_id)) return
-    this.people.typingChanged({ user_id: message.sender_id, typing: false })
     // A seq that jumps means something was missed: fetch the gap and this message with it
     if (this.newest && message.seq > this.newest + 1) return void this.guard(() => this.catchUp())
     this.add([message], this.nearBottom())
