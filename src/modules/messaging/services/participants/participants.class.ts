@@ -1,15 +1,16 @@
 import type { Knex } from 'knex'
 import type { Id, Paginated } from '@feathersjs/feathers'
-import { Forbidden, NotFound } from '@feathersjs/errors'
+import { BadRequest, Forbidden, NotFound } from '@feathersjs/errors'
 import type { Application, ServiceParams } from '../../../../declarations'
 import { isAdmin } from '../../../../hooks/require-admin'
 import { requireChannelAccess } from '../../channel-access'
 import { page } from '../../page'
-import type { Participant, ParticipantPatch, ParticipantQuery } from './participants.schema'
+import type { Participant, ParticipantPatch, ParticipantPatchQuery, ParticipantQuery } from './participants.schema'
 
-export type { Participant, ParticipantPatch, ParticipantQuery }
+export type { Participant, ParticipantPatch, ParticipantPatchQuery, ParticipantQuery }
 
 export interface ParticipantParams extends ServiceParams<ParticipantQuery> {}
+export interface ParticipantPatchParams extends ServiceParams<ParticipantPatchQuery> {}
 
 export class ParticipantService {
   constructor(private app: Application) {}
@@ -39,11 +40,16 @@ export class ParticipantService {
 
   /**
    * Moves the caller's own read position forward (never back, never past the last
-   * message) or sets their mute flag.
+   * message) or sets their mute flag. Without an id, `query.channel_id` names the
+   * caller's own row in that channel, so marking a channel read needs no lookup.
    */
-  async patch(id: Id, data: ParticipantPatch, params: ParticipantParams = {}): Promise<Participant> {
-    const participant: Participant | undefined = await this.db('chat_participants').where({ id }).first()
-    if (!participant) throw new NotFound(`No participant ${id}`)
+  async patch(id: Id | null, data: ParticipantPatch, params: ParticipantPatchParams = {}): Promise<Participant> {
+    const channelId = params.query?.channel_id
+    const participant: Participant | undefined =
+      id === null ? await this.ownRow(channelId, params) : await this.db('chat_participants').where({ id }).first()
+    if (!participant || (channelId !== undefined && participant.channel_id !== channelId)) {
+      throw new NotFound(`No participant ${id}`)
+    }
     if (params.provider && participant.user_id !== params.user?.id) {
       throw new Forbidden('You can only change your own participation')
     }
@@ -60,10 +66,22 @@ export class ParticipantService {
       ])
     }
     const [updated]: Participant[] = await this.db('chat_participants')
-      .where({ id })
+      .where({ id: participant.id })
       .update(Object.keys(changes).length ? changes : { muted: participant.muted })
       .returning('*')
     return updated
+  }
+
+  private async ownRow(channelId: ParticipantPatchQuery['channel_id'], params: ParticipantPatchParams): Promise<Participant> {
+    if (channelId === undefined) throw new BadRequest('A patch without an id needs the channel: query.channel_id')
+    const row: Participant | undefined = await this.db('chat_participants')
+      .where({ channel_id: channelId, user_id: params.user?.id ?? 0 })
+      .whereNull('removed_at')
+      .first()
+    if (row) return row
+    // Outsiders learn nothing of the channel; an admin learns whether it exists
+    await requireChannelAccess(this.db, channelId, params)
+    throw new Forbidden('You are not a participant of this channel')
   }
 
   /** The seq the patch reads up to, clamped to the channel's last message. */

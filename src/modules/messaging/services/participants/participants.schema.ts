@@ -53,3 +53,11 @@ export const participantQuerySchema = Type.Object(
 )
 export type ParticipantQuery = Static<typeof participantQuerySchema>
 export const participantQueryValidator = getValidator(participantQuerySchema, queryValidator)
+
+/** A patch without an id names the channel; the caller's own row in it is patched. */
+export const participantPatchQuerySchema = Type.Object(
+  { channel_id: Type.Optional(Id) },
+  { $id: 'ParticipantPatchQuery', additionalProperties: false }
+)
+export type ParticipantPatchQuery = Static<typeof participantPatchQuerySchema>
+export const participantPatchQueryValidator = getValidator(participantPatchQuerySchema, queryValidator)

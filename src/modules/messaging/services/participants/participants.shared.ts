@@ -1,8 +1,14 @@
 import type { Params } from '@feathersjs/feathers'
 import type { ClientApplication } from '../../../../client'
-import type { Participant, ParticipantPatch, ParticipantQuery, ParticipantService } from './participants.class'
+import type {
+  Participant,
+  ParticipantPatch,
+  ParticipantPatchQuery,
+  ParticipantQuery,
+  ParticipantService
+} from './participants.class'
 
-export type { Participant, ParticipantPatch, ParticipantQuery }
+export type { Participant, ParticipantPatch, ParticipantPatchQuery, ParticipantQuery }
 
 export type ParticipantClientService = Pick<ParticipantService, 'get' | 'patch'> & {
   find(params: Params<ParticipantQuery>): ReturnType<ParticipantService['find']>

@@ -2,7 +2,7 @@ import { authenticate } from '@feathersjs/authentication'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../../declarations'
 import { ParticipantService } from './participants.class'
-import { participantPatchValidator, participantQueryValidator } from './participants.schema'
+import { participantPatchQueryValidator, participantPatchValidator, participantQueryValidator } from './participants.schema'
 import { participantMethods, participantPath } from './participants.shared'
 
 export * from './participants.class'
@@ -16,7 +16,7 @@ export const participant = (app: Application) => {
     },
     before: {
       find: [schemaHooks.validateQuery(participantQueryValidator)],
-      patch: [schemaHooks.validateData(participantPatchValidator)]
+      patch: [schemaHooks.validateQuery(participantPatchQueryValidator), schemaHooks.validateData(participantPatchValidator)]
     }
   })
 }
