@@ -19,6 +19,7 @@ export class Conversation {
   private messages = new Map<number, Message>()
   private items = new Map<number, HTMLLIElement>()
   private newest = 0
+  private readUpTo = 0
   private oldest = Infinity
   private hasOlder = false
   private loadingOlder = false
@@ -51,6 +52,7 @@ export class Conversation {
     this.items.clear()
     this.list.replaceChildren()
     this.newest = 0
+    this.readUpTo = channel.last_read_seq
     this.oldest = Infinity
     byId('conversation').hidden = false
     byId('typing').textContent = ''
@@ -222,12 +224,14 @@ export class Conversation {
 
   /** Moves the read position to the newest message while the channel is on screen. */
   private async markRead() {
-    const mine = this.people.mine
-    if (!this.channel || !mine || !this.isViewing(this.channel.id)) return
-    this.channels.markedRead(this.channel.id)
-    if (this.newest <= mine.last_read_seq) return
-    mine.last_read_seq = this.newest
-    await this.client.service('participants').patch(mine.id, { last_read_seq: this.newest }).catch(() => {})
+    const channel = this.channel
+    if (!channel || !this.isViewing(channel.id)) return
+    this.channels.markedRead(channel.id)
+    if (this.newest <= this.readUpTo) return
+    this.readUpTo = this.newest
+    const own = { query: { channel_id: channel.id } }
+    // An admin reading a channel they are not in has no read position to move
+    await this.client.service('participants').patch(null, { last_read_seq: this.newest }, own).catch(() => {})
   }
 
   private async guard(action: () => Promise<void>) {

@@ -25,10 +25,6 @@ export class People {
     this.render()
   }
 
-  get mine() {
-    return this.participants.find((participant) => participant.user_id === this.myId)
-  }
-
   /** Names of the others whose read position has reached `seq`. */
   seenBy(seq: number) {
     return this.participants
