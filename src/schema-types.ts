@@ -7,3 +7,7 @@ export const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })
 export const Timestamp = Type.String({ format: 'date-time' })
 
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
+
+/** A record as people see it named: a sender, a company. */
+export const NamedRef = (options: { $id?: string } = {}) =>
+  Type.Object({ id: Id, name: Type.String() }, { additionalProperties: false, ...options })

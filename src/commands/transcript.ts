@@ -13,7 +13,15 @@ export async function exportTranscript(app: Application, contextType: ContextTyp
   const channels = await app.service('channels').find({ query: { context_type: contextType, context_id: contextId } })
   const channel = channels.data[0]
   if (!channel) throw new Error(`No channel for ${contextType} ${contextId}`)
-  const { unread_count: _u, last_read_at: _a, last_read_seq: _s, ...channelRecord } = channel
+  // The channel's record, without what belongs to one caller's view of it
+  const {
+    unread_count: _unread,
+    last_read_at: _readAt,
+    last_read_seq: _readSeq,
+    participant_id: _participant,
+    last_message: _last,
+    ...channelRecord
+  } = channel
 
   const participants = []
   for (let skip = 0; ; skip += PAGE) {

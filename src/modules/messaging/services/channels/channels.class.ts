@@ -1,14 +1,16 @@
 import type { Knex } from 'knex'
-import type { Id, Paginated } from '@feathersjs/feathers'
+import type { Id } from '@feathersjs/feathers'
 import { Forbidden, NotFound } from '@feathersjs/errors'
 import type { Application, ServiceParams } from '../../../../declarations'
 import { withTransaction } from '../../../../database-errors'
 import { isAdmin } from '../../../../hooks/require-admin'
 import { page } from '../../page'
 import { applyMembership, reconcileChannel, resolveContext } from '../../gateways/contexts'
-import type { Channel, ChannelData, ChannelQuery, ChannelView, ContextType } from './channels.schema'
+import { describeChannels } from './channel-views'
+import type { ChannelRow } from './channel-views'
+import type { Channel, ChannelData, ChannelPage, ChannelQuery, ChannelView, ContextType } from './channels.schema'
 
-export type { Channel, ChannelData, ChannelQuery, ChannelView }
+export type { Channel, ChannelData, ChannelPage, ChannelQuery, ChannelView }
 
 export interface ChannelParams extends ServiceParams<ChannelQuery> {}
 
@@ -22,6 +24,16 @@ const channelColumns = [
   'c.last_seq'
 ]
 
+// Messages after the caller's read position, not their own, not deleted
+const UNREAD_SQL = `case when p.id is null then 0 else (
+  select count(*)::int from chat_messages m
+  where m.channel_id = c.id and m.seq > p.last_read_seq and m.is_deleted = false and m.sender_id <> p.user_id
+) end`
+
+const lastMessageColumns = ['id', 'seq', 'sender_id', 'content', 'created_at', 'is_deleted', 'deleted_at'].map(
+  (column) => `lm.${column} as lm_${column}`
+)
+
 export class ChannelService {
   constructor(private app: Application) {}
 
@@ -30,8 +42,9 @@ export class ChannelService {
   }
 
   /**
-   * Channels with the caller's read position and unread count, in one query for all of
-   * them. Admins see every channel; their counts come from their own participation.
+   * Channels with the caller's participation, read position, unread count and last
+   * message, in one query for all of them. Admins see every channel; their counts come
+   * from their own participation.
    */
   private viewQuery(params: ChannelParams) {
     const userId = params.user?.id ?? 0
@@ -39,36 +52,42 @@ export class ChannelService {
     const builder = this.db('chat_channels as c')
       .select(channelColumns)
       .select(
+        'p.id as participant_id',
         'p.last_read_at',
         this.db.raw('coalesce(p.last_read_seq, 0)::int as last_read_seq'),
-        this.db.raw(`case when p.id is null then 0 else (
-          select count(*)::int from chat_messages m
-          where m.channel_id = c.id and m.seq > p.last_read_seq
-            and m.is_deleted = false and m.sender_id <> p.user_id
-        ) end as unread_count`)
+        this.db.raw(`${UNREAD_SQL} as unread_count`),
+        ...lastMessageColumns
       )
     const join = isAdmin(params) ? 'leftJoin' : 'join'
     builder[join]('chat_participants as p', (on) =>
       on.on('p.channel_id', 'c.id').andOnVal('p.user_id', userId).andOnNull('p.removed_at')
     )
+    builder.leftJoin('chat_messages as lm', (on) => on.on('lm.channel_id', 'c.id').andOn('lm.seq', 'c.last_seq'))
     if (query.context_type) builder.where('c.context_type', query.context_type)
     if (query.context_id) builder.where('c.context_id', query.context_id)
     if (query.status) builder.where('c.status', query.status)
     return builder
   }
 
-  async find(params: ChannelParams = {}): Promise<Paginated<ChannelView>> {
+  /** A page of the caller's channels, with `total_unread` over all of them for a badge. */
+  async find(params: ChannelParams = {}): Promise<ChannelPage> {
     const query = params.query ?? {}
     const [sortField, sortOrder] = Object.entries(query.$sort ?? { last_message_at: -1 })[0]
     const direction = sortOrder === 1 ? 'asc' : 'desc'
-    return page(this.app, this.viewQuery(params), query, (builder) =>
-      builder.orderByRaw(`c.${sortField} ${direction} nulls last, c.id ${direction}`)
+    const found = await page<ChannelRow, 'total_unread'>(
+      this.app,
+      this.viewQuery(params),
+      query,
+      (builder) => builder.orderByRaw(`c.${sortField} ${direction} nulls last, c.id ${direction}`),
+      { total_unread: UNREAD_SQL }
     )
+    return { ...found, data: await describeChannels(this.app, found.data) }
   }
 
   async get(id: Id, params: ChannelParams = {}): Promise<ChannelView> {
-    const channel = await this.viewQuery({ ...params, query: {} }).where('c.id', id).first()
-    return channel ?? this.refuse(params, `No channel ${id}`)
+    const row: ChannelRow | undefined = await this.viewQuery({ ...params, query: {} }).where('c.id', id).first()
+    if (!row) this.refuse(params, `No channel ${id}`)
+    return (await describeChannels(this.app, [row]))[0]
   }
 
   /** What a caller who cannot see a channel learns: outsiders not even whether it exists. */
@@ -107,8 +126,9 @@ export class ChannelService {
     } else {
       params.alreadyExisted = true
     }
-    const channel = await this.viewQuery({ ...params, query: { context_type, context_id } }).first()
-    return channel ?? this.refuse(params, `No channel for ${context_type} ${context_id}`)
+    const row: ChannelRow | undefined = await this.viewQuery({ ...params, query: { context_type, context_id } }).first()
+    if (!row) this.refuse(params, `No channel for ${context_type} ${context_id}`)
+    return (await describeChannels(this.app, [row]))[0]
   }
 
   /** The context's channel, if it has one: the cheap way for a message that names its context. */

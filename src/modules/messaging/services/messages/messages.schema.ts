@@ -3,7 +3,7 @@ import { Type, getValidator } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import type { HookContext } from '../../../../declarations'
 import { dataValidator, queryValidator } from '../../../../validators'
-import { Id, Nullable, Timestamp } from '../../../../schema-types'
+import { Id, NamedRef, Nullable, Timestamp } from '../../../../schema-types'
 import { isAdmin } from '../../../../hooks/require-admin'
 import { ContextType } from '../channels/channels.schema'
 
@@ -12,7 +12,7 @@ export const MAX_CONTENT_LENGTH = 4000
 export const MAX_RAW_CONTENT_LENGTH = 20000
 
 /** Who sent a message, as the people in its channel see them. */
-export const senderSchema = Type.Object({ id: Id, name: Type.String() }, { $id: 'Sender', additionalProperties: false })
+export const senderSchema = NamedRef({ $id: 'Sender' })
 export type Sender = Static<typeof senderSchema>
 
 export const messageSchema = Type.Object(
