@@ -1,7 +1,6 @@
-import type { ClientApplication, Message, Participant } from '../src/client'
+import type { ChannelView, ClientApplication, Message, Participant } from '../src/client'
 import { byId, h, listOfNames } from './dom'
-import type { ChannelEntry, ChannelList } from './channel-list'
-import { titleOf } from './channel-list'
+import type { ChannelList } from './channel-list'
 import type { Names } from './names'
 import { People } from './people'
 import { sentenceFor } from './notices'
@@ -14,7 +13,7 @@ const randomId = () => Array.from(crypto.getRandomValues(new Uint8Array(12)), (b
 
 /** The open channel: its history, live messages, sending, deleting and the read position. */
 export class Conversation {
-  channel?: ChannelEntry
+  channel?: ChannelView
   readonly people: People
   private messages = new Map<number, Message>()
   private items = new Map<number, HTMLLIElement>()
@@ -45,7 +44,7 @@ export class Conversation {
     document.addEventListener('visibilitychange', () => this.markRead())
   }
 
-  async open(channel: ChannelEntry) {
+  async open(channel: ChannelView) {
     if (this.channel && this.channel.id !== channel.id) this.presence.leave({ channel_id: this.channel.id }).catch(() => {})
     this.channel = channel
     this.messages.clear()
@@ -109,7 +108,7 @@ export class Conversation {
     byId('notice').textContent = 'You are no longer in this conversation.'
   }
 
-  channelChanged(channel: ChannelEntry) {
+  channelChanged(channel: ChannelView) {
     if (this.isOpen(channel.id)) this.showChannel({ ...this.channel!, ...channel })
   }
 
@@ -127,11 +126,10 @@ export class Conversation {
 
   private nearBottom = () => this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < 80
 
-  private showChannel(channel: ChannelEntry) {
+  private showChannel(channel: ChannelView) {
     this.channel = channel
-    byId('channel-title').textContent = titleOf(channel)
-    const summary = (channel as any).summary
-    byId('channel-summary').textContent = summary?.status ? `Status: ${summary.status.replace('_', ' ')}` : ''
+    byId('channel-title').textContent = channel.title
+    byId('channel-summary').textContent = `${channel.context_type === 'booking' ? 'Booking' : 'Dispute'} ${channel.summary.status.replace('_', ' ')}`
     const frozen = channel.status === 'frozen'
     this.box.disabled = frozen
     byId('notice').textContent = frozen ? 'This conversation is closed: it can be read but no longer written to.' : ''

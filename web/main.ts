@@ -60,9 +60,13 @@ live('participants', 'removed', (participant) => {
   session!.channels.refresh()
 })
 live('channels', 'created', (channel) => session!.channels.upsert(channel))
-live('channels', 'patched', (channel) => {
+live('channels', 'patched', async (channel) => {
   session!.channels.upsert(channel)
   session!.conversation.channelChanged(channel)
+  // The event carries the channel's status, not its context's: read the view again for that
+  await session!.channels.refresh().catch(() => {})
+  const view = session?.channels.channels.get(channel.id)
+  if (view) session!.conversation.channelChanged(view)
 })
 live('presence', 'patched', (status) => session!.conversation.people.presenceChanged(status))
 live('presence', 'typing', (event) => session!.conversation.channel?.id === event.channel_id && session!.conversation.people.typingChanged(event))

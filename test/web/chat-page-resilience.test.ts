@@ -108,5 +108,6 @@ describe('the web chat page when things go wrong or grow', function () {
     await server.app.service('bookings').patch(world.booking.id, { status: 'completed' })
     await reader.getByRole('alert').filter({ hasText: 'This conversation is closed: it can be read but no longer written to.' }).waitFor()
     assert.strictEqual(await messageBox(reader).isDisabled(), true)
+    await reader.getByText('Booking completed').waitFor()
   })
 })

@@ -34,9 +34,13 @@ describe('the web chat page in Chromium', function () {
     })
 
     it('shows the channel with its title and the history with sender names', async () => {
+      const borrower = await server.app.service('companies').get(world.borrowerCompanyId)
+      const lender = await server.app.service('companies').get(world.lenderCompanyId)
+      const title = `Booking #${world.booking.id} · ${borrower.name} ↔ ${lender.name}`
       for (const page of [ana, ben]) {
-        await channelButton(page, new RegExp(`Booking #${world.booking.id}`)).waitFor()
-        await page.getByRole('heading', { name: new RegExp(`Booking #${world.booking.id}`) }).waitFor()
+        await channelButton(page, new RegExp(`Booking #${world.booking.id}`)).filter({ hasText: 'Ben Brooks: Shift starts at eight' }).waitFor()
+        await page.getByRole('heading', { name: title, exact: true }).waitFor()
+        await page.getByText('Booking confirmed').waitFor()
         await messageItem(page, 'Shift starts at eight').filter({ hasText: 'Ben Brooks' }).waitFor()
       }
     })
