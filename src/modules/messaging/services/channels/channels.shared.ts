@@ -1,8 +1,9 @@
 import type { Params } from '@feathersjs/feathers'
 import type { ClientApplication } from '../../../../client'
-import type { Channel, ChannelData, ChannelQuery, ChannelService, ChannelView } from './channels.class'
+import type { Channel, ChannelData, ChannelPage, ChannelQuery, ChannelService, ChannelView } from './channels.class'
+import type { ContextSummary, LastMessage } from './channels.schema'
 
-export type { Channel, ChannelData, ChannelQuery, ChannelView }
+export type { Channel, ChannelData, ChannelPage, ChannelQuery, ChannelView, ContextSummary, LastMessage }
 
 export type ChannelClientService = Pick<ChannelService, (typeof channelMethods)[number]> & {
   find(params?: Params<ChannelQuery>): ReturnType<ChannelService['find']>

@@ -1,8 +1,9 @@
 import type { Params } from '@feathersjs/feathers'
 import type { ClientApplication } from '../../../../client'
 import type { Message, MessageData, MessageQuery, MessageService } from './messages.class'
+import type { Sender } from './messages.schema'
 
-export type { Message, MessageData, MessageQuery }
+export type { Message, MessageData, MessageQuery, Sender }
 
 export type MessageClientService = Pick<MessageService, 'get' | 'remove'> & {
   find(params: Params<MessageQuery>): ReturnType<MessageService['find']>
