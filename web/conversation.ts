@@ -61,7 +61,7 @@ export class Conversation {
         this.service.find({ query: { channel_id: channel.id, $sort: { seq: -1 }, $limit: PAGE } }),
         this.people.load(channel.id)
       ])
-      if (this.channel !== channel) return
+      if (this.channel?.id !== channel.id) return
       this.hasOlder = page.data.length === PAGE
       this.add(page.data)
       this.list.scrollTop = this.list.scrollHeight
@@ -139,7 +139,7 @@ export class Conversation {
     const channel = this.channel!
     for (;;) {
       const page = await this.service.find({ query: { channel_id: channel.id, seq: { $gt: this.newest }, $sort: { seq: 1 }, $limit: 100 } })
-      if (this.channel !== channel) return
+      if (this.channel?.id !== channel.id) return
       this.add(page.data, this.nearBottom())
       if (page.data.length < 100) break
     }
@@ -152,7 +152,7 @@ export class Conversation {
     const channel = this.channel
     await this.guard(async () => {
       const page = await this.service.find({ query: { channel_id: channel.id, seq: { $lt: this.oldest }, $sort: { seq: -1 }, $limit: PAGE } })
-      if (this.channel !== channel) return
+      if (this.channel?.id !== channel.id) return
       const before = this.list.scrollHeight
       this.hasOlder = page.data.length === PAGE
       this.add(page.data)
