@@ -70,7 +70,7 @@ describe('channels as an app draws them', () => {
     const lenderAdmin = await socketClient(server.url, world.lenderAdmin)
     const view = await lenderAdmin.service('channels').get(dispute.channelId)
     assert.strictEqual(view.title, `Dispute #${dispute.id} · ${names.borrower} ↔ ${names.lender}`)
-    assert.strictEqual(view.summary.status, 'open')
+    assert.strictEqual(view.summary?.status, 'open')
     assert.strictEqual(view.participant_id, await ownParticipantId(world.lenderAdmin.id, dispute.channelId))
   })
 
@@ -113,6 +113,16 @@ describe('channels as an app draws them', () => {
     assert.strictEqual(view.participant_id, null)
     assert.strictEqual(view.unread_count, 0)
     assert.strictEqual(view.last_message && 'content' in view.last_message && view.last_message.content, 'secret of the other booking')
+  })
+
+  it('still lists a channel whose context record cannot be read, titled by its kind and id', async () => {
+    const [row] = await server.app
+      .get('postgresqlClient')('chat_channels')
+      .insert({ context_type: 'booking', context_id: 987_654_321 })
+      .returning('id')
+    const admin = await socketClient(server.url, await buildAdmin(server.app))
+    const view = await admin.service('channels').get(row.id)
+    assert.deepStrictEqual([view.title, view.summary], ['Booking #987654321', null])
   })
 
   it('sends a person who joins a channel its title in channels created', async () => {

@@ -33,7 +33,8 @@ export const disputeDataValidator = getValidator(disputeDataSchema, dataValidato
 
 export const disputePatchSchema = Type.Partial(Type.Pick(disputeDataSchema, ['status', 'party_ids']), {
   $id: 'DisputePatch',
-  additionalProperties: false
+  additionalProperties: false,
+  minProperties: 1
 })
 export type DisputePatch = Static<typeof disputePatchSchema>
 export const disputePatchValidator = getValidator(disputePatchSchema, dataValidator)

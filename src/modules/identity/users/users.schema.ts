@@ -80,7 +80,7 @@ export const userDataResolver = resolve<User, HookContext<UserService>>({
 
 export const userPatchSchema = Type.Partial(
   Type.Pick(userSchema, ['name', 'phone', 'role', 'timezone', 'quiet_hours_start', 'quiet_hours_end', 'password']),
-  { $id: 'UserPatch', additionalProperties: false }
+  { $id: 'UserPatch', additionalProperties: false, minProperties: 1 }
 )
 export type UserPatch = Static<typeof userPatchSchema>
 export const userPatchValidator = getValidator(userPatchSchema, dataValidator)

@@ -36,21 +36,22 @@ export async function describeChannels(app: Application, rows: ChannelRow[]): Pr
   const names = senderIds.length ? await app.service('users').namesOf(senderIds) : new Map<Id, string>()
 
   const company = (id: Id) => ({ id, name: companies.find((found) => found.id === id)?.name ?? '' })
-  const bookingOf = (id: Id) => bookings.find((booking) => booking.id === id)!
-  const contextOf = (row: ChannelRow) => {
-    if (row.context_type === 'booking') return bookingOf(row.context_id)
-    const dispute = disputes.find((found) => found.id === row.context_id)!
-    return { ...bookingOf(dispute.booking_id), status: dispute.status }
+  const bookingOf = (id: Id) => bookings.find((booking) => booking.id === id)
+  // A context lives in another module's tables: a channel whose context cannot be read still lists
+  const summaryOf = (row: ChannelRow): ContextSummary | null => {
+    const dispute = row.context_type === 'dispute' ? disputes.find((found) => found.id === row.context_id) : undefined
+    const booking = bookingOf(row.context_type === 'booking' ? row.context_id : dispute?.booking_id ?? 0)
+    if (!booking) return null
+    return {
+      borrower: company(booking.borrower_company_id),
+      lender: company(booking.lender_company_id),
+      status: dispute?.status ?? booking.status
+    }
   }
 
   return rows.map((row) => {
-    const context = contextOf(row)
-    const summary: ContextSummary = {
-      borrower: company(context.borrower_company_id),
-      lender: company(context.lender_company_id),
-      status: context.status
-    }
-    const label = row.context_type === 'booking' ? 'Booking' : 'Dispute'
+    const summary = summaryOf(row)
+    const label = `${row.context_type === 'booking' ? 'Booking' : 'Dispute'} #${row.context_id}`
     const { lm_id, lm_seq, lm_sender_id, lm_content, lm_created_at, lm_is_deleted, lm_deleted_at, ...channel } = row
     let last_message: LastMessage | null = null
     if (lm_id !== null) {
@@ -66,7 +67,7 @@ export async function describeChannels(app: Application, rows: ChannelRow[]): Pr
     }
     return {
       ...channel,
-      title: `${label} #${row.context_id} · ${summary.borrower.name} ↔ ${summary.lender.name}`,
+      title: summary ? `${label} · ${summary.borrower.name} ↔ ${summary.lender.name}` : label,
       summary,
       last_message
     }

@@ -56,7 +56,7 @@ export const channelViewSchema = Type.Object(
   {
     ...channelSchema.properties,
     title: Type.String(),
-    summary: contextSummarySchema,
+    summary: Nullable(contextSummarySchema),
     participant_id: Nullable(Id),
     unread_count: Type.Integer({ minimum: 0 }),
     last_read_at: Nullable(Timestamp),
