@@ -129,7 +129,8 @@ export class Conversation {
   private showChannel(channel: ChannelView) {
     this.channel = channel
     byId('channel-title').textContent = channel.title
-    byId('channel-summary').textContent = `${channel.context_type === 'booking' ? 'Booking' : 'Dispute'} ${channel.summary.status.replace('_', ' ')}`
+    const status = channel.summary?.status.replace('_', ' ')
+    byId('channel-summary').textContent = status ? `${channel.context_type === 'booking' ? 'Booking' : 'Dispute'} ${status}` : ''
     const frozen = channel.status === 'frozen'
     this.box.disabled = frozen
     byId('notice').textContent = frozen ? 'This conversation is closed: it can be read but no longer written to.' : ''
