@@ -1,7 +1,7 @@
 import crypto from 'crypto'
 import { feathers } from '@feathersjs/feathers'
 import configuration from '@feathersjs/configuration'
-import { koa, rest, bodyParser, errorHandler, parseAuthentication, cors } from '@feathersjs/koa'
+import { koa, rest, bodyParser, errorHandler, parseAuthentication } from '@feathersjs/koa'
 import socketio from '@feathersjs/socketio'
 import type { Application, Configuration } from './declarations'
 import { configurationValidator } from './configuration'
@@ -21,6 +21,8 @@ import { health } from './http/health'
 import { openApi } from './http/openapi'
 import { httpErrors, unreadableBody } from './http/errors'
 import { routesWithoutPrototype } from './http/routes'
+import { httpCors, socketCors } from './http/cors'
+import { webPage } from './http/web-page'
 import { identity } from './modules/identity'
 import { contexts } from './modules/contexts'
 import { messaging, realtime } from './modules/messaging'
@@ -48,18 +50,19 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
   app.set('instanceId', crypto.randomUUID())
   app.configure(routesWithoutPrototype)
 
-  app.use(cors({ origin: (ctx) => allowedOrigin(app, ctx.get('Origin')) }))
+  app.use(httpCors(app))
   app.use(trackRequests(app))
   app.use(errorHandler())
   app.use(httpErrors())
   app.configure(health)
   app.configure(openApi)
+  app.configure(webPage)
   app.use(parseAuthentication())
   app.use(recordClientAddress(app))
   app.use(bodyParser({ jsonLimit: '64kb', onError: unreadableBody }))
   app.configure(rest())
   app.configure(
-    socketio({ cors: { origin: app.get('origins') }, maxHttpBufferSize: 64 * 1024 }, (io) => {
+    socketio({ cors: socketCors(app), maxHttpBufferSize: 64 * 1024 }, (io) => {
       attachRedisAdapter(app, io)
       guardConnections(app, io)
       realtime(app, io)
@@ -80,9 +83,6 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
   afterTeardown(app, () => app.get('postgresqlClient').destroy())
   return app
 }
-
-const allowedOrigin = (app: Application, origin: string) =>
-  (app.get('origins') ?? []).includes(origin) ? origin : ''
 
 // An override of a group of settings replaces the keys it names and keeps the others
 const merged = (current: any, override: any) =>

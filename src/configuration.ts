@@ -9,12 +9,16 @@ export const configurationSchema = Type.Intersect([
   Type.Object({
     host: Type.String(),
     port: Type.Number(),
+    // the folder `npm run build:web` writes the chat page into
+    public: Type.String(),
     database: Type.Object({
       url: nullableString(),
       dataDir: Type.String(),
       pool: Type.Object({ min: Type.Number(), max: Type.Number() })
     }),
     redis: Type.Object({ url: nullableString(), keyPrefix: Type.String() }),
+    // `*`, or the origins allowed to call from a browser: comma-separated or an array
+    cors: Type.Object({ origins: Type.Union([Type.String(), Type.Array(Type.String())]) }),
     connections: Type.Object({
       per_ip_per_minute: Type.Number({ minimum: 1 }),
       trust_proxy: Type.Boolean(),

@@ -198,7 +198,8 @@ describe('operations', function () {
       const bootstrapAdmin = { email: uniqueEmail('env-admin'), password: 'bootstrap from the env' }
       const { command, url } = await startProcess({
         BOOTSTRAP_ADMIN_EMAIL: bootstrapAdmin.email,
-        BOOTSTRAP_ADMIN_PASSWORD: bootstrapAdmin.password
+        BOOTSTRAP_ADMIN_PASSWORD: bootstrapAdmin.password,
+        CORS_ORIGINS: 'https://app.example.test, https://admin.example.test'
       })
       const ready = await request(url, 'GET', '/ready')
       assert.strictEqual(ready.status, 200)
@@ -208,6 +209,14 @@ describe('operations', function () {
       const admin = await request(url, 'POST', '/authentication', { body: { strategy: 'local', ...bootstrapAdmin } })
       assert.strictEqual(admin.status, 201, admin.text)
       assert.strictEqual(admin.body.user.role, 'admin')
+      // CORS_ORIGINS narrows the origins browsers may call from
+      const preflight = (origin: string) =>
+        fetch(url + '/authentication', { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'POST' } })
+      const allowed = await preflight('https://admin.example.test')
+      assert.strictEqual(allowed.headers.get('access-control-allow-origin'), 'https://admin.example.test')
+      const refused = await preflight('https://elsewhere.example.test')
+      assert.strictEqual(refused.status, 204)
+      assert.strictEqual(refused.headers.get('access-control-allow-origin'), null)
       // ...and the process serves the test database (a user the tests created logs in)
       const someone = await buildUser(server.app)
       assert.ok(await login(url, someone))

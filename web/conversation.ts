@@ -1,0 +1,244 @@
+import type { ChannelView, ClientApplication, Message, Participant } from '../src/client'
+import { byId, h, listOfNames } from './dom'
+import type { ChannelList } from './channel-list'
+import type { Names } from './names'
+import { People } from './people'
+import { sentenceFor } from './notices'
+
+const PAGE = 50
+// A person typing keeps the indicator alive well inside the server's 6 s expiry
+const TYPING_REFRESH_MS = 2000
+
+const randomId = () => Array.from(crypto.getRandomValues(new Uint8Array(12)), (byte) => byte.toString(16).padStart(2, '0')).join('')
+
+/** The open channel: its history, live messages, sending, deleting and the read position. */
+export class Conversation {
+  channel?: ChannelView
+  readonly people: People
+  private messages = new Map<number, Message>()
+  private items = new Map<number, HTMLLIElement>()
+  private newest = 0
+  private readUpTo = 0
+  private oldest = Infinity
+  private hasOlder = false
+  private loadingOlder = false
+  private lastTypingSent = 0
+  private readonly list = byId<HTMLOListElement>('messages')
+  private readonly box = byId<HTMLTextAreaElement>('message')
+
+  constructor(
+    private client: ClientApplication,
+    private names: Names,
+    private myId: number,
+    private channels: ChannelList
+  ) {
+    this.people = new People(client, names, myId)
+    this.list.addEventListener('scroll', () => this.list.scrollTop < 80 && this.loadOlder())
+    this.box.addEventListener('keydown', (event) => {
+      if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return
+      event.preventDefault()
+      this.send()
+    })
+    this.box.addEventListener('input', () => this.typed())
+    byId('composer').addEventListener('submit', (event) => (event.preventDefault(), this.send()))
+    document.addEventListener('visibilitychange', () => this.markRead())
+  }
+
+  async open(channel: ChannelView) {
+    if (this.channel && this.channel.id !== channel.id) this.presence.leave({ channel_id: this.channel.id }).catch(() => {})
+    this.channel = channel
+    this.messages.clear()
+    this.items.clear()
+    this.list.replaceChildren()
+    this.newest = 0
+    this.readUpTo = channel.last_read_seq
+    this.oldest = Infinity
+    byId('conversation').hidden = false
+    byId('typing').textContent = ''
+    this.showChannel(channel)
+    await this.guard(async () => {
+      const [page] = await Promise.all([
+        this.service.find({ query: { channel_id: channel.id, $sort: { seq: -1 }, $limit: PAGE } }),
+        this.people.load(channel.id)
+      ])
+      if (this.channel?.id !== channel.id) return
+      this.hasOlder = page.data.length === PAGE
+      this.add(page.data)
+      this.list.scrollTop = this.list.scrollHeight
+      await this.presence.view({ channel_id: channel.id })
+      await this.markRead()
+    })
+  }
+
+  /** After a reconnect: view again, and fetch by seq whatever was sent while away. */
+  async resume() {
+    if (!this.channel) return
+    const channel = this.channel
+    await this.guard(async () => {
+      await this.people.load(channel.id)
+      await this.presence.view({ channel_id: channel.id })
+      await this.catchUp()
+    })
+  }
+
+  received(message: Message) {
+    this.channels.messageArrived(message, this.isViewing(message.channel_id))
+    if (!this.isOpen(message.channel_id)) return
+    // A seq that jumps means something was missed: fetch the gap and this message with it
+    if (this.newest && message.seq > this.newest + 1) return void this.guard(() => this.catchUp())
+    this.add([message], this.nearBottom())
+    this.markRead()
+  }
+
+  removed(message: Message) {
+    if (!this.isOpen(message.channel_id) || !this.messages.has(message.seq)) return
+    this.add([{ ...this.messages.get(message.seq)!, ...message, is_deleted: true }])
+  }
+
+  participantPatched(participant: Participant) {
+    if (!this.isOpen(participant.channel_id)) return
+    this.people.patched(participant)
+    this.showReceipt()
+  }
+
+  participantRemoved(participant: Participant) {
+    if (!this.isOpen(participant.channel_id)) return
+    if (participant.user_id !== this.myId) return void this.people.load(participant.channel_id)
+    this.box.disabled = true
+    byId('notice').textContent = 'You are no longer in this conversation.'
+  }
+
+  channelChanged(channel: ChannelView) {
+    if (this.isOpen(channel.id)) this.showChannel({ ...this.channel!, ...channel })
+  }
+
+  private get service() {
+    return this.client.service('messages')
+  }
+
+  private get presence() {
+    return this.client.service('presence')
+  }
+
+  private isOpen = (channelId: number) => this.channel?.id === channelId
+
+  private isViewing = (channelId: number) => this.isOpen(channelId) && document.visibilityState === 'visible'
+
+  private nearBottom = () => this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < 80
+
+  private showChannel(channel: ChannelView) {
+    this.channel = channel
+    byId('channel-title').textContent = channel.title
+    const status = channel.summary?.status.replace('_', ' ')
+    byId('channel-summary').textContent = status ? `${channel.context_type === 'booking' ? 'Booking' : 'Dispute'} ${status}` : ''
+    const frozen = channel.status === 'frozen'
+    this.box.disabled = frozen
+    byId('notice').textContent = frozen ? 'This conversation is closed: it can be read but no longer written to.' : ''
+  }
+
+  private async catchUp() {
+    const channel = this.channel!
+    for (;;) {
+      const page = await this.service.find({ query: { channel_id: channel.id, seq: { $gt: this.newest }, $sort: { seq: 1 }, $limit: 100 } })
+      if (this.channel?.id !== channel.id) return
+      this.add(page.data, this.nearBottom())
+      if (page.data.length < 100) break
+    }
+    await this.markRead()
+  }
+
+  private async loadOlder() {
+    if (!this.channel || !this.hasOlder || this.loadingOlder) return
+    this.loadingOlder = true
+    const channel = this.channel
+    await this.guard(async () => {
+      const page = await this.service.find({ query: { channel_id: channel.id, seq: { $lt: this.oldest }, $sort: { seq: -1 }, $limit: PAGE } })
+      if (this.channel?.id !== channel.id) return
+      const before = this.list.scrollHeight
+      this.hasOlder = page.data.length === PAGE
+      this.add(page.data)
+      this.list.scrollTop += this.list.scrollHeight - before
+    })
+    this.loadingOlder = false
+  }
+
+  /** Puts messages in seq order, replacing what is already shown for the same seq. */
+  private add(messages: Message[], scroll = false) {
+    for (const message of messages) {
+      this.names.remember(message.sender.id, message.sender.name)
+      this.messages.set(message.seq, message)
+      this.newest = Math.max(this.newest, message.seq)
+      this.oldest = Math.min(this.oldest, message.seq)
+      const item = this.item(message)
+      const shown = this.items.get(message.seq)
+      if (shown) shown.replaceWith(item)
+      else this.list.insertBefore(item, [...this.list.children].find((shown) => Number((shown as HTMLElement).dataset.seq) > message.seq) ?? null)
+      this.items.set(message.seq, item)
+    }
+    if (scroll) this.list.scrollTop = this.list.scrollHeight
+    this.showReceipt()
+  }
+
+  private item(message: Message) {
+    const mine = message.sender_id === this.myId
+    const time = new Date(message.created_at)
+    return h(
+      'li',
+      { class: `message${mine ? ' mine' : ''}${message.is_deleted ? ' deleted' : ''}`, 'data-seq': message.seq },
+      mine && !message.is_deleted && h('button', { type: 'button', class: 'delete', onclick: () => this.remove(message) }, 'Delete'),
+      h('span', { class: 'who' }, message.sender.name),
+      h('time', { datetime: message.created_at }, time.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })),
+      h('p', {}, message.is_deleted ? 'Message deleted' : (message.content ?? ''))
+    )
+  }
+
+  private showReceipt() {
+    const lastMine = [...this.messages.values()].filter((message) => message.sender_id === this.myId && !message.is_deleted).at(-1)
+    const seen = lastMine ? this.people.seenBy(lastMine.seq) : []
+    byId('receipt').textContent = seen.length ? `Seen by ${listOfNames(seen)}` : ''
+  }
+
+  private async send() {
+    const content = this.box.value.trim()
+    if (!content || !this.channel || this.box.disabled) return
+    await this.guard(async () => {
+      const message = await this.service.create({ channel_id: this.channel!.id, content, client_id: randomId() })
+      this.box.value = ''
+      this.lastTypingSent = 0
+      this.received(message)
+      this.list.scrollTop = this.list.scrollHeight
+    })
+  }
+
+  private async remove(message: Message) {
+    await this.guard(async () => this.removed(await this.service.remove(message.id)))
+  }
+
+  private typed() {
+    if (!this.channel || Date.now() - this.lastTypingSent < TYPING_REFRESH_MS) return
+    if (!this.box.value.trim()) return
+    this.lastTypingSent = Date.now()
+    this.presence.typing({ channel_id: this.channel.id, typing: true }).catch(() => {})
+  }
+
+  /** Moves the read position to the newest message while the channel is on screen. */
+  private async markRead() {
+    const channel = this.channel
+    if (!channel || !this.isViewing(channel.id)) return
+    this.channels.markedRead(channel.id)
+    if (this.newest <= this.readUpTo) return
+    this.readUpTo = this.newest
+    const own = { query: { channel_id: channel.id } }
+    // An admin reading a channel they are not in has no read position to move
+    await this.client.service('participants').patch(null, { last_read_seq: this.newest }, own).catch(() => {})
+  }
+
+  private async guard(action: () => Promise<void>) {
+    try {
+      await action()
+      if (this.channel?.status !== 'frozen') byId('notice').textContent = ''
+    } catch (error) {
+      byId('notice').textContent = sentenceFor(error)
+    }
+  }
+}
