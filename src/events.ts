@@ -12,6 +12,8 @@ export interface DomainEventMap {
   'identity.membership.changed': { company_id: Id; user_id: Id }
   /** on every instance, whichever made the change; may come twice, so listeners only forget */
   'identity.user.changed': { user_id: Id }
+  /** the user's password changed: every token they held is over, and so is every connection */
+  'identity.user.sessions.ended': { user_id: Id }
   /** one per recipient (every current participant but the sender), after the commit */
   'chat.message.created': {
     channel_id: Id

@@ -15,3 +15,13 @@ export const endSessions = async (context: HookContext) => {
     data.token_version = db.raw('token_version + (case when role = ? then 0 else 1 end)', [data.role])
   }
 }
+
+/**
+ * After a new password, no connection opened with an older token may go on listening (a
+ * stolen token's socket would otherwise hear every live message until its next call).
+ */
+export const announceEndedSessions = async (context: HookContext) => {
+  if (context.data?.password === undefined) return
+  const users = Array.isArray(context.result) ? context.result : [context.result]
+  for (const user of users) context.app.get('events').emit('identity.user.sessions.ended', { user_id: user.id })
+}

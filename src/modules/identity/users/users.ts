@@ -17,7 +17,7 @@ import {
 } from './users.schema'
 import { UserService, getOptions } from './users.class'
 import { requireCurrentPassword } from '../hooks/require-current-password'
-import { endSessions } from '../hooks/end-sessions'
+import { announceEndedSessions, endSessions } from '../hooks/end-sessions'
 import { userMethods, userPath } from './users.shared'
 
 export * from './users.class'
@@ -66,6 +66,9 @@ export const user = (app: Application) => {
         schemaHooks.resolveData(userPatchResolver),
         endSessions
       ]
+    },
+    after: {
+      patch: [announceEndedSessions]
     }
   })
 }

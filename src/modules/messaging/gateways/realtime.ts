@@ -88,6 +88,8 @@ export const realtime = (app: Application, io: Server) => {
   })
 
   app.get('events').on('chat.participants.changed', (changes) => publishParticipantChanges(changes))
+  // A new password ends the user's connections wherever they are (through the adapter)
+  app.get('events').on('identity.user.sessions.ended', ({ user_id }) => io.in(userRoom(user_id)).disconnectSockets(true))
 
   // The admins room carries deleted messages' content: it follows a role change at once
   app.service('users').on('patched', (user: User) => {
