@@ -31,8 +31,8 @@ async function declarations() {
   const interfaces: string[] = []
   for (const service of contract) {
     for (const [name, schema] of Object.entries(service.types)) {
-      // $id names the emitted type; the generated name must be the contract's
-      const plain = { ...JSON.parse(JSON.stringify(schema)), $id: undefined, title: name }
+      // The contract names each emitted type; nested schemas are written out in place
+      const plain = { ...(withoutNames(JSON.parse(JSON.stringify(schema))) as object), title: name }
       interfaces.push((await compile(plain, name, options)).trim())
     }
   }
@@ -47,6 +47,7 @@ async function declarations() {
     `export type { Params, Paginated }`,
     `export type Id = number`,
     ...interfaces.map((text) => text.replace(/^(export )?(interface|type) /m, 'export $2 ')),
+    ...contract.flatMap((service) => service.declarations ?? []),
     ...contract.map(serviceInterface),
     `export interface ServiceTypes {\n${contract.map((s) => `  '${s.path}': ${typeName(s.path)}Service`).join('\n')}\n}`,
     `export interface Configuration {\n  connection: TransportConnection<ServiceTypes>\n}`,
@@ -60,6 +61,22 @@ async function declarations() {
     ''
   ].join('\n\n')
 }
+
+/** A schema without `$id` and `title` at any depth: a name would make the generator refer to a type instead. */
+const withoutNames = (schema: unknown): unknown => {
+  if (Array.isArray(schema)) return schema.map(withoutNames)
+  if (typeof schema !== 'object' || schema === null) return schema
+  const { $id: _id, title: _title, ...rest } = schema as Record<string, unknown>
+  return Object.fromEntries(
+    Object.entries(rest).map(([key, value]) =>
+      // Under `properties` the keys are field names (a field may be called `title`)
+      key === 'properties' ? [key, mapValues(value as Record<string, unknown>, withoutNames)] : [key, withoutNames(value)]
+    )
+  )
+}
+
+const mapValues = (object: Record<string, unknown>, map: (value: unknown) => unknown) =>
+  Object.fromEntries(Object.entries(object).map(([key, value]) => [key, map(value)]))
 
 const typeName = (servicePath: string) =>
   servicePath.replace(/(^|-)([a-z])/g, (_match, _dash, letter: string) => letter.toUpperCase())

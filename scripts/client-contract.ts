@@ -18,12 +18,19 @@ import {
   channelDataSchema,
   channelQuerySchema,
   channelSchema,
-  channelViewSchema
+  channelViewSchema,
+  contextSummarySchema,
+  lastMessageSchema
 } from '../src/modules/messaging/services/channels/channels.schema'
 import { channelMethods, channelPath } from '../src/modules/messaging/services/channels/channels.shared'
-import { participantPatchSchema, participantQuerySchema, participantSchema } from '../src/modules/messaging/services/participants/participants.schema'
+import {
+  participantPatchQuerySchema,
+  participantPatchSchema,
+  participantQuerySchema,
+  participantSchema
+} from '../src/modules/messaging/services/participants/participants.schema'
 import { participantMethods, participantPath } from '../src/modules/messaging/services/participants/participants.shared'
-import { messageDataSchema, messageQuerySchema, messageSchema } from '../src/modules/messaging/services/messages/messages.schema'
+import { messageDataSchema, messageQuerySchema, messageSchema, senderSchema } from '../src/modules/messaging/services/messages/messages.schema'
 import { messageMethods, messagePath } from '../src/modules/messaging/services/messages/messages.shared'
 import { channelRefSchema, presenceQuerySchema, presenceSchema, typingSchema } from '../src/modules/messaging/services/presence/presence.schema'
 import { presenceMethods, presencePath } from '../src/modules/messaging/services/presence/presence.shared'
@@ -46,6 +53,8 @@ export interface ServiceContract {
   types: Record<string, TSchema>
   /** Method → its TypeScript signature, in the names above */
   signatures: Record<string, string>
+  /** Types the signatures use that are not a schema of their own */
+  declarations?: string[]
 }
 
 const find = (result: string, query: string) => `find(params?: Params<${query}>): Promise<Paginated<${result}>>`
@@ -104,19 +113,41 @@ export const contract: ServiceContract[] = [
   {
     path: channelPath,
     methods: channelMethods,
-    types: { Channel: channelSchema, ChannelView: channelViewSchema, ChannelData: channelDataSchema, ChannelQuery: channelQuerySchema },
+    types: {
+      Channel: channelSchema,
+      ChannelView: channelViewSchema,
+      ContextSummary: contextSummarySchema,
+      LastMessage: lastMessageSchema,
+      ChannelData: channelDataSchema,
+      ChannelQuery: channelQuerySchema
+    },
+    declarations: ['export type ChannelPage = Paginated<ChannelView> & { total_unread: number }'],
     signatures: {
-      find: find('ChannelView', 'ChannelQuery'),
+      find: 'find(params?: Params<ChannelQuery>): Promise<ChannelPage>',
       get: get('ChannelView', 'ChannelQuery'),
       create: create('Channel', 'ChannelData')
     }
   },
-  standard(participantPath, participantMethods, 'Participant', {
-    result: participantSchema,
-    patch: participantPatchSchema,
-    query: participantQuerySchema
-  }),
-  standard(messagePath, messageMethods, 'Message', { result: messageSchema, data: messageDataSchema, query: messageQuerySchema }),
+  {
+    path: participantPath,
+    methods: participantMethods,
+    types: {
+      Participant: participantSchema,
+      ParticipantPatch: participantPatchSchema,
+      ParticipantQuery: participantQuerySchema,
+      ParticipantPatchQuery: participantPatchQuerySchema
+    },
+    signatures: {
+      find: find('Participant', 'ParticipantQuery'),
+      get: get('Participant', 'ParticipantQuery'),
+      // Without an id, query.channel_id names the caller's own row: marking a channel read
+      patch: 'patch(id: Id | null, data: ParticipantPatch, params?: Params<ParticipantPatchQuery>): Promise<Participant>'
+    }
+  },
+  {
+    ...standard(messagePath, messageMethods, 'Message', { result: messageSchema, data: messageDataSchema, query: messageQuerySchema }),
+    types: { Message: messageSchema, Sender: senderSchema, MessageData: messageDataSchema, MessageQuery: messageQuerySchema }
+  },
   {
     path: presencePath,
     methods: presenceMethods,

@@ -32,12 +32,22 @@ await client.authenticate({ strategy: 'local', email, password })
 const sent: Message = await client.service('messages').create({ channel_id: Number(channel), content: 'hello from an installed client' })
 // presence's custom methods are registered by createClient
 const typing = await client.service('presence').typing({ channel_id: Number(channel), typing: true })
-const channels: Paginated<ChannelView> = await client.service('channels').find()
+const channels: Paginated<ChannelView> & { total_unread: number } = await client.service('channels').find()
+// Marking read needs no participant id
+const read = await client.service('participants').patch(null, { last_read_seq: sent.seq }, { query: { channel_id: Number(channel) } })
 
 const overRest = createClient(rest(url).fetch(fetch))
 await overRest.authenticate({ strategy: 'local', email, password })
 const history = await overRest.service('messages').find({ query: { channel_id: Number(channel), $sort: { seq: -1 }, $limit: 1 } })
-console.log(JSON.stringify({ seq: sent.seq, typing: typing.typing, unread: channels.data.map((c) => c.unread_count), last: history.data[0]?.content }))
+console.log(JSON.stringify({
+  seq: sent.seq,
+  typing: typing.typing,
+  unread: channels.data.map((c) => c.unread_count),
+  total_unread: channels.total_unread,
+  sender: sent.sender.name === history.data[0]?.sender.name,
+  read: read.last_read_seq,
+  last: history.data[0]?.content
+}))
 socket.close()
 `
 
@@ -127,6 +137,14 @@ describe('the installable client package', function () {
     const { code } = await command.exited
     assert.strictEqual(code, 0, command.output())
     const result = JSON.parse(command.output().trim().split('\n').at(-1)!)
-    assert.deepStrictEqual(result, { seq: 1, typing: true, unread: [0], last: 'hello from an installed client' })
+    assert.deepStrictEqual(result, {
+      seq: 1,
+      typing: true,
+      unread: [0],
+      total_unread: 0,
+      sender: true,
+      read: 1,
+      last: 'hello from an installed client'
+    })
   })
 })
