@@ -45,7 +45,9 @@ export function createRateLimiter(app: Application, name: string, options: RateL
         ...base,
         storeClient: app.get('redisClient'),
         keyPrefix: redisKey(app, 'rate', name),
-        insuranceLimiter: memory
+        insuranceLimiter: memory,
+        // While Redis reconnects, count in memory at once instead of waiting on its retries
+        rejectIfRedisNotReady: true
       })
     : memory
 

@@ -10,7 +10,7 @@ const CHANGES_BY_ID = ['update', 'patch', 'remove']
  */
 const namesItsRecordOtherwise = (context: HookContext) =>
   context.path === 'authentication' ||
-  (context.path === 'participants' && context.method === 'patch' && context.params.query?.channel_id !== undefined)
+  (context.path === 'participants' && context.method === 'patch')
 
 /**
  * No service here takes several records in one call, so an array body or a missing id

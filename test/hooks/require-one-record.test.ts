@@ -71,10 +71,14 @@ describe('one record per call', () => {
     assert.deepStrictEqual(wrong, [])
   })
 
-  it('answers update, patch and remove without an id with 405, except logging out', async () => {
+  it('answers update, patch and remove without an id with 405, except logging out and marking read', async () => {
     const socket = await rawSocket(server.url, adminToken)
     const wrong: string[] = []
-    const byId = offeredMethods(server.app).filter(({ path, method }) => takesId(method) && method !== 'get' && path !== 'authentication')
+    // participants.patch(null, data, { query: { channel_id } }) marks the caller's own row read
+    const marksRead = (path: string, method: string) => path === 'participants' && method === 'patch'
+    const byId = offeredMethods(server.app).filter(
+      ({ path, method }) => takesId(method) && method !== 'get' && path !== 'authentication' && !marksRead(path, method)
+    )
     assert.ok(byId.length >= 5, 'services offer update, patch or remove')
     for (const { path, method } of byId) {
       const data = { name: 'everyone' }
@@ -84,6 +88,10 @@ describe('one record per call', () => {
       const [error] = await emitCall(socket, method, path, ...socketArguments(method, { id: null, data }))
       if (error?.code !== 405) wrong.push(`Socket.io ${method} ${path}: ${JSON.stringify(error)}`)
     }
+    // Without the channel it names no record: a 400 that says so
+    const unnamed = await restCall(server.url, { method: 'patch', path: 'participants', body: { muted: true }, token: adminToken })
+    assert.strictEqual(unnamed.status, 400, unnamed.text)
+    assert.match(unnamed.body.message, /channel_id/)
     socket.close()
     assert.deepStrictEqual(wrong, [])
     const logout = await http(server.url, 'DELETE', '/authentication', { token: adminToken })

@@ -100,16 +100,12 @@ describe('presence and typing (one instance)', () => {
 describe('typing ends when the typer sends', () => {
   // Typing states last the default 6 s, so an end within a second is the send's doing
   const server = useServer()
-  let world: BookingWorld
-  let channelId: number
-
-  before(async () => {
-    world = await buildBooking(server.app)
-    channelId = (await openBookingChannel(server.app, world)).id
-  })
 
   for (const transport of ['Socket.io', 'REST'] as const) {
     it(`tells the viewers typing: false when the typer sends a message over ${transport}`, async () => {
+      // A booking of its own: a person's typing announcements are throttled per channel
+      const world = await buildBooking(server.app)
+      const channelId = (await openBookingChannel(server.app, world)).id
       const typer = await socketClient(server.url, world.worker)
       const viewer = await socketClient(server.url, world.supervisor)
       await viewer.service('presence').view({ channel_id: channelId })

@@ -204,6 +204,7 @@ export class PresenceGateway {
   private endTypingOf(userId: Id, channelId: Id) {
     const typers = [...this.typing].filter(([socket, states]) => socket.data.presenceUserId === userId && states.has(channelId))
     typers.forEach(([socket]) => this.endTyping(socket, channelId))
+    this.typingAnnouncer.stopNow(channelId, userId)
   }
 
   private stopTyping(socket: Socket) {

@@ -38,6 +38,17 @@ export class TypingAnnouncer {
     else if (!state.settle) this.settleAfter(wait, key, state, channelId, userId)
   }
 
+  /** A message sent ends its sender's typing at once: sends have a budget of their own, so this cannot flood the room. */
+  stopNow(channelId: Id, userId: Id) {
+    const key = `${userId}:${channelId}`
+    const state = this.states.get(key)
+    if (!state) return
+    clearTimeout(state.settle)
+    this.states.delete(key)
+    // The next keystroke starts afresh: it is announced at once, as after a lapse
+    if (state.shown) this.emit(channelId, userId, false)
+  }
+
   close() {
     for (const state of this.states.values()) clearTimeout(state.settle)
     this.states.clear()
