@@ -1,7 +1,7 @@
 import assert from 'assert'
 import { testDatabaseUrl } from './helpers/database'
-import { http, sleep, waitUntil } from './helpers/clients'
-import { freePort, freshGet, killTree, run, tsxBin } from './helpers/processes'
+import { http, sleep } from './helpers/clients'
+import { killTree, serve } from './helpers/processes'
 import type { Command } from './helpers/processes'
 
 const logLines = (command: Command) =>
@@ -17,17 +17,7 @@ describe('logs of client errors', function () {
   let url: string
 
   before(async () => {
-    const port = await freePort()
-    url = `http://127.0.0.1:${port}`
-    command = run(tsxBin, ['src/index.ts'], {
-      ...process.env,
-      NODE_ENV: 'test',
-      DATABASE_URL: testDatabaseUrl,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn'
-    })
-    await waitUntil(() => freshGet(`${url}/health`).then((status) => status === 200, () => false), 'the process to serve', 30_000)
+    ;({ command, url } = await serve({ DATABASE_URL: testDatabaseUrl, LOG_LEVEL: 'warn' }))
   })
   after(() => killTree(command))
 

@@ -4,7 +4,7 @@ import { testDatabaseUrl } from './helpers/database'
 import { buildBooking, openBookingChannel } from './helpers/factories'
 import type { BookingWorld } from './helpers/factories'
 import { closeClients, sleep, socketClient } from './helpers/clients'
-import { freePort, freshGet, isRunning, killTree, run, tsxBin } from './helpers/processes'
+import { killTree, serve } from './helpers/processes'
 import type { Command } from './helpers/processes'
 
 const CALLS_PER_MINUTE = 40
@@ -22,22 +22,11 @@ describe('the log of refused calls', function () {
     // People exist before it starts, so that it does not take itself for a first run
     world = await buildBooking(server.app)
     channelId = (await openBookingChannel(server.app, world)).id
-    const port = await freePort()
-    url = `http://127.0.0.1:${port}`
-    command = run(tsxBin, ['src/index.ts'], {
-      ...process.env,
-      NODE_ENV: 'test',
+    ;({ command, url } = await serve({
       DATABASE_URL: testDatabaseUrl,
-      PORT: String(port),
-      HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       CALLS_PER_MINUTE: String(CALLS_PER_MINUTE)
-    })
-    for (let attempt = 0; attempt < 300 && isRunning(command); attempt++) {
-      if (await freshGet(`${url}/health`).catch(() => 0)) return
-      await sleep(100)
-    }
-    assert.fail(`the server did not start\n${command.output()}`)
+    }))
   })
   after(() => {
     closeClients()

@@ -85,6 +85,11 @@ export async function http(url: string, method: string, path: string, { token, b
     },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body)
   })
+  return answerOf(response)
+}
+
+/** A response as tests read it: the status, the JSON body when there is one, and the text. */
+export async function answerOf(response: Response) {
   const text = await response.text()
   let json: any
   try {

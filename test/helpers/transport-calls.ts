@@ -3,6 +3,7 @@ import { io } from 'socket.io-client'
 import type { Socket } from 'socket.io-client'
 import { getServiceOptions } from '@feathersjs/feathers'
 import type { Application } from '../../src/declarations'
+import { answerOf } from './clients'
 
 /** An error body as the spec describes it: a Feathers error, without internals. */
 export function assertCleanErrorBody(body: any, code: number, what = '') {
@@ -69,14 +70,7 @@ export async function restCall(
     },
     body: raw as any
   })
-  const text = await response.text()
-  let json: any
-  try {
-    json = JSON.parse(text)
-  } catch {
-    json = undefined
-  }
-  return { status: response.status, body: json, text }
+  return answerOf(response)
 }
 
 /** A bare Socket.io connection (no Feathers client), logged in over the socket if a token is given. */
