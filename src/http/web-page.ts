@@ -4,6 +4,7 @@ import { serveStatic } from '@feathersjs/koa'
 import type { Application } from '../declarations'
 
 const YEAR_MS = 365 * 24 * 3600 * 1000
+const ASSET_PATH = /^\/assets\/[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+$/
 
 // The page's text is only ever set as text, and it loads nothing from elsewhere: a
 // script injected somehow could neither run inline nor send what it read to another host
@@ -28,7 +29,13 @@ export const webPage = (app: Application) => {
 
   app.use(async (ctx, next) => {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next()
-    if (ctx.path.startsWith('/assets/')) return assets(ctx, next)
+    if (ctx.path.startsWith('/assets/')) {
+      // Only a file of the bundle itself: a path that climbs out (`/assets/..%2findex.html`)
+      // would serve the page without its headers
+      if (!ASSET_PATH.test(ctx.path)) return next()
+      ctx.set(PAGE_HEADERS)
+      return assets(ctx, next)
+    }
     if (ctx.path !== '/') return next()
     if (!fs.existsSync(path.join(root, 'index.html'))) {
       ctx.status = 503

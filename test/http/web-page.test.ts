@@ -33,6 +33,8 @@ describe('the web page routes', function () {
     assert.strictEqual(response.status, 200)
     assert.match(response.headers.get('content-type') ?? '', /javascript/)
     assert.match(response.headers.get('cache-control') ?? '', /max-age=31536000.*immutable/)
+    assert.match(response.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/)
+    assert.strictEqual(response.headers.get('x-content-type-options'), 'nosniff')
   })
 
   it('shadows no service and answers unknown assets as Feathers errors', async () => {
@@ -42,6 +44,11 @@ describe('the web page routes', function () {
     assert.strictEqual((await missing.json()).name, 'NotFound')
     const traversal = await fetch(server.url + '/assets/..%2f..%2fpackage.json')
     assert.ok([400, 403, 404].includes(traversal.status), `answered ${traversal.status}`)
+    // The page itself, reached through the assets route, would come without its CSP
+    for (const climb of ['/assets/..%2findex.html', '/assets/%2e%2e/index.html', '/assets/..%5cindex.html']) {
+      const response = await fetch(server.url + climb)
+      assert.strictEqual(response.status, 404, `${climb} answered ${response.status}`)
+    }
     assert.strictEqual((await fetch(server.url + '/', { method: 'POST' })).status, 404)
   })
 

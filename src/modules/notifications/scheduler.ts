@@ -137,6 +137,8 @@ export class NotificationScheduler {
     const participant = participants.data[0]
     if (message.is_deleted) return { action: 'skip', reason: 'the message was deleted' }
     if (!participant) return { action: 'skip', reason: 'no longer a participant' }
+    // A disabled account keeps its place in channels (history stays) but hears nothing more
+    if (user.disabled_at) return { action: 'skip', reason: 'account disabled' }
     if (presence.data[0]?.online) return { action: 'skip', reason: 'online' }
     if (participant.last_read_seq >= message.seq) return { action: 'skip', reason: 'already read' }
     if (participant.muted) return { action: 'skip', reason: 'channel muted' }

@@ -86,6 +86,16 @@ describe('notifications: who is notified, when, and how often', () => {
     closeClients()
   })
 
+  it('skips a recipient whose account was disabled', async () => {
+    const { recipient, phone, send, rows } = await scene()
+    await server.app.service('users').patch(recipient.id, { disabled: true })
+    await send('anyone still here?')
+    later(31)
+    await module().scheduler.runOnce()
+    assert.deepStrictEqual(smsTo(phone), [])
+    assert.deepStrictEqual((await rows()).map((row) => [row.status, row.reason]), [['skipped', 'account disabled']])
+  })
+
   it('skips a recipient who read the message during the delay, and one who muted the channel', async () => {
     const reader = await scene()
     const message = await reader.send('read me')
