@@ -1,8 +1,20 @@
 import type { AuthenticationService } from '@feathersjs/authentication'
 import type { Application, HookContext, NextFunction } from '../declarations'
 import { createRateLimiter, refusal } from '../rate-limit'
+import type { User } from '../modules/identity/users/users.schema'
 
 const WINDOW_SECONDS = 60
+
+/**
+ * Whether a well-signed token is still its owner's (the strategy's cached user, no query
+ * on a hit): a token ended by a new password, a role change or disabling spends its
+ * sender's address budget, or a thief could lock the owner out of their own.
+ */
+async function isCurrent(service: AuthenticationService, payload: { sub: string; token_version?: number }) {
+  const strategy = service.getStrategy('jwt') as unknown as { getEntity(id: string, params: object): Promise<User> }
+  const user = await strategy.getEntity(payload.sub, {}).catch(() => undefined)
+  return Boolean(user && !user.disabled_at && (payload.token_version ?? 0) === user.token_version)
+}
 
 /**
  * Whose budget a call spends: its person's, or its address's before anyone has logged in.
@@ -16,7 +28,7 @@ async function callerKey(context: HookContext): Promise<string | undefined> {
   if (authentication?.strategy === 'jwt' && typeof authentication.accessToken === 'string') {
     const service = context.app.service('authentication') as AuthenticationService
     const payload = await service.verifyAccessToken(authentication.accessToken).catch(() => undefined)
-    if (payload?.sub) return `user:${payload.sub}`
+    if (payload?.sub && (await isCurrent(service, payload))) return `user:${payload.sub}`
   }
   return address ? `address:${address}` : undefined
 }

@@ -166,3 +166,38 @@ describe('the address budget behind a load balancer (connections.trust_proxy)', 
     assert.deepStrictEqual([...new Set(fromOthers)], [401])
   })
 })
+
+describe('a token its owner has ended (behind a load balancer, so that the two are told apart)', () => {
+  const BUDGET = 20
+  const server = useServer({ limits: { calls_per_minute: BUDGET }, connections: { trust_proxy: true } })
+
+  const call = async (method: string, path: string, from: string, token?: string, body?: unknown) => {
+    const response = await fetch(server.url + path, {
+      method,
+      headers: {
+        'X-Forwarded-For': from,
+        'Content-Type': 'application/json',
+        ...(token ? { Authorization: `Bearer ${token}` } : {})
+      },
+      body: body === undefined ? undefined : JSON.stringify(body)
+    })
+    return { status: response.status, body: await response.json() }
+  }
+  const loginFrom = async (from: string, who: { email: string; password: string }) =>
+    (await call('POST', '/authentication', from, undefined, { strategy: 'local', ...who })).body.accessToken as string
+
+  it('spends its sender’s address budget, not its owner’s: a stolen token cannot lock the owner out', async () => {
+    const owner = await buildUser(server.app)
+    const stolen = await loginFrom('10.0.0.66', owner)
+    const password = 'the owner’s new passphrase'
+    const changed = await call('PATCH', `/users/${owner.id}`, '10.0.0.7', stolen, { password, current_password: owner.password })
+    assert.strictEqual(changed.status, 200)
+
+    const attacker: number[] = []
+    for (let i = 0; i < BUDGET + 5; i++) attacker.push((await call('GET', '/channels', '10.0.0.66', stolen)).status)
+    assert.deepStrictEqual([...new Set(attacker)], [401, 429])
+
+    const fresh = await loginFrom('10.0.0.7', { email: owner.email, password })
+    assert.strictEqual((await call('GET', '/channels', '10.0.0.7', fresh)).status, 200, 'the owner still has their budget')
+  })
+})
