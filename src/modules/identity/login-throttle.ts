@@ -13,32 +13,46 @@ export interface LoginThrottle {
   succeeded(email: string, address: string | undefined): Promise<void>
 }
 
+// Guesses at one account spread over many addresses: allowed this many times the per-address budget
+const ACCOUNT_CEILING_FACTOR = 10
+
 /**
- * Failed password checks per account (guessing one person's password) and per client
- * address (trying one password on many accounts), over a window that starts at the
- * first failure; shared across instances through Redis when it is configured.
+ * Failed password checks per account and address (guessing one person's password), per
+ * account from anywhere (the same, spread over many addresses, under a ceiling ten times
+ * higher) and per client address (trying one password on many accounts), over a window
+ * that starts at the first failure; shared across instances through Redis when it is
+ * configured. Counting an account's guesses per address means someone else's guesses do
+ * not lock its owner out: only a botnet reaches the ceiling.
  */
 export function createLoginThrottle(app: Application): LoginThrottle {
   const { failures_per_account, failures_per_address, window_seconds } = app.get('logins')
-  const accounts = createRateLimiter(app, 'login-account', { points: failures_per_account, windowSeconds: window_seconds })
-  const addresses = createRateLimiter(app, 'login-address', { points: failures_per_address, windowSeconds: window_seconds })
+  const windowSeconds = window_seconds
+  const accounts = createRateLimiter(app, 'login-account', { points: failures_per_account, windowSeconds })
+  const ceilings = createRateLimiter(app, 'login-account-total', { points: failures_per_account * ACCOUNT_CEILING_FACTOR, windowSeconds })
+  const addresses = createRateLimiter(app, 'login-address', { points: failures_per_address, windowSeconds })
+  const accountFrom = (email: string, address: string | undefined) => `${email}|${address ?? ''}`
 
   return {
     async attempt(email, address) {
-      const [account, origin] = await Promise.all([
-        accounts.consume(email),
+      const [account, ceiling, origin] = await Promise.all([
+        accounts.consume(accountFrom(email, address)),
+        ceilings.consume(email),
         address === undefined ? undefined : addresses.consume(address)
       ])
-      const refused = [account, origin].filter((decision) => decision && !decision.allowed)
+      const refused = [account, ceiling, origin].filter((decision) => decision && !decision.allowed)
       if (!refused.length) return
       if (refused.some((decision) => decision!.firstRefusal)) {
-        logger.warn('logins throttled', { by: account.allowed ? 'address' : 'account', address })
+        logger.warn('logins throttled', { by: account.allowed && ceiling.allowed ? 'address' : 'account', address })
       }
       const seconds = Math.max(...refused.map((decision) => decision!.retryAfterSeconds))
       throw new TooManyRequests(`Too many failed logins; try again in ${seconds} seconds`, { retry_after_seconds: seconds })
     },
     async succeeded(email, address) {
-      await Promise.all([accounts.reset(email), address === undefined ? undefined : addresses.refund(address)])
+      await Promise.all([
+        accounts.reset(accountFrom(email, address)),
+        ceilings.reset(email),
+        address === undefined ? undefined : addresses.refund(address)
+      ])
     }
   }
 }

@@ -43,14 +43,24 @@ describe('login throttling', function () {
       assert.ok(refused.body.data.retry_after_seconds > 0 && refused.body.data.retry_after_seconds <= 900)
       assert.strictEqual(refused.retryAfter, String(refused.body.data.retry_after_seconds))
 
-      const right = await attempt(a.url, user.email.toUpperCase(), user.password, '198.51.100.7')
-      assert.strictEqual(right.status, 429, 'the right password waits too, from another address and in other case')
-      const overSocket = await failure(async () => (await socketClient(b.url)).authenticate({ strategy: 'local', email: user.email, password: user.password }))
-      assert.strictEqual(overSocket.code, 429)
-      assert.ok(overSocket.data.retry_after_seconds > 0)
+      const right = await attempt(a.url, user.email.toUpperCase(), user.password)
+      assert.strictEqual(right.status, 429, 'the right password waits too, from that address and in other case')
+      // Someone else's guesses do not lock the owner out
+      assert.strictEqual((await attempt(b.url, user.email, user.password, '198.51.100.7')).status, 201)
 
       const someoneElse = await buildUser(a.app)
       assert.ok(await login(a.url, someoneElse), 'other accounts log in as before')
+    })
+
+    it('refuses guesses spread over many addresses past a ceiling ten times the budget, over Socket.io too', async () => {
+      const user = await buildUser(a.app)
+      for (let i = 0; i < 50; i++) {
+        assert.strictEqual((await attempt(i % 2 ? a.url : b.url, user.email, `guess ${i}`, `198.18.${i}.1`)).status, 401)
+      }
+      assert.strictEqual((await attempt(a.url, user.email, user.password, '198.18.200.1')).status, 429)
+      const overSocket = await failure(async () => (await socketClient(b.url)).authenticate({ strategy: 'local', email: user.email, password: user.password }))
+      assert.strictEqual(overSocket.code, 429)
+      assert.ok(overSocket.data.retry_after_seconds > 0)
     })
 
     it('counts guesses sent all at once before checking them', async () => {
