@@ -104,6 +104,20 @@ describe('a budget for every external call', function () {
     }
   })
 
+  it('bounds one person’s calls in flight across many connections, and leaves another person alone', async () => {
+    const person = await buildUser(server.app)
+    const bound = server.app.get('limits').calls_in_flight
+    const clients = await Promise.all(Array.from({ length: 4 }, () => socketClient(server.url, person)))
+    const settled = await Promise.allSettled(
+      clients.flatMap((client) => Array.from({ length: bound }, () => client.service('channels').find({})))
+    )
+    const refusals = settled.filter((outcome) => outcome.status === 'rejected').map((outcome: any) => outcome.reason)
+    assert.ok(refusals.length >= bound * 2, `${refusals.length} of ${bound * 4} refused`)
+    assert.ok(refusals.every((refusal) => refusal.code === 429 && /on this person/.test(refusal.message)))
+    const other = await socketClient(server.url, await buildUser(server.app))
+    assert.ok(await other.service('channels').find({}), 'another person is not bounded by it')
+  })
+
   it('answers 429 over HTTP with Retry-After and retry_after_seconds, per person, and leaves internal calls alone', async () => {
     const person = await buildUser(server.app)
     const token = await login(server.url, person)
