@@ -28,12 +28,24 @@ async function ensurePortFree(port: number, host: string) {
   })
 }
 
+/** A dependency that does not answer at start is said in one line, not as a stack. */
+async function reach(what: string, setting: string, probe: () => Promise<unknown>) {
+  try {
+    await probe()
+  } catch (error: any) {
+    throw new ConfigurationError(`${what} does not answer (${error?.code ?? error?.message}): start it, or check ${setting}`)
+  }
+}
+
 async function start() {
   // Before the app opens the database: a start that cannot listen must not touch the data folder
   const settings = feathers().configure(configuration())
   await ensurePortFree(settings.get('port'), settings.get('host'))
   const app = createApp()
   checkAuthSecret(app)
+  await reach('PostgreSQL', 'DATABASE_URL', () => app.get('postgresqlClient').raw('select 1'))
+  const redis = app.get('redisClient')
+  if (redis) await reach('Redis', 'REDIS_URL', () => redis.ping())
   const applied = await migrate(app.get('postgresqlClient'))
   if (applied.length) logger.info('applied migrations', { migrations: applied })
   await ensureBootstrapAdmin(app)

@@ -8,6 +8,7 @@ import ClientPGlite from 'knex-pglite'
 import { lockDataFolder } from './embedded-lock'
 import { EMBEDDED_SETTINGS, initializeDataFolder } from './embedded-init'
 import type { Application } from './declarations'
+import { logger } from './logger'
 
 const INT8 = 20
 const INT8_ARRAY = 1016
@@ -25,6 +26,15 @@ const pgParsers: Record<number, (value: string) => unknown> = {
   [TIMESTAMPTZ]: toIsoTimestamp
 }
 
+// knex writes its own warnings to the console with stacks: they join the JSON log, one line each
+const firstLine = (message: unknown) => String(message).split('\n')[0]
+const knexLog = {
+  warn: (message: unknown) => logger.warn('database client', { detail: firstLine(message) }),
+  error: (message: unknown) => logger.error('database client', { detail: firstLine(message) }),
+  deprecate: (method: string, alternative: string) => logger.debug('database client', { deprecated: method, use: alternative }),
+  debug: () => undefined
+}
+
 export interface DatabaseSettings {
   url: string | null
   dataDir: string
@@ -35,6 +45,7 @@ export function createKnex({ url, dataDir, pool }: DatabaseSettings): Knex {
   if (url) {
     return knex({
       client: 'pg',
+      log: knexLog,
       pool,
       // Fail fast with a 503 instead of hanging while the database is away
       acquireConnectionTimeout: 5000,

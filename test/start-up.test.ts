@@ -85,6 +85,23 @@ describe('start-up', function () {
     })
   })
 
+  describe('a dependency that does not answer', () => {
+    for (const [what, env] of [
+      ['PostgreSQL', { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' }],
+      ['Redis', { DATABASE_URL: testDatabaseUrl, REDIS_URL: 'redis://127.0.0.1:1' }]
+    ] as const) {
+      it(`stops the start when ${what} does not answer: exit 1 and one clear line`, async () => {
+        const command = startServer({ ...env, PORT: String(await freePort()) })
+        started.push(command)
+        assert.deepStrictEqual(await within(command.exited, 60_000, 'exit'), { code: 1, signal: null }, command.output())
+        const errors = command.output().trim().split('\n').map((line) => JSON.parse(line)).filter((entry) => entry.level === 'error')
+        assert.strictEqual(errors.length, 1, command.output())
+        assert.match(errors[0].error, new RegExp(`^${what} does not answer`))
+        assert.doesNotMatch(command.output(), /\n\s+at /, 'no stack frames')
+      })
+    }
+  })
+
   describe('demo data', () => {
     it('is never seeded into a PostgreSQL server, even an empty one', async () => {
       const admin = knex({ client: 'pg', connection: new URL('/postgres', testDatabaseUrl).toString(), pool: { min: 0, max: 1 } })
