@@ -11,10 +11,21 @@ interface Holder {
 const isAlive = (pid: number) => {
   try {
     process.kill(pid, 0)
-    return true
   } catch (error: any) {
     // EPERM: the process exists but belongs to someone else
     return error?.code === 'EPERM'
+  }
+  return !isZombie(pid)
+}
+
+/** A killed process that its parent has not reaped yet still answers signal 0, but holds nothing. */
+const isZombie = (pid: number) => {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return /^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2))
+  } catch {
+    // No /proc (not Linux), or the process is gone already
+    return false
   }
 }
 
