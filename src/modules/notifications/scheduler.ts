@@ -2,18 +2,12 @@ import type { Knex } from 'knex'
 import type { Application } from '../../declarations'
 import type { Id } from '../../events'
 import { logger } from '../../logger'
-import type { User } from '../identity/users/users.schema'
 import type { Notification } from './services/notifications/notifications.schema'
 import { DeliveryError } from './providers/provider'
 import type { PushProvider, SmsProvider } from './providers/provider'
-import { composeText } from './text'
-import { quietHoursEnd } from './quiet-hours'
+import { decide, sameRecipient } from './delivery-rules'
+import type { Verdict } from './delivery-rules'
 import { deliveryCounter } from './metrics'
-
-type Verdict =
-  | { action: 'skip'; reason: string }
-  | { action: 'defer'; until: Date; reason: string }
-  | { action: 'send'; to: string; title: string; text: string; upToMessageId: Id | null }
 
 export interface Providers {
   sms: SmsProvider
@@ -119,64 +113,12 @@ export class NotificationScheduler {
     const row: Notification | undefined = await this.db('notifications').where({ id: claimed.id }).first()
     if (!row || !['pending', 'deferred'].includes(row.status) || row.sending_at) return
     const now = this.clock()
-    const verdict = await this.decide(row, now)
+    const verdict = await decide(this.app, row, now)
     if (verdict.action === 'skip') return this.finish(row, { status: 'skipped', reason: verdict.reason })
     if (verdict.action === 'defer') {
       return this.finish(row, { status: 'deferred', reason: verdict.reason, scheduled_for: verdict.until.toISOString() })
     }
     await this.attempt(row, verdict, now)
-  }
-
-  private async decide(row: Notification, now: Date): Promise<Verdict> {
-    const [user, message, participants, presence] = await Promise.all([
-      this.app.service('users').get(row.user_id),
-      this.app.service('messages').get(row.message_id),
-      this.app.service('participants').find({ query: { channel_id: row.channel_id, user_id: row.user_id } }),
-      this.app.service('presence').find({ query: { user_id: row.user_id } })
-    ])
-    const participant = participants.data[0]
-    if (message.is_deleted) return { action: 'skip', reason: 'the message was deleted' }
-    if (!participant) return { action: 'skip', reason: 'no longer a participant' }
-    // A disabled account keeps its place in channels (history stays) but hears nothing more
-    if (user.disabled_at) return { action: 'skip', reason: 'account disabled' }
-    if (presence.data[0]?.online) return { action: 'skip', reason: 'online' }
-    if (participant.last_read_seq >= message.seq) return { action: 'skip', reason: 'already read' }
-    if (participant.muted) return { action: 'skip', reason: 'channel muted' }
-
-    const to = await this.address(row, user)
-    if (!to) return { action: 'skip', reason: row.kind === 'sms' ? 'no phone number' : 'the device was removed' }
-
-    const quietUntil = quietHoursEnd(now, user.timezone, user.quiet_hours_start, user.quiet_hours_end)
-    if (quietUntil) return { action: 'defer', until: quietUntil, reason: 'quiet hours' }
-
-    const lastSent = await this.lastSentAt(row)
-    const windowEnd = lastSent && new Date(lastSent.getTime() + this.settings.coalesce_seconds * 1000)
-    if (windowEnd && windowEnd > now) return { action: 'defer', until: windowEnd, reason: 'coalescing' }
-
-    return { action: 'send', to, ...(await composeText(this.app, row.channel_id, user.id, participant.last_read_seq)) }
-  }
-
-  private async address(row: Notification, user: User): Promise<string | null> {
-    if (row.kind === 'sms') return user.phone
-    if (!row.device_token_id) return null
-    // A token that moved to another person no longer gets this person's notifications
-    const device = await this.db('device_tokens').where({ id: row.device_token_id, user_id: user.id }).first('token')
-    return device?.token ?? null
-  }
-
-  private async lastSentAt(row: Notification): Promise<Date | null> {
-    const latest = await this.sameRecipient(row).where({ status: 'sent' }).max({ last: 'sent_at' }).first()
-    return latest?.last ? new Date(latest.last) : null
-  }
-
-  /** Deliveries to the same person, channel and device: what coalescing groups. */
-  private sameRecipient(row: Notification, db: Knex = this.db) {
-    return db('notifications').where({
-      user_id: row.user_id,
-      channel_id: row.channel_id,
-      kind: row.kind,
-      device_token_id: row.device_token_id
-    })
   }
 
   /**
@@ -189,7 +131,7 @@ export class NotificationScheduler {
     return this.db.transaction(async (trx) => {
       const group = `notifications:${row.user_id}:${row.channel_id}:${row.kind}:${row.device_token_id ?? 0}`
       await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [group])
-      const busy = await this.sameRecipient(row, trx)
+      const busy = await sameRecipient(trx, row)
         .whereNot({ id: row.id })
         .where((sibling) =>
           sibling.whereNotNull('sending_at').orWhere((sent) => sent.where({ status: 'sent' }).where('sent_at', '>', windowStart))
@@ -227,7 +169,7 @@ export class NotificationScheduler {
     }
     await this.finish(row, { status: 'sent', sent_at: now.toISOString(), last_error: null })
     // What this notification counted needs no notification of its own
-    await this.sameRecipient(row)
+    await sameRecipient(this.db, row)
       .whereIn('status', ['pending', 'deferred'])
       .whereNull('sending_at')
       .where('message_id', '<=', Math.max(row.message_id, verdict.upToMessageId ?? 0))
