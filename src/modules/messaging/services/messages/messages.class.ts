@@ -6,6 +6,7 @@ import { withRetry } from '../../../../database-errors'
 import { isAdmin } from '../../../../hooks/require-admin'
 import { NOT_PARTICIPANT, maySeeChannel, requireChannelAccess } from '../../channel-access'
 import { page } from '../../page'
+import { preparedStatement } from '../../../../prepared-statement'
 import type { Message, MessageData, MessageQuery } from './messages.schema'
 
 export type { Message, MessageData, MessageQuery }
@@ -42,6 +43,7 @@ const SEND_SQL = `
     where p.removed_at is null and p.user_id <> message.sender_id
   )
   select message.*, recipients.recipient_ids from message, recipients`
+const SEND = preparedStatement('chat-send-message', SEND_SQL)
 
 
 export class MessageService {
@@ -99,14 +101,13 @@ export class MessageService {
         if (first) return { message: first, existed: true }
       }
       try {
-        const { rows } = await this.db.raw(SEND_SQL, {
+        const [row] = await SEND.run<Message & { recipient_ids: Id[] }>(this.db, {
           channelId,
           senderId: sender.id,
           admin,
           content: data.content,
           clientId
         })
-        const [row] = rows as Array<Message & { recipient_ids: Id[] }>
         if (!row) return { message: undefined, existed: false }
         const { recipient_ids, ...message } = row
         params.recipientIds = recipient_ids
