@@ -22,6 +22,8 @@ export interface DomainEventMap {
     recipient_id: Id
     message_preview: string
   }
+  /** a person registered a device for push: on every instance, so that planners read their devices again */
+  'notifications.devices.changed': { user_id: Id }
   'chat.participants.changed': {
     channel: Channel
     added: Participant[]

@@ -5,6 +5,7 @@ import type { Application } from './declarations'
 import { logger } from './logger'
 import { afterTeardown, beforeTeardown } from './lifecycle'
 import { metricsOf } from './http/metrics'
+import type { DomainEventMap } from './events'
 
 export const isClustered = (app: Application) => Boolean(app.get('redis').url)
 
@@ -76,4 +77,33 @@ function boundDeliveryLag(app: Application, io: Server, subscriber: Redis) {
   }, PROBE_EVERY_MS)
   probe.unref()
   beforeTeardown(app, () => clearInterval(probe))
+}
+
+/**
+ * Makes a domain event heard on every instance: `announce` emits it here and publishes it
+ * through Redis, and each other instance emits it again on its own bus. For events that
+ * tell caches to forget, which every instance keeps for itself.
+ */
+export function announceEverywhere<K extends keyof DomainEventMap>(app: Application, name: K) {
+  const channel = redisKey(app, 'events', name)
+  const instanceId = app.get('instanceId')
+  app.hooks({
+    setup: [
+      async (_context: unknown, next: () => Promise<void>) => {
+        if (isClustered(app)) {
+          const subscriber = redisSubscriber(app)
+          await subscriber.subscribe(channel)
+          subscriber.on('message', (from: string, message: string) => {
+            const { origin, payload } = JSON.parse(message)
+            if (from === channel && origin !== instanceId) void app.get('events').emit(name, payload)
+          })
+        }
+        await next()
+      }
+    ]
+  })
+  return (payload: DomainEventMap[K]) => {
+    void app.get('events').emit(name, payload)
+    app.get('redisClient')?.publish(channel, JSON.stringify({ origin: instanceId, payload })).catch(() => undefined)
+  }
 }
