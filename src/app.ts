@@ -77,7 +77,8 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
   app.configure(notifications)
 
   app.hooks({
-    around: { all: [trackSocketCalls, handleErrors, boundCallsInFlight(app), limitCallRate(app)] },
+    // A send spends `limits.messages_per_minute` instead (see the messages service)
+    around: { all: [trackSocketCalls, handleErrors, boundCallsInFlight(app), limitCallRate(app, ['messages.create'])] },
     before: { all: [requireOneRecord] }
   })
   afterTeardown(app, () => app.get('postgresqlClient').destroy())
