@@ -2,12 +2,13 @@ import type { Knex } from 'knex'
 import type { Id, Paginated } from '@feathersjs/feathers'
 import { BadRequest, Forbidden, NotFound } from '@feathersjs/errors'
 import type { Application, ServiceParams } from '../../../../declarations'
-import { withRetry } from '../../../../database-errors'
+import { isTransientDatabaseError, withRetry } from '../../../../database-errors'
 import { isAdmin } from '../../../../hooks/require-admin'
 import { NOT_PARTICIPANT, maySeeChannel, requireChannelAccess } from '../../channel-access'
 import { page } from '../../page'
 import { preparedStatement } from '../../../../prepared-statement'
 import type { Message, MessageData, MessageQuery } from './messages.schema'
+import { SendBatches } from './send-batches'
 
 export type { Message, MessageData, MessageQuery }
 
@@ -45,8 +46,13 @@ const SEND_SQL = `
   select message.*, recipients.recipient_ids from message, recipients`
 const SEND = preparedStatement('chat-send-message', SEND_SQL)
 
+type SendValues = { channelId: Id; senderId: Id; admin: boolean; content: string; clientId: string | null }
+type SentRow = Message & { recipient_ids: Id[] }
+
 
 export class MessageService {
+  private batches = new SendBatches<SendValues, SentRow | undefined>((_channelId, items) => this.sendTogether(items))
+
   constructor(private app: Application) {}
 
   private get db(): Knex {
@@ -101,7 +107,7 @@ export class MessageService {
         if (first) return { message: first, existed: true }
       }
       try {
-        const [row] = await SEND.run<Message & { recipient_ids: Id[] }>(this.db, {
+        const row = await this.batches.submit(channelId, {
           channelId,
           senderId: sender.id,
           admin,
@@ -125,6 +131,31 @@ export class MessageService {
     if (!sent.message) throw await this.refusal(channelId, sender.id, admin)
     if (sent.existed) params.alreadyExisted = true
     return sent.message
+  }
+
+  /**
+   * One send alone is one statement. Several to one channel run in one transaction; if
+   * that fails for a reason of one of them (a client_id sent twice at once), each runs
+   * again alone, in order, so that only that one fails.
+   */
+  private async sendTogether(items: SendValues[]): Promise<Array<PromiseSettledResult<SentRow | undefined>>> {
+    if (items.length > 1) {
+      try {
+        const results = await SEND.runInOneTransaction<SentRow>(this.db, items)
+        return results.map(([row]) => ({ status: 'fulfilled', value: row }))
+      } catch (error) {
+        if (isTransientDatabaseError(error)) throw error
+      }
+    }
+    const outcomes: Array<PromiseSettledResult<SentRow | undefined>> = []
+    for (const item of items) {
+      try {
+        outcomes.push({ status: 'fulfilled', value: (await SEND.run<SentRow>(this.db, item))[0] })
+      } catch (reason) {
+        outcomes.push({ status: 'rejected', reason })
+      }
+    }
+    return outcomes
   }
 
   private findByClientId(channelId: Id, senderId: Id, clientId: string): Promise<Message | undefined> {
