@@ -9,6 +9,7 @@ import { page } from '../../page'
 import { preparedStatement } from '../../../../prepared-statement'
 import type { Message, MessageData, MessageQuery } from './messages.schema'
 import { SendBatches } from './send-batches'
+import { FlushBarrier } from './flush-barrier'
 
 export type { Message, MessageData, MessageQuery }
 
@@ -24,6 +25,8 @@ const SEND_SQL = `
   with next as (
     update chat_channels c set last_seq = c.last_seq + 1, last_message_at = clock_timestamp()
     where c.id = :channelId
+      -- see FlushBarrier: the answer waits for the disk, the channel's lock does not
+      and set_config('synchronous_commit', 'off', true) is not null
       and (c.status = 'active' or :admin)
       and (:admin or exists (
         select 1 from chat_participants p
@@ -52,6 +55,7 @@ type SentRow = Message & { recipient_ids: Id[] }
 
 export class MessageService {
   private batches = new SendBatches<SendValues, SentRow | undefined>((_channelId, items) => this.sendTogether(items))
+  private flushed = new FlushBarrier(() => this.db)
 
   constructor(private app: Application) {}
 
@@ -129,6 +133,8 @@ export class MessageService {
     })
 
     if (!sent.message) throw await this.refusal(channelId, sender.id, admin)
+    // Outside the retries: a send that committed is never sent again
+    await this.flushed.afterCommit()
     if (sent.existed) params.alreadyExisted = true
     return sent.message
   }
