@@ -1,5 +1,9 @@
 import type { Knex } from 'knex'
 import { isEmbedded } from '../../../../postgresql'
+import { preparedStatement } from '../../../../prepared-statement'
+
+// Writes a record to the WAL in a transaction of its own, so its commit waits for a flush
+const BARRIER = preparedStatement('chat-flush-barrier', `select pg_logical_emit_message(true, 'chat-flush', '')`)
 
 /**
  * Sends commit without waiting for the disk (the send statement turns
@@ -28,9 +32,7 @@ export class FlushBarrier {
 
   private begin() {
     this.queued = undefined
-    const barrier = this.db()
-      .raw(`select pg_logical_emit_message(true, 'chat-flush', '')`)
-      .then(() => undefined)
+    const barrier = BARRIER.run(this.db(), {}).then(() => undefined)
     this.running = barrier
     const clear = () => {
       if (this.running === barrier) this.running = undefined
