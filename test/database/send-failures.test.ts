@@ -27,7 +27,7 @@ describe('database failures', () => {
       world = await buildBooking(server.app)
       sender = await socketClient(server.url, world.worker)
       listener = await socketClient(server.url, world.supervisor)
-      const told = nextEvent(listener, 'channels', 'created', (channel: any) => channel.context_id === world.booking.id)
+      const told = nextEvent(listener, 'channels', 'created', (channel) => channel.context_id === world.booking.id)
       channelId = (await openBookingChannel(server.app, world)).id
       await told
     })

@@ -25,7 +25,7 @@ describe('channels', () => {
       assert.strictEqual(byOther.id, first.id)
 
       // A positive control on the same connection, then nothing more
-      const control = nextEvent(supervisor, 'messages', 'created', (m: any) => m.channel_id === first.id)
+      const control = nextEvent(supervisor, 'messages', 'created', (m) => m.channel_id === first.id)
       await worker.service('messages').create({ channel_id: first.id, content: 'control' })
       await control
       await sleep(QUIET_MS)

@@ -34,7 +34,7 @@ export function crowdHelpers(server: TestServer) {
   /** Opens a booking's channel and waits until every given connection has been told (so it is in the channel's room). */
   async function openChannelFor(world: BookingWorld, clients: ClientApplication[]) {
     const told = clients.map((client) =>
-      nextEvent(client, 'channels', 'created', (channel: any) => channel.context_id === world.booking.id, 5000)
+      nextEvent(client, 'channels', 'created', (channel) => channel.context_id === world.booking.id, 5000)
     )
     const channel = await openBookingChannel(server.app, world)
     await Promise.all(told)

@@ -45,7 +45,7 @@ describe('participants', () => {
       assert.deepStrictEqual(listed.data.map((channel) => channel.id).sort(), [first.id, second.id].sort())
       await rejectsWithCode(newcomerClient.service('messages').find({ query: { channel_id: unrelatedChannel.id } }), 403)
 
-      const secondArrives = nextEvent(newcomerClient, 'messages', 'created', (m: any) => m.channel_id === second.id)
+      const secondArrives = nextEvent(newcomerClient, 'messages', 'created', (m) => m.channel_id === second.id)
       await workerClient.service('messages').create({ channel_id: first.id, content: 'first channel news' })
       await workerClient.service('messages').create({ channel_id: second.id, content: 'second channel news' })
       await secondArrives
@@ -77,7 +77,7 @@ describe('participants', () => {
       assert.ok(kept?.removed_at, 'the row is kept with removed_at set')
 
       const leaverSaw = recordEvents(leaverClient, 'messages', 'created')
-      const control = nextEvent(workerClient, 'messages', 'created', (m: any) => m.content === 'after you left')
+      const control = nextEvent(workerClient, 'messages', 'created', (m) => m.content === 'after you left')
       await workerClient.service('messages').create({ channel_id: channel.id, content: 'after you left' })
       await control
       await sleep(QUIET_MS)

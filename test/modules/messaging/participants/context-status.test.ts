@@ -1,11 +1,12 @@
 import assert from 'assert'
 import { useServer } from '../../../helpers/app'
-import { buildAdmin, buildBooking, buildDispute, openBookingChannel } from '../../../helpers/factories'
+import { buildAdmin, buildBooking, buildDispute } from '../../../helpers/factories'
 import type { BookingWorld } from '../../../helpers/factories'
 import { nextEvent, recordEvents, sleep, socketClient } from '../../../helpers/clients'
 import type { ClientApplication } from '../../../../src/client'
 import { QUIET_MS, rejectsWithCode } from '../../../helpers/assertions'
 import { participantsOf, rolesOf } from './queries'
+import { bookingChannelWithClients } from '../../../helpers/fixtures'
 
 describe('participants', () => {
   const server = useServer()
@@ -28,7 +29,7 @@ describe('participants', () => {
       })
       await rejectsWithCode(joiningClient.service('messages').find({ query: { channel_id: channel.id } }), 403)
 
-      const joinedAnnounced = nextEvent(joiningClient, 'channels', 'created', (c: any) => c.id === channel.id)
+      const joinedAnnounced = nextEvent(joiningClient, 'channels', 'created', (c) => c.id === channel.id)
       await server.app.service('disputes').patch(dispute.id, { party_ids: [world.worker.id, world.supervisor.id] })
 
       const after = await participantsOf(workerClient, channel.id)
@@ -39,7 +40,7 @@ describe('participants', () => {
       await joinedAnnounced
 
       const leavingSaw = recordEvents(leavingClient, 'messages', 'created')
-      const live = nextEvent(joiningClient, 'messages', 'created', (m: any) => m.channel_id === channel.id)
+      const live = nextEvent(joiningClient, 'messages', 'created', (m) => m.channel_id === channel.id)
       const sent = await workerClient.service('messages').create({ channel_id: channel.id, content: 'new party, hello' })
       assert.deepStrictEqual(await live, sent)
       await sleep(QUIET_MS)
@@ -75,16 +76,17 @@ describe('participants', () => {
     let adminClient: ClientApplication
 
     before(async () => {
-      world = await buildBooking(server.app)
-      channelId = (await openBookingChannel(server.app, world)).id
-      workerClient = await socketClient(server.url, world.worker)
-      supervisorClient = await socketClient(server.url, world.supervisor)
+      ;({
+        world,
+        channelId,
+        clients: { worker: workerClient, supervisor: supervisorClient }
+      } = await bookingChannelWithClients(server, { connected: ['worker', 'supervisor'] }))
       adminClient = await socketClient(server.url, await buildAdmin(server.app))
     })
 
     for (const status of ['completed', 'cancelled'] as const) {
       it(`freezes when the booking is ${status}: participants get 403 on send, an admin may still send`, async () => {
-        const patched = nextEvent(supervisorClient, 'channels', 'patched', (c: any) => c.id === channelId && c.status === 'frozen')
+        const patched = nextEvent(supervisorClient, 'channels', 'patched', (c) => c.id === channelId && c.status === 'frozen')
         await server.app.service('bookings').patch(world.booking.id, { status })
         assert.strictEqual((await workerClient.service('channels').get(channelId)).status, 'frozen')
         assert.strictEqual((await patched).status, 'frozen')
@@ -93,7 +95,7 @@ describe('participants', () => {
         const history = await workerClient.service('messages').find({ query: { channel_id: channelId } })
         assert.ok(!history.data.some((message) => message.content === 'is anyone there'))
 
-        const delivered = nextEvent(workerClient, 'messages', 'created', (m: any) => m.channel_id === channelId)
+        const delivered = nextEvent(workerClient, 'messages', 'created', (m) => m.channel_id === channelId)
         const official = await adminClient.service('messages').create({ channel_id: channelId, content: `closing note (${status})` })
         assert.strictEqual(official.channel_id, channelId)
         assert.deepStrictEqual(await delivered, official)
@@ -102,7 +104,7 @@ describe('participants', () => {
       it(`turns active again when the ${status} booking is reopened (in_progress), and sends work`, async () => {
         await server.app.service('bookings').patch(world.booking.id, { status: 'in_progress' })
         assert.strictEqual((await workerClient.service('channels').get(channelId)).status, 'active')
-        const delivered = nextEvent(supervisorClient, 'messages', 'created', (m: any) => m.content === `back after ${status}`)
+        const delivered = nextEvent(supervisorClient, 'messages', 'created', (m) => m.content === `back after ${status}`)
         const sent = await workerClient.service('messages').create({ channel_id: channelId, content: `back after ${status}` })
         assert.strictEqual(sent.sender_id, world.worker.id)
         assert.deepStrictEqual(await delivered, sent)

@@ -3,15 +3,14 @@ import { useServer } from '../../../helpers/app'
 import { addMember, buildAdmin, buildBooking, buildUser, openBookingChannel } from '../../../helpers/factories'
 import { nextEvent, socketClient } from '../../../helpers/clients'
 import { participantsOf, rolesOf } from './queries'
+import { bookingChannelWithClients } from '../../../helpers/fixtures'
 
 describe('participants', () => {
   const server = useServer()
 
   describe('derivation from the context', () => {
     it("makes a booking channel's participants exactly its worker, supervisor and both companies' admins and managers", async () => {
-      const world = await buildBooking(server.app)
-      const channel = await openBookingChannel(server.app, world)
-      const worker = await socketClient(server.url, world.worker)
+      const { world, channel, clients: { worker } } = await bookingChannelWithClients(server, { connected: ['worker'] })
 
       const participants = await participantsOf(worker, channel.id)
       assert.strictEqual(participants.length, 6)
@@ -70,15 +69,13 @@ describe('participants', () => {
       const roles = rolesOf(await participantsOf(workerClient, channel.id))
       assert.strictEqual(roles[world.supervisor.id], 'lender_admin')
       assert.strictEqual(roles[replacement.id], 'supervisor')
-      const live = nextEvent(stayingClient, 'messages', 'created', (m: any) => m.channel_id === channel.id)
+      const live = nextEvent(stayingClient, 'messages', 'created', (m) => m.channel_id === channel.id)
       const sent = await workerClient.service('messages').create({ channel_id: channel.id, content: 'still with us' })
       assert.deepStrictEqual(await live, sent)
     })
 
     it("changes a member's participant role when their company role changes", async () => {
-      const world = await buildBooking(server.app)
-      const channel = await openBookingChannel(server.app, world)
-      const workerClient = await socketClient(server.url, world.worker)
+      const { world, channel, clients: { worker: workerClient } } = await bookingChannelWithClients(server, { connected: ['worker'] })
       const [membership] = await server.app.service('company-members').find({
         query: { company_id: world.lenderCompanyId, user_id: world.lenderManager.id },
         paginate: false

@@ -1,11 +1,11 @@
 import assert from 'assert'
 import { useServer } from '../../../helpers/app'
-import { buildBooking, openBookingChannel } from '../../../helpers/factories'
 import type { BookingWorld } from '../../../helpers/factories'
-import { nextEvent, recordEvents, sleep, socketClient } from '../../../helpers/clients'
+import { nextEvent, recordEvents, sleep } from '../../../helpers/clients'
 import type { ClientApplication } from '../../../../src/client'
 import { QUIET_MS, rejectsWithCode } from '../../../helpers/assertions'
 import { participantsOf } from './queries'
+import { bookingChannelWithClients } from '../../../helpers/fixtures'
 
 describe('participants', () => {
   const server = useServer()
@@ -20,11 +20,11 @@ describe('participants', () => {
     let supervisorRow: any
 
     before(async () => {
-      world = await buildBooking(server.app)
-      channelId = (await openBookingChannel(server.app, world)).id
-      workerClient = await socketClient(server.url, world.worker)
-      supervisorClient = await socketClient(server.url, world.supervisor)
-      outsiderClient = await socketClient(server.url, world.outsider)
+      ;({
+        world,
+        channelId,
+        clients: { worker: workerClient, supervisor: supervisorClient, outsider: outsiderClient }
+      } = await bookingChannelWithClients(server, { connected: ['worker', 'supervisor', 'outsider'] }))
       for (const content of ['one', 'two', 'three']) {
         await supervisorClient.service('messages').create({ channel_id: channelId, content })
       }
@@ -36,7 +36,7 @@ describe('participants', () => {
 
     it("sends 'participants patched' to the other participants when one marks the channel read", async () => {
       const outsiderSaw = recordEvents(outsiderClient, 'participants', 'patched')
-      const receipt = nextEvent(supervisorClient, 'participants', 'patched', (p: any) => p.id === workerRow.id)
+      const receipt = nextEvent(supervisorClient, 'participants', 'patched', (p) => p.id === workerRow.id)
       const result = await workerClient.service('participants').patch(workerRow.id, { last_read_seq: 2 })
       assert.strictEqual(result.last_read_seq, 2)
       assert.ok(result.last_read_at, 'last_read_at is set')

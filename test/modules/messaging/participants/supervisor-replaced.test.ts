@@ -32,12 +32,12 @@ describe('participants', () => {
       newClient = await socketClient(server.url, newSupervisor)
       adminClient = await socketClient(server.url, await buildAdmin(server.app))
       // The old supervisor was receiving the channel before the change
-      const before = nextEvent(oldClient, 'messages', 'created', (message: any) => message.channel_id === channelId)
+      const before = nextEvent(oldClient, 'messages', 'created', (message) => message.channel_id === channelId)
       await workerClient.service('messages').create({ channel_id: channelId, content: 'before the change' })
       await before
 
       newSawChannels = recordEvents(newClient, 'channels', 'created')
-      newChannelCreated = nextEvent(newClient, 'channels', 'created', (channel: any) => channel.id === channelId)
+      newChannelCreated = nextEvent(newClient, 'channels', 'created', (channel) => channel.id === channelId)
       newChannelCreated.catch(() => undefined)
       await server.app.service('bookings').patch(world.booking.id, { supervisor_id: newSupervisor.id })
     })
@@ -60,12 +60,12 @@ describe('participants', () => {
     it("stops delivering the channel's messages to the old supervisor's connected socket at once", async () => {
       const oldSaw = recordEvents(oldClient, 'messages', 'created')
       const oldSawReceipts = recordEvents(oldClient, 'participants', 'patched')
-      const workerGets = nextEvent(workerClient, 'messages', 'created', (message: any) => message.content === 'after the change')
+      const workerGets = nextEvent(workerClient, 'messages', 'created', (message) => message.content === 'after the change')
       const sent = await managerClient.service('messages').create({ channel_id: channelId, content: 'after the change' })
       assert.strictEqual((await workerGets).id, sent.id)
       // A read receipt in the channel does not reach them either
       const [workerRow] = await participantsOf(workerClient, channelId, { user_id: world.worker.id })
-      const receipt = nextEvent(managerClient, 'participants', 'patched', (p: any) => p.id === workerRow.id)
+      const receipt = nextEvent(managerClient, 'participants', 'patched', (p) => p.id === workerRow.id)
       await workerClient.service('participants').patch(workerRow.id, { last_read_seq: sent.seq })
       await receipt
       await sleep(QUIET_MS)
@@ -93,7 +93,7 @@ describe('participants', () => {
       assert.strictEqual(announced.context_id, world.booking.id)
       assert.strictEqual(newSawChannels.filter((channel) => channel.id === channelId).length, 1)
 
-      const live = nextEvent(newClient, 'messages', 'created', (message: any) => message.channel_id === channelId)
+      const live = nextEvent(newClient, 'messages', 'created', (message) => message.channel_id === channelId)
       const sent = await workerClient.service('messages').create({ channel_id: channelId, content: 'welcome aboard' })
       assert.deepStrictEqual(await live, sent)
       const own = await newClient.service('messages').create({ channel_id: channelId, content: 'thanks' })

@@ -5,6 +5,7 @@ import type { BookingWorld } from '../../../helpers/factories'
 import { login, nextEvent, recordEvents, sleep, socketClient } from '../../../helpers/clients'
 import type { ClientApplication } from '../../../../src/client'
 import { QUIET_MS, rejectsWithCode } from '../../../helpers/assertions'
+import { bookingChannelWithClients } from '../../../helpers/fixtures'
 
 describe('real-time delivery', () => {
   const server = useServer()
@@ -15,14 +16,12 @@ describe('real-time delivery', () => {
     let supervisor: ClientApplication
 
     before(async () => {
-      world = await buildBooking(server.app)
-      channelId = (await openBookingChannel(server.app, world)).id
-      supervisor = await socketClient(server.url, world.supervisor)
+      ;({ world, channelId, clients: { supervisor } } = await bookingChannelWithClients(server, { connected: ['supervisor'] }))
     })
 
     const send = (content: string) => supervisor.service('messages').create({ channel_id: channelId, content })
     const arrival = (client: ClientApplication, content: string) =>
-      nextEvent(client, 'messages', 'created', (m: any) => m.channel_id === channelId && m.content === content)
+      nextEvent(client, 'messages', 'created', (m) => m.channel_id === channelId && m.content === content)
 
     it("delivers to every tab of a user", async () => {
       const tab1 = await socketClient(server.url, world.worker)
@@ -33,8 +32,8 @@ describe('real-time delivery', () => {
       assert.deepStrictEqual(await at1, sent)
       assert.deepStrictEqual(await at2, sent)
 
-      const read1 = nextEvent(tab1, 'participants', 'patched', (p: any) => p.user_id === world.supervisor.id)
-      const read2 = nextEvent(tab2, 'participants', 'patched', (p: any) => p.user_id === world.supervisor.id)
+      const read1 = nextEvent(tab1, 'participants', 'patched', (p) => p.user_id === world.supervisor.id)
+      const read2 = nextEvent(tab2, 'participants', 'patched', (p) => p.user_id === world.supervisor.id)
       const [row] = (await supervisor.service('participants').find({ query: { channel_id: channelId, user_id: world.supervisor.id } })).data
       await supervisor.service('participants').patch(row.id, { muted: true })
       assert.strictEqual((await read1).muted, true)
@@ -89,11 +88,11 @@ describe('real-time delivery', () => {
       const control = arrival(worker, 'not for strangers')
       const sent = await send('not for strangers')
       await control
-      const removedControl = nextEvent(worker, 'messages', 'removed', (m: any) => m.id === sent.id)
+      const removedControl = nextEvent(worker, 'messages', 'removed', (m) => m.id === sent.id)
       await supervisor.service('messages').remove(sent.id)
       await removedControl
       const [row] = (await worker.service('participants').find({ query: { channel_id: channelId, user_id: world.worker.id } })).data
-      const patchedControl = nextEvent(supervisor, 'participants', 'patched', (p: any) => p.id === row.id)
+      const patchedControl = nextEvent(supervisor, 'participants', 'patched', (p) => p.id === row.id)
       await worker.service('participants').patch(row.id, { last_read_seq: sent.seq })
       await patchedControl
       await sleep(QUIET_MS)
@@ -113,11 +112,11 @@ describe('real-time delivery', () => {
       const control = arrival(worker, 'admins may read, not listen')
       const sent = await send('admins may read, not listen')
       await control
-      const removedControl = nextEvent(worker, 'messages', 'removed', (m: any) => m.id === sent.id)
+      const removedControl = nextEvent(worker, 'messages', 'removed', (m) => m.id === sent.id)
       await supervisor.service('messages').remove(sent.id)
       await removedControl
       const [row] = (await worker.service('participants').find({ query: { channel_id: channelId, user_id: world.worker.id } })).data
-      const patchedControl = nextEvent(supervisor, 'participants', 'patched', (p: any) => p.id === row.id)
+      const patchedControl = nextEvent(supervisor, 'participants', 'patched', (p) => p.id === row.id)
       await worker.service('participants').patch(row.id, { muted: true })
       await patchedControl
       // Even a message the admin sends is confirmed by its result, not by an event
@@ -150,13 +149,13 @@ describe('real-time delivery', () => {
       const worker = await socketClient(server.url, world.worker)
 
       const first = await worker.service('messages').create({ channel_id: channelId, content: 'seen as admin' })
-      const asAdmin = nextEvent(adminClient, 'messages', 'removed', (m: any) => m.id === first.id)
+      const asAdmin = nextEvent(adminClient, 'messages', 'removed', (m) => m.id === first.id)
       await worker.service('messages').remove(first.id)
       assert.strictEqual((await asAdmin).content, 'seen as admin')
 
       await server.app.service('users').patch(admin.id, { role: 'user' })
       const second = await worker.service('messages').create({ channel_id: channelId, content: 'not for a former admin' })
-      const asUser = nextEvent(adminClient, 'messages', 'removed', (m: any) => m.id === second.id)
+      const asUser = nextEvent(adminClient, 'messages', 'removed', (m) => m.id === second.id)
       await worker.service('messages').remove(second.id)
       const event = await asUser
       assert.ok(!('content' in event), JSON.stringify(event))

@@ -38,9 +38,9 @@ describe('real-time delivery', () => {
 
     it("sends 'messages removed' without content to participants and with content to an admin participant", async () => {
       const sent = await send('a regrettable remark')
-      const toSupervisor = nextEvent(supervisor, 'messages', 'removed', (m: any) => m.id === sent.id)
-      const toSender = nextEvent(worker, 'messages', 'removed', (m: any) => m.id === sent.id)
-      const toAdmin = nextEvent(participantAdminClient, 'messages', 'removed', (m: any) => m.id === sent.id)
+      const toSupervisor = nextEvent(supervisor, 'messages', 'removed', (m) => m.id === sent.id)
+      const toSender = nextEvent(worker, 'messages', 'removed', (m) => m.id === sent.id)
+      const toAdmin = nextEvent(participantAdminClient, 'messages', 'removed', (m) => m.id === sent.id)
       const adminSaw = recordEvents(participantAdminClient, 'messages', 'removed')
       const outsideAdminSaw = recordEvents(outsideAdminClient, 'messages', 'removed')
 
@@ -112,7 +112,7 @@ describe('real-time delivery', () => {
       const still = await worker.service('messages').get(sent.id)
       assert.strictEqual(still.is_deleted, false)
       assert.strictEqual(still.content, 'mine, not yours')
-      const control = nextEvent(worker, 'messages', 'created', (m: any) => m.content === 'control')
+      const control = nextEvent(worker, 'messages', 'created', (m) => m.content === 'control')
       await send('control')
       await control
       await sleep(QUIET_MS)
