@@ -20,6 +20,18 @@ export async function socketClient(url: string, who?: Credentials): Promise<Clie
   return client
 }
 
+/**
+ * A client as the README tells apps to make one: it reconnects by itself with backoff and
+ * re-authenticates (quickly, for tests). Drop its network with `socket.io.engine.close()`.
+ */
+export async function reconnectingClient(url: string, who: Credentials) {
+  const socket = io(url, { transports: ['websocket'], forceNew: true, reconnectionDelay: 100, reconnectionDelayMax: 1000, randomizationFactor: 0.5 })
+  const client = createClient(socketio(socket))
+  openClients.push(client)
+  await client.authenticate({ strategy: 'local', email: who.email, password: who.password })
+  return { client, socket }
+}
+
 /** A Feathers client over REST (fetch), logged in as `who`. */
 export async function restClient(url: string, who?: Credentials): Promise<ClientApplication> {
   const client = createClient(rest(url).fetch(fetch), { storage: memoryStorage() })

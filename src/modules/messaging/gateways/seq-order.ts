@@ -15,11 +15,12 @@ export interface SeqOrderSettings {
   reorder_max_channels: number
 }
 
-// A channel quiet for this long starts afresh: its next message is published as it comes
-const CHANNEL_IDLE_MS = 10 * 60_000
+// A channel quiet for this long is forgotten: its next message waits a window, like a new one's
+const CHANNEL_IDLE_MS = 60 * 60_000
 
 interface ChannelOrder {
-  last: number
+  /** The last seq published; unknown for a channel seen for the first time (until its first window ends). */
+  last: number | undefined
   held: Map<number, Message>
   timer?: NodeJS.Timeout
 }
@@ -35,6 +36,7 @@ export function createSeqOrder(publish: (message: Message) => void, settings: Se
   const channels = new ExpiringCache<Id, ChannelOrder>(CHANNEL_IDLE_MS, settings.reorder_max_channels)
 
   function release(order: ChannelOrder) {
+    if (order.last === undefined) return
     while (order.held.has(order.last + 1)) {
       const message = order.held.get(++order.last)!
       order.held.delete(order.last)
@@ -53,18 +55,18 @@ export function createSeqOrder(publish: (message: Message) => void, settings: Se
     const seqs = [...order.held.keys()].sort((a, b) => a - b)
     for (const seq of seqs) publish(order.held.get(seq)!)
     order.held.clear()
-    order.last = Math.max(order.last, seqs.at(-1) ?? 0)
+    order.last = Math.max(order.last ?? 0, seqs.at(-1) ?? 0)
   }
 
   return function push(message: Message) {
-    const order = channels.get(message.channel_id)
-    // Unknown channel (new, idle or forgotten): nothing to wait for. Already past it: late, send now
-    if (settings.reorder_window_ms <= 0 || !order || message.seq <= order.last) {
-      publish(message)
-      if (!order) channels.set(message.channel_id, { last: message.seq, held: new Map() })
-      return
-    }
+    if (settings.reorder_window_ms <= 0) return publish(message)
+    // A channel not seen lately: its predecessors may be on their way, unless it is the first message
+    const order: ChannelOrder = channels.get(message.channel_id) ?? { last: message.seq === 1 ? 0 : undefined, held: new Map() }
     channels.set(message.channel_id, order)
+    // Behind what already left: late, and holding it back would not help
+    if (order.last !== undefined && message.seq <= order.last) return publish(message)
+    // The channel's first message tells where it starts, whichever came first
+    if (message.seq === 1) order.last ??= 0
     order.held.set(message.seq, message)
     release(order)
     if (order.held.size > settings.reorder_max_held) flush(order)

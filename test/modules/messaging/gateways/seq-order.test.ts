@@ -51,21 +51,34 @@ describe('the reorder window on publish', () => {
     assert.deepStrictEqual(published, ['1:1', '1:3', '1:4', '1:5', '1:6', '1:7', '1:8'])
   })
 
-  it('publishes the first message of a channel it does not know at once, whatever its seq', () => {
+  it('holds the first messages of a channel it has not seen for one window, as their predecessors may be on the way', async () => {
     const { published, pushAll } = windowOf()
-    pushAll(1, [41, 42])
+    pushAll(1, [42, 41])
+    assert.deepStrictEqual(published, [])
+    await sleep(settings.reorder_window_ms * 3)
     assert.deepStrictEqual(published, ['1:41', '1:42'])
+    pushAll(1, [43])
+    assert.deepStrictEqual(published, ['1:41', '1:42', '1:43'], 'known from then on')
   })
 
-  it('remembers at most reorder_max_channels channels, forgetting the least recently active', () => {
+  it('publishes the first message of a new channel (seq 1) at once, and what it held back for it', () => {
+    const { published, pushAll } = windowOf()
+    pushAll(1, [1])
+    pushAll(2, [2, 3, 1])
+    assert.deepStrictEqual(published, ['1:1', '2:1', '2:2', '2:3'])
+  })
+
+  it('remembers at most reorder_max_channels channels, forgetting the least recently active', async () => {
     const { published, pushAll } = windowOf({ reorder_max_channels: 2 })
     pushAll(1, [1])
     pushAll(2, [1])
     pushAll(3, [1])
-    // Channel 1 was forgotten: its next message is published as it comes, without waiting for 2
-    pushAll(1, [3])
-    pushAll(3, [3])
-    assert.deepStrictEqual(published, ['1:1', '2:1', '3:1', '1:3'])
+    // Channel 1 was forgotten: its next message waits a window; channel 3's leaves at once
+    pushAll(1, [2])
+    pushAll(3, [2])
+    assert.deepStrictEqual(published, ['1:1', '2:1', '3:1', '3:2'])
+    await sleep(settings.reorder_window_ms * 3)
+    assert.deepStrictEqual(published, ['1:1', '2:1', '3:1', '3:2', '1:2'])
   })
 
   it('waits for nothing with a window of 0', () => {
