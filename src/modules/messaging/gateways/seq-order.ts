@@ -60,12 +60,12 @@ export function createSeqOrder(publish: (message: Message) => void, settings: Se
 
   return function push(message: Message) {
     if (settings.reorder_window_ms <= 0) return publish(message)
-    // A channel not seen lately: its predecessors may be on their way, unless it is the first message
-    const order: ChannelOrder = channels.get(message.channel_id) ?? { last: message.seq === 1 ? 0 : undefined, held: new Map() }
+    // A channel not seen lately: where it stands is unknown, and its predecessors may be on their way
+    const order: ChannelOrder = channels.get(message.channel_id) ?? { last: undefined, held: new Map() }
     channels.set(message.channel_id, order)
     // Behind what already left: late, and holding it back would not help
     if (order.last !== undefined && message.seq <= order.last) return publish(message)
-    // The channel's first message tells where it starts, whichever came first
+    // A channel's first message says where it starts, whenever it comes
     if (message.seq === 1) order.last ??= 0
     order.held.set(message.seq, message)
     release(order)
