@@ -54,7 +54,7 @@ describe('the app on the embedded database (PGlite)', function () {
 
     const worker = await socketClient(url, world.worker)
     const supervisor = await socketClient(url, world.supervisor)
-    const arrived = nextEvent(supervisor, 'messages', 'created', (message: any) => message.channel_id === channel.id)
+    const arrived = nextEvent(supervisor, 'messages', 'created', (message) => message.channel_id === channel.id)
 
     const sent = await worker.service('messages').create({ channel_id: channel.id, content: 'Hello from PGlite' })
     assert.strictEqual(sent.seq, 1)

@@ -10,6 +10,7 @@ import type { Participant } from '../services/participants/participants.schema'
 import { ADMINS, channelRoom, socketOf, userRoom, viewRoom } from './connections'
 import { presenceGatewayOf } from './presence'
 import { createMembershipVersion } from './membership-version'
+import { seqOrderedPublisher } from './seq-order'
 
 
 const MAX_JOIN_READS = 5
@@ -74,9 +75,7 @@ export const realtime = (app: Application, io: Server) => {
     if (socket) leaveRooms(socket)
   })
 
-  app.service('messages').on('created', (message: Message) => {
-    io.to(channelRoom(message.channel_id)).emit('messages created', message)
-  })
+  app.service('messages').on('created', seqOrderedPublisher(app, io))
   app.service('messages').on('removed', async (message: Message) => {
     const room = channelRoom(message.channel_id)
     io.to(room).except(ADMINS).emit('messages removed', tombstoneOf(message))

@@ -1,136 +1,16 @@
 import assert from 'assert'
-import { once } from 'events'
-import type { AddressInfo } from 'net'
 import knex from 'knex'
-import { createApp } from '../src/app'
-import { ensureBootstrapAdmin } from '../src/bootstrap'
-import { stopServing } from '../src/shutdown'
-import { startApp, useServer } from './helpers/app'
-import type { TestServer } from './helpers/app'
-import { testDatabaseUrl } from './helpers/database'
-import { buildBooking, buildUser, openBookingChannel } from './helpers/factories'
-import { closeClients, http as request, login, sleep, socketClient, socketOf } from './helpers/clients'
-import { freePort, freshGet, isRunning, killTree, run, tsxBin, within } from './helpers/processes'
-import type { Command } from './helpers/processes'
-
-let sequence = 0
-const uniqueEmail = (label: string) => `${label}-${process.pid}-${Date.now().toString(36)}-${++sequence}@Example.test`
+import { startApp } from '../helpers/app'
+import type { TestServer } from '../helpers/app'
+import { testDatabaseUrl } from '../helpers/database'
+import { buildBooking, buildUser, openBookingChannel } from '../helpers/factories'
+import { closeClients, http as request, login, sleep, socketClient, socketOf } from '../helpers/clients'
+import { freePort, freshGet, isRunning, killTree, run, tsxBin, within } from '../helpers/processes'
+import type { Command } from '../helpers/processes'
+import { uniqueEmail } from '../helpers/factories'
 
 describe('operations', function () {
   this.timeout(90_000)
-
-  describe('health, readiness and metrics', () => {
-    const server = useServer()
-
-    it('GET /health answers 200', async () => {
-      const health = await request(server.url, 'GET', '/health')
-      assert.strictEqual(health.status, 200)
-      assert.strictEqual(health.body?.status, 'ok')
-    })
-
-    it('GET /ready answers 200 while the database answers', async () => {
-      const ready = await request(server.url, 'GET', '/ready')
-      assert.strictEqual(ready.status, 200)
-      assert.strictEqual(ready.body?.status, 'ready')
-    })
-
-    it('GET /metrics answers Prometheus text with the socket gauge and process metrics', async () => {
-      const gauge = (text: string) => Number(/^chat_socket_connections (\d+)$/m.exec(text)?.[1])
-      const before = await fetch(server.url + '/metrics')
-      assert.strictEqual(before.status, 200)
-      assert.match(before.headers.get('content-type') ?? '', /^text\/plain/)
-      const text = await before.text()
-      assert.match(text, /^# TYPE chat_socket_connections gauge$/m)
-      assert.match(text, /^process_cpu_user_seconds_total \d/m)
-      assert.match(text, /^nodejs_heap_size_used_bytes \d/m)
-      const idle = gauge(text)
-      assert.ok(Number.isInteger(idle))
-
-      const world = await buildBooking(server.app)
-      await socketClient(server.url, world.worker)
-      await socketClient(server.url, world.supervisor)
-      const after = await (await fetch(server.url + '/metrics')).text()
-      assert.strictEqual(gauge(after), idle + 2, 'the gauge counts the open Socket.io connections')
-    })
-
-    it('GET /ready answers 503 (and /health still 200) when the database does not answer', async () => {
-      const app = createApp({
-        database: { url: 'postgres://postgres@127.0.0.1:1/unreachable', dataDir: '', pool: { min: 0, max: 1 } }
-      })
-      const listening = await app.listen(0, '127.0.0.1')
-      try {
-        if (!listening.listening) await once(listening, 'listening')
-        const url = `http://127.0.0.1:${(listening.address() as AddressInfo).port}`
-        const ready = await request(url, 'GET', '/ready')
-        assert.strictEqual(ready.status, 503)
-        const health = await request(url, 'GET', '/health')
-        assert.strictEqual(health.status, 200)
-      } finally {
-        await stopServing(app, listening)
-      }
-    })
-  })
-
-  describe('bootstrap admin', () => {
-    const servers: TestServer[] = []
-    after(async () => {
-      for (const server of servers.splice(0)) await server.close()
-    })
-
-    const adminsWithEmail = async (server: TestServer, email: string) =>
-      server.app.service('users').find({ query: { email: email.toLowerCase() } })
-
-    it('creates exactly one admin from the configuration, even when asked twice at once, who can log in', async () => {
-      const bootstrapAdmin = { email: uniqueEmail('Boot-Admin'), password: 'bootstrap password 1' }
-      const server = await startApp({ bootstrapAdmin })
-      servers.push(server)
-
-      await Promise.all([ensureBootstrapAdmin(server.app), ensureBootstrapAdmin(server.app)])
-      const found = await adminsWithEmail(server, bootstrapAdmin.email)
-      assert.strictEqual(found.total, 1)
-      assert.strictEqual(found.data[0].role, 'admin')
-
-      const auth = await request(server.url, 'POST', '/authentication', {
-        body: { strategy: 'local', email: bootstrapAdmin.email, password: bootstrapAdmin.password }
-      })
-      assert.strictEqual(auth.status, 201, auth.text)
-      assert.strictEqual(auth.body.user.role, 'admin')
-      assert.strictEqual(auth.body.user.password, undefined)
-      // The admin can do admin things over HTTP
-      const created = await request(server.url, 'POST', '/companies', {
-        token: auth.body.accessToken,
-        body: { name: 'Created by the bootstrap admin' }
-      })
-      assert.strictEqual(created.status, 201, created.text)
-    })
-
-    it('does not duplicate the admin when another instance starts with the same settings', async () => {
-      const bootstrapAdmin = { email: uniqueEmail('boot-admin'), password: 'bootstrap password 2' }
-      const first = await startApp({ bootstrapAdmin })
-      servers.push(first)
-      await ensureBootstrapAdmin(first.app)
-      const [original] = (await adminsWithEmail(first, bootstrapAdmin.email)).data
-      assert.ok(original)
-
-      const second = await startApp({ bootstrapAdmin })
-      servers.push(second)
-      await Promise.all([ensureBootstrapAdmin(second.app), ensureBootstrapAdmin(first.app)])
-      const found = await adminsWithEmail(second, bootstrapAdmin.email)
-      assert.strictEqual(found.total, 1)
-      assert.strictEqual(found.data[0].id, original.id)
-      const token = await login(second.url, bootstrapAdmin)
-      assert.ok(token)
-    })
-
-    it('creates nobody when no bootstrap admin is configured', async () => {
-      const server = await startApp()
-      servers.push(server)
-      const before = await server.app.service('users').find({ query: { $limit: 0 } })
-      await ensureBootstrapAdmin(server.app)
-      const after = await server.app.service('users').find({ query: { $limit: 0 } })
-      assert.strictEqual(after.total, before.total)
-    })
-  })
 
   describe('the process (npm start)', () => {
     let server: TestServer

@@ -1,19 +1,10 @@
 import assert from 'assert'
-import { useServer } from '../../helpers/app'
-import {
-  addMember,
-  buildAdmin,
-  buildBooking,
-  buildCompany,
-  buildDispute,
-  buildUser,
-  openBookingChannel
-} from '../../helpers/factories'
-import type { BookingWorld } from '../../helpers/factories'
-import { nextEvent, recordEvents, sleep, socketClient } from '../../helpers/clients'
-import { QUIET_MS } from '../../helpers/assertions'
-import { notificationSettings } from '../../helpers/notifications'
-import { notificationsOf } from '../../../src/modules/notifications'
+import { useServer } from '../../../helpers/app'
+import { addMember, buildAdmin, buildBooking, buildCompany, buildDispute, buildUser, openBookingChannel } from '../../../helpers/factories'
+import type { BookingWorld } from '../../../helpers/factories'
+import { socketClient } from '../../../helpers/clients'
+import { notificationSettings } from '../../../helpers/notifications'
+import { notificationsOf } from '../../../../src/modules/notifications'
 
 describe('channels', () => {
   // Without the delivery worker's polls, which a query count would otherwise catch by chance
@@ -122,92 +113,6 @@ describe('channels', () => {
       )
       const stamps = listed.data.map((channel) => Date.parse(channel.last_message_at!))
       assert.ok(stamps[0] >= stamps[1] && stamps[1] >= stamps[2], `descending: ${stamps}`)
-    })
-  })
-
-  describe('unread_count', () => {
-    it("counts messages after the caller's read position, not sent by the caller, not deleted, per channel", async () => {
-      const world = await buildBooking(server.app)
-      const channel = await openBookingChannel(server.app, world)
-      const dispute = await buildDispute(server.app, world.booking.id, [world.worker.id, world.supervisor.id])
-      const disputeChannel = await server.app
-        .service('channels')
-        .create({ context_type: 'dispute', context_id: dispute.id }, { user: world.worker })
-      const worker = await socketClient(server.url, world.worker)
-      const supervisor = await socketClient(server.url, world.supervisor)
-      const manager = await socketClient(server.url, world.lenderManager)
-
-      await worker.service('messages').create({ channel_id: channel.id, content: 'my own' })
-      const fromOthers = [
-        await supervisor.service('messages').create({ channel_id: channel.id, content: 'one' }),
-        await manager.service('messages').create({ channel_id: channel.id, content: 'two' }),
-        await supervisor.service('messages').create({ channel_id: channel.id, content: 'three' })
-      ]
-      await supervisor.service('messages').remove(fromOthers[0].id)
-      await supervisor.service('messages').create({ channel_id: disputeChannel.id, content: 'in the dispute' })
-
-      const unread = async () => {
-        const { data } = await worker.service('channels').find({})
-        return Object.fromEntries(data.map((view) => [view.id, view.unread_count]))
-      }
-      assert.deepStrictEqual(await unread(), { [channel.id]: 2, [disputeChannel.id]: 1 })
-
-      const workerRow = (
-        await worker.service('participants').find({ query: { channel_id: channel.id, user_id: world.worker.id } })
-      ).data[0]
-      await worker.service('participants').patch(workerRow.id, { last_read_seq: fromOthers[2].seq })
-      assert.deepStrictEqual(await unread(), { [channel.id]: 0, [disputeChannel.id]: 1 })
-      const [view] = (await worker.service('channels').find({ query: { context_type: 'booking', context_id: world.booking.id } })).data
-      assert.strictEqual(view.last_read_seq, fromOthers[2].seq)
-      assert.ok(view.last_read_at, 'last_read_at is set')
-      assert.strictEqual((await worker.service('channels').get(channel.id)).unread_count, 0)
-
-      // The others' own counts do not include their own messages
-      const supervisorView = await supervisor.service('channels').get(channel.id)
-      assert.strictEqual(supervisorView.unread_count, 0)
-    })
-  })
-
-  describe('create', () => {
-    it('is idempotent: the same channel, and no second channels created event', async () => {
-      const world = await buildBooking(server.app)
-      const worker = await socketClient(server.url, world.worker)
-      const supervisor = await socketClient(server.url, world.supervisor)
-      const announcements = recordEvents(supervisor, 'channels', 'created')
-      const firstAnnounced = nextEvent(supervisor, 'channels', 'created')
-
-      const first = await worker.service('channels').create({ context_type: 'booking', context_id: world.booking.id })
-      assert.strictEqual((await firstAnnounced).id, first.id)
-      const again = await worker.service('channels').create({ context_type: 'booking', context_id: world.booking.id })
-      assert.strictEqual(again.id, first.id)
-      const byOther = await supervisor.service('channels').create({ context_type: 'booking', context_id: world.booking.id })
-      assert.strictEqual(byOther.id, first.id)
-
-      // A positive control on the same connection, then nothing more
-      const control = nextEvent(supervisor, 'messages', 'created', (m: any) => m.channel_id === first.id)
-      await worker.service('messages').create({ channel_id: first.id, content: 'control' })
-      await control
-      await sleep(QUIET_MS)
-      assert.strictEqual(announcements.length, 1, JSON.stringify(announcements))
-
-      const admin = await socketClient(server.url, await buildAdmin(server.app))
-      const listed = await admin.service('channels').find({ query: { context_type: 'booking', context_id: world.booking.id } })
-      assert.strictEqual(listed.total, 1)
-      const participants = await admin.service('participants').find({ query: { channel_id: first.id, $withRemoved: true } })
-      assert.strictEqual(participants.total, 6)
-    })
-
-    it('returns one channel to concurrent creators of the same context', async () => {
-      const world = await buildBooking(server.app)
-      const clients = await Promise.all(
-        [world.worker, world.supervisor, world.borrowerAdmin, world.lenderManager].map((who) => socketClient(server.url, who))
-      )
-      const created = await Promise.all(
-        clients.map((client) => client.service('channels').create({ context_type: 'booking', context_id: world.booking.id }))
-      )
-      assert.strictEqual(new Set(created.map((channel) => channel.id)).size, 1)
-      const participants = await clients[0].service('participants').find({ query: { channel_id: created[0].id } })
-      assert.strictEqual(participants.total, 6)
     })
   })
 
