@@ -1,5 +1,5 @@
 import { EventEmitter } from 'events'
-import { logger } from './logger'
+import { logger } from './operations/logger'
 import type { Channel } from './modules/messaging/services/channels/channels.schema'
 import type { Participant } from './modules/messaging/services/participants/participants.schema'
 

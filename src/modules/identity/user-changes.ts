@@ -1,6 +1,6 @@
 import type { Application } from '../../declarations'
 import type { Id } from '../../events'
-import { isClustered, redisKey, redisSubscriber } from '../../redis'
+import { isClustered, redisKey, redisSubscriber } from '../../operations/redis'
 
 /**
  * Announces `identity.user.changed` for every write to a user: at once on this

@@ -1,5 +1,5 @@
 import type { Application } from '../../declarations'
-import { contextSync } from './gateways/contexts'
+import { contextSync } from './services/channels/membership'
 import { channel } from './services/channels/channels'
 import { participant } from './services/participants/participants'
 import { message } from './services/messages/messages'

@@ -1,5 +1,5 @@
 import type { Application } from '../../declarations'
-import { beforeTeardown } from '../../lifecycle'
+import { beforeTeardown } from '../../operations/lifecycle'
 import { deviceToken } from './services/device-tokens/device-tokens'
 import { notification } from './services/notifications/notifications'
 import { createProviders } from './providers'

@@ -1,8 +1,8 @@
 import type { Application } from '../../declarations'
 import type { DomainEventMap, Id } from '../../events'
-import { logger } from '../../logger'
-import { ExpiringCache } from '../../expiring-cache'
-import { withRetry } from '../../database-errors'
+import { logger } from '../../operations/logger'
+import { ExpiringCache } from '../../operations/expiring-cache'
+import { withRetry } from '../../database/errors'
 
 type MessageCreated = DomainEventMap['chat.message.created']
 

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex'
 import type { Application } from '../../declarations'
 import type { Id } from '../../events'
-import { logger } from '../../logger'
+import { logger } from '../../operations/logger'
 import type { Notification } from './services/notifications/notifications.schema'
 import { DeliveryError } from './providers/provider'
 import type { PushProvider, SmsProvider } from './providers/provider'

@@ -1,7 +1,7 @@
 import { authenticate } from '@feathersjs/authentication'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../../declarations'
-import { beforeTeardown } from '../../../../lifecycle'
+import { beforeTeardown } from '../../../../operations/lifecycle'
 import { PresenceGateway } from '../../gateways/presence'
 import { PresenceService } from './presence.class'
 import { channelRefValidator, presenceQueryValidator, typingValidator } from './presence.schema'

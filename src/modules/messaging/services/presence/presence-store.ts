@@ -1,5 +1,5 @@
 import type Redis from 'ioredis'
-import type { Id } from '../../../events'
+import type { Id } from '../../../../events'
 
 /**
  * Counts live connections per user across the deployment. `connect` and `disconnect`

@@ -1,10 +1,10 @@
 import type { Knex } from 'knex'
 import type { KnexAdapterParams } from '@feathersjs/knex'
-import type { Application } from '../../../declarations'
-import type { Id } from '../../../events'
-import { withTransaction } from '../../../database-errors'
-import type { Channel, ContextType } from '../services/channels/channels.schema'
-import type { Participant, ParticipantRole } from '../services/participants/participants.schema'
+import type { Application } from '../../../../declarations'
+import type { Id } from '../../../../events'
+import { withTransaction } from '../../../../database/errors'
+import type { Channel, ContextType } from './channels.schema'
+import type { Participant, ParticipantRole } from '../participants/participants.schema'
 
 export interface ContextMembership {
   status: Channel['status']

@@ -1,10 +1,10 @@
 import type { Server } from 'socket.io'
 import { TooManyRequests } from '@feathersjs/errors'
-import type { Application } from './declarations'
-import { metricsOf } from './http/metrics'
-import { logger } from './logger'
-import { beforeTeardown } from './lifecycle'
-import { createRateLimiter } from './rate-limit'
+import type { Application } from '../declarations'
+import { metricsOf } from '../http/metrics'
+import { logger } from '../operations/logger'
+import { beforeTeardown } from '../operations/lifecycle'
+import { createRateLimiter } from '../operations/rate-limit'
 import { socketAddress } from './client-address'
 
 const WINDOW_SECONDS = 60

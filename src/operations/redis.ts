@@ -1,10 +1,10 @@
 import Redis from 'ioredis'
 import type { Server } from 'socket.io'
 import { createAdapter } from '@socket.io/redis-adapter'
-import type { Application } from './declarations'
+import type { Application } from '../declarations'
 import { logger } from './logger'
 import { afterTeardown, beforeTeardown } from './lifecycle'
-import { metricsOf } from './http/metrics'
+import { metricsOf } from '../http/metrics'
 
 export const isClustered = (app: Application) => Boolean(app.get('redis').url)
 

@@ -2,7 +2,7 @@ import type { Server } from 'socket.io'
 import { MethodNotAllowed } from '@feathersjs/errors'
 import { getServiceOptions } from '@feathersjs/feathers'
 import { runMethod } from '@feathersjs/transport-commons/lib/socket/utils'
-import type { Application } from './declarations'
+import type { Application } from '../declarations'
 
 const STANDARD_METHODS = ['find', 'get', 'create', 'update', 'patch', 'remove']
 
