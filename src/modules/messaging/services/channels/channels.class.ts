@@ -3,7 +3,7 @@ import type { Id } from '@feathersjs/feathers'
 import { Forbidden, NotFound } from '@feathersjs/errors'
 import type { Application, ServiceParams } from '../../../../declarations'
 import { withTransaction } from '../../../../database/errors'
-import { isAdmin } from '../../../../hooks/require-admin'
+import { isAdminOrInternal } from '../../../../hooks/require-admin'
 import { NOT_PARTICIPANT } from '../../channel-access'
 import { page } from '../../page'
 import { applyMembership, reconcileChannel, resolveContext } from './membership'
@@ -59,7 +59,7 @@ export class ChannelService {
         this.db.raw(`${UNREAD_SQL} as unread_count`),
         ...lastMessageColumns
       )
-    const join = isAdmin(params) ? 'leftJoin' : 'join'
+    const join = isAdminOrInternal(params) ? 'leftJoin' : 'join'
     builder[join]('chat_participants as p', (on) =>
       on.on('p.channel_id', 'c.id').andOnVal('p.user_id', userId).andOnNull('p.removed_at')
     )
@@ -93,7 +93,7 @@ export class ChannelService {
 
   /** What a caller who cannot see a channel learns: outsiders not even whether it exists. */
   private refuse(params: ChannelParams, notFound: string): never {
-    if (!isAdmin(params)) throw new Forbidden(NOT_PARTICIPANT)
+    if (!isAdminOrInternal(params)) throw new Forbidden(NOT_PARTICIPANT)
     throw new NotFound(notFound)
   }
 
@@ -108,7 +108,7 @@ export class ChannelService {
     // Like a channel, a context is unknown to those who would not belong in it: the same
     // refusal whether it exists, has a channel yet or not (the send path says the same)
     const belongs = userId !== undefined && membership?.members.has(userId)
-    if (!isAdmin(params) && !belongs) throw new Forbidden(NOT_PARTICIPANT)
+    if (!isAdminOrInternal(params) && !belongs) throw new Forbidden(NOT_PARTICIPANT)
     if (!membership) throw new NotFound(`No ${context_type} ${context_id}`)
 
     const changes = await withTransaction(this.db, async (trx) => {

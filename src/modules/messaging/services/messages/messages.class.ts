@@ -3,7 +3,7 @@ import type { Id, Paginated } from '@feathersjs/feathers'
 import { BadRequest, Forbidden, NotFound } from '@feathersjs/errors'
 import type { Application, ServiceParams } from '../../../../declarations'
 import { withRetry } from '../../../../database/errors'
-import { isAdmin } from '../../../../hooks/require-admin'
+import { isAdminOrInternal } from '../../../../hooks/require-admin'
 import { NOT_PARTICIPANT, maySeeChannel, requireChannelAccess } from '../../channel-access'
 import { page } from '../../page'
 import type { Message, MessageData, MessageQuery } from './messages.schema'
@@ -54,7 +54,7 @@ export class MessageService {
   async find(params: MessageParams = {}): Promise<Paginated<Message>> {
     const query = params.query!
     await requireChannelAccess(this.db, query.channel_id, params)
-    if (query.$withDeleted && !isAdmin(params)) throw new Forbidden('Only an admin may see deleted messages')
+    if (query.$withDeleted && !isAdminOrInternal(params)) throw new Forbidden('Only an admin may see deleted messages')
 
     // Deleted messages stay in the page, as tombstones, so that seq is contiguous for clients
     const base = this.db('chat_messages').where({ channel_id: query.channel_id })
@@ -74,7 +74,7 @@ export class MessageService {
 
   async get(id: Id, params: MessageParams = {}): Promise<Message> {
     const message: Message | undefined = await this.db('chat_messages').where({ id }).first()
-    if (!message || (message.is_deleted && !isAdmin(params))) throw new NotFound(NOT_FOUND)
+    if (!message || (message.is_deleted && !isAdminOrInternal(params))) throw new NotFound(NOT_FOUND)
     if (!(await maySeeChannel(this.db, message.channel_id, params))) throw new NotFound(NOT_FOUND)
     return message
   }
@@ -150,7 +150,7 @@ export class MessageService {
   /** Soft delete: the row stays as evidence, flagged and hidden from normal views. */
   async remove(id: Id, params: MessageParams = {}): Promise<Message> {
     const message = await this.get(id, params)
-    const admin = isAdmin(params)
+    const admin = isAdminOrInternal(params)
     if (!admin && message.sender_id !== params.user?.id) throw new Forbidden('You can only delete your own messages')
     if (!admin) {
       const channel = await this.db('chat_channels').where({ id: message.channel_id }).first('status')

@@ -2,7 +2,7 @@ import type { Knex } from 'knex'
 import type { Id, Paginated } from '@feathersjs/feathers'
 import { BadRequest, Forbidden, NotFound } from '@feathersjs/errors'
 import type { Application, ServiceParams } from '../../../../declarations'
-import { isAdmin } from '../../../../hooks/require-admin'
+import { isAdminOrInternal } from '../../../../hooks/require-admin'
 import { maySeeChannel, requireChannelAccess } from '../../channel-access'
 import { page } from '../../page'
 import type { Participant, ParticipantPatch, ParticipantPatchQuery, ParticipantQuery } from './participants.schema'
@@ -26,7 +26,7 @@ export class ParticipantService {
     const query = params.query!
     await requireChannelAccess(this.db, query.channel_id, params)
     const withRemoved = query.$withRemoved === true
-    if (withRemoved && !isAdmin(params)) throw new Forbidden('Only an admin may see removed participants')
+    if (withRemoved && !isAdminOrInternal(params)) throw new Forbidden('Only an admin may see removed participants')
 
     const base = this.db('chat_participants').where({ channel_id: query.channel_id })
     if (!withRemoved) base.whereNull('removed_at')

@@ -2,7 +2,7 @@ import type { Knex } from 'knex'
 import type { Paginated } from '@feathersjs/feathers'
 import type { Application, ServiceParams } from '../../../../declarations'
 import type { Id } from '../../../../events'
-import { isAdmin } from '../../../../hooks/require-admin'
+import { isAdminOrInternal } from '../../../../hooks/require-admin'
 import { presenceGatewayOf } from '../../gateways/presence'
 import type { ChannelRef, Presence, PresenceQuery, Typing } from './presence.schema'
 
@@ -25,7 +25,7 @@ export class PresenceService {
   async find(params: PresenceParams = {}): Promise<Paginated<Presence>> {
     const asked = params.query!.user_id
     const ids = [...new Set(typeof asked === 'number' ? [asked] : asked.$in)]
-    const visible = isAdmin(params) ? ids : await this.sharingAChannel(params.user!.id, ids)
+    const visible = isAdminOrInternal(params) ? ids : await this.sharingAChannel(params.user!.id, ids)
     const data = visible.length ? await this.gateway.statuses(visible) : []
     return { total: data.length, limit: data.length, skip: 0, data }
   }
