@@ -18,6 +18,7 @@ import { recordClientAddress } from './socketio/client-address'
 import { trackRequests, trackSocketCalls } from './operations/shutdown'
 import { answerMethodsNoServiceOffers } from './socketio/methods'
 import { health } from './http/health'
+import { metricsOf } from './http/metrics'
 import { openApi } from './http/openapi'
 import { httpErrors, unreadableBody } from './http/errors'
 import { routesWithoutPrototype } from './http/routes'
@@ -63,7 +64,7 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
   app.configure(rest())
   app.configure(
     socketio({ cors: socketCors(app), maxHttpBufferSize: 64 * 1024 }, (io) => {
-      attachRedisAdapter(app, io)
+      attachRedisAdapter(app, io, (dropped) => metricsOf(app).slowConsumersDropped.inc({ reason: 'delivery lag' }, dropped))
       guardConnections(app, io)
       realtime(app, io)
       answerMethodsNoServiceOffers(app, io)

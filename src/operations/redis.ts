@@ -4,7 +4,6 @@ import { createAdapter } from '@socket.io/redis-adapter'
 import type { Application } from '../declarations'
 import { logger } from './logger'
 import { afterTeardown, beforeTeardown } from './lifecycle'
-import { metricsOf } from '../http/metrics'
 
 export const isClustered = (app: Application) => Boolean(app.get('redis').url)
 
@@ -37,11 +36,12 @@ export const redisSubscriber = (app: Application) => {
   return subscriber
 }
 
-export const attachRedisAdapter = (app: Application, io: Server) => {
+/** `onShed` hears how many connections were dropped because delivery through Redis lagged. */
+export const attachRedisAdapter = (app: Application, io: Server, onShed: (dropped: number) => void) => {
   if (!isClustered(app)) return
   const subscriber = redisSubscriber(app)
   io.adapter(createAdapter(app.get('redisClient'), subscriber, { key: redisKey(app, 'socket.io'), requestsTimeout: 3000 }))
-  boundDeliveryLag(app, io, subscriber)
+  boundDeliveryLag(app, io, subscriber, onShed)
 }
 
 const PROBE_EVERY_MS = 1000
@@ -56,7 +56,7 @@ export const lagProbeChannel = (app: Application) => redisKey(app, 'lag-probe', 
  * instance drops its connections. Rooms without sockets make the backlog cheap to
  * drain, and the clients reconnect (to any instance) and fill the gap by seq.
  */
-function boundDeliveryLag(app: Application, io: Server, subscriber: Redis) {
+function boundDeliveryLag(app: Application, io: Server, subscriber: Redis, onShed: (dropped: number) => void) {
   const { max_delivery_lag_ms } = app.get('connections')
   const channel = lagProbeChannel(app)
   let lastShed = 0
@@ -67,7 +67,7 @@ function boundDeliveryLag(app: Application, io: Server, subscriber: Redis) {
     if (lag <= max_delivery_lag_ms || Date.now() - lastShed < max_delivery_lag_ms) return
     lastShed = Date.now()
     const dropped = io.of('/').sockets.size
-    metricsOf(app).slowConsumersDropped.inc({ reason: 'delivery lag' }, dropped)
+    onShed(dropped)
     logger.warn('delivery through Redis lags: dropping this instance’s connections', { lag_ms: lag, dropped })
     io.local.disconnectSockets(true)
   })
