@@ -3,10 +3,12 @@ import { useServer } from '../helpers/app'
 import { buildAdmin, buildBooking, openBookingChannel } from '../helpers/factories'
 import { http, login, socketClient, waitUntil } from '../helpers/clients'
 import { redisSettings } from '../helpers/redis'
+import { notificationSettings } from '../helpers/notifications'
+import { notificationsOf } from '../../src/modules/notifications'
 
 describe('identity across instances', () => {
-  const a = useServer({ redis: redisSettings() })
-  const b = useServer({ redis: redisSettings() })
+  const a = useServer({ redis: redisSettings(), notifications: notificationSettings() })
+  const b = useServer({ redis: redisSettings(), notifications: notificationSettings() })
 
 
   it('takes an admin demoted through A at their word on B at once, not after a cache expires', async () => {
@@ -34,5 +36,21 @@ describe('identity across instances', () => {
 
     await a.app.service('users').patch(world.worker.id, { name: 'Renamed on A' })
     await waitUntil(async () => (await latestSender()).name === 'Renamed on A', 'B shows the new name', 2000)
+  })
+
+  it('texts a phone number added through A to messages planned on B, not after a cache expires', async () => {
+    const world = await buildBooking(a.app)
+    const channelId = (await openBookingChannel(a.app, world)).id
+    const smsRowsFor = async (messageId: number) =>
+      b.app.get('postgresqlClient')('notifications').where({ user_id: world.supervisor.id, message_id: messageId, kind: 'sms' })
+    const sendOnB = async () => {
+      const message = await b.app.service('messages').create({ channel_id: channelId, content: 'hello' }, { user: world.worker })
+      await notificationsOf(b.app).planner.settled()
+      return message
+    }
+    assert.deepStrictEqual(await smsRowsFor((await sendOnB()).id), [], 'B has the supervisor cached without a phone')
+
+    await a.app.service('users').patch(world.supervisor.id, { phone: '+15550001234' })
+    await waitUntil(async () => (await smsRowsFor((await sendOnB()).id)).length === 1, 'B plans an SMS to the new number', 2000)
   })
 })
