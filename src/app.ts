@@ -8,7 +8,6 @@ import { configurationValidator } from './configuration'
 import { postgresql } from './database/postgresql'
 import { afterTeardown } from './operations/lifecycle'
 import { attachRedisAdapter, redis } from './operations/redis'
-import { guardConnections } from './socketio/connection-limits'
 import { DomainEvents } from './events'
 import { handleErrors } from './hooks/handle-errors'
 import { requireOneRecord } from './hooks/require-one-record'
@@ -16,7 +15,6 @@ import { boundCallsInFlight } from './hooks/bound-calls-in-flight'
 import { limitCallRate } from './hooks/limit-call-rate'
 import { recordClientAddress } from './socketio/client-address'
 import { trackRequests, trackSocketCalls } from './operations/shutdown'
-import { answerMethodsNoServiceOffers } from './socketio/methods'
 import { health } from './http/health'
 import { metricsOf } from './http/metrics'
 import { openApi } from './http/openapi'
@@ -65,9 +63,7 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
   app.configure(
     socketio({ cors: socketCors(app), maxHttpBufferSize: 64 * 1024 }, (io) => {
       attachRedisAdapter(app, io, (dropped) => metricsOf(app).slowConsumersDropped.inc({ reason: 'delivery lag' }, dropped))
-      guardConnections(app, io)
       realtime(app, io)
-      answerMethodsNoServiceOffers(app, io)
     })
   )
   app.configure(postgresql)

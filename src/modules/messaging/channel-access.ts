@@ -1,6 +1,6 @@
 import type { Knex } from 'knex'
 import { Forbidden, NotFound } from '@feathersjs/errors'
-import type { Id } from '../../events'
+import type { Id } from '../../schema-types'
 import { isAdminOrInternal } from '../../hooks/require-admin'
 import type { Channel } from './services/channels/channels.schema'
 

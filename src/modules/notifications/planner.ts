@@ -1,5 +1,6 @@
 import type { Application } from '../../declarations'
-import type { DomainEventMap, Id } from '../../events'
+import type { DomainEventMap } from '../../events'
+import type { Id } from '../../schema-types'
 import { logger } from '../../operations/logger'
 import { ExpiringCache } from '../../operations/expiring-cache'
 import { withRetry } from '../../database/errors'
@@ -61,20 +62,22 @@ export class DeliveryPlanner {
   }
 
   private async write(events: MessageCreated[]) {
-    const recipientIds = [...new Set(events.map((event) => event.recipient_id))]
+    const recipientIds = [...new Set(events.flatMap((event) => event.recipient_ids))]
     const phoneOf = await this.phonesOf(recipientIds)
     const db = this.app.get('postgresqlClient')
     const devices: { id: Id; user_id: Id }[] = await db('device_tokens').whereIn('user_id', recipientIds).select('id', 'user_id')
     const scheduled_for = new Date(this.clock().getTime() + this.app.get('notifications').delay_seconds * 1000).toISOString()
 
-    const rows = events.flatMap((event) => {
-      const base = { user_id: event.recipient_id, channel_id: event.channel_id, message_id: event.message_id, scheduled_for }
-      const sms = phoneOf.get(event.recipient_id) ? [{ ...base, kind: 'sms', provider: this.providerNames.sms }] : []
-      const pushes = devices
-        .filter((device) => device.user_id === event.recipient_id)
-        .map((device) => ({ ...base, kind: 'push', provider: this.providerNames.push, device_token_id: device.id }))
-      return [...sms, ...pushes]
-    })
+    const rows = events.flatMap((event) =>
+      event.recipient_ids.flatMap((recipientId) => {
+        const base = { user_id: recipientId, channel_id: event.channel_id, message_id: event.message_id, scheduled_for }
+        const sms = phoneOf.get(recipientId) ? [{ ...base, kind: 'sms', provider: this.providerNames.sms }] : []
+        const pushes = devices
+          .filter((device) => device.user_id === recipientId)
+          .map((device) => ({ ...base, kind: 'push', provider: this.providerNames.push, device_token_id: device.id }))
+        return [...sms, ...pushes]
+      })
+    )
     if (rows.length) await db('notifications').insert(rows).onConflict().ignore()
   }
 }

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex'
 import type { Application } from '../../declarations'
-import type { Id } from '../../events'
+import type { Id } from '../../schema-types'
 import { logger } from '../../operations/logger'
 import type { Notification } from './services/notifications/notifications.schema'
 import { DeliveryError } from './providers/provider'

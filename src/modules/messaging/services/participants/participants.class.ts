@@ -1,5 +1,6 @@
 import type { Knex } from 'knex'
-import type { Id, Paginated } from '@feathersjs/feathers'
+import type { Paginated } from '@feathersjs/feathers'
+import type { Id } from '../../../../schema-types'
 import { BadRequest, Forbidden, NotFound } from '@feathersjs/errors'
 import type { Application, ServiceParams } from '../../../../declarations'
 import { isAdminOrInternal } from '../../../../hooks/require-admin'
@@ -72,6 +73,12 @@ export class ParticipantService {
       .update(Object.keys(changes).length ? changes : { muted: participant.muted })
       .returning('*')
     return updated
+  }
+
+  /** Rows by id, as they are now (internal: the real-time side publishes them). */
+  async rowsOf(ids: Id[]): Promise<Map<Id, Participant>> {
+    const rows: Participant[] = ids.length ? await this.db('chat_participants').whereIn('id', ids) : []
+    return new Map(rows.map((row) => [row.id, row]))
   }
 
   private async ownRow(channelId: ParticipantPatchQuery['channel_id'], params: ParticipantPatchParams): Promise<Participant> {
