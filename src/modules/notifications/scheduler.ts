@@ -205,11 +205,18 @@ export class NotificationScheduler {
     await this.app.service('device-tokens').remove(deviceTokenId)
   }
 
+  /**
+   * Ends this pass's handling of the row, unless a delivery that went out meanwhile on
+   * another worker has already covered it ("included in notification N"): deferring it
+   * again would send the same news twice.
+   */
   private async finish(row: Notification, changes: Partial<Notification>) {
     const [finished]: Notification[] = await this.db('notifications')
       .where({ id: row.id })
+      .whereIn('status', ['pending', 'deferred'])
       .update({ ...changes, sending_at: null, claimed_until: null })
       .returning('*')
+    if (!finished) return
     deliveryCounter(this.app).inc({ kind: finished.kind, provider: finished.provider, status: finished.status })
   }
 }

@@ -77,6 +77,19 @@ describe('notifications: who is notified, when, and how often', () => {
     assert.strictEqual(sent.sent_at, now.toISOString())
   })
 
+  it('leaves a delivery that another worker covered meanwhile as covered, instead of deferring it again', async () => {
+    const { send, rows } = await scene()
+    await send('Covered elsewhere')
+    const [row] = await rows()
+    // Another instance's delivery went out and included this one while this worker was deciding to defer it
+    await server.app.get('postgresqlClient')('notifications').where({ id: row.id }).update({ status: 'skipped', reason: 'included in notification 1' })
+    const scheduler = module().scheduler as any
+    await scheduler.finish(row, { status: 'deferred', reason: 'coalescing', scheduled_for: new Date(now.getTime() + 300_000).toISOString() })
+    const [after] = await rows()
+    assert.strictEqual(after.status, 'skipped')
+    assert.strictEqual(after.reason, 'included in notification 1')
+  })
+
   it('skips a recipient who is online', async () => {
     const { recipient, phone, send, rows } = await scene()
     await socketClient(server.url, recipient)
