@@ -7,7 +7,6 @@ import { QUIET_MS } from '../helpers/assertions'
 import { testDatabaseUrl } from '../helpers/database'
 import { redisSettings, testRedisPrefix, testRedisUrl } from '../helpers/redis'
 import { freePort, killTree, run, tsxBin } from '../helpers/processes'
-import { presenceGatewayOf } from '../../src/modules/messaging/gateways/presence'
 import type { Command } from '../helpers/processes'
 
 const EXPIRY_SECONDS = 3
@@ -79,7 +78,7 @@ describe('presence and typing across instances', function () {
 
     // As if A's heartbeats had not reached Redis for the whole expiry, and B reaped it
     await a.app.get('redisClient')!.del(`${testRedisPrefix}presence:alive:${a.app.get('instanceId')}`)
-    assert.ok((await presenceGatewayOf(b.app).store.reapDeadInstances()).includes(world.lenderAdmin.id))
+    assert.ok((await b.app.service('presence').store.reapDeadInstances()).includes(world.lenderAdmin.id))
     assert.strictEqual(await isOnline(), false)
 
     // A's next heartbeat finds its life had lapsed and puts its connections back

@@ -1,7 +1,7 @@
 import assert from 'assert'
 import type { Knex } from 'knex'
-import { createKnex } from '../../src/postgresql'
-import { preparedStatement } from '../../src/prepared-statement'
+import { createKnex } from '../../src/database/postgresql'
+import { preparedStatement } from '../../src/database/prepared-statement'
 import { testDatabaseUrl } from '../helpers/database'
 
 describe('prepared statements on the pooled pg connection', () => {

@@ -1,8 +1,8 @@
 import assert from 'assert'
 import crypto from 'crypto'
 import type { Knex } from 'knex'
-import { createKnex } from '../../src/postgresql'
-import { withTransaction } from '../../src/database-errors'
+import { createKnex } from '../../src/database/postgresql'
+import { withTransaction } from '../../src/database/errors'
 import { testDatabaseUrl } from '../helpers/database'
 import { failure } from '../helpers/assertions'
 

@@ -1,5 +1,5 @@
 import assert from 'assert'
-import { ensureBootstrapAdmin } from '../../src/bootstrap'
+import { ensureBootstrapAdmin } from '../../src/seed/bootstrap-admin'
 import { startApp } from '../helpers/app'
 import type { TestServer } from '../helpers/app'
 import { http as request, login } from '../helpers/clients'

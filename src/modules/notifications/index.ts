@@ -1,6 +1,6 @@
 import type { Application } from '../../declarations'
-import { beforeTeardown } from '../../lifecycle'
-import { announceEverywhere } from '../../redis'
+import { beforeTeardown } from '../../operations/lifecycle'
+import { announceEverywhere } from '../../operations/redis'
 import { deviceToken } from './services/device-tokens/device-tokens'
 import { notification } from './services/notifications/notifications'
 import { createProviders } from './providers'

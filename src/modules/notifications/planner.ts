@@ -1,8 +1,9 @@
 import type { Application } from '../../declarations'
-import type { DomainEventMap, Id } from '../../events'
-import { logger } from '../../logger'
-import { ExpiringCache } from '../../expiring-cache'
-import { withRetry } from '../../database-errors'
+import type { DomainEventMap } from '../../events'
+import type { Id } from '../../schema-types'
+import { logger } from '../../operations/logger'
+import { ExpiringCache } from '../../operations/expiring-cache'
+import { withRetry } from '../../database/errors'
 
 type MessageCreated = DomainEventMap['chat.message.created']
 
@@ -91,19 +92,21 @@ export class DeliveryPlanner {
   }
 
   private async write(events: MessageCreated[]) {
-    const recipientIds = [...new Set(events.map((event) => event.recipient_id))]
+    const recipientIds = [...new Set(events.flatMap((event) => event.recipient_ids))]
     const phoneOf = await this.phonesOf(recipientIds)
     const devicesOf = await this.devicesOf(recipientIds)
     const scheduled_for = new Date(this.clock().getTime() + this.app.get('notifications').delay_seconds * 1000).toISOString()
 
-    const rows = events.flatMap((event) => {
-      const base = { user_id: event.recipient_id, channel_id: event.channel_id, message_id: event.message_id, scheduled_for }
-      const sms = phoneOf.get(event.recipient_id) ? [{ ...base, kind: 'sms', provider: this.providerNames.sms, device_token_id: null }] : []
-      const pushes = devicesOf
-        .get(event.recipient_id)!
-        .map((id) => ({ ...base, kind: 'push', provider: this.providerNames.push, device_token_id: id }))
-      return [...sms, ...pushes]
-    })
+    const rows = events.flatMap((event) =>
+      event.recipient_ids.flatMap((recipientId) => {
+        const base = { user_id: recipientId, channel_id: event.channel_id, message_id: event.message_id, scheduled_for }
+        const sms = phoneOf.get(recipientId) ? [{ ...base, kind: 'sms', provider: this.providerNames.sms, device_token_id: null }] : []
+        const pushes = devicesOf
+          .get(recipientId)!
+          .map((id) => ({ ...base, kind: 'push', provider: this.providerNames.push, device_token_id: id }))
+        return [...sms, ...pushes]
+      })
+    )
     if (rows.length) await this.app.get('postgresqlClient').raw(PLAN_SQL, { rows: JSON.stringify(rows) })
   }
 }

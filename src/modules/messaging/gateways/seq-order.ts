@@ -1,10 +1,10 @@
 import type { Server } from 'socket.io'
 import type { Application } from '../../../declarations'
-import type { Id } from '../../../events'
-import { ExpiringCache } from '../../../expiring-cache'
-import { isClustered } from '../../../redis'
+import type { Id } from '../../../schema-types'
+import { ExpiringCache } from '../../../operations/expiring-cache'
+import { isClustered } from '../../../operations/redis'
 import type { Message } from '../services/messages/messages.schema'
-import { channelRoom } from './connections'
+import { channelRoom } from './rooms'
 
 export interface SeqOrderSettings {
   /** How long a message whose predecessor has not been published yet waits for it (0: no wait). */

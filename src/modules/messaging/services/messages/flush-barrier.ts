@@ -1,6 +1,6 @@
 import type { Knex } from 'knex'
-import { isEmbedded } from '../../../../postgresql'
-import { preparedStatement } from '../../../../prepared-statement'
+import { isEmbedded } from '../../../../database/postgresql'
+import { preparedStatement } from '../../../../database/prepared-statement'
 
 // Writes a record to the WAL in a transaction of its own, so its commit waits for a flush
 const BARRIER = preparedStatement('chat-flush-barrier', `select pg_logical_emit_message(true, 'chat-flush', '')`)

@@ -1,12 +1,13 @@
 import type { Knex } from 'knex'
-import type { Id, Paginated } from '@feathersjs/feathers'
+import type { Paginated } from '@feathersjs/feathers'
+import type { Id } from '../../../../schema-types'
 import { BadRequest, Forbidden, NotFound } from '@feathersjs/errors'
 import type { Application, ServiceParams } from '../../../../declarations'
-import { isTransientDatabaseError, withRetry } from '../../../../database-errors'
-import { isAdmin } from '../../../../hooks/require-admin'
+import { isTransientDatabaseError, withRetry } from '../../../../database/errors'
+import { isAdminOrInternal } from '../../../../hooks/require-admin'
 import { NOT_PARTICIPANT, maySeeChannel, requireChannelAccess } from '../../channel-access'
 import { page } from '../../page'
-import { preparedStatement } from '../../../../prepared-statement'
+import { preparedStatement } from '../../../../database/prepared-statement'
 import type { Message, MessageData, MessageQuery } from './messages.schema'
 import { SendBatches } from './send-batches'
 import { FlushBarrier } from './flush-barrier'
@@ -16,10 +17,12 @@ export type { Message, MessageData, MessageQuery }
 export interface MessageParams extends ServiceParams<MessageQuery> {
   /** set by `create`: who the new message is for (its channel's participants but the sender) */
   recipientIds?: Id[]
+  /** set by `remove` when the message was deleted before: the soft-delete hook hides it from non-admins */
+  alreadyDeleted?: boolean
 }
 
 // The same words whether the id is unknown, in a channel the caller cannot see, or deleted
-const NOT_FOUND = 'No such message'
+export const NOT_FOUND = 'No such message'
 
 const SEND_SQL = `
   with next as (
@@ -66,9 +69,7 @@ export class MessageService {
   async find(params: MessageParams = {}): Promise<Paginated<Message>> {
     const query = params.query!
     await requireChannelAccess(this.db, query.channel_id, params)
-    if (query.$withDeleted && !isAdmin(params)) throw new Forbidden('Only an admin may see deleted messages')
-
-    // Deleted messages stay in the page, as tombstones, so that seq is contiguous for clients
+    // Deleted messages stay in the page (the soft-delete hook makes them tombstones), so that seq is contiguous
     const base = this.db('chat_messages').where({ channel_id: query.channel_id })
     if (query.is_deleted !== undefined) base.where({ is_deleted: query.is_deleted })
     if (typeof query.sender_id === 'number') base.where({ sender_id: query.sender_id })
@@ -86,7 +87,7 @@ export class MessageService {
 
   async get(id: Id, params: MessageParams = {}): Promise<Message> {
     const message: Message | undefined = await this.db('chat_messages').where({ id }).first()
-    if (!message || (message.is_deleted && !isAdmin(params))) throw new NotFound(NOT_FOUND)
+    if (!message) throw new NotFound(NOT_FOUND)
     if (!(await maySeeChannel(this.db, message.channel_id, params))) throw new NotFound(NOT_FOUND)
     return message
   }
@@ -188,13 +189,16 @@ export class MessageService {
   /** Soft delete: the row stays as evidence, flagged and hidden from normal views. */
   async remove(id: Id, params: MessageParams = {}): Promise<Message> {
     const message = await this.get(id, params)
-    const admin = isAdmin(params)
+    if (message.is_deleted) {
+      params.alreadyDeleted = true
+      return message
+    }
+    const admin = isAdminOrInternal(params)
     if (!admin && message.sender_id !== params.user?.id) throw new Forbidden('You can only delete your own messages')
     if (!admin) {
       const channel = await this.db('chat_channels').where({ id: message.channel_id }).first('status')
       if (channel.status === 'frozen') throw new Forbidden('This channel is frozen: it is read-only')
     }
-    if (message.is_deleted) return message
     const [deleted]: Message[] = await this.db('chat_messages')
       .where({ id, is_deleted: false })
       .update({ is_deleted: true, deleted_at: this.db.fn.now() })

@@ -4,7 +4,7 @@ import type { Static } from '@feathersjs/typebox'
 import type { HookContext } from '../../../../declarations'
 import { dataValidator, queryValidator } from '../../../../validators'
 import { Id, NamedRef, Nullable, Timestamp } from '../../../../schema-types'
-import { isAdmin } from '../../../../hooks/require-admin'
+import { isAdminOrInternal } from '../../../../hooks/require-admin'
 import { ContextType } from '../channels/channels.schema'
 
 export const MAX_CONTENT_LENGTH = 4000
@@ -41,7 +41,7 @@ export const tombstoneOf = ({ content: _content, client_id: _clientId, ...tombst
  * tombstone.
  */
 const showsDeletedWords = (context: HookContext) =>
-  isAdmin(context.params) && (context.method !== 'find' || context.params.query?.$withDeleted === true)
+  isAdminOrInternal(context.params) && (context.method !== 'find' || context.params.query?.$withDeleted === true)
 
 const unlessDeleted = async <T>(value: T, message: Message, context: HookContext) =>
   message.is_deleted && !showsDeletedWords(context) ? undefined : value

@@ -1,4 +1,4 @@
-import type { Application } from './declarations'
+import type { Application } from '../declarations'
 
 type Work = () => unknown
 

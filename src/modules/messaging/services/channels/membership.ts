@@ -1,10 +1,11 @@
 import type { Knex } from 'knex'
 import type { KnexAdapterParams } from '@feathersjs/knex'
-import type { Application } from '../../../declarations'
-import type { Id } from '../../../events'
-import { withTransaction } from '../../../database-errors'
-import type { Channel, ContextType } from '../services/channels/channels.schema'
-import type { Participant, ParticipantRole } from '../services/participants/participants.schema'
+import type { Application } from '../../../../declarations'
+import type { Id } from '../../../../schema-types'
+import type { DomainEventMap, ParticipantRef } from '../../../../events'
+import { withTransaction } from '../../../../database/errors'
+import type { Channel, ContextType } from './channels.schema'
+import type { Participant, ParticipantRole } from '../participants/participants.schema'
 
 export interface ContextMembership {
   status: Channel['status']
@@ -124,6 +125,22 @@ export async function applyMembership(
 const hasChanges = (changes: ParticipantChanges) =>
   changes.status_changed || changes.added.length + changes.removed.length + changes.updated.length > 0
 
+const refOf = ({ id, user_id, role }: Participant): ParticipantRef => ({ participant_id: id, user_id, role })
+
+/** Says after the commit what a reconciliation changed, in the event map's own words. */
+export async function announceChanges(app: Application, changes: ParticipantChanges) {
+  if (!hasChanges(changes)) return
+  const event: DomainEventMap['chat.participants.changed'] = {
+    channel_id: changes.channel.id,
+    status: changes.channel.status,
+    status_changed: changes.status_changed,
+    added: changes.added.map(refOf),
+    removed: changes.removed.map(refOf),
+    updated: changes.updated.map(refOf)
+  }
+  await app.get('events').emit('chat.participants.changed', event)
+}
+
 /** Re-reads a channel's context and applies it; announces what changed after commit. */
 export async function reconcileChannel(app: Application, channelId: Id) {
   const db = app.get('postgresqlClient')
@@ -135,11 +152,12 @@ export async function reconcileChannel(app: Application, channelId: Id) {
     if (!membership) return null
     return applyMembership(trx, channel, membership)
   })
-  if (changes && hasChanges(changes)) await app.get('events').emit('chat.participants.changed', changes)
+  if (changes) await announceChanges(app, changes)
   return changes
 }
 
-async function reconcileContext(app: Application, contextType: ContextType, contextId: Id) {
+/** The channel of a booking or dispute that changed, if it has one, follows it. */
+export async function reconcileContext(app: Application, contextType: ContextType, contextId: Id) {
   const channel = await app
     .get('postgresqlClient')('chat_channels')
     .where({ context_type: contextType, context_id: contextId })
@@ -147,22 +165,17 @@ async function reconcileContext(app: Application, contextType: ContextType, cont
   if (channel) await reconcileChannel(app, channel.id)
 }
 
-/** Channels follow their contexts: participants and status are recomputed on every change. */
-export const contextSync = (app: Application) => {
-  const events = app.get('events')
-  events.on('contexts.booking.changed', ({ booking_id }) => reconcileContext(app, 'booking', booking_id))
-  events.on('contexts.dispute.changed', ({ dispute_id }) => reconcileContext(app, 'dispute', dispute_id))
-  events.on('identity.membership.changed', async ({ company_id }) => {
-    const bookings = await app.service('bookings').find({
-      query: { $or: [{ borrower_company_id: company_id }, { lender_company_id: company_id }], $select: ['id'] },
-      paginate: false
-    })
-    if (!bookings.length) return
-    const channels = await app
-      .get('postgresqlClient')('chat_channels')
-      .where({ context_type: 'booking' })
-      .whereIn('context_id', bookings.map((booking) => booking.id))
-      .select('id')
-    for (const channel of channels) await reconcileChannel(app, channel.id)
+/** The channels of a company's bookings follow who works there. */
+export async function reconcileCompanyBookings(app: Application, companyId: Id) {
+  const bookings = await app.service('bookings').find({
+    query: { $or: [{ borrower_company_id: companyId }, { lender_company_id: companyId }], $select: ['id'] },
+    paginate: false
   })
+  if (!bookings.length) return
+  const channels = await app
+    .get('postgresqlClient')('chat_channels')
+    .where({ context_type: 'booking' })
+    .whereIn('context_id', bookings.map((booking) => booking.id))
+    .select('id')
+  for (const channel of channels) await reconcileChannel(app, channel.id)
 }

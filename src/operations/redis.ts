@@ -1,11 +1,10 @@
 import Redis from 'ioredis'
 import type { Server } from 'socket.io'
 import { createAdapter } from '@socket.io/redis-adapter'
-import type { Application } from './declarations'
+import type { Application } from '../declarations'
 import { logger } from './logger'
 import { afterTeardown, beforeTeardown } from './lifecycle'
-import { metricsOf } from './http/metrics'
-import type { DomainEventMap } from './events'
+import type { DomainEventMap } from '../events'
 
 export const isClustered = (app: Application) => Boolean(app.get('redis').url)
 
@@ -38,11 +37,12 @@ export const redisSubscriber = (app: Application) => {
   return subscriber
 }
 
-export const attachRedisAdapter = (app: Application, io: Server) => {
+/** `onShed` hears how many connections were dropped because delivery through Redis lagged. */
+export const attachRedisAdapter = (app: Application, io: Server, onShed: (dropped: number) => void) => {
   if (!isClustered(app)) return
   const subscriber = redisSubscriber(app)
   io.adapter(createAdapter(app.get('redisClient'), subscriber, { key: redisKey(app, 'socket.io'), requestsTimeout: 3000 }))
-  boundDeliveryLag(app, io, subscriber)
+  boundDeliveryLag(app, io, subscriber, onShed)
 }
 
 const PROBE_EVERY_MS = 1000
@@ -57,7 +57,7 @@ export const lagProbeChannel = (app: Application) => redisKey(app, 'lag-probe', 
  * instance drops its connections. Rooms without sockets make the backlog cheap to
  * drain, and the clients reconnect (to any instance) and fill the gap by seq.
  */
-function boundDeliveryLag(app: Application, io: Server, subscriber: Redis) {
+function boundDeliveryLag(app: Application, io: Server, subscriber: Redis, onShed: (dropped: number) => void) {
   const { max_delivery_lag_ms } = app.get('connections')
   const channel = lagProbeChannel(app)
   let lastShed = 0
@@ -68,7 +68,7 @@ function boundDeliveryLag(app: Application, io: Server, subscriber: Redis) {
     if (lag <= max_delivery_lag_ms || Date.now() - lastShed < max_delivery_lag_ms) return
     lastShed = Date.now()
     const dropped = io.of('/').sockets.size
-    metricsOf(app).slowConsumersDropped.inc({ reason: 'delivery lag' }, dropped)
+    onShed(dropped)
     logger.warn('delivery through Redis lags: dropping this instance’s connections', { lag_ms: lag, dropped })
     io.local.disconnectSockets(true)
   })
@@ -80,9 +80,10 @@ function boundDeliveryLag(app: Application, io: Server, subscriber: Redis) {
 }
 
 /**
- * Makes a domain event heard on every instance: `announce` emits it here and publishes it
- * through Redis, and each other instance emits it again on its own bus. For events that
- * tell caches to forget, which every instance keeps for itself.
+ * Makes a domain event heard once on every instance: `announce` emits it here and
+ * publishes it through Redis, and each other instance (skipping what it sent itself)
+ * emits it on its own bus. For events that tell caches to forget or rooms to follow,
+ * which every instance keeps for itself.
  */
 export function announceEverywhere<K extends keyof DomainEventMap>(app: Application, name: K) {
   const channel = redisKey(app, 'events', name)
@@ -94,8 +95,13 @@ export function announceEverywhere<K extends keyof DomainEventMap>(app: Applicat
           const subscriber = redisSubscriber(app)
           await subscriber.subscribe(channel)
           subscriber.on('message', (from: string, message: string) => {
-            const { origin, payload } = JSON.parse(message)
-            if (from === channel && origin !== instanceId) void app.get('events').emit(name, payload)
+            if (from !== channel) return
+            try {
+              const { origin, payload } = JSON.parse(message)
+              if (origin !== instanceId) void app.get('events').emit(name, payload)
+            } catch (error: any) {
+              logger.warn('ignored an unreadable event from another instance', { event: name, error: error?.message })
+            }
           })
         }
         await next()

@@ -1,6 +1,6 @@
 import type { Server } from 'http'
 import type { Middleware } from '@feathersjs/koa'
-import type { Application, HookContext, NextFunction } from './declarations'
+import type { Application, HookContext, NextFunction } from '../declarations'
 import { logger } from './logger'
 
 interface InFlight {

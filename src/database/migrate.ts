@@ -1,5 +1,5 @@
 import type { Knex } from 'knex'
-import { migrationConfig } from '../knexfile'
+import { migrationConfig } from '../../knexfile'
 
 /** Runs pending migrations; returns the names of those that ran. */
 export async function migrate(db: Knex): Promise<string[]> {

@@ -1,6 +1,6 @@
 import type { Socket } from 'socket.io'
 import type { Middleware } from '@feathersjs/koa'
-import type { Application, ServiceParams } from './declarations'
+import type { Application, ServiceParams } from '../declarations'
 
 const lastForwarded = (forwarded: string | string[] | undefined) => {
   const header = Array.isArray(forwarded) ? forwarded.join(',') : forwarded

@@ -1,5 +1,5 @@
 import type Redis from 'ioredis'
-import type { Id } from '../../../events'
+import type { Id } from '../../../../schema-types'
 
 /**
  * Counts live connections per user across the deployment. `connect` and `disconnect`

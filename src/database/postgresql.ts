@@ -7,8 +7,8 @@ import { PGlite, types as pgliteTypes } from '@electric-sql/pglite'
 import ClientPGlite from 'knex-pglite'
 import { lockDataFolder } from './embedded-lock'
 import { EMBEDDED_SETTINGS, initializeDataFolder } from './embedded-init'
-import type { Application } from './declarations'
-import { logger } from './logger'
+import type { Application } from '../declarations'
+import { logger } from '../operations/logger'
 
 const INT8 = 20
 const INT8_ARRAY = 1016

@@ -1,8 +1,8 @@
-import type { Server } from 'socket.io'
+import type { Socket } from 'socket.io'
 import { MethodNotAllowed } from '@feathersjs/errors'
 import { getServiceOptions } from '@feathersjs/feathers'
 import { runMethod } from '@feathersjs/transport-commons/lib/socket/utils'
-import type { Application } from './declarations'
+import type { Application } from '../declarations'
 
 const STANDARD_METHODS = ['find', 'get', 'create', 'update', 'patch', 'remove']
 
@@ -12,10 +12,10 @@ const STANDARD_METHODS = ['find', 'get', 'create', 'update', 'patch', 'remove']
  * 405 over Socket.io that it gets over REST; so does any other event that asks for an
  * answer (`constructor`, a typo), instead of leaving the caller waiting for its timeout.
  */
-export const answerMethodsNoServiceOffers = (app: Application, io: Server) => {
+export const answerMethodsNoServiceOffers = (app: Application) => {
   const offered = new Set(Object.values(app.services).flatMap((service) => getServiceOptions(service).methods))
   const missing = STANDARD_METHODS.filter((method) => !offered.has(method))
-  io.on('connection', (socket) => {
+  return (socket: Socket) => {
     for (const method of missing) {
       socket.on(method, (path: string, ...args: unknown[]) => runMethod(app, (socket as any).feathers, path, method, args))
     }
@@ -24,5 +24,5 @@ export const answerMethodsNoServiceOffers = (app: Application, io: Server) => {
       if (typeof answer !== 'function' || socket.listeners(event).length > 0) return
       answer(new MethodNotAllowed(`There is no method '${String(event)}'`).toJSON())
     })
-  })
+  }
 }

@@ -1,7 +1,7 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible'
 import { TooManyRequests } from '@feathersjs/errors'
 import type { RateLimiterAbstract } from 'rate-limiter-flexible'
-import type { Application } from './declarations'
+import type { Application } from '../declarations'
 import { isClustered, redisKey } from './redis'
 import { logger } from './logger'
 

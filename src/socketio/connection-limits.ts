@@ -1,10 +1,10 @@
-import type { Server } from 'socket.io'
+import type { Server, Socket } from 'socket.io'
 import { TooManyRequests } from '@feathersjs/errors'
-import type { Application } from './declarations'
-import { metricsOf } from './http/metrics'
-import { logger } from './logger'
-import { beforeTeardown } from './lifecycle'
-import { createRateLimiter } from './rate-limit'
+import type { Application } from '../declarations'
+import { metricsOf } from '../http/metrics'
+import { logger } from '../operations/logger'
+import { beforeTeardown } from '../operations/lifecycle'
+import { createRateLimiter } from '../operations/rate-limit'
 import { socketAddress } from './client-address'
 
 const WINDOW_SECONDS = 60
@@ -23,13 +23,20 @@ function useFirst(io: Server, middleware: ConnectionMiddleware) {
   registered.unshift(middleware)
 }
 
+/** What the connection guard does when a connection is admitted and when it ends. */
+export interface ConnectionGuard {
+  admitted(socket: Socket): void
+  ended(): void
+}
+
 /**
  * Guards Socket.io connections: a per-address budget of new connections a minute,
  * shared across instances (refused with a 429 error the client sees as `connect_error`),
  * connect and disconnect counts, and the dropping of connections that cannot keep up
  * with what is sent to them: their unsent packets would otherwise grow without bound.
+ * The handshake's middlewares are installed here; the connection's owner calls the rest.
  */
-export const guardConnections = (app: Application, io: Server) => {
+export const guardConnections = (app: Application, io: Server): ConnectionGuard => {
   const { per_ip_per_minute, trust_proxy, max_buffered_packets } = app.get('connections')
   const metrics = metricsOf(app)
   const budget = createRateLimiter(app, 'connections', { points: per_ip_per_minute, windowSeconds: WINDOW_SECONDS })
@@ -60,12 +67,6 @@ export const guardConnections = (app: Application, io: Server) => {
     next()
   })
 
-  io.on('connection', (socket) => {
-    socket.data.admitted = true
-    metrics.socketConnects.inc()
-    socket.on('disconnect', () => metrics.socketDisconnects.inc())
-  })
-
   const slowConsumerCheck = setInterval(() => {
     for (const socket of io.of('/').sockets.values()) {
       // Engine.io queues packets here while the connection has not taken the previous ones
@@ -80,4 +81,12 @@ export const guardConnections = (app: Application, io: Server) => {
   }, 1000)
   slowConsumerCheck.unref()
   beforeTeardown(app, () => clearInterval(slowConsumerCheck))
+
+  return {
+    admitted(socket) {
+      socket.data.admitted = true
+      metrics.socketConnects.inc()
+    },
+    ended: () => metrics.socketDisconnects.inc()
+  }
 }
