@@ -14,13 +14,18 @@ const BARRIER = preparedStatement('chat-flush-barrier', `select pg_logical_emit_
  * synchronously after it and writes to the WAL, whose flush carries every earlier
  * commit to the disk (the WAL is written in order). So an acknowledged message is on
  * disk exactly as before. One barrier serves every send that committed before it began.
- * The embedded database commits each send synchronously and needs none.
+ * The embedded database commits each send synchronously and needs no barrier.
  */
 export class FlushBarrier {
   private running?: Promise<void>
   private queued?: Promise<void>
 
   constructor(private db: () => Knex) {}
+
+  /** How a send's own transaction commits: the embedded database has no barrier, so at once. */
+  get sendsCommit(): 'on' | 'off' {
+    return isEmbedded(this.db()) ? 'on' : 'off'
+  }
 
   /** Resolves once everything this instance committed before the call is on disk. */
   afterCommit(): Promise<void> {

@@ -29,7 +29,7 @@ const SEND_SQL = `
     update chat_channels c set last_seq = c.last_seq + 1, last_message_at = clock_timestamp()
     where c.id = :channelId
       -- see FlushBarrier: the answer waits for the disk, the channel's lock does not
-      and set_config('synchronous_commit', 'off', true) is not null
+      and set_config('synchronous_commit', :synchronousCommit, true) is not null
       and (c.status = 'active' or :admin)
       and (:admin or exists (
         select 1 from chat_participants p
@@ -52,7 +52,7 @@ const SEND_SQL = `
   select message.*, recipients.recipient_ids from message, recipients`
 const SEND = preparedStatement('chat-send-message', SEND_SQL)
 
-type SendValues = { channelId: Id; senderId: Id; admin: boolean; content: string; clientId: string | null }
+type SendValues = { channelId: Id; senderId: Id; admin: boolean; content: string; clientId: string | null; synchronousCommit: 'on' | 'off' }
 type SentRow = Message & { recipient_ids: Id[] }
 
 
@@ -117,7 +117,8 @@ export class MessageService {
           senderId: sender.id,
           admin,
           content: data.content,
-          clientId
+          clientId,
+          synchronousCommit: this.flushed.sendsCommit
         })
         if (!row) return { message: undefined, existed: false }
         const { recipient_ids, ...message } = row
