@@ -3,6 +3,7 @@ import knex from 'knex'
 import { createKnex } from '../../src/database/postgresql'
 import { migrate } from '../../src/database/migrate'
 import type { TestServer } from './app'
+import type { Application } from '../../src/declarations'
 
 // A server-level connection used only to create and drop the run's own database
 const adminUrl = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
@@ -45,3 +46,16 @@ export const countMessages = (server: TestServer, channelId: number) =>
     .where({ channel_id: channelId })
     .count({ n: '*' })
     .then(([{ n }]) => Number(n))
+
+/** What `work` returned, and the SQL of every statement the app ran while it was under way. */
+export async function statementsDuring<T>(app: Application, work: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
+  const db = app.get('postgresqlClient')
+  const statements: string[] = []
+  const listener = (query: { sql: string }) => statements.push(query.sql)
+  db.on('query', listener)
+  try {
+    return { result: await work(), statements }
+  } finally {
+    db.off('query', listener)
+  }
+}

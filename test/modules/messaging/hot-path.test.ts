@@ -6,24 +6,17 @@ import type { BookingWorld } from '../../helpers/factories'
 import { restClient, socketClient } from '../../helpers/clients'
 import { notificationsOf } from '../../../src/modules/notifications'
 import { notificationSettings } from '../../helpers/notifications'
+import { statementsDuring } from '../../helpers/database'
 
 const EXTRA_MANAGERS = 30
 const MAX_STATEMENTS_PER_SEND = 6
 
 /** The SQL of every statement the app's knex client runs while `work` is under way. */
 async function recordQueries<T>(server: TestServer, work: () => Promise<T>): Promise<{ result: T; queries: string[] }> {
-  const db = server.app.get('postgresqlClient')
   // Notification planning runs after a send, in its own module: let earlier sends' finish first
   await notificationsOf(server.app).planner.settled()
-  const queries: string[] = []
-  const listener = (query: { sql: string }) => queries.push(query.sql)
-  db.on('query', listener)
-  try {
-    const result = await work()
-    return { result, queries }
-  } finally {
-    db.off('query', listener)
-  }
+  const { result, statements } = await statementsDuring(server.app, work)
+  return { result, queries: statements }
 }
 
 const readsUsers = (sql: string) => /\busers\b/i.test(sql)

@@ -2,6 +2,7 @@ import assert from 'assert'
 import { useServer } from '../../helpers/app'
 import { buildBooking, openBookingChannel } from '../../helpers/factories'
 import type { BookingWorld, TestUser } from '../../helpers/factories'
+import { statementsDuring } from '../../helpers/database'
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1)
 
@@ -18,26 +19,11 @@ describe('sends to one channel committed together (group commit)', () => {
   const send = (user: TestUser, content: string, clientId?: string) =>
     server.app.service('messages').create({ channel_id: channelId, content, ...(clientId && { client_id: clientId }) }, { user })
 
-  /** The SQL of every statement run while `work` is under way. */
-  async function statementsDuring(work: () => Promise<unknown>) {
-    const db = server.app.get('postgresqlClient')
-    const statements: string[] = []
-    const listener = ({ sql }: { sql: string }) => statements.push(sql)
-    db.on('query', listener)
-    try {
-      await work()
-    } finally {
-      db.off('query', listener)
-    }
-    return statements
-  }
-
   it('gives 40 parallel sends seq 1..40 in fewer transactions than messages', async () => {
     const senders = [world.worker, world.supervisor, world.borrowerAdmin, world.lenderManager]
-    let sent: Array<{ seq: number }> = []
-    const statements = await statementsDuring(async () => {
-      sent = await Promise.all(range(40).map((i) => send(senders[i % senders.length], `parallel ${i}`)))
-    })
+    const { result: sent, statements } = await statementsDuring(server.app, () =>
+      Promise.all(range(40).map((i) => send(senders[i % senders.length], `parallel ${i}`)))
+    )
     assert.deepStrictEqual(sent.map((message) => message.seq).sort((a, b) => a - b), range(40))
     const sends = statements.filter((sql) => sql.includes('insert into chat_messages')).length
     const together = statements.filter((sql) => sql === 'begin').length

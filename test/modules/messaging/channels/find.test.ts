@@ -5,6 +5,7 @@ import type { BookingWorld } from '../../../helpers/factories'
 import { socketClient } from '../../../helpers/clients'
 import { notificationSettings } from '../../../helpers/notifications'
 import { notificationsOf } from '../../../../src/modules/notifications'
+import { statementsDuring } from '../../../helpers/database'
 
 describe('channels', () => {
   // Without the delivery worker's polls, which a query count would otherwise catch by chance
@@ -147,19 +148,8 @@ describe('channels', () => {
       await busyClient.service('channels').find({})
       await lonelyClient.service('channels').find({})
 
-      const db = server.app.get('postgresqlClient')
       await notificationsOf(server.app).planner.settled()
-      const countQueries = async (run: () => Promise<unknown>) => {
-        const seen: string[] = []
-        const listener = (query: any) => seen.push(query.sql)
-        db.on('query', listener)
-        try {
-          await run()
-        } finally {
-          db.removeListener('query', listener)
-        }
-        return seen
-      }
+      const countQueries = async (run: () => Promise<unknown>) => (await statementsDuring(server.app, run)).statements
       let busyResult: any
       let lonelyResult: any
       const busyQueries = await countQueries(async () => {
