@@ -20,16 +20,19 @@ const NOT_FOUND = 'No such message'
 
 const SEND_SQL = `
   with next as (
-    update chat_channels c set last_seq = c.last_seq + 1, last_message_at = clock_timestamp()
+    update chat_channels c set (last_seq, last_message_at, chain_head) = (
+      select c.last_seq + 1, clock.at, chat_chain_link(c.chain_head,
+        chat_message_encoding(c.id, c.last_seq + 1, :senderId, :content, :clientId, clock.at))
+      from (select clock_timestamp() as at) clock)
     where c.id = :channelId
       and (c.status = 'active' or :admin)
       and (:admin or exists (
         select 1 from chat_participants p
         where p.channel_id = c.id and p.user_id = :senderId and p.removed_at is null))
-    returning c.id, c.last_seq
+    returning c.id, c.last_seq, c.last_message_at, c.chain_head
   ), message as (
-    insert into chat_messages (channel_id, seq, sender_id, content, client_id, created_at)
-    select next.id, next.last_seq, :senderId, :content, :clientId, clock_timestamp() from next
+    insert into chat_messages (channel_id, seq, sender_id, content, client_id, created_at, hash)
+    select next.id, next.last_seq, :senderId, :content, :clientId, next.last_message_at, next.chain_head from next
     returning *
   ), own_read as (
     update chat_participants p set last_read_seq = message.seq, last_read_at = message.created_at
@@ -159,7 +162,7 @@ export class MessageService {
     if (message.is_deleted) return message
     const [deleted]: Message[] = await this.db('chat_messages')
       .where({ id, is_deleted: false })
-      .update({ is_deleted: true, deleted_at: this.db.fn.now() })
+      .update({ is_deleted: true, deleted_at: this.db.fn.now(), deleted_by: params.user?.id ?? null })
       .returning('*')
     return deleted ?? this.db('chat_messages').where({ id }).first()
   }
