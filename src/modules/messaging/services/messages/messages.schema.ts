@@ -84,7 +84,7 @@ export const messageDataSchema = Type.Object(
 export type MessageData = Static<typeof messageDataSchema>
 export const messageDataValidator = getValidator(messageDataSchema, dataValidator)
 
-const seqRange = Type.Object(
+export const seqRange = Type.Object(
   {
     $lt: Type.Optional(Type.Integer({ minimum: 0 })),
     $lte: Type.Optional(Type.Integer({ minimum: 0 })),
