@@ -44,7 +44,9 @@ const SEND_SQL = `
     from chat_participants p join message on p.channel_id = message.channel_id
     where p.removed_at is null and p.user_id <> message.sender_id
   )
-  select message.*, recipients.recipient_ids from message, recipients`
+  select message.id, message.channel_id, message.seq, message.sender_id, message.content, message.client_id,
+    message.created_at, message.is_deleted, message.deleted_at, recipients.recipient_ids
+  from message, recipients`
 
 
 export class MessageService {
