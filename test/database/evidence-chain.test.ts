@@ -97,6 +97,15 @@ describe('the hash chain of a channel, in the live database', function () {
     assert.strictEqual(channel.chain_head, events.at(-1).hash, 'the channel row carries the head')
   })
 
+  it('records a channel opened for a booking already completed as frozen from its start', async () => {
+    const world = await buildBooking(server.app, { status: 'completed' })
+    const channelId = (await openBookingChannel(server.app, world)).id
+    const events = await owner('chat_channel_events').where({ channel_id: channelId }).orderBy('event_seq')
+    assert.deepStrictEqual([events[0].kind, events[0].detail], ['channel.frozen', 'completed'])
+    assert.deepStrictEqual(events.slice(1).map((event) => event.kind), Array(6).fill('participant.joined'))
+    assert.deepStrictEqual((await check(channelId)).problems, [])
+  })
+
   it('refuses to change or delete an event, and to rewrite a membership interval', async () => {
     const { channelId } = await channelWithHistory()
     const [event] = await owner('chat_channel_events').where({ channel_id: channelId }).limit(1)

@@ -27,7 +27,7 @@ export const messageSchema = Type.Object(
     created_at: Timestamp,
     is_deleted: Type.Boolean(),
     deleted_at: Nullable(Timestamp),
-    /** who deleted it (null: an internal call); admins only, beside the deleted words */
+    /** who deleted it (null: an internal call, or a deletion from before deleters were kept); admins only */
     deleted_by: Type.Optional(Nullable(Id)),
     /** its link in the channel's hash chain (see README, Evidence); admins only */
     hash: Type.Optional(Nullable(Type.String()))
