@@ -39,13 +39,14 @@ async function main() {
   const app = createApp()
   try {
     const transcript = await exportTranscript(app, ...context)
-    process.stdout.write(JSON.stringify(transcript, null, 2) + '\n')
-    if (html) fs.writeFileSync(html, transcriptHtml(transcript, timeZone))
+    // Said before the JSON, so that a reader of both streams together finds the document whole after it
     console.error(
       transcript.signature
         ? `Signed with Ed25519 key ${transcript.signature.key_id}; chain head ${transcript.channel.chain_head}`
         : `Not signed: EVIDENCE_SIGNING_KEY is not set; chain head ${transcript.channel.chain_head}`
     )
+    process.stdout.write(JSON.stringify(transcript, null, 2) + '\n')
+    if (html) fs.writeFileSync(html, transcriptHtml(transcript, timeZone))
     return 0
   } finally {
     await app.teardown()
