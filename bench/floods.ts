@@ -17,11 +17,7 @@ import { closeClients, http, recordEvents, sleep, socketClient } from '../test/h
 import { freePort, freshGet, killTree, run, tsxBin } from '../test/helpers/processes'
 import type { Command } from '../test/helpers/processes'
 import type { ClientApplication } from '../src/client'
-
-const option = (name: string, fallback: number) => {
-  const index = process.argv.indexOf(`--${name}`)
-  return index >= 0 ? Number(process.argv[index + 1]) : fallback
-}
+import { option } from './options'
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN
 

@@ -15,16 +15,8 @@ import { closeClients, socketClient } from '../test/helpers/clients'
 import { redisSettings, removeTestRedisKeys } from '../test/helpers/redis'
 import { loginBurst } from './login-burst'
 import { floods } from './floods'
+import { option, percentile } from './options'
 
-const option = (name: string, fallback: number) => {
-  const index = process.argv.indexOf(`--${name}`)
-  return index >= 0 ? Number(process.argv[index + 1]) : fallback
-}
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
-}
 
 async function main() {
   const total = option('messages', 2000)
@@ -78,8 +70,8 @@ async function main() {
       instances,
       database: 'postgresql',
       throughput_msgs_per_s: Math.round(total / seconds),
-      ack_ms: { p50: +percentile(acks, 50).toFixed(1), p99: +percentile(acks, 99).toFixed(1) },
-      delivery_ms: { p50: +percentile(deliveries, 50).toFixed(1), p99: +percentile(deliveries, 99).toFixed(1) },
+      ack_ms: { p50: percentile(acks, 50), p99: percentile(acks, 99) },
+      delivery_ms: { p50: percentile(deliveries, 50), p99: percentile(deliveries, 99) },
       // the whole process: app instances, clients and bench together
       max_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
       heap_used_mb: Math.round(process.memoryUsage().heapUsed / 2 ** 20)

@@ -10,11 +10,7 @@ import type { TestServer } from '../test/helpers/app'
 import { localStrategyOf } from '../src/modules/identity/authentication'
 import { PASSWORD, buildUser } from '../test/helpers/factories'
 import { http, login } from '../test/helpers/clients'
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted.length ? +sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))].toFixed(1) : null
-}
+import { percentile } from './options'
 
 export async function loginBurst(server: TestServer, logins: number) {
   const db = server.app.get('postgresqlClient')

@@ -3,6 +3,7 @@ import path from 'path'
 import { execFileSync } from 'child_process'
 import { build } from 'esbuild'
 import { compile } from 'json-schema-to-typescript'
+import ts from 'typescript'
 import { contract } from './client-contract'
 
 const root = path.resolve(__dirname, '..')
@@ -58,8 +59,16 @@ async function declarations() {
     `export declare function rest(base?: string): Transport<ServiceTypes>`,
     `/** The typed client, with presence's custom methods (view, leave, typing) registered. */`,
     `export declare function createClient(connection: TransportConnection<ServiceTypes>, authenticationOptions?: Partial<AuthenticationClientOptions>): ClientApplication`,
+    channelStreamDeclarations(),
     ''
   ].join('\n\n')
+}
+
+/** The channel stream's declarations, from its source; the types it imports are declared above in the same file. */
+function channelStreamDeclarations() {
+  const source = fs.readFileSync(path.join(root, 'src', 'channel-stream.ts'), 'utf8')
+  const { outputText } = ts.transpileDeclaration(source, { compilerOptions: {} })
+  return outputText.replace(/^import type .*\n/gm, '').trim()
 }
 
 /** A schema without `$id` and `title` at any depth: a name would make the generator refer to a type instead. */

@@ -3,13 +3,24 @@ import path from 'path'
 
 /**
  * Module boundaries that the architecture relies on, checked on every test run:
- * messaging only emits events; it never reaches notification code or a vendor SDK.
+ * messaging only emits events and never reaches notification code or a vendor SDK;
+ * its services never reach up into its gateways; the event map imports no module.
  */
 export const rules = [
   {
     from: 'src/modules/messaging',
     forbidden: [/^twilio(\/|$)/, /^firebase-admin(\/|$)/, /modules\/notifications(\/|$)/, /^\.\.\/notifications(\/|$)/],
     why: 'the messaging module only emits events; notifications and vendor SDKs live elsewhere'
+  },
+  {
+    from: 'src/modules/messaging/services',
+    forbidden: [/(^|\/)gateways(\/|$)/],
+    why: 'layers depend downward: gateways call services, services never import gateways'
+  },
+  {
+    from: 'src/events.ts',
+    forbidden: [/(^|\/)modules(\/|$)/],
+    why: 'the event map is neutral: its payloads are its own shapes, so it imports no module'
   }
 ]
 
@@ -17,6 +28,7 @@ const IMPORT = /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*
 
 function* sourceFiles(dir: string): Generator<string> {
   if (!fs.existsSync(dir)) return
+  if (fs.statSync(dir).isFile()) return yield dir
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name)
     if (entry.isDirectory()) yield* sourceFiles(full)

@@ -5,19 +5,18 @@ import { koa, rest, bodyParser, errorHandler, parseAuthentication } from '@feath
 import socketio from '@feathersjs/socketio'
 import type { Application, Configuration } from './declarations'
 import { configurationValidator } from './configuration'
-import { postgresql } from './postgresql'
-import { afterTeardown } from './lifecycle'
-import { attachRedisAdapter, redis } from './redis'
-import { guardConnections } from './connection-limits'
+import { postgresql } from './database/postgresql'
+import { afterTeardown } from './operations/lifecycle'
+import { attachRedisAdapter, redis } from './operations/redis'
 import { DomainEvents } from './events'
 import { handleErrors } from './hooks/handle-errors'
 import { requireOneRecord } from './hooks/require-one-record'
 import { boundCallsInFlight } from './hooks/bound-calls-in-flight'
 import { limitCallRate } from './hooks/limit-call-rate'
-import { recordClientAddress } from './client-address'
-import { trackRequests, trackSocketCalls } from './shutdown'
-import { answerMethodsNoServiceOffers } from './socketio-methods'
+import { recordClientAddress } from './socketio/client-address'
+import { trackRequests, trackSocketCalls } from './operations/shutdown'
 import { health } from './http/health'
+import { metricsOf } from './http/metrics'
 import { openApi } from './http/openapi'
 import { httpErrors, unreadableBody } from './http/errors'
 import { routesWithoutPrototype } from './http/routes'
@@ -63,10 +62,8 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
   app.configure(rest())
   app.configure(
     socketio({ cors: socketCors(app), maxHttpBufferSize: 64 * 1024 }, (io) => {
-      attachRedisAdapter(app, io)
-      guardConnections(app, io)
+      attachRedisAdapter(app, io, (dropped) => metricsOf(app).slowConsumersDropped.inc({ reason: 'delivery lag' }, dropped))
       realtime(app, io)
-      answerMethodsNoServiceOffers(app, io)
     })
   )
   app.configure(postgresql)
@@ -77,7 +74,8 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
   app.configure(notifications)
 
   app.hooks({
-    around: { all: [trackSocketCalls, handleErrors, boundCallsInFlight(app), limitCallRate(app)] },
+    // A send spends `limits.messages_per_minute` instead (see the messages service)
+    around: { all: [trackSocketCalls, handleErrors, boundCallsInFlight(app), limitCallRate(app, ['messages.create'])] },
     before: { all: [requireOneRecord] }
   })
   afterTeardown(app, () => app.get('postgresqlClient').destroy())

@@ -52,6 +52,8 @@ export type ClientApplication = Application<ServiceTypes, Configuration>
 export const socketio = (socket: Socket, options?: { timeout?: number }) => socketioClient<ServiceTypes>(socket, options)
 export const rest = (base?: string) => restClient<ServiceTypes>(base)
 export { io } from 'socket.io-client'
+export { openChannelStream } from './channel-stream'
+export type { ChannelStream, ChannelStreamOptions } from './channel-stream'
 
 /** The typed client for apps: pass `socketio(io(url))` or `rest(url).fetch(fetch)`. */
 export const createClient = (

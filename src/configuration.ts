@@ -36,6 +36,12 @@ export const configurationSchema = Type.Intersect([
       failures_per_address: Type.Integer({ minimum: 1 }),
       window_seconds: Type.Integer({ minimum: 1 })
     }),
+    // see src/modules/messaging/gateways/seq-order.ts
+    realtime: Type.Object({
+      reorder_window_ms: Type.Number({ minimum: 0 }),
+      reorder_max_held: Type.Integer({ minimum: 1 }),
+      reorder_max_channels: Type.Integer({ minimum: 1 })
+    }),
     presence: Type.Object({
       expiry_seconds: Type.Number({ minimum: 1 }),
       typing_seconds: Type.Number({ minimum: 1 }),

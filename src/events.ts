@@ -1,33 +1,48 @@
 import { EventEmitter } from 'events'
-import { logger } from './logger'
-import type { Channel } from './modules/messaging/services/channels/channels.schema'
-import type { Participant } from './modules/messaging/services/participants/participants.schema'
+import { logger } from './operations/logger'
+import type { Id } from './schema-types'
 
-export type Id = number
+/** A participant as a change names it: enough to move rooms and find the row. */
+export interface ParticipantRef {
+  participant_id: Id
+  user_id: Id
+  role: string
+}
 
-/** Every domain event and its payload: the only contract modules share. */
+/**
+ * Every domain event and its payload: the only contract modules share. Payloads carry
+ * ids and small shapes declared here, never a module's records, so that no module has to
+ * import another to listen.
+ */
 export interface DomainEventMap {
   'contexts.booking.changed': { booking_id: Id }
   'contexts.dispute.changed': { dispute_id: Id }
   'identity.membership.changed': { company_id: Id; user_id: Id }
-  /** on every instance, whichever made the change; may come twice, so listeners only forget */
-  'identity.user.changed': { user_id: Id }
+  /**
+   * A user was written: heard once on every instance, whichever made the change, so
+   * listeners forget what they cached of that user or follow what it says now
+   */
+  'identity.user.changed': { user_id: Id; is_admin: boolean; disabled: boolean }
   /** the user's password changed: every token they held is over, and so is every connection */
   'identity.user.sessions.ended': { user_id: Id }
-  /** one per recipient (every current participant but the sender), after the commit */
+  /** one per message, after the commit: `recipient_ids` are every current participant but the sender */
   'chat.message.created': {
     channel_id: Id
     message_id: Id
     sender_id: Id
-    recipient_id: Id
+    recipient_ids: Id[]
     message_preview: string
   }
+  /** a person registered a device for push: on every instance, so that planners read their devices again */
+  'notifications.devices.changed': { user_id: Id }
+  /** after the commit of a reconciliation that changed a channel's people or status */
   'chat.participants.changed': {
-    channel: Channel
-    added: Participant[]
-    removed: Participant[]
-    updated: Participant[]
+    channel_id: Id
+    status: 'active' | 'frozen'
     status_changed: boolean
+    added: ParticipantRef[]
+    removed: ParticipantRef[]
+    updated: ParticipantRef[]
   }
 }
 

@@ -1,8 +1,10 @@
 import { Type } from '@feathersjs/typebox'
-import type { TSchema } from '@feathersjs/typebox'
+import type { Static, TSchema } from '@feathersjs/typebox'
 
 /** Record ids: positive integers (bigint columns read as numbers). */
 export const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })
+/** The one id type of the project: services, events and stores all speak of ids this way. */
+export type Id = Static<typeof Id>
 
 export const Timestamp = Type.String({ format: 'date-time' })
 

@@ -3,7 +3,7 @@ import fs from 'fs'
 import os from 'os'
 import path from 'path'
 import { spawn } from 'child_process'
-import { DataFolderInUse, lockDataFolder } from '../src/embedded-lock'
+import { DataFolderInUse, lockDataFolder } from '../src/database/embedded-lock'
 
 /** A process that was killed but not reaped: its parent (an exec'd `sleep`) never waits for it. */
 async function zombie(): Promise<{ pid: number; done: () => void }> {

@@ -6,9 +6,9 @@ import { once } from 'events'
 import type { Server } from 'http'
 import type { AddressInfo } from 'net'
 import { createApp } from '../src/app'
-import { migrate } from '../src/migrate'
-import { isEmbedded } from '../src/postgresql'
-import { stopServing } from '../src/shutdown'
+import { migrate } from '../src/database/migrate'
+import { isEmbedded } from '../src/database/postgresql'
+import { stopServing } from '../src/operations/shutdown'
 import type { Application } from '../src/declarations'
 import { buildBooking, openBookingChannel } from './helpers/factories'
 import type { BookingWorld } from './helpers/factories'
@@ -54,7 +54,7 @@ describe('the app on the embedded database (PGlite)', function () {
 
     const worker = await socketClient(url, world.worker)
     const supervisor = await socketClient(url, world.supervisor)
-    const arrived = nextEvent(supervisor, 'messages', 'created', (message: any) => message.channel_id === channel.id)
+    const arrived = nextEvent(supervisor, 'messages', 'created', (message) => message.channel_id === channel.id)
 
     const sent = await worker.service('messages').create({ channel_id: channel.id, content: 'Hello from PGlite' })
     assert.strictEqual(sent.seq, 1)

@@ -1,6 +1,6 @@
 import { createApp } from '../app'
-import { migrate } from '../migrate'
-import { describeDemo, seedDemo } from '../demo'
+import { migrate } from '../database/migrate'
+import { describeDemo, seedDemo } from '../seed/demo'
 
 async function main() {
   const app = createApp()

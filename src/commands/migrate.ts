@@ -1,5 +1,5 @@
-import { createKnex } from '../postgresql'
-import { migrate } from '../migrate'
+import { createKnex } from '../database/postgresql'
+import { migrate } from '../database/migrate'
 import configuration from '@feathersjs/configuration'
 import { feathers } from '@feathersjs/feathers'
 

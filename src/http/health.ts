@@ -1,5 +1,5 @@
 import type { Application } from '../declarations'
-import { logger } from '../logger'
+import { logger } from '../operations/logger'
 import { collectMetrics, metricsContentType } from './metrics'
 
 // A probe answers within this even when a dependency does not answer at all

@@ -20,7 +20,7 @@ const SERVER_ONLY = ['@electric-sql/pglite', 'twilio', 'firebase-admin', 'knex',
 
 // A separate app, written as an app developer would, in strict TypeScript
 const APP_SOURCE = `
-import { createClient, io, rest, socketio } from '@context-chat/client'
+import { createClient, io, openChannelStream, rest, socketio } from '@context-chat/client'
 import type { ChannelView, Message, Paginated } from '@context-chat/client'
 
 declare const process: { argv: string[]; exit(code: number): never }
@@ -29,6 +29,9 @@ const [url, email, password, channel] = process.argv.slice(2)
 const socket = io(url, { transports: ['websocket'] })
 const client = createClient(socketio(socket))
 await client.authenticate({ strategy: 'local', email, password })
+// The channel's messages in seq order, from the start
+const streamed: Message[] = []
+const stream = openChannelStream(client, Number(channel), { onMessage: (message) => streamed.push(message) })
 const sent: Message = await client.service('messages').create({ channel_id: Number(channel), content: 'hello from an installed client' })
 // presence's custom methods are registered by createClient
 const typing = await client.service('presence').typing({ channel_id: Number(channel), typing: true })
@@ -39,8 +42,11 @@ const read = await client.service('participants').patch(null, { last_read_seq: s
 const overRest = createClient(rest(url).fetch(fetch))
 await overRest.authenticate({ strategy: 'local', email, password })
 const history = await overRest.service('messages').find({ query: { channel_id: Number(channel), $sort: { seq: -1 }, $limit: 1 } })
+while (streamed.length === 0) await new Promise((resolve) => setTimeout(resolve, 20))
+stream.close()
 console.log(JSON.stringify({
   seq: sent.seq,
+  streamed: streamed.map((message) => message.content),
   typing: typing.typing,
   unread: channels.data.map((c) => c.unread_count),
   total_unread: channels.total_unread,
@@ -139,6 +145,7 @@ describe('the installable client package', function () {
     const result = JSON.parse(command.output().trim().split('\n').at(-1)!)
     assert.deepStrictEqual(result, {
       seq: 1,
+      streamed: ['hello from an installed client'],
       typing: true,
       unread: [0],
       total_unread: 0,

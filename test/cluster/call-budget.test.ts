@@ -3,7 +3,9 @@ import { startApp } from '../helpers/app'
 import type { TestServer } from '../helpers/app'
 import { buildUser } from '../helpers/factories'
 import { closeClients, http, login, socketClient } from '../helpers/clients'
-import { redisSettings } from '../helpers/redis'
+import Redis from 'ioredis'
+import { redisSettings, testRedisPrefix, testRedisUrl } from '../helpers/redis'
+import { buildBooking, openBookingChannel } from '../helpers/factories'
 import { rejectsWithCode } from '../helpers/assertions'
 
 const CALLS_PER_MINUTE = 30
@@ -44,5 +46,27 @@ describe('the call budget, shared by two instances through Redis', function () {
     assert.strictEqual(refused.status, 429)
     assert.ok(refused.body.data.retry_after_seconds >= 1)
     assert.strictEqual((await otherOnB.service('users').get(other.id)).id, other.id)
+  })
+
+  it('spends a send’s budget in one trip to Redis', async () => {
+    const world = await buildBooking(a.app)
+    const channelId = (await openBookingChannel(a.app, world)).id
+    const worker = await socketClient(a.url, world.worker)
+    await worker.service('messages').create({ channel_id: channelId, content: 'warm-up' })
+
+    const monitor = await new Redis(testRedisUrl).monitor()
+    const budgetCommands: string[][] = []
+    monitor.on('monitor', (_time: string, args: string[], source: string) => {
+      // What a script runs inside Redis is listed too, with the source "lua": not a trip
+      if (source !== 'lua' && args.some((arg) => String(arg).startsWith(`${testRedisPrefix}rate`))) budgetCommands.push(args)
+    })
+    try {
+      await worker.service('messages').create({ channel_id: channelId, content: 'one trip' })
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    } finally {
+      monitor.disconnect()
+    }
+    assert.strictEqual(budgetCommands.length, 1, JSON.stringify(budgetCommands))
+    assert.ok(budgetCommands[0].some((arg) => arg.includes('messages')), 'the send budget is the one spent')
   })
 })

@@ -65,7 +65,7 @@ describe('several instances through Redis', () => {
     }
     const seen = recordEvents(login, 'messages', 'created')
     const control = await socketClient(b.url, raced.worker)
-    const arrived = nextEvent(control, 'messages', 'created', (m: any) => m.content === 'after the removal')
+    const arrived = nextEvent(control, 'messages', 'created', (m) => m.content === 'after the removal')
     await a.app.service('messages').create({ channel_id: racedChannel.id, content: 'after the removal' }, { user: raced.lenderAdmin })
     await arrived
     await sleep(300)
@@ -76,15 +76,15 @@ describe('several instances through Redis', () => {
     const oldSupervisor = await socketClient(b.url, world.supervisor)
     const worker = await socketClient(b.url, world.worker)
     const replacement = await socketClient(b.url, world.outsider)
-    const joined = nextEvent(replacement, 'channels', 'created', (channel: any) => channel.id === channelId)
+    const joined = nextEvent(replacement, 'channels', 'created', (channel) => channel.id === channelId)
     const oldSaw = recordEvents(oldSupervisor, 'messages', 'created')
 
     // The change is written through A; the sockets live on B
     await a.app.service('bookings').patch(world.booking.id, { supervisor_id: world.outsider.id })
     await joined
 
-    const control = nextEvent(worker, 'messages', 'created', (m: any) => m.content === 'after the change')
-    const toReplacement = nextEvent(replacement, 'messages', 'created', (m: any) => m.content === 'after the change')
+    const control = nextEvent(worker, 'messages', 'created', (m) => m.content === 'after the change')
+    const toReplacement = nextEvent(replacement, 'messages', 'created', (m) => m.content === 'after the change')
     await a.app.service('messages').create({ channel_id: channelId, content: 'after the change' }, { user: world.lenderAdmin })
     await Promise.all([control, toReplacement])
     await sleep(300)

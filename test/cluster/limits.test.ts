@@ -4,7 +4,7 @@ import { startApp } from '../helpers/app'
 import { buildBooking, openBookingChannel } from '../helpers/factories'
 import { closeClients, http, socketClient, socketOf, waitUntil } from '../helpers/clients'
 import Redis from 'ioredis'
-import { lagProbeChannel } from '../../src/redis'
+import { lagProbeChannel } from '../../src/operations/redis'
 import { redisSettings, testRedisUrl } from '../helpers/redis'
 
 const connections = (overrides: Record<string, unknown>) => ({

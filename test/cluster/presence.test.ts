@@ -7,7 +7,6 @@ import { QUIET_MS } from '../helpers/assertions'
 import { testDatabaseUrl } from '../helpers/database'
 import { redisSettings, testRedisPrefix, testRedisUrl } from '../helpers/redis'
 import { freePort, killTree, run, tsxBin } from '../helpers/processes'
-import { presenceGatewayOf } from '../../src/modules/messaging/gateways/presence'
 import type { Command } from '../helpers/processes'
 
 const EXPIRY_SECONDS = 3
@@ -28,7 +27,7 @@ describe('presence and typing across instances', function () {
   it('sees on B a user who came online on A, and keeps two tabs on two instances online until both close', async () => {
     const watcher = await socketClient(b.url, world.supervisor)
     const seen = recordEvents(watcher, 'presence', 'patched')
-    const online = nextEvent(watcher, 'presence', 'patched', (s: any) => s.user_id === world.worker.id && s.online)
+    const online = nextEvent(watcher, 'presence', 'patched', (s) => s.user_id === world.worker.id && s.online)
     const tabOnA = await socketClient(a.url, world.worker)
     await online
     const onB = await watcher.service('presence').find({ query: { user_id: world.worker.id } })
@@ -39,7 +38,7 @@ describe('presence and typing across instances', function () {
     await sleep(QUIET_MS)
     assert.strictEqual((await watcher.service('presence').find({ query: { user_id: world.worker.id } })).data[0].online, true)
 
-    const offline = nextEvent(watcher, 'presence', 'patched', (s: any) => s.user_id === world.worker.id && !s.online)
+    const offline = nextEvent(watcher, 'presence', 'patched', (s) => s.user_id === world.worker.id && !s.online)
     socketOf(tabOnB).disconnect()
     await offline
     assert.deepStrictEqual(
@@ -61,7 +60,7 @@ describe('presence and typing across instances', function () {
     const typing = nextEvent(viewer, 'presence', 'typing')
     await typer.service('presence').typing({ channel_id: channelId, typing: true })
     assert.deepStrictEqual(await typing, { channel_id: channelId, user_id: world.worker.id, typing: true })
-    const stopped = nextEvent(viewer, 'presence', 'typing', (e: any) => !e.typing)
+    const stopped = nextEvent(viewer, 'presence', 'typing', (e) => !e.typing)
     await typer.service('presence').typing({ channel_id: channelId, typing: false })
     await stopped
     await sleep(QUIET_MS)
@@ -71,7 +70,7 @@ describe('presence and typing across instances', function () {
 
   it('puts back the users of an instance that lost Redis long enough to be taken for dead', async () => {
     const watcher = await socketClient(b.url, world.supervisor)
-    const online = nextEvent(watcher, 'presence', 'patched', (s: any) => s.user_id === world.lenderAdmin.id && s.online)
+    const online = nextEvent(watcher, 'presence', 'patched', (s) => s.user_id === world.lenderAdmin.id && s.online)
     const tab = await socketClient(a.url, world.lenderAdmin)
     await online
     const isOnline = async () =>
@@ -79,14 +78,14 @@ describe('presence and typing across instances', function () {
 
     // As if A's heartbeats had not reached Redis for the whole expiry, and B reaped it
     await a.app.get('redisClient')!.del(`${testRedisPrefix}presence:alive:${a.app.get('instanceId')}`)
-    assert.ok((await presenceGatewayOf(b.app).store.reapDeadInstances()).includes(world.lenderAdmin.id))
+    assert.ok((await b.app.service('presence').store.reapDeadInstances()).includes(world.lenderAdmin.id))
     assert.strictEqual(await isOnline(), false)
 
     // A's next heartbeat finds its life had lapsed and puts its connections back
-    const back = nextEvent(watcher, 'presence', 'patched', (s: any) => s.user_id === world.lenderAdmin.id && s.online, 5000)
+    const back = nextEvent(watcher, 'presence', 'patched', (s) => s.user_id === world.lenderAdmin.id && s.online, 5000)
     await back
     assert.strictEqual(await isOnline(), true)
-    const offline = nextEvent(watcher, 'presence', 'patched', (s: any) => s.user_id === world.lenderAdmin.id && !s.online)
+    const offline = nextEvent(watcher, 'presence', 'patched', (s) => s.user_id === world.lenderAdmin.id && !s.online)
     socketOf(tab).disconnect()
     await offline
     assert.strictEqual(await isOnline(), false, 'the restored count was exact')
@@ -114,7 +113,7 @@ describe('presence and typing across instances', function () {
       await waitUntil(async () => (await fetch(`${url}/ready`).catch(() => undefined))?.status === 200, 'the victim is ready', 30_000)
 
       const watcher = await socketClient(a.url, world.supervisor)
-      const online = nextEvent(watcher, 'presence', 'patched', (s: any) => s.user_id === world.borrowerAdmin.id && s.online)
+      const online = nextEvent(watcher, 'presence', 'patched', (s) => s.user_id === world.borrowerAdmin.id && s.online)
       await socketClient(url, world.borrowerAdmin)
       await online
 
@@ -122,7 +121,7 @@ describe('presence and typing across instances', function () {
         watcher,
         'presence',
         'patched',
-        (s: any) => s.user_id === world.borrowerAdmin.id && !s.online,
+        (s) => s.user_id === world.borrowerAdmin.id && !s.online,
         // the expiry, then at most one heartbeat of a surviving instance
         (EXPIRY_SECONDS + EXPIRY_SECONDS / 3 + 2) * 1000
       )

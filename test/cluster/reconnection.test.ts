@@ -1,27 +1,10 @@
 import assert from 'assert'
-import { io } from 'socket.io-client'
-import socketio from '@feathersjs/socketio-client'
-import { createClient } from '../../src/client'
 import type { Message } from '../../src/client'
 import { useServer } from '../helpers/app'
-import { PASSWORD, buildBooking, openBookingChannel } from '../helpers/factories'
+import { buildBooking, openBookingChannel } from '../helpers/factories'
 import type { BookingWorld } from '../helpers/factories'
-import { socketClient, waitUntil } from '../helpers/clients'
+import { reconnectingClient, socketClient, waitUntil } from '../helpers/clients'
 import { redisSettings } from '../helpers/redis'
-
-/** The recipe the README gives apps: reconnect with backoff, re-authenticate, fill the gap by seq. */
-async function resilientClient(url: string, email: string) {
-  const socket = io(url, {
-    transports: ['websocket'],
-    forceNew: true,
-    reconnectionDelay: 100,
-    reconnectionDelayMax: 1000,
-    randomizationFactor: 0.5
-  })
-  const client = createClient(socketio(socket))
-  await client.authenticate({ strategy: 'local', email, password: PASSWORD })
-  return { client, socket }
-}
 
 describe('reconnection and gap fill', function () {
   this.timeout(60_000)
@@ -36,7 +19,7 @@ describe('reconnection and gap fill', function () {
   })
 
   it('holds all 100 messages exactly once, in seq order, after its socket dropped mid-stream', async () => {
-    const { client: receiver, socket } = await resilientClient(b.url, world.supervisor.email)
+    const { client: receiver, socket } = await reconnectingClient(b.url, world.supervisor)
     const sender = await socketClient(a.url, world.worker)
 
     const live: Message[] = []

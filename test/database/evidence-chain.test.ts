@@ -1,6 +1,6 @@
 import assert from 'assert'
 import type { Knex } from 'knex'
-import { createKnex } from '../../src/postgresql'
+import { createKnex } from '../../src/database/postgresql'
 import { useServer } from '../helpers/app'
 import { testDatabaseUrl } from '../helpers/database'
 import { buildAdmin, buildBooking, buildUser, openBookingChannel } from '../helpers/factories'

@@ -1,8 +1,8 @@
 import assert from 'assert'
 import crypto from 'crypto'
 import type { Knex } from 'knex'
-import { createKnex } from '../../src/postgresql'
-import { translateDatabaseError } from '../../src/database-errors'
+import { createKnex } from '../../src/database/postgresql'
+import { translateDatabaseError } from '../../src/database/errors'
 import { testDatabaseUrl } from '../helpers/database'
 import * as deletionStamp from '../../migrations/20261130120000_chat-messages-deletion-stamp'
 

@@ -2,7 +2,7 @@ import { io } from 'socket.io-client'
 import socketio from '@feathersjs/socketio-client'
 import rest from '@feathersjs/rest-client'
 import { createClient } from '../../src/client'
-import type { ClientApplication } from '../../src/client'
+import type { ClientApplication, Presence, ServiceTypes, TypingEvent } from '../../src/client'
 
 export interface Credentials {
   email: string
@@ -20,6 +20,18 @@ export async function socketClient(url: string, who?: Credentials): Promise<Clie
   return client
 }
 
+/**
+ * A client as the README tells apps to make one: it reconnects by itself with backoff and
+ * re-authenticates (quickly, for tests). Drop its network with `socket.io.engine.close()`.
+ */
+export async function reconnectingClient(url: string, who: Credentials) {
+  const socket = io(url, { transports: ['websocket'], forceNew: true, reconnectionDelay: 100, reconnectionDelayMax: 1000, randomizationFactor: 0.5 })
+  const client = createClient(socketio(socket))
+  openClients.push(client)
+  await client.authenticate({ strategy: 'local', email: who.email, password: who.password })
+  return { client, socket }
+}
+
 /** A Feathers client over REST (fetch), logged in as `who`. */
 export async function restClient(url: string, who?: Credentials): Promise<ClientApplication> {
   const client = createClient(rest(url).fetch(fetch), { storage: memoryStorage() })
@@ -33,24 +45,35 @@ export function closeClients() {
 
 export const socketOf = (client: ClientApplication) => client.io as ReturnType<typeof io>
 
+/** The services whose events a client hears, and what each event carries, from the client's own types. */
+export type EventPath = keyof ServiceTypes
+export type EventName = 'created' | 'patched' | 'removed' | 'typing'
+export type EventData<P extends EventPath, E extends EventName> = P extends 'presence'
+  ? E extends 'typing'
+    ? TypingEvent
+    : Presence
+  : ServiceTypes[P] extends { get(...args: any[]): Promise<infer Record> }
+    ? Record
+    : never
+
 /** Records every event a client's service emits, for later assertions. */
-export function recordEvents(client: ClientApplication, path: string, event: string) {
-  const seen: any[] = []
-  ;(client.service(path as any) as any).on(event, (data: any) => seen.push(data))
+export function recordEvents<P extends EventPath, E extends EventName>(client: ClientApplication, path: P, event: E) {
+  const seen: EventData<P, E>[] = []
+  ;(client.service(path) as any).on(event, (data: EventData<P, E>) => seen.push(data))
   return seen
 }
 
 /** Resolves with the first matching event, or rejects after `timeoutMs`. */
-export function nextEvent<T = any>(
+export function nextEvent<P extends EventPath, E extends EventName>(
   client: ClientApplication,
-  path: string,
-  event: string,
-  matches: (data: T) => boolean = () => true,
+  path: P,
+  event: E,
+  matches: (data: EventData<P, E>) => boolean = () => true,
   timeoutMs = 3000
-): Promise<T> {
-  const service = client.service(path as any) as any
+): Promise<EventData<P, E>> {
+  const service = client.service(path) as any
   return new Promise((resolve, reject) => {
-    const listener = (data: T) => {
+    const listener = (data: EventData<P, E>) => {
       if (!matches(data)) return
       clearTimeout(timer)
       service.off(event, listener)

@@ -1,7 +1,7 @@
 import crypto from 'crypto'
 import knex from 'knex'
-import { createKnex } from '../../src/postgresql'
-import { migrate } from '../../src/migrate'
+import { createKnex } from '../../src/database/postgresql'
+import { migrate } from '../../src/database/migrate'
 import type { TestServer } from './app'
 
 // A server-level connection used only to create and drop the run's own database

@@ -8,6 +8,9 @@ export const PASSWORD = 'correct horse battery'
 let sequence = 0
 const unique = () => `${process.pid}-${Date.now().toString(36)}-${++sequence}`
 
+/** An address no other test uses. */
+export const uniqueEmail = (label: string) => `${label}-${unique()}@Example.test`
+
 export type TestUser = User & { password: string }
 
 /** A user created through the service (as admin tooling would), with its plain password. */

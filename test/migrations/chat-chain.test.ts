@@ -1,7 +1,7 @@
 import assert from 'assert'
 import crypto from 'crypto'
 import type { Knex } from 'knex'
-import { createKnex } from '../../src/postgresql'
+import { createKnex } from '../../src/database/postgresql'
 import { testDatabaseUrl } from '../helpers/database'
 import { readChannelRecord } from '../../src/modules/messaging/evidence/record'
 import { verifyChain } from '../../src/modules/messaging/evidence/chain'

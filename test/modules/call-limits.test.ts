@@ -5,6 +5,7 @@ import { buildBooking, buildUser, openBookingChannel } from '../helpers/factorie
 import type { BookingWorld } from '../helpers/factories'
 import { http, login, socketClient, socketOf } from '../helpers/clients'
 import type { ClientApplication } from '../../src/client'
+import { bookingChannelWithClients } from '../helpers/fixtures'
 
 const CALLS_PER_MINUTE = 150
 const FLOOD = 2000
@@ -32,8 +33,7 @@ describe('a budget for every external call', function () {
   let channelId: number
 
   before(async () => {
-    world = await buildBooking(server.app)
-    channelId = (await openBookingChannel(server.app, world)).id
+    ;({ world, channelId } = await bookingChannelWithClients(server))
   })
 
   for (const flood of ['participants.patch', 'messages.find'] as const) {

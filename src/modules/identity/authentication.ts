@@ -3,14 +3,18 @@ import type { AuthenticationParams, AuthenticationRequest, AuthenticationResult 
 import type { Id, Params } from '@feathersjs/feathers'
 import crypto from 'crypto'
 import type { KeyObject } from 'crypto'
+import { LRUCache } from 'lru-cache'
 import { NotAuthenticated } from '@feathersjs/errors'
 import type { Application } from '../../declarations'
-import { ExpiringCache } from '../../expiring-cache'
+import { ExpiringCache } from '../../operations/expiring-cache'
 import type { User } from './users/users.schema'
 import { EmailLocalStrategy } from './local-strategy'
 import { createLoginThrottle } from './login-throttle'
 
 const USER_CACHE_TTL_MS = 30_000
+const VERIFIED_TOKENS = 20_000
+
+type TokenPayload = Awaited<ReturnType<AuthenticationService['verifyAccessToken']>>
 
 /**
  * Verifies the token on every call, but reads the user from a short-lived cache that
@@ -56,6 +60,14 @@ class CachedJWTStrategy extends JWTStrategy {
 /** Every token carries the version of its user's sessions that it was issued under. */
 class SessionAuthenticationService extends AuthenticationService {
   private key?: KeyObject
+  /**
+   * A socket's token is verified again on every call it makes (Feathers keeps the token,
+   * not its outcome, on the connection): signature, options merge and JSON parse were a
+   * tenth of a send's CPU. A token's verdict cannot change before it expires, so a valid
+   * token is remembered until then; whether its user may still use it (disabled, new
+   * password) is checked on every call all the same, by the strategy.
+   */
+  private verified = new LRUCache<string, TokenPayload>({ max: VERIFIED_TOKENS })
 
   /**
    * jsonwebtoken, given the secret as a string, first tries it as a PEM public key inside
@@ -71,8 +83,15 @@ class SessionAuthenticationService extends AuthenticationService {
     return super.createAccessToken(payload, options, secret ?? this.signingKey)
   }
 
-  verifyAccessToken(...[accessToken, options, secret]: Parameters<AuthenticationService['verifyAccessToken']>) {
-    return super.verifyAccessToken(accessToken, options, secret ?? this.signingKey)
+  async verifyAccessToken(...[accessToken, options, secret]: Parameters<AuthenticationService['verifyAccessToken']>) {
+    // Only the default verification is remembered: other options could give another verdict
+    if (options || secret) return super.verifyAccessToken(accessToken, options, secret ?? this.signingKey)
+    const remembered = this.verified.get(accessToken)
+    if (remembered) return remembered
+    const payload = Object.freeze(await super.verifyAccessToken(accessToken, undefined, this.signingKey))
+    const validForMs = typeof payload.exp === 'number' ? payload.exp * 1000 - Date.now() : 0
+    if (validForMs > 0) this.verified.set(accessToken, payload, { ttl: validForMs })
+    return payload
   }
 
   async getPayload(authResult: AuthenticationResult, params: Params) {

@@ -1,7 +1,7 @@
 import { TooManyRequests } from '@feathersjs/errors'
 import type { Application } from '../../declarations'
-import { createRateLimiter } from '../../rate-limit'
-import { logger } from '../../logger'
+import { createRateLimiter } from '../../operations/rate-limit'
+import { logger } from '../../operations/logger'
 
 export interface LoginThrottle {
   /**

@@ -1,35 +1,17 @@
 import type { Application } from '../../declarations'
-import type { Id } from '../../events'
-import { isClustered, redisKey, redisSubscriber } from '../../redis'
+import { announceEverywhere } from '../../operations/redis'
+import type { User } from './users/users.schema'
 
 /**
- * Announces `identity.user.changed` for every write to a user: at once on this
- * instance, and through a Redis channel on the others, so that every cache of user
- * data (tokens' users, names, phone numbers) forgets that user everywhere.
+ * Announces `identity.user.changed` for every write to a user, once on each instance,
+ * so that every cache of user data (tokens' users, names, phone numbers) and every room
+ * that follows a role forgets or follows that user everywhere.
  */
 export const userChanges = (app: Application) => {
-  const channel = redisKey(app, 'users-changed')
-  const announce = (userId: Id) => app.get('events').emit('identity.user.changed', { user_id: userId })
-
-  const changed = (user: { id: Id }) => {
-    void announce(user.id)
-    app.get('redisClient')?.publish(channel, String(user.id)).catch(() => undefined)
-  }
+  const announce = announceEverywhere(app, 'identity.user.changed')
+  const changed = (user: User) =>
+    announce({ user_id: user.id, is_admin: user.role === 'admin', disabled: Boolean(user.disabled_at) })
   app.service('users').on('patched', changed)
   app.service('users').on('updated', changed)
   app.service('users').on('removed', changed)
-
-  app.hooks({
-    setup: [
-      async (_context: unknown, next: () => Promise<void>) => {
-        if (isClustered(app)) {
-          const subscriber = redisSubscriber(app)
-          await subscriber.subscribe(channel)
-          // This instance hears its own changes again: forgetting twice is harmless
-          subscriber.on('message', (_channel: string, id: string) => void announce(Number(id)))
-        }
-        await next()
-      }
-    ]
-  })
 }

@@ -1,69 +1,51 @@
-import type { Knex } from 'knex'
-import type { Application } from '../../declarations'
-import type { Id } from '../../events'
-import type { User } from '../identity/users/users.schema'
-import type { Notification } from './services/notifications/notifications.schema'
-import { composeText } from './text'
 import { quietHoursEnd } from './quiet-hours'
 
-export type Verdict =
+/** Everything the delivery rules look at for one planned delivery, read beforehand. */
+export interface DeliveryFacts {
+  kind: 'sms' | 'push'
+  message: { is_deleted: boolean; seq: number }
+  /** the recipient's current participation in the channel, if any */
+  participant: { last_read_seq: number; muted: boolean } | null
+  recipient: {
+    disabled: boolean
+    online: boolean
+    timezone: string
+    quiet_hours_start: string | null
+    quiet_hours_end: string | null
+  }
+  /** the phone number, or the device's token while it is still the recipient's */
+  to: string | null
+  /** when the same person, channel and device (or phone) last got a notification */
+  last_sent_at: Date | null
+  coalesce_seconds: number
+}
+
+export type Decision =
   | { action: 'skip'; reason: string }
   | { action: 'defer'; until: Date; reason: string }
-  | { action: 'send'; to: string; title: string; text: string; upToMessageId: Id | null }
-
-/** Deliveries to the same person, channel and device: what coalescing groups. */
-export const sameRecipient = (db: Knex, row: Notification) =>
-  db('notifications').where({
-    user_id: row.user_id,
-    channel_id: row.channel_id,
-    kind: row.kind,
-    device_token_id: row.device_token_id
-  })
+  | { action: 'send'; to: string }
 
 /**
- * The specification's delivery rules for one planned delivery at `now`: skipped (deleted,
- * no longer a participant, disabled, online, read, muted, nowhere to send), deferred
- * (quiet hours, coalescing window) or sent, with the text to send.
+ * The specification's delivery rules for one planned delivery at `now`, in their order:
+ * skipped (deleted, no longer a participant, disabled, online, read, muted, nowhere to
+ * send), deferred (quiet hours, coalescing window) or sent. A pure function of its facts.
  */
-export async function decide(app: Application, row: Notification, now: Date): Promise<Verdict> {
-  const [user, message, participants, presence] = await Promise.all([
-    app.service('users').get(row.user_id),
-    app.service('messages').get(row.message_id),
-    app.service('participants').find({ query: { channel_id: row.channel_id, user_id: row.user_id } }),
-    app.service('presence').find({ query: { user_id: row.user_id } })
-  ])
-  const participant = participants.data[0]
+export function decide(facts: DeliveryFacts, now: Date): Decision {
+  const { message, participant, recipient } = facts
   if (message.is_deleted) return { action: 'skip', reason: 'the message was deleted' }
   if (!participant) return { action: 'skip', reason: 'no longer a participant' }
   // A disabled account keeps its place in channels (history stays) but hears nothing more
-  if (user.disabled_at) return { action: 'skip', reason: 'account disabled' }
-  if (presence.data[0]?.online) return { action: 'skip', reason: 'online' }
+  if (recipient.disabled) return { action: 'skip', reason: 'account disabled' }
+  if (recipient.online) return { action: 'skip', reason: 'online' }
   if (participant.last_read_seq >= message.seq) return { action: 'skip', reason: 'already read' }
   if (participant.muted) return { action: 'skip', reason: 'channel muted' }
+  if (!facts.to) return { action: 'skip', reason: facts.kind === 'sms' ? 'no phone number' : 'the device was removed' }
 
-  const db: Knex = app.get('postgresqlClient')
-  const to = await addressOf(db, row, user)
-  if (!to) return { action: 'skip', reason: row.kind === 'sms' ? 'no phone number' : 'the device was removed' }
-
-  const quietUntil = quietHoursEnd(now, user.timezone, user.quiet_hours_start, user.quiet_hours_end)
+  const quietUntil = quietHoursEnd(now, recipient.timezone, recipient.quiet_hours_start, recipient.quiet_hours_end)
   if (quietUntil) return { action: 'defer', until: quietUntil, reason: 'quiet hours' }
 
-  const lastSent = await lastSentAt(db, row)
-  const windowEnd = lastSent && new Date(lastSent.getTime() + app.get('notifications').coalesce_seconds * 1000)
+  const windowEnd = facts.last_sent_at && new Date(facts.last_sent_at.getTime() + facts.coalesce_seconds * 1000)
   if (windowEnd && windowEnd > now) return { action: 'defer', until: windowEnd, reason: 'coalescing' }
 
-  return { action: 'send', to, ...(await composeText(app, row.channel_id, user.id, participant.last_read_seq)) }
-}
-
-async function addressOf(db: Knex, row: Notification, user: User): Promise<string | null> {
-  if (row.kind === 'sms') return user.phone
-  if (!row.device_token_id) return null
-  // A token that moved to another person no longer gets this person's notifications
-  const device = await db('device_tokens').where({ id: row.device_token_id, user_id: user.id }).first('token')
-  return device?.token ?? null
-}
-
-async function lastSentAt(db: Knex, row: Notification): Promise<Date | null> {
-  const latest = await sameRecipient(db, row).where({ status: 'sent' }).max({ last: 'sent_at' }).first()
-  return latest?.last ? new Date(latest.last) : null
+  return { action: 'send', to: facts.to }
 }

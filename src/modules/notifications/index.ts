@@ -1,5 +1,6 @@
 import type { Application } from '../../declarations'
-import { beforeTeardown } from '../../lifecycle'
+import { beforeTeardown } from '../../operations/lifecycle'
+import { announceEverywhere } from '../../operations/redis'
 import { deviceToken } from './services/device-tokens/device-tokens'
 import { notification } from './services/notifications/notifications'
 import { createProviders } from './providers'
@@ -37,6 +38,9 @@ export const notifications = (app: Application) => {
   modules.set(app, { planner, scheduler, clock, providers })
 
   app.get('events').on('chat.message.created', (event) => planner.enqueue(event))
+  // A new device is pushed to from the next message on, whichever instance plans it
+  const devicesChanged = announceEverywhere(app, 'notifications.devices.changed')
+  app.service('device-tokens').on('created', (token: { user_id: number }) => devicesChanged({ user_id: token.user_id }))
   app.hooks({
     setup: [
       async (_context: unknown, next: () => Promise<void>) => {

@@ -1,17 +1,21 @@
 import type { Knex } from 'knex'
 import type { Application } from '../../declarations'
-import type { Id } from '../../events'
-import { logger } from '../../logger'
+import type { Id } from '../../schema-types'
+import { logger } from '../../operations/logger'
 import type { Notification } from './services/notifications/notifications.schema'
 import { DeliveryError } from './providers/provider'
-import type { PushProvider, SmsProvider } from './providers/provider'
-import { decide, sameRecipient } from './delivery-rules'
-import type { Verdict } from './delivery-rules'
+import type { Providers } from './providers'
+import { decide } from './delivery-rules'
+import { deliveryFacts, sameRecipient } from './delivery-facts'
+import { composeText } from './text'
 import { deliveryCounter } from './metrics'
 
-export interface Providers {
-  sms: SmsProvider
-  push: PushProvider
+/** A delivery the rules let through: where it goes and what it says. */
+interface Outgoing {
+  to: string
+  title: string
+  text: string
+  upToMessageId: Id | null
 }
 
 const BATCH = 50
@@ -113,12 +117,14 @@ export class NotificationScheduler {
     const row: Notification | undefined = await this.db('notifications').where({ id: claimed.id }).first()
     if (!row || !['pending', 'deferred'].includes(row.status) || row.sending_at) return
     const now = this.clock()
-    const verdict = await decide(this.app, row, now)
-    if (verdict.action === 'skip') return this.finish(row, { status: 'skipped', reason: verdict.reason })
-    if (verdict.action === 'defer') {
-      return this.finish(row, { status: 'deferred', reason: verdict.reason, scheduled_for: verdict.until.toISOString() })
+    const { facts, user, participant } = await deliveryFacts(this.app, row)
+    const decision = decide(facts, now)
+    if (decision.action === 'skip') return this.finish(row, { status: 'skipped', reason: decision.reason })
+    if (decision.action === 'defer') {
+      return this.finish(row, { status: 'deferred', reason: decision.reason, scheduled_for: decision.until.toISOString() })
     }
-    await this.attempt(row, verdict, now)
+    const text = await composeText(this.app, row.channel_id, user.id, participant!.last_read_seq)
+    await this.attempt(row, { to: decision.to, ...text }, now)
   }
 
   /**
@@ -147,7 +153,7 @@ export class NotificationScheduler {
     })
   }
 
-  private async attempt(row: Notification, verdict: Extract<Verdict, { action: 'send' }>, now: Date) {
+  private async attempt(row: Notification, verdict: Outgoing, now: Date) {
     const attempts = row.attempts + 1
     const provider = row.kind === 'sms' ? this.providers.sms.name : this.providers.push.name
     const changes = { sending_at: now.toISOString(), attempts, body: verdict.text, provider }
@@ -199,11 +205,18 @@ export class NotificationScheduler {
     await this.app.service('device-tokens').remove(deviceTokenId)
   }
 
+  /**
+   * Ends this pass's handling of the row, unless a delivery that went out meanwhile on
+   * another worker has already covered it ("included in notification N"): deferring it
+   * again would send the same news twice.
+   */
   private async finish(row: Notification, changes: Partial<Notification>) {
     const [finished]: Notification[] = await this.db('notifications')
       .where({ id: row.id })
+      .whereIn('status', ['pending', 'deferred'])
       .update({ ...changes, sending_at: null, claimed_until: null })
       .returning('*')
+    if (!finished) return
     deliveryCounter(this.app).inc({ kind: finished.kind, provider: finished.provider, status: finished.status })
   }
 }

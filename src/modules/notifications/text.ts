@@ -1,5 +1,5 @@
 import type { Application } from '../../declarations'
-import type { Id } from '../../events'
+import type { Id } from '../../schema-types'
 import { MalformedMarkup, sanitizeText } from '../../sanitize-text'
 
 const UNREAD_SAMPLE = 100

@@ -129,7 +129,7 @@ describe('channels as an app draws them', () => {
     const fresh = await buildBooking(server.app)
     const freshChannel = await openBookingChannel(server.app, fresh)
     const joiner = await socketClient(server.url, world.outsider)
-    const created = nextEvent(joiner, 'channels', 'created', (view: any) => view.id === freshChannel.id)
+    const created = nextEvent(joiner, 'channels', 'created', (view) => view.id === freshChannel.id)
     await server.app.service('bookings').patch(fresh.booking.id, { supervisor_id: world.outsider.id })
     const view = await created
     assert.ok(view.title.startsWith(`Booking #${fresh.booking.id} · `), view.title)

@@ -25,7 +25,7 @@ describe('marking a channel read without looking up one’s participant id', () 
 
   it('moves the caller’s own read position with PATCH /participants?channel_id=…, and others get the receipt', async () => {
     const supervisor = await socketClient(server.url, world.supervisor)
-    const receipt = nextEvent(supervisor, 'participants', 'patched', (p: any) => p.user_id === world.worker.id)
+    const receipt = nextEvent(supervisor, 'participants', 'patched', (p) => p.user_id === world.worker.id)
     const supervisorBefore = await ownRow(world.supervisor.id)
     const token = await login(server.url, world.worker)
 

@@ -4,6 +4,7 @@ import { buildBooking, openBookingChannel } from '../../helpers/factories'
 import type { BookingWorld } from '../../helpers/factories'
 import { nextEvent, recordEvents, restClient, sleep, socketClient, socketOf } from '../../helpers/clients'
 import { QUIET_MS, rejectsWithCode } from '../../helpers/assertions'
+import { bookingChannelWithClients } from '../../helpers/fixtures'
 
 describe('presence and typing (one instance)', () => {
   const server = useServer({ presence: { expiry_seconds: 30, typing_seconds: 1, typing_throttle_ms: 500 } })
@@ -11,8 +12,7 @@ describe('presence and typing (one instance)', () => {
   let channelId: number
 
   before(async () => {
-    world = await buildBooking(server.app)
-    channelId = (await openBookingChannel(server.app, world)).id
+    ;({ world, channelId } = await bookingChannelWithClients(server))
   })
 
   it('announces online and offline once per user, not per tab, to people who share a channel', async () => {
@@ -21,7 +21,7 @@ describe('presence and typing (one instance)', () => {
     const seen = recordEvents(supervisor, 'presence', 'patched')
     const outsiderSeen = recordEvents(outsider, 'presence', 'patched')
 
-    const online = nextEvent(supervisor, 'presence', 'patched', (s: any) => s.user_id === world.worker.id && s.online)
+    const online = nextEvent(supervisor, 'presence', 'patched', (s) => s.user_id === world.worker.id && s.online)
     const tab1 = await socketClient(server.url, world.worker)
     await online
     const tab2 = await socketClient(server.url, world.worker)
@@ -33,10 +33,10 @@ describe('presence and typing (one instance)', () => {
     const statuses = await supervisor.service('presence').find({ query: { user_id: { $in: [world.worker.id] } } })
     assert.strictEqual(statuses.data[0].online, true)
 
-    const offline = nextEvent(supervisor, 'presence', 'patched', (s: any) => s.user_id === world.worker.id && !s.online)
+    const offline = nextEvent(supervisor, 'presence', 'patched', (s) => s.user_id === world.worker.id && !s.online)
     socketOf(tab2).disconnect()
     const status = await offline
-    assert.ok(Date.parse(status.last_seen_at) > 0)
+    assert.ok(Date.parse(status.last_seen_at!) > 0)
     const after = await supervisor.service('presence').find({ query: { user_id: world.worker.id } })
     assert.deepStrictEqual(after.data, [{ user_id: world.worker.id, online: false, last_seen_at: status.last_seen_at }])
     assert.deepStrictEqual(outsiderSeen.filter((s) => s.user_id === world.worker.id), [])
@@ -66,7 +66,7 @@ describe('presence and typing (one instance)', () => {
     const viewerSaw = recordEvents(viewer, 'presence', 'typing')
     for (let i = 0; i < 10; i++) await typer.service('presence').typing({ channel_id: channelId, typing: true })
     assert.deepStrictEqual(await started, { channel_id: channelId, user_id: world.worker.id, typing: true })
-    const ended = nextEvent(viewer, 'presence', 'typing', (e: any) => e.typing === false, 3000)
+    const ended = nextEvent(viewer, 'presence', 'typing', (e) => e.typing === false, 3000)
     await ended
     assert.deepStrictEqual(
       viewerSaw.map((e) => e.typing),
@@ -87,10 +87,10 @@ describe('presence and typing (one instance)', () => {
     await leaver.service('presence').leave({ channel_id: channelId })
     const leaverSaw = recordEvents(leaver, 'presence', 'typing')
 
-    const started = nextEvent(viewer, 'presence', 'typing', (e: any) => e.typing)
+    const started = nextEvent(viewer, 'presence', 'typing', (e) => e.typing)
     await typer.service('presence').typing({ channel_id: channelId, typing: true })
     await started
-    const ended = nextEvent(viewer, 'presence', 'typing', (e: any) => !e.typing, 800)
+    const ended = nextEvent(viewer, 'presence', 'typing', (e) => !e.typing, 800)
     socketOf(typer).disconnect()
     assert.deepStrictEqual(await ended, { channel_id: channelId, user_id: world.worker.id, typing: false })
     assert.deepStrictEqual(leaverSaw, [])
@@ -109,17 +109,17 @@ describe('typing ends when the typer sends', () => {
       const typer = await socketClient(server.url, world.worker)
       const viewer = await socketClient(server.url, world.supervisor)
       await viewer.service('presence').view({ channel_id: channelId })
-      const started = nextEvent(viewer, 'presence', 'typing', (e: any) => e.typing)
+      const started = nextEvent(viewer, 'presence', 'typing', (e) => e.typing)
       await typer.service('presence').typing({ channel_id: channelId, typing: true })
       await started
 
-      const ended = nextEvent(viewer, 'presence', 'typing', (e: any) => !e.typing, 1000)
+      const ended = nextEvent(viewer, 'presence', 'typing', (e) => !e.typing, 1000)
       const sender = transport === 'REST' ? await restClient(server.url, world.worker) : typer
       await sender.service('messages').create({ channel_id: channelId, content: `sent over ${transport}` })
       assert.deepStrictEqual(await ended, { channel_id: channelId, user_id: world.worker.id, typing: false })
 
       // The state is gone, so the next keystroke is announced at once
-      const again = nextEvent(viewer, 'presence', 'typing', (e: any) => e.typing, 1000)
+      const again = nextEvent(viewer, 'presence', 'typing', (e) => e.typing, 1000)
       await typer.service('presence').typing({ channel_id: channelId, typing: true })
       await again
       await typer.service('presence').typing({ channel_id: channelId, typing: false })

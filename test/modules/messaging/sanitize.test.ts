@@ -1,11 +1,12 @@
 import assert from 'assert'
 import { sanitizeText as sanitizeContent } from '../../../src/sanitize-text'
 import { useServer } from '../../helpers/app'
-import { buildBooking, openBookingChannel } from '../../helpers/factories'
+import { buildBooking } from '../../helpers/factories'
 import type { BookingWorld } from '../../helpers/factories'
 import { http, login, nextEvent, socketClient } from '../../helpers/clients'
 import type { ClientApplication } from '../../../src/client'
 import { countMessages } from '../../helpers/database'
+import { bookingChannelWithClients } from '../../helpers/fixtures'
 
 const EMOJI = '\u{1F600}' // 😀: one character, two UTF-16 code units
 
@@ -85,9 +86,7 @@ describe('content sanitizing', () => {
     const storedContent = async (id: number) => (await db()('chat_messages').where({ id }).first('content')).content
 
     before(async () => {
-      world = await buildBooking(server.app)
-      channelId = (await openBookingChannel(server.app, world)).id
-      client = await socketClient(server.url, world.worker)
+      ;({ world, channelId, clients: { worker: client } } = await bookingChannelWithClients(server, { connected: ['worker'] }))
     })
 
     it('stores exactly the sanitized content for every accepted input', async () => {
@@ -106,7 +105,7 @@ describe('content sanitizing', () => {
         supervisor,
         'messages',
         'created',
-        (message: any) => message.channel_id === channelId && message.sender_id === world.worker.id
+        (message) => message.channel_id === channelId && message.sender_id === world.worker.id
       )
       const sent = await client.service('messages').create({ channel_id: channelId, content: '<script>alert(1)</script>hi <b>there</b>' })
       const received = await arrived

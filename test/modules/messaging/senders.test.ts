@@ -1,8 +1,8 @@
 import assert from 'assert'
 import { useServer } from '../../helpers/app'
-import { buildBooking, openBookingChannel } from '../../helpers/factories'
 import type { BookingWorld } from '../../helpers/factories'
 import { http, login, nextEvent, socketClient } from '../../helpers/clients'
+import { bookingChannelWithClients } from '../../helpers/fixtures'
 
 describe('message senders', () => {
   const server = useServer()
@@ -10,8 +10,7 @@ describe('message senders', () => {
   let channelId: number
 
   before(async () => {
-    world = await buildBooking(server.app)
-    channelId = (await openBookingChannel(server.app, world)).id
+    ;({ world, channelId } = await bookingChannelWithClients(server))
   })
 
   const senderOf = (who: { id: number; name: string }) => ({ id: who.id, name: who.name })
@@ -37,7 +36,7 @@ describe('message senders', () => {
   it('names the sender in the live messages created event and over Socket.io', async () => {
     const worker = await socketClient(server.url, world.worker)
     const supervisor = await socketClient(server.url, world.supervisor)
-    const arrived = nextEvent(supervisor, 'messages', 'created', (message: any) => message.content === 'Live')
+    const arrived = nextEvent(supervisor, 'messages', 'created', (message) => message.content === 'Live')
     const sent = await worker.service('messages').create({ channel_id: channelId, content: 'Live' })
     assert.deepStrictEqual(sent.sender, senderOf(world.worker))
     assert.deepStrictEqual((await arrived).sender, senderOf(world.worker))

@@ -3,7 +3,7 @@ import config from 'config'
 import { useServer } from '../../helpers/app'
 import { buildBooking, openBookingChannel } from '../../helpers/factories'
 import type { BookingWorld } from '../../helpers/factories'
-import { nextEvent, recordEvents, sleep, socketClient, socketOf } from '../../helpers/clients'
+import { http, nextEvent, recordEvents, sleep, socketClient, socketOf } from '../../helpers/clients'
 
 describe('token expiry on a live connection', () => {
   const server = useServer(() => {
@@ -33,5 +33,17 @@ describe('token expiry on a live connection', () => {
     await sleep(300)
     assert.deepStrictEqual(seen, [])
     assert.strictEqual(socketOf(worker).connected, false)
+  })
+
+  it('refuses a token on the first call after it expires, though it was accepted just before', async () => {
+    const channel = await openBookingChannel(server.app, world)
+    const token = await server.app
+      .service('authentication')
+      .createAccessToken({ token_version: world.worker.token_version ?? 0 }, { subject: String(world.worker.id), expiresIn: 1 })
+    const path = `/messages?channel_id=${channel.id}`
+    assert.strictEqual((await http(server.url, 'GET', path, { token })).status, 200)
+    assert.strictEqual((await http(server.url, 'GET', path, { token })).status, 200, 'a remembered token is accepted')
+    await sleep(2100)
+    assert.strictEqual((await http(server.url, 'GET', path, { token })).status, 401)
   })
 })

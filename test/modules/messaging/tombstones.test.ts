@@ -72,8 +72,8 @@ describe('deleted messages in history (tombstones)', () => {
     const supervisor = await socketClient(server.url, world.supervisor)
     const adminClient = await socketClient(server.url, admin)
     const sent = await worker.service('messages').create({ channel_id: channelId, content: 'take it back', client_id: 'c-1' })
-    const toSupervisor = nextEvent(supervisor, 'messages', 'removed', (m: any) => m.id === sent.id)
-    const toSender = nextEvent(worker, 'messages', 'removed', (m: any) => m.id === sent.id)
+    const toSupervisor = nextEvent(supervisor, 'messages', 'removed', (m) => m.id === sent.id)
+    const toSender = nextEvent(worker, 'messages', 'removed', (m) => m.id === sent.id)
 
     await worker.service('messages').remove(sent.id)
     for (const event of [await toSupervisor, await toSender]) {

@@ -1,11 +1,11 @@
 import assert from 'assert'
 import { performance } from 'perf_hooks'
 import { useServer } from '../../helpers/app'
-import { buildBooking, openBookingChannel } from '../../helpers/factories'
 import type { BookingWorld } from '../../helpers/factories'
 import { nextEvent, recordEvents, sleep, socketClient, socketOf } from '../../helpers/clients'
 import { redisSettings } from '../../helpers/redis'
 import { QUIET_MS } from '../../helpers/assertions'
+import { bookingChannelWithClients } from '../../helpers/fixtures'
 
 const THROTTLE_MS = 300
 const FLOOD_MS = 2000
@@ -20,8 +20,7 @@ describe('typing floods (one instance on Redis)', function () {
   let channelId: number
 
   before(async () => {
-    world = await buildBooking(server.app)
-    channelId = (await openBookingChannel(server.app, world)).id
+    ;({ world, channelId } = await bookingChannelWithClients(server))
   })
 
   it('tells a viewer at most once per interval whatever the sequence, ending on the last state, and drops no bystander', async () => {
@@ -52,7 +51,7 @@ describe('typing floods (one instance on Redis)', function () {
       seen.length <= Math.ceil(elapsed / THROTTLE_MS) + 2,
       `${seen.length} typing events for ${calls} calls in ${elapsed.toFixed(0)} ms`
     )
-    assert.strictEqual(seen.at(-1).typing, last, 'the viewer ends with the typer’s last state')
+    assert.strictEqual(seen.at(-1)!.typing, last, 'the viewer ends with the typer’s last state')
     assert.ok(seen.every((event) => event.user_id === world.worker.id && event.channel_id === channelId))
     assert.ok(socketOf(bystander).connected && socketOf(viewer).connected, 'nobody was dropped')
     assert.ok(await bystander.service('channels').find({}))
@@ -65,7 +64,7 @@ describe('typing floods (one instance on Redis)', function () {
     const seen = recordEvents(viewer, 'presence', 'typing')
     const typing = (value: boolean) => typer.service('presence').typing({ channel_id: channelId, typing: value })
 
-    const started = nextEvent(viewer, 'presence', 'typing', (e: any) => e.typing)
+    const started = nextEvent(viewer, 'presence', 'typing', (e) => e.typing)
     await typing(true)
     await started
     await typing(false)
@@ -73,7 +72,7 @@ describe('typing floods (one instance on Redis)', function () {
     await sleep(THROTTLE_MS + QUIET_MS)
     assert.deepStrictEqual(seen.map((event) => event.typing), [true], 'false then true within the interval changes nothing')
 
-    const stopped = nextEvent(viewer, 'presence', 'typing', (e: any) => !e.typing, THROTTLE_MS * 3)
+    const stopped = nextEvent(viewer, 'presence', 'typing', (e) => !e.typing, THROTTLE_MS * 3)
     await typing(false)
     await stopped
     await sleep(QUIET_MS)

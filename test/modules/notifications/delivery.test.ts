@@ -42,16 +42,18 @@ describe('notifications: who is notified, when, and how often', () => {
     return { world, recipient, phone, channel, send, rows, label }
   }
 
-  it('announces chat.message.created once per recipient, never to the sender', async () => {
+  it('announces chat.message.created once per message, naming every recipient but the sender', async () => {
     const { world, channel } = await scene()
     const seen: any[] = []
     const stop = server.app.get('events').on('chat.message.created', (event) => void seen.push(event))
     const message = await server.app.service('messages').create({ channel_id: channel.id, content: 'hello all' }, { user: world.worker })
     stop()
     const participants = await server.app.service('participants').find({ query: { channel_id: channel.id } })
-    assert.strictEqual(seen.length, participants.total - 1)
-    assert.ok(seen.every((event) => event.message_id === message.id && event.sender_id === world.worker.id))
-    assert.ok(!seen.some((event) => event.recipient_id === world.worker.id))
+    const others = participants.data.map((participant) => participant.user_id).filter((id) => id !== world.worker.id)
+    assert.strictEqual(seen.length, 1)
+    assert.strictEqual(seen[0].message_id, message.id)
+    assert.strictEqual(seen[0].sender_id, world.worker.id)
+    assert.deepStrictEqual([...seen[0].recipient_ids].sort(), others.sort())
     assert.strictEqual(seen[0].message_preview, 'hello all')
   })
 
@@ -73,6 +75,19 @@ describe('notifications: who is notified, when, and how often', () => {
     assert.strictEqual(sent.status, 'sent')
     assert.strictEqual(sent.attempts, 1)
     assert.strictEqual(sent.sent_at, now.toISOString())
+  })
+
+  it('leaves a delivery that another worker covered meanwhile as covered, instead of deferring it again', async () => {
+    const { send, rows } = await scene()
+    await send('Covered elsewhere')
+    const [row] = await rows()
+    // Another instance's delivery went out and included this one while this worker was deciding to defer it
+    await server.app.get('postgresqlClient')('notifications').where({ id: row.id }).update({ status: 'skipped', reason: 'included in notification 1' })
+    const scheduler = module().scheduler as any
+    await scheduler.finish(row, { status: 'deferred', reason: 'coalescing', scheduled_for: new Date(now.getTime() + 300_000).toISOString() })
+    const [after] = await rows()
+    assert.strictEqual(after.status, 'skipped')
+    assert.strictEqual(after.reason, 'included in notification 1')
   })
 
   it('skips a recipient who is online', async () => {

@@ -6,8 +6,10 @@ import { createProviders } from '../../../src/modules/notifications/providers'
 import { createLogPushProvider, createLogSmsProvider } from '../../../src/modules/notifications/providers/log'
 import { DeliveryError } from '../../../src/modules/notifications/providers/provider'
 import { createTwilioProvider } from '../../../src/modules/notifications/providers/twilio'
-import { startFcmStub, startTwilioStub, writeServiceAccount } from '../../helpers/provider-stubs'
-import type { FcmStub, TwilioStub } from '../../helpers/provider-stubs'
+import { startTwilioStub } from '../../helpers/twilio-stub'
+import { startFcmStub, writeServiceAccount } from '../../helpers/fcm-stub'
+import type { TwilioStub } from '../../helpers/twilio-stub'
+import type { FcmStub } from '../../helpers/fcm-stub'
 
 const ACCOUNT_SID = `AC${'0'.repeat(31)}1`
 const AUTH_TOKEN = 'test-auth-token'

@@ -1,8 +1,8 @@
 import { KnexService } from '@feathersjs/knex'
 import type { KnexAdapterOptions, KnexAdapterParams } from '@feathersjs/knex'
 import type { Application } from '../../../declarations'
-import type { Id } from '../../../events'
-import { ExpiringCache } from '../../../expiring-cache'
+import type { Id } from '../../../schema-types'
+import { ExpiringCache } from '../../../operations/expiring-cache'
 import type { User, UserData, UserPatch, UserQuery } from './users.schema'
 
 export type { User, UserData, UserPatch, UserQuery }

@@ -2,7 +2,7 @@ import { authenticate } from '@feathersjs/authentication'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import { Forbidden } from '@feathersjs/errors'
 import type { Application, HookContext, NextFunction } from '../../../declarations'
-import { isAdmin, requireAdmin } from '../../../hooks/require-admin'
+import { isAdminOrInternal, requireAdmin } from '../../../hooks/require-admin'
 import { sanitizeTextFields } from '../../../hooks/sanitize-text-fields'
 import {
   userDataResolver,
@@ -25,13 +25,13 @@ export * from './users.schema'
 
 /** Admins query by anything; others only by what they may see of other people. */
 const validateUserQuery = async (context: HookContext, next: NextFunction) => {
-  const validator = isAdmin(context.params) ? userQueryValidator : userDirectoryQueryValidator
+  const validator = isAdminOrInternal(context.params) ? userQueryValidator : userDirectoryQueryValidator
   await schemaHooks.validateQuery(validator)(context, next)
 }
 
 /** People edit their own profile (not their role, nor whether it is disabled); admins edit anyone. */
 const allowSelfProfileOnly = async (context: HookContext, next: NextFunction) => {
-  if (!isAdmin(context.params)) {
+  if (!isAdminOrInternal(context.params)) {
     if (String(context.id) !== String(context.params.user?.id)) throw new Forbidden('You can only change your own profile')
     if (context.data && 'role' in context.data) throw new Forbidden('Only an admin may change a role')
     if (context.data && 'disabled' in context.data) throw new Forbidden('Only an admin may disable an account')

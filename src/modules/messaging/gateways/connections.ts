@@ -1,15 +1,86 @@
 import type { Server, Socket } from 'socket.io'
 import type { RealTimeConnection } from '@feathersjs/feathers'
+import type { Application, HookContext } from '../../../declarations'
+import { logger } from '../../../operations/logger'
+import { beforeTeardown } from '../../../operations/lifecycle'
+import { guardConnections } from '../../../socketio/connection-limits'
+import type { ConnectionGuard } from '../../../socketio/connection-limits'
+import { answerMethodsNoServiceOffers } from '../../../socketio/methods'
+import type { User } from '../../identity/users/users.schema'
+import { ConnectionRooms } from './rooms'
+import { OnlinePresence } from './presence'
+import { Typing } from './typing'
+import { ChannelViews } from './views'
 
-// Feathers hands services the connection (socket.feathers); room work needs its socket
-const sockets = new WeakMap<RealTimeConnection, Socket>()
+/**
+ * The one owner of a Socket.io connection's life, in this order: connect (the
+ * per-address budget, which runs before Feathers authenticates the handshake, and the
+ * client's address), login (rooms, then presence), re-authentication (the same, for
+ * whoever logged in now), logout, and disconnect. It builds the parts it calls.
+ */
+export class Connections {
+  readonly rooms: ConnectionRooms
+  readonly presence: OnlinePresence
+  readonly typing: Typing
+  private guard: ConnectionGuard
+  private answerUnoffered: (socket: Socket) => void
+  // Feathers hands services the connection (socket.feathers); room work needs its socket
+  private sockets = new WeakMap<RealTimeConnection, Socket>()
 
-export const trackSockets = (io: Server) =>
-  io.on('connection', (socket) => sockets.set((socket as any).feathers, socket))
+  constructor(app: Application, io: Server) {
+    this.guard = guardConnections(app, io)
+    this.answerUnoffered = answerMethodsNoServiceOffers(app)
+    this.rooms = new ConnectionRooms(app, io)
+    this.presence = new OnlinePresence(app, io)
+    this.typing = new Typing(app, io)
+    app.service('presence').serveConnections(new ChannelViews(this.socketOf, this.typing))
 
-export const socketOf = (connection: RealTimeConnection | undefined) => (connection ? sockets.get(connection) : undefined)
+    io.on('connection', (socket) => this.connected(socket))
+    // Rooms are joined before the login answer leaves, so the first event after it arrives
+    app.service('authentication').hooks({ after: { create: [(context: HookContext) => this.loggedIn(context)] } })
+    app.on('logout', (_result: unknown, { connection }: { connection?: RealTimeConnection }) => this.loggedOut(connection))
+    beforeTeardown(app, () => this.close())
+  }
 
-export const channelRoom = (channelId: number) => `channel:${channelId}`
-export const viewRoom = (channelId: number) => `view:${channelId}`
-export const userRoom = (userId: number) => `user:${userId}`
-export const ADMINS = 'admins'
+  socketOf = (connection: RealTimeConnection | undefined) => (connection ? this.sockets.get(connection) : undefined)
+
+  private connected(socket: Socket) {
+    const connection = (socket as any).feathers as RealTimeConnection
+    this.guard.admitted(socket)
+    this.sockets.set(connection, socket)
+    this.answerUnoffered(socket)
+    socket.on('disconnect', () => this.disconnected(socket))
+    // Authenticated by a header during the handshake, before the connection existed here
+    const user = connection.user as User | undefined
+    if (user) this.presence.track(this.rooms.join(socket, user).catch(logJoinError).then(() => this.presence.signOn(socket, user)))
+  }
+
+  /** Login and re-authentication alike: the user's rooms, then their presence. */
+  private async loggedIn(context: HookContext) {
+    const socket = this.socketOf(context.params.connection)
+    const user: User | undefined = context.result?.user
+    if (!socket || !user) return
+    await this.rooms.join(socket, user)
+    await this.presence.signOn(socket, user)
+  }
+
+  private loggedOut(connection: RealTimeConnection | undefined) {
+    const socket = this.socketOf(connection)
+    if (!socket) return
+    this.rooms.leave(socket)
+    this.presence.track(this.presence.signOff(socket))
+  }
+
+  private disconnected(socket: Socket) {
+    this.guard.ended()
+    this.typing.endAll(socket)
+    this.presence.track(this.presence.signOff(socket))
+  }
+
+  private async close() {
+    this.typing.close()
+    await this.presence.close()
+  }
+}
+
+const logJoinError = (error: any) => logger.error('could not restore a connection’s rooms', { error: error?.message })

@@ -1,4 +1,4 @@
-import type { Id } from '../../../events'
+import type { Id } from '../../../schema-types'
 
 interface Announced {
   /** what the viewers were last told */

@@ -4,21 +4,18 @@ import type { Message } from '../services/messages/messages.schema'
 const PREVIEW_LENGTH = 100
 
 /**
- * Tells whoever listens (notifications) that each recipient has a new message. After
- * the commit, and not awaited: a slow listener never delays the sender's confirmation.
+ * Tells whoever listens (notifications) who has a new message: one event per message,
+ * naming every recipient. After the commit, and not awaited: a slow listener never
+ * delays the sender's confirmation.
  */
 export const announceToRecipients = async (context: HookContext) => {
   if (context.params.alreadyExisted) return
   const message = context.result as Message
-  const events = context.app.get('events')
-  const message_preview = [...(message.content ?? '')].slice(0, PREVIEW_LENGTH).join('')
-  for (const recipient_id of context.params.recipientIds ?? []) {
-    void events.emit('chat.message.created', {
-      channel_id: message.channel_id,
-      message_id: message.id,
-      sender_id: message.sender_id,
-      recipient_id,
-      message_preview
-    })
-  }
+  void context.app.get('events').emit('chat.message.created', {
+    channel_id: message.channel_id,
+    message_id: message.id,
+    sender_id: message.sender_id,
+    recipient_ids: context.params.recipientIds ?? [],
+    message_preview: [...(message.content ?? '')].slice(0, PREVIEW_LENGTH).join('')
+  })
 }

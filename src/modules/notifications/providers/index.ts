@@ -1,5 +1,5 @@
 import type { ApplicationConfiguration } from '../../../configuration'
-import { logger } from '../../../logger'
+import { logger } from '../../../operations/logger'
 import { createFcmProvider } from './fcm'
 import { createLogPushProvider, createLogSmsProvider } from './log'
 import type { PushProvider, SmsProvider } from './provider'

@@ -1,4 +1,4 @@
-import { logger } from '../../../logger'
+import { logger } from '../../../operations/logger'
 import type { PushNotification, PushProvider, SmsProvider } from './provider'
 
 export interface LogSmsProvider extends SmsProvider {

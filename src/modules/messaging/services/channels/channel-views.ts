@@ -1,5 +1,5 @@
 import type { Application } from '../../../../declarations'
-import type { Id } from '../../../../events'
+import type { Id } from '../../../../schema-types'
 import type { Booking } from '../../../contexts/bookings/bookings.schema'
 import type { ChannelView, ContextSummary, LastMessage } from './channels.schema'
 

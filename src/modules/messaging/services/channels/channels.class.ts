@@ -1,12 +1,12 @@
 import type { Knex } from 'knex'
-import type { Id } from '@feathersjs/feathers'
+import type { Id } from '../../../../schema-types'
 import { Forbidden, NotFound } from '@feathersjs/errors'
 import type { Application, ServiceParams } from '../../../../declarations'
-import { withTransaction } from '../../../../database-errors'
-import { isAdmin } from '../../../../hooks/require-admin'
+import { withTransaction } from '../../../../database/errors'
+import { isAdminOrInternal } from '../../../../hooks/require-admin'
 import { NOT_PARTICIPANT } from '../../channel-access'
 import { page } from '../../page'
-import { applyMembership, reconcileChannel, resolveContext } from '../../gateways/contexts'
+import { announceChanges, applyMembership, resolveContext } from './membership'
 import { describeChannels } from './channel-views'
 import type { ChannelRow } from './channel-views'
 import type { Channel, ChannelData, ChannelPage, ChannelQuery, ChannelView, ContextType } from './channels.schema'
@@ -59,7 +59,7 @@ export class ChannelService {
         this.db.raw(`${UNREAD_SQL} as unread_count`),
         ...lastMessageColumns
       )
-    const join = isAdmin(params) ? 'leftJoin' : 'join'
+    const join = isAdminOrInternal(params) ? 'leftJoin' : 'join'
     builder[join]('chat_participants as p', (on) =>
       on.on('p.channel_id', 'c.id').andOnVal('p.user_id', userId).andOnNull('p.removed_at')
     )
@@ -93,7 +93,7 @@ export class ChannelService {
 
   /** What a caller who cannot see a channel learns: outsiders not even whether it exists. */
   private refuse(params: ChannelParams, notFound: string): never {
-    if (!isAdmin(params)) throw new Forbidden(NOT_PARTICIPANT)
+    if (!isAdminOrInternal(params)) throw new Forbidden(NOT_PARTICIPANT)
     throw new NotFound(notFound)
   }
 
@@ -108,7 +108,7 @@ export class ChannelService {
     // Like a channel, a context is unknown to those who would not belong in it: the same
     // refusal whether it exists, has a channel yet or not (the send path says the same)
     const belongs = userId !== undefined && membership?.members.has(userId)
-    if (!isAdmin(params) && !belongs) throw new Forbidden(NOT_PARTICIPANT)
+    if (!isAdminOrInternal(params) && !belongs) throw new Forbidden(NOT_PARTICIPANT)
     if (!membership) throw new NotFound(`No ${context_type} ${context_id}`)
 
     const changes = await withTransaction(this.db, async (trx) => {
@@ -121,16 +121,17 @@ export class ChannelService {
       return applyMembership(trx, channel, membership)
     })
 
-    if (changes) {
-      await this.app.get('events').emit('chat.participants.changed', changes)
-      // The context may have changed between reading it and committing the channel
-      await reconcileChannel(this.app, changes.channel.id)
-    } else {
-      params.alreadyExisted = true
-    }
+    // The assign-participants hook reads the context again: it may have changed meanwhile
+    if (changes) await announceChanges(this.app, changes)
+    else params.alreadyExisted = true
     const row: ChannelRow | undefined = await this.viewQuery({ ...params, query: { context_type, context_id } }).first()
     if (!row) this.refuse(params, `No channel for ${context_type} ${context_id}`)
     return (await describeChannels(this.app, [row]))[0]
+  }
+
+  /** The channel's row as stored (internal: the real-time side publishes it). */
+  async row(id: Id): Promise<Channel> {
+    return this.db('chat_channels').where({ id }).first()
   }
 
   /** The context's channel, if it has one: the cheap way for a message that names its context. */

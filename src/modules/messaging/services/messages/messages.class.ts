@@ -1,22 +1,28 @@
 import type { Knex } from 'knex'
-import type { Id, Paginated } from '@feathersjs/feathers'
+import type { Paginated } from '@feathersjs/feathers'
+import type { Id } from '../../../../schema-types'
 import { BadRequest, Forbidden, NotFound } from '@feathersjs/errors'
 import type { Application, ServiceParams } from '../../../../declarations'
-import { withRetry } from '../../../../database-errors'
-import { isAdmin } from '../../../../hooks/require-admin'
+import { isTransientDatabaseError, withRetry } from '../../../../database/errors'
+import { isAdminOrInternal } from '../../../../hooks/require-admin'
 import { NOT_PARTICIPANT, maySeeChannel, requireChannelAccess } from '../../channel-access'
 import { page } from '../../page'
+import { preparedStatement } from '../../../../database/prepared-statement'
 import type { Message, MessageData, MessageQuery } from './messages.schema'
+import { SendBatches } from './send-batches'
+import { FlushBarrier } from './flush-barrier'
 
 export type { Message, MessageData, MessageQuery }
 
 export interface MessageParams extends ServiceParams<MessageQuery> {
   /** set by `create`: who the new message is for (its channel's participants but the sender) */
   recipientIds?: Id[]
+  /** set by `remove` when the message was deleted before: the soft-delete hook hides it from non-admins */
+  alreadyDeleted?: boolean
 }
 
 // The same words whether the id is unknown, in a channel the caller cannot see, or deleted
-const NOT_FOUND = 'No such message'
+export const NOT_FOUND = 'No such message'
 
 const SEND_SQL = `
   with next as (
@@ -25,6 +31,8 @@ const SEND_SQL = `
         chat_message_encoding(c.id, c.last_seq + 1, :senderId, :content, :clientId, clock.at))
       from (select clock_timestamp() as at) clock)
     where c.id = :channelId
+      -- see FlushBarrier: the answer waits for the disk, the channel's lock does not
+      and set_config('synchronous_commit', 'off', true) is not null
       and (c.status = 'active' or :admin)
       and (:admin or exists (
         select 1 from chat_participants p
@@ -47,9 +55,16 @@ const SEND_SQL = `
   select message.id, message.channel_id, message.seq, message.sender_id, message.content, message.client_id,
     message.created_at, message.is_deleted, message.deleted_at, recipients.recipient_ids
   from message, recipients`
+const SEND = preparedStatement('chat-send-message', SEND_SQL)
+
+type SendValues = { channelId: Id; senderId: Id; admin: boolean; content: string; clientId: string | null }
+type SentRow = Message & { recipient_ids: Id[] }
 
 
 export class MessageService {
+  private batches = new SendBatches<SendValues, SentRow | undefined>((_channelId, items) => this.sendTogether(items))
+  private flushed = new FlushBarrier(() => this.db)
+
   constructor(private app: Application) {}
 
   private get db(): Knex {
@@ -59,9 +74,7 @@ export class MessageService {
   async find(params: MessageParams = {}): Promise<Paginated<Message>> {
     const query = params.query!
     await requireChannelAccess(this.db, query.channel_id, params)
-    if (query.$withDeleted && !isAdmin(params)) throw new Forbidden('Only an admin may see deleted messages')
-
-    // Deleted messages stay in the page, as tombstones, so that seq is contiguous for clients
+    // Deleted messages stay in the page (the soft-delete hook makes them tombstones), so that seq is contiguous
     const base = this.db('chat_messages').where({ channel_id: query.channel_id })
     if (query.is_deleted !== undefined) base.where({ is_deleted: query.is_deleted })
     if (typeof query.sender_id === 'number') base.where({ sender_id: query.sender_id })
@@ -79,7 +92,7 @@ export class MessageService {
 
   async get(id: Id, params: MessageParams = {}): Promise<Message> {
     const message: Message | undefined = await this.db('chat_messages').where({ id }).first()
-    if (!message || (message.is_deleted && !isAdmin(params))) throw new NotFound(NOT_FOUND)
+    if (!message) throw new NotFound(NOT_FOUND)
     if (!(await maySeeChannel(this.db, message.channel_id, params))) throw new NotFound(NOT_FOUND)
     return message
   }
@@ -104,14 +117,13 @@ export class MessageService {
         if (first) return { message: first, existed: true }
       }
       try {
-        const { rows } = await this.db.raw(SEND_SQL, {
+        const row = await this.batches.submit(channelId, {
           channelId,
           senderId: sender.id,
           admin,
           content: data.content,
           clientId
         })
-        const [row] = rows as Array<Message & { recipient_ids: Id[] }>
         if (!row) return { message: undefined, existed: false }
         const { recipient_ids, ...message } = row
         params.recipientIds = recipient_ids
@@ -127,8 +139,35 @@ export class MessageService {
     })
 
     if (!sent.message) throw await this.refusal(channelId, sender.id, admin)
+    // Outside the retries: a send that committed is never sent again
+    await this.flushed.afterCommit()
     if (sent.existed) params.alreadyExisted = true
     return sent.message
+  }
+
+  /**
+   * One send alone is one statement. Several to one channel run in one transaction; if
+   * that fails for a reason of one of them (a client_id sent twice at once), each runs
+   * again alone, in order, so that only that one fails.
+   */
+  private async sendTogether(items: SendValues[]): Promise<Array<PromiseSettledResult<SentRow | undefined>>> {
+    if (items.length > 1) {
+      try {
+        const results = await SEND.runInOneTransaction<SentRow>(this.db, items)
+        return results.map(([row]) => ({ status: 'fulfilled', value: row }))
+      } catch (error) {
+        if (isTransientDatabaseError(error)) throw error
+      }
+    }
+    const outcomes: Array<PromiseSettledResult<SentRow | undefined>> = []
+    for (const item of items) {
+      try {
+        outcomes.push({ status: 'fulfilled', value: (await SEND.run<SentRow>(this.db, item))[0] })
+      } catch (reason) {
+        outcomes.push({ status: 'rejected', reason })
+      }
+    }
+    return outcomes
   }
 
   private findByClientId(channelId: Id, senderId: Id, clientId: string): Promise<Message | undefined> {
@@ -155,13 +194,16 @@ export class MessageService {
   /** Soft delete: the row stays as evidence, flagged and hidden from normal views. */
   async remove(id: Id, params: MessageParams = {}): Promise<Message> {
     const message = await this.get(id, params)
-    const admin = isAdmin(params)
+    if (message.is_deleted) {
+      params.alreadyDeleted = true
+      return message
+    }
+    const admin = isAdminOrInternal(params)
     if (!admin && message.sender_id !== params.user?.id) throw new Forbidden('You can only delete your own messages')
     if (!admin) {
       const channel = await this.db('chat_channels').where({ id: message.channel_id }).first('status')
       if (channel.status === 'frozen') throw new Forbidden('This channel is frozen: it is read-only')
     }
-    if (message.is_deleted) return message
     const [deleted]: Message[] = await this.db('chat_messages')
       .where({ id, is_deleted: false })
       .update({ is_deleted: true, deleted_at: this.db.fn.now(), deleted_by: params.user?.id ?? null })

@@ -6,9 +6,10 @@ import { announceToRecipients } from '../../hooks/announce-to-recipients'
 import { attachSenders } from '../../hooks/attach-senders'
 import { limitSendRate } from '../../hooks/limit-send-rate'
 import { sanitizeMessageContent } from '../../hooks/sanitize-content'
+import { softDelete } from '../../hooks/soft-delete'
 import { skipEventForExisting } from '../../hooks/skip-event-for-existing'
 import { MessageService } from './messages.class'
-import { messageDataValidator, messageExternalResolver, messageQueryValidator } from './messages.schema'
+import { messageDataValidator, messageQueryValidator } from './messages.schema'
 import { messageMethods, messagePath } from './messages.shared'
 
 export * from './messages.class'
@@ -18,7 +19,7 @@ export const message = (app: Application) => {
   app.use(messagePath, new MessageService(app), { methods: [...messageMethods], events: [] })
   app.service(messagePath).hooks({
     around: {
-      all: [authenticate('jwt'), schemaHooks.resolveExternal(messageExternalResolver)]
+      all: [authenticate('jwt'), softDelete]
     },
     before: {
       find: [schemaHooks.validateQuery(messageQueryValidator)],

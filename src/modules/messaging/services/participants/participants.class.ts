@@ -1,8 +1,9 @@
 import type { Knex } from 'knex'
-import type { Id, Paginated } from '@feathersjs/feathers'
+import type { Paginated } from '@feathersjs/feathers'
+import type { Id } from '../../../../schema-types'
 import { BadRequest, Forbidden, NotFound } from '@feathersjs/errors'
 import type { Application, ServiceParams } from '../../../../declarations'
-import { isAdmin } from '../../../../hooks/require-admin'
+import { isAdminOrInternal } from '../../../../hooks/require-admin'
 import { maySeeChannel, requireChannelAccess } from '../../channel-access'
 import { page } from '../../page'
 import type { Participant, ParticipantPatch, ParticipantPatchQuery, ParticipantQuery } from './participants.schema'
@@ -26,7 +27,7 @@ export class ParticipantService {
     const query = params.query!
     await requireChannelAccess(this.db, query.channel_id, params)
     const withRemoved = query.$withRemoved === true
-    if (withRemoved && !isAdmin(params)) throw new Forbidden('Only an admin may see removed participants')
+    if (withRemoved && !isAdminOrInternal(params)) throw new Forbidden('Only an admin may see removed participants')
 
     const base = this.db('chat_participants').where({ channel_id: query.channel_id })
     if (!withRemoved) base.whereNull('removed_at')
@@ -72,6 +73,12 @@ export class ParticipantService {
       .update(Object.keys(changes).length ? changes : { muted: participant.muted })
       .returning('*')
     return updated
+  }
+
+  /** Rows by id, as they are now (internal: the real-time side publishes them). */
+  async rowsOf(ids: Id[]): Promise<Map<Id, Participant>> {
+    const rows: Participant[] = ids.length ? await this.db('chat_participants').whereIn('id', ids) : []
+    return new Map(rows.map((row) => [row.id, row]))
   }
 
   private async ownRow(channelId: ParticipantPatchQuery['channel_id'], params: ParticipantPatchParams): Promise<Participant> {

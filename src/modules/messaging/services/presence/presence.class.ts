@@ -1,32 +1,59 @@
 import type { Knex } from 'knex'
-import type { Paginated } from '@feathersjs/feathers'
+import { BadRequest } from '@feathersjs/errors'
+import type { Paginated, RealTimeConnection } from '@feathersjs/feathers'
 import type { Application, ServiceParams } from '../../../../declarations'
-import type { Id } from '../../../../events'
-import { isAdmin } from '../../../../hooks/require-admin'
-import { presenceGatewayOf } from '../../gateways/presence'
+import type { Id } from '../../../../schema-types'
+import { isAdminOrInternal } from '../../../../hooks/require-admin'
+import { isClustered } from '../../../../operations/redis'
+import { MemoryPresenceStore, RedisPresenceStore } from './presence-store'
+import type { PresenceStore } from './presence-store'
 import type { ChannelRef, Presence, PresenceQuery, Typing } from './presence.schema'
 
 export type { ChannelRef, Presence, PresenceQuery, Typing }
 
 export interface PresenceParams extends ServiceParams<PresenceQuery> {}
 
+/**
+ * What `view`, `leave` and `typing` do to the calling connection. The real-time side,
+ * which owns the connections, hands its implementation over when it starts.
+ */
+export interface ConnectionPresence {
+  view(connection: RealTimeConnection | undefined, channelId: Id): Promise<void>
+  leave(connection: RealTimeConnection | undefined, channelId: Id): Promise<void>
+  typing(connection: RealTimeConnection | undefined, channelId: Id, userId: Id, typing: boolean): void
+}
+
+/**
+ * Who is online and when people were last seen: the connection counts (in memory, or in
+ * Redis across instances) and `user_presence` are read and written here only.
+ */
 export class PresenceService {
-  constructor(private app: Application) {}
+  /** connection counts per user, deployment-wide */
+  readonly store: PresenceStore
+  private connections?: ConnectionPresence
+
+  constructor(private app: Application) {
+    const { expiry_seconds } = app.get('presence')
+    this.store = isClustered(app)
+      ? new RedisPresenceStore(app.get('instanceId'), app.get('redisClient')!, app.get('redis').keyPrefix, expiry_seconds)
+      : new MemoryPresenceStore()
+  }
 
   private get db(): Knex {
     return this.app.get('postgresqlClient')
   }
 
-  private get gateway() {
-    return presenceGatewayOf(this.app)
+  /** Called once by the real-time side: without it the Socket.io-only methods refuse. */
+  serveConnections(connections: ConnectionPresence) {
+    this.connections = connections
   }
 
   /** Statuses of the asked users who share a channel with the caller (admins: anyone). */
   async find(params: PresenceParams = {}): Promise<Paginated<Presence>> {
     const asked = params.query!.user_id
     const ids = [...new Set(typeof asked === 'number' ? [asked] : asked.$in)]
-    const visible = isAdmin(params) ? ids : await this.sharingAChannel(params.user!.id, ids)
-    const data = visible.length ? await this.gateway.statuses(visible) : []
+    const visible = isAdminOrInternal(params) ? ids : await this.sharingAChannel(params.user!.id, ids)
+    const data = visible.length ? await this.statuses(visible) : []
     return { total: data.length, limit: data.length, skip: 0, data }
   }
 
@@ -42,18 +69,44 @@ export class PresenceService {
     return ids.filter((id) => id === callerId || others.includes(id))
   }
 
+  private async statuses(userIds: Id[]): Promise<Presence[]> {
+    const online = await this.store.online(userIds)
+    const rows: { user_id: Id; last_seen_at: string }[] = await this.db('user_presence').whereIn('user_id', userIds)
+    const lastSeen = new Map(rows.map((row) => [row.user_id, row.last_seen_at]))
+    return userIds.map((user_id) => ({ user_id, online: online.has(user_id), last_seen_at: lastSeen.get(user_id) ?? null }))
+  }
+
+  /**
+   * Records that a user came online or went offline now; returns their status and the
+   * channels of the people to tell (internal: the real-time side announces it).
+   */
+  async recordTransition(userId: Id, online: boolean): Promise<{ status: Presence; channelIds: Id[] }> {
+    const [{ last_seen_at }] = await this.db('user_presence')
+      .insert({ user_id: userId, last_seen_at: this.db.fn.now() })
+      .onConflict('user_id')
+      .merge()
+      .returning('last_seen_at')
+    const channelIds: Id[] = await this.db('chat_participants').where({ user_id: userId }).whereNull('removed_at').pluck('channel_id')
+    return { status: { user_id: userId, online, last_seen_at }, channelIds }
+  }
+
+  private get overSocketio() {
+    if (!this.connections) throw new BadRequest('Presence methods work over Socket.io only')
+    return this.connections
+  }
+
   async view(data: ChannelRef, params: PresenceParams = {}) {
-    await this.gateway.view(params.connection, data.channel_id)
+    await this.overSocketio.view(params.connection, data.channel_id)
     return { channel_id: data.channel_id, viewing: true }
   }
 
   async leave(data: ChannelRef, params: PresenceParams = {}) {
-    await this.gateway.leave(params.connection, data.channel_id)
+    await this.overSocketio.leave(params.connection, data.channel_id)
     return { channel_id: data.channel_id, viewing: false }
   }
 
   async typing(data: Typing, params: PresenceParams = {}) {
-    this.gateway.setTyping(params.connection, data.channel_id, params.user!.id, data.typing)
+    this.overSocketio.typing(params.connection, data.channel_id, params.user!.id, data.typing)
     return data
   }
 }

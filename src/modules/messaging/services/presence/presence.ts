@@ -1,8 +1,6 @@
 import { authenticate } from '@feathersjs/authentication'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../../declarations'
-import { beforeTeardown } from '../../../../lifecycle'
-import { PresenceGateway } from '../../gateways/presence'
 import { PresenceService } from './presence.class'
 import { channelRefValidator, presenceQueryValidator, typingValidator } from './presence.schema'
 import { presenceMethods, presencePath } from './presence.shared'
@@ -11,7 +9,6 @@ export * from './presence.class'
 export * from './presence.schema'
 
 export const presence = (app: Application) => {
-  const gateway = new PresenceGateway(app)
   app.use(presencePath, new PresenceService(app), { methods: [...presenceMethods], events: ['typing'] })
   app.service(presencePath).hooks({
     around: {
@@ -24,7 +21,6 @@ export const presence = (app: Application) => {
       typing: [schemaHooks.validateData(typingValidator)]
     }
   })
-  beforeTeardown(app, () => gateway.close())
 }
 
 declare module '../../../../declarations' {

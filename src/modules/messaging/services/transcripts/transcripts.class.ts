@@ -21,7 +21,7 @@ export class TranscriptService {
   async get(id: Id, _params: TranscriptParams = {}): Promise<Transcript> {
     const record = await readChannelRecord(this.app.get('postgresqlClient'), id)
     if (!record) throw new NotFound(`No channel ${id}`)
-    const view = await this.app.service('channels').get(id)
+    const view = await this.app.service('channels').get(record.channel.id)
     const people = [
       ...record.participants.map((p) => p.user_id),
       ...record.messages.map((m) => m.sender_id),

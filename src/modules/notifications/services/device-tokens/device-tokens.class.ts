@@ -2,7 +2,7 @@ import { KnexService } from '@feathersjs/knex'
 import type { KnexAdapterOptions, KnexAdapterParams } from '@feathersjs/knex'
 import { BadRequest } from '@feathersjs/errors'
 import type { Application } from '../../../../declarations'
-import { withTransaction } from '../../../../database-errors'
+import { withTransaction } from '../../../../database/errors'
 import type { User } from '../../../identity/users/users.schema'
 import type { DeviceToken, DeviceTokenData, DeviceTokenQuery } from './device-tokens.schema'
 

@@ -1,0 +1,98 @@
+import fs from 'fs'
+import path from 'path'
+import knex from 'knex'
+import type { Knex } from 'knex'
+import pg from 'pg'
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite'
+import ClientPGlite from 'knex-pglite'
+import { lockDataFolder } from './embedded-lock'
+import { EMBEDDED_SETTINGS, initializeDataFolder } from './embedded-init'
+import type { Application } from '../declarations'
+import { logger } from '../operations/logger'
+
+const INT8 = 20
+const INT8_ARRAY = 1016
+const TIMESTAMPTZ = 1184
+
+const parseTimestamp = pg.types.getTypeParser(TIMESTAMPTZ) as (value: string) => Date
+const toIsoTimestamp = (value: string) => parseTimestamp(value).toISOString()
+
+// Ids are bigint columns; pg returns them as strings and PGlite as numbers. Both are
+// read as numbers (exact up to 2^53) and timestamps as ISO strings, so that every
+// row has one shape whichever database serves it.
+const pgParsers: Record<number, (value: string) => unknown> = {
+  [INT8]: Number,
+  [INT8_ARRAY]: (value: string) => (pg.types.getTypeParser(INT8_ARRAY as any) as (v: string) => string[])(value).map(Number),
+  [TIMESTAMPTZ]: toIsoTimestamp
+}
+
+// knex writes its own warnings to the console with stacks: they join the JSON log, one line each
+const firstLine = (message: unknown) => String(message).split('\n')[0]
+const knexLog = {
+  warn: (message: unknown) => logger.warn('database client', { detail: firstLine(message) }),
+  error: (message: unknown) => logger.error('database client', { detail: firstLine(message) }),
+  deprecate: (method: string, alternative: string) => logger.debug('database client', { deprecated: method, use: alternative }),
+  debug: () => undefined
+}
+
+export interface DatabaseSettings {
+  url: string | null
+  dataDir: string
+  pool: { min: number; max: number }
+}
+
+export function createKnex({ url, dataDir, pool }: DatabaseSettings): Knex {
+  if (url) {
+    return knex({
+      client: 'pg',
+      log: knexLog,
+      pool,
+      // Fail fast with a 503 instead of hanging while the database is away
+      acquireConnectionTimeout: 5000,
+      connection: {
+        connectionString: url,
+        connectionTimeoutMillis: 3000,
+        types: {
+          getTypeParser: (oid: number, format?: any) => pgParsers[oid] ?? pg.types.getTypeParser(oid, format)
+        }
+      } as Knex.PgConnectionConfig
+    })
+  }
+  return createEmbeddedKnex(dataDir)
+}
+
+function createEmbeddedKnex(dataDir: string): Knex {
+  const memory = dataDir === 'memory://'
+  if (!memory) fs.mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true })
+  const release = memory ? () => undefined : lockDataFolder(path.resolve(dataDir))
+  try {
+    if (!memory) initializeDataFolder(path.resolve(dataDir))
+    const pglite = new PGlite(memory ? undefined : path.resolve(dataDir), {
+      parsers: { [pgliteTypes.TIMESTAMPTZ]: toIsoTimestamp },
+      postgresqlconf: EMBEDDED_SETTINGS
+    })
+    // The folder is released only once PGlite has closed it cleanly (a checkpoint, so the
+    // next start needs no recovery and sequences continue where they stopped)
+    class ClosingClient extends (ClientPGlite as any) {
+      async destroy(callback?: unknown) {
+        try {
+          return await super.destroy(callback)
+        } finally {
+          if (!pglite.closed) await pglite.close()
+          release()
+        }
+      }
+    }
+    return knex({ client: ClosingClient as any, connection: () => ({ pglite }) as any })
+  } catch (error) {
+    release()
+    throw error
+  }
+}
+
+export const postgresql = (app: Application) => {
+  const db = createKnex(app.get('database'))
+  app.set('postgresqlClient', db)
+}
+
+export const isEmbedded = (db: Knex) => db.client.config.client !== 'pg'

@@ -1,0 +1,51 @@
+import type { Id } from '@feathersjs/feathers'
+
+type Settle<Result> = { resolve: (result: Result) => void; reject: (error: unknown) => void }
+
+/**
+ * Group commit per channel. Sends to one channel take turns on its row lock, and each
+ * used to hold it through its own commit, which waits for the WAL to reach the disk: a
+ * busy channel was capped at one message per disk flush, however idle the database.
+ * Here a send to a channel with no send under way on this instance goes at once, alone;
+ * sends that arrive while one is under way wait for it and then go together, in one
+ * transaction, one lock and one flush. Each still gets its own outcome. (No library
+ * batches by "while a call for this key is in flight"; dataloader batches per tick.)
+ */
+export class SendBatches<Item, Result> {
+  private waiting = new Map<Id, Array<{ item: Item } & Settle<Result>>>()
+  private underWay = new Set<Id>()
+
+  constructor(
+    private send: (channelId: Id, items: Item[]) => Promise<Array<PromiseSettledResult<Result>>>,
+    private maxBatch = 50
+  ) {}
+
+  submit(channelId: Id, item: Item): Promise<Result> {
+    return new Promise<Result>((resolve, reject) => {
+      const queue = this.waiting.get(channelId)
+      if (queue) queue.push({ item, resolve, reject })
+      else this.waiting.set(channelId, [{ item, resolve, reject }])
+      if (!this.underWay.has(channelId)) void this.drain(channelId)
+    })
+  }
+
+  private async drain(channelId: Id) {
+    this.underWay.add(channelId)
+    try {
+      for (let queue = this.waiting.get(channelId); queue?.length; queue = this.waiting.get(channelId)) {
+        const batch = queue.splice(0, this.maxBatch)
+        if (!queue.length) this.waiting.delete(channelId)
+        try {
+          const outcomes = await this.send(channelId, batch.map(({ item }) => item))
+          outcomes.forEach((outcome, i) =>
+            outcome.status === 'fulfilled' ? batch[i].resolve(outcome.value) : batch[i].reject(outcome.reason)
+          )
+        } catch (error) {
+          batch.forEach(({ reject }) => reject(error))
+        }
+      }
+    } finally {
+      this.underWay.delete(channelId)
+    }
+  }
+}

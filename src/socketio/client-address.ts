@@ -1,0 +1,23 @@
+import type { Socket } from 'socket.io'
+import type { Middleware } from '@feathersjs/koa'
+import type { Application, ServiceParams } from '../declarations'
+
+const lastForwarded = (forwarded: string | string[] | undefined) => {
+  const header = Array.isArray(forwarded) ? forwarded.join(',') : forwarded
+  // The load balancer appends the address it saw; entries to its left are the client's say-so
+  return header ? header.split(',').at(-1)!.trim() || undefined : undefined
+}
+
+/** The address a Socket.io connection came from (its load balancer's word with `trust_proxy`). */
+export const socketAddress = (socket: Socket, trustProxy: boolean) =>
+  (trustProxy && lastForwarded(socket.handshake.headers['x-forwarded-for'])) || socket.handshake.address
+
+/** Hands every REST call the address it came from as `params.address`, as sockets have it. */
+export const recordClientAddress =
+  (app: Application): Middleware =>
+  async (ctx, next) => {
+    const { trust_proxy } = app.get('connections')
+    const address = (trust_proxy && lastForwarded(ctx.get('X-Forwarded-For'))) || ctx.req.socket.remoteAddress
+    ctx.feathers = { ...ctx.feathers, address } as ServiceParams
+    await next()
+  }

@@ -1,0 +1,31 @@
+import assert from 'assert'
+import type { Application } from '../../../../src/declarations'
+import { buildAdmin, buildBooking, openBookingChannel } from '../../../helpers/factories'
+
+export function expectStatus(response: { status: number; body: any }, status: number, what = '') {
+  assert.strictEqual(
+    response.status,
+    status,
+    `${what}: expected HTTP ${status}, got ${response.status} ${JSON.stringify(response.body)}`
+  )
+  if (status >= 400) assert.strictEqual(response.body?.code, status, `${what}: error body code`)
+}
+
+/** A booking channel with one message, a second booking with its own channel, and an admin. */
+export async function buildAuthorizationScene(app: Application) {
+  const world = await buildBooking(app)
+  const otherWorld = await buildBooking(app)
+  const admin = await buildAdmin(app)
+  const channel = await openBookingChannel(app, world)
+  const channelId = channel.id
+  const message = await app
+    .service('messages')
+    .create({ channel_id: channelId, content: 'Shift starts at eight' }, { user: world.worker })
+  const messageId = message.id
+  const participants = await app.service('participants').find({ query: { channel_id: channelId } })
+  const workerParticipantId = participants.data.find((p) => p.user_id === world.worker.id)!.id
+  const supervisorParticipantId = participants.data.find((p) => p.user_id === world.supervisor.id)!.id
+  // The unrelated user really does participate in a channel of their own
+  await openBookingChannel(app, otherWorld)
+  return { world, otherWorld, admin, channelId, messageId, workerParticipantId, supervisorParticipantId }
+}
