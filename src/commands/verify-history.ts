@@ -1,5 +1,6 @@
 import { parseArgs } from 'util'
 import { createApp } from '../app'
+import { describeCheck } from '../modules/messaging/evidence/chain'
 import { channelOf, parseContext, runCommand } from './context-argument'
 
 const USAGE = 'usage: npm run verify-history -- --context booking:42 (or dispute:7)'
@@ -15,14 +16,8 @@ async function main() {
   const app = createApp()
   try {
     const check = await app.service('history-checks').get(await channelOf(app, ...context))
-    const summary = `channel ${check.channel_id}: ${check.messages} messages, ${check.events} events, head ${check.head}`
-    if (check.valid) {
-      console.log(`Chain valid: ${summary}`)
-      return 0
-    }
-    console.log(`Chain BROKEN: ${summary}`)
-    for (const problem of check.problems) console.log(`  ${problem.entry}: ${problem.reason}`)
-    return 1
+    describeCheck(check.channel_id, check).forEach((line) => console.log(line))
+    return check.valid ? 0 : 1
   } finally {
     await app.teardown()
   }

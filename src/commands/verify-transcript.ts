@@ -1,6 +1,6 @@
 import fs from 'fs'
 import { parseArgs } from 'util'
-import { verifyChain } from '../modules/messaging/evidence/chain'
+import { describeCheck, verifyChain } from '../modules/messaging/evidence/chain'
 import type { ChainRecord } from '../modules/messaging/evidence/chain'
 import { checkSignature, loadPublicKey } from '../modules/messaging/evidence/signature'
 import type { SignatureCheck } from '../modules/messaging/evidence/signature'
@@ -53,9 +53,7 @@ async function main() {
 
   const chain = verifyChain(transcript)
   const signature = checkSignature(transcript, trustedKey)
-  const summary = `channel ${transcript.channel.id}: ${chain.messages} messages, ${chain.events} events, head ${chain.head}`
-  console.log(chain.valid ? `Chain valid: ${summary}` : `Chain BROKEN: ${summary}`)
-  for (const problem of chain.problems) console.log(`  ${problem.entry}: ${problem.reason}`)
+  describeCheck(transcript.channel.id, chain).forEach((line) => console.log(line))
   console.log(signatureLine(signature))
   const signatureHolds = signature.status === 'valid' || (signature.status === 'unsigned' && !trustedKey)
   return chain.valid && signatureHolds ? 0 : 1

@@ -238,3 +238,14 @@ export function verifyChain(record: ChainRecord): ChainCheck {
     problems
   }
 }
+
+const counted = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`
+
+/** The lines a person reads: the verdict, then each entry that breaks the chain. */
+export function describeCheck(channelId: number, check: ChainCheck): string[] {
+  const summary = `channel ${channelId}: ${counted(check.messages, 'message')}, ${counted(check.events, 'event')}, head ${check.head}`
+  return [
+    check.valid ? `Chain valid: ${summary}` : `Chain BROKEN: ${summary}`,
+    ...check.problems.map((problem) => `  ${problem.entry}: ${problem.reason}`)
+  ]
+}
