@@ -60,7 +60,8 @@ const FUNCTIONS = [
   $$`
 ]
 
-export const EVENT_KINDS = [
+// Frozen here, as a migration must be: the service schema lists the same kinds
+const EVENT_KINDS = [
   'participant.joined',
   'participant.left',
   'participant.role_changed',
