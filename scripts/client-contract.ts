@@ -34,6 +34,12 @@ import { messageDataSchema, messageQuerySchema, messageSchema, senderSchema } fr
 import { messageMethods, messagePath } from '../src/modules/messaging/services/messages/messages.shared'
 import { channelRefSchema, presenceQuerySchema, presenceSchema, typingSchema } from '../src/modules/messaging/services/presence/presence.schema'
 import { presenceMethods, presencePath } from '../src/modules/messaging/services/presence/presence.shared'
+import { channelEventQuerySchema, channelEventSchema } from '../src/modules/messaging/services/channel-events/channel-events.schema'
+import { channelEventMethods, channelEventPath } from '../src/modules/messaging/services/channel-events/channel-events.shared'
+import { transcriptQuerySchema, transcriptSchema } from '../src/modules/messaging/services/transcripts/transcripts.schema'
+import { transcriptMethods, transcriptPath } from '../src/modules/messaging/services/transcripts/transcripts.shared'
+import { historyCheckQuerySchema, historyCheckSchema } from '../src/modules/messaging/services/history-checks/history-checks.schema'
+import { historyCheckMethods, historyCheckPath } from '../src/modules/messaging/services/history-checks/history-checks.shared'
 import { deviceTokenDataSchema, deviceTokenQuerySchema, deviceTokenSchema } from '../src/modules/notifications/services/device-tokens/device-tokens.schema'
 import { deviceTokenMethods, deviceTokenPath } from '../src/modules/notifications/services/device-tokens/device-tokens.shared'
 import { notificationQuerySchema, notificationSchema } from '../src/modules/notifications/services/notifications/notifications.schema'
@@ -159,6 +165,9 @@ export const contract: ServiceContract[] = [
       typing: 'typing(data: Typing, params?: Params): Promise<Typing>'
     }
   },
+  standard(channelEventPath, channelEventMethods, 'ChannelEvent', { result: channelEventSchema, query: channelEventQuerySchema }),
+  standard(transcriptPath, transcriptMethods, 'Transcript', { result: transcriptSchema, query: transcriptQuerySchema }),
+  standard(historyCheckPath, historyCheckMethods, 'HistoryCheck', { result: historyCheckSchema, query: historyCheckQuerySchema }),
   standard(deviceTokenPath, deviceTokenMethods, 'DeviceToken', {
     result: deviceTokenSchema,
     data: deviceTokenDataSchema,

@@ -14,6 +14,9 @@ import { channelClient } from './modules/messaging/services/channels/channels.sh
 import { participantClient } from './modules/messaging/services/participants/participants.shared'
 import { messageClient } from './modules/messaging/services/messages/messages.shared'
 import { presenceClient } from './modules/messaging/services/presence/presence.shared'
+import { channelEventClient } from './modules/messaging/services/channel-events/channel-events.shared'
+import { transcriptClient } from './modules/messaging/services/transcripts/transcripts.shared'
+import { historyCheckClient } from './modules/messaging/services/history-checks/history-checks.shared'
 import { deviceTokenClient } from './modules/notifications/services/device-tokens/device-tokens.shared'
 import { notificationClient } from './modules/notifications/services/notifications/notifications.shared'
 
@@ -26,6 +29,9 @@ export type * from './modules/messaging/services/channels/channels.shared'
 export type * from './modules/messaging/services/participants/participants.shared'
 export type * from './modules/messaging/services/messages/messages.shared'
 export type * from './modules/messaging/services/presence/presence.shared'
+export type * from './modules/messaging/services/channel-events/channel-events.shared'
+export type * from './modules/messaging/services/transcripts/transcripts.shared'
+export type * from './modules/messaging/services/history-checks/history-checks.shared'
 export type * from './modules/notifications/services/device-tokens/device-tokens.shared'
 export type * from './modules/notifications/services/notifications/notifications.shared'
 
@@ -68,6 +74,9 @@ export const createClient = (
   client.configure(participantClient)
   client.configure(messageClient)
   client.configure(presenceClient)
+  client.configure(channelEventClient)
+  client.configure(transcriptClient)
+  client.configure(historyCheckClient)
   client.configure(deviceTokenClient)
   client.configure(notificationClient)
   return client

@@ -58,7 +58,9 @@ export const configurationSchema = Type.Intersect([
       claim_seconds: Type.Number({ minimum: 1 })
     }),
     twilio: Type.Object({ accountSid: nullableString(), authToken: nullableString(), from: nullableString() }),
-    firebase: Type.Object({ serviceAccount: nullableString() })
+    firebase: Type.Object({ serviceAccount: nullableString() }),
+    // the path of the Ed25519 private key (PEM) that signs transcripts; none: unsigned
+    evidence: Type.Object({ signing_key: nullableString() })
   })
 ])
 

@@ -125,7 +125,8 @@ describe('the embedded database folder, across processes', function () {
 
     const transcript = command(['src/commands/transcript.ts', '--context', 'booking:1'])
     assert.strictEqual((await transcript.exited).code, 0, transcript.output())
-    const exported = JSON.parse(transcript.output().slice(transcript.output().indexOf('{')))
+    const output = transcript.output()
+    const exported = JSON.parse(output.slice(output.indexOf('{'), output.lastIndexOf('}') + 1))
     assert.strictEqual(exported.messages.at(-1).content, 'just before SIGTERM')
 
     await startServer()

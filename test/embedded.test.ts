@@ -90,4 +90,17 @@ describe('the app on the embedded database (PGlite)', function () {
     const row = await db('chat_messages').where({ id: message.id }).first()
     assert.strictEqual(row.content, 'Evidence')
   })
+
+  it('computes the hash chain in the send statement and the triggers on PGlite too, and it verifies', async () => {
+    const channel = await openBookingChannel(app, world)
+    const sent = await app.service('messages').create({ channel_id: channel.id, content: 'Chained on PGlite ✓' }, { user: world.worker })
+    await app.service('messages').remove(sent.id, { user: world.worker })
+    const check = await app.service('history-checks').get(channel.id)
+    assert.deepStrictEqual(check.problems, [])
+    assert.ok(check.messages >= 1 && check.events >= 7, JSON.stringify(check))
+    const row = await app.get('postgresqlClient')('chat_messages').where({ id: sent.id }).first('hash')
+    assert.match(row.hash, /^[0-9a-f]{64}$/)
+    const transcript = await app.service('transcripts').get(channel.id)
+    assert.strictEqual(transcript.messages.find((message) => message.id === sent.id)?.hash, row.hash)
+  })
 })

@@ -1,70 +1,56 @@
+import fs from 'fs'
+import { parseArgs } from 'util'
 import { createApp } from '../app'
 import type { Application } from '../declarations'
 import type { ContextType } from '../modules/messaging/services/channels/channels.schema'
+import type { Transcript } from '../modules/messaging/services/transcripts/transcripts.schema'
+import { timeFormatter, transcriptHtml } from '../modules/messaging/evidence/html'
+import { channelOf, parseContext, runCommand } from './context-argument'
 
-const PAGE = 100
+const USAGE = 'usage: npm run -s transcript -- --context booking:42 (or dispute:7) [--html transcript.html] [--time-zone Europe/Berlin] > transcript.json'
 
 /**
- * The complete history of one context's channel as legal evidence: every message,
- * deleted ones included, and every participant, removed ones included. Internal
- * service calls (no provider) see everything.
+ * The complete record of one context's channel as legal evidence, through the
+ * `transcripts` service (internal call): messages (deleted ones with their words),
+ * events, participants with names and membership intervals, read positions, the chain,
+ * and the signature when EVIDENCE_SIGNING_KEY names a key.
  */
-export async function exportTranscript(app: Application, contextType: ContextType, contextId: number) {
-  const channels = await app.service('channels').find({ query: { context_type: contextType, context_id: contextId } })
-  const channel = channels.data[0]
-  if (!channel) throw new Error(`No channel for ${contextType} ${contextId}`)
-  // The channel's record, without what belongs to one caller's view of it
-  const {
-    unread_count: _unread,
-    last_read_at: _readAt,
-    last_read_seq: _readSeq,
-    participant_id: _participant,
-    last_message: _last,
-    ...channelRecord
-  } = channel
+export async function exportTranscript(app: Application, contextType: ContextType, contextId: number): Promise<Transcript> {
+  return app.service('transcripts').get(await channelOf(app, contextType, contextId))
+}
 
-  const participants = []
-  for (let skip = 0; ; skip += PAGE) {
-    const page = await app
-      .service('participants')
-      .find({ query: { channel_id: channel.id, $withRemoved: true, $limit: PAGE, $skip: skip } })
-    participants.push(...page.data)
-    if (skip + PAGE >= page.total) break
-  }
-
-  const messages = []
-  for (let after = 0; ; ) {
-    const page = await app.service('messages').find({
-      query: { channel_id: channel.id, $withDeleted: true, seq: { $gt: after }, $sort: { seq: 1 }, $limit: PAGE }
+function options(argv: string[]) {
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: { context: { type: 'string' }, html: { type: 'string' }, 'time-zone': { type: 'string', default: 'UTC' } }
     })
-    messages.push(...page.data)
-    if (page.data.length < PAGE) break
-    after = page.data[page.data.length - 1].seq
+    const context = parseContext(values.context)
+    if (!context) throw new Error('--context is missing or not type:id')
+    timeFormatter(values['time-zone'])
+    return { context, html: values.html, timeZone: values['time-zone'] }
+  } catch (error: any) {
+    throw new Error(`${error.message}\n${USAGE}`)
   }
-
-  return { exported_at: new Date().toISOString(), channel: channelRecord, participants, messages }
 }
 
-function parseContext(argv: string[]): [ContextType, number] {
-  const index = argv.indexOf('--context')
-  const match = /^(booking|dispute):(\d+)$/.exec(argv[index + 1] ?? '')
-  if (index < 0 || !match) throw new Error('usage: npm run transcript -- --context booking:42 (or dispute:7)')
-  return [match[1] as ContextType, Number(match[2])]
-}
-
-if (require.main === module) {
-  const run = async () => {
-    const [contextType, contextId] = parseContext(process.argv.slice(2))
-    const app = createApp()
-    try {
-      const transcript = await exportTranscript(app, contextType, contextId)
-      process.stdout.write(JSON.stringify(transcript, null, 2) + '\n')
-    } finally {
-      await app.teardown()
-    }
+async function main() {
+  const { context, html, timeZone } = options(process.argv.slice(2))
+  const app = createApp()
+  try {
+    const transcript = await exportTranscript(app, ...context)
+    // Said before the JSON, so that a reader of both streams together finds the document whole after it
+    console.error(
+      transcript.signature
+        ? `Signed with Ed25519 key ${transcript.signature.key_id}; chain head ${transcript.channel.chain_head}`
+        : `Not signed: EVIDENCE_SIGNING_KEY is not set; chain head ${transcript.channel.chain_head}`
+    )
+    process.stdout.write(JSON.stringify(transcript, null, 2) + '\n')
+    if (html) fs.writeFileSync(html, transcriptHtml(transcript, timeZone))
+    return 0
+  } finally {
+    await app.teardown()
   }
-  run().catch((error) => {
-    console.error(error.message)
-    process.exit(1)
-  })
 }
+
+if (require.main === module) runCommand(main)

@@ -1,48 +1,11 @@
 import assert from 'assert'
-import { spawn } from 'child_process'
-import path from 'path'
 import { exportTranscript } from '../../src/commands/transcript'
 import { useServer } from '../helpers/app'
-import { testDatabaseUrl } from '../helpers/database'
+import { runTool } from '../helpers/evidence'
 import { buildBooking, buildUser, openBookingChannel } from '../helpers/factories'
 import type { BookingWorld, TestUser } from '../helpers/factories'
 
-const root = path.resolve(__dirname, '../..')
 const MESSAGES = 105
-
-interface Finished {
-  code: number | null
-  signal: NodeJS.Signals | null
-  stdout: string
-  stderr: string
-}
-
-/** Runs the transcript CLI as an operator would, against the run's test database. */
-function runTranscriptCli(args: string[], timeoutMs = 60_000): Promise<Finished> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'src/commands/transcript.ts', ...args], {
-      cwd: root,
-      env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: testDatabaseUrl, LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'pipe', 'pipe']
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk) => (stdout += chunk))
-    child.stderr.on('data', (chunk) => (stderr += chunk))
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL')
-      reject(new Error(`transcript CLI did not finish within ${timeoutMs} ms\n${stderr}`))
-    }, timeoutMs)
-    child.on('error', (error) => {
-      clearTimeout(timer)
-      reject(error)
-    })
-    child.on('close', (code, signal) => {
-      clearTimeout(timer)
-      resolve({ code, signal, stdout, stderr })
-    })
-  })
-}
 
 describe('transcript export', function () {
   this.timeout(120_000)
@@ -130,7 +93,7 @@ describe('transcript export', function () {
 
   describe('the command line', () => {
     it('prints the transcript of --context booking:<id> as JSON', async () => {
-      const run = await runTranscriptCli(['--context', `booking:${world.booking.id}`])
+      const run = await runTool('transcript', ['--context', `booking:${world.booking.id}`])
       assert.strictEqual(run.code, 0, run.stderr)
       const printed = JSON.parse(run.stdout)
       const direct = await exportTranscript(server.app, 'booking', world.booking.id)
@@ -145,7 +108,7 @@ describe('transcript export', function () {
 
     it('exits non-zero with a usage message for a bad --context argument', async () => {
       for (const args of [['--context', 'booking:abc'], []]) {
-        const run = await runTranscriptCli(args)
+        const run = await runTool('transcript', args)
         assert.notStrictEqual(run.code, 0, `args ${JSON.stringify(args)} exit non-zero`)
         assert.match(run.stderr, /usage/i, `args ${JSON.stringify(args)} print the usage`)
         assert.strictEqual(run.stdout.trim(), '')
@@ -153,7 +116,7 @@ describe('transcript export', function () {
     })
 
     it('exits non-zero for an unknown booking', async () => {
-      const run = await runTranscriptCli(['--context', 'booking:987654321'])
+      const run = await runTool('transcript', ['--context', 'booking:987654321'])
       assert.notStrictEqual(run.code, 0)
       assert.match(run.stderr, /987654321/)
       assert.strictEqual(run.stdout.trim(), '')

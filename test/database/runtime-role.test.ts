@@ -14,6 +14,7 @@ const runtimeGrants = (role: string) => [
   `grant usage on schema public to ${role}`,
   `grant select, insert, update, delete on all tables in schema public to ${role}`,
   `revoke delete, truncate on chat_messages from ${role}`,
+  `revoke update, delete, truncate on chat_channel_events from ${role}`,
   `grant usage on all sequences in schema public to ${role}`
 ]
 
@@ -92,5 +93,19 @@ describe('the app connected as a role that does not own the tables', function ()
     assert.strictEqual(stored.is_deleted, true)
     assert.ok(stored.deleted_at)
     assert.strictEqual(stored.content, 'Running late')
+    // The chain's functions and triggers run with the role's own privileges
+    assert.deepStrictEqual((await server!.app.service('history-checks').get(channel.id)).problems, [])
+  })
+
+  it('cannot switch off the events’ guard, or change or delete an event', async () => {
+    for (const statement of [
+      'alter table chat_channel_events disable trigger all',
+      `update chat_channel_events set detail = 'x'`,
+      'delete from chat_channel_events',
+      'truncate chat_channel_events'
+    ]) {
+      const error = await errorOf(runtime.raw(statement))
+      assert.strictEqual(error?.code, '42501', `${statement}: refused for want of privilege (${error?.message})`)
+    }
   })
 })

@@ -19,6 +19,9 @@ import {
 } from '../../modules/messaging/services/participants/participants.schema'
 import { messageDataSchema, messageQuerySchema, messageSchema } from '../../modules/messaging/services/messages/messages.schema'
 import { presenceQuerySchema, presenceSchema } from '../../modules/messaging/services/presence/presence.schema'
+import { channelEventQuerySchema, channelEventSchema } from '../../modules/messaging/services/channel-events/channel-events.schema'
+import { transcriptQuerySchema, transcriptSchema } from '../../modules/messaging/services/transcripts/transcripts.schema'
+import { historyCheckQuerySchema, historyCheckSchema } from '../../modules/messaging/services/history-checks/history-checks.schema'
 import {
   deviceTokenDataSchema,
   deviceTokenQuerySchema,
@@ -93,6 +96,21 @@ export const serviceSchemas: Record<string, ServiceSchemas> = {
     description: 'Who is online among the people one shares a channel with. `view`, `leave` and `typing` are Socket.io calls.',
     result: presenceSchema,
     query: presenceQuerySchema
+  },
+  'channel-events': {
+    description: 'What happened in a channel besides messages (joining, leaving, deletions, freezing), chained with them: system lines placed after message `after_seq`. Participants (admins: all).',
+    result: channelEventSchema,
+    query: channelEventQuerySchema
+  },
+  transcripts: {
+    description: 'A channel’s complete record by channel id, with its hash chain, signed with Ed25519 when the server has a key. Admins only.',
+    result: transcriptSchema,
+    query: transcriptQuerySchema
+  },
+  'history-checks': {
+    description: 'A channel’s rows as they are now, recomputed against their hash chain; `problems` names each entry that breaks it. Admins only.',
+    result: historyCheckSchema,
+    query: historyCheckQuerySchema
   },
   'device-tokens': { description: 'One’s own push tokens.', result: deviceTokenSchema, data: deviceTokenDataSchema, query: deviceTokenQuerySchema },
   notifications: { description: 'Delivery attempts, admins only.', result: notificationSchema, query: notificationQuerySchema }

@@ -3,6 +3,9 @@ import { channel } from './services/channels/channels'
 import { participant } from './services/participants/participants'
 import { message } from './services/messages/messages'
 import { presence } from './services/presence/presence'
+import { channelEvent } from './services/channel-events/channel-events'
+import { transcript } from './services/transcripts/transcripts'
+import { historyCheck } from './services/history-checks/history-checks'
 import {
   assignBookingParticipants,
   assignCompanyParticipants,
@@ -32,5 +35,8 @@ export const messaging = (app: Application) => {
   app.configure(participant)
   app.configure(message)
   app.configure(presence)
+  app.configure(channelEvent)
+  app.configure(transcript)
+  app.configure(historyCheck)
   app.configure(assignParticipantsOnContextWrites)
 }

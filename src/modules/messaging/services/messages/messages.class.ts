@@ -26,7 +26,10 @@ export const NOT_FOUND = 'No such message'
 
 const SEND_SQL = `
   with next as (
-    update chat_channels c set last_seq = c.last_seq + 1, last_message_at = clock_timestamp()
+    update chat_channels c set (last_seq, last_message_at, chain_head) = (
+      select c.last_seq + 1, clock.at, chat_chain_link(c.chain_head,
+        chat_message_encoding(c.id, c.last_seq + 1, :senderId, :content, :clientId, clock.at))
+      from (select clock_timestamp() as at) clock)
     where c.id = :channelId
       -- see FlushBarrier: the answer waits for the disk, the channel's lock does not
       and set_config('synchronous_commit', :synchronousCommit, true) is not null
@@ -34,10 +37,10 @@ const SEND_SQL = `
       and (:admin or exists (
         select 1 from chat_participants p
         where p.channel_id = c.id and p.user_id = :senderId and p.removed_at is null))
-    returning c.id, c.last_seq
+    returning c.id, c.last_seq, c.last_message_at, c.chain_head
   ), message as (
-    insert into chat_messages (channel_id, seq, sender_id, content, client_id, created_at)
-    select next.id, next.last_seq, :senderId, :content, :clientId, clock_timestamp() from next
+    insert into chat_messages (channel_id, seq, sender_id, content, client_id, created_at, hash)
+    select next.id, next.last_seq, :senderId, :content, :clientId, next.last_message_at, next.chain_head from next
     returning *
   ), own_read as (
     update chat_participants p set last_read_seq = message.seq, last_read_at = message.created_at
@@ -49,7 +52,9 @@ const SEND_SQL = `
     from chat_participants p join message on p.channel_id = message.channel_id
     where p.removed_at is null and p.user_id <> message.sender_id
   )
-  select message.*, recipients.recipient_ids from message, recipients`
+  select message.id, message.channel_id, message.seq, message.sender_id, message.content, message.client_id,
+    message.created_at, message.is_deleted, message.deleted_at, recipients.recipient_ids
+  from message, recipients`
 const SEND = preparedStatement('chat-send-message', SEND_SQL)
 
 type SendValues = { channelId: Id; senderId: Id; admin: boolean; content: string; clientId: string | null; synchronousCommit: 'on' | 'off' }
@@ -202,7 +207,7 @@ export class MessageService {
     }
     const [deleted]: Message[] = await this.db('chat_messages')
       .where({ id, is_deleted: false })
-      .update({ is_deleted: true, deleted_at: this.db.fn.now() })
+      .update({ is_deleted: true, deleted_at: this.db.fn.now(), deleted_by: params.user?.id ?? null })
       .returning('*')
     return deleted ?? this.db('chat_messages').where({ id }).first()
   }

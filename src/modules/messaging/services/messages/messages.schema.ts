@@ -26,14 +26,24 @@ export const messageSchema = Type.Object(
     client_id: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
     created_at: Timestamp,
     is_deleted: Type.Boolean(),
-    deleted_at: Nullable(Timestamp)
+    deleted_at: Nullable(Timestamp),
+    /** who deleted it (null: an internal call, or a deletion from before deleters were kept); admins only */
+    deleted_by: Type.Optional(Nullable(Id)),
+    /** its link in the channel's hash chain (see README, Evidence); admins only */
+    hash: Type.Optional(Nullable(Type.String()))
   },
   { $id: 'Message', additionalProperties: false }
 )
 export type Message = Static<typeof messageSchema>
 
 /** What a deleted message leaves in views without its words: its place in the history. */
-export const tombstoneOf = ({ content: _content, client_id: _clientId, ...tombstone }: Message): Message => tombstone
+export const tombstoneOf = ({
+  content: _content,
+  client_id: _clientId,
+  deleted_by: _deletedBy,
+  hash: _hash,
+  ...tombstone
+}: Message): Message => tombstone
 
 /**
  * A deleted message's words stay as evidence for admins: in `get`, `remove` and
@@ -46,9 +56,19 @@ const showsDeletedWords = (context: HookContext) =>
 const unlessDeleted = async <T>(value: T, message: Message, context: HookContext) =>
   message.is_deleted && !showsDeletedWords(context) ? undefined : value
 
+/**
+ * Links of the chain stay with admins: with the next entry's hash, anyone could test
+ * guesses of a deleted message's words (a short "yes" is soon found). A send's result
+ * is also the event every participant gets, so only reads carry them.
+ */
+const forAdmins = async <T>(value: T, message: Message, context: HookContext) =>
+  isAdminOrInternal(context.params) && context.method !== 'create' ? unlessDeleted(value, message, context) : undefined
+
 export const messageExternalResolver = resolve<Message, HookContext>({
   content: unlessDeleted,
-  client_id: unlessDeleted
+  client_id: unlessDeleted,
+  hash: forAdmins,
+  deleted_by: async (value, message, context) => (message.is_deleted ? forAdmins(value, message, context) : undefined)
 })
 
 export const messageDataSchema = Type.Object(
@@ -64,7 +84,7 @@ export const messageDataSchema = Type.Object(
 export type MessageData = Static<typeof messageDataSchema>
 export const messageDataValidator = getValidator(messageDataSchema, dataValidator)
 
-const seqRange = Type.Object(
+export const seqRange = Type.Object(
   {
     $lt: Type.Optional(Type.Integer({ minimum: 0 })),
     $lte: Type.Optional(Type.Integer({ minimum: 0 })),

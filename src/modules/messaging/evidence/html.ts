@@ -1,0 +1,94 @@
+import escapeHtml from 'escape-html'
+import type { Transcript } from '../services/transcripts/transcripts.schema'
+import { inChainOrder } from './chain'
+
+type Message = Transcript['messages'][number]
+type Event = Transcript['events'][number]
+
+/** A time zone node knows (IANA name such as Europe/Berlin), or an error saying which is not. */
+export function timeFormatter(timeZone: string) {
+  let format: Intl.DateTimeFormat
+  try {
+    format = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      year: 'numeric',
+      month: 'short',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'shortOffset'
+    })
+  } catch {
+    throw new Error(`Unknown time zone '${timeZone}' (use an IANA name such as Europe/Berlin)`)
+  }
+  return (time: string | null) => (time === null ? '' : format.format(new Date(time)))
+}
+
+const STYLE = `
+  body { font: 11pt/1.45 Georgia, 'Times New Roman', serif; max-width: 52em; margin: 2em auto; color: #111 }
+  h1 { font-size: 16pt } h2 { font-size: 13pt; margin-top: 1.6em }
+  table { border-collapse: collapse; width: 100% } th, td { border: 1px solid #999; padding: .25em .5em; text-align: left; vertical-align: top }
+  .entry { border-bottom: 1px solid #ddd; padding: .35em 0; page-break-inside: avoid }
+  .meta { color: #444; font-size: 9.5pt } .content { white-space: pre-wrap; overflow-wrap: anywhere }
+  .event { font-style: italic; color: #333 } .deleted { background: #f3f3f3; border-left: 4px solid #900; padding-left: .5em }
+  .deleted .label { color: #900; font-weight: bold; font-style: normal }
+  code { font-size: 8.5pt; overflow-wrap: anywhere }
+  @media print { body { margin: 0; max-width: none } }`
+
+/**
+ * A transcript as a lawyer reads and prints it: names, times in one time zone,
+ * deleted messages marked with when and by whom. Every piece of text from the record
+ * is escaped. The JSON beside it, with its chain and signature, stays the evidence.
+ */
+export function transcriptHtml(transcript: Transcript, timeZone = 'UTC'): string {
+  const at = timeFormatter(timeZone)
+  const text = (value: unknown) => escapeHtml(String(value ?? ''))
+  const names = new Map(transcript.participants.map((p) => [p.user_id, p.name]))
+  transcript.messages.forEach((m) => names.set(m.sender_id, m.sender.name))
+  const nameOf = (id: number | null) => (id === null ? '(not recorded)' : names.get(id) ?? `user ${id}`)
+  const { channel, signature } = transcript
+
+  const participants = transcript.participants
+    .map(
+      (p) => `<tr><td>${text(p.name)}</td><td>${text(p.role.replace(/_/g, ' '))}</td><td>${text(at(p.joined_at))}</td>
+        <td>${p.removed_at ? text(at(p.removed_at)) : 'still a participant'}</td><td>${text(p.last_read_seq)}</td><td>${text(at(p.last_read_at))}</td></tr>`
+    )
+    .join('\n')
+
+  const message = (m: Message) => {
+    const deleted = m.is_deleted
+      ? `<div class="label">Deleted ${text(at(m.deleted_at))} by ${text(nameOf(m.deleted_by))}</div>`
+      : ''
+    return `<div class="entry message${m.is_deleted ? ' deleted' : ''}" id="message-${text(m.seq)}">
+      <div class="meta">#${text(m.seq)} · ${text(at(m.created_at))} · <strong>${text(m.sender.name)}</strong></div>
+      ${deleted}<div class="content">${text(m.content)}</div></div>`
+  }
+  const event = (e: Event) =>
+    `<div class="entry event"><span class="meta">${text(at(e.created_at))}</span> — ${text(e.text)}</div>`
+  const history = inChainOrder(transcript.messages, transcript.events)
+    .map((entry) => (entry.type === 'message' ? message(entry.message) : event(entry.event)))
+    .join('\n')
+
+  const signedBy = signature
+    ? `Signed with Ed25519, key <code>${text(signature.key_id)}</code>.`
+    : '<strong>Not signed</strong>: the server had no signing key.'
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${text(channel.title)} — transcript</title><style>${STYLE}</style></head>
+<body>
+<h1>${text(channel.title)}</h1>
+<p class="meta">Channel ${text(channel.id)} (${text(channel.context_type)} ${text(channel.context_id)}), ${text(channel.status)}.
+Exported ${text(at(transcript.exported_at))}. Times are shown in ${text(timeZone)}.
+${text(transcript.messages.length)} messages, ${text(transcript.events.length)} events. ${signedBy}
+Chain head <code>${text(channel.chain_head ?? 'none')}</code>.</p>
+<h2>Participants</h2>
+<table><thead><tr><th>Name</th><th>Role</th><th>Joined</th><th>Left</th><th>Read up to #</th><th>Last read</th></tr></thead>
+<tbody>${participants}</tbody></table>
+<h2>History</h2>
+${history}
+<p class="meta">This page renders the JSON transcript exported with it; the JSON, its hash chain and its signature
+are the record. Anyone can check them with <code>npm run verify-transcript -- transcript.json --public-key key.pem</code>.</p>
+</body></html>
+`
+}

@@ -1,0 +1,28 @@
+import { authenticate } from '@feathersjs/authentication'
+import { hooks as schemaHooks } from '@feathersjs/schema'
+import type { Application } from '../../../../declarations'
+import { requireAdmin } from '../../../../hooks/require-admin'
+import { HistoryCheckService } from './history-checks.class'
+import { historyCheckQueryValidator } from './history-checks.schema'
+import { historyCheckMethods, historyCheckPath } from './history-checks.shared'
+
+export * from './history-checks.class'
+export * from './history-checks.schema'
+
+export const historyCheck = (app: Application) => {
+  app.use(historyCheckPath, new HistoryCheckService(app), { methods: [...historyCheckMethods], events: [] })
+  app.service(historyCheckPath).hooks({
+    around: {
+      all: [authenticate('jwt'), requireAdmin]
+    },
+    before: {
+      get: [schemaHooks.validateQuery(historyCheckQueryValidator)]
+    }
+  })
+}
+
+declare module '../../../../declarations' {
+  interface ServiceTypes {
+    [historyCheckPath]: HistoryCheckService
+  }
+}

@@ -1,0 +1,28 @@
+import { authenticate } from '@feathersjs/authentication'
+import { hooks as schemaHooks } from '@feathersjs/schema'
+import type { Application } from '../../../../declarations'
+import { requireAdmin } from '../../../../hooks/require-admin'
+import { TranscriptService } from './transcripts.class'
+import { transcriptQueryValidator } from './transcripts.schema'
+import { transcriptMethods, transcriptPath } from './transcripts.shared'
+
+export * from './transcripts.class'
+export * from './transcripts.schema'
+
+export const transcript = (app: Application) => {
+  app.use(transcriptPath, new TranscriptService(app), { methods: [...transcriptMethods], events: [] })
+  app.service(transcriptPath).hooks({
+    around: {
+      all: [authenticate('jwt'), requireAdmin]
+    },
+    before: {
+      get: [schemaHooks.validateQuery(transcriptQueryValidator)]
+    }
+  })
+}
+
+declare module '../../../../declarations' {
+  interface ServiceTypes {
+    [transcriptPath]: TranscriptService
+  }
+}
