@@ -1,29 +1,21 @@
 /**
- * What the opt-in scenarios share: reading options, percentiles, and the CPU time of a
- * process as the kernel counts it (so that the figures need no cooperation of the process).
+ * What the opt-in scenarios share besides ./options: flags, rounding, and the CPU time
+ * and memory of a process as the kernel counts them (so that the figures need no
+ * cooperation of the process).
  */
 import { execFileSync } from 'child_process'
 import fs from 'fs'
-
-export const option = (name: string, fallback: number) => {
-  const index = process.argv.indexOf(`--${name}`)
-  return index >= 0 ? Number(process.argv[index + 1]) : fallback
-}
+import { percentile } from './options'
 
 export const flag = (name: string) => process.argv.includes(`--${name}`)
-
-export const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN
-}
 
 export const round = (value: number, digits = 2) => +value.toFixed(digits)
 
 /** p50, p99 and max of a list of milliseconds. */
 export const spread = (ms: number[]) => ({
-  p50_ms: round(percentile(ms, 50), 3),
-  p99_ms: round(percentile(ms, 99), 3),
-  max_ms: round(Math.max(...ms), 3)
+  p50_ms: percentile(ms, 50),
+  p99_ms: percentile(ms, 99),
+  max_ms: round(Math.max(...ms), 1)
 })
 
 let ticksPerSecond = 0

@@ -15,7 +15,8 @@ import path from 'path'
 import { createTestDatabase, dropTestDatabase, testDatabaseUrl } from '../test/helpers/database'
 import { startApp } from '../test/helpers/app'
 import { sleep } from '../test/helpers/clients'
-import { flag, option, round } from './figures'
+import { flag, round } from './figures'
+import { option } from './options'
 import { heapGrowth } from './heap-summary'
 
 const CLIENT_PROCESSES = 2

@@ -17,7 +17,8 @@ import { createTestDatabase, dropTestDatabase, testDatabaseUrl } from '../test/h
 import { startApp } from '../test/helpers/app'
 import { buildBooking, openBookingChannel } from '../test/helpers/factories'
 import { sleep } from '../test/helpers/clients'
-import { cpuMicros, option, round } from './figures'
+import { cpuMicros, round } from './figures'
+import { option } from './options'
 
 const TABLES = ['chat_channels', 'chat_participants', 'chat_messages']
 

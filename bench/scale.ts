@@ -16,7 +16,8 @@ import { createTestDatabase, dropTestDatabase, testDatabaseUrl } from '../test/h
 import { startApp } from '../test/helpers/app'
 import { buildUser } from '../test/helpers/factories'
 import { http, login } from '../test/helpers/clients'
-import { flag, option, spread } from './figures'
+import { flag, spread } from './figures'
+import { option } from './options'
 import { seedScale } from './scale-seed'
 
 const PER_CHANNEL = 200
