@@ -1,11 +1,11 @@
 /**
- * Restart time: the compiled service (`npm run build` first) started on a database that
- * is already migrated, timed from spawning the process to the first 200 of GET /ready
- * (polled every 20 ms), several times.
+ * Restart time: the compiled service (built first, with `npm run build`) started on a
+ * database that is already migrated, timed from spawning the process to the first 200
+ * of GET /ready (polled every 20 ms), several times.
  *
  *   npm run bench -- --restart [--runs 5]
  */
-import { spawn } from 'child_process'
+import { execFileSync, spawn } from 'child_process'
 import path from 'path'
 import { performance } from 'perf_hooks'
 import { createTestDatabase, dropTestDatabase, testDatabaseUrl } from '../test/helpers/database'
@@ -16,11 +16,11 @@ import { option, percentile } from './options'
 const entry = path.join(root, 'lib', 'src', 'index.js')
 
 /** One start: milliseconds from spawn to the first /ready 200, then a clean stop. */
-async function timeOneStart(extraArgs: string[] = []): Promise<number> {
+async function timeOneStart(): Promise<number> {
   const port = await freePort()
   const { NODE_ENV: _test, ...environment } = process.env
   const started = performance.now()
-  const child = spawn(process.execPath, [...extraArgs, entry], {
+  const child = spawn(process.execPath, [entry], {
     cwd: root,
     env: { ...environment, DATABASE_URL: testDatabaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'pipe']
@@ -43,6 +43,7 @@ async function timeOneStart(extraArgs: string[] = []): Promise<number> {
 
 export async function restart() {
   const runs = option('runs', 5)
+  execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' })
   await createTestDatabase()
   try {
     // A first start outside the figures: it warms the disk cache, as a restart finds it
@@ -50,16 +51,6 @@ export async function restart() {
     const times: number[] = []
     for (let i = 0; i < runs; i++) times.push(await timeOneStart())
     return { restart: { runs, to_ready_ms: { p50: percentile(times, 50), max: percentile(times, 100) }, goal_ms: 1500 } }
-  } finally {
-    await dropTestDatabase()
-  }
-}
-
-/** A CPU profile of one start (for `node --cpu-prof`'s output folder), when asked. */
-export async function profileStart(folder: string) {
-  await createTestDatabase()
-  try {
-    return await timeOneStart(['--cpu-prof', `--cpu-prof-dir=${folder}`])
   } finally {
     await dropTestDatabase()
   }
