@@ -1,8 +1,9 @@
 import assert from 'assert'
-import { useServer } from '../../helpers/app'
-import { buildBooking, buildUser, openBookingChannel } from '../../helpers/factories'
-import type { TestUser } from '../../helpers/factories'
-import { socketClient } from '../../helpers/clients'
+import { useServer } from '../../../helpers/app'
+import { buildBooking, buildUser, openBookingChannel } from '../../../helpers/factories'
+import type { TestUser } from '../../../helpers/factories'
+import { socketClient } from '../../../helpers/clients'
+import { statementsDuring } from '../../../helpers/database'
 
 describe('pages of the channel list', () => {
   const server = useServer()
@@ -55,15 +56,9 @@ describe('pages of the channel list', () => {
   })
 
   it('reads a page and its totals in one statement over the channels, however many the reader has', async () => {
-    const db = server.app.get('postgresqlClient')
-    const statements: string[] = []
-    const record = ({ sql }: { sql: string }) => statements.push(sql)
-    db.on('query', record)
-    try {
-      await server.app.service('channels').find({ query: { $limit: 2 }, user: reader, provider: 'rest', authenticated: true } as any)
-    } finally {
-      db.off('query', record)
-    }
+    const { statements } = await statementsDuring(server.app, () =>
+      server.app.service('channels').find({ query: { $limit: 2 }, user: reader, provider: 'rest', authenticated: true } as any)
+    )
     assert.strictEqual(statements.filter((sql) => sql.includes('chat_channels')).length, 1, statements.join('\n'))
   })
 })
