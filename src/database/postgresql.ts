@@ -47,7 +47,7 @@ export interface DatabaseSettings {
  * estimated cost passes jit_above_cost), and random_page_cost 4 (spinning disks) had a
  * person's 500 channels found by reading all 50,000 instead of through their index.
  */
-export const SESSION_SETTINGS = 'set jit = off; set random_page_cost = 1.1'
+const SESSION_SETTINGS = 'set jit = off; set random_page_cost = 1.1'
 
 const withSessionSettings = (connection: pg.Client, done: (error: Error | null, connection: pg.Client) => void) =>
   connection.query(SESSION_SETTINGS).then(
