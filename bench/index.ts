@@ -6,6 +6,10 @@
  *
  * With --instances 2 the sender talks to instance A and the receivers to instance B,
  * both on Redis: delivery then measures the path through the Redis adapter.
+ *
+ * Opt-in scenarios run instead, alone or together, each from a file of its own:
+ * --scale (scale.ts), --idle-memory (idle-memory.ts), --pg-cpu (pg-cpu.ts) and
+ * --restart (restart.ts).
  */
 import { performance } from 'perf_hooks'
 import { createTestDatabase, dropTestDatabase } from '../test/helpers/database'
@@ -16,6 +20,18 @@ import { redisSettings, removeTestRedisKeys } from '../test/helpers/redis'
 import { loginBurst } from './login-burst'
 import { floods } from './floods'
 import { option, percentile } from './options'
+import { flag } from './figures'
+import { scale } from './scale'
+import { idleMemory } from './idle-memory'
+import { pgCpu } from './pg-cpu'
+import { restart } from './restart'
+
+const optIn: Record<string, () => Promise<unknown>> = {
+  scale,
+  'idle-memory': idleMemory,
+  'pg-cpu': pgCpu,
+  restart
+}
 
 
 async function main() {
@@ -88,7 +104,12 @@ async function main() {
   }
 }
 
-main().then(floods).catch((error) => {
+async function chosen(names: string[]) {
+  for (const name of names) console.log(JSON.stringify(await optIn[name](), null, 2))
+}
+
+const asked = Object.keys(optIn).filter(flag)
+;(asked.length ? chosen(asked) : main().then(floods)).catch((error) => {
   console.error(error)
   process.exit(1)
 })

@@ -2,6 +2,12 @@ import type { Knex } from 'knex'
 import type { Paginated } from '@feathersjs/feathers'
 import type { Application } from '../../declarations'
 
+/** How many rows a page holds and how many it passes over, as Feathers paginates. */
+export function pageBounds(app: Application, query: { $limit?: number; $skip?: number }) {
+  const paginate = app.get('paginate')!
+  return { limit: Math.min(query.$limit ?? paginate.default, paginate.max), skip: query.$skip ?? 0 }
+}
+
 /**
  * One page of `base` as Feathers paginates: the total of all matching rows, then at
  * most the configured maximum of them, ordered by `order`. `totals` are further sums
@@ -14,9 +20,7 @@ export async function page<T, K extends string = never>(
   order: (builder: Knex.QueryBuilder) => Knex.QueryBuilder,
   totals: Record<K, string> = {} as Record<K, string>
 ): Promise<Paginated<T> & Record<K, number>> {
-  const paginate = app.get('paginate')!
-  const limit = Math.min(query.$limit ?? paginate.default, paginate.max)
-  const skip = query.$skip ?? 0
+  const { limit, skip } = pageBounds(app, query)
   const db = app.get('postgresqlClient')
   const sums = Object.entries<string>(totals).map(([name, sql]) => db.raw(`coalesce(sum(${sql}), 0) as ??`, [name]))
   const [counted] = await base.clone().clearSelect().clearOrder().count({ total: '*' }).select(sums)

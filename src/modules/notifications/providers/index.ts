@@ -1,9 +1,7 @@
 import type { ApplicationConfiguration } from '../../../configuration'
 import { logger } from '../../../operations/logger'
-import { createFcmProvider } from './fcm'
 import { createLogPushProvider, createLogSmsProvider } from './log'
 import type { PushProvider, SmsProvider } from './provider'
-import { createTwilioProvider } from './twilio'
 
 export type ProviderSettings = Pick<ApplicationConfiguration, 'twilio' | 'firebase'>
 
@@ -13,11 +11,19 @@ export interface Providers {
   close(): Promise<void>
 }
 
+// The vendors' SDKs are loaded only where they are configured: loading both took a
+// large share of every start, for a server that may use neither
+const twilioAdapter = () => require('./twilio') as typeof import('./twilio')
+const fcmAdapter = () => require('./fcm') as typeof import('./fcm')
+
 /** Real vendors where they are configured, the log providers everywhere else. */
 export function createProviders({ twilio, firebase }: ProviderSettings): Providers {
   const { accountSid, authToken, from } = twilio
-  const sms = accountSid && authToken && from ? createTwilioProvider({ accountSid, authToken, from }) : createLogSmsProvider()
-  const fcm = firebase.serviceAccount ? createFcmProvider({ serviceAccountPath: firebase.serviceAccount }) : undefined
+  const sms =
+    accountSid && authToken && from ? twilioAdapter().createTwilioProvider({ accountSid, authToken, from }) : createLogSmsProvider()
+  const fcm = firebase.serviceAccount
+    ? fcmAdapter().createFcmProvider({ serviceAccountPath: firebase.serviceAccount })
+    : undefined
   const push = fcm ?? createLogPushProvider()
   logger.info('notification providers', { sms: sms.name, push: push.name })
   return {

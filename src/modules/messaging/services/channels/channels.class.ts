@@ -5,7 +5,7 @@ import type { Application, ServiceParams } from '../../../../declarations'
 import { withTransaction } from '../../../../database/errors'
 import { isAdminOrInternal } from '../../../../hooks/require-admin'
 import { NOT_PARTICIPANT } from '../../channel-access'
-import { page } from '../../page'
+import { pageBounds } from '../../page'
 import { announceChanges, applyMembership, resolveContext } from './membership'
 import { describeChannels } from './channel-views'
 import type { ChannelRow } from './channel-views'
@@ -25,15 +25,18 @@ const channelColumns = [
   'c.last_seq'
 ]
 
-// Messages after the caller's read position, not their own, not deleted
-const UNREAD_SQL = `case when p.id is null then 0 else (
+// Messages after the caller's read position (in a row `r` of the caller's channels), not
+// their own (the caller's id is bound), not deleted
+const UNREAD_SQL = `case when r.participant_id is null then 0 else (
   select count(*)::int from chat_messages m
-  where m.channel_id = c.id and m.seq > p.last_read_seq and m.is_deleted = false and m.sender_id <> p.user_id
+  where m.channel_id = r.id and m.seq > r.last_read_seq and m.is_deleted = false and m.sender_id <> ?
 ) end`
 
 const lastMessageColumns = ['id', 'seq', 'sender_id', 'content', 'created_at', 'is_deleted', 'deleted_at'].map(
   (column) => `lm.${column} as lm_${column}`
 )
+
+type Totalled = ChannelRow & { total: string; total_unread: string }
 
 export class ChannelService {
   constructor(private app: Application) {}
@@ -43,50 +46,75 @@ export class ChannelService {
   }
 
   /**
-   * Channels with the caller's participation, read position, unread count and last
-   * message, in one query for all of them. Admins see every channel; their counts come
-   * from their own participation.
+   * The channels the caller may see (admins: every channel) with the caller's
+   * participation, read position and unread count. The channels are found on their
+   * own first (a materialized CTE): planned together with the unread counts, whose
+   * estimated cost dwarfs the rest, PostgreSQL read whole tables (or started parallel
+   * workers) to find a person's 500 channels instead of going through the indexes.
    */
-  private viewQuery(params: ChannelParams) {
+  private rowsQuery(params: ChannelParams, channelId?: Id) {
     const userId = params.user?.id ?? 0
     const query = params.query ?? {}
-    const builder = this.db('chat_channels as c')
-      .select(channelColumns)
-      .select(
-        'p.id as participant_id',
-        'p.last_read_at',
-        this.db.raw('coalesce(p.last_read_seq, 0)::int as last_read_seq'),
-        this.db.raw(`${UNREAD_SQL} as unread_count`),
-        ...lastMessageColumns
-      )
+    const visible = this.db('chat_channels as c').select(
+      ...channelColumns,
+      'p.id as participant_id',
+      'p.last_read_at',
+      this.db.raw('coalesce(p.last_read_seq, 0)::int as last_read_seq')
+    )
     const join = isAdminOrInternal(params) ? 'leftJoin' : 'join'
-    builder[join]('chat_participants as p', (on) =>
+    visible[join]('chat_participants as p', (on) =>
       on.on('p.channel_id', 'c.id').andOnVal('p.user_id', userId).andOnNull('p.removed_at')
     )
-    builder.leftJoin('chat_messages as lm', (on) => on.on('lm.channel_id', 'c.id').andOn('lm.seq', 'c.last_seq'))
-    if (query.context_type) builder.where('c.context_type', query.context_type)
-    if (query.context_id) builder.where('c.context_id', query.context_id)
-    if (query.status) builder.where('c.status', query.status)
-    return builder
+    if (query.context_type) visible.where('c.context_type', query.context_type)
+    if (query.context_id) visible.where('c.context_id', query.context_id)
+    if (query.status) visible.where('c.status', query.status)
+    if (channelId !== undefined) visible.where('c.id', channelId)
+    return this.db
+      .withMaterialized('visible', visible)
+      .from('visible as r')
+      .select('r.*', this.db.raw(`${UNREAD_SQL} as unread_count`, [userId]))
   }
 
-  /** A page of the caller's channels, with `total_unread` over all of them for a badge. */
+  /** `rows` with each one's last message, read for those rows only. */
+  private withLastMessage(rows: Knex.QueryBuilder) {
+    return this.db
+      .from(rows.as('v'))
+      .select('v.*', ...lastMessageColumns)
+      .leftJoin('chat_messages as lm', (on) => on.on('lm.channel_id', 'v.id').andOn('lm.seq', 'v.last_seq'))
+  }
+
+  /**
+   * A page of the caller's channels, with `total_unread` over all of them for a badge.
+   * One statement: the unread counts of all matching channels give the totals and the
+   * page's figures at once, and last messages are read for the page's rows only.
+   */
   async find(params: ChannelParams = {}): Promise<ChannelPage> {
     const query = params.query ?? {}
+    const { limit, skip } = pageBounds(this.app, query)
     const [sortField, sortOrder] = Object.entries(query.$sort ?? { last_message_at: -1 })[0]
     const direction = sortOrder === 1 ? 'asc' : 'desc'
-    const found = await page<ChannelRow, 'total_unread'>(
-      this.app,
-      this.viewQuery(params),
-      query,
-      (builder) => builder.orderByRaw(`c.${sortField} ${direction} nulls last, c.id ${direction}`),
-      { total_unread: UNREAD_SQL }
-    )
-    return { ...found, data: await describeChannels(this.app, found.data) }
+    const order = (builder: Knex.QueryBuilder, alias: string) =>
+      builder.orderByRaw(`${alias}.${sortField} ${direction} nulls last, ${alias}.id ${direction}`)
+    const totalled = this.db
+      .from(this.rowsQuery(params).as('s'))
+      .select('s.*', this.db.raw('count(*) over () as total'), this.db.raw('sum(s.unread_count) over () as total_unread'))
+    const rows: Totalled[] = limit === 0 ? [] : await order(this.withLastMessage(order(totalled, 's').limit(limit).offset(skip)), 'v')
+    // No row to carry the totals (no page asked for, or past the last one): count them alone
+    const [totals] = rows.length
+      ? rows
+      : await this.db.from(this.rowsQuery(params).as('s')).count({ total: '*' }).sum({ total_unread: 's.unread_count' })
+    const data = rows.map(({ total: _total, total_unread: _unread, ...row }) => row)
+    return {
+      total: Number(totals.total),
+      total_unread: Number(totals.total_unread ?? 0),
+      limit,
+      skip,
+      data: await describeChannels(this.app, data)
+    }
   }
 
   async get(id: Id, params: ChannelParams = {}): Promise<ChannelView> {
-    const row: ChannelRow | undefined = await this.viewQuery({ ...params, query: {} }).where('c.id', id).first()
+    const row: ChannelRow | undefined = await this.withLastMessage(this.rowsQuery({ ...params, query: {} }, id)).first()
     if (!row) this.refuse(params, `No channel ${id}`)
     return (await describeChannels(this.app, [row]))[0]
   }
@@ -124,7 +152,8 @@ export class ChannelService {
     // The assign-participants hook reads the context again: it may have changed meanwhile
     if (changes) await announceChanges(this.app, changes)
     else params.alreadyExisted = true
-    const row: ChannelRow | undefined = await this.viewQuery({ ...params, query: { context_type, context_id } }).first()
+    const scope = this.rowsQuery({ ...params, query: { context_type, context_id } })
+    const row: ChannelRow | undefined = await this.withLastMessage(scope).first()
     if (!row) this.refuse(params, `No channel for ${context_type} ${context_id}`)
     return (await describeChannels(this.app, [row]))[0]
   }

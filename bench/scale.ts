@@ -1,0 +1,123 @@
+/**
+ * History and channel list at scale: seeds 10 million messages in 50,000 channels (200
+ * each; one person in 500 of them) and times, with a warm cache, the newest and a later
+ * page of one channel's messages and of that person's channel list with unread counts:
+ * inside the service (the service call as the app makes it, hooks included) and over
+ * REST on loopback. Prints the EXPLAIN (ANALYZE, BUFFERS) of the statements the service
+ * ran for each, captured from knex's `query` event. Opt-in, as seeding takes minutes:
+ *
+ *   npm run bench -- --scale [--scale-messages 1000000] [--scale-keep]
+ *
+ * --scale-keep leaves the seeded database in place (its URL goes to stderr) to study it.
+ */
+import { performance } from 'perf_hooks'
+import type { Knex } from 'knex'
+import { createTestDatabase, dropTestDatabase, testDatabaseUrl } from '../test/helpers/database'
+import { startApp } from '../test/helpers/app'
+import { buildUser } from '../test/helpers/factories'
+import { http, login } from '../test/helpers/clients'
+import { flag, spread } from './figures'
+import { option } from './options'
+import { seedScale } from './scale-seed'
+
+const PER_CHANNEL = 200
+const READER_CHANNELS = 500
+const log = (line: string) => console.error(`[scale] ${line}`)
+
+/** Times `call` once per item of `inputs`, after one untimed pass that warms the cache. */
+async function timed<T>(inputs: T[], call: (input: T) => Promise<unknown>) {
+  for (const input of inputs) await call(input)
+  const ms: number[] = []
+  for (const input of inputs) {
+    const t0 = performance.now()
+    await call(input)
+    ms.push(performance.now() - t0)
+  }
+  return spread(ms)
+}
+
+/** The statements one call runs, each re-run under EXPLAIN (ANALYZE, BUFFERS). */
+async function plansOf(db: Knex, call: () => Promise<unknown>) {
+  const statements: Array<{ sql: string; bindings: unknown[] }> = []
+  const record = (query: { sql: string; bindings?: unknown[] }) => statements.push({ sql: query.sql, bindings: query.bindings ?? [] })
+  db.on('query', record)
+  try {
+    await call()
+  } finally {
+    db.off('query', record)
+  }
+  // The captured text has pg's own $n placeholders: run it on a pooled pg connection as is
+  const connection = await db.client.acquireConnection()
+  try {
+    const plans = []
+    for (const { sql, bindings } of statements) {
+      const { rows } = await connection.query(`explain (analyze, buffers) ${sql}`, bindings)
+      plans.push({ sql, plan: rows.map((row: { 'QUERY PLAN': string }) => row['QUERY PLAN']) })
+    }
+    return plans
+  } finally {
+    db.client.releaseConnection(connection)
+  }
+}
+
+export async function scale() {
+  const messages = option('scale-messages', 10_000_000)
+  const channels = Math.max(READER_CHANNELS, Math.round(messages / PER_CHANNEL))
+  await createTestDatabase()
+  const server = await startApp()
+  try {
+    const db: Knex = server.app.get('postgresqlClient')
+    const reader = await buildUser(server.app, { name: 'Scale reader' })
+    log(`seeding ${channels * PER_CHANNEL} messages in ${channels} channels`)
+    const seeding = await seedScale(db, { channels, perChannel: PER_CHANNEL, readerChannels: READER_CHANNELS }, reader.id, log)
+    const user = await server.app.service('users').get(reader.id)
+    // As the reader calling from outside (an internal call would be an admin's view of every channel)
+    const as = { user, provider: 'rest', authenticated: true } as const
+    const readerChannels: number[] = (
+      await db('chat_participants').where({ user_id: reader.id }).whereNull('removed_at').orderBy('channel_id').pluck('channel_id')
+    ).map(Number)
+    const token = await login(server.url, reader)
+    const rest = async (path: string) => {
+      const { status, text } = await http(server.url, 'GET', path, { token })
+      if (status !== 200) throw new Error(`GET ${path}: ${status} ${text}`)
+    }
+    const messagesService = server.app.service('messages')
+    const channelsService = server.app.service('channels')
+    const newest = (channel_id: number) => messagesService.find({ query: { channel_id, $limit: 50 }, ...as })
+    const firstChannels = () => channelsService.find({ query: { $limit: 50 }, ...as })
+    const calls = Array.from({ length: 200 }, (_, i) => i)
+
+    log('timing')
+    const figures = {
+      messages: channels * PER_CHANNEL,
+      channels,
+      reader_channels: readerChannels.length,
+      seeding_seconds: seeding,
+      service_ms: {
+        messages_newest_page: await timed(readerChannels, newest),
+        messages_page_4_by_seq: await timed(readerChannels, (channel_id) =>
+          messagesService.find({ query: { channel_id, seq: { $lt: 51 }, $limit: 50 }, ...as })
+        ),
+        messages_page_4_by_skip: await timed(readerChannels, (channel_id) =>
+          messagesService.find({ query: { channel_id, $skip: 150, $limit: 50 }, ...as })
+        ),
+        channels_first_page: await timed(calls, firstChannels),
+        channels_page_9_by_skip: await timed(calls, () => channelsService.find({ query: { $limit: 50, $skip: 400 }, ...as }))
+      },
+      rest_ms: {
+        messages_newest_page: await timed(readerChannels, (id) => rest(`/messages?channel_id=${id}&$limit=50`)),
+        channels_first_page: await timed(calls, () => rest('/channels?$limit=50'))
+      },
+      goals_p99_ms: { messages_newest_page: 2, channels_first_page: 20 }
+    }
+    const plans = {
+      messages_newest_page: await plansOf(db, () => newest(readerChannels[7])),
+      channels_first_page: await plansOf(db, firstChannels)
+    }
+    return { scale: figures, plans }
+  } finally {
+    await server.close()
+    if (flag('scale-keep')) log(`kept ${testDatabaseUrl}`)
+    else await dropTestDatabase()
+  }
+}
