@@ -1,7 +1,7 @@
 import fs from 'fs'
 import { parseArgs } from 'util'
 import { describeCheck, verifyChain } from '../modules/messaging/evidence/chain'
-import type { ChainRecord } from '../modules/messaging/evidence/chain'
+import type { ChainRecord } from '../modules/messaging/evidence/chain-encoding'
 import { checkSignature, loadPublicKey } from '../modules/messaging/evidence/signature'
 import type { SignatureCheck } from '../modules/messaging/evidence/signature'
 import { runCommand } from './context-argument'

@@ -1,56 +1,7 @@
-import crypto from 'crypto'
+import { eventEncoding, inChainOrder, link, messageEncoding } from './chain-encoding'
+import type { ChainEntry, ChainEvent, ChainMessage, ChainRecord } from './chain-encoding'
 
-/**
- * The channel hash chain, recomputed outside the database: the same canonical bytes as
- * the SQL functions of the chain's migration (chat_message_encoding,
- * chat_event_encoding, chat_chain_link). Kept free of the app so that the offline
- * verifier needs nothing but this file and node.
- */
-
-/** A message as the chain knows it; times are the canonical text (UTC, microseconds). */
-export interface ChainMessage {
-  id: number
-  channel_id: number
-  seq: number
-  sender_id: number
-  content: string
-  client_id: string | null
-  created_at: string
-  is_deleted: boolean
-  deleted_at: string | null
-  deleted_by: number | null
-  hash: string | null
-}
-
-export interface ChainEvent {
-  id: number
-  channel_id: number
-  event_seq: number
-  after_seq: number
-  kind: string
-  actor_id: number | null
-  user_id: number | null
-  message_id: number | null
-  detail: string | null
-  created_at: string
-  hash: string
-}
-
-/** A membership interval: the chain's joining and leaving events must say the same. */
-export interface ChainParticipant {
-  id: number
-  user_id: number
-  role: string
-  joined_at: string
-  removed_at: string | null
-}
-
-export interface ChainRecord {
-  channel: { id: number; last_seq: number; last_event_seq: number; chain_head: string | null }
-  messages: ChainMessage[]
-  events: ChainEvent[]
-  participants?: ChainParticipant[]
-}
+/** Checks a channel's record against its chain and says which entry breaks it. */
 
 /** What is wrong, and with which entry (`message seq 4 (id 17)`, `event 2 (...)`, `channel 3`). */
 export interface ChainProblem {
@@ -66,38 +17,6 @@ export interface ChainCheck {
   problems: ChainProblem[]
 }
 
-const NULL_FIELD = Buffer.from([0xff, 0xff, 0xff, 0xff])
-const GENESIS = Buffer.alloc(32)
-
-/** Each field as its UTF-8 bytes after their length (4 bytes, big-endian); null as ff ff ff ff. */
-export function encodeFields(fields: Array<string | number | null>): Buffer {
-  return Buffer.concat(
-    fields.flatMap((field) => {
-      if (field === null) return [NULL_FIELD]
-      const bytes = Buffer.from(String(field), 'utf8')
-      const length = Buffer.alloc(4)
-      length.writeUInt32BE(bytes.length)
-      return [length, bytes]
-    })
-  )
-}
-
-export const messageEncoding = (m: ChainMessage) =>
-  encodeFields(['message', m.channel_id, m.seq, m.sender_id, m.content, m.client_id, m.created_at])
-
-export const eventEncoding = (e: ChainEvent) =>
-  encodeFields([
-    'event', e.channel_id, e.event_seq, e.after_seq, e.kind, e.actor_id, e.user_id, e.message_id, e.detail, e.created_at
-  ])
-
-/** SHA-256 of the previous hash's 32 bytes (zeros for the first entry) and the encoding, as hex. */
-export const link = (previous: string | null, encoding: Buffer) =>
-  crypto
-    .createHash('sha256')
-    .update(previous === null ? GENESIS : Buffer.from(previous, 'hex'))
-    .update(encoding)
-    .digest('hex')
-
 export const messageLabel = (m: ChainMessage) => `message seq ${m.seq} (id ${m.id})`
 export const eventLabel = (e: ChainEvent) => `event ${e.event_seq} (${e.kind}, id ${e.id})`
 
@@ -112,29 +31,6 @@ function countGaps<T>(items: T[], numberOf: (item: T) => number, last: number, n
     if (count > 1) problems.push({ entry: `${name} ${n}`, reason: `appears ${count} times` })
     if (n < 1 || n > last) problems.push({ entry: `${name} ${n}`, reason: `is beyond the channel's count (${last})` })
   }
-}
-
-export type ChainEntry<M extends ChainMessage = ChainMessage, E extends ChainEvent = ChainEvent> =
-  | { type: 'message'; message: M }
-  | { type: 'event'; event: E }
-
-/** Messages by seq, each followed by the events written after it (after_seq), by event_seq. */
-export function inChainOrder<M extends ChainMessage, E extends ChainEvent>(messages: M[], events: E[]): ChainEntry<M, E>[] {
-  const sortedEvents = [...events].sort((a, b) => a.after_seq - b.after_seq || a.event_seq - b.event_seq)
-  const entries: ChainEntry<M, E>[] = []
-  let next = 0
-  const eventsUpTo = (seq: number) => {
-    for (; next < sortedEvents.length && sortedEvents[next].after_seq <= seq; next++) {
-      entries.push({ type: 'event', event: sortedEvents[next] })
-    }
-  }
-  eventsUpTo(0)
-  for (const message of [...messages].sort((a, b) => a.seq - b.seq)) {
-    entries.push({ type: 'message', message })
-    eventsUpTo(message.seq)
-  }
-  eventsUpTo(Infinity)
-  return entries
 }
 
 const linkOf = (entry: ChainEntry) =>

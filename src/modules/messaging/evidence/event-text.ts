@@ -1,4 +1,4 @@
-import type { ChainEvent } from './chain'
+import type { ChainEvent } from './chain-encoding'
 
 type Names = Map<number, string>
 

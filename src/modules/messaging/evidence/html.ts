@@ -1,6 +1,6 @@
 import escapeHtml from 'escape-html'
 import type { Transcript } from '../services/transcripts/transcripts.schema'
-import { inChainOrder } from './chain'
+import { inChainOrder } from './chain-encoding'
 
 type Message = Transcript['messages'][number]
 type Event = Transcript['events'][number]

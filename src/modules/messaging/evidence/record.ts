@@ -1,6 +1,6 @@
 import type { Knex } from 'knex'
 import type { Id } from '@feathersjs/feathers'
-import type { ChainEvent, ChainMessage, ChainParticipant, ChainRecord } from './chain'
+import type { ChainEvent, ChainMessage, ChainParticipant, ChainRecord } from './chain-encoding'
 
 /** Times as the chain encodes them (UTC, microseconds): JavaScript dates keep milliseconds only. */
 const time = (db: Knex, column: string) => db.raw('chat_chain_time(??) as ??', [column, column.split('.').pop()!])
