@@ -1,32 +1,29 @@
-/**
- * A small map whose entries expire after `ttlMs` and which never holds more than
- * `maxEntries` (the oldest go first), so that a long-running process does not grow
- * with every key it has ever seen.
- */
-export class ExpiringCache<K, V> {
-  private entries = new Map<K, { value: V; expires: number }>()
+import { LRUCache } from 'lru-cache'
 
-  constructor(
-    private ttlMs: number,
-    private maxEntries = 10_000
-  ) {}
+/**
+ * A small map whose entries expire `ttlMs` after they were set and which never holds
+ * more than `maxEntries` (the least recently used go first), so that a long-running
+ * process does not grow with every key it has ever seen. The one cache the modules use,
+ * over lru-cache; `set` may give an entry a shorter life of its own.
+ */
+export class ExpiringCache<K extends {}, V extends {}> {
+  private entries: LRUCache<K, V>
+
+  /** `ttlMs` may be Infinity: entries then live as long as `set` says, or until evicted. */
+  constructor(ttlMs: number, maxEntries = 10_000) {
+    this.entries = new LRUCache<K, V>({ max: maxEntries, ...(Number.isFinite(ttlMs) && { ttl: ttlMs }) })
+  }
 
   get(key: K): V | undefined {
-    const entry = this.entries.get(key)
-    if (!entry) return undefined
-    if (entry.expires > Date.now()) return entry.value
-    this.entries.delete(key)
-    return undefined
+    return this.entries.get(key)
   }
 
   has(key: K) {
-    return this.get(key) !== undefined
+    return this.entries.has(key)
   }
 
-  set(key: K, value: V) {
-    this.entries.delete(key)
-    this.entries.set(key, { value, expires: Date.now() + this.ttlMs })
-    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as K)
+  set(key: K, value: V, ttlMs?: number) {
+    this.entries.set(key, value, ttlMs === undefined ? undefined : { ttl: ttlMs })
   }
 
   delete(key: K) {

@@ -3,7 +3,6 @@ import type { AuthenticationParams, AuthenticationRequest, AuthenticationResult 
 import type { Id, Params } from '@feathersjs/feathers'
 import crypto from 'crypto'
 import type { KeyObject } from 'crypto'
-import { LRUCache } from 'lru-cache'
 import { NotAuthenticated } from '@feathersjs/errors'
 import type { Application } from '../../declarations'
 import { ExpiringCache } from '../../operations/expiring-cache'
@@ -67,7 +66,7 @@ class SessionAuthenticationService extends AuthenticationService {
    * token is remembered until then; whether its user may still use it (disabled, new
    * password) is checked on every call all the same, by the strategy.
    */
-  private verified = new LRUCache<string, TokenPayload>({ max: VERIFIED_TOKENS })
+  private verified = new ExpiringCache<string, TokenPayload>(Infinity, VERIFIED_TOKENS)
 
   /**
    * jsonwebtoken, given the secret as a string, first tries it as a PEM public key inside
@@ -90,7 +89,7 @@ class SessionAuthenticationService extends AuthenticationService {
     if (remembered) return remembered
     const payload = Object.freeze(await super.verifyAccessToken(accessToken, undefined, this.signingKey))
     const validForMs = typeof payload.exp === 'number' ? payload.exp * 1000 - Date.now() : 0
-    if (validForMs > 0) this.verified.set(accessToken, payload, { ttl: validForMs })
+    if (validForMs > 0) this.verified.set(accessToken, payload, validForMs)
     return payload
   }
 
