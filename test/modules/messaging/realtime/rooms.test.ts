@@ -23,6 +23,20 @@ describe('real-time delivery', () => {
     const arrival = (client: ClientApplication, content: string) =>
       nextEvent(client, 'messages', 'created', (m) => m.channel_id === channelId && m.content === content)
 
+    /** A message sent and removed, and the worker's participant row patched, each seen by a participant. */
+    async function sendRemoveAndPatch(worker: ClientApplication, content: string, patch: (sent: { seq: number }) => object) {
+      const control = arrival(worker, content)
+      const sent = await send(content)
+      await control
+      const removedControl = nextEvent(worker, 'messages', 'removed', (m) => m.id === sent.id)
+      await supervisor.service('messages').remove(sent.id)
+      await removedControl
+      const [row] = (await worker.service('participants').find({ query: { channel_id: channelId, user_id: world.worker.id } })).data
+      const patchedControl = nextEvent(supervisor, 'participants', 'patched', (p) => p.id === row.id)
+      await worker.service('participants').patch(row.id, patch(sent))
+      await patchedControl
+    }
+
     it("delivers to every tab of a user", async () => {
       const tab1 = await socketClient(server.url, world.worker)
       const tab2 = await socketClient(server.url, world.worker)
@@ -85,16 +99,7 @@ describe('real-time delivery', () => {
       const sawPatched = recordEvents(anonymous, 'participants', 'patched')
       const worker = await socketClient(server.url, world.worker)
 
-      const control = arrival(worker, 'not for strangers')
-      const sent = await send('not for strangers')
-      await control
-      const removedControl = nextEvent(worker, 'messages', 'removed', (m) => m.id === sent.id)
-      await supervisor.service('messages').remove(sent.id)
-      await removedControl
-      const [row] = (await worker.service('participants').find({ query: { channel_id: channelId, user_id: world.worker.id } })).data
-      const patchedControl = nextEvent(supervisor, 'participants', 'patched', (p) => p.id === row.id)
-      await worker.service('participants').patch(row.id, { last_read_seq: sent.seq })
-      await patchedControl
+      await sendRemoveAndPatch(worker, 'not for strangers', (sent) => ({ last_read_seq: sent.seq }))
       await sleep(QUIET_MS)
       assert.deepStrictEqual(sawMessages, [])
       assert.deepStrictEqual(sawRemoved, [])
@@ -109,16 +114,7 @@ describe('real-time delivery', () => {
       const sawPatched = recordEvents(admin, 'participants', 'patched')
       const worker = await socketClient(server.url, world.worker)
 
-      const control = arrival(worker, 'admins may read, not listen')
-      const sent = await send('admins may read, not listen')
-      await control
-      const removedControl = nextEvent(worker, 'messages', 'removed', (m) => m.id === sent.id)
-      await supervisor.service('messages').remove(sent.id)
-      await removedControl
-      const [row] = (await worker.service('participants').find({ query: { channel_id: channelId, user_id: world.worker.id } })).data
-      const patchedControl = nextEvent(supervisor, 'participants', 'patched', (p) => p.id === row.id)
-      await worker.service('participants').patch(row.id, { muted: true })
-      await patchedControl
+      await sendRemoveAndPatch(worker, 'admins may read, not listen', () => ({ muted: true }))
       // Even a message the admin sends is confirmed by its result, not by an event
       const adminControl = arrival(worker, 'from the admin')
       await admin.service('messages').create({ channel_id: channelId, content: 'from the admin' })
