@@ -10,6 +10,9 @@ export class ChannelList {
   openId?: number
   // From the server on each refresh: it also counts channels beyond the first page
   private totalUnread = 0
+  // Refreshes may overlap (a status change during the first load) and answer in any order
+  private refreshes = 0
+  private latest: Promise<void> = Promise.resolve()
 
   constructor(
     private client: ClientApplication,
@@ -17,8 +20,15 @@ export class ChannelList {
     private onOpen: (channel: ChannelView) => void
   ) {}
 
-  async refresh() {
+  /** Reads the list again; an answer overtaken by a later refresh's is dropped, and waits for that one. */
+  refresh(): Promise<void> {
+    this.latest = this.load(++this.refreshes)
+    return this.latest
+  }
+
+  private async load(ticket: number): Promise<void> {
     const page = await this.client.service('channels').find({ query: { $limit: 100 } })
+    if (ticket !== this.refreshes) return this.latest
     this.channels.clear()
     for (const channel of page.data) this.channels.set(channel.id, channel)
     this.totalUnread = page.total_unread
