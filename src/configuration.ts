@@ -47,6 +47,12 @@ export const configurationSchema = Type.Intersect([
       typing_seconds: Type.Number({ minimum: 1 }),
       typing_throttle_ms: Type.Number({ minimum: 0 })
     }),
+    // SIGTERM: /ready fails for drain_seconds first (a balancer must notice), then calls
+    // under way get grace_seconds to finish before the connections close
+    shutdown: Type.Object({
+      drain_seconds: Type.Number({ minimum: 0 }),
+      grace_seconds: Type.Number({ minimum: 0 })
+    }),
     bootstrapAdmin: Type.Object({ email: nullableString(), password: nullableString() }),
     notifications: Type.Object({
       delay_seconds: Type.Number({ minimum: 0 }),

@@ -67,8 +67,9 @@ async function start() {
   const stop = (signal: string) => {
     if (stopping) return
     stopping = true
-    logger.info('stopping', { signal })
-    shutdown(app, server).then(
+    logger.info('stopping', { signal, drain_seconds: app.get('shutdown').drain_seconds })
+    const { drain_seconds, grace_seconds } = app.get('shutdown')
+    shutdown(app, server, { drainMs: drain_seconds * 1000, graceMs: grace_seconds * 1000 }).then(
       () => process.exit(0),
       (error) => {
         logger.error('unclean shutdown', { error: error?.message })

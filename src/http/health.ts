@@ -1,6 +1,7 @@
 import type { Application } from '../declarations'
 import { logger } from '../operations/logger'
 import { collectMetrics, metricsContentType } from './metrics'
+import { isDraining } from '../operations/shutdown'
 
 // A probe answers within this even when a dependency does not answer at all
 const CHECK_TIMEOUT_MS = 3000
@@ -34,6 +35,11 @@ export const health = (app: Application) => {
       return
     }
     if (ctx.path === '/ready') {
+      if (isDraining(app)) {
+        ctx.status = 503
+        ctx.body = { status: 'draining' }
+        return
+      }
       const redis = app.get('redisClient')
       const [database, redisState] = await Promise.all([
         check('database', () => app.get('postgresqlClient').raw('select 1')),

@@ -4,6 +4,7 @@ import { createAdapter } from '@socket.io/redis-adapter'
 import type { Application } from '../declarations'
 import { logger } from './logger'
 import { afterTeardown, beforeTeardown } from './lifecycle'
+import { closeTransports } from '../socketio/end-connections'
 import type { DomainEventMap } from '../events'
 
 export const isClustered = (app: Application) => Boolean(app.get('redis').url)
@@ -54,7 +55,7 @@ export const lagProbeChannel = (app: Application) => redisKey(app, 'lag-probe', 
  * further behind while senders are still acknowledged. Each instance sends itself a
  * timestamp every second through the subscriber connection that carries the adapter's
  * traffic, which is first in, first out; when it arrives later than the bound, the
- * instance drops its connections. Rooms without sockets make the backlog cheap to
+ * instance closes its connections' transports. Rooms without sockets make the backlog cheap to
  * drain, and the clients reconnect (to any instance) and fill the gap by seq.
  */
 function boundDeliveryLag(app: Application, io: Server, subscriber: Redis, onShed: (dropped: number) => void) {
@@ -70,7 +71,7 @@ function boundDeliveryLag(app: Application, io: Server, subscriber: Redis, onShe
     const dropped = io.of('/').sockets.size
     onShed(dropped)
     logger.warn('delivery through Redis lags: dropping this instance’s connections', { lag_ms: lag, dropped })
-    io.local.disconnectSockets(true)
+    closeTransports(io.of('/').sockets.values(), true)
   })
   const probe = setInterval(() => {
     app.get('redisClient')!.publish(channel, String(Date.now())).catch(() => undefined)

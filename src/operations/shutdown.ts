@@ -2,6 +2,7 @@ import type { Server } from 'http'
 import type { Middleware } from '@feathersjs/koa'
 import type { Application, HookContext, NextFunction } from '../declarations'
 import { logger } from './logger'
+import { closeTransports } from '../socketio/end-connections'
 
 interface InFlight {
   count: number
@@ -45,11 +46,28 @@ export const trackSocketCalls = async (context: HookContext, next: NextFunction)
   }
 }
 
+const draining = new WeakSet<Application>()
+
+/** From the moment a shutdown begins: `/ready` fails so that a balancer sends no one new here. */
+export const isDraining = (app: Application) => draining.has(app)
+
+export interface ShutdownTimes {
+  /** How long `/ready` fails before the listener closes: a balancer's health checks must see it. */
+  drainMs: number
+  /** How long calls under way may take to finish. */
+  graceMs: number
+}
+
 /**
- * Stops taking connections, lets calls under way finish and their answers go out (up
- * to `graceMs`), then closes the sockets and the database pool.
+ * Drains, then stops: `/ready` fails at once while everything else keeps serving for
+ * `drainMs`, so that a load balancer stops routing new connections here; then the
+ * listener closes, calls under way finish and their answers go out (up to `graceMs`),
+ * and the connections' transports close, so that their clients reconnect (through the
+ * balancer, to another instance) by themselves. Last, the database pool closes.
  */
-export async function shutdown(app: Application, server: Server, graceMs = 10_000) {
+export async function shutdown(app: Application, server: Server, { drainMs, graceMs }: ShutdownTimes) {
+  draining.add(app)
+  if (drainMs > 0) await new Promise((resolve) => setTimeout(resolve, drainMs))
   server.close()
   const state = stateOf(app)
   if (state.count > 0) {
@@ -64,12 +82,20 @@ export async function shutdown(app: Application, server: Server, graceMs = 10_00
   logger.info('shut down', { unfinished_calls: state.count })
 }
 
-/** Drops every connection, then tears the app down (which closes the database pool). */
+// How long closing transports may take to write out what is queued before they are cut
+const CLOSE_FLUSH_MS = 1000
+
+/** Closes every connection's transport (clients reconnect), then tears the app down (which closes the database pool). */
 export async function stopServing(app: Application, server: Server) {
   const io = (app as any).io
-  // Engine.io closes each connection once its write buffer has drained
-  io?.disconnectSockets()
-  io?.engine.close()
+  if (io) {
+    closeTransports(io.of('/').sockets.values())
+    // A long-polling client without a request waiting hears of the close at its next poll
+    for (const deadline = Date.now() + CLOSE_FLUSH_MS; io.engine.clientsCount > 0 && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    io.engine.close()
+  }
   server.closeAllConnections()
   await app.teardown().catch((error: any) => {
     // Shutdown closed the listener first, to stop taking connections while calls finish

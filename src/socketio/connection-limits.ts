@@ -6,6 +6,7 @@ import { logger } from '../operations/logger'
 import { beforeTeardown } from '../operations/lifecycle'
 import { createRateLimiter } from '../operations/rate-limit'
 import { socketAddress } from './client-address'
+import { closeTransport } from './end-connections'
 
 const WINDOW_SECONDS = 60
 
@@ -74,7 +75,8 @@ export const guardConnections = (app: Application, io: Server): ConnectionGuard 
       if (buffered <= max_buffered_packets) continue
       metrics.slowConsumersDropped.inc({ reason: 'socket buffer' })
       logger.warn('dropping a connection that cannot keep up', { buffered })
-      socket.disconnect(true)
+      // What it has not taken is dropped: it reconnects and fills the gap by seq
+      closeTransport(socket, true)
       // A websocket that does not read would hold its closing handshake for 30 s
       ;(socket.conn as any).transport?.socket?.terminate?.()
     }

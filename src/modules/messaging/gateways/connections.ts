@@ -6,6 +6,7 @@ import { beforeTeardown } from '../../../operations/lifecycle'
 import { guardConnections } from '../../../socketio/connection-limits'
 import type { ConnectionGuard } from '../../../socketio/connection-limits'
 import { answerMethodsNoServiceOffers } from '../../../socketio/methods'
+import { closeTransport } from '../../../socketio/end-connections'
 import type { User } from '../../identity/users/users.schema'
 import { ConnectionRooms } from './rooms'
 import { OnlinePresence } from './presence'
@@ -38,6 +39,13 @@ export class Connections {
     io.on('connection', (socket) => this.connected(socket))
     // Rooms are joined before the login answer leaves, so the first event after it arrives
     app.service('authentication').hooks({ after: { create: [(context: HookContext) => this.loggedIn(context)] } })
+    // Feathers ends a connection whose token expired with socket.disconnect(), after which
+    // a client never reconnects; closing its transport first makes the client come back and
+    // find out, on re-authenticating, whether its stored token still holds
+    app.prependListener('disconnect', (connection: RealTimeConnection) => {
+      const socket = this.socketOf(connection)
+      if (socket?.connected) closeTransport(socket)
+    })
     app.on('logout', (_result: unknown, { connection }: { connection?: RealTimeConnection }) => this.loggedOut(connection))
     beforeTeardown(app, () => this.close())
   }
