@@ -3,7 +3,7 @@ import { byId, h, listOfNames } from './dom'
 import type { ChannelList } from './channel-list'
 import type { Names } from './names'
 import { People } from './people'
-import { sentenceFor } from './notices'
+import { sentenceFor, WAITING_FOR_CONNECTION } from './notices'
 
 const PAGE = 50
 // A person typing keeps the indicator alive well inside the server's 6 s expiry
@@ -201,6 +201,8 @@ export class Conversation {
   private async send() {
     const content = this.box.value.trim()
     if (!content || !this.channel || this.box.disabled) return
+    // Calls made while the connection is away wait for it: say so rather than seem to ignore the message
+    if (!(this.client.io as { connected?: boolean } | undefined)?.connected) byId('notice').textContent = WAITING_FOR_CONNECTION
     await this.guard(async () => {
       const message = await this.service.create({ channel_id: this.channel!.id, content, client_id: randomId() })
       this.box.value = ''

@@ -26,3 +26,5 @@ export const signInSentence = (error: any) =>
     : error?.code === 429
       ? sentenceFor(error)
       : 'Signing in did not work. Please check your connection and try again.'
+
+export const WAITING_FOR_CONNECTION = 'Not connected right now: your message will be sent when the connection is back.'

@@ -15,18 +15,18 @@ export interface TestServer {
 }
 
 /** The real app on a free loopback port, on the run's test database. */
-export async function startApp(overrides: ConfigurationOverrides = {}): Promise<TestServer> {
+export async function startApp(overrides: ConfigurationOverrides = {}, port = 0): Promise<TestServer> {
   const app = createApp({
     database: { url: testDatabaseUrl, dataDir: '', pool: { min: 0, max: 10 } },
     ...overrides
   })
-  const server = await app.listen(0, '127.0.0.1')
+  const server = await app.listen(port, '127.0.0.1')
   if (!server.listening) await new Promise((resolve) => server.once('listening', resolve))
-  const { port } = server.address() as AddressInfo
+  const { port: listening } = server.address() as AddressInfo
   return {
     app,
     server,
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${listening}`,
     async close() {
       await stopServing(app, server)
     }

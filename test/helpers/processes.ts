@@ -71,9 +71,9 @@ export async function within<T>(promise: Promise<T>, ms: number, what: string): 
 }
 
 
-/** `npm start` (through tsx, which passes signals on) on a free port; resolves once /health answers. */
+/** `npm start` (through tsx, which passes signals on) on `env.PORT` or a free port; resolves once /health answers. */
 export async function serve(env: NodeJS.ProcessEnv): Promise<{ command: Command; url: string }> {
-  const port = await freePort()
+  const port = env.PORT ? Number(env.PORT) : await freePort()
   const url = `http://127.0.0.1:${port}`
   const command = run(tsxBin, ['src/index.ts'], { ...process.env, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), ...env })
   for (let attempt = 0; attempt < 300 && isRunning(command); attempt++) {

@@ -23,6 +23,7 @@ describe('token expiry on a live connection', () => {
     await server.app.service('messages').create({ channel_id: channel.id, content: 'before' }, { user: world.supervisor })
     assert.strictEqual((await before).content, 'before')
 
+    const ended = new Promise((resolve) => socketOf(worker).once('disconnect', resolve))
     await sleep(2500)
     const seen = recordEvents(worker, 'messages', 'created')
     // A connection that logged in after the expiry is the control: it does get the message
@@ -33,6 +34,8 @@ describe('token expiry on a live connection', () => {
     await sleep(300)
     assert.deepStrictEqual(seen, [])
     assert.strictEqual(socketOf(worker).connected, false)
+    // As a lost connection, not "io server disconnect": a client comes back and learns on signing in again that its token expired
+    assert.strictEqual(await ended, 'transport close')
   })
 
   it('refuses a token on the first call after it expires, though it was accepted just before', async () => {
