@@ -14,6 +14,7 @@ import { requireOneRecord } from './hooks/require-one-record'
 import { boundCallsInFlight } from './hooks/bound-calls-in-flight'
 import { limitCallRate } from './hooks/limit-call-rate'
 import { recordClientAddress } from './socketio/client-address'
+import { nameSessionIds } from './socketio/session-id-header'
 import { trackRequests, trackSocketCalls } from './operations/shutdown'
 import { health } from './http/health'
 import { metricsOf } from './http/metrics'
@@ -62,6 +63,7 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
   app.configure(rest())
   app.configure(
     socketio({ cors: socketCors(app), maxHttpBufferSize: 64 * 1024 }, (io) => {
+      nameSessionIds(io)
       attachRedisAdapter(app, io, (dropped) => metricsOf(app).slowConsumersDropped.inc({ reason: 'delivery lag' }, dropped))
       realtime(app, io)
     })

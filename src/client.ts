@@ -1,10 +1,11 @@
 import { feathers } from '@feathersjs/feathers'
 import type { TransportConnection, Application } from '@feathersjs/feathers'
-import authenticationClient from '@feathersjs/authentication-client'
+import authenticationClient, { getDefaultStorage } from '@feathersjs/authentication-client'
 import type { AuthenticationClientOptions } from '@feathersjs/authentication-client'
 import socketioClient from '@feathersjs/socketio-client'
 import restClient from '@feathersjs/rest-client'
 import type { Socket } from 'socket.io-client'
+import { ReconnectingAuthentication } from './reconnecting-authentication'
 import { userClient } from './modules/identity/users/users.shared'
 import { companyClient } from './modules/identity/companies/companies.shared'
 import { companyMemberClient } from './modules/identity/company-members/company-members.shared'
@@ -62,7 +63,13 @@ export const createClient = (
 ) => {
   const client: ClientApplication = feathers()
   client.configure(connection)
-  client.configure(authenticationClient(authenticationOptions))
+  // Feathers' default storage is one MemoryStorage per process outside a browser: two clients
+  // in one process (a bot, an integration, a test) would share one token, and a client
+  // reconnecting would sign in again as whoever signed in last. Each client gets its own
+  // (in a browser, getDefaultStorage wraps the origin's localStorage as Feathers does).
+  client.configure(
+    authenticationClient({ Authentication: ReconnectingAuthentication, storage: getDefaultStorage(), ...authenticationOptions })
+  )
   client.set('connection', connection)
 
   client.configure(userClient)
