@@ -33,6 +33,11 @@ export interface DomainEventMap {
     recipient_ids: Id[]
     message_preview: string
   }
+  /**
+   * a person came online (their first connection anywhere) or went offline (their last one
+   * closed, or their instance died): heard once, on the instance that saw it
+   */
+  'chat.presence.changed': { user_id: Id; online: boolean }
   /** a person registered a device for push: on every instance, so that planners read their devices again */
   'notifications.devices.changed': { user_id: Id }
   /** after the commit of a reconciliation that changed a channel's people or status */

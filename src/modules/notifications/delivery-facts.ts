@@ -12,6 +12,14 @@ export const sameRecipient = (db: Knex, row: Notification) =>
     device_token_id: row.device_token_id
   })
 
+/** The newest message the recipient has not read in the channel: not theirs, not deleted. */
+async function newestUnread(app: Application, row: Notification, lastReadSeq: number) {
+  const page = await app.service('messages').find({
+    query: { channel_id: row.channel_id, seq: { $gt: lastReadSeq }, sender_id: { $ne: row.user_id }, is_deleted: false, $sort: { seq: -1 }, $limit: 1 }
+  })
+  return page.data[0]
+}
+
 /** What the delivery rules need to know about one planned delivery, read through services at once. */
 export async function deliveryFacts(app: Application, row: Notification) {
   const db: Knex = app.get('postgresqlClient')
@@ -29,7 +37,9 @@ export async function deliveryFacts(app: Application, row: Notification) {
   const participant = participants.data[0] ?? null
   const facts: DeliveryFacts = {
     kind: row.kind,
-    message,
+    // One open delivery stands for everything unread in the channel: it is about the newest
+    // unread message, if any (the planned one may have been read or deleted since)
+    message: (participant && (await newestUnread(app, row, participant.last_read_seq))) ?? message,
     participant,
     recipient: { ...user, disabled: Boolean(user.disabled_at), online: Boolean(presence.data[0]?.online) },
     to: row.kind === 'sms' ? user.phone : (device?.token ?? null),

@@ -1,4 +1,4 @@
-import { Counter } from 'prom-client'
+import { Counter, Gauge } from 'prom-client'
 import type { Application } from '../../declarations'
 import { metricsOf } from '../../http/metrics'
 
@@ -18,4 +18,46 @@ export const deliveryCounter = (app: Application) => {
     )
   }
   return counters.get(app)!
+}
+
+/**
+ * The backlog, for alerts: how many deliveries are open (pending or deferred) and how long
+ * the oldest one that is due has waited past its time. Both grow when the workers fall
+ * behind or a provider keeps failing; read from the table at each scrape.
+ */
+export function backlogGauges(app: Application, now: () => Date) {
+  const registers = [metricsOf(app).registry]
+  // Both gauges are collected at once in a scrape: one read serves the two
+  let reading: Promise<{ open: number; waited: number } | undefined> | undefined
+  const read = () =>
+    (reading ??= app
+      .get('postgresqlClient')
+      .raw(
+        `select count(*)::int as open,
+           coalesce(extract(epoch from (:at::timestamptz - min(scheduled_for) filter (where scheduled_for <= :at::timestamptz))), 0)::float as waited
+         from notifications where status in ('pending', 'deferred')`,
+        { at: now().toISOString() }
+      )
+      .then(({ rows }: { rows: { open: number; waited: number }[] }) => rows[0])
+      // A scrape while the database is away keeps the last figures rather than failing /metrics
+      .catch(() => undefined)
+      .finally(() => (reading = undefined)))
+  new Gauge({
+    name: 'chat_notifications_open',
+    help: 'Notification deliveries pending or deferred',
+    registers,
+    async collect() {
+      const figures = await read()
+      if (figures) this.set(figures.open)
+    }
+  })
+  new Gauge({
+    name: 'chat_notifications_oldest_due_seconds',
+    help: 'How long the oldest due notification delivery has waited past its time (0: none is waiting)',
+    registers,
+    async collect() {
+      const figures = await read()
+      if (figures) this.set(figures.waited)
+    }
+  })
 }

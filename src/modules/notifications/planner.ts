@@ -6,13 +6,16 @@ import { ExpiringCache } from '../../operations/expiring-cache'
 import { withRetry } from '../../database/errors'
 
 type MessageCreated = DomainEventMap['chat.message.created']
+type PlannedRow = {
+  user_id: Id
+  channel_id: Id
+  message_id: Id
+  scheduled_for: string
+  kind: 'sms' | 'push'
+  provider: string
+  device_token_id: Id | null
+}
 
-/**
- * Turns `chat.message.created` events into durable pending deliveries: an SMS for a
- * recipient with a phone number, a push for each of their devices, due after the
- * configured delay. Events of one tick are written in one statement, so a message to
- * many recipients costs one insert; replays insert nothing twice.
- */
 const PHONE_CACHE_TTL_MS = 60_000
 const DEVICE_CACHE_TTL_MS = 60_000
 
@@ -30,6 +33,19 @@ const PLAN_SQL = `
     or exists (select 1 from device_tokens d where d.id = r.device_token_id and d.user_id = r.user_id)
   on conflict do nothing`
 
+/**
+ * Plans durable deliveries, due after the configured delay: an SMS for a recipient with a
+ * phone number, a push for each of their devices. Only what can be sent is planned:
+ *
+ * - nothing for a recipient who is online (anywhere in the deployment) when the message
+ *   is sent; when they go offline with unread messages in a channel, the delivery is
+ *   planned then, so whoever leaves with something unread is notified either way;
+ * - at most one open delivery per person, channel and destination (a unique index): it
+ *   counts what is unread when it goes out, so a message for someone who already has one
+ *   writes nothing.
+ *
+ * Events of one tick are written in one statement; replays insert nothing twice.
+ */
 export class DeliveryPlanner {
   private queue: MessageCreated[] = []
   private flushing = new Set<Promise<void>>()
@@ -45,6 +61,9 @@ export class DeliveryPlanner {
   ) {
     app.get('events').on('identity.user.changed', ({ user_id }) => this.phones.delete(user_id))
     app.get('events').on('notifications.devices.changed', ({ user_id }) => this.devices.delete(user_id))
+    app.get('events').on('chat.presence.changed', ({ user_id, online }) => {
+      if (!online) this.track(withRetry(() => this.planForLeaving(user_id), { attempts: 8, baseDelayMs: 100 }))
+    })
   }
 
   private async devicesOf(userIds: Id[]) {
@@ -70,11 +89,13 @@ export class DeliveryPlanner {
 
   enqueue(event: MessageCreated) {
     if (this.queue.push(event) > 1) return
-    setImmediate(() => {
-      const flush = this.flush().catch((error) => logger.error('could not plan notifications', { error: error?.message }))
-      this.flushing.add(flush)
-      flush.finally(() => this.flushing.delete(flush))
-    })
+    setImmediate(() => this.track(this.flush()))
+  }
+
+  private track(work: Promise<void>) {
+    const guarded = work.catch((error) => logger.error('could not plan notifications', { error: error?.message }))
+    this.flushing.add(guarded)
+    guarded.finally(() => this.flushing.delete(guarded))
   }
 
   /** Resolves once everything enqueued so far is written. */
@@ -91,22 +112,62 @@ export class DeliveryPlanner {
     await withRetry(() => this.write(events), { attempts: 8, baseDelayMs: 100 })
   }
 
+  private get scheduledFor() {
+    return new Date(this.clock().getTime() + this.app.get('notifications').delay_seconds * 1000).toISOString()
+  }
+
+  /** One row per destination of each recipient: their phone, each of their devices. */
+  private async destinations(recipientIds: Id[]) {
+    const [phoneOf, devicesOf] = await Promise.all([this.phonesOf(recipientIds), this.devicesOf(recipientIds)])
+    const { sms, push } = this.providerNames
+    return (base: Omit<PlannedRow, 'kind' | 'provider' | 'device_token_id'>): PlannedRow[] => [
+      ...(phoneOf.get(base.user_id) ? [{ ...base, kind: 'sms' as const, provider: sms, device_token_id: null }] : []),
+      ...devicesOf.get(base.user_id)!.map((id) => ({ ...base, kind: 'push' as const, provider: push, device_token_id: id }))
+    ]
+  }
+
+  private async insert(rows: PlannedRow[]) {
+    if (rows.length) await this.app.get('postgresqlClient').raw(PLAN_SQL, { rows: JSON.stringify(rows) })
+  }
+
   private async write(events: MessageCreated[]) {
     const recipientIds = [...new Set(events.flatMap((event) => event.recipient_ids))]
-    const phoneOf = await this.phonesOf(recipientIds)
-    const devicesOf = await this.devicesOf(recipientIds)
-    const scheduled_for = new Date(this.clock().getTime() + this.app.get('notifications').delay_seconds * 1000).toISOString()
+    const online = await this.app.service('presence').onlineAmong(recipientIds)
+    const offline = recipientIds.filter((id) => !online.has(id))
+    if (!offline.length) return
+    const rowsFor = await this.destinations(offline)
+    const scheduled_for = this.scheduledFor
+    // The first message of the tick for each recipient and channel: the rest would conflict anyway
+    const planned = new Map<string, PlannedRow[]>()
+    for (const event of events) {
+      for (const user_id of event.recipient_ids) {
+        const key = `${user_id}:${event.channel_id}`
+        if (online.has(user_id) || planned.has(key)) continue
+        planned.set(key, rowsFor({ user_id, channel_id: event.channel_id, message_id: event.message_id, scheduled_for }))
+      }
+    }
+    await this.insert([...planned.values()].flat())
+  }
 
-    const rows = events.flatMap((event) =>
-      event.recipient_ids.flatMap((recipientId) => {
-        const base = { user_id: recipientId, channel_id: event.channel_id, message_id: event.message_id, scheduled_for }
-        const sms = phoneOf.get(recipientId) ? [{ ...base, kind: 'sms', provider: this.providerNames.sms, device_token_id: null }] : []
-        const pushes = devicesOf
-          .get(recipientId)!
-          .map((id) => ({ ...base, kind: 'push', provider: this.providerNames.push, device_token_id: id }))
-        return [...sms, ...pushes]
+  /** Someone went offline: a delivery for each channel where they left something unread. */
+  async planForLeaving(userId: Id) {
+    const user = await this.app.service('users').get(userId)
+    const rowsFor = await this.destinations([userId])
+    const scheduled_for = this.scheduledFor
+    const { max } = this.app.get('paginate')!
+    for (let skip = 0; ; skip += max) {
+      const page = await this.app.service('channels').find({
+        user,
+        participatingOnly: true,
+        query: { $limit: max, $skip: skip, $sort: { id: 1 } }
       })
-    )
-    if (rows.length) await this.app.get('postgresqlClient').raw(PLAN_SQL, { rows: JSON.stringify(rows) })
+      const unread = page.data.filter((channel) => channel.unread_count > 0 && channel.last_message)
+      await this.insert(
+        unread.flatMap((channel) =>
+          rowsFor({ user_id: userId, channel_id: channel.id, message_id: channel.last_message!.id, scheduled_for })
+        )
+      )
+      if (page.data.length < max) return
+    }
   }
 }

@@ -19,6 +19,7 @@ interface Outgoing {
 }
 
 const BATCH = 50
+const UNIQUE_VIOLATION = '23505'
 
 /**
  * The delivery worker. Every instance may run it: rows are claimed with
@@ -189,10 +190,12 @@ export class NotificationScheduler {
       return this.finish(row, { status: 'failed', last_error: delivery.message })
     }
     const backoff = this.settings.retry_base_seconds * 1000 * 2 ** (attempts - 1) * (0.5 + Math.random())
-    await this.finish(row, {
-      status: 'pending',
-      last_error: delivery.message,
-      scheduled_for: new Date(this.clock().getTime() + backoff).toISOString()
+    const retry = { status: 'pending' as const, last_error: delivery.message, scheduled_for: new Date(this.clock().getTime() + backoff).toISOString() }
+    await this.finish(row, retry).catch((error) => {
+      if (error?.code !== UNIQUE_VIOLATION) throw error
+      // A message during the attempt planned another delivery to this destination: that one
+      // counts everything unread when it goes out, so this one is not tried again
+      return this.finish(row, { status: 'skipped', reason: 'superseded by a newer delivery', last_error: delivery.message })
     })
   }
 

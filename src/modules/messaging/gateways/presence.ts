@@ -4,6 +4,7 @@ import type { Id } from '../../../schema-types'
 import { logger } from '../../../operations/logger'
 import type { User } from '../../identity/users/users.schema'
 import type { PresenceService } from '../services/presence/presence.class'
+import type { DomainEvents } from '../../../events'
 import { PresenceHeartbeat } from './presence-heartbeat'
 import { channelRoom, userRoom } from './rooms'
 
@@ -14,6 +15,7 @@ import { channelRoom, userRoom } from './rooms'
  */
 export class OnlinePresence {
   private service: PresenceService
+  private events: DomainEvents
   private heartbeat: PresenceHeartbeat
   private pending = new Set<Promise<unknown>>()
 
@@ -22,6 +24,7 @@ export class OnlinePresence {
     private io: Server
   ) {
     this.service = app.service('presence')
+    this.events = app.get('events')
     this.heartbeat = new PresenceHeartbeat(app, io, this)
   }
 
@@ -50,8 +53,9 @@ export class OnlinePresence {
 
   async announce(userId: Id, online: boolean) {
     const { status, channelIds } = await this.service.recordTransition(userId, online)
-    if (!channelIds.length) return
-    this.io.to(channelIds.map(channelRoom)).except(userRoom(userId)).emit('presence patched', status)
+    if (channelIds.length) this.io.to(channelIds.map(channelRoom)).except(userRoom(userId)).emit('presence patched', status)
+    // After the announcement: what listens (notifications planning for who left) may take a while
+    await this.events.emit('chat.presence.changed', { user_id: userId, online })
   }
 
   /** Waits for announcements under way, then stops counting this instance. */

@@ -13,7 +13,10 @@ import type { Channel, ChannelData, ChannelPage, ChannelQuery, ChannelView, Cont
 
 export type { Channel, ChannelData, ChannelPage, ChannelQuery, ChannelView }
 
-export interface ChannelParams extends ServiceParams<ChannelQuery> {}
+export interface ChannelParams extends ServiceParams<ChannelQuery> {
+  /** internal: only the channels `user` takes part in, even for an internal call or an admin */
+  participatingOnly?: boolean
+}
 
 const channelColumns = [
   'c.id',
@@ -61,7 +64,7 @@ export class ChannelService {
       'p.last_read_at',
       this.db.raw('coalesce(p.last_read_seq, 0)::int as last_read_seq')
     )
-    const join = isAdminOrInternal(params) ? 'leftJoin' : 'join'
+    const join = isAdminOrInternal(params) && !params.participatingOnly ? 'leftJoin' : 'join'
     visible[join]('chat_participants as p', (on) =>
       on.on('p.channel_id', 'c.id').andOnVal('p.user_id', userId).andOnNull('p.removed_at')
     )

@@ -57,6 +57,11 @@ export class PresenceService {
     return { total: data.length, limit: data.length, skip: 0, data }
   }
 
+  /** Which of these users are online anywhere in the deployment (internal: not a service method). */
+  onlineAmong(userIds: Id[]): Promise<Set<Id>> {
+    return userIds.length ? this.store.online(userIds) : Promise.resolve(new Set())
+  }
+
   private async sharingAChannel(callerId: Id, ids: Id[]): Promise<Id[]> {
     const others: Id[] = await this.db('chat_participants as mine')
       .join('chat_participants as theirs', 'theirs.channel_id', 'mine.channel_id')
