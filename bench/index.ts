@@ -9,7 +9,10 @@
  *
  * Opt-in scenarios run instead, alone or together, each from a file of its own:
  * --scale (scale.ts), --idle-memory (idle-memory.ts), --pg-cpu (pg-cpu.ts) and
- * --restart (restart.ts).
+ * --restart (restart.ts), --offline-notifications (offline-notifications.ts).
+ *
+ * Everyone has a phone number and a push device, as the marketplace's people do (so the
+ * notification planner runs); --bare-people gives them neither.
  */
 import { performance } from 'perf_hooks'
 import { createTestDatabase, dropTestDatabase } from '../test/helpers/database'
@@ -25,12 +28,14 @@ import { scale } from './scale'
 import { idleMemory } from './idle-memory'
 import { pgCpu } from './pg-cpu'
 import { restart } from './restart'
+import { offlineNotifications } from './offline-notifications'
 
 const optIn: Record<string, () => Promise<unknown>> = {
   scale,
   'idle-memory': idleMemory,
   'pg-cpu': pgCpu,
-  restart
+  restart,
+  'offline-notifications': offlineNotifications
 }
 
 
@@ -44,6 +49,15 @@ async function main() {
   try {
     const world = await buildBooking(server.app)
     const channel = await openBookingChannel(server.app, world)
+    const people = [world.worker, world.supervisor, world.borrowerAdmin, world.borrowerManager, world.lenderAdmin, world.lenderManager]
+    if (!flag('bare-people')) {
+      for (const [i, person] of people.entries()) {
+        await server.app.service('users').patch(person.id, { phone: `+1555${String(3000000 + i)}` })
+        await server.app.service('device-tokens').create({ token: `bench-device-${person.id}-${'x'.repeat(120)}`, platform: 'android' }, { user: person })
+      }
+    }
+    const db = server.app.get('postgresqlClient')
+    const rowsBefore = Number((await db('notifications').count({ n: '*' }))[0].n)
     const sender = await socketClient(server.url, world.worker)
     const receivers = await Promise.all(
       [world.supervisor, world.borrowerAdmin, world.borrowerManager, world.lenderAdmin, world.lenderManager].map(
@@ -78,6 +92,7 @@ async function main() {
     )
     await allDelivered
     const seconds = (performance.now() - started) / 1000
+    const rowsWritten = Number((await db('notifications').count({ n: '*' }))[0].n) - rowsBefore
 
     const figures = {
       messages: total,
@@ -85,6 +100,8 @@ async function main() {
       receivers: receivers.length,
       instances,
       database: 'postgresql',
+      people: flag('bare-people') ? 'no phone, no device' : 'a phone and a device each',
+      notification_rows_per_message: +(rowsWritten / total).toFixed(3),
       throughput_msgs_per_s: Math.round(total / seconds),
       ack_ms: { p50: percentile(acks, 50), p99: percentile(acks, 99) },
       delivery_ms: { p50: percentile(deliveries, 50), p99: percentile(deliveries, 99) },

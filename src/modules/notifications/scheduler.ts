@@ -65,13 +65,14 @@ export class NotificationScheduler {
   private async pass() {
     try {
       await this.failInterruptedAttempts()
-      const rows = await this.claim()
+      const claimed = await this.claim()
+      const rows = await this.skipThoseOnline(claimed)
       for (const row of rows) {
         await this.process(row).catch((error) =>
           logger.error('notification delivery failed unexpectedly', { id: row.id, error: error?.message })
         )
       }
-      return rows.length
+      return claimed.length
     } catch (error: any) {
       logger.error('notification pass failed', { error: error?.message })
       return 0
@@ -95,6 +96,24 @@ export class NotificationScheduler {
       { now: now.toISOString(), claimedUntil: claimedUntil.toISOString(), batch: BATCH }
     )
     return rows
+  }
+
+  /**
+   * The commonest verdict, for the whole batch in one statement: a recipient online
+   * anywhere needs no notification (what they missed, they see). Returns the rest.
+   */
+  private async skipThoseOnline(rows: Notification[]) {
+    const online = await this.app.service('presence').onlineAmong([...new Set(rows.map((row) => row.user_id))])
+    const skipped = rows.filter((row) => online.has(row.user_id) && !row.sending_at)
+    if (!skipped.length) return rows
+    const finished: Notification[] = await this.db('notifications')
+      .whereIn('id', skipped.map((row) => row.id))
+      .whereIn('status', ['pending', 'deferred'])
+      .whereNull('sending_at')
+      .update({ status: 'skipped', reason: 'online', claimed_until: null })
+      .returning('*')
+    finished.forEach((row) => deliveryCounter(this.app).inc({ kind: row.kind, provider: row.provider, status: 'skipped' }))
+    return rows.filter((row) => !skipped.includes(row))
   }
 
   /** An attempt whose worker vanished may or may not have gone out: never risk a second one. */
