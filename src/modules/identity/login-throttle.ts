@@ -1,6 +1,7 @@
 import { TooManyRequests } from '@feathersjs/errors'
 import type { Application } from '../../declarations'
 import { createRateLimiter } from '../../operations/rate-limit'
+import type { RateDecision } from '../../operations/rate-limit'
 import { logger } from '../../operations/logger'
 
 export interface LoginThrottle {
@@ -32,20 +33,31 @@ export function createLoginThrottle(app: Application): LoginThrottle {
   const addresses = createRateLimiter(app, 'login-address', { points: failures_per_address, windowSeconds })
   const accountFrom = (email: string, address: string | undefined) => `${email}|${address ?? ''}`
 
+  const refuse = (refused: RateDecision[], address: string | undefined, by: string) => {
+    if (refused.some((decision) => decision.firstRefusal)) logger.warn('logins throttled', { by, address })
+    const seconds = Math.max(...refused.map((decision) => decision.retryAfterSeconds))
+    return new TooManyRequests(`Too many failed logins; try again in ${seconds} seconds`, { retry_after_seconds: seconds })
+  }
+
   return {
     async attempt(email, address) {
-      const [account, ceiling, origin] = await Promise.all([
-        accounts.consume(accountFrom(email, address)),
-        ceilings.consume(email),
-        address === undefined ? undefined : addresses.consume(address)
-      ])
-      const refused = [account, ceiling, origin].filter((decision) => decision && !decision.allowed)
-      if (!refused.length) return
-      if (refused.some((decision) => decision!.firstRefusal)) {
-        logger.warn('logins throttled', { by: account.allowed && ceiling.allowed ? 'address' : 'account', address })
+      const key = accountFrom(email, address)
+      const [account, origin] = await Promise.all([accounts.consume(key), address === undefined ? undefined : addresses.consume(address)])
+      // Refused before any password check, it counts against nothing: the counters stay
+      // where they were (at their limit), so a guesser gains nothing and spends nothing of
+      // anyone else's, and correct logins that overlapped are not remembered as failures
+      const refunds = () => Promise.all([accounts.refund(key), address === undefined ? undefined : addresses.refund(address)])
+      if (!account.allowed || (origin && !origin.allowed)) {
+        await refunds()
+        const refused = [account, origin].filter((decision): decision is RateDecision => Boolean(decision && !decision.allowed))
+        throw refuse(refused, address, account.allowed ? 'address' : 'account')
       }
-      const seconds = Math.max(...refused.map((decision) => decision!.retryAfterSeconds))
-      throw new TooManyRequests(`Too many failed logins; try again in ${seconds} seconds`, { retry_after_seconds: seconds })
+      // Only guesses an address was allowed to make reach the account's ceiling from anywhere
+      const ceiling = await ceilings.consume(email)
+      if (!ceiling.allowed) {
+        await Promise.all([refunds(), ceilings.refund(email)])
+        throw refuse([ceiling], address, 'account')
+      }
     },
     async succeeded(email, address) {
       await Promise.all([

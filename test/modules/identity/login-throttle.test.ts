@@ -52,6 +52,27 @@ describe('login throttling', function () {
       assert.ok(await login(a.url, someoneElse), 'other accounts log in as before')
     })
 
+    it('lets guesses refused at one address spend nothing of the account’s ceiling: its owner still logs in from elsewhere', async () => {
+      const user = await buildUser(a.app)
+      // Twice the ceiling (ten times the budget of 5), from one address: 5 are checked, the rest refused
+      const statuses = []
+      for (let i = 0; i < 100; i++) statuses.push((await attempt(i % 2 ? a.url : b.url, user.email, `guess ${i}`, '192.0.2.166')).status)
+      assert.deepStrictEqual([statuses.filter((status) => status === 401).length, statuses.filter((status) => status === 429).length], [5, 95])
+      assert.strictEqual((await attempt(a.url, user.email, user.password, '198.51.100.8')).status, 201)
+    })
+
+    it('remembers no failure for correct logins that overlap: 200 at once, then everyone from that address logs in', async () => {
+      const user = await buildUser(a.app)
+      const outcomes = await Promise.all(
+        Array.from({ length: 200 }, (_, i) => attempt(i % 2 ? a.url : b.url, user.email, user.password, '192.0.2.177'))
+      )
+      assert.ok(outcomes.every((outcome) => outcome.status === 201 || outcome.status === 429), JSON.stringify(outcomes.map((o) => o.status)))
+      assert.ok(outcomes.some((outcome) => outcome.status === 201))
+      const colleague = await buildUser(a.app)
+      assert.strictEqual((await attempt(b.url, colleague.email, colleague.password, '192.0.2.177')).status, 201, 'a colleague on the same Wi-Fi')
+      assert.strictEqual((await attempt(a.url, user.email, user.password, '192.0.2.177')).status, 201, 'and the account itself')
+    })
+
     it('refuses guesses spread over many addresses past a ceiling ten times the budget, over Socket.io too', async () => {
       const user = await buildUser(a.app)
       for (let i = 0; i < 50; i++) {
