@@ -1,14 +1,13 @@
 import assert from 'assert'
 import fs from 'fs'
 import path from 'path'
-import { execFile } from 'child_process'
-import { promisify } from 'util'
 import { testDatabaseUrl } from './helpers/database'
 import { http, login } from './helpers/clients'
 import { freePort, killTree, root, run } from './helpers/processes'
 import type { Command } from './helpers/processes'
 import { buildBooking, openBookingChannel } from './helpers/factories'
 import { useServer } from './helpers/app'
+import { buildOnce } from './helpers/build'
 
 /**
  * `npm run build` compiles the server to JavaScript and `npm start` runs that, with
@@ -22,7 +21,7 @@ describe('the compiled server (npm run build, npm start)', function () {
 
   before(async () => {
     // Asynchronous: the app that seeds the data runs in this process and must keep answering
-    await promisify(execFile)('npm', ['run', '-s', 'build'], { cwd: root })
+    await buildOnce()
     outDir = path.join(root, 'lib')
   })
 

@@ -14,7 +14,11 @@ async function main() {
   }
 }
 
-main().catch((error) => {
-  console.error(`Migration failed: ${error.message}`)
-  process.exit(1)
-})
+// A program, as the other commands are (`npm run migrate` under tsx, `node lib/src/commands/migrate.js`
+// in production): importing it runs nothing
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(`Migration failed: ${error.message}`)
+    process.exit(1)
+  })
+}

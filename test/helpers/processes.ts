@@ -35,9 +35,9 @@ export interface Command {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
 }
 
-export function run(command: string, args: string[], env: NodeJS.ProcessEnv): Command {
+export function run(command: string, args: string[], env: NodeJS.ProcessEnv, cwd = root): Command {
   // Its own process group, so that cleanup can end the whole tree it started
-  const child = spawn(command, args, { cwd: root, env, detached: true })
+  const child = spawn(command, args, { cwd, env, detached: true })
   let output = ''
   child.stdout.on('data', (chunk) => (output += chunk))
   child.stderr.on('data', (chunk) => (output += chunk))
