@@ -6,14 +6,27 @@ const UNREAD_SAMPLE = 100
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`
 
-/** A name is sanitized when it is written; names stored before that was so are sanitized here too. */
-const firstNameOf = (name: string | undefined) => {
+const NAME_LENGTH = 20
+// What makes a name a lure in an SMS: an address to visit or a number to call
+const LINK_OR_NUMBER = /(^[a-z][a-z0-9+.-]*:|\/\/|www\.|@|\.[a-z]{2,}(\/|$)|\d{5,})/i
+
+/**
+ * The sender as an SMS or push names them: the first word of their name, plain text of
+ * at most 20 characters, and "someone" if that word looks like a link, an address or a
+ * phone number (a person named "https://evil.example/verify" must not make the platform's
+ * own SMS carry the link). A name is sanitized when it is written; names stored before
+ * that was so are sanitized here too.
+ */
+export const senderNameForNotification = (name: string | undefined) => {
+  let first: string
   try {
-    return sanitizeText(name ?? '').split(/\s/)[0] || 'someone'
+    first = sanitizeText(name ?? '').split(/\s/)[0] ?? ''
   } catch (error) {
     if (error instanceof MalformedMarkup) return 'someone'
     throw error
   }
+  if (!first || LINK_OR_NUMBER.test(first)) return 'someone'
+  return [...first].slice(0, NAME_LENGTH).join('')
 }
 
 /**
@@ -40,7 +53,7 @@ export async function composeText(app: Application, channelId: Id, userId: Id, l
   const senders = senderIds.length
     ? await app.service('users').find({ query: { id: { $in: senderIds } }, paginate: false })
     : []
-  const firstName = firstNameOf(senders.find((sender) => sender.id === senderIds[0])?.name)
+  const firstName = senderNameForNotification(senders.find((sender) => sender.id === senderIds[0])?.name)
   const from = senderIds.length > 1 ? `${firstName} and ${plural(senderIds.length - 1, 'other')}` : firstName
   const count = Math.max(unread.total, 1)
   return {

@@ -4,6 +4,7 @@ import { buildBooking, buildUser, openBookingChannel } from '../../helpers/facto
 import { notificationsOf } from '../../../src/modules/notifications'
 import type { LogSmsProvider } from '../../../src/modules/notifications/providers/log'
 import { notificationSettings } from '../../helpers/notifications'
+import { senderNameForNotification } from '../../../src/modules/notifications/text'
 
 describe('notification text: names stored before names were sanitized', () => {
   const server = useServer({ notifications: notificationSettings() })
@@ -47,4 +48,22 @@ describe('notification text: names stored before names were sanitized', () => {
     const { body, label } = await smsFrom('<svg onload=alert(1)>')
     assert.strictEqual(body, `1 new message from someone in ${label}`)
   })
+})
+
+describe('notification text: a sender name cannot carry a lure', () => {
+  const cases: Array<[string, string]> = [
+    ['https://evil.example/verify-your-account', 'someone'],
+    ['evil.example/verify Ana', 'someone'],
+    ['www.evil.example', 'someone'],
+    ['call+15551234567 now', 'someone'],
+    ['support@evil.example', 'someone'],
+    ['javascript:alert(1)', 'someone'],
+    ['Ana Pereira', 'Ana'],
+    ['Maximiliana-Alexandrina-Bartholomea Smith', 'Maximiliana-Alexandr'],
+    ['José', 'José'],
+    ['R2-D2', 'R2-D2']
+  ]
+  for (const [name, shown] of cases) {
+    it(`names "${name}" as "${shown}"`, () => assert.strictEqual(senderNameForNotification(name), shown))
+  }
 })
