@@ -5,7 +5,7 @@ export interface DeliveryFacts {
   kind: 'sms' | 'push'
   message: { is_deleted: boolean; seq: number }
   /** the recipient's current participation in the channel, if any */
-  participant: { last_read_seq: number; muted: boolean } | null
+  participant: { last_read_seq: number; muted?: boolean } | null
   recipient: {
     disabled: boolean
     online: boolean

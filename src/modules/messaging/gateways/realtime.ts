@@ -8,6 +8,7 @@ import type { Participant } from '../services/participants/participants.schema'
 import { Connections } from './connections'
 import { ADMINS, channelRoom, userRoom } from './rooms'
 import { seqOrderedPublisher } from './seq-order'
+import { withoutMuted } from '../hooks/hide-others-muted'
 
 /**
  * Publishes service events through Socket.io rooms instead of Feathers' per-connection
@@ -29,9 +30,14 @@ export const realtime = (app: Application, io: Server) => {
     const admins = (await io.in(room).fetchSockets()).filter((socket) => socket.rooms.has(ADMINS))
     admins.forEach((socket) => socket.emit('messages removed', message))
   })
-  app.service('participants').on('patched', (participant: Participant) => {
-    io.to(channelRoom(participant.channel_id)).emit('participants patched', participant)
-  })
+  app.service('participants').on('patched', (participant: Participant) => publishParticipant('participants patched', participant))
+  /** The others in the channel hear a participant without its `muted`; its owner with it. */
+  function publishParticipant(event: string, participant: Participant | undefined) {
+    if (!participant) return
+    const owner = userRoom(participant.user_id)
+    io.to(channelRoom(participant.channel_id)).except(owner).emit(event, withoutMuted(participant))
+    io.to(owner).emit(event, participant)
+  }
 
   const events = app.get('events')
   events.on('chat.participants.changed', (changes) => publishParticipantChanges(changes))
@@ -50,10 +56,10 @@ export const realtime = (app: Application, io: Server) => {
       const view = await app.service('channels').get(channel_id, { user: { id: user_id } as User })
       io.to(userRoom(user_id)).emit('channels created', view)
     }
-    added.forEach((ref) => io.to(room).emit('participants created', rows.get(ref.participant_id)))
-    updated.forEach((ref) => io.to(room).emit('participants patched', rows.get(ref.participant_id)))
+    added.forEach((ref) => publishParticipant('participants created', rows.get(ref.participant_id)))
+    updated.forEach((ref) => publishParticipant('participants patched', rows.get(ref.participant_id)))
     for (const ref of removed) {
-      io.to(room).emit('participants removed', rows.get(ref.participant_id))
+      publishParticipant('participants removed', rows.get(ref.participant_id))
       rooms.removeUser(ref.user_id, channel_id)
     }
     if (status_changed) io.to(room).emit('channels patched', await app.service('channels').row(channel_id))

@@ -89,7 +89,10 @@ describe('participants', () => {
         const patched = nextEvent(supervisorClient, 'channels', 'patched', (c) => c.id === channelId && c.status === 'frozen')
         await server.app.service('bookings').patch(world.booking.id, { status })
         assert.strictEqual((await workerClient.service('channels').get(channelId)).status, 'frozen')
-        assert.strictEqual((await patched).status, 'frozen')
+        const announced = await patched
+        assert.strictEqual(announced.status, 'frozen')
+        // The channel's own fields, nothing of the evidence chain (its head is for admins)
+        assert.deepStrictEqual(Object.keys(announced).sort(), ['context_id', 'context_type', 'created_at', 'id', 'last_message_at', 'last_seq', 'status'])
 
         await rejectsWithCode(workerClient.service('messages').create({ channel_id: channelId, content: 'is anyone there' }), 403)
         const history = await workerClient.service('messages').find({ query: { channel_id: channelId } })

@@ -76,6 +76,18 @@ describe('participants', () => {
       assert.deepStrictEqual(after, before)
     })
 
+    it('shows whether a channel is muted to the participant who muted it only', async () => {
+      await workerClient.service('participants').patch(workerRow.id, { muted: true })
+      try {
+        const seenByOthers = await participantsOf(supervisorClient, channelId, { user_id: world.worker.id })
+        assert.ok(!('muted' in seenByOthers[0]), JSON.stringify(seenByOthers[0]))
+        assert.ok(!('muted' in (await supervisorClient.service('participants').get(workerRow.id))))
+        assert.strictEqual((await participantsOf(supervisorClient, channelId, { user_id: world.supervisor.id }))[0].muted, false)
+      } finally {
+        await workerClient.service('participants').patch(workerRow.id, { muted: false })
+      }
+    })
+
     it('sets muted and reads it back', async () => {
       const muted = await workerClient.service('participants').patch(workerRow.id, { muted: true })
       assert.strictEqual(muted.muted, true)

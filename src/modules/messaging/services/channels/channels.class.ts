@@ -163,7 +163,8 @@ export class ChannelService {
 
   /** The channel's row as stored (internal: the real-time side publishes it). */
   async row(id: Id): Promise<Channel> {
-    return this.db('chat_channels').where({ id }).first()
+    // The channel's own fields, as `get` shows them: never the evidence chain's columns
+    return this.db('chat_channels as c').where('c.id', id).first(channelColumns)
   }
 
   /** The context's channel, if it has one: the cheap way for a message that names its context. */

@@ -24,7 +24,8 @@ export const participantSchema = Type.Object(
     removed_at: Nullable(Timestamp),
     last_read_at: Nullable(Timestamp),
     last_read_seq: Type.Integer({ minimum: 0 }),
-    muted: Type.Boolean()
+    /** shown to the participant it belongs to (and admins) only */
+    muted: Type.Optional(Type.Boolean())
   },
   { $id: 'Participant', additionalProperties: false }
 )

@@ -4,6 +4,7 @@ import type { Application } from '../../../../declarations'
 import { ParticipantService } from './participants.class'
 import { participantPatchQueryValidator, participantPatchValidator, participantQueryValidator } from './participants.schema'
 import { participantMethods, participantPath } from './participants.shared'
+import { hideOthersMuted } from '../../hooks/hide-others-muted'
 
 export * from './participants.class'
 export * from './participants.schema'
@@ -13,6 +14,9 @@ export const participant = (app: Application) => {
   app.service(participantPath).hooks({
     around: {
       all: [authenticate('jwt')]
+    },
+    after: {
+      all: [hideOthersMuted]
     },
     before: {
       find: [schemaHooks.validateQuery(participantQueryValidator)],
