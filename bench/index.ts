@@ -8,8 +8,8 @@
  * both on Redis: delivery then measures the path through the Redis adapter.
  *
  * Opt-in scenarios run instead, alone or together, each from a file of its own:
- * --scale (scale.ts), --idle-memory (idle-memory.ts), --pg-cpu (pg-cpu.ts) and
- * --restart (restart.ts).
+ * --scale (scale.ts), --idle-memory (idle-memory.ts), --pg-cpu (pg-cpu.ts),
+ * --restart (restart.ts) and --fanout (fanout.ts).
  */
 import { performance } from 'perf_hooks'
 import { createTestDatabase, dropTestDatabase } from '../test/helpers/database'
@@ -25,12 +25,14 @@ import { scale } from './scale'
 import { idleMemory } from './idle-memory'
 import { pgCpu } from './pg-cpu'
 import { restart } from './restart'
+import { fanout } from './fanout'
 
 const optIn: Record<string, () => Promise<unknown>> = {
   scale,
   'idle-memory': idleMemory,
   'pg-cpu': pgCpu,
-  restart
+  restart,
+  fanout
 }
 
 
