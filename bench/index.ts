@@ -8,8 +8,9 @@
  * both on Redis: delivery then measures the path through the Redis adapter.
  *
  * Opt-in scenarios run instead, alone or together, each from a file of its own:
- * --scale (scale.ts), --idle-memory (idle-memory.ts), --pg-cpu (pg-cpu.ts) and
- * --restart (restart.ts), --offline-notifications (offline-notifications.ts).
+ * --scale (scale.ts), --idle-memory (idle-memory.ts), --pg-cpu (pg-cpu.ts),
+ * --restart (restart.ts), --fanout (fanout.ts) and --offline-notifications
+ * (offline-notifications.ts).
  *
  * Everyone has a phone number and a push device, as the marketplace's people do (so the
  * notification planner runs); --bare-people gives them neither.
@@ -29,13 +30,15 @@ import { idleMemory } from './idle-memory'
 import { pgCpu } from './pg-cpu'
 import { restart } from './restart'
 import { offlineNotifications } from './offline-notifications'
+import { fanout } from './fanout'
 
 const optIn: Record<string, () => Promise<unknown>> = {
   scale,
   'idle-memory': idleMemory,
   'pg-cpu': pgCpu,
   restart,
-  'offline-notifications': offlineNotifications
+  'offline-notifications': offlineNotifications,
+  fanout
 }
 
 

@@ -7,7 +7,8 @@ import type { Application, Configuration } from './declarations'
 import { configurationValidator } from './configuration'
 import { postgresql } from './database/postgresql'
 import { afterTeardown } from './operations/lifecycle'
-import { attachRedisAdapter, redis } from './operations/redis'
+import { redis } from './operations/redis'
+import { attachRedisAdapter } from './operations/redis-adapter'
 import { DomainEvents } from './events'
 import { handleErrors } from './hooks/handle-errors'
 import { requireOneRecord } from './hooks/require-one-record'
@@ -64,8 +65,8 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
   app.configure(
     socketio({ cors: socketCors(app), maxHttpBufferSize: 64 * 1024 }, (io) => {
       nameSessionIds(io)
-      attachRedisAdapter(app, io, (dropped) => metricsOf(app).slowConsumersDropped.inc({ reason: 'delivery lag' }, dropped))
-      realtime(app, io)
+      const relay = attachRedisAdapter(app, io, (dropped) => metricsOf(app).slowConsumersDropped.inc({ reason: 'delivery lag' }, dropped))
+      realtime(app, io, relay)
     })
   )
   app.configure(postgresql)

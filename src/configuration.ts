@@ -16,7 +16,14 @@ export const configurationSchema = Type.Intersect([
       dataDir: Type.String(),
       pool: Type.Object({ min: Type.Number(), max: Type.Number() })
     }),
-    redis: Type.Object({ url: nullableString(), keyPrefix: Type.String() }),
+    redis: Type.Object({
+      url: nullableString(),
+      keyPrefix: Type.String(),
+      // host:port seeds of a Redis Cluster, comma-separated or an array (instead of url)
+      cluster_nodes: Type.Union([Type.String(), Type.Array(Type.String()), Type.Null()]),
+      // how instances share rooms: see src/operations/redis-adapter.ts
+      adapter: Type.Union([Type.Literal('classic'), Type.Literal('sharded')])
+    }),
     // `*`, or the origins allowed to call from a browser: comma-separated or an array
     cors: Type.Object({ origins: Type.Union([Type.String(), Type.Array(Type.String())]) }),
     connections: Type.Object({

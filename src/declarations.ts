@@ -1,9 +1,9 @@
 import type { HookContext as FeathersHookContext, NextFunction, Params as FeathersParams } from '@feathersjs/feathers'
 import type { Application as FeathersApplication } from '@feathersjs/koa'
 import type { Knex } from 'knex'
-import type Redis from 'ioredis'
 import type { ApplicationConfiguration } from './configuration'
 import type { DomainEvents } from './events'
+import type { RedisClient } from './operations/redis'
 import type { User } from './modules/identity/users/users.schema'
 
 export type { NextFunction }
@@ -13,9 +13,9 @@ export interface Configuration extends ApplicationConfiguration {
   events: DomainEvents
   /** names this process among the instances sharing Redis */
   instanceId: string
-  /** set when REDIS_URL is: commands, and the subscriber connections to close on teardown */
-  redisClient?: Redis
-  redisSubscribers: Redis[]
+  /** set when REDIS_URL or REDIS_CLUSTER_NODES is: commands, and the subscriber connections to close on teardown */
+  redisClient?: RedisClient
+  redisSubscribers: RedisClient[]
 }
 
 // Each service adds itself here through declaration merging

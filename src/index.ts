@@ -9,6 +9,7 @@ import { shutdown } from './operations/shutdown'
 import { logger } from './operations/logger'
 import { DataFolderInUse } from './database/embedded-lock'
 import { ConfigurationError } from './configuration'
+import { onRedisCluster, requireShardedPubSub } from './operations/redis'
 import { checkAuthSecret } from './modules/identity/auth-secret'
 
 class PortInUse extends Error {}
@@ -28,12 +29,21 @@ async function ensurePortFree(port: number, host: string) {
   })
 }
 
+// A client that retries by itself (ioredis with a cluster that is not up) would otherwise wait without end
+const REACH_TIMEOUT_MS = 10_000
+
 /** A dependency that does not answer at start is said in one line, not as a stack. */
 async function reach(what: string, setting: string, probe: () => Promise<unknown>) {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${REACH_TIMEOUT_MS / 1000} s`)), REACH_TIMEOUT_MS)
+  })
   try {
-    await probe()
+    await Promise.race([probe(), timeout])
   } catch (error: any) {
     throw new ConfigurationError(`${what} does not answer (${error?.code ?? error?.message}): start it, or check ${setting}`)
+  } finally {
+    clearTimeout(timer)
   }
 }
 
@@ -45,7 +55,10 @@ async function start() {
   checkAuthSecret(app)
   await reach('PostgreSQL', 'DATABASE_URL', () => app.get('postgresqlClient').raw('select 1'))
   const redis = app.get('redisClient')
-  if (redis) await reach('Redis', 'REDIS_URL', () => redis.ping())
+  if (redis) {
+    await reach('Redis', onRedisCluster(app) ? 'REDIS_CLUSTER_NODES' : 'REDIS_URL', () => redis.ping())
+    await requireShardedPubSub(app)
+  }
   const applied = await migrate(app.get('postgresqlClient'))
   if (applied.length) logger.info('applied migrations', { migrations: applied })
   await ensureBootstrapAdmin(app)

@@ -4,7 +4,8 @@ import { startApp } from '../helpers/app'
 import { buildBooking, openBookingChannel } from '../helpers/factories'
 import { closeClients, http, socketClient, socketOf, waitUntil } from '../helpers/clients'
 import Redis from 'ioredis'
-import { lagProbeChannel } from '../../src/operations/redis'
+import { lagProbeChannel } from '../../src/operations/delivery-lag'
+import { publish } from '../../src/operations/redis'
 import { redisSettings, testRedisUrl } from '../helpers/redis'
 
 const connections = (overrides: Record<string, unknown>) => ({
@@ -77,7 +78,7 @@ describe('connection limits and metrics', function () {
       // A probe is in flight while this process is too busy to read it: it waits in the subscriber connection
       const publisher = new Redis(testRedisUrl)
       try {
-        await publisher.publish(lagProbeChannel(server.app), String(Date.now()))
+        await publish(publisher, server.app.get('redis').adapter === 'sharded', lagProbeChannel(server.app), String(Date.now()))
         const until = Date.now() + 1000
         while (Date.now() < until) {
           // busy

@@ -5,7 +5,7 @@ import type { BookingWorld } from '../helpers/factories'
 import { nextEvent, recordEvents, sleep, socketClient, socketOf, waitUntil } from '../helpers/clients'
 import { QUIET_MS } from '../helpers/assertions'
 import { testDatabaseUrl } from '../helpers/database'
-import { redisSettings, testRedisPrefix, testRedisUrl } from '../helpers/redis'
+import { redisSettings, testRedisAdapter, testRedisPrefix, testRedisUrl } from '../helpers/redis'
 import { freePort, killTree, run, tsxBin } from '../helpers/processes'
 import type { Command } from '../helpers/processes'
 
@@ -107,6 +107,7 @@ describe('presence and typing across instances', function () {
         DATABASE_URL: testDatabaseUrl,
         REDIS_URL: testRedisUrl,
         REDIS_KEY_PREFIX: testRedisPrefix,
+        REDIS_ADAPTER: testRedisAdapter,
         PRESENCE_EXPIRY_SECONDS: String(EXPIRY_SECONDS)
       })
       const url = `http://127.0.0.1:${port}`

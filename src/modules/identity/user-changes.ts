@@ -1,5 +1,5 @@
 import type { Application } from '../../declarations'
-import { announceEverywhere } from '../../operations/redis'
+import { announceEverywhere } from '../../operations/announce-everywhere'
 import type { User } from './users/users.schema'
 
 /**

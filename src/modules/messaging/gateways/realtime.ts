@@ -1,5 +1,6 @@
 import type { Server } from 'socket.io'
 import type { Application } from '../../../declarations'
+import type { RoomRelay } from '../../../operations/room-relay'
 import type { DomainEventMap } from '../../../events'
 import type { User } from '../../identity/users/users.schema'
 import { tombstoneOf } from '../services/messages/messages.schema'
@@ -15,11 +16,11 @@ import { withoutMuted } from '../hooks/hide-others-muted'
  * channels: a room broadcast encodes each event once, and with a cluster adapter it
  * reaches every instance. The connections and their rooms are owned by `Connections`.
  */
-export const realtime = (app: Application, io: Server) => {
+export const realtime = (app: Application, io: Server, relay: RoomRelay) => {
   const connections = new Connections(app, io)
   const { rooms, typing } = connections
 
-  const publishInSeqOrder = seqOrderedPublisher(app, io)
+  const publishInSeqOrder = seqOrderedPublisher(app, io, relay)
   app.service('messages').on('created', (message: Message) => {
     typing.endForMessage(message.sender_id, message.channel_id)
     publishInSeqOrder(message)

@@ -2,7 +2,7 @@ import type { Server } from 'socket.io'
 import type { Application } from '../../../declarations'
 import type { Id } from '../../../schema-types'
 import { ExpiringCache } from '../../../operations/expiring-cache'
-import { isClustered } from '../../../operations/redis'
+import type { RoomRelay } from '../../../operations/room-relay'
 import type { Message } from '../services/messages/messages.schema'
 import { channelRoom } from './rooms'
 
@@ -82,19 +82,19 @@ const HOP = 'chat:messages created'
 /**
  * Where the window sits: at the receiving instance. Each instance publishes its own sends,
  * so with several instances a connection hears two interleaved streams; ordering them at
- * the sender would not order what a receiver hears. So every instance hands its new
- * messages to every instance (through the adapter's server-side events), and each one
+ * the sender would not order what a receiver hears. So every instance relays its new
+ * messages to the other instances that may have sockets in the channel's room (all of
+ * them with the classic adapter, those with sockets there with the sharded one), and each
  * orders the whole stream of a channel before it emits to its own sockets.
  */
-export function seqOrderedPublisher(app: Application, io: Server) {
+export function seqOrderedPublisher(app: Application, io: Server, relay: RoomRelay) {
   const push = createSeqOrder(
     (message) => io.local.to(channelRoom(message.channel_id)).emit('messages created', message),
     app.get('realtime')
   )
-  if (!isClustered(app)) return push
-  io.on(HOP, (message: Message) => push(message))
+  const relayed = relay.open<Message>(HOP, (room) => room.startsWith('channel:'), push)
   return (message: Message) => {
     push(message)
-    io.serverSideEmit(HOP, message)
+    relayed(channelRoom(message.channel_id), message)
   }
 }

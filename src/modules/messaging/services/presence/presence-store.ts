@@ -1,4 +1,4 @@
-import type Redis from 'ioredis'
+import type { RedisClient } from '../../../../operations/redis'
 import type { Id } from '../../../../schema-types'
 
 /**
@@ -53,11 +53,11 @@ export class MemoryPresenceStore implements PresenceStore {
 
 // Whether any instance other than ARGV[1] that is still alive holds connections of the user in KEYS[1]
 const OTHERS_ONLINE = `
-local function others_online(user_key, instance, prefix)
+local function others_online(user_key, instance, root)
   local fields = redis.call('HGETALL', user_key)
   for i = 1, #fields, 2 do
     if fields[i] ~= instance and tonumber(fields[i + 1]) > 0
-      and redis.call('EXISTS', prefix .. 'presence:alive:' .. fields[i]) == 1 then
+      and redis.call('EXISTS', root .. 'alive:' .. fields[i]) == 1 then
       return true
     end
   end
@@ -65,7 +65,7 @@ local function others_online(user_key, instance, prefix)
 end
 `
 
-// KEYS: user hash, instance hash. ARGV: instance, user id, key prefix
+// KEYS: user hash, instance hash. ARGV: instance, user id, the presence keys' root
 const CONNECT = `${OTHERS_ONLINE}
 redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
 if redis.call('HINCRBY', KEYS[1], ARGV[1], 1) > 1 then return 0 end
@@ -79,12 +79,12 @@ redis.call('HDEL', KEYS[1], ARGV[1])
 if others_online(KEYS[1], ARGV[1], ARGV[3]) then return 0 end
 return 1`
 
-// KEYS: the dead instance's hash, the instance set. ARGV: dead instance, key prefix
+// KEYS: the dead instance's hash, the instance set. ARGV: dead instance, the presence keys' root
 const REAP = `${OTHERS_ONLINE}
 local gone = {}
 local users = redis.call('HKEYS', KEYS[1])
 for _, user in ipairs(users) do
-  local user_key = ARGV[2] .. 'presence:user:' .. user
+  local user_key = ARGV[2] .. 'user:' .. user
   redis.call('HDEL', user_key, ARGV[1])
   if not others_online(user_key, ARGV[1], ARGV[2]) then table.insert(gone, user) end
 end
@@ -97,16 +97,28 @@ return gone`
  * its own hash and in the user's hash, and keeps an `alive` key with a time to live
  * that its heartbeat renews: an instance that crashed stops counting when that key
  * expires, and the next heartbeat of another instance announces its users offline.
+ *
+ * The scripts read keys they find on the way (a user's instances' `alive` keys, a dead
+ * instance's users), and transactions and pipelines span several keys. A Redis Cluster
+ * runs that only on keys of one slot, so there every presence key carries the hash tag
+ * `{presence}`: all of presence lives on one master. One server keeps the untagged names,
+ * so that instances of an earlier version, during a rolling deploy, still count with it.
  */
 export class RedisPresenceStore implements PresenceStore {
+  /** what every presence key starts with */
+  private root: string
+
   constructor(
     private instance: string,
-    private redis: Redis,
-    private prefix: string,
-    private expirySeconds: number
-  ) {}
+    private redis: RedisClient,
+    prefix: string,
+    private expirySeconds: number,
+    onCluster = false
+  ) {
+    this.root = `${prefix}${onCluster ? '{presence}' : 'presence'}:`
+  }
 
-  private key = (...parts: Array<string | number>) => this.prefix + ['presence', ...parts].join(':')
+  private key = (...parts: Array<string | number>) => this.root + parts.join(':')
 
   connect(userId: Id) {
     return this.transition(CONNECT, userId)
@@ -118,7 +130,7 @@ export class RedisPresenceStore implements PresenceStore {
 
   private async transition(script: string, userId: Id) {
     const keys = [this.key('user', userId), this.key('instance', this.instance)]
-    const result = await this.redis.eval(script, keys.length, ...keys, this.instance, String(userId), this.prefix)
+    const result = await this.redis.eval(script, keys.length, ...keys, this.instance, String(userId), this.root)
     return result === 1
   }
 
@@ -174,7 +186,7 @@ export class RedisPresenceStore implements PresenceStore {
         this.key('instance', instance),
         this.key('instances'),
         instance,
-        this.prefix
+        this.root
       )) as string[]
       gone.push(...users.map(Number))
     }

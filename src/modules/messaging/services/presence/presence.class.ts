@@ -4,7 +4,7 @@ import type { Paginated, RealTimeConnection } from '@feathersjs/feathers'
 import type { Application, ServiceParams } from '../../../../declarations'
 import type { Id } from '../../../../schema-types'
 import { isAdminOrInternal } from '../../../../hooks/require-admin'
-import { isClustered } from '../../../../operations/redis'
+import { isClustered, onRedisCluster } from '../../../../operations/redis'
 import { MemoryPresenceStore, RedisPresenceStore } from './presence-store'
 import type { PresenceStore } from './presence-store'
 import type { ChannelRef, Presence, PresenceQuery, Typing } from './presence.schema'
@@ -35,7 +35,13 @@ export class PresenceService {
   constructor(private app: Application) {
     const { expiry_seconds } = app.get('presence')
     this.store = isClustered(app)
-      ? new RedisPresenceStore(app.get('instanceId'), app.get('redisClient')!, app.get('redis').keyPrefix, expiry_seconds)
+      ? new RedisPresenceStore(
+          app.get('instanceId'),
+          app.get('redisClient')!,
+          app.get('redis').keyPrefix,
+          expiry_seconds,
+          onRedisCluster(app)
+        )
       : new MemoryPresenceStore()
   }
 
