@@ -1,12 +1,12 @@
 import assert from 'assert'
+import type Redis from 'ioredis'
 import { io } from 'socket.io-client'
 import { startApp } from '../helpers/app'
 import { buildBooking, openBookingChannel } from '../helpers/factories'
 import { closeClients, http, socketClient, socketOf, waitUntil } from '../helpers/clients'
-import Redis from 'ioredis'
-import { lagProbeChannel } from '../../src/operations/delivery-lag'
+import { probeChannels } from '../../src/operations/delivery-lag'
 import { publish } from '../../src/operations/redis'
-import { redisSettings, testRedisUrl } from '../helpers/redis'
+import { redisSettings } from '../helpers/redis'
 
 const connections = (overrides: Record<string, unknown>) => ({
   per_ip_per_minute: 120,
@@ -76,9 +76,11 @@ describe('connection limits and metrics', function () {
       const client = await socketClient(server.url, world.worker)
       const dropped = new Promise((resolve) => socketOf(client).on('disconnect', resolve))
       // A probe is in flight while this process is too busy to read it: it waits in the subscriber connection
-      const publisher = new Redis(testRedisUrl)
+      // A connection of the app's own kind (one server or a cluster), to every probe channel
+      const publisher = (server.app.get('redisClient') as Redis).duplicate()
       try {
-        await publish(publisher, server.app.get('redis').adapter === 'sharded', lagProbeChannel(server.app), String(Date.now()))
+        const sharded = server.app.get('redis').adapter === 'sharded'
+        for (const channel of probeChannels(server.app, sharded)) await publish(publisher, sharded, channel, String(Date.now()))
         const until = Date.now() + 1000
         while (Date.now() < until) {
           // busy

@@ -5,7 +5,7 @@ import type { BookingWorld } from '../helpers/factories'
 import { nextEvent, recordEvents, sleep, socketClient, socketOf, waitUntil } from '../helpers/clients'
 import { QUIET_MS } from '../helpers/assertions'
 import { testDatabaseUrl } from '../helpers/database'
-import { redisSettings, testRedisAdapter, testRedisPrefix, testRedisUrl } from '../helpers/redis'
+import { redisSettings, testClusterNodes, testRedisPrefix, testRedisUrl } from '../helpers/redis'
 import { freePort, killTree, run, tsxBin } from '../helpers/processes'
 import type { Command } from '../helpers/processes'
 
@@ -77,7 +77,9 @@ describe('presence and typing across instances', function () {
       (await watcher.service('presence').find({ query: { user_id: world.lenderAdmin.id } })).data[0].online
 
     // As if A's heartbeats had not reached Redis for the whole expiry, and B reaped it
-    await a.app.get('redisClient')!.del(`${testRedisPrefix}presence:alive:${a.app.get('instanceId')}`)
+    // (on a cluster, every presence key carries the {presence} hash tag)
+    const presenceRoot = `${testRedisPrefix}${testClusterNodes.length ? '{presence}' : 'presence'}`
+    await a.app.get('redisClient')!.del(`${presenceRoot}:alive:${a.app.get('instanceId')}`)
     assert.ok((await b.app.service('presence').store.reapDeadInstances()).includes(world.lenderAdmin.id))
     assert.strictEqual(await isOnline(), false)
 
@@ -105,9 +107,9 @@ describe('presence and typing across instances', function () {
         HOST: '127.0.0.1',
         PORT: String(port),
         DATABASE_URL: testDatabaseUrl,
-        REDIS_URL: testRedisUrl,
+        ...(testClusterNodes.length ? { REDIS_CLUSTER_NODES: testClusterNodes.join(',') } : { REDIS_URL: testRedisUrl }),
         REDIS_KEY_PREFIX: testRedisPrefix,
-        REDIS_ADAPTER: testRedisAdapter,
+        REDIS_ADAPTER: redisSettings().adapter,
         PRESENCE_EXPIRY_SECONDS: String(EXPIRY_SECONDS)
       })
       const url = `http://127.0.0.1:${port}`
