@@ -3,7 +3,7 @@ import fs from 'fs'
 import path from 'path'
 import { testDatabaseUrl } from './helpers/database'
 import { http, login } from './helpers/clients'
-import { freePort, killTree, root, run } from './helpers/processes'
+import { freePort, killTree, root, run, untilReady } from './helpers/processes'
 import type { Command } from './helpers/processes'
 import { buildBooking, openBookingChannel } from './helpers/factories'
 import { useServer } from './helpers/app'
@@ -48,12 +48,7 @@ describe('the compiled server (npm run build, npm start)', function () {
       DATABASE_URL: testDatabaseUrl
     })
     const url = `http://127.0.0.1:${port}`
-    for (const deadline = Date.now() + 60_000; ; ) {
-      const status = await fetch(`${url}/ready`).then((response) => response.status, () => 0)
-      if (status === 200) break
-      assert.ok(Date.now() < deadline && server.child.exitCode === null, `not ready:\n${server.output()}`)
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
+    await untilReady(url, server)
     assert.doesNotMatch(server.output(), /applied migrations/, 'the TypeScript-migrated database has nothing pending')
 
     const token = await login(url, world.worker)

@@ -7,7 +7,7 @@ import { execFile } from 'child_process'
 import { promisify } from 'util'
 import { http, login } from './helpers/clients'
 import { buildOnce } from './helpers/build'
-import { freePort, killTree, root, run, within } from './helpers/processes'
+import { freePort, killTree, root, run, within, untilReady } from './helpers/processes'
 import type { Command } from './helpers/processes'
 
 // What a production image holds besides node_modules: the build output and what npm and
@@ -87,12 +87,7 @@ describe('a production install (npm ci --omit=dev)', function () {
     })
     server = run(process.execPath, ['lib/src/index.js'], env, dir)
     const url = `http://127.0.0.1:${port}`
-    for (const deadline = Date.now() + 60_000; ; ) {
-      const status = await fetch(`${url}/ready`).then((response) => response.status, () => 0)
-      if (status === 200) break
-      assert.ok(Date.now() < deadline && server.child.exitCode === null, `not ready:\n${server.output()}`)
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
+    await untilReady(url, server)
     assert.doesNotMatch(server.output(), /applied migrations/, 'migrate.js left nothing pending')
 
     const page = await http(url, 'GET', '/')

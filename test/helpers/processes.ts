@@ -72,6 +72,16 @@ export async function within<T>(promise: Promise<T>, ms: number, what: string): 
 
 
 /** `npm start` (through tsx, which passes signals on) on `env.PORT` or a free port; resolves once /health answers. */
+/** Polls `url`/ready until it answers 200; fails with the process's output if it exits or takes longer. */
+export async function untilReady(url: string, server: Command, timeoutMs = 60_000) {
+  for (const deadline = Date.now() + timeoutMs; ; ) {
+    const status = await fetch(`${url}/ready`).then((response) => response.status, () => 0)
+    if (status === 200) return
+    if (Date.now() > deadline || server.child.exitCode !== null) throw new Error(`not ready:\n${server.output()}`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
 export async function serve(env: NodeJS.ProcessEnv): Promise<{ command: Command; url: string }> {
   const port = env.PORT ? Number(env.PORT) : await freePort()
   const url = `http://127.0.0.1:${port}`
