@@ -70,7 +70,9 @@ export const configurationSchema = Type.Intersect([
       retry_base_seconds: Type.Number({ minimum: 0 }),
       // 0 stops the worker loop (tests drive it by hand)
       poll_ms: Type.Number({ minimum: 0 }),
-      claim_seconds: Type.Number({ minimum: 1 })
+      claim_seconds: Type.Number({ minimum: 1 }),
+      // Optional so that settings written before it keep working; the default is in the scheduler
+      sms_per_number_per_hour: Type.Optional(Type.Integer({ minimum: 1 }))
     }),
     twilio: Type.Object({ accountSid: nullableString(), authToken: nullableString(), from: nullableString() }),
     firebase: Type.Object({ serviceAccount: nullableString() }),

@@ -102,3 +102,28 @@ describe('notifications: planning only what can be sent', function () {
     assert.ok(waited >= 120, `the delivery due two minutes ago has waited ${waited} s`)
   })
 })
+
+describe('notifications: SMS per number', function () {
+  this.timeout(60_000)
+  const server = useServer({ redis: redisSettings(), notifications: { ...notificationSettings(), sms_per_number_per_hour: 2 } })
+
+  it('sends at most the hourly cap of SMS to one number across channels, and defers the rest', async () => {
+    const now = new Date('2026-11-25T12:00:00Z')
+    notificationsOf(server.app).clock.now = () => now
+    // Someone typed a stranger's number as theirs; three channels write to them at once
+    const phone = `+1555${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`
+    const recipient = await buildUser(server.app, { phone })
+    for (let i = 0; i < 3; i++) {
+      const world = await buildBooking(server.app, { supervisor_id: recipient.id } as any)
+      const channel = await openBookingChannel(server.app, world)
+      await server.app.service('messages').create({ channel_id: channel.id, content: `channel ${i}` }, { user: world.worker })
+    }
+    await notificationsOf(server.app).planner.settled()
+    notificationsOf(server.app).clock.now = () => new Date(now.getTime() + 31_000)
+    await notificationsOf(server.app).scheduler.runOnce()
+    const sent = (notificationsOf(server.app).providers.sms as LogSmsProvider).sent.filter((sms) => sms.to === phone)
+    assert.strictEqual(sent.length, 2)
+    const rows: Notification[] = await server.app.get('postgresqlClient')('notifications').where({ user_id: recipient.id, kind: 'sms' }).orderBy('id')
+    assert.deepStrictEqual(rows.map((row) => [row.status, row.reason ?? null]).sort(), [['deferred', 'SMS cap for this number'], ['sent', null], ['sent', null]])
+  })
+})
