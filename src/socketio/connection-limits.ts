@@ -9,10 +9,6 @@ import { socketAddress } from './client-address'
 import { closeTransport } from './end-connections'
 
 const WINDOW_SECONDS = 60
-const PACKET_WINDOW_MS = 10_000
-// Unless set, ten seconds of a person's call budget and half as much again (typing, views,
-// answers): a client within its call budget never meets it, and lifting calls lifts it too
-const defaultPacketsPerWindow = (callsPerMinute: number) => Math.ceil((callsPerMinute / 6) * 1.5)
 
 type ConnectionMiddleware = Parameters<Server['use']>[0]
 
@@ -88,41 +84,11 @@ export const guardConnections = (app: Application, io: Server): ConnectionGuard 
   slowConsumerCheck.unref()
   beforeTeardown(app, () => clearInterval(slowConsumerCheck))
 
-  const packetsPerWindow = app.get('connections').packets_per_10_seconds ?? defaultPacketsPerWindow(app.get('limits').calls_per_minute)
   return {
     admitted(socket) {
       socket.data.admitted = true
       metrics.socketConnects.inc()
-      budgetPackets(socket, packetsPerWindow, () => {
-        metrics.slowConsumersDropped.inc({ reason: 'packet budget' })
-        logger.warn('cutting off a connection past its packet budget', { address: (socket as any).feathers?.address })
-        closeTransport(socket, true)
-        ;(socket.conn as any).transport?.socket?.terminate?.()
-      })
     },
     ended: () => metrics.socketDisconnects.inc()
   }
-}
-
-/**
- * Every packet a connection sends counts against its budget for a 10 s window, whatever
- * it is: a method call, an unknown event, one that asks for no answer. Past the budget
- * the connection is cut and its packets reach no handler, so one socket cannot keep the
- * event loop busy for everyone (the call budgets only count what reaches a service). A
- * fixed window counted on the socket itself: a limiter that answers with a promise would
- * cost more per packet than the packets it refuses.
- */
-function budgetPackets(socket: Socket, perWindow: number, cutOff: () => void) {
-  let windowStarted = Date.now()
-  let count = 0
-  socket.use((_packet, next) => {
-    const now = Date.now()
-    if (now - windowStarted >= PACKET_WINDOW_MS) {
-      windowStarted = now
-      count = 0
-    }
-    if (++count <= perWindow) return next()
-    // Not passed on: next(error) would still run the socket's error listeners for each one
-    if (count === perWindow + 1) cutOff()
-  })
 }

@@ -19,12 +19,9 @@ export const answerMethodsNoServiceOffers = (app: Application) => {
     for (const method of missing) {
       socket.on(method, (path: string, ...args: unknown[]) => runMethod(app, (socket as any).feathers, path, method, args))
     }
-    // A middleware, not onAny: onAny listeners run before every middleware, so a flood of
-    // unknown events would be answered outside the connection's packet budget
-    socket.use((packet, next) => {
-      const [event, ...args] = packet
+    socket.onAny((event: string, ...args: unknown[]) => {
       const answer = args.at(-1)
-      if (typeof answer !== 'function' || socket.listeners(event).length > 0) return next()
+      if (typeof answer !== 'function' || socket.listeners(event).length > 0) return
       answer(new MethodNotAllowed(`There is no method '${String(event)}'`).toJSON())
     })
   }
