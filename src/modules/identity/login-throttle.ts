@@ -3,6 +3,7 @@ import type { Application } from '../../declarations'
 import { createRateLimiter } from '../../operations/rate-limit'
 import type { RateDecision } from '../../operations/rate-limit'
 import { logger } from '../../operations/logger'
+import { ExpiringCache } from '../../operations/expiring-cache'
 
 export interface LoginThrottle {
   /**
@@ -33,8 +34,15 @@ export function createLoginThrottle(app: Application): LoginThrottle {
   const addresses = createRateLimiter(app, 'login-address', { points: failures_per_address, windowSeconds })
   const accountFrom = (email: string, address: string | undefined) => `${email}|${address ?? ''}`
 
-  const refuse = (refused: RateDecision[], address: string | undefined, by: string) => {
-    if (refused.some((decision) => decision.firstRefusal)) logger.warn('logins throttled', { by, address })
+  // Refused attempts give their points back, so every refusal looks like a key's first one to
+  // the limiter: one line per throttled account or address and window is remembered here instead
+  const logged = new ExpiringCache<string, true>(windowSeconds * 1000)
+  const refuse = (refused: RateDecision[], address: string | undefined, by: string, key: string) => {
+    const line = `${by}|${key}`
+    if (!logged.has(line)) {
+      logged.set(line, true)
+      logger.warn('logins throttled', { by, address })
+    }
     const seconds = Math.max(...refused.map((decision) => decision.retryAfterSeconds))
     return new TooManyRequests(`Too many failed logins; try again in ${seconds} seconds`, { retry_after_seconds: seconds })
   }
@@ -50,13 +58,13 @@ export function createLoginThrottle(app: Application): LoginThrottle {
       if (!account.allowed || (origin && !origin.allowed)) {
         await refunds()
         const refused = [account, origin].filter((decision): decision is RateDecision => Boolean(decision && !decision.allowed))
-        throw refuse(refused, address, account.allowed ? 'address' : 'account')
+        throw refuse(refused, address, account.allowed ? 'address' : 'account', account.allowed ? (address ?? '') : key)
       }
       // Only guesses an address was allowed to make reach the account's ceiling from anywhere
       const ceiling = await ceilings.consume(email)
       if (!ceiling.allowed) {
         await Promise.all([refunds(), ceilings.refund(email)])
-        throw refuse([ceiling], address, 'account')
+        throw refuse([ceiling], address, 'account', email)
       }
     },
     async succeeded(email, address) {

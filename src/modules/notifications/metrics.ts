@@ -42,22 +42,23 @@ export function backlogGauges(app: Application, now: () => Date) {
       // A scrape while the database is away keeps the last figures rather than failing /metrics
       .catch(() => undefined)
       .finally(() => (reading = undefined)))
-  new Gauge({
-    name: 'chat_notifications_open',
-    help: 'Notification deliveries pending or deferred',
-    registers,
-    async collect() {
-      const figures = await read()
-      if (figures) this.set(figures.open)
-    }
-  })
-  new Gauge({
-    name: 'chat_notifications_oldest_due_seconds',
-    help: 'How long the oldest due notification delivery has waited past its time (0: none is waiting)',
-    registers,
-    async collect() {
-      const figures = await read()
-      if (figures) this.set(figures.waited)
-    }
-  })
+  const gauges: Array<[string, string, (figures: { open: number; waited: number }) => number]> = [
+    ['chat_notifications_open', 'Notification deliveries pending or deferred', (figures) => figures.open],
+    [
+      'chat_notifications_oldest_due_seconds',
+      'How long the oldest due notification delivery has waited past its time (0: none is waiting)',
+      (figures) => figures.waited
+    ]
+  ]
+  for (const [name, help, figure] of gauges) {
+    new Gauge({
+      name,
+      help,
+      registers,
+      async collect() {
+        const figures = await read()
+        if (figures) this.set(figure(figures))
+      }
+    })
+  }
 }

@@ -9,6 +9,7 @@ import { decide } from './delivery-rules'
 import { deliveryFacts, sameRecipient } from './delivery-facts'
 import { composeText } from './text'
 import { deliveryCounter } from './metrics'
+import { claimDue, failInterruptedAttempts, skipThoseOnline } from './delivery-queue'
 import { createRateLimiter } from '../../operations/rate-limit'
 import type { RateLimiter } from '../../operations/rate-limit'
 
@@ -20,7 +21,6 @@ interface Outgoing {
   upToMessageId: Id | null
 }
 
-const BATCH = 50
 const DEFAULT_SMS_PER_NUMBER_PER_HOUR = 10
 const UNIQUE_VIOLATION = '23505'
 
@@ -76,9 +76,10 @@ export class NotificationScheduler {
 
   private async pass() {
     try {
-      await this.failInterruptedAttempts()
-      const claimed = await this.claim()
-      const rows = await this.skipThoseOnline(claimed)
+      const now = this.clock()
+      await failInterruptedAttempts(this.app, now)
+      const claimed = await claimDue(this.app, now, this.settings.claim_seconds)
+      const rows = await skipThoseOnline(this.app, claimed)
       for (const row of rows) {
         await this.process(row).catch((error) =>
           logger.error('notification delivery failed unexpectedly', { id: row.id, error: error?.message })
@@ -89,59 +90,6 @@ export class NotificationScheduler {
       logger.error('notification pass failed', { error: error?.message })
       return 0
     }
-  }
-
-  private async claim(): Promise<Notification[]> {
-    const now = this.clock()
-    const claimedUntil = new Date(now.getTime() + this.settings.claim_seconds * 1000)
-    const { rows } = await this.db.raw(
-      `with due as (
-         select id from notifications
-         where status in ('pending', 'deferred') and scheduled_for <= :now and sending_at is null
-           and (claimed_until is null or claimed_until < :now)
-         order by scheduled_for, id
-         limit :batch
-         for update skip locked
-       )
-       update notifications n set claimed_until = :claimedUntil from due where n.id = due.id
-       returning n.*`,
-      { now: now.toISOString(), claimedUntil: claimedUntil.toISOString(), batch: BATCH }
-    )
-    return rows
-  }
-
-  /**
-   * The commonest verdict, for the whole batch in one statement: a recipient online
-   * anywhere needs no notification (what they missed, they see). Returns the rest.
-   */
-  private async skipThoseOnline(rows: Notification[]) {
-    const online = await this.app.service('presence').onlineAmong([...new Set(rows.map((row) => row.user_id))])
-    const skipped = rows.filter((row) => online.has(row.user_id) && !row.sending_at)
-    if (!skipped.length) return rows
-    const finished: Notification[] = await this.db('notifications')
-      .whereIn('id', skipped.map((row) => row.id))
-      .whereIn('status', ['pending', 'deferred'])
-      .whereNull('sending_at')
-      .update({ status: 'skipped', reason: 'online', claimed_until: null })
-      .returning('*')
-    finished.forEach((row) => deliveryCounter(this.app).inc({ kind: row.kind, provider: row.provider, status: 'skipped' }))
-    return rows.filter((row) => !skipped.includes(row))
-  }
-
-  /** An attempt whose worker vanished may or may not have gone out: never risk a second one. */
-  private async failInterruptedAttempts() {
-    const now = this.clock().toISOString()
-    const failed: Notification[] = await this.db('notifications')
-      .whereIn('status', ['pending', 'deferred'])
-      .whereNotNull('sending_at')
-      .where('claimed_until', '<', now)
-      .update({
-        status: 'failed',
-        last_error: 'The attempt was interrupted; its outcome is unknown, so it is not sent again',
-        claimed_until: null
-      })
-      .returning('*')
-    failed.forEach((row) => deliveryCounter(this.app).inc({ kind: row.kind, provider: row.provider, status: 'failed' }))
   }
 
   private async process(claimed: Notification) {

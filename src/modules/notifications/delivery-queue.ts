@@ -1,0 +1,65 @@
+import type { Knex } from 'knex'
+import type { Application } from '../../declarations'
+import type { Notification } from './services/notifications/notifications.schema'
+import { deliveryCounter } from './metrics'
+
+const BATCH = 50
+
+const db = (app: Application): Knex => app.get('postgresqlClient')
+
+/**
+ * The queue is the notifications table: what a worker pass does to a whole batch of rows
+ * at once, before it decides about the rest one by one (scheduler.ts).
+ */
+
+/** Claims up to a batch of due rows for `claimSeconds`; `FOR UPDATE SKIP LOCKED` keeps workers on other instances off them. */
+export async function claimDue(app: Application, now: Date, claimSeconds: number): Promise<Notification[]> {
+  const claimedUntil = new Date(now.getTime() + claimSeconds * 1000)
+  const { rows } = await db(app).raw(
+    `with due as (
+       select id from notifications
+       where status in ('pending', 'deferred') and scheduled_for <= :now and sending_at is null
+         and (claimed_until is null or claimed_until < :now)
+       order by scheduled_for, id
+       limit :batch
+       for update skip locked
+     )
+     update notifications n set claimed_until = :claimedUntil from due where n.id = due.id
+     returning n.*`,
+    { now: now.toISOString(), claimedUntil: claimedUntil.toISOString(), batch: BATCH }
+  )
+  return rows
+}
+
+/**
+ * The commonest verdict, for the whole batch in one statement: a recipient online
+ * anywhere needs no notification (what they missed, they see). Returns the rest.
+ */
+export async function skipThoseOnline(app: Application, rows: Notification[]) {
+  const online = await app.service('presence').onlineAmong([...new Set(rows.map((row) => row.user_id))])
+  const skipped = rows.filter((row) => online.has(row.user_id) && !row.sending_at)
+  if (!skipped.length) return rows
+  const finished: Notification[] = await db(app)('notifications')
+    .whereIn('id', skipped.map((row) => row.id))
+    .whereIn('status', ['pending', 'deferred'])
+    .whereNull('sending_at')
+    .update({ status: 'skipped', reason: 'online', claimed_until: null })
+    .returning('*')
+  finished.forEach((row) => deliveryCounter(app).inc({ kind: row.kind, provider: row.provider, status: 'skipped' }))
+  return rows.filter((row) => !skipped.includes(row))
+}
+
+/** An attempt whose worker vanished may or may not have gone out: never risk a second one. */
+export async function failInterruptedAttempts(app: Application, now: Date) {
+  const failed: Notification[] = await db(app)('notifications')
+    .whereIn('status', ['pending', 'deferred'])
+    .whereNotNull('sending_at')
+    .where('claimed_until', '<', now.toISOString())
+    .update({
+      status: 'failed',
+      last_error: 'The attempt was interrupted; its outcome is unknown, so it is not sent again',
+      claimed_until: null
+    })
+    .returning('*')
+  failed.forEach((row) => deliveryCounter(app).inc({ kind: row.kind, provider: row.provider, status: 'failed' }))
+}
