@@ -15,6 +15,7 @@ import { requireOneRecord } from './hooks/require-one-record'
 import { boundCallsInFlight } from './hooks/bound-calls-in-flight'
 import { limitCallRate } from './hooks/limit-call-rate'
 import { recordClientAddress } from './socketio/client-address'
+import { releaseHandshakeRequests } from './socketio/release-handshake-request'
 import { nameSessionIds } from './socketio/session-id-header'
 import { trackRequests, trackSocketCalls } from './operations/shutdown'
 import { health } from './http/health'
@@ -65,6 +66,7 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
   app.configure(
     socketio({ cors: socketCors(app), maxHttpBufferSize: 64 * 1024 }, (io) => {
       nameSessionIds(io)
+      releaseHandshakeRequests(io)
       const relay = attachRedisAdapter(app, io, (dropped) => metricsOf(app).slowConsumersDropped.inc({ reason: 'delivery lag' }, dropped))
       realtime(app, io, relay)
     })
