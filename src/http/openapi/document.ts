@@ -55,7 +55,7 @@ function serviceOperations(path: string, schemas: ServiceSchemas, methods: reado
     components[names[suffix]] = plain(schema)
   }
   const ref = (suffix: string) => ({ $ref: `#/components/schemas/${names[suffix]}` })
-  const query = plain(schemas.query)
+  const query = schemas.query ? plain(schemas.query) : undefined
   const paths: Json = { [`/${path}`]: {}, [`/${path}/{id}`]: {} }
   const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }
 

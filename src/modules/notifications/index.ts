@@ -1,4 +1,5 @@
 import type { Application } from '../../declarations'
+import { logger } from '../../operations/logger'
 import { beforeTeardown } from '../../operations/lifecycle'
 import { announceEverywhere } from '../../operations/announce-everywhere'
 import { deviceToken } from './services/device-tokens/device-tokens'
@@ -6,7 +7,7 @@ import { notification } from './services/notifications/notifications'
 import { createProviders } from './providers'
 import type { Providers } from './providers'
 import { DeliveryPlanner } from './planner'
-import { NotificationScheduler } from './scheduler'
+import { NotificationScheduler, createSmsCap } from './scheduler'
 import { backlogGauges } from './metrics'
 
 /** The notifications module as running in one app: tests reach it to drive the clock and the worker. */
@@ -35,11 +36,17 @@ export const notifications = (app: Application) => {
   const clock = { now: () => new Date() }
   const now = () => clock.now()
   const planner = new DeliveryPlanner(app, { sms: providers.sms.name, push: providers.push.name }, now)
-  const scheduler = new NotificationScheduler(app, providers, now)
+  const smsCap = createSmsCap(app)
+  const scheduler = new NotificationScheduler(app, providers, now, smsCap)
   backlogGauges(app, now)
   modules.set(app, { planner, scheduler, clock, providers })
 
   app.get('events').on('chat.message.created', (event) => planner.enqueue(event))
+  // The code that proves a phone number is its owner's goes out at once, outside the planner's rules
+  app.get('events').on('identity.phone.confirmation_requested', async ({ phone, code }) => {
+    if (!(await smsCap.consume(phone)).allowed) return logger.warn('confirmation code not sent: SMS cap for this number')
+    await providers.sms.send(phone, `Your confirmation code: ${code}. It expires in 10 minutes.`)
+  })
   // A new device is pushed to from the next message on, whichever instance plans it
   const devicesChanged = announceEverywhere(app, 'notifications.devices.changed')
   app.service('device-tokens').on('created', (token: { user_id: number }) => devicesChanged({ user_id: token.user_id }))

@@ -22,6 +22,17 @@ interface Outgoing {
 }
 
 const DEFAULT_SMS_PER_NUMBER_PER_HOUR = 10
+
+/**
+ * SMS per destination number and hour, across channels and instances, confirmation codes
+ * included: phone numbers are whatever people type, so one person's number set to someone
+ * else's must not turn the platform into a pager aimed at them (coalescing is per channel)
+ */
+export const createSmsCap = (app: Application) =>
+  createRateLimiter(app, 'sms-per-number', {
+    points: app.get('notifications').sms_per_number_per_hour ?? DEFAULT_SMS_PER_NUMBER_PER_HOUR,
+    windowSeconds: 3600
+  })
 const UNIQUE_VIOLATION = '23505'
 
 /**
@@ -33,21 +44,13 @@ const UNIQUE_VIOLATION = '23505'
 export class NotificationScheduler {
   private timer?: NodeJS.Timeout
   private running?: Promise<number>
-  /**
-   * SMS per destination number and hour, across channels and instances: phone numbers are
-   * whatever people type, so one person's number set to someone else's must not turn the
-   * platform into a pager aimed at them (coalescing is per channel, not per number)
-   */
-  private smsPerNumber: RateLimiter
 
   constructor(
     private app: Application,
     private providers: Providers,
-    private clock: () => Date
-  ) {
-    const points = app.get('notifications').sms_per_number_per_hour ?? DEFAULT_SMS_PER_NUMBER_PER_HOUR
-    this.smsPerNumber = createRateLimiter(app, 'sms-per-number', { points, windowSeconds: 3600 })
-  }
+    private clock: () => Date,
+    private smsPerNumber: RateLimiter
+  ) {}
 
   private get db(): Knex {
     return this.app.get('postgresqlClient')
