@@ -46,7 +46,7 @@ const integer = Type.Integer({ minimum: 0 })
 
 // Others see a directory entry: the external resolver leaves contact details and the password out
 const { password: _password, ...userFields } = userSchema.properties
-const directoryOnly = new Set(['email', 'phone', 'quiet_hours_start', 'quiet_hours_end', 'created_at', 'disabled_at', 'token_version'])
+const directoryOnly = new Set(['email', 'phone', 'phone_confirmed_at', 'quiet_hours_start', 'quiet_hours_end', 'created_at', 'disabled_at', 'token_version'])
 const userResultSchema = Type.Object(
   Object.fromEntries(
     Object.entries(userFields).map(([name, schema]) => [name, directoryOnly.has(name) ? Type.Optional(schema) : schema])

@@ -16,7 +16,7 @@ export const userSchema = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 200 }),
     phone: Nullable(Type.String({ pattern: '^\\+[1-9][0-9]{6,14}$' })),
     // When the phone was proven to be this person's (a code sent to it, or set by an admin): SMS go to confirmed numbers only
-    phone_confirmed_at: Type.Optional(Nullable(Timestamp)),
+    phone_confirmed_at: Nullable(Timestamp),
     role: Type.Union([Type.Literal('user'), Type.Literal('admin')]),
     timezone: Type.String({ minLength: 1, maxLength: 64 }),
     quiet_hours_start: quietHour,
