@@ -1,5 +1,4 @@
 import type { Application } from '../../declarations'
-import { logger } from '../../operations/logger'
 import { beforeTeardown } from '../../operations/lifecycle'
 import { announceEverywhere } from '../../operations/announce-everywhere'
 import { deviceToken } from './services/device-tokens/device-tokens'
@@ -7,7 +6,7 @@ import { notification } from './services/notifications/notifications'
 import { createProviders } from './providers'
 import type { Providers } from './providers'
 import { DeliveryPlanner } from './planner'
-import { NotificationScheduler, createSmsCap } from './scheduler'
+import { NotificationScheduler } from './scheduler'
 import { backlogGauges } from './metrics'
 
 /** The notifications module as running in one app: tests reach it to drive the clock and the worker. */
@@ -36,16 +35,15 @@ export const notifications = (app: Application) => {
   const clock = { now: () => new Date() }
   const now = () => clock.now()
   const planner = new DeliveryPlanner(app, { sms: providers.sms.name, push: providers.push.name }, now)
-  const smsCap = createSmsCap(app)
-  const scheduler = new NotificationScheduler(app, providers, now, smsCap)
+  const scheduler = new NotificationScheduler(app, providers, now)
   backlogGauges(app, now)
   modules.set(app, { planner, scheduler, clock, providers })
 
   app.get('events').on('chat.message.created', (event) => planner.enqueue(event))
-  // The code that proves a phone number is its owner's goes out at once, outside the planner's rules
-  app.get('events').on('identity.phone.confirmation_requested', async ({ phone, code }) => {
-    if (!(await smsCap.consume(phone)).allowed) return logger.warn('confirmation code not sent: SMS cap for this number')
-    await providers.sms.send(phone, `Your confirmation code: ${code}. It expires in 10 minutes.`)
+  // The code that proves a phone number is its owner's goes out at once, outside the planner's
+  // rules; identity counted it against the number's SMS cap before it made the code
+  app.get('events').on('identity.phone.confirmation_requested', async ({ phone, code, minutes }) => {
+    await providers.sms.send(phone, `Your confirmation code: ${code}. It expires in ${minutes} minutes.`)
   })
   // A new device is pushed to from the next message on, whichever instance plans it
   const devicesChanged = announceEverywhere(app, 'notifications.devices.changed')

@@ -10,8 +10,7 @@ import { deliveryFacts, sameRecipient } from './delivery-facts'
 import { composeText } from './text'
 import { deliveryCounter } from './metrics'
 import { claimDue, failInterruptedAttempts, skipThoseOnline } from './delivery-queue'
-import { createRateLimiter } from '../../operations/rate-limit'
-import type { RateLimiter } from '../../operations/rate-limit'
+import { smsCapOf } from '../../operations/sms-cap'
 
 /** A delivery the rules let through: where it goes and what it says. */
 interface Outgoing {
@@ -21,18 +20,6 @@ interface Outgoing {
   upToMessageId: Id | null
 }
 
-const DEFAULT_SMS_PER_NUMBER_PER_HOUR = 10
-
-/**
- * SMS per destination number and hour, across channels and instances, confirmation codes
- * included: phone numbers are whatever people type, so one person's number set to someone
- * else's must not turn the platform into a pager aimed at them (coalescing is per channel)
- */
-export const createSmsCap = (app: Application) =>
-  createRateLimiter(app, 'sms-per-number', {
-    points: app.get('notifications').sms_per_number_per_hour ?? DEFAULT_SMS_PER_NUMBER_PER_HOUR,
-    windowSeconds: 3600
-  })
 const UNIQUE_VIOLATION = '23505'
 
 /**
@@ -48,8 +35,7 @@ export class NotificationScheduler {
   constructor(
     private app: Application,
     private providers: Providers,
-    private clock: () => Date,
-    private smsPerNumber: RateLimiter
+    private clock: () => Date
   ) {}
 
   private get db(): Knex {
@@ -145,7 +131,7 @@ export class NotificationScheduler {
       return this.finish(row, { status: 'deferred', reason: 'coalescing', scheduled_for: until.toISOString() })
     }
     if (row.kind === 'sms') {
-      const cap = await this.smsPerNumber.consume(verdict.to)
+      const cap = await smsCapOf(this.app).consume(verdict.to)
       if (!cap.allowed) {
         const until = new Date(now.getTime() + cap.retryAfterSeconds * 1000)
         return this.finish(row, { status: 'deferred', reason: 'SMS cap for this number', scheduled_for: until.toISOString(), attempts: row.attempts })
