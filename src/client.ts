@@ -20,6 +20,7 @@ import { transcriptClient } from './modules/messaging/services/transcripts/trans
 import { historyCheckClient } from './modules/messaging/services/history-checks/history-checks.shared'
 import { deviceTokenClient } from './modules/notifications/services/device-tokens/device-tokens.shared'
 import { notificationClient } from './modules/notifications/services/notifications/notifications.shared'
+import { phoneConfirmationClient } from './modules/identity/phone-confirmations/phone-confirmations.shared'
 
 export type * from './modules/identity/users/users.shared'
 export type * from './modules/identity/companies/companies.shared'
@@ -35,6 +36,7 @@ export type * from './modules/messaging/services/transcripts/transcripts.shared'
 export type * from './modules/messaging/services/history-checks/history-checks.shared'
 export type * from './modules/notifications/services/device-tokens/device-tokens.shared'
 export type * from './modules/notifications/services/notifications/notifications.shared'
+export type * from './modules/identity/phone-confirmations/phone-confirmations.shared'
 
 export interface Configuration {
   connection: TransportConnection<ServiceTypes>
@@ -86,5 +88,6 @@ export const createClient = (
   client.configure(historyCheckClient)
   client.configure(deviceTokenClient)
   client.configure(notificationClient)
+  client.configure(phoneConfirmationClient)
   return client
 }

@@ -69,7 +69,7 @@ export const configurationSchema = Type.Intersect([
       // 0 stops the worker loop (tests drive it by hand)
       poll_ms: Type.Number({ minimum: 0 }),
       claim_seconds: Type.Number({ minimum: 1 }),
-      // Optional so that settings written before it keep working; the default is in the scheduler
+      // Optional so that settings written before it keep working; the default is in src/operations/sms-cap.ts
       sms_per_number_per_hour: Type.Optional(Type.Integer({ minimum: 1 }))
     }),
     twilio: Type.Object({ accountSid: nullableString(), authToken: nullableString(), from: nullableString() }),

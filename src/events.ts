@@ -23,6 +23,11 @@ export interface DomainEventMap {
    * listeners forget what they cached of that user or follow what it says now
    */
   'identity.user.changed': { user_id: Id; is_admin: boolean; disabled: boolean }
+  /**
+   * a person set a phone number for themselves: the code that proves it is theirs goes to it
+   * by SMS, valid `minutes`; it is already counted against the number's SMS cap
+   */
+  'identity.phone.confirmation_requested': { user_id: Id; phone: string; code: string; minutes: number }
   /** the user's password changed: every token they held is over, and so is every connection */
   'identity.user.sessions.ended': { user_id: Id }
   /** one per message, after the commit: `recipient_ids` are every current participant but the sender */

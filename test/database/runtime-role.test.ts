@@ -8,6 +8,8 @@ import type { TestServer } from '../helpers/app'
 import { testDatabaseUrl } from '../helpers/database'
 import { buildBooking, openBookingChannel } from '../helpers/factories'
 import { closeClients, http, login } from '../helpers/clients'
+import { notificationsOf } from '../../src/modules/notifications'
+import type { LogSmsProvider } from '../../src/modules/notifications/providers/log'
 
 /** The grants the README gives the role the app connects as (migrations run as the tables' owner). */
 const runtimeGrants = (role: string) => [
@@ -95,6 +97,20 @@ describe('the app connected as a role that does not own the tables', function ()
     assert.strictEqual(stored.content, 'Running late')
     // The chain's functions and triggers run with the role's own privileges
     assert.deepStrictEqual((await server!.app.service('history-checks').get(channel.id)).problems, [])
+  })
+
+  it('confirms a phone number its owner set: the pending codes’ table is granted like the others', async () => {
+    const world = await buildBooking(server!.app)
+    const token = await login(server!.url, world.worker)
+    const phone = `+1555${String(crypto.randomInt(1e7)).padStart(7, '0')}`
+    const patched = await http(server!.url, 'PATCH', `/users/${world.worker.id}`, { token, body: { phone } })
+    assert.strictEqual(patched.status, 200, patched.text)
+    const sms = notificationsOf(server!.app).providers.sms as LogSmsProvider
+    const code = /code: (\d{6})/.exec(sms.sent.filter((text) => text.to === phone).at(-1)?.body ?? '')?.[1]
+    const confirmed = await http(server!.url, 'POST', '/phone-confirmations', { token, body: { code } })
+    assert.strictEqual(confirmed.status, 201, confirmed.text)
+    assert.ok((await owner('users').where({ id: world.worker.id }).first()).phone_confirmed_at)
+    assert.deepStrictEqual(await owner('phone_confirmations').where({ user_id: world.worker.id }), [])
   })
 
   it('cannot switch off the events’ guard, or change or delete an event', async () => {

@@ -38,6 +38,10 @@ describe('hardening against hostile input', () => {
     assert.strictEqual(range.status, 400)
     const seen = await http(server.url, 'GET', `/users/${target.id}`, { token })
     assert.deepStrictEqual(Object.keys(seen.body).sort(), ['id', 'name', 'role', 'timezone'])
+    // Whether the number is confirmed is as private as the number: its owner sees both
+    const own = await http(server.url, 'GET', `/users/${target.id}`, { token: await login(server.url, target) })
+    assert.strictEqual(own.body.phone, '+15558880000')
+    assert.ok(own.body.phone_confirmed_at, own.text)
     const byName = await http(server.url, 'GET', `/users?name=${encodeURIComponent(target.name)}`, { token })
     assert.deepStrictEqual(byName.body.data.map((user: any) => user.id), [target.id])
   })

@@ -55,7 +55,7 @@ function serviceOperations(path: string, schemas: ServiceSchemas, methods: reado
     components[names[suffix]] = plain(schema)
   }
   const ref = (suffix: string) => ({ $ref: `#/components/schemas/${names[suffix]}` })
-  const query = plain(schemas.query)
+  const query = schemas.query ? plain(schemas.query) : undefined
   const paths: Json = { [`/${path}`]: {}, [`/${path}/{id}`]: {} }
   const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }
 
@@ -89,7 +89,8 @@ function serviceOperations(path: string, schemas: ServiceSchemas, methods: reado
     } else {
       const body = method === 'create' ? schemas.data && ref('Data') : method === 'patch' ? schemas.patch && ref('Patch') : undefined
       if (body) operation.requestBody = { required: true, ...json(body) }
-      const errors = ['400', '401', '403', '404', ...(method === 'create' ? ['409', '429'] : [])]
+      // A patch may be refused for a budget too (a new phone number's confirmation code)
+      const errors = ['400', '401', '403', '404', ...(method === 'create' ? ['409', '429'] : method === 'patch' ? ['429'] : [])]
       operation.responses = { [route.success]: { description: 'The record', ...json(ref('')) }, ...errorResponses(errors) }
     }
     target[route.verb] = operation

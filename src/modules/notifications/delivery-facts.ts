@@ -42,7 +42,7 @@ export async function deliveryFacts(app: Application, row: Notification) {
     message: (participant && (await newestUnread(app, row, participant.last_read_seq))) ?? message,
     participant,
     recipient: { ...user, disabled: Boolean(user.disabled_at), online: Boolean(presence.data[0]?.online) },
-    to: row.kind === 'sms' ? user.phone : (device?.token ?? null),
+    to: row.kind === 'sms' ? (user.phone_confirmed_at ? user.phone : null) : (device?.token ?? null),
     last_sent_at: lastSent?.last ? new Date(lastSent.last) : null,
     coalesce_seconds: app.get('notifications').coalesce_seconds
   }

@@ -82,7 +82,8 @@ export class DeliveryPlanner {
     const missing = userIds.filter((id) => !this.phones.has(id))
     if (missing.length) {
       const users = await this.app.service('users').find({ query: { id: { $in: missing } }, paginate: false })
-      users.forEach((user) => this.phones.set(user.id, { phone: user.phone }))
+      // A number its owner has not confirmed gets nothing (it may be someone else's)
+      users.forEach((user) => this.phones.set(user.id, { phone: user.phone_confirmed_at ? user.phone : null }))
     }
     return new Map(userIds.map((id) => [id, this.phones.get(id)?.phone ?? null]))
   }

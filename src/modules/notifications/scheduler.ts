@@ -10,8 +10,7 @@ import { deliveryFacts, sameRecipient } from './delivery-facts'
 import { composeText } from './text'
 import { deliveryCounter } from './metrics'
 import { claimDue, failInterruptedAttempts, skipThoseOnline } from './delivery-queue'
-import { createRateLimiter } from '../../operations/rate-limit'
-import type { RateLimiter } from '../../operations/rate-limit'
+import { smsCapOf } from '../../operations/sms-cap'
 
 /** A delivery the rules let through: where it goes and what it says. */
 interface Outgoing {
@@ -21,7 +20,6 @@ interface Outgoing {
   upToMessageId: Id | null
 }
 
-const DEFAULT_SMS_PER_NUMBER_PER_HOUR = 10
 const UNIQUE_VIOLATION = '23505'
 
 /**
@@ -33,21 +31,12 @@ const UNIQUE_VIOLATION = '23505'
 export class NotificationScheduler {
   private timer?: NodeJS.Timeout
   private running?: Promise<number>
-  /**
-   * SMS per destination number and hour, across channels and instances: phone numbers are
-   * whatever people type, so one person's number set to someone else's must not turn the
-   * platform into a pager aimed at them (coalescing is per channel, not per number)
-   */
-  private smsPerNumber: RateLimiter
 
   constructor(
     private app: Application,
     private providers: Providers,
     private clock: () => Date
-  ) {
-    const points = app.get('notifications').sms_per_number_per_hour ?? DEFAULT_SMS_PER_NUMBER_PER_HOUR
-    this.smsPerNumber = createRateLimiter(app, 'sms-per-number', { points, windowSeconds: 3600 })
-  }
+  ) {}
 
   private get db(): Knex {
     return this.app.get('postgresqlClient')
@@ -142,7 +131,7 @@ export class NotificationScheduler {
       return this.finish(row, { status: 'deferred', reason: 'coalescing', scheduled_for: until.toISOString() })
     }
     if (row.kind === 'sms') {
-      const cap = await this.smsPerNumber.consume(verdict.to)
+      const cap = await smsCapOf(this.app).consume(verdict.to)
       if (!cap.allowed) {
         const until = new Date(now.getTime() + cap.retryAfterSeconds * 1000)
         return this.finish(row, { status: 'deferred', reason: 'SMS cap for this number', scheduled_for: until.toISOString(), attempts: row.attempts })

@@ -15,6 +15,8 @@ export const userSchema = Type.Object(
     email: Type.String({ format: 'email', maxLength: 254 }),
     name: Type.String({ minLength: 1, maxLength: 200 }),
     phone: Nullable(Type.String({ pattern: '^\\+[1-9][0-9]{6,14}$' })),
+    // When the phone was proven to be this person's (a code sent to it, or set by an admin): SMS go to confirmed numbers only
+    phone_confirmed_at: Nullable(Timestamp),
     role: Type.Union([Type.Literal('user'), Type.Literal('admin')]),
     timezone: Type.String({ minLength: 1, maxLength: 64 }),
     quiet_hours_start: quietHour,
@@ -36,6 +38,7 @@ export const userExternalResolver = resolve<User, HookContext<UserService>>({
   // Other people see a directory entry, not contact details
   email: async (value, user, context) => (canSeeAll(user, context) ? value : undefined),
   phone: async (value, user, context) => (canSeeAll(user, context) ? value : undefined),
+  phone_confirmed_at: async (value, user, context) => (canSeeAll(user, context) ? value : undefined),
   quiet_hours_start: async (value, user, context) => (canSeeAll(user, context) ? value : undefined),
   quiet_hours_end: async (value, user, context) => (canSeeAll(user, context) ? value : undefined),
   created_at: async (value, user, context) => (canSeeAll(user, context) ? value : undefined),
@@ -79,6 +82,8 @@ export type UserData = Static<typeof userDataSchema>
 export const userDataValidator = getValidator(userDataSchema, dataValidator)
 export const userDataResolver = resolve<User, HookContext<UserService>>({
   email: async (value) => value?.toLowerCase(),
+  // Accounts are created by admins and admin tooling, who vouch for the number they enter
+  phone_confirmed_at: async (_value, user) => (user.phone ? new Date().toISOString() : null),
   password: passwordHash({ strategy: 'local' }),
   timezone: checkTimezone,
 })

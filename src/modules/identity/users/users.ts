@@ -17,6 +17,7 @@ import {
 } from './users.schema'
 import { UserService, getOptions } from './users.class'
 import { requireCurrentPassword } from '../hooks/require-current-password'
+import { confirmPhoneChanges, sendPhoneConfirmation } from '../hooks/confirm-phone-changes'
 import { announceEndedSessions, endSessions } from '../hooks/end-sessions'
 import { userMethods, userPath } from './users.shared'
 
@@ -64,11 +65,12 @@ export const user = (app: Application) => {
         sanitizeName,
         requireCurrentPassword,
         schemaHooks.resolveData(userPatchResolver),
+        confirmPhoneChanges,
         endSessions
       ]
     },
     after: {
-      patch: [announceEndedSessions]
+      patch: [announceEndedSessions, sendPhoneConfirmation]
     }
   })
 }
