@@ -7,6 +7,7 @@ import { isAdminOrInternal } from '../../../../hooks/require-admin'
 import { isClustered, onRedisCluster } from '../../../../operations/redis'
 import { MemoryPresenceStore, RedisPresenceStore } from './presence-store'
 import type { PresenceStore } from './presence-store'
+import { PresenceTransitions } from './presence-transitions'
 import type { ChannelRef, Presence, PresenceQuery, Typing } from './presence.schema'
 
 export type { ChannelRef, Presence, PresenceQuery, Typing }
@@ -31,6 +32,7 @@ export class PresenceService {
   /** connection counts per user, deployment-wide */
   readonly store: PresenceStore
   private connections?: ConnectionPresence
+  private transitions = new PresenceTransitions(() => this.db)
 
   constructor(private app: Application) {
     const { expiry_seconds } = app.get('presence')
@@ -92,12 +94,7 @@ export class PresenceService {
    * channels of the people to tell (internal: the real-time side announces it).
    */
   async recordTransition(userId: Id, online: boolean): Promise<{ status: Presence; channelIds: Id[] }> {
-    const [{ last_seen_at }] = await this.db('user_presence')
-      .insert({ user_id: userId, last_seen_at: this.db.fn.now() })
-      .onConflict('user_id')
-      .merge()
-      .returning('last_seen_at')
-    const channelIds: Id[] = await this.db('chat_participants').where({ user_id: userId }).whereNull('removed_at').pluck('channel_id')
+    const { last_seen_at, channelIds } = await this.transitions.record(userId)
     return { status: { user_id: userId, online, last_seen_at }, channelIds }
   }
 
