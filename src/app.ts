@@ -19,6 +19,7 @@ import { nameSessionIds } from './socketio/session-id-header'
 import { trackRequests, trackSocketCalls } from './operations/shutdown'
 import { health } from './http/health'
 import { metricsOf } from './http/metrics'
+import { metricsRoute } from './http/metrics-route'
 import { openApi } from './http/openapi'
 import { httpErrors, unreadableBody } from './http/errors'
 import { routesWithoutPrototype } from './http/routes'
@@ -56,6 +57,7 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
   app.use(errorHandler())
   app.use(httpErrors())
   app.configure(health)
+  app.configure(metricsRoute)
   app.configure(openApi)
   app.configure(webPage)
   app.use(parseAuthentication())

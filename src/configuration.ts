@@ -36,7 +36,9 @@ export const configurationSchema = Type.Intersect([
       messages_per_minute: Type.Number({ minimum: 1 }),
       calls_per_minute: Type.Number({ minimum: 1 }),
       calls_in_flight: Type.Integer({ minimum: 1 }),
-      device_tokens_per_user: Type.Integer({ minimum: 1 })
+      device_tokens_per_user: Type.Integer({ minimum: 1 }),
+      // requests per address and minute for the page, its assets, the docs and /metrics
+      static_requests_per_minute: Type.Optional(Type.Integer({ minimum: 1 }))
     }),
     logins: Type.Object({
       failures_per_account: Type.Integer({ minimum: 1 }),
@@ -75,7 +77,11 @@ export const configurationSchema = Type.Intersect([
     twilio: Type.Object({ accountSid: nullableString(), authToken: nullableString(), from: nullableString() }),
     firebase: Type.Object({ serviceAccount: nullableString() }),
     // the path of the Ed25519 private key (PEM) that signs transcripts; none: unsigned
-    evidence: Type.Object({ signing_key: nullableString() })
+    evidence: Type.Object({ signing_key: nullableString() }),
+    // Swagger UI at /docs; unset: on outside production, off in production
+    docs: Type.Optional(Type.Object({ enabled: Type.Optional(Type.Boolean()) })),
+    // the bearer token /metrics asks for; unset: open outside production, 404 in production
+    metrics: Type.Optional(Type.Object({ token: Type.Optional(nullableString()) }))
   })
 ])
 
