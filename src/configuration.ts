@@ -56,6 +56,13 @@ export const configurationSchema = Type.Intersect([
       typing_seconds: Type.Number({ minimum: 1 }),
       typing_throttle_ms: Type.Number({ minimum: 0 })
     }),
+    // how long a request's headers, and the whole request, may take to arrive (then 408)
+    http: Type.Optional(
+      Type.Object({
+        request_timeout_seconds: Type.Optional(Type.Number({ minimum: 1 })),
+        headers_timeout_seconds: Type.Optional(Type.Number({ minimum: 1 }))
+      })
+    ),
     // SIGTERM: /ready fails for drain_seconds first (a balancer must notice), then calls
     // under way get grace_seconds to finish before the connections close
     shutdown: Type.Object({
