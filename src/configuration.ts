@@ -30,7 +30,10 @@ export const configurationSchema = Type.Intersect([
       per_ip_per_minute: Type.Number({ minimum: 1 }),
       trust_proxy: Type.Boolean(),
       max_buffered_packets: Type.Number({ minimum: 1 }),
-      max_delivery_lag_ms: Type.Number({ minimum: 100 })
+      max_delivery_lag_ms: Type.Number({ minimum: 100 }),
+      // Socket.io connections open at once on one instance; defaults in socketio/open-connections.ts
+      max_per_user: Type.Optional(Type.Integer({ minimum: 1 })),
+      max_per_address: Type.Optional(Type.Integer({ minimum: 1 }))
     }),
     limits: Type.Object({
       messages_per_minute: Type.Number({ minimum: 1 }),
