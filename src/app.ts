@@ -20,11 +20,13 @@ import { nameSessionIds } from './socketio/session-id-header'
 import { trackRequests, trackSocketCalls } from './operations/shutdown'
 import { health } from './http/health'
 import { metricsOf } from './http/metrics'
+import { metricsRoute } from './http/metrics-route'
 import { openApi } from './http/openapi'
 import { httpErrors, unreadableBody } from './http/errors'
 import { routesWithoutPrototype } from './http/routes'
 import { httpCors, socketCors } from './http/cors'
 import { webPage } from './http/web-page'
+import { httpServer } from './http/server'
 import { identity } from './modules/identity'
 import { contexts } from './modules/contexts'
 import { messaging, realtime } from './modules/messaging'
@@ -48,6 +50,8 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
   for (const [key, value] of Object.entries(overrides)) {
     app.set(key as keyof Configuration, merged(app.get(key as keyof Configuration), value))
   }
+  // Before Socket.io wraps listen(): it sets itself up on the server this one creates
+  app.configure(httpServer)
   app.set('events', new DomainEvents())
   app.set('instanceId', crypto.randomUUID())
   app.configure(routesWithoutPrototype)
@@ -57,6 +61,7 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
   app.use(errorHandler())
   app.use(httpErrors())
   app.configure(health)
+  app.configure(metricsRoute)
   app.configure(openApi)
   app.configure(webPage)
   app.use(parseAuthentication())

@@ -30,13 +30,18 @@ export const configurationSchema = Type.Intersect([
       per_ip_per_minute: Type.Number({ minimum: 1 }),
       trust_proxy: Type.Boolean(),
       max_buffered_packets: Type.Number({ minimum: 1 }),
-      max_delivery_lag_ms: Type.Number({ minimum: 100 })
+      max_delivery_lag_ms: Type.Number({ minimum: 100 }),
+      // Socket.io connections open at once on one instance; defaults in socketio/open-connections.ts
+      max_per_user: Type.Optional(Type.Integer({ minimum: 1 })),
+      max_per_address: Type.Optional(Type.Integer({ minimum: 1 }))
     }),
     limits: Type.Object({
       messages_per_minute: Type.Number({ minimum: 1 }),
       calls_per_minute: Type.Number({ minimum: 1 }),
       calls_in_flight: Type.Integer({ minimum: 1 }),
-      device_tokens_per_user: Type.Integer({ minimum: 1 })
+      device_tokens_per_user: Type.Integer({ minimum: 1 }),
+      // requests per address and minute for the page, its assets, the docs and /metrics
+      static_requests_per_minute: Type.Optional(Type.Integer({ minimum: 1 }))
     }),
     logins: Type.Object({
       failures_per_account: Type.Integer({ minimum: 1 }),
@@ -54,6 +59,13 @@ export const configurationSchema = Type.Intersect([
       typing_seconds: Type.Number({ minimum: 1 }),
       typing_throttle_ms: Type.Number({ minimum: 0 })
     }),
+    // how long a request's headers, and the whole request, may take to arrive (then 408)
+    http: Type.Optional(
+      Type.Object({
+        request_timeout_seconds: Type.Optional(Type.Number({ minimum: 1 })),
+        headers_timeout_seconds: Type.Optional(Type.Number({ minimum: 1 }))
+      })
+    ),
     // SIGTERM: /ready fails for drain_seconds first (a balancer must notice), then calls
     // under way get grace_seconds to finish before the connections close
     shutdown: Type.Object({
@@ -75,7 +87,11 @@ export const configurationSchema = Type.Intersect([
     twilio: Type.Object({ accountSid: nullableString(), authToken: nullableString(), from: nullableString() }),
     firebase: Type.Object({ serviceAccount: nullableString() }),
     // the path of the Ed25519 private key (PEM) that signs transcripts; none: unsigned
-    evidence: Type.Object({ signing_key: nullableString() })
+    evidence: Type.Object({ signing_key: nullableString() }),
+    // Swagger UI at /docs; unset: on outside production, off in production
+    docs: Type.Optional(Type.Object({ enabled: Type.Optional(Type.Boolean()) })),
+    // the bearer token /metrics asks for; unset: open outside production, 404 in production
+    metrics: Type.Optional(Type.Object({ token: Type.Optional(nullableString()) }))
   })
 ])
 

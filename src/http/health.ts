@@ -1,6 +1,5 @@
 import type { Application } from '../declarations'
 import { logger } from '../operations/logger'
-import { collectMetrics, metricsContentType } from './metrics'
 import { isDraining } from '../operations/shutdown'
 
 // A probe answers within this even when a dependency does not answer at all
@@ -26,7 +25,7 @@ async function check(name: string, probe: (() => Promise<unknown>) | undefined):
   }
 }
 
-/** Liveness, readiness and metrics, served before the REST services. */
+/** Liveness and readiness, served before the REST services (and outside every budget: the balancer probes them). */
 export const health = (app: Application) => {
   app.use(async (ctx, next) => {
     if (ctx.method !== 'GET') return next()
@@ -48,11 +47,6 @@ export const health = (app: Application) => {
       const ready = database === 'ok' && redisState !== 'down'
       ctx.status = ready ? 200 : 503
       ctx.body = { status: ready ? 'ready' : 'unavailable', database, redis: redisState }
-      return
-    }
-    if (ctx.path === '/metrics') {
-      ctx.type = metricsContentType
-      ctx.body = await collectMetrics(app)
       return
     }
     return next()

@@ -19,8 +19,9 @@ function createMetrics(app: Application) {
     socketDisconnects: new Counter({ name: 'chat_socket_disconnects_total', help: 'Socket.io connections ended', registers }),
     socketsRefused: new Counter({
       name: 'chat_socket_connections_refused_total',
-      help: 'Socket.io connections refused by the per-address limit',
-      registers
+      help: 'Socket.io connections refused: new ones over the per-address budget, open ones over the per-address or per-person bound',
+      registers,
+      labelNames: ['reason']
     }),
     slowConsumersDropped: new Counter({
       name: 'chat_socket_slow_consumers_dropped_total',

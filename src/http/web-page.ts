@@ -2,6 +2,7 @@ import fs from 'fs'
 import path from 'path'
 import { serveStatic } from '@feathersjs/koa'
 import type { Application } from '../declarations'
+import { spendStaticBudget } from './static-budget'
 
 const YEAR_MS = 365 * 24 * 3600 * 1000
 const ASSET_PATH = /^\/assets\/[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+$/
@@ -13,13 +14,15 @@ const PAGE_HEADERS = {
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
     "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   'X-Content-Type-Options': 'nosniff',
+  // frame-ancestors, for browsers that predate it
+  'X-Frame-Options': 'DENY',
   'Referrer-Policy': 'no-referrer'
 }
 
 /**
  * The web chat page at `/` and its bundle at `/assets/*` (built by `npm run build:web`
  * into the `public` folder). Only these two routes are looked up on disk, so the page
- * never shadows a service.
+ * never shadows a service. Both spend the address's static budget.
  */
 export const webPage = (app: Application) => {
   const root = path.resolve(app.get('public'))
@@ -33,10 +36,12 @@ export const webPage = (app: Application) => {
       // Only a file of the bundle itself: a path that climbs out (`/assets/..%2findex.html`)
       // would serve the page without its headers
       if (!ASSET_PATH.test(ctx.path)) return next()
+      await spendStaticBudget(app, ctx)
       ctx.set(PAGE_HEADERS)
       return assets(ctx, next)
     }
     if (ctx.path !== '/') return next()
+    await spendStaticBudget(app, ctx)
     if (!fs.existsSync(path.join(root, 'index.html'))) {
       ctx.status = 503
       ctx.body = { name: 'Unavailable', code: 503, message: 'The chat page is not built: run `npm run build:web`' }

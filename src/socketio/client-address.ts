@@ -1,4 +1,5 @@
 import type { Socket } from 'socket.io'
+import type { Context } from 'koa'
 import type { Middleware } from '@feathersjs/koa'
 import type { Application, ServiceParams } from '../declarations'
 
@@ -12,12 +13,15 @@ const lastForwarded = (forwarded: string | string[] | undefined) => {
 export const socketAddress = (socket: Socket, trustProxy: boolean) =>
   (trustProxy && lastForwarded(socket.handshake.headers['x-forwarded-for'])) || socket.handshake.address
 
+/** The address an HTTP request came from (its load balancer's word with `trust_proxy`). */
+export const requestAddress = (ctx: Context, trustProxy: boolean) =>
+  (trustProxy && lastForwarded(ctx.get('X-Forwarded-For'))) || ctx.req.socket.remoteAddress
+
 /** Hands every REST call the address it came from as `params.address`, as sockets have it. */
 export const recordClientAddress =
   (app: Application): Middleware =>
   async (ctx, next) => {
-    const { trust_proxy } = app.get('connections')
-    const address = (trust_proxy && lastForwarded(ctx.get('X-Forwarded-For'))) || ctx.req.socket.remoteAddress
+    const address = requestAddress(ctx, app.get('connections').trust_proxy)
     ctx.feathers = { ...ctx.feathers, address } as ServiceParams
     await next()
   }

@@ -13,8 +13,13 @@ import { Person } from './traffic'
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const PRESENCE_EXPIRY_SECONDS = 3
 
+// Production serves /metrics only to the bearer of METRICS_TOKEN, as a scraper would send it
+const METRICS_TOKEN = 'topology-metrics-token'
+
 const openConnections = async (instanceUrl: string) => {
-  const text = await fetch(`${instanceUrl}/metrics`).then((response) => response.text())
+  const scrape = await fetch(`${instanceUrl}/metrics`, { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } })
+  if (scrape.status !== 200) throw new Error(`GET /metrics answered ${scrape.status}`)
+  const text = await scrape.text()
   return Number(/^chat_socket_connections (\d+)/m.exec(text)?.[1] ?? 0)
 }
 
@@ -42,6 +47,7 @@ describe('a deployment behind HAProxy', function () {
       NODE_CONFIG: JSON.stringify({ public: browser.outdir }),
       SHUTDOWN_DRAIN_SECONDS: '4',
       PRESENCE_EXPIRY_SECONDS: String(PRESENCE_EXPIRY_SECONDS),
+      METRICS_TOKEN,
       // One address (the test's) makes every connection and call: lift the per-address budgets
       MESSAGES_PER_MINUTE: '100000',
       CALLS_PER_MINUTE: '1000000',

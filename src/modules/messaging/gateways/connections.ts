@@ -15,9 +15,11 @@ import { ChannelViews } from './views'
 
 /**
  * The one owner of a Socket.io connection's life, in this order: connect (the
- * per-address budget, which runs before Feathers authenticates the handshake, and the
- * client's address), login (rooms, then presence), re-authentication (the same, for
- * whoever logged in now), logout, and disconnect. It builds the parts it calls.
+ * per-address budget and bound on open connections, which run before Feathers
+ * authenticates the handshake, the client's address, and the per-person bound for a
+ * handshake that carried a token), login (the per-person bound, rooms, then presence),
+ * re-authentication (the same, for whoever logged in now), logout, and disconnect. It
+ * builds the parts it calls.
  */
 export class Connections {
   readonly rooms: ConnectionRooms
@@ -68,6 +70,8 @@ export class Connections {
     const socket = this.socketOf(context.params.connection)
     const user: User | undefined = context.result?.user
     if (!socket || !user) return
+    // Before anything is joined: a refusal leaves the connection as it was, and then ends it
+    this.guard.signedIn(socket, user)
     await this.rooms.join(socket, user)
     await this.presence.signOn(socket, user)
   }
@@ -75,6 +79,7 @@ export class Connections {
   private loggedOut(connection: RealTimeConnection | undefined) {
     const socket = this.socketOf(connection)
     if (!socket) return
+    this.guard.signedOut(socket)
     this.rooms.leave(socket)
     this.presence.track(this.presence.signOff(socket))
   }
