@@ -10,7 +10,8 @@
  * Opt-in scenarios run instead, alone or together, each from a file of its own:
  * --scale (scale.ts), --idle-memory (idle-memory.ts), --pg-cpu (pg-cpu.ts),
  * --restart (restart.ts), --fanout (fanout.ts), --offline-notifications
- * (offline-notifications.ts) and --notification-drain (notification-drain.ts).
+ * (offline-notifications.ts), --notification-drain (notification-drain.ts) and
+ * --login-lockout (login-lockout.ts).
  *
  * Everyone has a phone number and a push device, as the marketplace's people do (so the
  * notification planner runs); --bare-people gives them neither.
@@ -22,6 +23,7 @@ import { buildBooking, openBookingChannel } from '../test/helpers/factories'
 import { closeClients, socketClient } from '../test/helpers/clients'
 import { redisSettings, removeTestRedisKeys } from '../test/helpers/redis'
 import { loginBurst } from './login-burst'
+import { loginLockout } from './login-lockout'
 import { floods } from './floods'
 import { option, percentile } from './options'
 import { flag } from './figures'
@@ -39,6 +41,7 @@ const optIn: Record<string, () => Promise<unknown>> = {
   'pg-cpu': pgCpu,
   restart,
   'offline-notifications': offlineNotifications,
+  'login-lockout': loginLockout,
   fanout,
   'notification-drain': notificationDrain
 }
