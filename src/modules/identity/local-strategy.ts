@@ -39,10 +39,8 @@ export class EmailLocalStrategy extends LocalStrategy {
     const email = data.email.trim().toLowerCase()
     // Internal calls (tooling) are not throttled
     const address = params.provider ? params.address : undefined
-    if (params.provider) await this.throttle.attempt(email, address)
-    const result = await super.authenticate({ ...data, email }, params)
-    if (params.provider) await this.throttle.succeeded(email, address)
-    return result
+    const check = () => super.authenticate({ ...data, email }, params)
+    return params.provider ? this.throttle.check(email, address, check) : check()
   }
 
   /** An unknown email costs the same bcrypt comparison as a wrong password: timing does not tell who has an account. */
@@ -65,11 +63,11 @@ export class EmailLocalStrategy extends LocalStrategy {
   async verifyCurrentPassword(userId: Id, password: string, params: ServiceParams) {
     const user: User = await this.entityService.get(userId)
     const address = params.provider ? params.address : undefined
-    if (params.provider) await this.throttle.attempt(user.email, address)
-    await this.comparePassword(user, password).catch(() => {
-      throw new NotAuthenticated('The current password is wrong')
-    })
-    if (params.provider) await this.throttle.succeeded(user.email, address)
+    const check = () =>
+      this.comparePassword(user, password).catch(() => {
+        throw new NotAuthenticated('The current password is wrong')
+      })
+    await (params.provider ? this.throttle.check(user.email, address, check) : check())
   }
 
   private unmatchableHash() {

@@ -7,12 +7,12 @@ import { ExpiringCache } from '../../operations/expiring-cache'
 
 export interface LoginThrottle {
   /**
-   * Counts a password check against the account and the address before it runs, so that
-   * a burst of guesses sent at once is counted too; refuses (429) once either is spent.
+   * Runs one password check under the throttle: counted against the account and the
+   * address before it runs, so that a burst of guesses sent at once is counted too, and
+   * refused (429) once either is spent; the right password forgives the account's
+   * failures and gives the address its attempt back.
    */
-  attempt(email: string, address: string | undefined): Promise<void>
-  /** The right password: the account's failures are forgiven and the address gets its attempt back. */
-  succeeded(email: string, address: string | undefined): Promise<void>
+  check<T>(email: string, address: string | undefined, passwordCheck: () => Promise<T>): Promise<T>
 }
 
 // Guesses at one account spread over many addresses: allowed this many times the per-address budget
@@ -47,32 +47,88 @@ export function createLoginThrottle(app: Application): LoginThrottle {
     return new TooManyRequests(`Too many failed logins; try again in ${seconds} seconds`, { retry_after_seconds: seconds })
   }
 
+  async function attempt(email: string, address: string | undefined) {
+    const key = accountFrom(email, address)
+    const [account, origin] = await Promise.all([accounts.consume(key), address === undefined ? undefined : addresses.consume(address)])
+    // Refused before any password check, it counts against nothing: the counters stay
+    // where they were (at their limit), so a guesser gains nothing and spends nothing of
+    // anyone else's, and correct logins that overlapped are not remembered as failures
+    const refunds = () => Promise.all([accounts.refund(key), address === undefined ? undefined : addresses.refund(address)])
+    if (!account.allowed || (origin && !origin.allowed)) {
+      await refunds()
+      const refused = [account, origin].filter((decision): decision is RateDecision => Boolean(decision && !decision.allowed))
+      throw refuse(refused, address, account.allowed ? 'address' : 'account', account.allowed ? (address ?? '') : key)
+    }
+    // Only guesses an address was allowed to make reach the account's ceiling from anywhere
+    const ceiling = await ceilings.consume(email)
+    if (!ceiling.allowed) {
+      await Promise.all([refunds(), ceilings.refund(email)])
+      throw refuse([ceiling], address, 'account', email)
+    }
+  }
+
+  async function succeeded(email: string, address: string | undefined) {
+    await Promise.all([accounts.reset(accountFrom(email, address)), ceilings.reset(email), address === undefined ? undefined : addresses.refund(address)])
+  }
+
+  // Password checks under way on this instance, by account and by address
+  const inFlight = new InFlight()
+
   return {
-    async attempt(email, address) {
-      const key = accountFrom(email, address)
-      const [account, origin] = await Promise.all([accounts.consume(key), address === undefined ? undefined : addresses.consume(address)])
-      // Refused before any password check, it counts against nothing: the counters stay
-      // where they were (at their limit), so a guesser gains nothing and spends nothing of
-      // anyone else's, and correct logins that overlapped are not remembered as failures
-      const refunds = () => Promise.all([accounts.refund(key), address === undefined ? undefined : addresses.refund(address)])
-      if (!account.allowed || (origin && !origin.allowed)) {
-        await refunds()
-        const refused = [account, origin].filter((decision): decision is RateDecision => Boolean(decision && !decision.allowed))
-        throw refuse(refused, address, account.allowed ? 'address' : 'account', account.allowed ? (address ?? '') : key)
+    async check(email, address, passwordCheck) {
+      const keys = [`account|${email}`, `address|${address ?? ''}`]
+      await admitted(() => attempt(email, address), () => inFlight.among(keys))
+      return inFlight.during(keys, async () => {
+        const result = await passwordCheck()
+        await succeeded(email, address)
+        return result
+      })
+    }
+  }
+}
+
+// A refusal while checks of the same account or address are still running may only be
+// their points, given back if those passwords are right: it waits for one of them to end
+// and asks again, instead of refusing a correct login for fifteen minutes because it
+// overlapped with others. Every wait ends with a password check, so a burst of wrong
+// guesses is refused as soon as the guesses admitted before it have failed.
+const MOST_WAITING_MS = 15_000
+
+async function admitted(attempt: () => Promise<void>, running: () => Promise<unknown>[]) {
+  const deadline = Date.now() + MOST_WAITING_MS
+  for (;;) {
+    try {
+      return await attempt()
+    } catch (error) {
+      const others = running()
+      if (!(error instanceof TooManyRequests) || !others.length || Date.now() > deadline) throw error
+      await Promise.race(others.map((other) => other.catch(() => undefined)))
+    }
+  }
+}
+
+/** Checks under way on this instance, by key (account or address). */
+class InFlight {
+  private running = new Map<string, Set<Promise<unknown>>>()
+
+  among(keys: string[]) {
+    return keys.flatMap((key) => [...(this.running.get(key) ?? [])])
+  }
+
+  async during<T>(keys: string[], work: () => Promise<T>): Promise<T> {
+    const promise = work()
+    for (const key of keys) {
+      if (!this.running.has(key)) this.running.set(key, new Set())
+      this.running.get(key)!.add(promise)
+    }
+    try {
+      return await promise
+    } finally {
+      for (const key of keys) {
+        const set = this.running.get(key)!
+        set.delete(promise)
+        if (!set.size) this.running.delete(key)
       }
-      // Only guesses an address was allowed to make reach the account's ceiling from anywhere
-      const ceiling = await ceilings.consume(email)
-      if (!ceiling.allowed) {
-        await Promise.all([refunds(), ceilings.refund(email)])
-        throw refuse([ceiling], address, 'account', email)
-      }
-    },
-    async succeeded(email, address) {
-      await Promise.all([
-        accounts.reset(accountFrom(email, address)),
-        ceilings.reset(email),
-        address === undefined ? undefined : addresses.refund(address)
-      ])
     }
   }
 }

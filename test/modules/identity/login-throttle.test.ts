@@ -101,6 +101,36 @@ describe('login throttling', function () {
     })
   })
 
+  describe('correct logins that overlap, on one instance', () => {
+    const server = useServer(logins({ failures_per_account: 10, failures_per_address: 100 }))
+
+    it('refuses none of 200 correct logins of one account sent at once from one address', async () => {
+      const user = await buildUser(server.app)
+      const outcomes = await Promise.all(Array.from({ length: 200 }, () => attempt(server.url, user.email, user.password, '192.0.2.188')))
+      assert.deepStrictEqual(
+        outcomes.filter((outcome) => outcome.status !== 201).map((outcome) => outcome.status),
+        [],
+        'each waited for the checks ahead of it instead of a 429'
+      )
+    })
+
+    it('refuses none of 120 people logging in at once from one address (a site’s Wi-Fi at shift start)', async () => {
+      const people = await Promise.all(Array.from({ length: 120 }, () => buildUser(server.app)))
+      const outcomes = await Promise.all(people.map((person) => attempt(server.url, person.email, person.password, '192.0.2.199')))
+      assert.deepStrictEqual(outcomes.filter((outcome) => outcome.status !== 201).map((outcome) => outcome.status), [])
+    })
+
+    it('still refuses a burst of wrong guesses past the budget, once the guesses ahead of it have failed', async () => {
+      const user = await buildUser(server.app)
+      const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => attempt(server.url, user.email, `guess ${i}`, '192.0.2.200')))
+      assert.deepStrictEqual(
+        [answers.filter((answer) => answer.status === 401).length, answers.filter((answer) => answer.status === 429).length],
+        [10, 50]
+      )
+      assert.strictEqual((await attempt(server.url, user.email, user.password, '192.0.2.200')).status, 429, 'the budget is spent')
+    })
+  })
+
   describe('per address', () => {
     const server = useServer(logins({ failures_per_address: 5 }))
 
