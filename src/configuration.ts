@@ -30,7 +30,9 @@ export const configurationSchema = Type.Intersect([
       per_ip_per_minute: Type.Number({ minimum: 1 }),
       trust_proxy: Type.Boolean(),
       max_buffered_packets: Type.Number({ minimum: 1 }),
-      max_delivery_lag_ms: Type.Number({ minimum: 100 })
+      max_delivery_lag_ms: Type.Number({ minimum: 100 }),
+      // Optional so that settings written before it keep working; the default is in src/socketio/packet-budget.ts
+      packets_per_10_seconds: Type.Optional(Type.Integer({ minimum: 1 }))
     }),
     limits: Type.Object({
       messages_per_minute: Type.Number({ minimum: 1 }),
