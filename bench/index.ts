@@ -9,8 +9,8 @@
  *
  * Opt-in scenarios run instead, alone or together, each from a file of its own:
  * --scale (scale.ts), --idle-memory (idle-memory.ts), --pg-cpu (pg-cpu.ts),
- * --restart (restart.ts), --fanout (fanout.ts) and --offline-notifications
- * (offline-notifications.ts).
+ * --restart (restart.ts), --fanout (fanout.ts), --offline-notifications
+ * (offline-notifications.ts) and --socket-flood (socket-flood.ts).
  *
  * Everyone has a phone number and a push device, as the marketplace's people do (so the
  * notification planner runs); --bare-people gives them neither.
@@ -31,6 +31,7 @@ import { pgCpu } from './pg-cpu'
 import { restart } from './restart'
 import { offlineNotifications } from './offline-notifications'
 import { fanout } from './fanout'
+import { socketFlood } from './socket-flood'
 
 const optIn: Record<string, () => Promise<unknown>> = {
   scale,
@@ -38,7 +39,8 @@ const optIn: Record<string, () => Promise<unknown>> = {
   'pg-cpu': pgCpu,
   restart,
   'offline-notifications': offlineNotifications,
-  fanout
+  fanout,
+  'socket-flood': socketFlood
 }
 
 
