@@ -10,8 +10,8 @@
  * Opt-in scenarios run instead, alone or together, each from a file of its own:
  * --scale (scale.ts), --idle-memory (idle-memory.ts), --pg-cpu (pg-cpu.ts),
  * --restart (restart.ts), --fanout (fanout.ts), --offline-notifications
- * (offline-notifications.ts), --notification-drain (notification-drain.ts) and
- * --login-lockout (login-lockout.ts).
+ * (offline-notifications.ts), --notification-drain (notification-drain.ts),
+ * --login-lockout (login-lockout.ts) and --socket-flood (socket-flood.ts).
  *
  * Everyone has a phone number and a push device, as the marketplace's people do (so the
  * notification planner runs); --bare-people gives them neither.
@@ -34,6 +34,7 @@ import { restart } from './restart'
 import { offlineNotifications } from './offline-notifications'
 import { fanout } from './fanout'
 import { notificationDrain } from './notification-drain'
+import { socketFlood } from './socket-flood'
 
 const optIn: Record<string, () => Promise<unknown>> = {
   scale,
@@ -43,7 +44,8 @@ const optIn: Record<string, () => Promise<unknown>> = {
   'offline-notifications': offlineNotifications,
   'login-lockout': loginLockout,
   fanout,
-  'notification-drain': notificationDrain
+  'notification-drain': notificationDrain,
+  'socket-flood': socketFlood
 }
 
 

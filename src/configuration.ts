@@ -33,7 +33,9 @@ export const configurationSchema = Type.Intersect([
       max_delivery_lag_ms: Type.Number({ minimum: 100 }),
       // Socket.io connections open at once on one instance; defaults in socketio/open-connections.ts
       max_per_user: Type.Optional(Type.Integer({ minimum: 1 })),
-      max_per_address: Type.Optional(Type.Integer({ minimum: 1 }))
+      max_per_address: Type.Optional(Type.Integer({ minimum: 1 })),
+      // Optional so that settings written before it keep working; the default is in src/socketio/packet-budget.ts
+      packets_per_10_seconds: Type.Optional(Type.Integer({ minimum: 1 }))
     }),
     limits: Type.Object({
       messages_per_minute: Type.Number({ minimum: 1 }),

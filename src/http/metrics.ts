@@ -28,6 +28,11 @@ function createMetrics(app: Application) {
       help: 'Connections dropped because they could not keep up (they reconnect and fill the gap by seq)',
       registers,
       labelNames: ['reason']
+    }),
+    packetBudgetCuts: new Counter({
+      name: 'chat_socket_packet_budget_cuts_total',
+      help: 'Socket.io connections cut for sending more packets than connections.packets_per_10_seconds',
+      registers
     })
   }
 }

@@ -10,8 +10,11 @@ const lastForwarded = (forwarded: string | string[] | undefined) => {
 }
 
 /** The address a Socket.io connection came from (its load balancer's word with `trust_proxy`). */
-export const socketAddress = (socket: Socket, trustProxy: boolean) =>
-  (trustProxy && lastForwarded(socket.handshake.headers['x-forwarded-for'])) || socket.handshake.address
+export const socketAddress = (socket: Socket, trustProxy: boolean) => connectionAddress(socket.conn, trustProxy)
+
+/** The same for the Engine.IO connection under it, which exists before Socket.io's handshake. */
+export const connectionAddress = (connection: Socket['conn'], trustProxy: boolean) =>
+  (trustProxy && lastForwarded(connection.request.headers['x-forwarded-for'])) || connection.remoteAddress
 
 /** The address an HTTP request came from (its load balancer's word with `trust_proxy`). */
 export const requestAddress = (ctx: Context, trustProxy: boolean) =>

@@ -6,8 +6,9 @@ import { logger } from '../operations/logger'
 import { beforeTeardown } from '../operations/lifecycle'
 import { createRateLimiter } from '../operations/rate-limit'
 import { socketAddress } from './client-address'
-import { closeTransport } from './end-connections'
 import { DEFAULT_MAX_PER_ADDRESS, DEFAULT_MAX_PER_USER, OpenConnections } from './open-connections'
+import { cutConnection } from './end-connections'
+import { budgetPackets } from './packet-budget'
 
 const WINDOW_SECONDS = 60
 
@@ -42,10 +43,10 @@ type Refusal = 'new_per_address' | 'open_per_address' | 'open_per_person'
  * shared across instances, and bounds on the connections open on this instance per
  * address (`max_per_address`) and per person (`max_per_user`), each refused with a 429
  * error the client sees as `connect_error` (or as the answer to its `authenticate`
- * call); connect and disconnect counts; and the dropping of connections that cannot
- * keep up with what is sent to them: their unsent packets would otherwise grow without
- * bound. The handshake's middlewares are installed here; the connection's owner calls
- * the rest.
+ * call); connect and disconnect counts; the dropping of connections that cannot keep up
+ * with what is sent to them (their unsent packets would otherwise grow without bound);
+ * and each connection's budget of packets it sends (./packet-budget.ts). The
+ * handshake's middlewares are installed here; the connection's owner calls the rest.
  */
 export const guardConnections = (app: Application, io: Server): ConnectionGuard => {
   const { per_ip_per_minute, trust_proxy, max_buffered_packets } = app.get('connections')
@@ -107,15 +108,13 @@ export const guardConnections = (app: Application, io: Server): ConnectionGuard 
       if (buffered <= max_buffered_packets) continue
       metrics.slowConsumersDropped.inc({ reason: 'socket buffer' })
       logger.warn('dropping a connection that cannot keep up', { buffered })
-      // What it has not taken is dropped: it reconnects and fills the gap by seq
-      closeTransport(socket, true)
-      // A websocket that does not read would hold its closing handshake for 30 s
-      ;(socket.conn as any).transport?.socket?.terminate?.()
+      cutConnection(socket.conn)
     }
   }, 1000)
   slowConsumerCheck.unref()
   beforeTeardown(app, () => clearInterval(slowConsumerCheck))
 
+  budgetPackets(app, io)
   return {
     admitted(socket) {
       socket.data.admitted = true

@@ -17,3 +17,14 @@ export function closeTransport(socket: Socket, discard = false) {
 export function closeTransports(sockets: Iterable<Socket>, discard = false) {
   for (const socket of [...sockets]) closeTransport(socket, discard)
 }
+
+/**
+ * Ends a connection that must not be served further, at once: what it has not taken is
+ * dropped (it reconnects and fills the gap by seq), and its websocket is torn down rather
+ * than closed, since one that does not read would hold its closing handshake for 30 s and
+ * one that floods would keep being read meanwhile.
+ */
+export function cutConnection(connection: Socket['conn']) {
+  connection.close(true)
+  ;(connection as any).transport?.socket?.terminate?.()
+}

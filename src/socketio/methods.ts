@@ -19,9 +19,12 @@ export const answerMethodsNoServiceOffers = (app: Application) => {
     for (const method of missing) {
       socket.on(method, (path: string, ...args: unknown[]) => runMethod(app, (socket as any).feathers, path, method, args))
     }
-    socket.onAny((event: string, ...args: unknown[]) => {
+    // A middleware rather than an onAny listener, which Socket.io runs ahead of every
+    // middleware: what a middleware refuses is then not answered here either
+    socket.use((packet, next) => {
+      const [event, ...args] = packet
       const answer = args.at(-1)
-      if (typeof answer !== 'function' || socket.listeners(event).length > 0) return
+      if (typeof answer !== 'function' || socket.listeners(event).length > 0) return next()
       answer(new MethodNotAllowed(`There is no method '${String(event)}'`).toJSON())
     })
   }

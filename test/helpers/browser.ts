@@ -5,6 +5,7 @@ import { chromium } from 'playwright-core'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { buildWeb } from '../../scripts/build-web'
 import type { TestUser } from './factories'
+import { FEWEST_PACKETS_PER_WINDOW } from '../../src/socketio/packet-budget'
 
 const CHROMIUM = '/usr/bin/chromium'
 export const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts')
@@ -13,8 +14,8 @@ const WAIT_MS = 20_000
 
 /**
  * Debian's Chromium for the enclosing suite, and the chat page built into a folder of
- * its own: pass `outdir` as the app's `public` setting. Each `newPage()` is a separate
- * browser context, a person of their own.
+ * its own: start the page's server with `serverSettings` (`public` is `outdir`). Each
+ * `newPage()` is a separate browser context, a person of their own.
  */
 export function useBrowser() {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-page-'))
@@ -38,6 +39,9 @@ export function useBrowser() {
 
   return {
     outdir,
+    // The smallest packet budget the app defaults to: a change that makes the page send
+    // bursts fails here instead of cutting people off
+    serverSettings: { public: outdir, connections: { packets_per_10_seconds: FEWEST_PACKETS_PER_WINDOW } },
     async newPage() {
       const context = await browser!.newContext({ viewport: { width: 1100, height: 720 } })
       context.setDefaultTimeout(WAIT_MS)

@@ -9,6 +9,9 @@ import { bookingChannelWithClients } from '../helpers/fixtures'
 
 const CALLS_PER_MINUTE = 150
 const FLOOD = 2000
+// These floods test the call budgets, past which a socket is answered 429 and kept: the
+// packet budget (test/socketio/packet-budget.test.ts) would cut the socket first
+const PACKETS_UNCUT = 1_000_000
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 
@@ -28,7 +31,7 @@ const codesOf = (settled: PromiseSettledResult<unknown>[]) =>
 
 describe('a budget for every external call', function () {
   this.timeout(60_000)
-  const server = useServer({ limits: { calls_per_minute: CALLS_PER_MINUTE } })
+  const server = useServer({ limits: { calls_per_minute: CALLS_PER_MINUTE }, connections: { packets_per_10_seconds: PACKETS_UNCUT } })
   let world: BookingWorld
   let channelId: number
 

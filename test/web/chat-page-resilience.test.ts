@@ -10,7 +10,7 @@ const SENDS_PER_MINUTE = 3
 describe('the web chat page when things go wrong or grow', function () {
   this.timeout(180_000)
   const browser = useBrowser()
-  const server = useServer({ public: browser.outdir, limits: { messages_per_minute: SENDS_PER_MINUTE } })
+  const server = useServer({ ...browser.serverSettings, limits: { messages_per_minute: SENDS_PER_MINUTE } })
   let world: BookingWorld
   let channelId: number
 

@@ -34,7 +34,7 @@ describe('the web chat page across a server restart', function () {
 
   it('reconnects, signs in again, fills the gap, refreshes presence and sends what was typed meanwhile', async () => {
     const port = await freePort()
-    current = await startApp({ public: browser.outdir }, port)
+    current = await startApp(browser.serverSettings, port)
     await say('Before the restart')
     const page = await browser.newPage()
     let reloads = 0
@@ -56,7 +56,7 @@ describe('the web chat page across a server restart', function () {
     await page.getByRole('alert').filter({ hasText: 'your message will be sent when the connection is back' }).waitFor()
     await sleep(6000)
 
-    current = await startApp({ public: browser.outdir }, port)
+    current = await startApp(browser.serverSettings, port)
     await page.getByText('Connection lost. Reconnecting…').waitFor({ state: 'hidden', timeout: 30_000 })
     await messageItem(page, 'Typed while away').waitFor({ timeout: 30_000 })
     await page.getByRole('alert').filter({ hasText: 'your message will be sent' }).waitFor({ state: 'hidden' })

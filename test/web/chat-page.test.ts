@@ -12,7 +12,7 @@ import { ARTIFACTS, channelButton, messageBox, messageItem, messageLog, signIn, 
 describe('the web chat page in Chromium', function () {
   this.timeout(180_000)
   const browser = useBrowser()
-  const server = useServer({ public: browser.outdir })
+  const server = useServer(browser.serverSettings)
   const newPage = () => browser.newPage()
 
   describe('two people in one booking', () => {
