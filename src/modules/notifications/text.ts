@@ -1,8 +1,5 @@
-import type { Application } from '../../declarations'
-import type { Id } from '../../schema-types'
+import type { UnreadSummary } from '../messaging/services/participants/participants.class'
 import { MalformedMarkup, sanitizeText } from '../../sanitize-text'
-
-const UNREAD_SAMPLE = 100
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`
 
@@ -32,33 +29,17 @@ export const senderNameForNotification = (name: string | undefined) => {
 /**
  * The notification counts what the recipient has not read in the channel, e.g.
  * "3 new messages from Ana in Booking #42" or "5 new messages from Ana and 2 others"
- * (the latest sender named). `upToMessageId` is the newest message it counts.
+ * (the latest sender named, the others counted among the newest hundred unread).
+ * `upToMessageId` is the newest message it counts.
  */
-export async function composeText(app: Application, channelId: Id, userId: Id, lastReadSeq: number) {
-  const [channel, unread] = await Promise.all([
-    app.service('channels').get(channelId),
-    app.service('messages').find({
-      query: {
-        channel_id: channelId,
-        seq: { $gt: lastReadSeq },
-        sender_id: { $ne: userId },
-        is_deleted: false,
-        $sort: { seq: -1 },
-        $limit: UNREAD_SAMPLE
-      }
-    })
-  ])
-  const title = `${channel.context_type === 'booking' ? 'Booking' : 'Dispute'} #${channel.context_id}`
-  const senderIds = [...new Set(unread.data.map((message) => message.sender_id))]
-  const senders = senderIds.length
-    ? await app.service('users').find({ query: { id: { $in: senderIds } }, paginate: false })
-    : []
-  const firstName = senderNameForNotification(senders.find((sender) => sender.id === senderIds[0])?.name)
-  const from = senderIds.length > 1 ? `${firstName} and ${plural(senderIds.length - 1, 'other')}` : firstName
-  const count = Math.max(unread.total, 1)
+export function composeText(unread: UnreadSummary, latestSenderName: string | undefined) {
+  const title = `${unread.context_type === 'booking' ? 'Booking' : 'Dispute'} #${unread.context_id}`
+  const firstName = senderNameForNotification(latestSenderName)
+  const from = unread.senders > 1 ? `${firstName} and ${plural(unread.senders - 1, 'other')}` : firstName
+  const count = Math.max(unread.unread, 1)
   return {
     title,
     text: `${plural(count, 'new message')} from ${from} in ${title}`,
-    upToMessageId: unread.data[0]?.id ?? null
+    upToMessageId: unread.newest?.id ?? null
   }
 }

@@ -7,8 +7,10 @@ import { isAdminOrInternal } from '../../../../hooks/require-admin'
 import { maySeeChannel, requireChannelAccess } from '../../channel-access'
 import { page } from '../../page'
 import type { Participant, ParticipantPatch, ParticipantPatchQuery, ParticipantQuery } from './participants.schema'
+import { unreadSummaries } from './unread-summaries'
+import type { UnreadSummary } from './unread-summaries'
 
-export type { Participant, ParticipantPatch, ParticipantPatchQuery, ParticipantQuery }
+export type { Participant, ParticipantPatch, ParticipantPatchQuery, ParticipantQuery, UnreadSummary }
 
 export interface ParticipantParams extends ServiceParams<ParticipantQuery> {}
 export interface ParticipantPatchParams extends ServiceParams<ParticipantPatchQuery> {}
@@ -79,6 +81,15 @@ export class ParticipantService {
   async rowsOf(ids: Id[]): Promise<Map<Id, Participant>> {
     const rows: Participant[] = ids.length ? await this.db('chat_participants').whereIn('id', ids) : []
     return new Map(rows.map((row) => [row.id, row]))
+  }
+
+  /**
+   * Where each person stands in a channel, for many (person, channel) pairs in one
+   * statement (internal: not a service method): the notification worker decides a batch
+   * of deliveries at once instead of reading channel, participant and messages per row.
+   */
+  unreadAmong(pairs: { user_id: Id; channel_id: Id; message_id: Id }[]): Promise<UnreadSummary[]> {
+    return unreadSummaries(this.db, pairs)
   }
 
   private async ownRow(channelId: ParticipantPatchQuery['channel_id'], params: ParticipantPatchParams): Promise<Participant> {
