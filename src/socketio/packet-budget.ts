@@ -49,16 +49,18 @@ export function budgetPackets(app: Application, io: Server) {
   // A flooder cut off reconnects and floods again: one line a minute per address says enough
   const logged = new ExpiringCache<string, true>(LOG_EVERY_MS)
 
-  const cutOff = (connection: Connection) => {
+  const cutOff = (connection: Connection, address: string) => {
     metrics.packetBudgetCuts.inc()
-    const address = connectionAddress(connection, trust_proxy)
     if (!logged.has(address)) {
       logged.set(address, true)
       logger.warn('cutting off connections past their packet budget', { address, packets_per_10_seconds: perWindow })
     }
     cutConnection(connection)
   }
-  io.engine.on('connection', (connection: Connection) => countPackets(connection, perWindow, () => cutOff(connection)))
+  io.engine.on('connection', (connection: Connection) => {
+    const address = connectionAddress(connection, trust_proxy)
+    countPackets(connection, perWindow, () => cutOff(connection, address))
+  })
 }
 
 /**

@@ -8,13 +8,14 @@ type HandshakeRequest = IncomingMessage & { [RESPONSE]?: { req: unknown } }
 
 /**
  * Engine.io keeps each session's first HTTP request (its IncomingMessage, raw headers and
- * parser state) for the connection's whole life, for code that reads `socket.request`
- * later; nothing here does: the handshake's headers, address and query are copied into
- * `socket.handshake` and the call params before the connection is announced. Letting the
- * request go is Socket.io's own advice for memory per connection. Over WebSocket the
- * request is also held by the upgrade's stand-in response (engine.io's
- * WebSocketResponse, until the socket closes), which is reached here through an engine
- * middleware, the one place engine.io hands it out.
+ * parser state) for the connection's whole life. What is read of it later, by Socket.io
+ * when the client joins the namespace again on the same connection and by the client's
+ * address behind a balancer (`X-Forwarded-For`), is its headers, url, query and whether
+ * it was encrypted: the connection keeps those in a small stand-in and lets the rest go,
+ * as Socket.io advises for memory per connection. Over WebSocket the request is also held
+ * by the upgrade's stand-in response (engine.io's WebSocketResponse, until the socket
+ * closes), which is reached here through an engine middleware, the one place engine.io
+ * hands it out.
  */
 export function releaseHandshakeRequests(io: Server) {
   io.engine.use((req: HandshakeRequest, res: ServerResponse | { req: unknown }, next: () => void) => {
@@ -25,13 +26,19 @@ export function releaseHandshakeRequests(io: Server) {
     next()
   })
   io.on('connection', (socket) => {
-    const conn = socket.conn as unknown as { request: HandshakeRequest | null }
-    const response = conn.request?.[RESPONSE]
+    const conn = socket.conn as unknown as { request: HandshakeRequest }
+    const request = conn.request
+    const response = request[RESPONSE]
     // A long-polling handshake's real response finished long ago and goes with its request
     if (response && !(response instanceof ServerResponse)) response.req = null
-    if (conn.request) delete conn.request[RESPONSE]
-    conn.request = null
+    conn.request = whatIsReadLater(request)
   })
+}
+
+function whatIsReadLater(request: HandshakeRequest) {
+  const { headers, url, _query } = request as HandshakeRequest & { _query?: unknown }
+  const encrypted = Boolean((request.socket as { encrypted?: boolean } | null)?.encrypted)
+  return { headers, url, _query, connection: { encrypted }, socket: { encrypted } } as unknown as HandshakeRequest
 }
 
 type EngineSession = { once(event: 'upgrade', listener: () => void): void }

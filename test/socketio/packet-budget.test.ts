@@ -133,3 +133,19 @@ describe('the default packet budget', function () {
     assert.deepStrictEqual(reasons, ['transport close'])
   })
 })
+
+describe('the per-connection packet budget behind a balancer', function () {
+  this.timeout(30_000)
+  // Addresses come from X-Forwarded-For, read when the connection opens
+  const server = useServer({ connections: { packets_per_10_seconds: BUDGET, trust_proxy: true } })
+
+  it('cuts a flooder off and goes on serving everyone else', async () => {
+    const flooder = io(server.url, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { 'X-Forwarded-For': '198.51.100.77' } })
+    await new Promise<void>((resolve) => flooder.on('connect', () => resolve()))
+    const reasons = disconnections(flooder)
+    for (let i = 0; i < FLOOD; i++) flooder.emit('no-such-event', () => undefined)
+    await waitUntil(() => reasons.length > 0, 'the flooder is cut off', 10_000)
+    assert.deepStrictEqual(reasons, ['transport close'])
+    assert.strictEqual((await fetch(`${server.url}/health`)).status, 200)
+  })
+})

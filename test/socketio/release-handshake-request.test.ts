@@ -53,4 +53,26 @@ describe('the handshake request of a Socket.io connection', function () {
     byHeader.close()
     polling.close()
   })
+
+  describe('behind a balancer', () => {
+    const proxied = useServer({ connections: { per_ip_per_minute: 1000, trust_proxy: true, max_buffered_packets: 1000, max_delivery_lag_ms: 5000 } })
+
+    it('keeps what a later handshake on the same connection reads: its forwarded address and headers', async () => {
+      const client = io(proxied.url, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { 'X-Forwarded-For': '198.51.100.23' } })
+      const seen: Socket[] = []
+      proxied.app.io.on('connection', (socket: Socket) => seen.push(socket))
+      await waitUntil(() => client.connected && seen.length === 1, 'connected')
+      // The client leaves the namespace and joins it again on the connection it has
+      // (DISCONNECT and CONNECT packets of its own, as any client may send)
+      const engine = client.io.engine as unknown as { send(data: string): void }
+      engine.send('1')
+      await waitUntil(() => !seen[0].connected, 'the first handshake’s socket left')
+      engine.send('0')
+      await waitUntil(() => seen.length === 2, 'the second handshake is served')
+      const addresses = seen.map((socket) => (socket as any).feathers.address)
+      assert.deepStrictEqual(addresses, ['198.51.100.23', '198.51.100.23'])
+      assert.strictEqual(seen[1].handshake.headers['x-forwarded-for'], '198.51.100.23')
+      client.close()
+    })
+  })
 })
