@@ -1,7 +1,6 @@
 import type { Context } from 'koa'
 import type { Application } from '../declarations'
-import { createRateLimiter, refusal } from '../operations/rate-limit'
-import type { RateLimiter } from '../operations/rate-limit'
+import { refusal, sharedRateLimiter } from '../operations/rate-limit'
 import { requestAddress } from '../socketio/client-address'
 
 const WINDOW_SECONDS = 60
@@ -9,16 +8,11 @@ const WINDOW_SECONDS = 60
 // all day stays far below this, a client fetching the 1.7 MB docs bundle in a loop does not
 export const DEFAULT_STATIC_REQUESTS_PER_MINUTE = 600
 
-const budgets = new WeakMap<Application, RateLimiter>()
-
-const budgetOf = (app: Application) => {
-  let budget = budgets.get(app)
-  if (!budget) {
-    const points = app.get('limits').static_requests_per_minute ?? DEFAULT_STATIC_REQUESTS_PER_MINUTE
-    budgets.set(app, (budget = createRateLimiter(app, 'static', { points, windowSeconds: WINDOW_SECONDS })))
-  }
-  return budget
-}
+const budgetOf = (app: Application) =>
+  sharedRateLimiter(app, 'static', () => ({
+    points: app.get('limits').static_requests_per_minute ?? DEFAULT_STATIC_REQUESTS_PER_MINUTE,
+    windowSeconds: WINDOW_SECONDS
+  }))
 
 /**
  * Spends one point of the address's `limits.static_requests_per_minute`, shared by the

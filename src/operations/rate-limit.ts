@@ -78,6 +78,20 @@ export function createRateLimiter(app: Application, name: string, options: RateL
   }
 }
 
+const shared = new WeakMap<Application, Map<string, RateLimiter>>()
+
+/**
+ * The app's one limiter of this name, made on first use: a budget several modules
+ * spend (SMS per number, the static routes) must be one limiter, since in memory two
+ * would each count apart. `options` is read once, when it is made.
+ */
+export function sharedRateLimiter(app: Application, name: string, options: () => RateLimitOptions): RateLimiter {
+  if (!shared.has(app)) shared.set(app, new Map())
+  const limiters = shared.get(app)!
+  if (!limiters.has(name)) limiters.set(name, createRateLimiter(app, name, options()))
+  return limiters.get(name)!
+}
+
 /**
  * The 429 for a refused call, with `retry_after_seconds` (REST adds `Retry-After`). Only
  * a key's first refusal in its window is logged: a flood must not become a log flood.
