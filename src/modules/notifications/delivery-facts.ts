@@ -61,14 +61,16 @@ async function devicesOf(db: Knex, rows: Notification[]) {
 export async function deliveryFactsOf(app: Application, rows: Notification[]): Promise<Prepared[]> {
   if (!rows.length) return []
   const db: Knex = app.get('postgresqlClient')
+  const pairKey = (pair: { user_id: Id; channel_id: Id; message_id: Id }) => `${pair.user_id}:${pair.channel_id}:${pair.message_id}`
+  // A person's SMS and each of their pushes in a channel ask the same question once
+  const pairs = new Map(rows.map(({ user_id, channel_id, message_id }) => [pairKey({ user_id, channel_id, message_id }), { user_id, channel_id, message_id }]))
   const [users, summaries, devices, lastSent] = await Promise.all([
     app.service('users').find({ query: { id: { $in: [...new Set(rows.map((row) => row.user_id))] } }, paginate: false }),
-    app.service('participants').unreadAmong(rows.map(({ user_id, channel_id, message_id }) => ({ user_id, channel_id, message_id }))),
+    app.service('participants').unreadAmong([...pairs.values()]),
     devicesOf(db, rows),
     lastSentOf(db, rows)
   ])
   const userOf = new Map(users.map((user) => [user.id, user]))
-  const pairKey = (pair: { user_id: Id; channel_id: Id; message_id: Id }) => `${pair.user_id}:${pair.channel_id}:${pair.message_id}`
   const summaryOf = new Map(summaries.map((summary) => [pairKey(summary), summary]))
   return rows.flatMap((row) => {
     const user = userOf.get(row.user_id)

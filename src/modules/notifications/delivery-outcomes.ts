@@ -140,7 +140,8 @@ export async function markAttempts(
            select 1 from notifications busy
            where busy.user_id = g.user_id and busy.channel_id = g.channel_id and busy.kind = g.kind
              and busy.device_token_id is not distinct from g.device_token_id and busy.id <> g.id
-             and (busy.sending_at is not null or (busy.status = 'sent' and busy.sent_at > :windowStart)))
+             and ((busy.sending_at is not null and busy.status in ('pending', 'deferred'))
+               or (busy.status = 'sent' and busy.sent_at > :windowStart)))
        returning n.id`,
       { rows: JSON.stringify(rows), now: now.toISOString(), windowStart: windowStart.toISOString() }
     )

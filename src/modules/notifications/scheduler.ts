@@ -13,6 +13,7 @@ import { finishAll, finishSent, markAttempts, retryLater } from './delivery-outc
 import type { Finish, Retry } from './delivery-outcomes'
 import { inParallel } from './in-parallel'
 import { smsCapOf } from '../../operations/sms-cap'
+import { withRetry } from '../../database/errors'
 
 /** A delivery the rules let through: where it goes and what it says. */
 interface Outgoing {
@@ -203,13 +204,28 @@ export class NotificationScheduler {
     })
   }
 
+  /**
+   * Writes the pass's outcomes, each statement retried over a brief database outage (each
+   * checks that its rows are still open, so a retry writes nothing twice) and all of them
+   * settled before the pass ends; then forgets the devices their providers no longer know.
+   * One failure is logged and leaves the others written: the rows it left marked fail as
+   * interrupted once their claim runs out, as after a crash.
+   */
   private async write(outcomes: Outcomes, now: Date) {
-    for (const row of outcomes.unregistered) await this.forgetDevice(row.device_token_id!, row.id)
-    await Promise.all([
-      finishSent(this.app, outcomes.sent, now),
-      finishAll(this.app, outcomes.finished),
-      retryLater(this.app, outcomes.retries)
+    const writes = await Promise.allSettled([
+      withRetry(() => finishSent(this.app, outcomes.sent, now)),
+      withRetry(() => finishAll(this.app, outcomes.finished)),
+      withRetry(() => retryLater(this.app, outcomes.retries))
     ])
+    const unregistered = new Map(outcomes.unregistered.map((row) => [row.device_token_id!, row.id]))
+    for (const [deviceTokenId, failedId] of unregistered) {
+      await this.forgetDevice(deviceTokenId, failedId).catch((error: Error) =>
+        logger.error('could not forget an unregistered device', { device_token_id: deviceTokenId, error: error?.message })
+      )
+    }
+    for (const write of writes) {
+      if (write.status === 'rejected') logger.error('could not write notification outcomes', { error: write.reason?.message })
+    }
   }
 
   private async forgetDevice(deviceTokenId: Id, failedId: Id) {
@@ -222,7 +238,13 @@ export class NotificationScheduler {
         status: 'skipped',
         reason: 'the device token is no longer registered'
       })
-    await this.app.service('device-tokens').remove(deviceTokenId)
+    await this.app
+      .service('device-tokens')
+      .remove(deviceTokenId)
+      .catch((error: { code?: number }) => {
+        // Already gone: its owner removed it, or another instance forgot it first
+        if (error?.code !== 404) throw error
+      })
   }
 
   /**

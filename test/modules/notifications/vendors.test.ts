@@ -148,4 +148,28 @@ describe('notifications through the Twilio and Firebase SDKs', function () {
     const remaining = await devices.find({ query: { user_id: recipient.id }, paginate: false })
     assert.deepStrictEqual(remaining.map((device) => device.token), [unregistered === 'token-a' ? 'token-b' : 'token-a'])
   })
+
+  it('writes the whole pass when one token, planned in two channels, is reported unregistered twice', async () => {
+    const first = await scene({})
+    const second = await buildBooking(server.app)
+    await server.app.service('bookings').patch(second.booking.id, { supervisor_id: first.recipient.id })
+    const secondChannel = await openBookingChannel(server.app, second)
+    await server.app.service('device-tokens').create({ token: 'token-dead', platform: 'android' }, { user: first.recipient })
+    // Someone else's SMS goes out in the same pass
+    const bystander = await scene({ phone: '+15554999001' })
+    await first.send()
+    await server.app.service('messages').create({ channel_id: secondChannel.id, content: 'Gate code?' }, { user: second.worker })
+    await bystander.send()
+    await notificationsOf(server.app).planner.settled()
+    fcm.failNext(404, 404)
+    await pass()
+
+    assert.strictEqual(fcm.requests.length, 2, 'both pushes went to the dead token')
+    assert.deepStrictEqual((await first.rows()).map((row) => row.status), ['failed', 'failed'])
+    const [sms] = await bystander.rows()
+    assert.strictEqual(sms.status, 'sent', 'the rest of the pass is written')
+    assert.strictEqual(sms.sending_at, null)
+    const remaining = await server.app.service('device-tokens').find({ query: { user_id: first.recipient.id }, paginate: false })
+    assert.deepStrictEqual(remaining, [])
+  })
 })

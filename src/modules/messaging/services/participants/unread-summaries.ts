@@ -22,7 +22,7 @@ export interface UnreadSummary {
 }
 
 // Text names the senders of at most this many of the newest unread messages
-export const SENDER_SAMPLE = 100
+const SENDER_SAMPLE = 100
 
 /**
  * One statement for a whole batch of (person, channel) pairs: what a page of
