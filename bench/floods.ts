@@ -14,7 +14,7 @@ import { startApp } from '../test/helpers/app'
 import { buildBooking, openBookingChannel } from '../test/helpers/factories'
 import type { TestUser } from '../test/helpers/factories'
 import { closeClients, http, recordEvents, sleep, socketClient } from '../test/helpers/clients'
-import { freePort, freshGet, killTree, run, tsxBin } from '../test/helpers/processes'
+import { freePort, freshGet, killTree, run, nodeWithTsx } from '../test/helpers/processes'
 import type { Command } from '../test/helpers/processes'
 import type { ClientApplication } from '../src/client'
 import { option } from './options'
@@ -26,7 +26,7 @@ export async function startServer(settings: NodeJS.ProcessEnv = {}): Promise<{ c
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const { NODE_ENV: _test, ...environment } = process.env
-  const command = run(tsxBin, ['src/index.ts'], {
+  const command = run(process.execPath, [...nodeWithTsx, 'src/index.ts'], {
     ...environment,
     ...settings,
     DATABASE_URL: testDatabaseUrl,

@@ -20,7 +20,7 @@ import { createTestDatabase, dropTestDatabase } from '../test/helpers/database'
 import { startApp } from '../test/helpers/app'
 import { buildBooking, openBookingChannel } from '../test/helpers/factories'
 import { http, login, sleep } from '../test/helpers/clients'
-import { killTree, run, tsxBin } from '../test/helpers/processes'
+import { killTree, run, nodeWithTsx } from '../test/helpers/processes'
 import { serverFigures, startServer } from './floods'
 import { option } from './options'
 import { spread } from './figures'
@@ -118,7 +118,7 @@ async function flood(plan: FloodPlan) {
 
 /** Runs `flood` in a process of its own; resolves once it floods, with what it reports at the end. */
 async function startFlooder(plan: FloodPlan) {
-  const command = run(tsxBin, [__filename, '--flooder', JSON.stringify(plan)], process.env)
+  const command = run(process.execPath, [...nodeWithTsx, __filename, '--flooder', JSON.stringify(plan)], process.env)
   while (!command.output().includes('flooding')) {
     if (command.child.exitCode !== null) throw new Error(`the flooder ended:\n${command.output()}`)
     await sleep(20)

@@ -3,7 +3,7 @@ import fs from 'fs'
 import os from 'os'
 import path from 'path'
 import { http, login } from './helpers/clients'
-import { freePort, isRunning, killTree, run, tsxBin } from './helpers/processes'
+import { freePort, isRunning, killTree, run, nodeWithTsx } from './helpers/processes'
 import type { Command } from './helpers/processes'
 
 const DEMO = { email: 'ana@demo.local', password: 'demo-password' }
@@ -26,7 +26,7 @@ describe('the embedded database folder, across processes', function () {
   }
 
   const command = (args: string[], port = 0) => {
-    const child = run(tsxBin, args, environment(port))
+    const child = run(process.execPath, [...nodeWithTsx, ...args], environment(port))
     started.push(child)
     return child
   }
@@ -107,7 +107,7 @@ describe('the embedded database folder, across processes', function () {
 
   it('says in one line that the port is taken, without touching the folder', async () => {
     const port = Number(new URL(url).port)
-    const second = run(tsxBin, ['src/index.ts'], { ...environment(port), DATA_DIR: path.join(path.dirname(dataDir), 'other') })
+    const second = run(process.execPath, [...nodeWithTsx, 'src/index.ts'], { ...environment(port), DATA_DIR: path.join(path.dirname(dataDir), 'other') })
     started.push(second)
     const { code } = await second.exited
     assert.strictEqual(code, 1)

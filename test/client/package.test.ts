@@ -6,7 +6,7 @@ import { execFile, execFileSync } from 'child_process'
 import { promisify } from 'util'
 import { useServer } from '../helpers/app'
 import { buildBooking, openBookingChannel } from '../helpers/factories'
-import { root, run, tsxBin } from '../helpers/processes'
+import { root, run, nodeWithTsx } from '../helpers/processes'
 
 // What npm installs beside the package in a separate app: its dependencies, nothing else
 const APP_DEPENDENCIES = [
@@ -82,7 +82,7 @@ describe('the installable client package', function () {
   let tarball: string
 
   before(async () => {
-    const { stdout: built } = await exec(tsxBin, ['scripts/build-client.ts'], { cwd: root, encoding: 'utf8' })
+    const { stdout: built } = await exec(process.execPath, [...nodeWithTsx, 'scripts/build-client.ts'], { cwd: root, encoding: 'utf8' })
     tarball = path.join(root, /client package: (\S+)/.exec(built)![1])
     app = fs.mkdtempSync(path.join(os.tmpdir(), 'client-app-'))
     const installed = path.join(app, 'node_modules', '@context-chat', 'client')

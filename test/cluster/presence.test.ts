@@ -6,7 +6,7 @@ import { nextEvent, recordEvents, sleep, socketClient, socketOf, waitUntil } fro
 import { QUIET_MS } from '../helpers/assertions'
 import { testDatabaseUrl } from '../helpers/database'
 import { redisSettings, testClusterNodes, testRedisPrefix, testRedisUrl } from '../helpers/redis'
-import { freePort, killTree, run, tsxBin } from '../helpers/processes'
+import { freePort, killTree, run, nodeWithTsx } from '../helpers/processes'
 import type { Command } from '../helpers/processes'
 
 const EXPIRY_SECONDS = 3
@@ -100,7 +100,7 @@ describe('presence and typing across instances', function () {
 
     it(`makes its users offline within the presence expiry (${EXPIRY_SECONDS} s here) after a SIGKILL`, async () => {
       const port = await freePort()
-      victim = run(tsxBin, ['src/index.ts'], {
+      victim = run(process.execPath, [...nodeWithTsx, 'src/index.ts'], {
         ...process.env,
         NODE_ENV: 'test',
         LOG_LEVEL: 'silent',

@@ -2,7 +2,7 @@ import crypto from 'crypto'
 import fs from 'fs'
 import path from 'path'
 import { spawn } from 'child_process'
-import { root, tsxBin } from './processes'
+import { root, nodeWithTsx } from './processes'
 import { testDatabaseUrl } from './database'
 
 export interface Finished {
@@ -15,7 +15,7 @@ export interface Finished {
 /** Runs one of the admin commands (src/commands/<name>.ts) as an operator would, on the run's test database. */
 export function runTool(name: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<Finished> {
   return new Promise((resolve, reject) => {
-    const child = spawn(tsxBin, [`src/commands/${name}.ts`, ...args], {
+    const child = spawn(process.execPath, [...nodeWithTsx, `src/commands/${name}.ts`, ...args], {
       cwd: root,
       env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: testDatabaseUrl, LOG_LEVEL: 'silent', ...env },
       stdio: ['ignore', 'pipe', 'pipe']

@@ -7,7 +7,12 @@ import path from 'path'
 import type { AddressInfo } from 'net'
 
 export const root = path.resolve(__dirname, '..', '..')
-export const tsxBin = path.join(root, 'node_modules', '.bin', 'tsx')
+/**
+ * Node itself with tsx as its loader, as the arguments of a child process: the process a
+ * test signals is the app, as in production, with no tsx wrapper in between whose own
+ * exit (or missed relay) would leave the app running unseen.
+ */
+export const nodeWithTsx = ['--import', 'tsx']
 
 export async function freePort(): Promise<number> {
   const probe = net.createServer()
@@ -71,7 +76,6 @@ export async function within<T>(promise: Promise<T>, ms: number, what: string): 
 }
 
 
-/** `npm start` (through tsx, which passes signals on) on `env.PORT` or a free port; resolves once /health answers. */
 /** Polls `url`/ready until it answers 200; fails with the process's output if it exits or takes longer. */
 export async function untilReady(url: string, server: Command, timeoutMs = 60_000) {
   for (const deadline = Date.now() + timeoutMs; ; ) {
@@ -85,7 +89,7 @@ export async function untilReady(url: string, server: Command, timeoutMs = 60_00
 export async function serve(env: NodeJS.ProcessEnv): Promise<{ command: Command; url: string }> {
   const port = env.PORT ? Number(env.PORT) : await freePort()
   const url = `http://127.0.0.1:${port}`
-  const command = run(tsxBin, ['src/index.ts'], { ...process.env, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), ...env })
+  const command = run(process.execPath, [...nodeWithTsx, 'src/index.ts'], { ...process.env, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), ...env })
   for (let attempt = 0; attempt < 300 && isRunning(command); attempt++) {
     if (await freshGet(`${url}/health`).then((status) => status === 200, () => false)) return { command, url }
     await new Promise((resolve) => setTimeout(resolve, 100))

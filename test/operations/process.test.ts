@@ -5,7 +5,7 @@ import type { TestServer } from '../helpers/app'
 import { testDatabaseUrl } from '../helpers/database'
 import { buildBooking, buildUser, openBookingChannel } from '../helpers/factories'
 import { closeClients, http as request, login, sleep, socketClient, socketOf } from '../helpers/clients'
-import { freePort, freshGet, isRunning, killTree, run, tsxBin, within } from '../helpers/processes'
+import { freePort, freshGet, isRunning, killTree, run, nodeWithTsx, within } from '../helpers/processes'
 import type { Command } from '../helpers/processes'
 import { uniqueEmail } from '../helpers/factories'
 
@@ -32,10 +32,9 @@ describe('operations', function () {
     async function startProcess(env: NodeJS.ProcessEnv = {}) {
       const port = await freePort()
       const url = `http://127.0.0.1:${port}`
-      // tsx itself rather than `npx tsx`: npm exec dies on SIGTERM without passing it on
-      // (its tsx and node children are orphaned and keep running), whereas tsx relays
-      // the signal to the app and exits with the app's own exit code
-      const command = run(tsxBin, ['src/index.ts'], {
+      // Node itself rather than `npx tsx`: npm exec dies on SIGTERM without passing it on
+      // (its children are orphaned and keep running); here the signal reaches the app
+      const command = run(process.execPath, [...nodeWithTsx, 'src/index.ts'], {
         ...process.env,
         NODE_ENV: 'test',
         DATABASE_URL: testDatabaseUrl,

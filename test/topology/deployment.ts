@@ -1,6 +1,6 @@
 import fs from 'fs'
 import path from 'path'
-import { freePort, freshGet, isRunning, killTree, root, run, tsxBin, within } from '../helpers/processes'
+import { freePort, freshGet, isRunning, killTree, root, run, nodeWithTsx, within } from '../helpers/processes'
 import type { Command } from '../helpers/processes'
 import { testDatabaseUrl } from '../helpers/database'
 import { testRedisPrefix, testRedisUrl } from '../helpers/redis'
@@ -51,7 +51,7 @@ export class Deployment {
   }
 
   async startInstance(instance: Instance) {
-    instance.process = run(tsxBin, ['src/index.ts'], {
+    instance.process = run(process.execPath, [...nodeWithTsx, 'src/index.ts'], {
       ...process.env,
       NODE_ENV: 'production',
       HOST: '127.0.0.1',
@@ -72,14 +72,23 @@ export class Deployment {
 
   /** SIGTERM: the instance drains and exits by itself; resolves with its exit code. */
   async stopInstance(instance: Instance) {
+    this.mustBeRunning(instance)
     process.kill(instance.process!.child.pid!, 'SIGTERM')
     const { code } = await within(instance.process!.exited, 60_000, `${instance.name} exits after SIGTERM`)
     return code
   }
 
   killInstance(instance: Instance) {
+    this.mustBeRunning(instance)
     killTree(instance.process)
     return instance.process!.exited
+  }
+
+  /** An instance that went away before the test stops it fails the test with what it printed. */
+  private mustBeRunning(instance: Instance) {
+    const { child, output } = instance.process!
+    if (isRunning(instance.process!)) return
+    throw new Error(`${instance.name} had already exited (code ${child.exitCode}, signal ${child.signalCode}):\n${output().slice(-8000)}`)
   }
 
   /** Server name → HAProxy's view of it (UP, DOWN, …), from the stats page. */

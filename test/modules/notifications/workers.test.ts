@@ -6,7 +6,7 @@ import { closeClients, http, login, sleep, socketClient, waitUntil } from '../..
 import { notificationsOf } from '../../../src/modules/notifications'
 import type { LogSmsProvider } from '../../../src/modules/notifications/providers/log'
 import { testDatabaseUrl } from '../../helpers/database'
-import { freePort, killTree, run, tsxBin } from '../../helpers/processes'
+import { freePort, killTree, run, nodeWithTsx } from '../../helpers/processes'
 import type { Command } from '../../helpers/processes'
 import { notificationSettings } from '../../helpers/notifications'
 import type { Paginated } from '@feathersjs/feathers'
@@ -100,7 +100,7 @@ describe('notification workers', function () {
     const recipient = await buildUser(a.app, { phone: '+15553999999' })
     await a.app.service('bookings').patch(world.booking.id, { supervisor_id: recipient.id })
     const port = await freePort()
-    let doomed: Command | undefined = run(tsxBin, ['src/index.ts'], {
+    let doomed: Command | undefined = run(process.execPath, [...nodeWithTsx, 'src/index.ts'], {
       ...process.env,
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',
