@@ -48,7 +48,14 @@ interface Result {
   seconds: number
 }
 
-async function run(scenario: Scenario, worlds: BookingWorld[], channelIds: number[], perChannel: number, instances: number, nodes?: string[]) {
+async function run(
+  scenario: Scenario,
+  worlds: BookingWorld[],
+  channelIds: number[],
+  perChannel: number,
+  instances: number,
+  nodes?: string[]
+) {
   const keyPrefix = `${testRedisPrefix}${scenario.adapter}-${scenario.cluster ? 'cluster' : 'one'}-${scenario.spread}:`
   const redis = nodes
     ? { url: null, cluster_nodes: nodes, keyPrefix, adapter: scenario.adapter }
@@ -57,23 +64,30 @@ async function run(scenario: Scenario, worlds: BookingWorld[], channelIds: numbe
   try {
     for (let i = 0; i < instances; i++) servers.push(await startApp({ redis }))
     // Channel i lives on instance i (mod N): its sender there, its two listeners there or on the next instances
-    const on = (channel: number, offset: number) => servers[(channel + Math.min(offset, scenario.spread - 1)) % instances]
+    const on = (channel: number, offset: number) =>
+      servers[(channel + Math.min(offset, scenario.spread - 1)) % instances]
     const people = await Promise.all(
       worlds.map(async (world, i) => ({
         sender: await socketClient(on(i, 0).url, world.worker),
-        listeners: [await socketClient(on(i, 1).url, world.supervisor), await socketClient(on(i, 2).url, world.lenderManager)]
+        listeners: [
+          await socketClient(on(i, 1).url, world.supervisor),
+          await socketClient(on(i, 2).url, world.lenderManager)
+        ]
       }))
     )
     // Subscribing to a room's shard channels takes a round trip after the join
     await sleep(500)
     let delivered = 0
-    for (const { listeners } of people) for (const listener of listeners) listener.service('messages').on('created', () => delivered++)
+    for (const { listeners } of people)
+      for (const listener of listeners) listener.service('messages').on('created', () => delivered++)
     const taps = servers.map((server) => tapDelivery(server.app, false))
     const started = performance.now()
     await Promise.all(
       people.map(async ({ sender }, i) => {
         for (let n = 0; n < perChannel; n++) {
-          await sender.service('messages').create({ channel_id: channelIds[i], content: `fan-out ${n} ${'x'.repeat(200)}` })
+          await sender
+            .service('messages')
+            .create({ channel_id: channelIds[i], content: `fan-out ${n} ${'x'.repeat(200)}` })
         }
       })
     )
@@ -84,7 +98,10 @@ async function run(scenario: Scenario, worlds: BookingWorld[], channelIds: numbe
     taps.forEach((tap) => tap.stop())
     const per_instance = taps.map((tap) => {
       const traffic = tap.traffic()
-      return { messages: traffic.length, bytes: traffic.reduce((sum, { channel, bytes }) => sum + channel.length + bytes, 0) }
+      return {
+        messages: traffic.length,
+        bytes: traffic.reduce((sum, { channel, bytes }) => sum + channel.length + bytes, 0)
+      }
     })
     return {
       scenario: scenario.name,
@@ -106,7 +123,9 @@ function table(results: Result[], sent: number) {
   const base = results[0]
   const header = `| scenario | ${results[0].per_instance.map((_, i) => `instance ${i + 1}`).join(' | ')} | total messages | total KiB | messages ÷ classic | bytes ÷ classic | per message sent |`
   const rows = results.map((result) => {
-    const cells = result.per_instance.map(({ messages, bytes }) => `${messages} (${round(bytes / 1024, 0)} KiB)`)
+    const cells = result.per_instance.map(
+      ({ messages, bytes }) => `${messages} (${round(bytes / 1024, 0)} KiB)`
+    )
     return `| ${result.scenario} | ${cells.join(' | ')} | ${result.messages} | ${round(result.bytes / 1024, 0)} | ${round(result.messages / base.messages)} | ${round(result.bytes / base.bytes)} | ${round(result.messages / sent)} |`
   })
   return [header, `|${'---|'.repeat(results[0].per_instance.length + 6)}`, ...rows].join('\n')
@@ -135,7 +154,16 @@ export async function fanout() {
     }
     for (const scenario of SCENARIOS) {
       log(scenario.name)
-      results.push(await run(scenario, worlds, channelIds, perChannel, instances, scenario.cluster ? cluster.nodes : undefined))
+      results.push(
+        await run(
+          scenario,
+          worlds,
+          channelIds,
+          perChannel,
+          instances,
+          scenario.cluster ? cluster.nodes : undefined
+        )
+      )
     }
   } finally {
     await cluster.stop()

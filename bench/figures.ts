@@ -22,7 +22,8 @@ let ticksPerSecond = 0
 
 /** user + system CPU time of one process so far, in microseconds (from /proc/<pid>/stat). */
 export function cpuMicros(pid: number): number {
-  if (!ticksPerSecond) ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
+  if (!ticksPerSecond)
+    ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
   // Fields after the command name, which may hold spaces: utime and stime are the 12th and 13th
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
@@ -31,6 +32,9 @@ export function cpuMicros(pid: number): number {
 
 /** Resident memory of a process, in bytes (from /proc/<pid>/status). */
 export function rssBytes(pid: number): number {
-  const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((row) => row.startsWith('VmRSS:'))
+  const line = fs
+    .readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((row) => row.startsWith('VmRSS:'))
   return Number(line?.match(/\d+/)?.[0] ?? NaN) * 1024
 }

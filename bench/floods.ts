@@ -22,7 +22,9 @@ import { option } from './options'
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN
 
 /** The service as its own process, with the default limits but for `settings` (and the environment's). */
-export async function startServer(settings: NodeJS.ProcessEnv = {}): Promise<{ command: Command; url: string }> {
+export async function startServer(
+  settings: NodeJS.ProcessEnv = {}
+): Promise<{ command: Command; url: string }> {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const { NODE_ENV: _test, ...environment } = process.env
@@ -48,7 +50,14 @@ export async function startServer(settings: NodeJS.ProcessEnv = {}): Promise<{ c
  */
 export async function serverFigures(url: string) {
   const { text } = await http(url, 'GET', '/metrics')
-  const value = (name: string) => Number(text.split('\n').find((row) => row.startsWith(`${name} `))?.split(' ').pop())
+  const value = (name: string) =>
+    Number(
+      text
+        .split('\n')
+        .find((row) => row.startsWith(`${name} `))
+        ?.split(' ')
+        .pop()
+    )
   const ms = (name: string) => +(value(`nodejs_eventloop_lag_${name}_seconds`) * 1000).toFixed(1)
   return {
     delay: { p50_ms: ms('p50'), p99_ms: ms('p99'), max_ms: ms('max') },
@@ -82,32 +91,43 @@ export async function floods() {
     await viewer.service('presence').view({ channel_id: channel.id })
     const typingSeen = recordEvents(viewer, 'presence', 'typing')
     const ownRow = async (client: ClientApplication, who: TestUser) =>
-      (await client.service('participants').find({ query: { channel_id: channel.id, user_id: who.id } })).data[0].id
+      (await client.service('participants').find({ query: { channel_id: channel.id, user_id: who.id } }))
+        .data[0].id
 
-    const pipelined = (call: (attacker: ClientApplication, i: number) => Promise<unknown>): Flood =>
-      (attacker, wave) => Array.from({ length: pipeline }, (_, i) => call(attacker, wave * pipeline + i))
+    const pipelined =
+      (call: (attacker: ClientApplication, i: number) => Promise<unknown>): Flood =>
+      (attacker, wave) =>
+        Array.from({ length: pipeline }, (_, i) => call(attacker, wave * pipeline + i))
     const phases: Phase[] = [
       { name: 'no flood' },
       {
         name: 'pipelined participants.patch',
         attacker: world.worker,
-        flood: pipelined((attacker, i) => attacker.service('participants').patch(rows.get(attacker)!, { last_read_seq: i }))
+        flood: pipelined((attacker, i) =>
+          attacker.service('participants').patch(rows.get(attacker)!, { last_read_seq: i })
+        )
       },
       {
         name: 'pipelined messages.find',
         attacker: world.borrowerAdmin,
-        flood: pipelined((attacker) => attacker.service('messages').find({ query: { channel_id: channel.id } }))
+        flood: pipelined((attacker) =>
+          attacker.service('messages').find({ query: { channel_id: channel.id } })
+        )
       },
       {
         name: 'alternating typing',
         attacker: world.borrowerManager,
-        flood: pipelined((attacker, i) => attacker.service('presence').typing({ channel_id: channel.id, typing: i % 2 === 0 }))
+        flood: pipelined((attacker, i) =>
+          attacker.service('presence').typing({ channel_id: channel.id, typing: i % 2 === 0 })
+        )
       },
       {
         name: 'device-token registration',
         attacker: world.lenderAdmin,
         flood: pipelined((attacker, i) =>
-          attacker.service('device-tokens').create({ token: `bench-${i}-${'x'.repeat(150)}`, platform: 'android' })
+          attacker
+            .service('device-tokens')
+            .create({ token: `bench-${i}-${'x'.repeat(150)}`, platform: 'android' })
         )
       }
     ]
@@ -129,13 +149,17 @@ export async function floods() {
       const before = await serverFigures(url)
       const started = performance.now()
       const flooding = (async () => {
-        for (let wave = 0; attacker && phase.flood && !stop; wave++) await Promise.all(phase.flood(attacker, wave).map(tally))
+        for (let wave = 0; attacker && phase.flood && !stop; wave++)
+          await Promise.all(phase.flood(attacker, wave).map(tally))
       })()
       const bystanderMs: number[] = []
       const bystanderErrors: number[] = []
       while (performance.now() - started < seconds * 1000) {
         const t0 = performance.now()
-        const outcome = await bystander.service('messages').find({ query: { channel_id: channel.id } }).catch((error) => error)
+        const outcome = await bystander
+          .service('messages')
+          .find({ query: { channel_id: channel.id } })
+          .catch((error) => error)
         bystanderMs.push(performance.now() - t0)
         if (outcome?.code) bystanderErrors.push(outcome.code)
         await sleep(20)
@@ -145,7 +169,10 @@ export async function floods() {
       stop = true
       await flooding
       const tokens = phase.attacker
-        ? await builder.app.get('postgresqlClient')('device_tokens').where({ user_id: phase.attacker.id }).count({ n: '*' })
+        ? await builder.app
+            .get('postgresqlClient')('device_tokens')
+            .where({ user_id: phase.attacker.id })
+            .count({ n: '*' })
         : []
       results.push({
         flood: phase.name,
@@ -154,7 +181,9 @@ export async function floods() {
         bystander_find_p50_ms: +median(bystanderMs).toFixed(1),
         bystander_errors: bystanderErrors,
         ...(attacker ? { attacker_calls: outcomes } : {}),
-        ...(phase.name.includes('typing') ? { typing_events_to_viewer: typingSeen.length - typingBefore } : {}),
+        ...(phase.name.includes('typing')
+          ? { typing_events_to_viewer: typingSeen.length - typingBefore }
+          : {}),
         ...(phase.name.includes('device') ? { attacker_device_tokens: Number(tokens[0]?.n) } : {}),
         server_log_lines: server.command.output().split('\n').length - logBefore
       })

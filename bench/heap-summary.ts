@@ -23,7 +23,12 @@ function totalsOf(file: string): Totals {
     const kind = types[nodes[i + type]]
     // Objects by constructor, functions and native objects by name, the rest by their kind
     const named = kind === 'closure' || kind === 'native'
-    const key = kind === 'object' ? strings[nodes[i + name]] : named ? `(${kind}) ${strings[nodes[i + name]]}` : `(${kind})`
+    const key =
+      kind === 'object'
+        ? strings[nodes[i + name]]
+        : named
+          ? `(${kind}) ${strings[nodes[i + name]]}`
+          : `(${kind})`
     const total = totals.get(key) ?? { count: 0, bytes: 0 }
     total.count++
     total.bytes += nodes[i + size]
@@ -43,5 +48,9 @@ export function heapGrowth(beforeFile: string, afterFile: string, connections: n
     }))
     .sort((a, b) => b.bytes - a.bytes)
     .slice(0, top)
-    .map(({ what, objects, bytes }) => ({ what, objects_per_connection: +objects.toFixed(2), bytes_per_connection: Math.round(bytes) }))
+    .map(({ what, objects, bytes }) => ({
+      what,
+      objects_per_connection: +objects.toFixed(2),
+      bytes_per_connection: Math.round(bytes)
+    }))
 }

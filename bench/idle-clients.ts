@@ -14,13 +14,23 @@ const sockets: Socket[] = []
 
 function open(token: string | null): Promise<void> {
   return new Promise((resolve, reject) => {
-    const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: 60_000 })
+    const socket = io(url, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      timeout: 60_000
+    })
     sockets.push(socket)
     socket.once('connect_error', reject)
     socket.once('connect', () => {
       if (!token) return resolve()
-      socket.emit('create', 'authentication', { strategy: 'jwt', accessToken: token }, {}, (error: unknown) =>
-        error ? reject(new Error(`authentication: ${JSON.stringify(error)}`)) : resolve()
+      socket.emit(
+        'create',
+        'authentication',
+        { strategy: 'jwt', accessToken: token },
+        {},
+        (error: unknown) =>
+          error ? reject(new Error(`authentication: ${JSON.stringify(error)}`)) : resolve()
       )
     })
   })

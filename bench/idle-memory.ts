@@ -21,7 +21,14 @@ import { heapGrowth } from './heap-summary'
 
 const CLIENT_PROCESSES = 2
 
-type Memory = { rss: number; heapTotal: number; heapUsed: number; external: number; arrayBuffers: number; sockets: number }
+type Memory = {
+  rss: number
+  heapTotal: number
+  heapUsed: number
+  external: number
+  arrayBuffers: number
+  sockets: number
+}
 
 function start(file: string, env: NodeJS.ProcessEnv, execArgv: string[] = []) {
   return fork(path.join(__dirname, file), [], {
@@ -66,7 +73,9 @@ async function seedPeople(n: number) {
       select c.id, who.user_id, who.role from chat_channels c join bookings b on b.id = c.context_id,
         lateral (values (b.worker_id, 'worker'), (b.supervisor_id, 'supervisor')) who(user_id, role)`)
     const authentication = server.app.service('authentication')
-    return Promise.all(ids.map((id) => authentication.createAccessToken({ token_version: 0 }, { subject: String(id) })))
+    return Promise.all(
+      ids.map((id) => authentication.createAccessToken({ token_version: 0 }, { subject: String(id) }))
+    )
   } finally {
     await server.close()
   }
@@ -74,7 +83,16 @@ async function seedPeople(n: number) {
 
 /** One server's memory before and after `tokens.length` connections (a null token: no login). */
 async function measure(raw: boolean, tokens: Array<string | null>, heapSummary: boolean) {
-  const server = start('idle-server.ts', { RAW: raw ? '1' : '0', DATABASE_URL: testDatabaseUrl, LOG_LEVEL: 'warn', CONNECTIONS_PER_IP_PER_MINUTE: '1000000' }, ['--expose-gc'])
+  const server = start(
+    'idle-server.ts',
+    {
+      RAW: raw ? '1' : '0',
+      DATABASE_URL: testDatabaseUrl,
+      LOG_LEVEL: 'warn',
+      CONNECTIONS_PER_IP_PER_MINUTE: '1000000'
+    },
+    ['--expose-gc']
+  )
   const clients: ChildProcess[] = []
   try {
     const { port } = await reply<{ port: number }>(server, 'listening')
@@ -89,24 +107,34 @@ async function measure(raw: boolean, tokens: Array<string | null>, heapSummary: 
     })
     await sleep(1000)
     const before = await reply<Memory>(server, 'mem', { type: 'mem' })
-    const snapshot = () => reply<{ path: string }>(server, 'snapshot', { type: 'snapshot' }).then(({ path }) => path)
+    const snapshot = () =>
+      reply<{ path: string }>(server, 'snapshot', { type: 'snapshot' }).then(({ path }) => path)
     const snapshotBefore = heapSummary ? await snapshot() : undefined
     const share = Math.ceil(tokens.length / CLIENT_PROCESSES)
     for (let i = 0; i < CLIENT_PROCESSES; i++) clients.push(start('idle-clients.ts', env))
     await Promise.all(clients.map((client) => reply(client, 'ready')))
     await Promise.all(
-      clients.map((client, i) => reply(client, 'opened', { type: 'open', tokens: tokens.slice(i * share, (i + 1) * share) }))
+      clients.map((client, i) =>
+        reply(client, 'opened', { type: 'open', tokens: tokens.slice(i * share, (i + 1) * share) })
+      )
     )
     await sleep(2000)
     const after = await reply<Memory>(server, 'mem', { type: 'mem' })
     const per = (key: keyof Memory) => Math.round((after[key] - before[key]) / tokens.length)
-    const heldPerConnection = snapshotBefore ? heapGrowth(snapshotBefore, await snapshot(), tokens.length) : undefined
+    const heldPerConnection = snapshotBefore
+      ? heapGrowth(snapshotBefore, await snapshot(), tokens.length)
+      : undefined
     return {
       connections: after.sockets,
       rss_mb: { before: round(before.rss / 2 ** 20, 1), after: round(after.rss / 2 ** 20, 1) },
       heap_mb: { before: round(before.heapUsed / 2 ** 20, 1), after: round(after.heapUsed / 2 ** 20, 1) },
       // heap_reserved: what V8 keeps of its heap after collecting, used or not
-      bytes_per_connection: { rss: per('rss'), heap: per('heapUsed'), heap_reserved: per('heapTotal'), external: per('external') },
+      bytes_per_connection: {
+        rss: per('rss'),
+        heap: per('heapUsed'),
+        heap_reserved: per('heapTotal'),
+        external: per('external')
+      },
       ...(heldPerConnection ? { heap_growth_by_constructor: heldPerConnection } : {})
     }
   } finally {
@@ -124,7 +152,8 @@ export async function idleMemory() {
     const anonymous = tokens.map(() => null)
     const raw = await measure(true, anonymous, false)
     const service = await measure(false, tokens, false)
-    const ratio = (key: 'rss' | 'heap') => round(service.bytes_per_connection[key] / raw.bytes_per_connection[key], 2)
+    const ratio = (key: 'rss' | 'heap') =>
+      round(service.bytes_per_connection[key] / raw.bytes_per_connection[key], 2)
     // Snapshots take memory of their own: what the heap holds is read in runs apart from the figures
     const held = flag('heap-summary')
       ? {
@@ -133,7 +162,13 @@ export async function idleMemory() {
         }
       : undefined
     return {
-      idle_memory: { connections, raw, service, ratio: { rss: ratio('rss'), heap: ratio('heap') }, goal_ratio: 1.5 },
+      idle_memory: {
+        connections,
+        raw,
+        service,
+        ratio: { rss: ratio('rss'), heap: ratio('heap') },
+        goal_ratio: 1.5
+      },
       ...(held ? { heap_growth_by_constructor: held } : {})
     }
   } finally {

@@ -48,7 +48,6 @@ const optIn: Record<string, () => Promise<unknown>> = {
   'socket-flood': socketFlood
 }
 
-
 async function main() {
   const total = option('messages', 2000)
   const concurrency = option('concurrency', 20)
@@ -59,20 +58,36 @@ async function main() {
   try {
     const world = await buildBooking(server.app)
     const channel = await openBookingChannel(server.app, world)
-    const people = [world.worker, world.supervisor, world.borrowerAdmin, world.borrowerManager, world.lenderAdmin, world.lenderManager]
+    const people = [
+      world.worker,
+      world.supervisor,
+      world.borrowerAdmin,
+      world.borrowerManager,
+      world.lenderAdmin,
+      world.lenderManager
+    ]
     if (!flag('bare-people')) {
       for (const [i, person] of people.entries()) {
         await server.app.service('users').patch(person.id, { phone: `+1555${String(3000000 + i)}` })
-        await server.app.service('device-tokens').create({ token: `bench-device-${person.id}-${'x'.repeat(120)}`, platform: 'android' }, { user: person })
+        await server.app
+          .service('device-tokens')
+          .create(
+            { token: `bench-device-${person.id}-${'x'.repeat(120)}`, platform: 'android' },
+            { user: person }
+          )
       }
     }
     const db = server.app.get('postgresqlClient')
     const rowsBefore = Number((await db('notifications').count({ n: '*' }))[0].n)
     const sender = await socketClient(server.url, world.worker)
     const receivers = await Promise.all(
-      [world.supervisor, world.borrowerAdmin, world.borrowerManager, world.lenderAdmin, world.lenderManager].map(
-        (who) => socketClient(receiving.url, who)
-      )
+      [
+        world.supervisor,
+        world.borrowerAdmin,
+        world.borrowerManager,
+        world.lenderAdmin,
+        world.lenderManager
+      ].map((who) => socketClient(receiving.url, who))
     )
     const sentAt = new Map<string, number>()
     const deliveries: number[] = []
@@ -95,7 +110,9 @@ async function main() {
           const clientId = `m${next++}`
           const t0 = performance.now()
           sentAt.set(clientId, t0)
-          await sender.service('messages').create({ channel_id: channel.id, content: `message ${clientId}`, client_id: clientId })
+          await sender
+            .service('messages')
+            .create({ channel_id: channel.id, content: `message ${clientId}`, client_id: clientId })
           acks.push(performance.now() - t0)
         }
       })

@@ -38,7 +38,13 @@ function orderOf(receiver: Receiver, total: number) {
     if (seq < highest) outOfOrder++
     highest = Math.max(highest, seq)
   }
-  return { instance: receiver.instance, received: receiver.arrivals.length, out_of_order: outOfOrder, duplicates, missing: total - seen.size }
+  return {
+    instance: receiver.instance,
+    received: receiver.arrivals.length,
+    out_of_order: outOfOrder,
+    duplicates,
+    missing: total - seen.size
+  }
 }
 
 async function main() {
@@ -49,7 +55,10 @@ async function main() {
   await createTestDatabase()
   const a = await startApp({ redis: redisSettings(), ...realtime })
   const b = await startApp({ redis: redisSettings(), ...realtime })
-  const instances: [string, TestServer][] = [['A', a], ['B', b]]
+  const instances: [string, TestServer][] = [
+    ['A', a],
+    ['B', b]
+  ]
   try {
     const world = await buildBooking(a.app)
     const channel = await openBookingChannel(a.app, world)
@@ -81,14 +90,18 @@ async function main() {
           while (next < total) {
             next++
             const t0 = performance.now()
-            const message = await sender.service('messages').create({ channel_id: channel.id, content: `message ${next}` })
+            const message = await sender
+              .service('messages')
+              .create({ channel_id: channel.id, content: `message ${next}` })
             sentAt.set(message.seq, t0)
           }
         })
       )
     )
     const seconds = (performance.now() - started) / 1000
-    await waitUntil(() => receivers.every((r) => r.arrivals.length >= total), 'every arrival', 20_000).catch(() => undefined)
+    await waitUntil(() => receivers.every((r) => r.arrivals.length >= total), 'every arrival', 20_000).catch(
+      () => undefined
+    )
 
     const delivery = receivers.flatMap((r) => r.arrivals.map((m, i) => r.at[i] - sentAt.get(m.seq)!))
     const perReceiver = receivers.map((receiver) => orderOf(receiver, total))

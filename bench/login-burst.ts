@@ -17,7 +17,10 @@ export async function loginBurst(server: TestServer, logins: number) {
   // One hash for everyone: creating the accounts is not what is measured
   const hash = await localStrategyOf(server.app).hashPassword(PASSWORD)
   const tag = `burst-${process.pid}-${Date.now().toString(36)}`
-  const people = Array.from({ length: logins }, (_, i) => ({ email: `${tag}-${i}@example.test`, password: PASSWORD }))
+  const people = Array.from({ length: logins }, (_, i) => ({
+    email: `${tag}-${i}@example.test`,
+    password: PASSWORD
+  }))
   await db('users').insert(people.map(({ email }, i) => ({ email, name: `Burst ${i}`, password: hash })))
 
   const observer = await buildUser(server.app)
@@ -39,7 +42,9 @@ export async function loginBurst(server: TestServer, logins: number) {
   await Promise.all(
     people.map(async (who) => {
       const t0 = performance.now()
-      const { status } = await http(server.url, 'POST', '/authentication', { body: { strategy: 'local', ...who } })
+      const { status } = await http(server.url, 'POST', '/authentication', {
+        body: { strategy: 'local', ...who }
+      })
       if (status === 201) times.push(performance.now() - t0)
       else failures[status] = (failures[status] ?? 0) + 1
     })
@@ -55,7 +60,11 @@ export async function loginBurst(server: TestServer, logins: number) {
     seconds: +seconds.toFixed(2),
     login_ms: { p50: percentile(times, 50), p99: percentile(times, 99), max: percentile(times, 100) },
     // another person's calls while the burst is hashed
-    other_calls_ms: { p50: percentile(otherCalls, 50), p99: percentile(otherCalls, 99), max: percentile(otherCalls, 100) },
+    other_calls_ms: {
+      p50: percentile(otherCalls, 50),
+      p99: percentile(otherCalls, 99),
+      max: percentile(otherCalls, 100)
+    },
     uv_threadpool_size: Number(process.env.UV_THREADPOOL_SIZE ?? 4)
   }
 }

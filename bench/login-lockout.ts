@@ -68,7 +68,10 @@ async function openConnections(urls: (i: number) => string, count: number) {
 
 /** How many answers had each status, e.g. { "201": 10, "429": 190 }. */
 const byStatus = (answers: Answer[]) =>
-  answers.reduce<Record<string, number>>((counts, { status }) => ({ ...counts, [status]: (counts[status] ?? 0) + 1 }), {})
+  answers.reduce<Record<string, number>>(
+    (counts, { status }) => ({ ...counts, [status]: (counts[status] ?? 0) + 1 }),
+    {}
+  )
 
 /** The Retry-After the refused answers gave, lowest and highest, in seconds. */
 const retryAfters = (answers: Answer[]) => {
@@ -76,7 +79,10 @@ const retryAfters = (answers: Answer[]) => {
   return seconds.length ? { min: Math.min(...seconds), max: Math.max(...seconds) } : null
 }
 
-const outcome = ({ status, retryAfter }: Answer) => ({ status, retry_after: retryAfter === null ? null : Number(retryAfter) })
+const outcome = ({ status, retryAfter }: Answer) => ({
+  status,
+  retry_after: retryAfter === null ? null : Number(retryAfter)
+})
 
 export async function loginLockout() {
   const guesses = option('lockout-guesses', 100)
@@ -103,7 +109,9 @@ export async function loginLockout() {
     let created = 0
     const accounts = async (label: string, count: number) => {
       const emails = Array.from({ length: count }, () => `${tag}-${label}-${++created}@example.test`)
-      await app.get('postgresqlClient')('users').insert(emails.map((email, i) => ({ email, name: `${label} ${i}`, password: hash })))
+      await app
+        .get('postgresqlClient')('users')
+        .insert(emails.map((email, i) => ({ email, name: `${label} ${i}`, password: hash })))
       return emails
     }
 
@@ -114,7 +122,8 @@ export async function loginLockout() {
       if (exhaustFirst) {
         const others = await accounts('other', production.logins.failures_per_address)
         const answers: Answer[] = []
-        for (const [i, email] of others.entries()) answers.push(await attempt(url(i), email, `Summer2026! ${i}`, a))
+        for (const [i, email] of others.entries())
+          answers.push(await attempt(url(i), email, `Summer2026! ${i}`, a))
         exhausting = byStatus(answers)
       }
       const answers: Answer[] = []
@@ -136,7 +145,9 @@ export async function loginLockout() {
     const [owner, colleague] = await accounts('overlap', 2)
     const office = '192.0.2.30'
     await openConnections(url, overlap)
-    const together = await Promise.all(Array.from({ length: overlap }, (_, i) => attempt(url(i), owner, PASSWORD, office)))
+    const together = await Promise.all(
+      Array.from({ length: overlap }, (_, i) => attempt(url(i), owner, PASSWORD, office))
+    )
     const colleagueAfter = await attempt(url(overlap), colleague, PASSWORD, office)
     const ownerAfter = await attempt(url(overlap + 1), owner, PASSWORD, office)
 

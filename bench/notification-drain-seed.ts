@@ -16,7 +16,10 @@ const idsOf = async (db: Knex, sql: string, bindings: Knex.RawBinding[] = []) =>
   (await db.raw(sql, bindings)).rows.map((row: { id: string }) => Number(row.id))
 
 export async function seedDrain(db: Knex, people: number) {
-  const [borrower, lender] = await idsOf(db, `insert into companies (name) values ('Drain borrower'), ('Drain lender') returning id`)
+  const [borrower, lender] = await idsOf(
+    db,
+    `insert into companies (name) values ('Drain borrower'), ('Drain lender') returning id`
+  )
   // A number each (the SMS cap counts per number), confirmed, in UTC with no quiet hours,
   // so that neither the cap nor quiet hours defer anything
   const recipients = await idsOf(
@@ -82,6 +85,8 @@ export async function seedDrain(db: Knex, people: number) {
      order by p.channel_id, k.n`,
     [recipients]
   )
-  await db.raw('vacuum (analyze) users, bookings, chat_channels, chat_participants, chat_messages, device_tokens, notifications')
+  await db.raw(
+    'vacuum (analyze) users, bookings, chat_channels, chat_participants, chat_messages, device_tokens, notifications'
+  )
   return { recipients: recipients.length, queued: rowCount as number }
 }

@@ -39,7 +39,10 @@ class BackendCpu {
   private last = new Map<number, number>()
   private started = false
 
-  constructor(private observer: pg.Client, private observerPid: number) {}
+  constructor(
+    private observer: pg.Client,
+    private observerPid: number
+  ) {}
 
   async sample() {
     const { rows } = await this.observer.query(
@@ -105,7 +108,10 @@ export async function notificationDrain() {
     }
     let statements = 0
     const count = () => statements++
-    const backends = new BackendCpu(observer, (await observer.query('select pg_backend_pid() as pid')).rows[0].pid)
+    const backends = new BackendCpu(
+      observer,
+      (await observer.query('select pg_backend_pid() as pid')).rows[0].pid
+    )
     await backends.start()
 
     db.on('query', count)
@@ -125,7 +131,9 @@ export async function notificationDrain() {
       if (performance.now() - progressAt > STALL_MS) break
       if (performance.now() - reportedAt > 30_000) {
         reportedAt = performance.now()
-        console.error(`notification drain: ${seeded.queued - open} of ${seeded.queued} finished after ${round((reportedAt - started) / 1000, 0)} s`)
+        console.error(
+          `notification drain: ${seeded.queued - open} of ${seeded.queued} finished after ${round((reportedAt - started) / 1000, 0)} s`
+        )
       }
     }
     const seconds = (performance.now() - started) / 1000
@@ -134,9 +142,12 @@ export async function notificationDrain() {
     await backends.sample()
 
     const outcomes: { status: string; reason: string | null; n: number }[] = (
-      await observer.query(`select status, reason, count(*)::int as n from notifications group by status, reason order by n desc`)
+      await observer.query(
+        `select status, reason, count(*)::int as n from notifications group by status, reason order by n desc`
+      )
     ).rows
-    const byStatus = (status: string) => outcomes.filter((row) => row.status === status).reduce((sum, row) => sum + row.n, 0)
+    const byStatus = (status: string) =>
+      outcomes.filter((row) => row.status === status).reduce((sum, row) => sum + row.n, 0)
     const finished = seeded.queued - open
     const perSecond = (n: number) => round(n / seconds, 1)
     const [sms, push] = [module.providers.sms as LogSmsProvider, module.providers.push as LogPushProvider]
@@ -150,10 +161,22 @@ export async function notificationDrain() {
         finished,
         left_open: open,
         finished_per_s: perSecond(finished),
-        per_s: { sent: perSecond(byStatus('sent')), skipped: perSecond(byStatus('skipped')), deferred: perSecond(byStatus('deferred')), failed: perSecond(byStatus('failed')) },
-        outcomes: { sent: byStatus('sent'), skipped: byStatus('skipped'), deferred: byStatus('deferred'), failed: byStatus('failed') },
+        per_s: {
+          sent: perSecond(byStatus('sent')),
+          skipped: perSecond(byStatus('skipped')),
+          deferred: perSecond(byStatus('deferred')),
+          failed: perSecond(byStatus('failed'))
+        },
+        outcomes: {
+          sent: byStatus('sent'),
+          skipped: byStatus('skipped'),
+          deferred: byStatus('deferred'),
+          failed: byStatus('failed')
+        },
         // Why anything was not sent (every row is meant to be)
-        not_sent_reasons: outcomes.filter((row) => row.status !== 'sent' && row.status !== 'pending').map(({ status, reason, n }) => ({ status, reason, n })),
+        not_sent_reasons: outcomes
+          .filter((row) => row.status !== 'sent' && row.status !== 'pending')
+          .map(({ status, reason, n }) => ({ status, reason, n })),
         provider_calls: { sms: sms.sent.length, push: push.sent.length },
         passes: passes.length,
         pass: spread(passes),

@@ -25,14 +25,25 @@ export async function offlineNotifications() {
   const [online, offline, senders] = [option('online', 10), option('offline', 10), option('senders', 4)]
   await createTestDatabase()
   const server = await startApp({
-    notifications: { delay_seconds: DELAY_SECONDS, coalesce_seconds: 300, max_attempts: 5, retry_base_seconds: 2, poll_ms: POLL_MS, claim_seconds: 60 }
+    notifications: {
+      delay_seconds: DELAY_SECONDS,
+      coalesce_seconds: 300,
+      max_attempts: 5,
+      retry_base_seconds: 2,
+      poll_ms: POLL_MS,
+      claim_seconds: 60
+    }
   })
   const db = server.app.get('postgresqlClient')
   try {
     const world = await buildBooking(server.app)
     // Everyone beyond the booking's own people joins as a manager of the borrower
     const extra = (n: number) => Promise.all(Array.from({ length: n }, () => buildUser(server.app)))
-    const [onlinePeople, offlinePeople, sendingPeople] = [await extra(online - 1), await extra(offline - 1), await extra(senders - 1)]
+    const [onlinePeople, offlinePeople, sendingPeople] = [
+      await extra(online - 1),
+      await extra(offline - 1),
+      await extra(senders - 1)
+    ]
     for (const person of [...onlinePeople, ...offlinePeople, ...sendingPeople]) {
       await addMember(server.app, world.borrowerCompanyId, person.id, 'manager')
     }
@@ -41,10 +52,22 @@ export async function offlineNotifications() {
     const away: TestUser[] = [world.lenderAdmin, ...offlinePeople]
     const sending: TestUser[] = [world.worker, ...sendingPeople]
     // The booking's remaining people count as offline participants too
-    const everyone = [...receivers, ...away, ...sending, world.borrowerAdmin, world.borrowerManager, world.lenderManager]
+    const everyone = [
+      ...receivers,
+      ...away,
+      ...sending,
+      world.borrowerAdmin,
+      world.borrowerManager,
+      world.lenderManager
+    ]
     for (const [i, person] of everyone.entries()) {
       await server.app.service('users').patch(person.id, { phone: `+1555${String(2000000 + i)}` })
-      await server.app.service('device-tokens').create({ token: `bench-device-${person.id}-${'x'.repeat(120)}`, platform: 'android' }, { user: person })
+      await server.app
+        .service('device-tokens')
+        .create(
+          { token: `bench-device-${person.id}-${'x'.repeat(120)}`, platform: 'android' },
+          { user: person }
+        )
     }
     const destinationsAway = (everyone.length - receivers.length - sending.length) * 2
     await Promise.all(receivers.map((person) => socketClient(server.url, person)))
@@ -76,7 +99,9 @@ export async function offlineNotifications() {
     running = false
     await sampling
     const rowsWritten = Number((await db('notifications').count({ n: '*' }))[0].n) - rowsBefore
-    const { rows: [backlog] } = await db.raw(
+    const {
+      rows: [backlog]
+    } = await db.raw(
       `select count(*)::int as open, coalesce(extract(epoch from now() - min(scheduled_for) filter (where scheduled_for <= now())), 0)::float as waited
        from notifications where status in ('pending', 'deferred')`
     )
@@ -84,7 +109,10 @@ export async function offlineNotifications() {
       .where({ channel_id: channel.id, status: 'sent' })
       .groupBy('user_id', 'kind', 'device_token_id')
       .select(db.raw('count(*)::int as n'))
-    const firstSent = await db('notifications').where({ channel_id: channel.id, status: 'sent' }).min({ at: 'sent_at' }).first()
+    const firstSent = await db('notifications')
+      .where({ channel_id: channel.id, status: 'sent' })
+      .min({ at: 'sent_at' })
+      .first()
     return {
       offline_notifications: {
         seconds: round(elapsed, 1),
@@ -101,7 +129,9 @@ export async function offlineNotifications() {
         destinations_notified: perDestination.length,
         notifications_per_destination: [...new Set(perDestination.map((row) => row.n))],
         // From the first message; the bound is the delay plus one poll interval
-        first_notification_after_s: firstSent?.at ? round((new Date(firstSent.at).getTime() - startedAt) / 1000, 1) : null
+        first_notification_after_s: firstSent?.at
+          ? round((new Date(firstSent.at).getTime() - startedAt) / 1000, 1)
+          : null
       }
     }
   } finally {

@@ -7,5 +7,7 @@ export const option = (name: string, fallback: number) => {
 /** The p-th percentile, to a tenth of a millisecond (null for no values). */
 export const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b)
-  return sorted.length ? +sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))].toFixed(1) : null
+  return sorted.length
+    ? +sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))].toFixed(1)
+    : null
 }

@@ -24,7 +24,10 @@ const TABLES = ['chat_channels', 'chat_participants', 'chat_messages']
 
 /** CPU of the database's backends other than `except`, by pid. */
 async function backendCpu(db: pg.Client, except: number[]) {
-  const { rows } = await db.query(`select pid from pg_stat_activity where datname = current_database() and pid <> all($1)`, [except])
+  const { rows } = await db.query(
+    `select pid from pg_stat_activity where datname = current_database() and pid <> all($1)`,
+    [except]
+  )
   return new Map<number, number>(rows.map(({ pid }) => [pid, cpuMicros(pid)]))
 }
 
@@ -35,18 +38,24 @@ const cpuSpent = (before: Map<number, number>, after: Map<number, number>) =>
 async function updates(db: pg.Client) {
   await sleep(1500)
   await db.query('select pg_stat_clear_snapshot()')
-  const { rows } = await db.query(`select relname, n_tup_upd::int as upd, n_tup_hot_upd::int as hot from pg_stat_user_tables where relname = any($1)`, [TABLES])
+  const { rows } = await db.query(
+    `select relname, n_tup_upd::int as upd, n_tup_hot_upd::int as hot from pg_stat_user_tables where relname = any($1)`,
+    [TABLES]
+  )
   return Object.fromEntries(rows.map((row) => [row.relname, { upd: row.upd, hot: row.hot }]))
 }
 
-const walLsn = async (db: pg.Client) => (await db.query('select pg_current_wal_lsn() as lsn')).rows[0].lsn as string
+const walLsn = async (db: pg.Client) =>
+  (await db.query('select pg_current_wal_lsn() as lsn')).rows[0].lsn as string
 const walBytes = async (db: pg.Client, from: string) =>
   Number((await db.query('select pg_wal_lsn_diff(pg_current_wal_lsn(), $1) as n', [from])).rows[0].n)
 
 async function explainRolledBack(db: pg.Client, sql: string, values: unknown[]) {
   await db.query('begin')
   try {
-    return (await db.query(`explain (analyze, buffers, wal) ${sql}`, values)).rows.map((row) => row['QUERY PLAN'] as string)
+    return (await db.query(`explain (analyze, buffers, wal) ${sql}`, values)).rows.map(
+      (row) => row['QUERY PLAN'] as string
+    )
   } finally {
     await db.query('rollback')
   }
@@ -59,7 +68,10 @@ async function measured(observer: pg.Client, except: number[], n: number, work: 
   await work()
   const wal = await walBytes(observer, lsn)
   const cpuAfter = await backendCpu(observer, except)
-  return { cpu_us_per_message: round(cpuSpent(cpuBefore, cpuAfter) / n, 1), wal_bytes_per_message: Math.round(wal / n) }
+  return {
+    cpu_us_per_message: round(cpuSpent(cpuBefore, cpuAfter) / n, 1),
+    wal_bytes_per_message: Math.round(wal / n)
+  }
 }
 
 export async function pgCpu() {
@@ -75,7 +87,9 @@ export async function pgCpu() {
     const channel = await openBookingChannel(server.app, world)
     const sender = await server.app.service('users').get(world.worker.id)
     const send = (i: number) =>
-      server.app.service('messages').create({ channel_id: channel.id, content: `message ${i} of the CPU bench` }, { user: sender })
+      server.app
+        .service('messages')
+        .create({ channel_id: channel.id, content: `message ${i} of the CPU bench` }, { user: sender })
     // The send statement as the service runs it, captured from knex's query event
     let sendStatement: { sql: string; bindings: unknown[] } | undefined
     const capture = (query: { sql: string; bindings: unknown[]; prepared?: string }) => {
@@ -97,18 +111,29 @@ export async function pgCpu() {
     db.off('query', count)
     const updatesAfter = await updates(observer)
 
-    await raw.query(`create table bench_raw_messages (like chat_messages including defaults including constraints including indexes)`)
-    await raw.query(`create sequence bench_raw_messages_id; alter table bench_raw_messages alter id set default nextval('bench_raw_messages_id')`)
-    const insert = 'insert into bench_raw_messages (channel_id, seq, sender_id, content) values ($1, $2, $3, $4)'
+    await raw.query(
+      `create table bench_raw_messages (like chat_messages including defaults including constraints including indexes)`
+    )
+    await raw.query(
+      `create sequence bench_raw_messages_id; alter table bench_raw_messages alter id set default nextval('bench_raw_messages_id')`
+    )
+    const insert =
+      'insert into bench_raw_messages (channel_id, seq, sender_id, content) values ($1, $2, $3, $4)'
     const rawSide = await measured(observer, [observerPid], n, async () => {
-      for (let i = 1; i <= n; i++) await raw.query(insert, [channel.id, i, sender.id, `message ${i} of the CPU bench`])
+      for (let i = 1; i <= n; i++)
+        await raw.query(insert, [channel.id, i, sender.id, `message ${i} of the CPU bench`])
     })
 
     const delta = (table: string) => ({
       updates: updatesAfter[table].upd - updatesBefore[table].upd,
       hot_updates: updatesAfter[table].hot - updatesBefore[table].hot
     })
-    const indexes = (await observer.query(`select tablename, indexname, indexdef from pg_indexes where tablename = any($1) order by 1, 2`, [TABLES])).rows
+    const indexes = (
+      await observer.query(
+        `select tablename, indexname, indexdef from pg_indexes where tablename = any($1) order by 1, 2`,
+        [TABLES]
+      )
+    ).rows
     return {
       pg_cpu: {
         messages: n,
@@ -120,7 +145,9 @@ export async function pgCpu() {
         },
         hot: { chat_channels: delta('chat_channels'), chat_participants: delta('chat_participants') }
       },
-      send_plan: sendStatement ? await explainRolledBack(observer, sendStatement.sql, sendStatement.bindings) : 'not captured',
+      send_plan: sendStatement
+        ? await explainRolledBack(observer, sendStatement.sql, sendStatement.bindings)
+        : 'not captured',
       raw_insert_plan: await explainRolledBack(observer, insert, [channel.id, n + 1, sender.id, 'one more']),
       indexes: indexes.map((row) => row.indexdef)
     }

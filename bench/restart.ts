@@ -22,7 +22,13 @@ async function timeOneStart(): Promise<number> {
   const started = performance.now()
   const child = spawn(process.execPath, [entry], {
     cwd: root,
-    env: { ...environment, DATABASE_URL: testDatabaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    env: {
+      ...environment,
+      DATABASE_URL: testDatabaseUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn'
+    },
     stdio: ['ignore', 'ignore', 'pipe']
   })
   let output = ''
@@ -31,7 +37,8 @@ async function timeOneStart(): Promise<number> {
   try {
     while (performance.now() - started < 30_000) {
       if (child.exitCode !== null) throw new Error(`the service exited before it was ready\n${output}`)
-      if ((await freshGet(`http://127.0.0.1:${port}/ready`).catch(() => 0)) === 200) return performance.now() - started
+      if ((await freshGet(`http://127.0.0.1:${port}/ready`).catch(() => 0)) === 200)
+        return performance.now() - started
       await sleep(20)
     }
     throw new Error(`no 200 from /ready within 30 s\n${output}`)
@@ -50,7 +57,13 @@ export async function restart() {
     await timeOneStart()
     const times: number[] = []
     for (let i = 0; i < runs; i++) times.push(await timeOneStart())
-    return { restart: { runs, to_ready_ms: { p50: percentile(times, 50), max: percentile(times, 100) }, goal_ms: 1500 } }
+    return {
+      restart: {
+        runs,
+        to_ready_ms: { p50: percentile(times, 50), max: percentile(times, 100) },
+        goal_ms: 1500
+      }
+    }
   } finally {
     await dropTestDatabase()
   }

@@ -20,10 +20,16 @@ const SUPERVISORS = 500
 const COMPANIES = 50
 const SLICE = 500
 
-const idsOf = async (db: Knex, sql: string) => (await db.raw(sql)).rows.map((row: { id: string }) => Number(row.id))
+const idsOf = async (db: Knex, sql: string) =>
+  (await db.raw(sql)).rows.map((row: { id: string }) => Number(row.id))
 
 /** Seeds the shape for `readerId`; returns how long each part took, in seconds. */
-export async function seedScale(db: Knex, shape: ScaleShape, readerId: number, progress: (line: string) => void) {
+export async function seedScale(
+  db: Knex,
+  shape: ScaleShape,
+  readerId: number,
+  progress: (line: string) => void
+) {
   const { channels, perChannel, readerChannels } = shape
   const stride = Math.max(1, Math.floor(channels / readerChannels))
   const seconds: Record<string, number> = {}
@@ -35,11 +41,17 @@ export async function seedScale(db: Knex, shape: ScaleShape, readerId: number, p
   }
 
   await timed('people, companies, bookings, channels, participants', async () => {
-    const companies = await idsOf(db, `insert into companies (name) select 'Scale company ' || g from generate_series(1, ${COMPANIES}) g returning id`)
+    const companies = await idsOf(
+      db,
+      `insert into companies (name) select 'Scale company ' || g from generate_series(1, ${COMPANIES}) g returning id`
+    )
     const people = (role: string, n: number) =>
-      idsOf(db, `insert into users (email, name, password)
+      idsOf(
+        db,
+        `insert into users (email, name, password)
         select 'scale-${role}-' || g || '@example.test', 'Scale ${role} ' || g, 'not a password hash'
-        from generate_series(1, ${n}) g returning id`)
+        from generate_series(1, ${n}) g returning id`
+      )
     const workers = await people('worker', WORKERS)
     const supervisors = await people('supervisor', SUPERVISORS)
     // Every stride-th booking is the reader's, up to readerChannels of them
@@ -73,7 +85,9 @@ export async function seedScale(db: Knex, shape: ScaleShape, readerId: number, p
     )
   })
 
-  const [{ first, last }] = (await db.raw('select min(id)::int as first, max(id)::int as last from chat_channels')).rows
+  const [{ first, last }] = (
+    await db.raw('select min(id)::int as first, max(id)::int as last from chat_channels')
+  ).rows
   await timed(`${channels * perChannel} messages`, async () => {
     for (let from = first; from <= last; from += SLICE) {
       await db.raw(
@@ -89,6 +103,8 @@ export async function seedScale(db: Knex, shape: ScaleShape, readerId: number, p
       if (done % (SLICE * 20) === 0) progress(`  ${done * perChannel} messages`)
     }
   })
-  await timed('vacuum analyze', () => db.raw('vacuum (analyze) chat_messages, chat_channels, chat_participants, bookings, users, companies'))
+  await timed('vacuum analyze', () =>
+    db.raw('vacuum (analyze) chat_messages, chat_channels, chat_participants, bookings, users, companies')
+  )
   return seconds
 }

@@ -39,7 +39,8 @@ async function timed<T>(inputs: T[], call: (input: T) => Promise<unknown>) {
 /** The statements one call runs, each re-run under EXPLAIN (ANALYZE, BUFFERS). */
 async function plansOf(db: Knex, call: () => Promise<unknown>) {
   const statements: Array<{ sql: string; bindings: unknown[] }> = []
-  const record = (query: { sql: string; bindings?: unknown[] }) => statements.push({ sql: query.sql, bindings: query.bindings ?? [] })
+  const record = (query: { sql: string; bindings?: unknown[] }) =>
+    statements.push({ sql: query.sql, bindings: query.bindings ?? [] })
   db.on('query', record)
   try {
     await call()
@@ -69,12 +70,21 @@ export async function scale() {
     const db: Knex = server.app.get('postgresqlClient')
     const reader = await buildUser(server.app, { name: 'Scale reader' })
     log(`seeding ${channels * PER_CHANNEL} messages in ${channels} channels`)
-    const seeding = await seedScale(db, { channels, perChannel: PER_CHANNEL, readerChannels: READER_CHANNELS }, reader.id, log)
+    const seeding = await seedScale(
+      db,
+      { channels, perChannel: PER_CHANNEL, readerChannels: READER_CHANNELS },
+      reader.id,
+      log
+    )
     const user = await server.app.service('users').get(reader.id)
     // As the reader calling from outside (an internal call would be an admin's view of every channel)
     const as = { user, provider: 'rest', authenticated: true } as const
     const readerChannels: number[] = (
-      await db('chat_participants').where({ user_id: reader.id }).whereNull('removed_at').orderBy('channel_id').pluck('channel_id')
+      await db('chat_participants')
+        .where({ user_id: reader.id })
+        .whereNull('removed_at')
+        .orderBy('channel_id')
+        .pluck('channel_id')
     ).map(Number)
     const token = await login(server.url, reader)
     const rest = async (path: string) => {
@@ -102,10 +112,14 @@ export async function scale() {
           messagesService.find({ query: { channel_id, $skip: 150, $limit: 50 }, ...as })
         ),
         channels_first_page: await timed(calls, firstChannels),
-        channels_page_9_by_skip: await timed(calls, () => channelsService.find({ query: { $limit: 50, $skip: 400 }, ...as }))
+        channels_page_9_by_skip: await timed(calls, () =>
+          channelsService.find({ query: { $limit: 50, $skip: 400 }, ...as })
+        )
       },
       rest_ms: {
-        messages_newest_page: await timed(readerChannels, (id) => rest(`/messages?channel_id=${id}&$limit=50`)),
+        messages_newest_page: await timed(readerChannels, (id) =>
+          rest(`/messages?channel_id=${id}&$limit=50`)
+        ),
         channels_first_page: await timed(calls, () => rest('/channels?$limit=50'))
       },
       goals_p99_ms: { messages_newest_page: 2, channels_first_page: 20 }

@@ -42,9 +42,15 @@ interface Phase {
 const phases: Phase[] = [
   { name: 'no flood' },
   { name: 'unknown events', flood: { event: ['no-such-event', {}], reconnect: false } },
-  { name: 'joins of a namespace that does not exist', flood: { namespace: '/no-such-namespace', reconnect: false } },
+  {
+    name: 'joins of a namespace that does not exist',
+    flood: { namespace: '/no-such-namespace', reconnect: false }
+  },
   { name: 'channels.find', flood: { event: ['find', 'channels', {}], reconnect: false } },
-  { name: 'channels.find, reconnecting when cut', flood: { event: ['find', 'channels', {}], reconnect: true } }
+  {
+    name: 'channels.find, reconnecting when cut',
+    flood: { event: ['find', 'channels', {}], reconnect: true }
+  }
 ]
 
 // Packets sent between turns of the flooder's event loop, and the unsent bytes at which it
@@ -113,12 +119,19 @@ async function flood(plan: FloodPlan) {
     }
     socket.close()
   } while (plan.reconnect && timeLeft())
-  return { ...tally, cut: [...new Set(tally.cut)].map((why) => `${why} ×${tally.cut.filter((cut) => cut === why).length}`) }
+  return {
+    ...tally,
+    cut: [...new Set(tally.cut)].map((why) => `${why} ×${tally.cut.filter((cut) => cut === why).length}`)
+  }
 }
 
 /** Runs `flood` in a process of its own; resolves once it floods, with what it reports at the end. */
 async function startFlooder(plan: FloodPlan) {
-  const command = run(process.execPath, [...nodeWithTsx, __filename, '--flooder', JSON.stringify(plan)], process.env)
+  const command = run(
+    process.execPath,
+    [...nodeWithTsx, __filename, '--flooder', JSON.stringify(plan)],
+    process.env
+  )
   while (!command.output().includes('flooding')) {
     if (command.child.exitCode !== null) throw new Error(`the flooder ended:\n${command.output()}`)
     await sleep(20)
@@ -132,7 +145,14 @@ async function startFlooder(plan: FloodPlan) {
   }
 }
 
-const metric = (text: string, name: string) => Number(text.split('\n').find((row) => row.startsWith(`${name} `))?.split(' ').pop() ?? 0)
+const metric = (text: string, name: string) =>
+  Number(
+    text
+      .split('\n')
+      .find((row) => row.startsWith(`${name} `))
+      ?.split(' ')
+      .pop() ?? 0
+  )
 
 export async function socketFlood() {
   const seconds = option('seconds', 10)
@@ -146,7 +166,8 @@ export async function socketFlood() {
     server = await startServer()
     const { url } = server
     const token = await login(url, world.supervisor)
-    const cuts = async () => metric((await http(url, 'GET', '/metrics')).text, 'chat_socket_packet_budget_cuts_total')
+    const cuts = async () =>
+      metric((await http(url, 'GET', '/metrics')).text, 'chat_socket_packet_budget_cuts_total')
 
     const results = []
     for (const phase of phases) {
@@ -172,11 +193,19 @@ export async function socketFlood() {
         bystander_errors: errors,
         server_cpu_pct: Math.round(((during.cpuSeconds - before.cpuSeconds) * 100_000) / elapsed),
         event_loop_delay: during.delay,
-        ...(flooder ? { flooder: await flooder.report(), packet_budget_cuts: (await cuts()) - cutsBefore } : {})
+        ...(flooder
+          ? { flooder: await flooder.report(), packet_budget_cuts: (await cuts()) - cutsBefore }
+          : {})
       })
       await sleep(500)
     }
-    return { socket_flood: { seconds_each: seconds, packets_per_10_seconds: process.env.SOCKET_PACKETS_PER_10_SECONDS ?? 'default', results } }
+    return {
+      socket_flood: {
+        seconds_each: seconds,
+        packets_per_10_seconds: process.env.SOCKET_PACKETS_PER_10_SECONDS ?? 'default',
+        results
+      }
+    }
   } finally {
     flooder?.stop()
     killTree(server?.command)

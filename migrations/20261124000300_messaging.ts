@@ -46,8 +46,12 @@ export async function up(knex: Knex): Promise<void> {
     table.unique(['channel_id', 'sender_id', 'client_id'], { indexName: 'chat_messages_client_id_unique' })
     table.check(`char_length(client_id) <= 64`, [], 'chat_messages_client_id_length_check')
   })
-  await knex.raw(`create index chat_messages_channel_created_index on chat_messages (channel_id, created_at desc)`)
-  await knex.raw(`create index chat_messages_visible_index on chat_messages (channel_id, seq) where is_deleted = false`)
+  await knex.raw(
+    `create index chat_messages_channel_created_index on chat_messages (channel_id, created_at desc)`
+  )
+  await knex.raw(
+    `create index chat_messages_visible_index on chat_messages (channel_id, seq) where is_deleted = false`
+  )
 }
 
 export async function down(knex: Knex): Promise<void> {

@@ -33,7 +33,11 @@ export async function up(knex: Knex): Promise<void> {
     table.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now())
     table.check(`kind in ('sms', 'push')`, [], 'notifications_kind_check')
     table.check(`provider in ('twilio', 'fcm', 'log')`, [], 'notifications_provider_check')
-    table.check(`status in ('pending', 'deferred', 'sent', 'failed', 'skipped')`, [], 'notifications_status_check')
+    table.check(
+      `status in ('pending', 'deferred', 'sent', 'failed', 'skipped')`,
+      [],
+      'notifications_status_check'
+    )
     table.index(['user_id', 'channel_id', 'kind', 'sent_at'], 'notifications_coalesce_index')
     table.index(['message_id'], 'notifications_message_index')
   })

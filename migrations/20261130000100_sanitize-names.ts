@@ -17,7 +17,7 @@ const cleanName = (name: string, fallback: string) => {
 }
 
 async function cleanNames(knex: Knex, table: 'users' | 'companies', fallback: (id: number) => string) {
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const rows: { id: number; name: string }[] = await knex(table)
       .select('id', 'name')
       .whereRaw(...SUSPECT)

@@ -150,7 +150,11 @@ export async function up(knex: Knex): Promise<void> {
     table.timestamp('created_at', { useTz: true }).notNullable()
     table.text('hash').notNullable()
     table.unique(['channel_id', 'event_seq'], { indexName: 'chat_channel_events_channel_seq_unique' })
-    table.check(`kind in (${EVENT_KINDS.map((kind) => `'${kind}'`).join(', ')})`, [], 'chat_channel_events_kind_check')
+    table.check(
+      `kind in (${EVENT_KINDS.map((kind) => `'${kind}'`).join(', ')})`,
+      [],
+      'chat_channel_events_kind_check'
+    )
   })
   await knex.raw(HISTORY)
   await knex.raw(BACKFILL)

@@ -1,7 +1,8 @@
 import type { Knex } from 'knex'
 import * as deletionStamp from './20261130120000_chat-messages-deletion-stamp'
 
-const REFUSE = (message: string) => `raise exception '${message}' using errcode = 'P0001', hint = 'append-only';`
+const REFUSE = (message: string) =>
+  `raise exception '${message}' using errcode = 'P0001', hint = 'append-only';`
 
 /**
  * The database appends the chain's events itself, whatever client writes: a soft
@@ -133,7 +134,11 @@ export async function down(knex: Knex): Promise<void> {
   ]) {
     await knex.raw(`drop trigger ${trigger} on ${table}`)
   }
-  for (const name of ['chat_channels_chain_status', 'chat_participants_chain', 'chat_channel_events_append_only']) {
+  for (const name of [
+    'chat_channels_chain_status',
+    'chat_participants_chain',
+    'chat_channel_events_append_only'
+  ]) {
     await knex.raw(`drop function ${name}()`)
   }
   // The guard as the deletion stamp left it, with its insert trigger

@@ -23,12 +23,20 @@ function checkContract() {
   for (const service of contract) {
     const typed = Object.keys(service.signatures).sort().join()
     const offered = [...service.methods].sort().join()
-    if (typed !== offered) throw new Error(`client contract of '${service.path}': typed [${typed}] but the service offers [${offered}]`)
+    if (typed !== offered)
+      throw new Error(
+        `client contract of '${service.path}': typed [${typed}] but the service offers [${offered}]`
+      )
   }
 }
 
 async function declarations() {
-  const options = { bannerComment: '', additionalProperties: false, ignoreMinAndMaxItems: true, declareExternallyReferenced: false }
+  const options = {
+    bannerComment: '',
+    additionalProperties: false,
+    ignoreMinAndMaxItems: true,
+    declareExternallyReferenced: false
+  }
   const interfaces: string[] = []
   for (const service of contract) {
     for (const [name, schema] of Object.entries(service.types)) {
@@ -38,7 +46,9 @@ async function declarations() {
     }
   }
   const serviceInterface = (service: (typeof contract)[number]) =>
-    `export interface ${typeName(service.path)}Service {\n${Object.values(service.signatures).map((s) => `  ${s}`).join('\n')}\n}`
+    `export interface ${typeName(service.path)}Service {\n${Object.values(service.signatures)
+      .map((s) => `  ${s}`)
+      .join('\n')}\n}`
   return [
     `import type { Application, Params, Paginated, TransportConnection } from '@feathersjs/feathers'`,
     `import type { AuthenticationClientOptions } from '@feathersjs/authentication-client'`,
@@ -79,7 +89,9 @@ const withoutNames = (schema: unknown): unknown => {
   return Object.fromEntries(
     Object.entries(rest).map(([key, value]) =>
       // Under `properties` the keys are field names (a field may be called `title`)
-      key === 'properties' ? [key, mapValues(value as Record<string, unknown>, withoutNames)] : [key, withoutNames(value)]
+      key === 'properties'
+        ? [key, mapValues(value as Record<string, unknown>, withoutNames)]
+        : [key, withoutNames(value)]
     )
   )
 }
@@ -119,7 +131,10 @@ async function main() {
     dependencies: Object.fromEntries(RUNTIME_DEPENDENCIES.map((name) => [name, versionOf(name)]))
   }
   fs.writeFileSync(path.join(out, 'package.json'), JSON.stringify(manifest, null, 2) + '\n')
-  const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', path.dirname(out)], { cwd: out, encoding: 'utf8' })
+  const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', path.dirname(out)], {
+    cwd: out,
+    encoding: 'utf8'
+  })
   console.log(`client package: ${path.relative(root, path.join(path.dirname(out), tarball.trim()))}`)
 }
 

@@ -39,7 +39,8 @@ export async function buildWeb(outdir = path.join(root, 'public')) {
 
 if (require.main === module) {
   buildWeb().then(
-    ({ outdir, files }) => console.log(`Built the chat page into ${path.relative(root, outdir)}: ${files.join(', ')}`),
+    ({ outdir, files }) =>
+      console.log(`Built the chat page into ${path.relative(root, outdir)}: ${files.join(', ')}`),
     (error) => {
       console.error(error)
       process.exit(1)

@@ -9,7 +9,12 @@ import path from 'path'
 export const rules = [
   {
     from: 'src/modules/messaging',
-    forbidden: [/^twilio(\/|$)/, /^firebase-admin(\/|$)/, /modules\/notifications(\/|$)/, /^\.\.\/notifications(\/|$)/],
+    forbidden: [
+      /^twilio(\/|$)/,
+      /^firebase-admin(\/|$)/,
+      /modules\/notifications(\/|$)/,
+      /^\.\.\/notifications(\/|$)/
+    ],
     why: 'the messaging module only emits events; notifications and vendor SDKs live elsewhere'
   },
   {
@@ -24,7 +29,8 @@ export const rules = [
   }
 ]
 
-const IMPORT = /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|require\s*\(\s*['"]([^'"]+)['"]\s*\)|import\s+['"]([^'"]+)['"]/g
+const IMPORT =
+  /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|require\s*\(\s*['"]([^'"]+)['"]\s*\)|import\s+['"]([^'"]+)['"]/g
 
 function* sourceFiles(dir: string): Generator<string> {
   if (!fs.existsSync(dir)) return
@@ -44,7 +50,10 @@ export function findViolations(root: string) {
       for (const match of text.matchAll(IMPORT)) {
         const specifier = match[1] ?? match[2] ?? match[3] ?? match[4]
         const resolved = specifier.startsWith('.')
-          ? path.relative(root, path.resolve(path.dirname(file), specifier)).split(path.sep).join('/')
+          ? path
+              .relative(root, path.resolve(path.dirname(file), specifier))
+              .split(path.sep)
+              .join('/')
           : specifier
         if (rule.forbidden.some((pattern) => pattern.test(specifier) || pattern.test(resolved))) {
           violations.push(`${path.relative(root, file)} imports '${specifier}': ${rule.why}`)

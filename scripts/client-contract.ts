@@ -1,7 +1,17 @@
 import type { TSchema } from '@feathersjs/typebox'
-import { userDataSchema, userPatchSchema, userQuerySchema, userSchema } from '../src/modules/identity/users/users.schema'
+import {
+  userDataSchema,
+  userPatchSchema,
+  userQuerySchema,
+  userSchema
+} from '../src/modules/identity/users/users.schema'
 import { userMethods, userPath } from '../src/modules/identity/users/users.shared'
-import { companyDataSchema, companyPatchSchema, companyQuerySchema, companySchema } from '../src/modules/identity/companies/companies.schema'
+import {
+  companyDataSchema,
+  companyPatchSchema,
+  companyQuerySchema,
+  companySchema
+} from '../src/modules/identity/companies/companies.schema'
 import { companyMethods, companyPath } from '../src/modules/identity/companies/companies.shared'
 import {
   companyMemberDataSchema,
@@ -9,10 +19,23 @@ import {
   companyMemberQuerySchema,
   companyMemberSchema
 } from '../src/modules/identity/company-members/company-members.schema'
-import { companyMemberMethods, companyMemberPath } from '../src/modules/identity/company-members/company-members.shared'
-import { bookingDataSchema, bookingPatchSchema, bookingQuerySchema, bookingSchema } from '../src/modules/contexts/bookings/bookings.schema'
+import {
+  companyMemberMethods,
+  companyMemberPath
+} from '../src/modules/identity/company-members/company-members.shared'
+import {
+  bookingDataSchema,
+  bookingPatchSchema,
+  bookingQuerySchema,
+  bookingSchema
+} from '../src/modules/contexts/bookings/bookings.schema'
 import { bookingMethods, bookingPath } from '../src/modules/contexts/bookings/bookings.shared'
-import { disputeDataSchema, disputePatchSchema, disputeQuerySchema, disputeSchema } from '../src/modules/contexts/disputes/disputes.schema'
+import {
+  disputeDataSchema,
+  disputePatchSchema,
+  disputeQuerySchema,
+  disputeSchema
+} from '../src/modules/contexts/disputes/disputes.schema'
 import { disputeMethods, disputePath } from '../src/modules/contexts/disputes/disputes.shared'
 import {
   channelDataSchema,
@@ -29,21 +52,65 @@ import {
   participantQuerySchema,
   participantSchema
 } from '../src/modules/messaging/services/participants/participants.schema'
-import { participantMethods, participantPath } from '../src/modules/messaging/services/participants/participants.shared'
-import { messageDataSchema, messageQuerySchema, messageSchema, senderSchema } from '../src/modules/messaging/services/messages/messages.schema'
+import {
+  participantMethods,
+  participantPath
+} from '../src/modules/messaging/services/participants/participants.shared'
+import {
+  messageDataSchema,
+  messageQuerySchema,
+  messageSchema,
+  senderSchema
+} from '../src/modules/messaging/services/messages/messages.schema'
 import { messageMethods, messagePath } from '../src/modules/messaging/services/messages/messages.shared'
-import { channelRefSchema, presenceQuerySchema, presenceSchema, typingSchema } from '../src/modules/messaging/services/presence/presence.schema'
+import {
+  channelRefSchema,
+  presenceQuerySchema,
+  presenceSchema,
+  typingSchema
+} from '../src/modules/messaging/services/presence/presence.schema'
 import { presenceMethods, presencePath } from '../src/modules/messaging/services/presence/presence.shared'
-import { channelEventQuerySchema, channelEventSchema } from '../src/modules/messaging/services/channel-events/channel-events.schema'
-import { channelEventMethods, channelEventPath } from '../src/modules/messaging/services/channel-events/channel-events.shared'
-import { transcriptQuerySchema, transcriptSchema } from '../src/modules/messaging/services/transcripts/transcripts.schema'
-import { transcriptMethods, transcriptPath } from '../src/modules/messaging/services/transcripts/transcripts.shared'
-import { historyCheckQuerySchema, historyCheckSchema } from '../src/modules/messaging/services/history-checks/history-checks.schema'
-import { historyCheckMethods, historyCheckPath } from '../src/modules/messaging/services/history-checks/history-checks.shared'
-import { deviceTokenDataSchema, deviceTokenQuerySchema, deviceTokenSchema } from '../src/modules/notifications/services/device-tokens/device-tokens.schema'
-import { deviceTokenMethods, deviceTokenPath } from '../src/modules/notifications/services/device-tokens/device-tokens.shared'
-import { notificationQuerySchema, notificationSchema } from '../src/modules/notifications/services/notifications/notifications.schema'
-import { notificationMethods, notificationPath } from '../src/modules/notifications/services/notifications/notifications.shared'
+import {
+  channelEventQuerySchema,
+  channelEventSchema
+} from '../src/modules/messaging/services/channel-events/channel-events.schema'
+import {
+  channelEventMethods,
+  channelEventPath
+} from '../src/modules/messaging/services/channel-events/channel-events.shared'
+import {
+  transcriptQuerySchema,
+  transcriptSchema
+} from '../src/modules/messaging/services/transcripts/transcripts.schema'
+import {
+  transcriptMethods,
+  transcriptPath
+} from '../src/modules/messaging/services/transcripts/transcripts.shared'
+import {
+  historyCheckQuerySchema,
+  historyCheckSchema
+} from '../src/modules/messaging/services/history-checks/history-checks.schema'
+import {
+  historyCheckMethods,
+  historyCheckPath
+} from '../src/modules/messaging/services/history-checks/history-checks.shared'
+import {
+  deviceTokenDataSchema,
+  deviceTokenQuerySchema,
+  deviceTokenSchema
+} from '../src/modules/notifications/services/device-tokens/device-tokens.schema'
+import {
+  deviceTokenMethods,
+  deviceTokenPath
+} from '../src/modules/notifications/services/device-tokens/device-tokens.shared'
+import {
+  notificationQuerySchema,
+  notificationSchema
+} from '../src/modules/notifications/services/notifications/notifications.schema'
+import {
+  notificationMethods,
+  notificationPath
+} from '../src/modules/notifications/services/notifications/notifications.shared'
 
 /**
  * What the installable client promises, service by service: the TypeBox schemas that its
@@ -63,12 +130,14 @@ export interface ServiceContract {
   declarations?: string[]
 }
 
-const find = (result: string, query: string) => `find(params?: Params<${query}>): Promise<Paginated<${result}>>`
+const find = (result: string, query: string) =>
+  `find(params?: Params<${query}>): Promise<Paginated<${result}>>`
 const get = (result: string, query: string) => `get(id: Id, params?: Params<${query}>): Promise<${result}>`
 const create = (result: string, data: string) => `create(data: ${data}, params?: Params): Promise<${result}>`
 const patch = (result: string, data: string, query: string) =>
   `patch(id: Id, data: ${data}, params?: Params<${query}>): Promise<${result}>`
-const remove = (result: string, query: string) => `remove(id: Id, params?: Params<${query}>): Promise<${result}>`
+const remove = (result: string, query: string) =>
+  `remove(id: Id, params?: Params<${query}>): Promise<${result}>`
 
 /** The four-schema services: find, get, create, patch, remove as their method lists say. */
 const standard = (
@@ -87,11 +156,21 @@ const standard = (
     patch: patch(name, `${name}Patch`, `${name}Query`),
     remove: remove(name, `${name}Query`)
   }
-  return { path, methods, types, signatures: Object.fromEntries(methods.map((method) => [method, all[method]])) }
+  return {
+    path,
+    methods,
+    types,
+    signatures: Object.fromEntries(methods.map((method) => [method, all[method]]))
+  }
 }
 
 export const contract: ServiceContract[] = [
-  standard(userPath, userMethods, 'User', { result: userSchema, data: userDataSchema, patch: userPatchSchema, query: userQuerySchema }),
+  standard(userPath, userMethods, 'User', {
+    result: userSchema,
+    data: userDataSchema,
+    patch: userPatchSchema,
+    query: userQuerySchema
+  }),
   standard(companyPath, companyMethods, 'Company', {
     result: companySchema,
     data: companyDataSchema,
@@ -147,17 +226,32 @@ export const contract: ServiceContract[] = [
       find: find('Participant', 'ParticipantQuery'),
       get: get('Participant', 'ParticipantQuery'),
       // Without an id, query.channel_id names the caller's own row: marking a channel read
-      patch: 'patch(id: Id | null, data: ParticipantPatch, params?: Params<ParticipantPatchQuery>): Promise<Participant>'
+      patch:
+        'patch(id: Id | null, data: ParticipantPatch, params?: Params<ParticipantPatchQuery>): Promise<Participant>'
     }
   },
   {
-    ...standard(messagePath, messageMethods, 'Message', { result: messageSchema, data: messageDataSchema, query: messageQuerySchema }),
-    types: { Message: messageSchema, Sender: senderSchema, MessageData: messageDataSchema, MessageQuery: messageQuerySchema }
+    ...standard(messagePath, messageMethods, 'Message', {
+      result: messageSchema,
+      data: messageDataSchema,
+      query: messageQuerySchema
+    }),
+    types: {
+      Message: messageSchema,
+      Sender: senderSchema,
+      MessageData: messageDataSchema,
+      MessageQuery: messageQuerySchema
+    }
   },
   {
     path: presencePath,
     methods: presenceMethods,
-    types: { Presence: presenceSchema, PresenceQuery: presenceQuerySchema, ChannelRef: channelRefSchema, Typing: typingSchema },
+    types: {
+      Presence: presenceSchema,
+      PresenceQuery: presenceQuerySchema,
+      ChannelRef: channelRefSchema,
+      Typing: typingSchema
+    },
     signatures: {
       find: find('Presence', 'PresenceQuery'),
       view: 'view(data: ChannelRef, params?: Params): Promise<{ channel_id: Id; viewing: true }>',
@@ -165,13 +259,25 @@ export const contract: ServiceContract[] = [
       typing: 'typing(data: Typing, params?: Params): Promise<Typing>'
     }
   },
-  standard(channelEventPath, channelEventMethods, 'ChannelEvent', { result: channelEventSchema, query: channelEventQuerySchema }),
-  standard(transcriptPath, transcriptMethods, 'Transcript', { result: transcriptSchema, query: transcriptQuerySchema }),
-  standard(historyCheckPath, historyCheckMethods, 'HistoryCheck', { result: historyCheckSchema, query: historyCheckQuerySchema }),
+  standard(channelEventPath, channelEventMethods, 'ChannelEvent', {
+    result: channelEventSchema,
+    query: channelEventQuerySchema
+  }),
+  standard(transcriptPath, transcriptMethods, 'Transcript', {
+    result: transcriptSchema,
+    query: transcriptQuerySchema
+  }),
+  standard(historyCheckPath, historyCheckMethods, 'HistoryCheck', {
+    result: historyCheckSchema,
+    query: historyCheckQuerySchema
+  }),
   standard(deviceTokenPath, deviceTokenMethods, 'DeviceToken', {
     result: deviceTokenSchema,
     data: deviceTokenDataSchema,
     query: deviceTokenQuerySchema
   }),
-  standard(notificationPath, notificationMethods, 'Notification', { result: notificationSchema, query: notificationQuerySchema })
+  standard(notificationPath, notificationMethods, 'Notification', {
+    result: notificationSchema,
+    query: notificationQuerySchema
+  })
 ]

@@ -15,8 +15,13 @@ function installed(name) {
 }
 
 if (!installed('typescript')) {
-  console.log('No dev toolchain (typescript) installed: not building; a production install copies a built lib/ and public/')
+  console.log(
+    'No dev toolchain (typescript) installed: not building; a production install copies a built lib/ and public/'
+  )
 } else {
-  const { status } = spawnSync('npm', ['run', 'build'], { stdio: 'inherit', shell: process.platform === 'win32' })
+  const { status } = spawnSync('npm', ['run', 'build'], {
+    stdio: 'inherit',
+    shell: process.platform === 'win32'
+  })
   process.exit(status ?? 1)
 }

@@ -16,7 +16,10 @@ async function main() {
   const cluster = await startRedisCluster(3)
   try {
     const root = path.join(__dirname, '..')
-    const suites = ['test/cluster/*.test.ts', ...SINGLE_SERVER_ONLY.map((file) => `--ignore=test/cluster/${file}`)]
+    const suites = [
+      'test/cluster/*.test.ts',
+      ...SINGLE_SERVER_ONLY.map((file) => `--ignore=test/cluster/${file}`)
+    ]
     const mocha = spawnSync(path.join(root, 'node_modules', '.bin', 'mocha'), suites, {
       cwd: root,
       stdio: 'inherit',

@@ -72,7 +72,9 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
     socketio({ cors: socketCors(app), maxHttpBufferSize: 64 * 1024 }, (io) => {
       nameSessionIds(io)
       releaseHandshakeRequests(io)
-      const relay = attachRedisAdapter(app, io, (dropped) => metricsOf(app).slowConsumersDropped.inc({ reason: 'delivery lag' }, dropped))
+      const relay = attachRedisAdapter(app, io, (dropped) =>
+        metricsOf(app).slowConsumersDropped.inc({ reason: 'delivery lag' }, dropped)
+      )
       realtime(app, io, relay)
     })
   )
@@ -85,7 +87,9 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
 
   app.hooks({
     // A send spends `limits.messages_per_minute` instead (see the messages service)
-    around: { all: [trackSocketCalls, handleErrors, boundCallsInFlight(app), limitCallRate(app, ['messages.create'])] },
+    around: {
+      all: [trackSocketCalls, handleErrors, boundCallsInFlight(app), limitCallRate(app, ['messages.create'])]
+    },
     before: { all: [requireOneRecord] }
   })
   afterTeardown(app, () => app.get('postgresqlClient').destroy())

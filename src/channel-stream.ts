@@ -31,7 +31,11 @@ const PAGE = 100
  * After every (re)login, when the server has restored the connection's rooms, everything
  * after the last seq handed out is fetched, so a disconnection loses nothing.
  */
-export function openChannelStream(client: ClientApplication, channelId: number, options: ChannelStreamOptions): ChannelStream {
+export function openChannelStream(
+  client: ClientApplication,
+  channelId: number,
+  options: ChannelStreamOptions
+): ChannelStream {
   const { onMessage, onRemoved, onError, gapMs = 1000, retryMs = 2000 } = options
   const messages = client.service('messages')
   let last = options.fromSeq ?? 0
@@ -70,8 +74,10 @@ export function openChannelStream(client: ClientApplication, channelId: number, 
     fetching = true
     schedule(undefined)
     try {
-      for (let after = last; !closed; ) {
-        const page = await messages.find({ query: { channel_id: channelId, seq: { $gt: after }, $sort: { seq: 1 }, $limit: PAGE } })
+      for (let after = last; !closed;) {
+        const page = await messages.find({
+          query: { channel_id: channelId, seq: { $gt: after }, $sort: { seq: 1 }, $limit: PAGE }
+        })
         // What the server says now is the truth (a message may have been deleted since it arrived)
         for (const message of page.data) if (message.seq > last) waiting.set(message.seq, message)
         handOut()

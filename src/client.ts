@@ -52,7 +52,8 @@ export type ClientApplication = Application<ServiceTypes, Configuration>
  * this package: imported from an ES module under `moduleResolution: node16`, Feathers'
  * own CommonJS default exports do not type as callable.
  */
-export const socketio = (socket: Socket, options?: { timeout?: number }) => socketioClient<ServiceTypes>(socket, options)
+export const socketio = (socket: Socket, options?: { timeout?: number }) =>
+  socketioClient<ServiceTypes>(socket, options)
 export const rest = (base?: string) => restClient<ServiceTypes>(base)
 export { io } from 'socket.io-client'
 export { openChannelStream } from './channel-stream'
@@ -70,7 +71,11 @@ export const createClient = (
   // reconnecting would sign in again as whoever signed in last. Each client gets its own
   // (in a browser, getDefaultStorage wraps the origin's localStorage as Feathers does).
   client.configure(
-    authenticationClient({ Authentication: ReconnectingAuthentication, storage: getDefaultStorage(), ...authenticationOptions })
+    authenticationClient({
+      Authentication: ReconnectingAuthentication,
+      storage: getDefaultStorage(),
+      ...authenticationOptions
+    })
   )
   client.set('connection', connection)
 

@@ -86,7 +86,11 @@ export const configurationSchema = Type.Intersect([
       // Optional so that settings written before it keep working; the default is in src/operations/sms-cap.ts
       sms_per_number_per_hour: Type.Optional(Type.Integer({ minimum: 1 }))
     }),
-    twilio: Type.Object({ accountSid: nullableString(), authToken: nullableString(), from: nullableString() }),
+    twilio: Type.Object({
+      accountSid: nullableString(),
+      authToken: nullableString(),
+      from: nullableString()
+    }),
     firebase: Type.Object({ serviceAccount: nullableString() }),
     // the path of the Ed25519 private key (PEM) that signs transcripts; none: unsigned
     evidence: Type.Object({ signing_key: nullableString() }),

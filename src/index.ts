@@ -23,7 +23,13 @@ async function ensurePortFree(port: number, host: string) {
   const probe = net.createServer()
   await new Promise<void>((resolve, reject) => {
     probe.once('error', (error: any) =>
-      reject(error?.code === 'EADDRINUSE' ? new PortInUse(`Port ${port} on ${host} is already in use: is the server running already? Set PORT to use another.`) : error)
+      reject(
+        error?.code === 'EADDRINUSE'
+          ? new PortInUse(
+              `Port ${port} on ${host} is already in use: is the server running already? Set PORT to use another.`
+            )
+          : error
+      )
     )
     probe.listen(port, host, () => probe.close(() => resolve()))
   })
@@ -36,12 +42,17 @@ const REACH_TIMEOUT_MS = 10_000
 async function reach(what: string, setting: string, probe: () => Promise<unknown>) {
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${REACH_TIMEOUT_MS / 1000} s`)), REACH_TIMEOUT_MS)
+    timer = setTimeout(
+      () => reject(new Error(`no answer within ${REACH_TIMEOUT_MS / 1000} s`)),
+      REACH_TIMEOUT_MS
+    )
   })
   try {
     await Promise.race([probe(), timeout])
   } catch (error: any) {
-    throw new ConfigurationError(`${what} does not answer (${error?.code ?? error?.message}): start it, or check ${setting}`)
+    throw new ConfigurationError(
+      `${what} does not answer (${error?.code ?? error?.message}): start it, or check ${setting}`
+    )
   } finally {
     clearTimeout(timer)
   }
@@ -94,7 +105,9 @@ async function start() {
   process.on('SIGINT', () => stop('SIGINT'))
 }
 
-process.on('unhandledRejection', (reason: any) => logger.error('unhandled rejection', { error: reason?.message ?? String(reason) }))
+process.on('unhandledRejection', (reason: any) =>
+  logger.error('unhandled rejection', { error: reason?.message ?? String(reason) })
+)
 
 start().catch((error) => {
   if (error instanceof DataFolderInUse || error instanceof PortInUse) console.error(error.message)

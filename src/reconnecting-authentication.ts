@@ -5,7 +5,8 @@ const FIRST_RETRY_MS = 1000
 const LAST_RETRY_MS = 10_000
 
 /** Refusals that end a session (expired, revoked, disabled); anything else is worth another try. */
-const endsTheSession = (error: any) => error?.code >= 400 && error?.code < 500 && error?.code !== 408 && error?.code !== 429
+const endsTheSession = (error: any) =>
+  error?.code >= 400 && error?.code < 500 && error?.code !== 408 && error?.code !== 429
 
 /**
  * The Feathers authentication client, re-authenticating on the socket's new connection

@@ -23,7 +23,18 @@ const options: sanitizeHtml.IOptions = {
   disallowedTagsMode: 'discard',
   // Elements whose body is code, raw text or a fallback, not something people wrote
   nonTextTags: [
-    'script', 'style', 'textarea', 'option', 'xmp', 'iframe', 'noembed', 'noframes', 'noscript', 'title', 'template', 'plaintext'
+    'script',
+    'style',
+    'textarea',
+    'option',
+    'xmp',
+    'iframe',
+    'noembed',
+    'noframes',
+    'noscript',
+    'title',
+    'template',
+    'plaintext'
   ]
 }
 
@@ -31,7 +42,8 @@ export class MalformedMarkup extends Error {}
 
 const hasTooManyAngleBrackets = (text: string) => {
   let count = 0
-  for (let at = text.indexOf('<'); at !== -1; at = text.indexOf('<', at + 1)) if (++count > MAX_ANGLE_BRACKETS) return true
+  for (let at = text.indexOf('<'); at !== -1; at = text.indexOf('<', at + 1))
+    if (++count > MAX_ANGLE_BRACKETS) return true
   return false
 }
 
@@ -50,13 +62,15 @@ const textOf = (text: string) =>
 export function sanitizeText(raw: string): string {
   let text = raw.replace(CONTROL, '').normalize('NFC')
   for (let pass = 0; pass < MAX_PASSES && MARKUP_START.test(text); pass++) {
-    if (hasTooManyAngleBrackets(text)) throw new MalformedMarkup(`Text with markup may hold at most ${MAX_ANGLE_BRACKETS} '<'`)
+    if (hasTooManyAngleBrackets(text))
+      throw new MalformedMarkup(`Text with markup may hold at most ${MAX_ANGLE_BRACKETS} '<'`)
     const next = textOf(text)
     if (next === text) break
     text = next
   }
   // Left over: markup nested deeper than the passes, or a '</' the parser kept as text at the end
-  if (MARKUP_START.test(text)) throw new MalformedMarkup('The text holds markup that cannot be removed safely')
+  if (MARKUP_START.test(text))
+    throw new MalformedMarkup('The text holds markup that cannot be removed safely')
   return text.normalize('NFC').trim()
 }
 

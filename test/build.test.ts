@@ -31,7 +31,10 @@ describe('the compiled server (npm run build, npm start)', function () {
     assert.ok(fs.existsSync(path.join(outDir, 'src', 'index.js')))
     const sources = fs.readdirSync(path.join(root, 'migrations')).filter((file) => file.endsWith('.ts'))
     const compiled = fs.readdirSync(path.join(outDir, 'migrations')).filter((file) => file.endsWith('.js'))
-    assert.deepStrictEqual(compiled.map((file) => file.replace(/\.js$/, '')), sources.map((file) => file.replace(/\.ts$/, '')))
+    assert.deepStrictEqual(
+      compiled.map((file) => file.replace(/\.js$/, '')),
+      sources.map((file) => file.replace(/\.ts$/, ''))
+    )
   })
 
   it('starts under plain node on a database migrated from TypeScript, serves, and exits 0 on SIGTERM', async () => {
@@ -49,10 +52,17 @@ describe('the compiled server (npm run build, npm start)', function () {
     })
     const url = `http://127.0.0.1:${port}`
     await untilReady(url, server)
-    assert.doesNotMatch(server.output(), /applied migrations/, 'the TypeScript-migrated database has nothing pending')
+    assert.doesNotMatch(
+      server.output(),
+      /applied migrations/,
+      'the TypeScript-migrated database has nothing pending'
+    )
 
     const token = await login(url, world.worker)
-    const sent = await http(url, 'POST', '/messages', { token, body: { channel_id: channel.id, content: 'from the build' } })
+    const sent = await http(url, 'POST', '/messages', {
+      token,
+      body: { channel_id: channel.id, content: 'from the build' }
+    })
     assert.strictEqual(sent.status, 201, JSON.stringify(sent.body))
 
     process.kill(server.child.pid!, 'SIGTERM')

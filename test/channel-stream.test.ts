@@ -34,21 +34,35 @@ describe('the client channel stream', function () {
 
   /** A message stored without its live event, as if the event were late or lost on the way. */
   const storeSilently = (channel_id: number, sender: TestUser, content: string) =>
-    server.app.service('messages').create({ channel_id, content }, { user: sender, alreadyExisted: true } as any)
+    server.app
+      .service('messages')
+      .create({ channel_id, content }, { user: sender, alreadyExisted: true } as any)
 
   /** A live event sent by the server itself to one person's connections, in the order a test chooses. */
   const deliver = (to: TestUser, message: Message) =>
-    ((server.app as any).io as Server).to(userRoom(to.id)).emit('messages created', JSON.parse(JSON.stringify(message)))
+    ((server.app as any).io as Server)
+      .to(userRoom(to.id))
+      .emit('messages created', JSON.parse(JSON.stringify(message)))
 
   it('hands out the history after fromSeq, then live messages, in seq order', async () => {
     const world = await bookingChannelWithClients(server, { connected: ['worker', 'supervisor'] })
     for (const content of ['one', 'two', 'three']) await send(world.clients.worker, world.channelId, content)
     const handed: Message[] = []
-    const stream = openChannelStream(world.clients.supervisor, world.channelId, { fromSeq: 1, onMessage: (m) => handed.push(m) })
+    const stream = openChannelStream(world.clients.supervisor, world.channelId, {
+      fromSeq: 1,
+      onMessage: (m) => handed.push(m)
+    })
     await waitUntil(() => handed.length === 2, 'the history after seq 1')
     await send(world.clients.worker, world.channelId, 'four')
     await waitUntil(() => handed.length === 3, 'the live message')
-    assert.deepStrictEqual(handed.map((m) => [m.seq, m.content]), [[2, 'two'], [3, 'three'], [4, 'four']])
+    assert.deepStrictEqual(
+      handed.map((m) => [m.seq, m.content]),
+      [
+        [2, 'two'],
+        [3, 'three'],
+        [4, 'four']
+      ]
+    )
     assert.strictEqual(stream.lastSeq, 4)
     stream.close()
   })
@@ -69,7 +83,8 @@ describe('the client channel stream', function () {
     const { channelId, worker, supervisor, handed, seqs, stream } = await streamOfSupervisor({ gapMs: 100 })
     await sleep(QUIET_MS)
     const stored = []
-    for (const content of ['a', 'lost on the way', 'c']) stored.push(await storeSilently(channelId, worker, content))
+    for (const content of ['a', 'lost on the way', 'c'])
+      stored.push(await storeSilently(channelId, worker, content))
     deliver(supervisor, stored[0])
     deliver(supervisor, stored[2])
     await waitUntil(() => seqs().length === 3, 'the gap filled')
@@ -79,7 +94,8 @@ describe('the client channel stream', function () {
   })
 
   it('hands out a message deleted before it arrived as its tombstone, and reports one deleted later', async () => {
-    const { channelId, clients, worker, supervisor, handed, removed, seqs, stream } = await streamOfSupervisor({ gapMs: 60_000 })
+    const { channelId, clients, worker, supervisor, handed, removed, seqs, stream } =
+      await streamOfSupervisor({ gapMs: 60_000 })
     const first = await send(clients.worker, channelId, 'kept, then regretted')
     await waitUntil(() => seqs().length === 1, 'the first message')
     await clients.worker.service('messages').remove(first.id)
@@ -118,12 +134,22 @@ describe('the client channel stream', function () {
     socket.io.reconnection(true)
     socket.connect()
     await waitUntil(() => handed.length === 6, 'the messages sent while offline', 15_000)
-    assert.deepStrictEqual(live.map((m) => m.seq), [1, 2], 'nothing sent while offline arrived live')
+    assert.deepStrictEqual(
+      live.map((m) => m.seq),
+      [1, 2],
+      'nothing sent while offline arrived live'
+    )
     await send(world.clients.worker, world.channelId, '7')
     await waitUntil(() => handed.length === 7, 'a live message after the reconnect')
     await sleep(QUIET_MS)
-    assert.deepStrictEqual(handed.map((m) => m.seq), range(1, 7))
-    assert.deepStrictEqual(handed.map((m) => m.content), range(1, 7).map(String))
+    assert.deepStrictEqual(
+      handed.map((m) => m.seq),
+      range(1, 7)
+    )
+    assert.deepStrictEqual(
+      handed.map((m) => m.content),
+      range(1, 7).map(String)
+    )
     stream.close()
   })
 

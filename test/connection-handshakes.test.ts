@@ -20,19 +20,31 @@ function handshake(url: string, address: string, token: string): Promise<string>
       extraHeaders: { authorization: `Bearer ${token}`, 'x-forwarded-for': address }
     })
     socket.on('connect', () => (socket.close(), resolve('connected')))
-    socket.on('connect_error', (error: any) => (socket.close(), resolve(String(error.data?.code ?? error.message))))
+    socket.on(
+      'connect_error',
+      (error: any) => (socket.close(), resolve(String(error.data?.code ?? error.message)))
+    )
   })
 }
 
 describe('Socket.io handshakes', function () {
   this.timeout(60_000)
   const server = useServer({
-    connections: { per_ip_per_minute: BUDGET, trust_proxy: true, max_buffered_packets: 1000, max_delivery_lag_ms: 5000 }
+    connections: {
+      per_ip_per_minute: BUDGET,
+      trust_proxy: true,
+      max_buffered_packets: 1000,
+      max_delivery_lag_ms: 5000
+    }
   })
   let token: string
 
   const settled = () =>
-    waitUntil(() => server.app.io.engine.clientsCount === 0, 'every connection to close on the server', 10_000)
+    waitUntil(
+      () => server.app.io.engine.clientsCount === 0,
+      'every connection to close on the server',
+      10_000
+    )
 
   before(async () => {
     token = await login(server.url, await buildUser(server.app))
@@ -48,7 +60,9 @@ describe('Socket.io handshakes', function () {
 
     const outcomes = new Map<string, number>()
     for (let batch = 0; batch < REFUSED / 50; batch++) {
-      const answers = await Promise.all(Array.from({ length: 50 }, () => handshake(server.url, address, token)))
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, () => handshake(server.url, address, token))
+      )
       for (const answer of answers) outcomes.set(answer, (outcomes.get(answer) ?? 0) + 1)
     }
     assert.deepStrictEqual([...outcomes], [['429', REFUSED]])
@@ -65,6 +79,9 @@ describe('Socket.io handshakes', function () {
     )
     assert.deepStrictEqual(answers, Array(ADMITTED).fill('connected'))
     await settled()
-    assert.ok(timeouts() - before < 10, `timers before ${before}, after ${ADMITTED} connections ${timeouts()}`)
+    assert.ok(
+      timeouts() - before < 10,
+      `timers before ${before}, after ${ADMITTED} connections ${timeouts()}`
+    )
   })
 })

@@ -22,7 +22,14 @@ describe('the embedded database folder, across processes', function () {
 
   const environment = (port: number) => {
     const { DATABASE_URL: _url, REDIS_URL: _redis, ...inherited } = process.env
-    return { ...inherited, NODE_ENV: 'test', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir }
+    return {
+      ...inherited,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATA_DIR: dataDir
+    }
   }
 
   const command = (args: string[], port = 0) => {
@@ -37,9 +44,12 @@ describe('the embedded database folder, across processes', function () {
     url = `http://127.0.0.1:${port}`
     server = command(['src/index.ts'], port)
     const answers: number[] = []
-    for (const deadline = Date.now() + 120_000; Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 120_000; Date.now() < deadline;) {
       if (!isRunning(server)) throw new Error(`the server exited:\n${server.output()}`)
-      const status = await fetch(`${url}/ready`).then((response) => response.status, () => 0)
+      const status = await fetch(`${url}/ready`).then(
+        (response) => response.status,
+        () => 0
+      )
       answers.push(status)
       if (status === 200) return answers
       await new Promise((resolve) => setTimeout(resolve, 25))
@@ -49,7 +59,10 @@ describe('the embedded database folder, across processes', function () {
 
   const send = async (content: string) => {
     const token = await login(url, DEMO)
-    const sent = await http(url, 'POST', '/messages', { token, body: { context_type: 'booking', context_id: 1, content } })
+    const sent = await http(url, 'POST', '/messages', {
+      token,
+      body: { context_type: 'booking', context_id: 1, content }
+    })
     assert.strictEqual(sent.status, 201, JSON.stringify(sent.body))
     return sent.body as { id: number; seq: number }
   }
@@ -87,7 +100,10 @@ describe('the embedded database folder, across processes', function () {
     assert.match(output, new RegExp(`in use by .*\\(pid ${holder.pid},`))
     assert.doesNotMatch(output, /\n\s+at /, 'no stack trace')
     assert.ok(isRunning(server!), 'the server keeps running')
-    assert.deepStrictEqual((await history()).at(-1), { id: before.id, content: 'acknowledged before the second start' })
+    assert.deepStrictEqual((await history()).at(-1), {
+      id: before.id,
+      content: 'acknowledged before the second start'
+    })
   })
 
   it('refuses the transcript, demo and migrate commands clearly while the server holds the folder', async () => {
@@ -107,11 +123,21 @@ describe('the embedded database folder, across processes', function () {
 
   it('says in one line that the port is taken, without touching the folder', async () => {
     const port = Number(new URL(url).port)
-    const second = run(process.execPath, [...nodeWithTsx, 'src/index.ts'], { ...environment(port), DATA_DIR: path.join(path.dirname(dataDir), 'other') })
+    const second = run(process.execPath, [...nodeWithTsx, 'src/index.ts'], {
+      ...environment(port),
+      DATA_DIR: path.join(path.dirname(dataDir), 'other')
+    })
     started.push(second)
     const { code } = await second.exited
     assert.strictEqual(code, 1)
-    assert.deepStrictEqual(second.output().trim().split('\n').filter((line) => /in use/.test(line)).length, 1)
+    assert.deepStrictEqual(
+      second
+        .output()
+        .trim()
+        .split('\n')
+        .filter((line) => /in use/.test(line)).length,
+      1
+    )
     assert.match(second.output(), new RegExp(`Port ${port} .* already in use`))
     assert.doesNotMatch(second.output(), /\n\s+at /)
     assert.strictEqual(fs.existsSync(path.join(path.dirname(dataDir), 'other')), false)

@@ -54,9 +54,16 @@ describe('the app on the embedded database (PGlite)', function () {
 
     const worker = await socketClient(url, world.worker)
     const supervisor = await socketClient(url, world.supervisor)
-    const arrived = nextEvent(supervisor, 'messages', 'created', (message) => message.channel_id === channel.id)
+    const arrived = nextEvent(
+      supervisor,
+      'messages',
+      'created',
+      (message) => message.channel_id === channel.id
+    )
 
-    const sent = await worker.service('messages').create({ channel_id: channel.id, content: 'Hello from PGlite' })
+    const sent = await worker
+      .service('messages')
+      .create({ channel_id: channel.id, content: 'Hello from PGlite' })
     assert.strictEqual(sent.seq, 1)
     assert.strictEqual(sent.sender_id, world.worker.id)
     assert.strictEqual(sent.content, 'Hello from PGlite')
@@ -80,7 +87,10 @@ describe('the app on the embedded database (PGlite)', function () {
     const db = app.get('postgresqlClient')
     const message = await app
       .service('messages')
-      .create({ context_type: 'booking', context_id: world.booking.id, content: 'Evidence' }, { user: world.worker })
+      .create(
+        { context_type: 'booking', context_id: world.booking.id, content: 'Evidence' },
+        { user: world.worker }
+      )
 
     await assert.rejects(
       db.raw('update chat_messages set content = ? where id = ?', ['Rewritten', message.id]),
@@ -93,7 +103,9 @@ describe('the app on the embedded database (PGlite)', function () {
 
   it('computes the hash chain in the send statement and the triggers on PGlite too, and it verifies', async () => {
     const channel = await openBookingChannel(app, world)
-    const sent = await app.service('messages').create({ channel_id: channel.id, content: 'Chained on PGlite ✓' }, { user: world.worker })
+    const sent = await app
+      .service('messages')
+      .create({ channel_id: channel.id, content: 'Chained on PGlite ✓' }, { user: world.worker })
     await app.service('messages').remove(sent.id, { user: world.worker })
     const check = await app.service('history-checks').get(channel.id)
     assert.deepStrictEqual(check.problems, [])

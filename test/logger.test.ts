@@ -30,7 +30,9 @@ describe('what the process logs at info', function () {
   it('masks the phone number and push token of a delivery and the email of the bootstrap admin', async () => {
     const recipient = await buildUser(server.app, { phone })
     const world = await buildBooking(server.app, { supervisor_id: recipient.id } as any)
-    await server.app.service('device-tokens').create({ token: deviceToken, platform: 'android' }, { user: recipient })
+    await server.app
+      .service('device-tokens')
+      .create({ token: deviceToken, platform: 'android' }, { user: recipient })
 
     const served = await serve({
       DATABASE_URL: testDatabaseUrl,
@@ -53,12 +55,21 @@ describe('what the process logs at info', function () {
         .split('\n')
         .filter((line) => line.startsWith('{'))
         .map((line) => JSON.parse(line))
-    const delivered = (message: string) => entries().find((entry) => entry.message === message && entry.body?.includes('Booking'))
-    await waitUntil(() => Boolean(delivered('sms (log provider)') && delivered('push (log provider)')), 'both deliveries logged', 20_000)
+    const delivered = (message: string) =>
+      entries().find((entry) => entry.message === message && entry.body?.includes('Booking'))
+    await waitUntil(
+      () => Boolean(delivered('sms (log provider)') && delivered('push (log provider)')),
+      'both deliveries logged',
+      20_000
+    )
 
     assert.strictEqual(delivered('sms (log provider)').to, maskPhone(phone))
     assert.strictEqual(delivered('push (log provider)').token, maskToken(deviceToken))
-    assert.ok(entries().some((entry) => entry.message === 'created the bootstrap admin' && entry.email === maskEmail(adminEmail)))
+    assert.ok(
+      entries().some(
+        (entry) => entry.message === 'created the bootstrap admin' && entry.email === maskEmail(adminEmail)
+      )
+    )
 
     const output = command.output()
     for (const [what, secret] of [

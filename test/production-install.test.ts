@@ -12,7 +12,15 @@ import type { Command } from './helpers/processes'
 
 // What a production image holds besides node_modules: the build output and what npm and
 // the config loader read (README, "Production install")
-const SHIPPED = ['package.json', 'package-lock.json', '.npmrc', 'scripts/prepare.js', 'scripts/check-build.js', 'config', 'lib']
+const SHIPPED = [
+  'package.json',
+  'package-lock.json',
+  '.npmrc',
+  'scripts/prepare.js',
+  'scripts/check-build.js',
+  'config',
+  'lib'
+]
 
 /**
  * The production path of the README: a copy of the built service installed with
@@ -33,14 +41,19 @@ describe('a production install (npm ci --omit=dev)', function () {
     for (const key of keep) if (process.env[key] !== undefined) env[key] = process.env[key]
     return env
   }
-  const productionEnv = (extra: NodeJS.ProcessEnv = {}) => ({ ...baseEnv(), NODE_ENV: 'production', ...extra })
+  const productionEnv = (extra: NodeJS.ProcessEnv = {}) => ({
+    ...baseEnv(),
+    NODE_ENV: 'production',
+    ...extra
+  })
 
   const inCopy = (command: string, args: string[], env = baseEnv()) =>
     promisify(execFile)(command, args, { cwd: dir, env, encoding: 'utf8' }).then(
       ({ stdout, stderr }) => ({ code: 0, output: stdout + stderr }),
       (error) => ({ code: error.code, output: `${error.stdout ?? ''}${error.stderr ?? ''}` })
     )
-  const command = (name: string, ...args: string[]) => inCopy(process.execPath, [`lib/src/commands/${name}.js`, ...args], productionEnv())
+  const command = (name: string, ...args: string[]) =>
+    inCopy(process.execPath, [`lib/src/commands/${name}.js`, ...args], productionEnv())
 
   before(async () => {
     await buildOnce()
@@ -56,14 +69,18 @@ describe('a production install (npm ci --omit=dev)', function () {
   })
 
   it('installs without the build tools, and prepare leaves the built lib/ alone', () => {
-    for (const tool of ['typescript', 'tsx', 'esbuild']) assert.ok(!fs.existsSync(path.join(dir, 'node_modules', tool)), `node_modules/${tool} is installed`)
+    for (const tool of ['typescript', 'tsx', 'esbuild'])
+      assert.ok(!fs.existsSync(path.join(dir, 'node_modules', tool)), `node_modules/${tool} is installed`)
     assert.ok(fs.existsSync(path.join(dir, 'lib', 'src', 'index.js')))
   })
 
   it('says in one line that the page is not built, until it is there', async () => {
     const unbuilt = await inCopy('npm', ['run', '-s', 'prestart'])
     assert.strictEqual(unbuilt.code, 1)
-    assert.match(unbuilt.output.trim(), /^Not built \(public\/index\.html missing\): run npm run build first$/)
+    assert.match(
+      unbuilt.output.trim(),
+      /^Not built \(public\/index\.html missing\): run npm run build first$/
+    )
     fs.cpSync(path.join(root, 'public'), path.join(dir, 'public'), { recursive: true })
     const built = await inCopy('npm', ['run', '-s', 'prestart'])
     assert.deepStrictEqual(built, { code: 0, output: '' })
@@ -103,7 +120,11 @@ describe('a production install (npm ci --omit=dev)', function () {
     assert.strictEqual(me.body.email, person.email, JSON.stringify(me.body))
 
     process.kill(server.child.pid!, 'SIGTERM')
-    assert.deepStrictEqual(await within(server.exited, 30_000, 'SIGTERM'), { code: 0, signal: null }, server.output())
+    assert.deepStrictEqual(
+      await within(server.exited, 30_000, 'SIGTERM'),
+      { code: 0, signal: null },
+      server.output()
+    )
   })
 
   it('runs the operator commands with plain node', async () => {

@@ -40,17 +40,28 @@ describe('the log of refused calls', function () {
     const find = () => attacker.service('messages').find({ query: { channel_id: channelId } })
 
     const settled = await Promise.allSettled(Array.from({ length: 500 }, find))
-    for (let wave = 0; wave < 20; wave++) settled.push(...(await Promise.allSettled(Array.from({ length: 10 }, find))))
+    for (let wave = 0; wave < 20; wave++)
+      settled.push(...(await Promise.allSettled(Array.from({ length: 10 }, find))))
     const refused = settled.filter((outcome) => outcome.status === 'rejected')
-    assert.ok(refused.length >= settled.length - CALLS_PER_MINUTE, `${refused.length} of ${settled.length} refused`)
+    assert.ok(
+      refused.length >= settled.length - CALLS_PER_MINUTE,
+      `${refused.length} of ${settled.length} refused`
+    )
     assert.ok(refused.every((outcome: any) => outcome.reason.code === 429))
 
     await sleep(200)
-    const lines = command!.output().split('\n').filter(Boolean).map((line) => JSON.parse(line))
+    const lines = command!
+      .output()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line))
     const about = (text: RegExp) => lines.filter((line) => text.test(line.message))
     assert.strictEqual(about(/rate limit reached/).length, 1, JSON.stringify(lines))
     assert.strictEqual(about(/too many calls in flight/).length, 1, JSON.stringify(lines))
-    assert.deepStrictEqual(lines.filter((line) => 'stack' in line || line.level === 'error'), [])
+    assert.deepStrictEqual(
+      lines.filter((line) => 'stack' in line || line.level === 'error'),
+      []
+    )
     assert.ok(lines.length <= 4, `${lines.length} lines for ${refused.length} refusals`)
   })
 })

@@ -8,11 +8,17 @@ import { root } from './helpers/processes'
 // Every import as tsc emits it (CommonJS), and require.resolve: a literal name in quotes
 const REQUIRE = /\brequire(?:\.resolve)?\(\s*(['"])([^'"]+)\1\s*\)/g
 
-const packageName = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/')
+const packageName = (specifier: string) =>
+  specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/')
 
 function resolveRelative(from: string, specifier: string) {
   const base = path.resolve(path.dirname(from), specifier)
-  return [base, `${base}.js`, `${base}.json`, path.join(base, 'index.js')].find((file) => fs.statSync(file, { throwIfNoEntry: false })?.isFile())
+  return [base, `${base}.js`, `${base}.json`, path.join(base, 'index.js')].find((file) =>
+    fs.statSync(file, { throwIfNoEntry: false })?.isFile()
+  )
 }
 
 /** The packages the compiled files reachable from `entries` require, each with a file that requires it. */
@@ -50,19 +56,27 @@ describe('run-time dependencies of the compiled server', function () {
   before(async () => {
     await buildOnce()
     const lib = path.join(root, 'lib')
-    const under = (folder: string) => fs.readdirSync(path.join(lib, folder)).map((file) => path.join(lib, folder, file))
+    const under = (folder: string) =>
+      fs.readdirSync(path.join(lib, folder)).map((file) => path.join(lib, folder, file))
     // Migrations too: the migrator loads them by path, which no require names
-    walk = requiredPackages([path.join(lib, 'src', 'index.js'), ...under('src/commands'), ...under('migrations')])
+    walk = requiredPackages([
+      path.join(lib, 'src', 'index.js'),
+      ...under('src/commands'),
+      ...under('migrations')
+    ])
   })
 
   it('finds the server modules and their packages', () => {
     // A walk that missed the imports would pass the check below with nothing in it
     assert.ok(walk.files > 50, `only ${walk.files} files reached`)
-    for (const name of ['@feathersjs/feathers', 'knex', 'bcrypt', '@electric-sql/pglite', 'swagger-ui-dist']) assert.ok(walk.packages.has(name), name)
+    for (const name of ['@feathersjs/feathers', 'knex', 'bcrypt', '@electric-sql/pglite', 'swagger-ui-dist'])
+      assert.ok(walk.packages.has(name), name)
   })
 
   it('requires no package that is not in dependencies', () => {
-    const missing = [...walk.packages].filter(([name]) => !manifest.dependencies[name]).map(([name, by]) => `${name} (required by ${by})`)
+    const missing = [...walk.packages]
+      .filter(([name]) => !manifest.dependencies[name])
+      .map(([name, by]) => `${name} (required by ${by})`)
     assert.deepStrictEqual(missing, [], `not in dependencies: ${missing.join(', ')}`)
   })
 

@@ -18,7 +18,10 @@ const storedOrRefused = (input: string) => {
 
 export const assertNoMarkup = (output: string, input: string) => {
   assert.ok(!MARKUP_START.test(output), `${JSON.stringify(input)} → ${JSON.stringify(output)} holds a tag`)
-  assert.ok(!CONTROL.test(output), `${JSON.stringify(input)} → ${JSON.stringify(output)} holds a control character`)
+  assert.ok(
+    !CONTROL.test(output),
+    `${JSON.stringify(input)} → ${JSON.stringify(output)} holds a control character`
+  )
 }
 
 /** Plain text that must be stored exactly as typed. */
@@ -33,7 +36,7 @@ const plainText = [
   '<< previous',
   'Price <$50 & free delivery',
   'ping <@42> or <#7>',
-  'Tom & Jerry\'s "quotes" & \'apostrophes\'',
+  "Tom & Jerry's \"quotes\" & 'apostrophes'",
   'fish &amp; chips &lt;3',
   '&lt;script&gt;alert(1)&lt;/script&gt;',
   '\u{1F600}\u{1F44D}\u{1F3FD} \u{1F468}\u200D\u{1F469}\u200D\u{1F467} \u2764\uFE0F',
@@ -51,7 +54,7 @@ const plainText = [
 ]
 
 describe('sanitizeText()', () => {
-  describe('the issue\'s vectors', () => {
+  describe("the issue's vectors", () => {
     const expected: [string, string][] = [
       ['<\u0000script>alert(1)<\u0000/script>', ''],
       ['<\u0085svg onload=alert(1)>', ''],
@@ -98,7 +101,11 @@ describe('sanitizeText()', () => {
       for (let code = 0; code <= 0x9f; code++) {
         if (code > 0x1f && code < 0x7f) continue
         const control = String.fromCharCode(code)
-        for (const input of [`<${control}script>alert(1)</script>`, `<${control}/script>x`, `<${control}img src=x onerror=alert(1)>`]) {
+        for (const input of [
+          `<${control}script>alert(1)</script>`,
+          `<${control}/script>x`,
+          `<${control}img src=x onerror=alert(1)>`
+        ]) {
           const output = storedOrRefused(input)
           if (output !== null) assertNoMarkup(output, input)
         }
@@ -117,14 +124,16 @@ describe('sanitizeText()', () => {
       'deeply nested tags': fill('<b>'),
       'nested tags up to the limit, then text': `${'<div><b>'.repeat(250)}${fill('text ')}`.slice(0, SIZE),
       'unmatched end tags': `${'<b>'.repeat(250)}${fill('</i>')}`.slice(0, SIZE),
-      'unmatched end tags up to the limit, then text': `${'<b>'.repeat(250)}${'</i>'.repeat(250)}${fill('text ')}`.slice(0, SIZE),
+      'unmatched end tags up to the limit, then text':
+        `${'<b>'.repeat(250)}${'</i>'.repeat(250)}${fill('text ')}`.slice(0, SIZE),
       'a tag split by itself, level after level': '<'.repeat(SIZE / 3) + 'b>'.repeat(SIZE / 3),
-      'a tag split by itself up to the limit, then text': `${'<'.repeat(499)}${'b>'.repeat(499)}${fill('text ')}`.slice(0, SIZE),
+      'a tag split by itself up to the limit, then text':
+        `${'<'.repeat(499)}${'b>'.repeat(499)}${fill('text ')}`.slice(0, SIZE),
       '< and markup up to the limit, then text': `<b>${'<<'.repeat(249)}${fill(' text')}`.slice(0, SIZE),
       'open comments': fill('<!--'),
       'open attribute values': fill('<a title="'),
       'a flood of <': fill('<'),
-      'entities': fill('&lt;')
+      entities: fill('&lt;')
     }
     const fastest = (input: string) => {
       let best = Infinity

@@ -32,7 +32,10 @@ describe('start-up laziness', function () {
   })
 
   describe('a validator compiled on first use', () => {
-    const schema = Type.Object({ n: Type.Integer({ minimum: 1 }) }, { $id: 'LazinessProbe', additionalProperties: false })
+    const schema = Type.Object(
+      { n: Type.Integer({ minimum: 1 }) },
+      { $id: 'LazinessProbe', additionalProperties: false }
+    )
     const validate = getValidator(schema, dataValidator)
 
     it('is compiled by its first call, once', async () => {
@@ -49,7 +52,10 @@ describe('start-up laziness', function () {
         validate({ n: 0 }) as Promise<unknown>,
         (error: any) => error.ajv === true && error.errors[0].instancePath === '/n'
       )
-      await assert.rejects(validate({ n: 1, extra: true }) as Promise<unknown>, (error: any) => error.ajv === true)
+      await assert.rejects(
+        validate({ n: 1, extra: true }) as Promise<unknown>,
+        (error: any) => error.ajv === true
+      )
     })
   })
 })

@@ -13,7 +13,12 @@ import { sleep } from './helpers/clients'
 // The server process as `npm start` runs it
 const startServer = (env: NodeJS.ProcessEnv) => {
   const { AUTH_SECRET: _secret, DATABASE_URL: _url, DATA_DIR: _dir, ...inherited } = process.env
-  return run(process.execPath, ['--import', 'tsx', 'src/index.ts'], { ...inherited, HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env })
+  return run(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+    ...inherited,
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    ...env
+  })
 }
 
 async function untilHealthy(command: Command, url: string) {
@@ -30,7 +35,11 @@ async function untilHealthy(command: Command, url: string) {
 
 async function stop(command: Command) {
   command.child.kill('SIGTERM')
-  assert.deepStrictEqual(await within(command.exited, 20_000, 'exit after SIGTERM'), { code: 0, signal: null }, command.output())
+  assert.deepStrictEqual(
+    await within(command.exited, 20_000, 'exit after SIGTERM'),
+    { code: 0, signal: null },
+    command.output()
+  )
 }
 
 describe('start-up', function () {
@@ -56,7 +65,12 @@ describe('start-up', function () {
         started.push(command)
         const exit = await within(command.exited, 60_000, 'exit')
         assert.deepStrictEqual(exit, { code: 1, signal: null }, command.output())
-        const errors = command.output().trim().split('\n').map((line) => JSON.parse(line)).filter((entry) => entry.level === 'error')
+        const errors = command
+          .output()
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line))
+          .filter((entry) => entry.level === 'error')
         assert.strictEqual(errors.length, 1, command.output())
         assert.match(errors[0].error, /AUTH_SECRET/)
         assert.strictEqual(errors[0].stack, undefined)
@@ -66,7 +80,10 @@ describe('start-up', function () {
 
     it('starts in production with a secret of its own of 32 bytes or more', async () => {
       const port = await freePort()
-      const command = startServer({ ...production(crypto.randomBytes(32).toString('base64')), PORT: String(port) })
+      const command = startServer({
+        ...production(crypto.randomBytes(32).toString('base64')),
+        PORT: String(port)
+      })
       started.push(command)
       await untilHealthy(command, `http://127.0.0.1:${port}`)
       assert.doesNotMatch(command.output(), /AUTH_SECRET/)
@@ -75,10 +92,18 @@ describe('start-up', function () {
 
     it('outside production starts with the default secret and warns about it once', async () => {
       const port = await freePort()
-      const command = startServer({ NODE_ENV: 'test', DATABASE_URL: testDatabaseUrl, AUTH_SECRET: defaults.authentication.secret, PORT: String(port) })
+      const command = startServer({
+        NODE_ENV: 'test',
+        DATABASE_URL: testDatabaseUrl,
+        AUTH_SECRET: defaults.authentication.secret,
+        PORT: String(port)
+      })
       started.push(command)
       await untilHealthy(command, `http://127.0.0.1:${port}`)
-      const warnings = command.output().split('\n').filter((line) => line.includes('AUTH_SECRET'))
+      const warnings = command
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('AUTH_SECRET'))
       assert.strictEqual(warnings.length, 1, command.output())
       assert.strictEqual(JSON.parse(warnings[0]).level, 'warn')
       await stop(command)
@@ -93,8 +118,17 @@ describe('start-up', function () {
       it(`stops the start when ${what} does not answer: exit 1 and one clear line`, async () => {
         const command = startServer({ ...env, PORT: String(await freePort()) })
         started.push(command)
-        assert.deepStrictEqual(await within(command.exited, 60_000, 'exit'), { code: 1, signal: null }, command.output())
-        const errors = command.output().trim().split('\n').map((line) => JSON.parse(line)).filter((entry) => entry.level === 'error')
+        assert.deepStrictEqual(
+          await within(command.exited, 60_000, 'exit'),
+          { code: 1, signal: null },
+          command.output()
+        )
+        const errors = command
+          .output()
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line))
+          .filter((entry) => entry.level === 'error')
         assert.strictEqual(errors.length, 1, command.output())
         assert.match(errors[0].error, new RegExp(`^${what} does not answer`))
         assert.doesNotMatch(command.output(), /\n\s+at /, 'no stack frames')
@@ -104,7 +138,11 @@ describe('start-up', function () {
 
   describe('demo data', () => {
     it('is never seeded into a PostgreSQL server, even an empty one', async () => {
-      const admin = knex({ client: 'pg', connection: new URL('/postgres', testDatabaseUrl).toString(), pool: { min: 0, max: 1 } })
+      const admin = knex({
+        client: 'pg',
+        connection: new URL('/postgres', testDatabaseUrl).toString(),
+        pool: { min: 0, max: 1 }
+      })
       const name = `chat_empty_${process.pid}_${crypto.randomBytes(4).toString('hex')}`
       await admin.raw(`create database "${name}"`)
       const url = new URL(`/${name}`, testDatabaseUrl).toString()
@@ -134,7 +172,8 @@ describe('start-up', function () {
         const command = startServer({ NODE_ENV: 'test', DATA_DIR: dataDir, PORT: String(port) })
         started.push(command)
         await untilHealthy(command, `http://127.0.0.1:${port}`)
-        for (let attempt = 0; attempt < 300 && !/demo-password/.test(command.output()); attempt++) await sleep(100)
+        for (let attempt = 0; attempt < 300 && !/demo-password/.test(command.output()); attempt++)
+          await sleep(100)
         assert.match(command.output(), /admin@demo\.local/)
         await stop(command)
       } finally {

@@ -59,7 +59,12 @@ export class ChannelList {
   messageRemoved(message: Message) {
     const channel = this.channels.get(message.channel_id)
     if (!channel || channel.last_message?.id !== message.id) return
-    channel.last_message = { id: message.id, seq: message.seq, is_deleted: true, deleted_at: message.deleted_at ?? message.created_at }
+    channel.last_message = {
+      id: message.id,
+      seq: message.seq,
+      is_deleted: true,
+      deleted_at: message.deleted_at ?? message.created_at
+    }
     this.render()
   }
 
@@ -92,16 +97,25 @@ export class ChannelList {
 
   private item(channel: ChannelView) {
     const last = channel.last_message
-    const preview = !last ? '' : 'content' in last ? `${last.sender.name}: ${last.content}` : 'Message deleted'
+    const preview = !last
+      ? ''
+      : 'content' in last
+        ? `${last.sender.name}: ${last.content}`
+        : 'Message deleted'
     return h(
       'li',
       {},
       h(
         'button',
-        { type: 'button', 'aria-current': channel.id === this.openId ? 'true' : 'false', onclick: () => this.open(channel.id) },
+        {
+          type: 'button',
+          'aria-current': channel.id === this.openId ? 'true' : 'false',
+          onclick: () => this.open(channel.id)
+        },
         h('span', { class: 'title' }, channel.title, preview && h('span', { class: 'preview' }, preview)),
         channel.status === 'frozen' && h('span', { class: 'preview' }, 'closed'),
-        channel.unread_count > 0 && h('span', { class: 'badge' }, String(channel.unread_count), spoken(' unread'))
+        channel.unread_count > 0 &&
+          h('span', { class: 'badge' }, String(channel.unread_count), spoken(' unread'))
       )
     )
   }

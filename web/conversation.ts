@@ -9,7 +9,10 @@ const PAGE = 50
 // A person typing keeps the indicator alive well inside the server's 6 s expiry
 const TYPING_REFRESH_MS = 2000
 
-const randomId = () => Array.from(crypto.getRandomValues(new Uint8Array(12)), (byte) => byte.toString(16).padStart(2, '0')).join('')
+const randomId = () =>
+  Array.from(crypto.getRandomValues(new Uint8Array(12)), (byte) => byte.toString(16).padStart(2, '0')).join(
+    ''
+  )
 
 /** The open channel: its history, live messages, sending, deleting and the read position. */
 export class Conversation {
@@ -45,7 +48,8 @@ export class Conversation {
   }
 
   async open(channel: ChannelView) {
-    if (this.channel && this.channel.id !== channel.id) this.presence.leave({ channel_id: this.channel.id }).catch(() => {})
+    if (this.channel && this.channel.id !== channel.id)
+      this.presence.leave({ channel_id: this.channel.id }).catch(() => {})
     this.channel = channel
     this.messages.clear()
     this.items.clear()
@@ -130,16 +134,22 @@ export class Conversation {
     this.channel = channel
     byId('channel-title').textContent = channel.title
     const status = channel.summary?.status.replace('_', ' ')
-    byId('channel-summary').textContent = status ? `${channel.context_type === 'booking' ? 'Booking' : 'Dispute'} ${status}` : ''
+    byId('channel-summary').textContent = status
+      ? `${channel.context_type === 'booking' ? 'Booking' : 'Dispute'} ${status}`
+      : ''
     const frozen = channel.status === 'frozen'
     this.box.disabled = frozen
-    byId('notice').textContent = frozen ? 'This conversation is closed: it can be read but no longer written to.' : ''
+    byId('notice').textContent = frozen
+      ? 'This conversation is closed: it can be read but no longer written to.'
+      : ''
   }
 
   private async catchUp() {
     const channel = this.channel!
     for (;;) {
-      const page = await this.service.find({ query: { channel_id: channel.id, seq: { $gt: this.newest }, $sort: { seq: 1 }, $limit: 100 } })
+      const page = await this.service.find({
+        query: { channel_id: channel.id, seq: { $gt: this.newest }, $sort: { seq: 1 }, $limit: 100 }
+      })
       if (this.channel?.id !== channel.id) return
       this.add(page.data, this.nearBottom())
       if (page.data.length < 100) break
@@ -152,7 +162,9 @@ export class Conversation {
     this.loadingOlder = true
     const channel = this.channel
     await this.guard(async () => {
-      const page = await this.service.find({ query: { channel_id: channel.id, seq: { $lt: this.oldest }, $sort: { seq: -1 }, $limit: PAGE } })
+      const page = await this.service.find({
+        query: { channel_id: channel.id, seq: { $lt: this.oldest }, $sort: { seq: -1 }, $limit: PAGE }
+      })
       if (this.channel?.id !== channel.id) return
       const before = this.list.scrollHeight
       this.hasOlder = page.data.length === PAGE
@@ -172,7 +184,12 @@ export class Conversation {
       const item = this.item(message)
       const shown = this.items.get(message.seq)
       if (shown) shown.replaceWith(item)
-      else this.list.insertBefore(item, [...this.list.children].find((shown) => Number((shown as HTMLElement).dataset.seq) > message.seq) ?? null)
+      else
+        this.list.insertBefore(
+          item,
+          [...this.list.children].find((shown) => Number((shown as HTMLElement).dataset.seq) > message.seq) ??
+            null
+        )
       this.items.set(message.seq, item)
     }
     if (scroll) this.list.scrollTop = this.list.scrollHeight
@@ -184,16 +201,27 @@ export class Conversation {
     const time = new Date(message.created_at)
     return h(
       'li',
-      { class: `message${mine ? ' mine' : ''}${message.is_deleted ? ' deleted' : ''}`, 'data-seq': message.seq },
-      mine && !message.is_deleted && h('button', { type: 'button', class: 'delete', onclick: () => this.remove(message) }, 'Delete'),
+      {
+        class: `message${mine ? ' mine' : ''}${message.is_deleted ? ' deleted' : ''}`,
+        'data-seq': message.seq
+      },
+      mine &&
+        !message.is_deleted &&
+        h('button', { type: 'button', class: 'delete', onclick: () => this.remove(message) }, 'Delete'),
       h('span', { class: 'who' }, message.sender.name),
-      h('time', { datetime: message.created_at }, time.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })),
+      h(
+        'time',
+        { datetime: message.created_at },
+        time.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+      ),
       h('p', {}, message.is_deleted ? 'Message deleted' : (message.content ?? ''))
     )
   }
 
   private showReceipt() {
-    const lastMine = [...this.messages.values()].filter((message) => message.sender_id === this.myId && !message.is_deleted).at(-1)
+    const lastMine = [...this.messages.values()]
+      .filter((message) => message.sender_id === this.myId && !message.is_deleted)
+      .at(-1)
     const seen = lastMine ? this.people.seenBy(lastMine.seq) : []
     byId('receipt').textContent = seen.length ? `Seen by ${listOfNames(seen)}` : ''
   }
@@ -202,9 +230,14 @@ export class Conversation {
     const content = this.box.value.trim()
     if (!content || !this.channel || this.box.disabled) return
     // Calls made while the connection is away wait for it: say so rather than seem to ignore the message
-    if (!(this.client.io as { connected?: boolean } | undefined)?.connected) byId('notice').textContent = WAITING_FOR_CONNECTION
+    if (!(this.client.io as { connected?: boolean } | undefined)?.connected)
+      byId('notice').textContent = WAITING_FOR_CONNECTION
     await this.guard(async () => {
-      const message = await this.service.create({ channel_id: this.channel!.id, content, client_id: randomId() })
+      const message = await this.service.create({
+        channel_id: this.channel!.id,
+        content,
+        client_id: randomId()
+      })
       this.box.value = ''
       this.lastTypingSent = 0
       this.received(message)
@@ -232,7 +265,10 @@ export class Conversation {
     this.readUpTo = this.newest
     const own = { query: { channel_id: channel.id } }
     // An admin reading a channel they are not in has no read position to move
-    await this.client.service('participants').patch(null, { last_read_seq: this.newest }, own).catch(() => {})
+    await this.client
+      .service('participants')
+      .patch(null, { last_read_seq: this.newest }, own)
+      .catch(() => {})
   }
 
   private async guard(action: () => Promise<void>) {

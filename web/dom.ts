@@ -9,7 +9,9 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = 
     else if (value === true) element.setAttribute(key, '')
     else if (value !== false && value !== undefined) element.setAttribute(key, String(value))
   }
-  element.append(...children.filter((child): child is Node | string => typeof child === 'string' || child instanceof Node))
+  element.append(
+    ...children.filter((child): child is Node | string => typeof child === 'string' || child instanceof Node)
+  )
   return element
 }
 

@@ -45,8 +45,11 @@ client.on('login', ({ user }: { user: User }) => {
   session.channels.refresh().then(() => session?.conversation.resume())
 })
 
-const live = (path: 'messages' | 'participants' | 'channels' | 'presence', event: string, handle: (data: any) => void) =>
-  client.service(path).on(event, (data: any) => session && handle(data))
+const live = (
+  path: 'messages' | 'participants' | 'channels' | 'presence',
+  event: string,
+  handle: (data: any) => void
+) => client.service(path).on(event, (data: any) => session && handle(data))
 
 live('messages', 'created', (message) => session!.conversation.received(message))
 live('messages', 'removed', (message) => {
@@ -54,7 +57,12 @@ live('messages', 'removed', (message) => {
   session!.conversation.removed(message)
 })
 live('participants', 'patched', (participant) => session!.conversation.participantPatched(participant))
-live('participants', 'created', (participant) => session!.conversation.channel?.id === participant.channel_id && session!.conversation.resume())
+live(
+  'participants',
+  'created',
+  (participant) =>
+    session!.conversation.channel?.id === participant.channel_id && session!.conversation.resume()
+)
 live('participants', 'removed', (participant) => {
   session!.conversation.participantRemoved(participant)
   session!.channels.refresh()
@@ -69,7 +77,13 @@ live('channels', 'patched', async (channel) => {
   if (view) session!.conversation.channelChanged(view)
 })
 live('presence', 'patched', (status) => session!.conversation.people.presenceChanged(status))
-live('presence', 'typing', (event) => session!.conversation.channel?.id === event.channel_id && session!.conversation.people.typingChanged(event))
+live(
+  'presence',
+  'typing',
+  (event) =>
+    session!.conversation.channel?.id === event.channel_id &&
+    session!.conversation.people.typingChanged(event)
+)
 
 socket.on('disconnect', () => (byId('connection').textContent = 'Connection lost. Reconnecting…'))
 socket.on('connect', () => {

@@ -11,7 +11,9 @@ export function sentenceFor(error: any): string {
       return 'That is no longer there.'
     case 429: {
       const seconds = error.data?.retry_after_seconds
-      return seconds ? `You are going too fast. Try again in ${seconds} seconds.` : 'You are going too fast. Try again in a moment.'
+      return seconds
+        ? `You are going too fast. Try again in ${seconds} seconds.`
+        : 'You are going too fast. Try again in a moment.'
     }
     case 400:
       return error.message ? `That could not be sent: ${error.message}.` : 'That could not be sent.'
@@ -27,4 +29,5 @@ export const signInSentence = (error: any) =>
       ? sentenceFor(error)
       : 'Signing in did not work. Please check your connection and try again.'
 
-export const WAITING_FOR_CONNECTION = 'Not connected right now: your message will be sent when the connection is back.'
+export const WAITING_FOR_CONNECTION =
+  'Not connected right now: your message will be sent when the connection is back.'

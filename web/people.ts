@@ -15,7 +15,9 @@ export class People {
   ) {}
 
   async load(channelId: number) {
-    const page = await this.client.service('participants').find({ query: { channel_id: channelId, $limit: 100 } })
+    const page = await this.client
+      .service('participants')
+      .find({ query: { channel_id: channelId, $limit: 100 } })
     const ids = page.data.map((participant) => participant.user_id)
     await this.names.load(ids)
     const presence = await this.client.service('presence').find({ query: { user_id: { $in: ids } } })
@@ -47,7 +49,11 @@ export class People {
     else this.typing.delete(event.user_id)
     const names = [...this.typing].map((id) => this.names.of(id))
     byId('typing').textContent =
-      names.length === 0 ? '' : names.length > 3 ? 'Several people are typing…' : `${listOfNames(names)} ${names.length === 1 ? 'is' : 'are'} typing…`
+      names.length === 0
+        ? ''
+        : names.length > 3
+          ? 'Several people are typing…'
+          : `${listOfNames(names)} ${names.length === 1 ? 'is' : 'are'} typing…`
   }
 
   render() {

@@ -8,7 +8,11 @@ export function parseContext(value: string | undefined): [ContextType, number] |
 }
 
 /** The channel of a context, or an error naming the context. */
-export async function channelOf(app: Application, contextType: ContextType, contextId: number): Promise<number> {
+export async function channelOf(
+  app: Application,
+  contextType: ContextType,
+  contextId: number
+): Promise<number> {
   const channelId = await app.service('channels').idOf(contextType, contextId)
   if (channelId === undefined) throw new Error(`No channel for ${contextType} ${contextId}`)
   return Number(channelId)

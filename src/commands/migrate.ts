@@ -8,7 +8,11 @@ async function main() {
   const db = createKnex(settings.get('database'))
   try {
     const applied = await migrate(db)
-    console.log(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}` : 'Database is up to date')
+    console.log(
+      applied.length
+        ? `Applied ${applied.length} migration(s): ${applied.join(', ')}`
+        : 'Database is up to date'
+    )
   } finally {
     await db.destroy()
   }

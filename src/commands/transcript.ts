@@ -7,7 +7,8 @@ import type { Transcript } from '../modules/messaging/services/transcripts/trans
 import { timeFormatter, transcriptHtml } from '../modules/messaging/evidence/html'
 import { channelOf, parseContext, runCommand } from './context-argument'
 
-const USAGE = 'usage: npm run -s transcript -- --context booking:42 (or dispute:7) [--html transcript.html] [--time-zone Europe/Berlin] > transcript.json'
+const USAGE =
+  'usage: npm run -s transcript -- --context booking:42 (or dispute:7) [--html transcript.html] [--time-zone Europe/Berlin] > transcript.json'
 
 /**
  * The complete record of one context's channel as legal evidence, through the
@@ -15,7 +16,11 @@ const USAGE = 'usage: npm run -s transcript -- --context booking:42 (or dispute:
  * events, participants with names and membership intervals, read positions, the chain,
  * and the signature when EVIDENCE_SIGNING_KEY names a key.
  */
-export async function exportTranscript(app: Application, contextType: ContextType, contextId: number): Promise<Transcript> {
+export async function exportTranscript(
+  app: Application,
+  contextType: ContextType,
+  contextId: number
+): Promise<Transcript> {
   return app.service('transcripts').get(await channelOf(app, contextType, contextId))
 }
 
@@ -23,7 +28,11 @@ function options(argv: string[]) {
   try {
     const { values } = parseArgs({
       args: argv,
-      options: { context: { type: 'string' }, html: { type: 'string' }, 'time-zone': { type: 'string', default: 'UTC' } }
+      options: {
+        context: { type: 'string' },
+        html: { type: 'string' },
+        'time-zone': { type: 'string', default: 'UTC' }
+      }
     })
     const context = parseContext(values.context)
     if (!context) throw new Error('--context is missing or not type:id')

@@ -22,7 +22,8 @@ function readTranscript(file: string): ChainRecord & { format?: string; signatur
 }
 
 const signatureLine = (check: SignatureCheck) => {
-  if (check.status !== 'valid') return `Signature ${check.status === 'unsigned' ? 'absent' : 'INVALID'}: ${check.reason}`
+  if (check.status !== 'valid')
+    return `Signature ${check.status === 'unsigned' ? 'absent' : 'INVALID'}: ${check.reason}`
   return check.trusted
     ? `Signature valid: Ed25519 key ${check.key_id}, the given public key`
     : `Signature valid for the key the file names (${check.key_id}): compare it with the operator's published key id, or pass --public-key`

@@ -30,6 +30,8 @@ export function initializeDataFolder(dataDir: string) {
     { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' }
   )
   if (child.status !== 0) {
-    throw new Error(`Could not create the embedded database in ${dataDir}: ${child.stderr?.trim() || child.error?.message}`)
+    throw new Error(
+      `Could not create the embedded database in ${dataDir}: ${child.stderr?.trim() || child.error?.message}`
+    )
   }
 }

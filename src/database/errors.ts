@@ -16,7 +16,11 @@ const TRANSIENT_CODES = new Set([
   'ETIMEDOUT'
 ])
 
-const UNAVAILABLE_MESSAGES = [/Connection terminated/i, /Knex: Timeout acquiring a connection/i, /connect ECONNREFUSED/i]
+const UNAVAILABLE_MESSAGES = [
+  /Connection terminated/i,
+  /Knex: Timeout acquiring a connection/i,
+  /connect ECONNREFUSED/i
+]
 
 const originalOf = (error: any) => error?.[ERROR] ?? error
 
@@ -36,9 +40,11 @@ export const isTransientDatabaseError = (error: any) => {
 export function translateDatabaseError(error: any): FeathersError {
   const original = originalOf(error)
   const code: string | undefined = original?.code
-  if (isTransientDatabaseError(error)) return new Unavailable('The database is unavailable, try again shortly')
+  if (isTransientDatabaseError(error))
+    return new Unavailable('The database is unavailable, try again shortly')
   if (code === '23505') return new Conflict(`Already exists (${original.constraint ?? 'unique constraint'})`)
-  if (code === '23503') return new BadRequest(`Refers to a record that does not exist (${original.constraint ?? 'foreign key'})`)
+  if (code === '23503')
+    return new BadRequest(`Refers to a record that does not exist (${original.constraint ?? 'foreign key'})`)
   if (code === '23502') return new BadRequest(`Missing required value (${original.column ?? 'column'})`)
   if (code === '23514') return new BadRequest(`Invalid value (${original.constraint ?? 'check constraint'})`)
   if (typeof code === 'string' && code.startsWith('22')) return new BadRequest('Invalid value')

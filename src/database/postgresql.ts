@@ -22,7 +22,8 @@ const toIsoTimestamp = (value: string) => parseTimestamp(value).toISOString()
 // row has one shape whichever database serves it.
 const pgParsers: Record<number, (value: string) => unknown> = {
   [INT8]: Number,
-  [INT8_ARRAY]: (value: string) => (pg.types.getTypeParser(INT8_ARRAY as any) as (v: string) => string[])(value).map(Number),
+  [INT8_ARRAY]: (value: string) =>
+    (pg.types.getTypeParser(INT8_ARRAY as any) as (v: string) => string[])(value).map(Number),
   [TIMESTAMPTZ]: toIsoTimestamp
 }
 
@@ -31,7 +32,8 @@ const firstLine = (message: unknown) => String(message).split('\n')[0]
 const knexLog = {
   warn: (message: unknown) => logger.warn('database client', { detail: firstLine(message) }),
   error: (message: unknown) => logger.error('database client', { detail: firstLine(message) }),
-  deprecate: (method: string, alternative: string) => logger.debug('database client', { deprecated: method, use: alternative }),
+  deprecate: (method: string, alternative: string) =>
+    logger.debug('database client', { deprecated: method, use: alternative }),
   debug: () => undefined
 }
 
@@ -49,7 +51,10 @@ export interface DatabaseSettings {
  */
 const SESSION_SETTINGS = 'set jit = off; set random_page_cost = 1.1'
 
-const withSessionSettings = (connection: pg.Client, done: (error: Error | null, connection: pg.Client) => void) =>
+const withSessionSettings = (
+  connection: pg.Client,
+  done: (error: Error | null, connection: pg.Client) => void
+) =>
   connection.query(SESSION_SETTINGS).then(
     () => done(null, connection),
     (error: Error) => done(error, connection)

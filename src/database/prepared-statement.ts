@@ -49,7 +49,12 @@ export function preparedStatement(name: string, text: string): PreparedStatement
       const query = queryOf(values)
       announce(db, query)
       const [rows] = await withPooledConnection(db, (connection) => runAll<Row>(connection, [query]))
-      db.emit('query-response', rows, { sql: query.text, bindings: query.values, method: 'raw', prepared: name })
+      db.emit('query-response', rows, {
+        sql: query.text,
+        bindings: query.values,
+        method: 'raw',
+        prepared: name
+      })
       return rows
     },
 

@@ -35,14 +35,17 @@ export const boundCallsInFlight = (app: Application) => {
         address: context.params.address
       })
     }
-    return new TooManyRequests(`More than ${limit} calls are waiting for an answer on this ${what}`, { retry_after_seconds: 1 })
+    return new TooManyRequests(`More than ${limit} calls are waiting for an answer on this ${what}`, {
+      retry_after_seconds: 1
+    })
   }
 
   return async (context: HookContext, next: NextFunction) => {
     if (!context.params.provider) return next()
     const { connection } = context.params
     const caller = callerOf(context)
-    if (connection && (perConnection.get(connection) ?? 0) >= bound) throw refuse('connection', bound, context)
+    if (connection && (perConnection.get(connection) ?? 0) >= bound)
+      throw refuse('connection', bound, context)
     if (caller && (perCaller.get(caller) ?? 0) >= bound * PER_CALLER_FACTOR) {
       throw refuse('person', bound * PER_CALLER_FACTOR, context)
     }
@@ -63,4 +66,5 @@ export const boundCallsInFlight = (app: Application) => {
 
 // The person, once known here (Socket.io after login). Not the address: behind a load
 // balancer without `trust_proxy`, every client would share one bound
-const callerOf = (context: HookContext) => (context.params.user ? `user:${context.params.user.id}` : undefined)
+const callerOf = (context: HookContext) =>
+  context.params.user ? `user:${context.params.user.id}` : undefined

@@ -11,7 +11,9 @@ const WINDOW_SECONDS = 60
  * sender's address budget, or a thief could lock the owner out of their own.
  */
 async function isCurrent(service: AuthenticationService, payload: { sub: string; token_version?: number }) {
-  const strategy = service.getStrategy('jwt') as unknown as { getEntity(id: string, params: object): Promise<User> }
+  const strategy = service.getStrategy('jwt') as unknown as {
+    getEntity(id: string, params: object): Promise<User>
+  }
   const user = await strategy.getEntity(payload.sub, {}).catch(() => undefined)
   return Boolean(user && !user.disabled_at && (payload.token_version ?? 0) === user.token_version)
 }

@@ -9,8 +9,7 @@ const CHANGES_BY_ID = ['update', 'patch', 'remove']
  * (`participants.patch(null, data, { query: { channel_id } })`).
  */
 const namesItsRecordOtherwise = (context: HookContext) =>
-  context.path === 'authentication' ||
-  (context.path === 'participants' && context.method === 'patch')
+  context.path === 'authentication' || (context.path === 'participants' && context.method === 'patch')
 
 /**
  * No service here takes several records in one call, so an array body or a missing id

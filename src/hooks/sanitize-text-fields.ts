@@ -27,6 +27,8 @@ export const sanitizeTextFields = (...fields: string[]) => {
     return data
   }
   return async (context: HookContext) => {
-    context.data = Array.isArray(context.data) ? context.data.map(sanitizeRecord) : sanitizeRecord(context.data)
+    context.data = Array.isArray(context.data)
+      ? context.data.map(sanitizeRecord)
+      : sanitizeRecord(context.data)
   }
 }

@@ -26,7 +26,11 @@ export const httpCors = (app: Application): Middleware => {
   return async (ctx, next) => {
     // @koa/cors hands a refused preflight on to the services, which would answer 405:
     // the browser gets the ordinary refusal instead, an answer without CORS headers
-    if (ctx.method === 'OPTIONS' && ctx.get('Access-Control-Request-Method') && !isAllowed(origins, ctx.get('Origin'))) {
+    if (
+      ctx.method === 'OPTIONS' &&
+      ctx.get('Access-Control-Request-Method') &&
+      !isAllowed(origins, ctx.get('Origin'))
+    ) {
       ctx.vary('Origin')
       ctx.status = 204
       return

@@ -23,16 +23,27 @@ export const httpErrors = (): Middleware => async (ctx, next) => {
   } catch (error: any) {
     if (error instanceof FeathersError) {
       const retryAfter = error.data?.retry_after_seconds
-      if (error.code === 429 && Number.isFinite(retryAfter)) ctx.set('Retry-After', String(Math.ceil(retryAfter)))
+      if (error.code === 429 && Number.isFinite(retryAfter))
+        ctx.set('Retry-After', String(Math.ceil(retryAfter)))
       throw error
     }
     const status = statusOf(error)
     if (status >= 400 && status < 500) {
-      logger.warn('refused a malformed request', { method: ctx.method, path: ctx.path, status, error: error?.message })
+      logger.warn('refused a malformed request', {
+        method: ctx.method,
+        path: ctx.path,
+        status,
+        error: error?.message
+      })
       if (status === 413) throw new PayloadTooLarge('The request body is too large')
       throw new BadRequest(error.expose ? error.message : 'Malformed request')
     }
-    logger.error('request failed', { method: ctx.method, path: ctx.path, error: error?.message, stack: error?.stack })
+    logger.error('request failed', {
+      method: ctx.method,
+      path: ctx.path,
+      error: error?.message,
+      stack: error?.stack
+    })
     throw new GeneralError('Internal server error')
   }
 }

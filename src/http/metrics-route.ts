@@ -20,7 +20,11 @@ const digest = (value: string) => crypto.createHash('sha256').update(value).dige
 // Compared as digests of equal length, in constant time: the answer's timing tells nothing
 const bearerMatches = (ctx: Context, token: string) => {
   const [scheme, presented] = ctx.get('Authorization').split(' ')
-  return scheme?.toLowerCase() === 'bearer' && Boolean(presented) && crypto.timingSafeEqual(digest(presented), digest(token))
+  return (
+    scheme?.toLowerCase() === 'bearer' &&
+    Boolean(presented) &&
+    crypto.timingSafeEqual(digest(presented), digest(token))
+  )
 }
 
 /** `GET /metrics`: Prometheus text, behind `metrics.token` (see `accessOf`) and the static budget. */
@@ -33,7 +37,11 @@ export const metricsRoute = (app: Application) => {
     if (access === 'token' && !bearerMatches(ctx, token!)) {
       ctx.status = 401
       ctx.set('WWW-Authenticate', 'Bearer realm="metrics"')
-      ctx.body = { name: 'NotAuthenticated', code: 401, message: 'Metrics need the bearer token set in METRICS_TOKEN' }
+      ctx.body = {
+        name: 'NotAuthenticated',
+        code: 401,
+        message: 'Metrics need the bearer token set in METRICS_TOKEN'
+      }
       return
     }
     ctx.set('Cache-Control', 'no-store')

@@ -15,8 +15,16 @@ function createMetrics(app: Application) {
   })
   return {
     registry,
-    socketConnects: new Counter({ name: 'chat_socket_connects_total', help: 'Socket.io connections accepted', registers }),
-    socketDisconnects: new Counter({ name: 'chat_socket_disconnects_total', help: 'Socket.io connections ended', registers }),
+    socketConnects: new Counter({
+      name: 'chat_socket_connects_total',
+      help: 'Socket.io connections accepted',
+      registers
+    }),
+    socketDisconnects: new Counter({
+      name: 'chat_socket_disconnects_total',
+      help: 'Socket.io connections ended',
+      registers
+    }),
     socketsRefused: new Counter({
       name: 'chat_socket_connections_refused_total',
       help: 'Socket.io connections refused: new ones over the per-address budget, open ones over the per-address or per-person bound',

@@ -18,7 +18,10 @@ export function serverOptions(app: Application): http.ServerOptions {
   const settings = app.get('http')
   const requestTimeout = (settings?.request_timeout_seconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS) * 1000
   // Node refuses a headers timeout above the request timeout
-  const headersTimeout = Math.min(requestTimeout, (settings?.headers_timeout_seconds ?? DEFAULT_HEADERS_TIMEOUT_SECONDS) * 1000)
+  const headersTimeout = Math.min(
+    requestTimeout,
+    (settings?.headers_timeout_seconds ?? DEFAULT_HEADERS_TIMEOUT_SECONDS) * 1000
+  )
   return {
     requestTimeout,
     headersTimeout,
@@ -38,7 +41,8 @@ const CLIENT_SIDE = new Set(['ERR_HTTP_REQUEST_TIMEOUT', 'ECONNRESET', 'EPIPE', 
 function logResponseError(error: any, ctx?: Context) {
   if (error?.status === 404 || error?.expose) return
   const where = { method: ctx?.method, path: ctx?.path, error: error?.message }
-  if (CLIENT_SIDE.has(error?.code)) logger.warn('a request ended before it was answered', { ...where, code: error.code })
+  if (CLIENT_SIDE.has(error?.code))
+    logger.warn('a request ended before it was answered', { ...where, code: error.code })
   else logger.error('a response failed', { ...where, stack: error?.stack })
 }
 

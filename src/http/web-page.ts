@@ -44,7 +44,11 @@ export const webPage = (app: Application) => {
     await spendStaticBudget(app, ctx)
     if (!fs.existsSync(path.join(root, 'index.html'))) {
       ctx.status = 503
-      ctx.body = { name: 'Unavailable', code: 503, message: 'The chat page is not built: run `npm run build:web`' }
+      ctx.body = {
+        name: 'Unavailable',
+        code: 503,
+        message: 'The chat page is not built: run `npm run build:web`'
+      }
       return
     }
     ctx.set(PAGE_HEADERS)

@@ -22,7 +22,10 @@ export function announceEverywhere<K extends keyof DomainEventMap>(app: Applicat
               const { origin, payload } = JSON.parse(message)
               if (origin !== instanceId) void app.get('events').emit(name, payload)
             } catch (error: any) {
-              logger.warn('ignored an unreadable event from another instance', { event: name, error: error?.message })
+              logger.warn('ignored an unreadable event from another instance', {
+                event: name,
+                error: error?.message
+              })
             }
           })
         }
@@ -33,6 +36,9 @@ export function announceEverywhere<K extends keyof DomainEventMap>(app: Applicat
   return (payload: DomainEventMap[K]) => {
     void app.get('events').emit(name, payload)
     const client = app.get('redisClient')
-    if (client) publish(client, usesShardedPubSub(app), channel, JSON.stringify({ origin: instanceId, payload })).catch(() => undefined)
+    if (client)
+      publish(client, usesShardedPubSub(app), channel, JSON.stringify({ origin: instanceId, payload })).catch(
+        () => undefined
+      )
   }
 }

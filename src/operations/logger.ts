@@ -3,12 +3,18 @@ import { maskLogContext } from './log-masking'
 const levels = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const
 type Level = Exclude<keyof typeof levels, 'silent'>
 
-const configured = (process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info')) as keyof typeof levels
+const configured = (process.env.LOG_LEVEL ??
+  (process.env.NODE_ENV === 'test' ? 'silent' : 'info')) as keyof typeof levels
 const threshold = levels[configured] ?? levels.info
 
 const write = (level: Level, message: string, context?: Record<string, unknown>) => {
   if (levels[level] < threshold) return
-  const line = JSON.stringify({ time: new Date().toISOString(), level, message, ...(context && maskLogContext(context)) })
+  const line = JSON.stringify({
+    time: new Date().toISOString(),
+    level,
+    message,
+    ...(context && maskLogContext(context))
+  })
   process.stderr.write(line + '\n')
 }
 

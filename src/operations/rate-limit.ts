@@ -38,7 +38,11 @@ export interface RateLimitOptions {
  * never turns a send into a 5xx.
  */
 export function createRateLimiter(app: Application, name: string, options: RateLimitOptions): RateLimiter {
-  const base = { points: options.points, duration: options.windowSeconds, blockDuration: options.blockSeconds ?? 0 }
+  const base = {
+    points: options.points,
+    duration: options.windowSeconds,
+    blockDuration: options.blockSeconds ?? 0
+  }
   const memory = new RateLimiterMemory({ ...base, keyPrefix: name })
   const limiter: RateLimiterAbstract = isClustered(app)
     ? new RateLimiterRedis({
@@ -85,7 +89,11 @@ const shared = new WeakMap<Application, Map<string, RateLimiter>>()
  * spend (SMS per number, the static routes) must be one limiter, since in memory two
  * would each count apart. `options` is read once, when it is made.
  */
-export function sharedRateLimiter(app: Application, name: string, options: () => RateLimitOptions): RateLimiter {
+export function sharedRateLimiter(
+  app: Application,
+  name: string,
+  options: () => RateLimitOptions
+): RateLimiter {
   if (!shared.has(app)) shared.set(app, new Map())
   const limiters = shared.get(app)!
   if (!limiters.has(name)) limiters.set(name, createRateLimiter(app, name, options()))

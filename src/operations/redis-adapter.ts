@@ -21,14 +21,21 @@ import type { RoomRelay } from './room-relay'
  *
  * `onShed` hears how many connections were dropped because delivery through Redis lagged.
  */
-export function attachRedisAdapter(app: Application, io: Server, onShed: (dropped: number) => void): RoomRelay {
+export function attachRedisAdapter(
+  app: Application,
+  io: Server,
+  onShed: (dropped: number) => void
+): RoomRelay {
   if (!isClustered(app)) return localRelay
   const subscriber = redisSubscriber(app)
   const client = app.get('redisClient')!
   const sharded = app.get('redis').adapter === 'sharded'
   io.adapter(
     sharded
-      ? createShardedAdapter(client, subscriber, { channelPrefix: redisKey(app, 'socket.io'), subscriptionMode: 'dynamic' })
+      ? createShardedAdapter(client, subscriber, {
+          channelPrefix: redisKey(app, 'socket.io'),
+          subscriptionMode: 'dynamic'
+        })
       : createAdapter(client, subscriber, { key: redisKey(app, 'socket.io'), requestsTimeout: 3000 })
   )
   boundDeliveryLag(app, io, subscriber, sharded, onShed)

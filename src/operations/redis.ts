@@ -22,7 +22,8 @@ export const onRedisCluster = (app: Application) => clusterNodes(app).length > 0
  * 7 is needed anyway. One server with the classic adapter keeps classic pub/sub, so
  * Redis 6 still serves it.
  */
-export const usesShardedPubSub = (app: Application) => onRedisCluster(app) || app.get('redis').adapter === 'sharded'
+export const usesShardedPubSub = (app: Application) =>
+  onRedisCluster(app) || app.get('redis').adapter === 'sharded'
 
 const clusterNodes = (app: Application): string[] => {
   const nodes = app.get('redis').cluster_nodes
@@ -38,14 +39,20 @@ export const redisKey = (app: Application, ...parts: Array<string | number>) =>
 function checkRedisSettings(app: Application) {
   const { adapter, url } = app.get('redis')
   if (!REDIS_ADAPTERS.includes(adapter)) {
-    throw new ConfigurationError(`REDIS_ADAPTER is '${adapter}': set it to ${REDIS_ADAPTERS.map((name) => `'${name}'`).join(' or ')}`)
+    throw new ConfigurationError(
+      `REDIS_ADAPTER is '${adapter}': set it to ${REDIS_ADAPTERS.map((name) => `'${name}'`).join(' or ')}`
+    )
   }
   if (url && onRedisCluster(app)) {
-    throw new ConfigurationError('REDIS_URL and REDIS_CLUSTER_NODES are both set: set REDIS_URL for one Redis server or REDIS_CLUSTER_NODES for a Redis Cluster, not both')
+    throw new ConfigurationError(
+      'REDIS_URL and REDIS_CLUSTER_NODES are both set: set REDIS_URL for one Redis server or REDIS_CLUSTER_NODES for a Redis Cluster, not both'
+    )
   }
   for (const node of clusterNodes(app)) {
     if (!/^[^\s:]+:\d+$/.test(node)) {
-      throw new ConfigurationError(`REDIS_CLUSTER_NODES has '${node}': give comma-separated host:port seeds, such as 10.0.0.1:7000,10.0.0.2:7000`)
+      throw new ConfigurationError(
+        `REDIS_CLUSTER_NODES has '${node}': give comma-separated host:port seeds, such as 10.0.0.1:7000,10.0.0.2:7000`
+      )
     }
   }
 }
@@ -82,7 +89,8 @@ export const redis = (app: Application) => {
  */
 export const redisSubscriber = (app: Application): RedisClient => {
   const client = app.get('redisClient')!
-  const subscriber = client instanceof Cluster ? client.duplicate([], { shardedSubscribers: true }) : client.duplicate()
+  const subscriber =
+    client instanceof Cluster ? client.duplicate([], { shardedSubscribers: true }) : client.duplicate()
   subscriber.on('error', (error) => logger.warn('redis subscriber error', { error: error.message }))
   app.get('redisSubscribers').push(subscriber)
   return subscriber
@@ -92,7 +100,12 @@ export const redisSubscriber = (app: Application): RedisClient => {
  * Subscribes `subscriber` to `channel` (sharded or not, as `sharded` says) and hands
  * `listener` each message published to it with `publish` below.
  */
-export async function subscribe(subscriber: RedisClient, sharded: boolean, channel: string, listener: (message: string) => void) {
+export async function subscribe(
+  subscriber: RedisClient,
+  sharded: boolean,
+  channel: string,
+  listener: (message: string) => void
+) {
   subscriber.on(sharded ? 'smessage' : 'message', (from: string, message: string) => {
     if (from === channel) listener(message)
   })
@@ -109,6 +122,8 @@ export async function requireShardedPubSub(app: Application) {
     await app.get('redisClient')!.spublish(redisKey(app, 'start-up'), '')
   } catch (error: any) {
     const why = onRedisCluster(app) ? 'a Redis Cluster' : "REDIS_ADAPTER 'sharded'"
-    throw new ConfigurationError(`${why} needs Redis 7 or later for sharded pub/sub (SPUBLISH: ${error?.message})`)
+    throw new ConfigurationError(
+      `${why} needs Redis 7 or later for sharded pub/sub (SPUBLISH: ${error?.message})`
+    )
   }
 }

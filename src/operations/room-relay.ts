@@ -15,7 +15,11 @@ export interface RoomRelay {
    * Hears the `name` events other instances relay to rooms that `follows` accepts, and
    * returns how to relay one (this instance handles its own itself).
    */
-  open<T>(name: string, follows: (room: string) => boolean, listener: (payload: T) => void): (room: string, payload: T) => void
+  open<T>(
+    name: string,
+    follows: (room: string) => boolean,
+    listener: (payload: T) => void
+  ): (room: string, payload: T) => void
 }
 
 /** One instance: nobody else to tell. */
@@ -55,8 +59,14 @@ export function shardedRoomRelay(app: Application, io: Server, subscriber: Redis
   const warn = (error: Error) => logger.warn('room relay subscription failed', { error: error.message })
 
   const adapter = io.of('/').adapter
-  adapter.on('create-room', (room: string) => followed(room) && subscriber.ssubscribe(channelOf(room)).catch(warn))
-  adapter.on('delete-room', (room: string) => followed(room) && subscriber.sunsubscribe(channelOf(room)).catch(warn))
+  adapter.on(
+    'create-room',
+    (room: string) => followed(room) && subscriber.ssubscribe(channelOf(room)).catch(warn)
+  )
+  adapter.on(
+    'delete-room',
+    (room: string) => followed(room) && subscriber.sunsubscribe(channelOf(room)).catch(warn)
+  )
   subscriber.on('smessage', (channel: string, message: string) => {
     if (!channel.startsWith(prefix)) return
     try {
@@ -71,7 +81,10 @@ export function shardedRoomRelay(app: Application, io: Server, subscriber: Redis
     open(name, follows, listener) {
       opened.set(name, { follows, listener })
       return (room, payload) => {
-        app.get('redisClient')!.spublish(channelOf(room), JSON.stringify({ origin: self, name, payload })).catch(() => undefined)
+        app
+          .get('redisClient')!
+          .spublish(channelOf(room), JSON.stringify({ origin: self, name, payload }))
+          .catch(() => undefined)
       }
     }
   }

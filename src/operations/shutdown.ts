@@ -91,7 +91,7 @@ export async function stopServing(app: Application, server: Server) {
   if (io) {
     closeTransports(io.of('/').sockets.values())
     // A long-polling client without a request waiting hears of the close at its next poll
-    for (const deadline = Date.now() + CLOSE_FLUSH_MS; io.engine.clientsCount > 0 && Date.now() < deadline; ) {
+    for (const deadline = Date.now() + CLOSE_FLUSH_MS; io.engine.clientsCount > 0 && Date.now() < deadline;) {
       await new Promise((resolve) => setTimeout(resolve, 20))
     }
     io.engine.close()

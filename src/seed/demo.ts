@@ -21,8 +21,12 @@ export async function seedDemo(app: Application): Promise<DemoData> {
 
   const borrower = await app.service('companies').create({ name: 'Acme Builders' })
   const lender = await app.service('companies').create({ name: 'Northwind Staffing' })
-  await app.service('company-members').create({ company_id: borrower.id, user_id: borrowerManager.id, role: 'manager' })
-  await app.service('company-members').create({ company_id: lender.id, user_id: lenderAdmin.id, role: 'admin' })
+  await app
+    .service('company-members')
+    .create({ company_id: borrower.id, user_id: borrowerManager.id, role: 'manager' })
+  await app
+    .service('company-members')
+    .create({ company_id: lender.id, user_id: lenderAdmin.id, role: 'admin' })
 
   const booking = await app.service('bookings').create({
     borrower_company_id: borrower.id,
@@ -31,10 +35,12 @@ export async function seedDemo(app: Application): Promise<DemoData> {
     supervisor_id: supervisor.id,
     status: 'confirmed'
   })
-  await app.service('messages').create(
-    { context_type: 'booking', context_id: booking.id, content: 'Welcome! Ana starts Monday at 7:00.' },
-    { user: supervisor }
-  )
+  await app
+    .service('messages')
+    .create(
+      { context_type: 'booking', context_id: booking.id, content: 'Welcome! Ana starts Monday at 7:00.' },
+      { user: supervisor }
+    )
 
   return {
     booking_id: booking.id,

@@ -10,7 +10,8 @@ const lastForwarded = (forwarded: string | string[] | undefined) => {
 }
 
 /** The address a Socket.io connection came from (its load balancer's word with `trust_proxy`). */
-export const socketAddress = (socket: Socket, trustProxy: boolean) => connectionAddress(socket.conn, trustProxy)
+export const socketAddress = (socket: Socket, trustProxy: boolean) =>
+  connectionAddress(socket.conn, trustProxy)
 
 /** The same for the Engine.IO connection under it, which exists before Socket.io's handshake. */
 export const connectionAddress = (connection: Socket['conn'], trustProxy: boolean) =>

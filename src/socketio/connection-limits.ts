@@ -22,7 +22,8 @@ type ConnectionMiddleware = Parameters<Server['use']>[0]
  */
 function useFirst(io: Server, middleware: ConnectionMiddleware) {
   const registered = (io.of('/') as unknown as { _fns?: ConnectionMiddleware[] })._fns
-  if (!Array.isArray(registered)) throw new Error('socket.io changed: the connection budget cannot be put first')
+  if (!Array.isArray(registered))
+    throw new Error('socket.io changed: the connection budget cannot be put first')
   registered.unshift(middleware)
 }
 
@@ -53,7 +54,10 @@ export const guardConnections = (app: Application, io: Server): ConnectionGuard 
   const maxPerUser = app.get('connections').max_per_user ?? DEFAULT_MAX_PER_USER
   const maxPerAddress = app.get('connections').max_per_address ?? DEFAULT_MAX_PER_ADDRESS
   const metrics = metricsOf(app)
-  const budget = createRateLimiter(app, 'connections', { points: per_ip_per_minute, windowSeconds: WINDOW_SECONDS })
+  const budget = createRateLimiter(app, 'connections', {
+    points: per_ip_per_minute,
+    windowSeconds: WINDOW_SECONDS
+  })
   const open = new OpenConnections({ maxPerUser, maxPerAddress })
 
   const refusal = (reason: Refusal, message: string) => {
@@ -61,7 +65,10 @@ export const guardConnections = (app: Application, io: Server): ConnectionGuard 
     return new TooManyRequests(message)
   }
   const tooManyForPerson = () =>
-    refusal('open_per_person', `Too many open connections for this person (${maxPerUser}): close a tab or device and try again`)
+    refusal(
+      'open_per_person',
+      `Too many open connections for this person (${maxPerUser}): close a tab or device and try again`
+    )
 
   useFirst(io, (socket, next) => {
     const address = socketAddress(socket, trust_proxy)
@@ -70,9 +77,21 @@ export const guardConnections = (app: Application, io: Server): ConnectionGuard 
       // Without Redis to count in, connections are let in rather than refused
       .catch(() => ({ allowed: true }))
       .then(({ allowed }) => {
-        if (!allowed) return next(handshakeError(refusal('new_per_address', 'Too many new connections from this address; try again in a minute')))
+        if (!allowed)
+          return next(
+            handshakeError(
+              refusal('new_per_address', 'Too many new connections from this address; try again in a minute')
+            )
+          )
         if (!open.open(socket.conn, address)) {
-          return next(handshakeError(refusal('open_per_address', `Too many open connections from this address (${maxPerAddress}); try again later`)))
+          return next(
+            handshakeError(
+              refusal(
+                'open_per_address',
+                `Too many open connections from this address (${maxPerAddress}); try again later`
+              )
+            )
+          )
         }
         next()
       })
@@ -134,4 +153,5 @@ export const guardConnections = (app: Application, io: Server): ConnectionGuard 
 }
 
 // socket.io hands the client an error's `message` and `data` only: `data` carries the Feathers error
-const handshakeError = (error: TooManyRequests) => Object.assign(new Error(error.message), { data: error.toJSON() })
+const handshakeError = (error: TooManyRequests) =>
+  Object.assign(new Error(error.message), { data: error.toJSON() })

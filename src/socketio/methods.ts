@@ -13,11 +13,15 @@ const STANDARD_METHODS = ['find', 'get', 'create', 'update', 'patch', 'remove']
  * answer (`constructor`, a typo), instead of leaving the caller waiting for its timeout.
  */
 export const answerMethodsNoServiceOffers = (app: Application) => {
-  const offered = new Set(Object.values(app.services).flatMap((service) => getServiceOptions(service).methods))
+  const offered = new Set(
+    Object.values(app.services).flatMap((service) => getServiceOptions(service).methods)
+  )
   const missing = STANDARD_METHODS.filter((method) => !offered.has(method))
   return (socket: Socket) => {
     for (const method of missing) {
-      socket.on(method, (path: string, ...args: unknown[]) => runMethod(app, (socket as any).feathers, path, method, args))
+      socket.on(method, (path: string, ...args: unknown[]) =>
+        runMethod(app, (socket as any).feathers, path, method, args)
+      )
     }
     // A middleware rather than an onAny listener, which Socket.io runs ahead of every
     // middleware: what a middleware refuses is then not answered here either

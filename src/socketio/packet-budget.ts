@@ -53,7 +53,10 @@ export function budgetPackets(app: Application, io: Server) {
     metrics.packetBudgetCuts.inc()
     if (!logged.has(address)) {
       logged.set(address, true)
-      logger.warn('cutting off connections past their packet budget', { address, packets_per_10_seconds: perWindow })
+      logger.warn('cutting off connections past their packet budget', {
+        address,
+        packets_per_10_seconds: perWindow
+      })
     }
     cutConnection(connection)
   }

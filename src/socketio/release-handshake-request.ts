@@ -38,7 +38,13 @@ export function releaseHandshakeRequests(io: Server) {
 function whatIsReadLater(request: HandshakeRequest) {
   const { headers, url, _query } = request as HandshakeRequest & { _query?: unknown }
   const encrypted = Boolean((request.socket as { encrypted?: boolean } | null)?.encrypted)
-  return { headers, url, _query, connection: { encrypted }, socket: { encrypted } } as unknown as HandshakeRequest
+  return {
+    headers,
+    url,
+    _query,
+    connection: { encrypted },
+    socket: { encrypted }
+  } as unknown as HandshakeRequest
 }
 
 type EngineSession = { once(event: 'upgrade', listener: () => void): void }

@@ -16,7 +16,16 @@ const APP_DEPENDENCIES = [
   '@feathersjs/rest-client',
   'socket.io-client'
 ]
-const SERVER_ONLY = ['@electric-sql/pglite', 'twilio', 'firebase-admin', 'knex', 'pg', 'koa', 'ioredis', 'socket.io']
+const SERVER_ONLY = [
+  '@electric-sql/pglite',
+  'twilio',
+  'firebase-admin',
+  'knex',
+  'pg',
+  'koa',
+  'ioredis',
+  'socket.io'
+]
 
 // A separate app, written as an app developer would, in strict TypeScript
 const APP_SOURCE = `
@@ -82,7 +91,10 @@ describe('the installable client package', function () {
   let tarball: string
 
   before(async () => {
-    const { stdout: built } = await exec(process.execPath, [...nodeWithTsx, 'scripts/build-client.ts'], { cwd: root, encoding: 'utf8' })
+    const { stdout: built } = await exec(process.execPath, [...nodeWithTsx, 'scripts/build-client.ts'], {
+      cwd: root,
+      encoding: 'utf8'
+    })
     tarball = path.join(root, /client package: (\S+)/.exec(built)![1])
     app = fs.mkdtempSync(path.join(os.tmpdir(), 'client-app-'))
     const installed = path.join(app, 'node_modules', '@context-chat', 'client')
@@ -93,7 +105,10 @@ describe('the installable client package', function () {
       fs.mkdirSync(path.dirname(path.join(app, 'node_modules', name)), { recursive: true })
       fs.symlinkSync(path.join(root, 'node_modules', name), path.join(app, 'node_modules', name), 'dir')
     }
-    fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'an-app', private: true, type: 'module' }))
+    fs.writeFileSync(
+      path.join(app, 'package.json'),
+      JSON.stringify({ name: 'an-app', private: true, type: 'module' })
+    )
     fs.writeFileSync(path.join(app, 'app.ts'), APP_SOURCE)
   })
 
@@ -102,11 +117,19 @@ describe('the installable client package', function () {
   })
 
   it('depends on the Feathers client libraries only: nothing of the server is in the package or its imports', () => {
-    const manifest = JSON.parse(fs.readFileSync(path.join(app, 'node_modules', '@context-chat', 'client', 'package.json'), 'utf8'))
+    const manifest = JSON.parse(
+      fs.readFileSync(path.join(app, 'node_modules', '@context-chat', 'client', 'package.json'), 'utf8')
+    )
     assert.deepStrictEqual(Object.keys(manifest.dependencies).sort(), [...APP_DEPENDENCIES].sort())
     assert.strictEqual(manifest.type, 'module')
-    const code = fs.readFileSync(path.join(app, 'node_modules', '@context-chat', 'client', 'index.js'), 'utf8')
-    const types = fs.readFileSync(path.join(app, 'node_modules', '@context-chat', 'client', 'index.d.ts'), 'utf8')
+    const code = fs.readFileSync(
+      path.join(app, 'node_modules', '@context-chat', 'client', 'index.js'),
+      'utf8'
+    )
+    const types = fs.readFileSync(
+      path.join(app, 'node_modules', '@context-chat', 'client', 'index.d.ts'),
+      'utf8'
+    )
     const imported = [...`${code}\n${types}`.matchAll(/from\s+["']([^"']+)["']/g)].map((match) => match[1])
     assert.deepStrictEqual([...new Set(imported)].sort(), [...APP_DEPENDENCIES].sort())
     for (const name of SERVER_ONLY) assert.ok(!imported.includes(name), `${name} is not imported`)
@@ -125,11 +148,19 @@ describe('the installable client package', function () {
   }
 
   it('refuses, at compile time, a field the service does not take', async () => {
-    const wrong = APP_SOURCE.replace("content: 'hello from an installed client'", "content: 'x', colour: 'red'")
+    const wrong = APP_SOURCE.replace(
+      "content: 'hello from an installed client'",
+      "content: 'x', colour: 'red'"
+    )
     fs.writeFileSync(path.join(app, 'wrong.ts'), wrong)
-    fs.writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify({ ...tsconfig('bundler'), files: ['wrong.ts'] }))
+    fs.writeFileSync(
+      path.join(app, 'tsconfig.json'),
+      JSON.stringify({ ...tsconfig('bundler'), files: ['wrong.ts'] })
+    )
     const tsc = path.join(root, 'node_modules', '.bin', 'tsc')
-    await assert.rejects(exec(tsc, ['-p', app], { cwd: app, encoding: 'utf8' }), (error: any) => /colour/.test(String(error.stdout)))
+    await assert.rejects(exec(tsc, ['-p', app], { cwd: app, encoding: 'utf8' }), (error: any) =>
+      /colour/.test(String(error.stdout))
+    )
   })
 
   it('runs in that app against the server over Socket.io and REST', async () => {
@@ -137,9 +168,13 @@ describe('the installable client package', function () {
     const channel = await openBookingChannel(server.app, world)
     const compiled = path.join(app, 'out', 'app.js')
     assert.ok(fs.existsSync(compiled), 'the node16 build emitted the app')
-    const command = run(process.execPath, [compiled, server.url, world.worker.email, world.worker.password, String(channel.id)], {
-      PATH: process.env.PATH
-    })
+    const command = run(
+      process.execPath,
+      [compiled, server.url, world.worker.email, world.worker.password, String(channel.id)],
+      {
+        PATH: process.env.PATH
+      }
+    )
     const { code } = await command.exited
     assert.strictEqual(code, 0, command.output())
     const result = JSON.parse(command.output().trim().split('\n').at(-1)!)

@@ -38,10 +38,16 @@ describe('the call budget, shared by two instances through Redis', function () {
 
     let answered = 0
     for (; answered <= CALLS_PER_MINUTE; answered++) {
-      const outcome = await onA.service('users').get(person.id).catch((error) => error)
+      const outcome = await onA
+        .service('users')
+        .get(person.id)
+        .catch((error) => error)
       if (outcome.code === 429) break
     }
-    assert.ok(answered > CALLS_PER_MINUTE / 2 && answered < CALLS_PER_MINUTE, `${answered} calls answered on A`)
+    assert.ok(
+      answered > CALLS_PER_MINUTE / 2 && answered < CALLS_PER_MINUTE,
+      `${answered} calls answered on A`
+    )
 
     await rejectsWithCode(onB.service('users').get(person.id), 429)
     const refused = await http(b.url, 'GET', `/users/${person.id}`, { token })
@@ -60,7 +66,8 @@ describe('the call budget, shared by two instances through Redis', function () {
     const budgetCommands: string[][] = []
     monitor.on('monitor', (_time: string, args: string[], source: string) => {
       // What a script runs inside Redis is listed too, with the source "lua": not a trip
-      if (source !== 'lua' && args.some((arg) => String(arg).startsWith(`${testRedisPrefix}rate`))) budgetCommands.push(args)
+      if (source !== 'lua' && args.some((arg) => String(arg).startsWith(`${testRedisPrefix}rate`)))
+        budgetCommands.push(args)
     })
     try {
       await worker.service('messages').create({ channel_id: channelId, content: 'one trip' })
@@ -69,6 +76,9 @@ describe('the call budget, shared by two instances through Redis', function () {
       monitor.disconnect()
     }
     assert.strictEqual(budgetCommands.length, 1, JSON.stringify(budgetCommands))
-    assert.ok(budgetCommands[0].some((arg) => arg.includes('messages')), 'the send budget is the one spent')
+    assert.ok(
+      budgetCommands[0].some((arg) => arg.includes('messages')),
+      'the send budget is the one spent'
+    )
   })
 })

@@ -14,7 +14,8 @@ function slowParticipantReads(server: TestServer, ms: number) {
       const builder = target.apply(thisArg, args)
       if (args[0] === 'chat_participants') {
         const then = builder.then.bind(builder)
-        builder.then = (resolve: any, reject: any) => then(async (rows: any) => (await sleep(ms), rows)).then(resolve, reject)
+        builder.then = (resolve: any, reject: any) =>
+          then(async (rows: any) => (await sleep(ms), rows)).then(resolve, reject)
       }
       return builder
     }
@@ -42,7 +43,9 @@ describe('several instances through Redis', () => {
     const outsiderSaw = recordEvents(outsider, 'messages', 'created')
 
     const arrived = nextEvent(receiver, 'messages', 'created')
-    const sent = await sender.service('messages').create({ channel_id: channelId, content: 'across instances' })
+    const sent = await sender
+      .service('messages')
+      .create({ channel_id: channelId, content: 'across instances' })
     assert.deepStrictEqual(await arrived, sent)
     await sleep(300)
     assert.strictEqual(received.length, 1)
@@ -66,7 +69,9 @@ describe('several instances through Redis', () => {
     const seen = recordEvents(login, 'messages', 'created')
     const control = await socketClient(b.url, raced.worker)
     const arrived = nextEvent(control, 'messages', 'created', (m) => m.content === 'after the removal')
-    await a.app.service('messages').create({ channel_id: racedChannel.id, content: 'after the removal' }, { user: raced.lenderAdmin })
+    await a.app
+      .service('messages')
+      .create({ channel_id: racedChannel.id, content: 'after the removal' }, { user: raced.lenderAdmin })
     await arrived
     await sleep(300)
     assert.deepStrictEqual(seen, [])
@@ -84,8 +89,15 @@ describe('several instances through Redis', () => {
     await joined
 
     const control = nextEvent(worker, 'messages', 'created', (m) => m.content === 'after the change')
-    const toReplacement = nextEvent(replacement, 'messages', 'created', (m) => m.content === 'after the change')
-    await a.app.service('messages').create({ channel_id: channelId, content: 'after the change' }, { user: world.lenderAdmin })
+    const toReplacement = nextEvent(
+      replacement,
+      'messages',
+      'created',
+      (m) => m.content === 'after the change'
+    )
+    await a.app
+      .service('messages')
+      .create({ channel_id: channelId, content: 'after the change' }, { user: world.lenderAdmin })
     await Promise.all([control, toReplacement])
     await sleep(300)
     assert.deepStrictEqual(oldSaw, [])

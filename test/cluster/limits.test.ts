@@ -30,8 +30,12 @@ describe('connection limits and metrics', function () {
   it('refuses new connections over the per-address budget with a clear 429, and keeps serving', async () => {
     const server = await startApp({ connections: connections({ per_ip_per_minute: 3 }) })
     try {
-      const sockets = Array.from({ length: 3 }, () => io(server.url, { transports: ['websocket'], forceNew: true }))
-      await Promise.all(sockets.map((socket) => new Promise<void>((resolve) => socket.on('connect', () => resolve()))))
+      const sockets = Array.from({ length: 3 }, () =>
+        io(server.url, { transports: ['websocket'], forceNew: true })
+      )
+      await Promise.all(
+        sockets.map((socket) => new Promise<void>((resolve) => socket.on('connect', () => resolve())))
+      )
       const refused = io(server.url, { transports: ['websocket'], forceNew: true, reconnection: false })
       const error: any = await new Promise((resolve) => refused.on('connect_error', resolve))
       assert.match(error.message, /Too many new connections/)
@@ -41,7 +45,10 @@ describe('connection limits and metrics', function () {
       assert.strictEqual(await metric(server.url, 'chat_socket_connections_refused_total'), 1)
       assert.strictEqual(await metric(server.url, 'chat_socket_connects_total'), 3)
       sockets.forEach((socket) => socket.close())
-      await waitUntil(async () => (await metric(server.url, 'chat_socket_disconnects_total')) === 3, 'three disconnects counted')
+      await waitUntil(
+        async () => (await metric(server.url, 'chat_socket_disconnects_total')) === 3,
+        'three disconnects counted'
+      )
     } finally {
       await server.close()
     }
@@ -56,10 +63,13 @@ describe('connection limits and metrics', function () {
       const healthy = await socketClient(server.url, world.worker)
       // The client stops reading: its TCP window fills and the server's packets queue up
       ;(socketOf(stalled).io.engine.transport as any).ws._socket.pause()
-      const droppedCount = () => metric(server.url, 'chat_socket_slow_consumers_dropped_total{reason="socket buffer"}')
+      const droppedCount = () =>
+        metric(server.url, 'chat_socket_slow_consumers_dropped_total{reason="socket buffer"}')
       const content = 'x'.repeat(3900)
       for (let i = 1; i <= 3000 && (i % 50 !== 0 || (await droppedCount()) === 0); i++) {
-        await server.app.service('messages').create({ channel_id: channel.id, content }, { user: world.worker })
+        await server.app
+          .service('messages')
+          .create({ channel_id: channel.id, content }, { user: world.worker })
       }
       await waitUntil(async () => (await droppedCount()) === 1, 'the stalled connection is dropped', 10_000)
       assert.strictEqual(server.app.io.of('/').sockets.size, 1, 'only the stalled connection was dropped')
@@ -70,7 +80,10 @@ describe('connection limits and metrics', function () {
   })
 
   it('drops its connections when delivery through Redis lags beyond the bound', async () => {
-    const server = await startApp({ redis: redisSettings(), connections: connections({ max_delivery_lag_ms: 300 }) })
+    const server = await startApp({
+      redis: redisSettings(),
+      connections: connections({ max_delivery_lag_ms: 300 })
+    })
     try {
       const world = await buildBooking(server.app)
       const client = await socketClient(server.url, world.worker)
@@ -80,7 +93,8 @@ describe('connection limits and metrics', function () {
       const publisher = (server.app.get('redisClient') as Redis).duplicate()
       try {
         const sharded = server.app.get('redis').adapter === 'sharded'
-        for (const channel of probeChannels(server.app, sharded)) await publish(publisher, sharded, channel, String(Date.now()))
+        for (const channel of probeChannels(server.app, sharded))
+          await publish(publisher, sharded, channel, String(Date.now()))
         const until = Date.now() + 1000
         while (Date.now() < until) {
           // busy
@@ -89,7 +103,9 @@ describe('connection limits and metrics', function () {
       } finally {
         publisher.disconnect()
       }
-      assert.ok((await metric(server.url, 'chat_socket_slow_consumers_dropped_total{reason="delivery lag"}')) >= 1)
+      assert.ok(
+        (await metric(server.url, 'chat_socket_slow_consumers_dropped_total{reason="delivery lag"}')) >= 1
+      )
     } finally {
       await server.close()
     }

@@ -19,7 +19,9 @@ async function sendFromBoth(a: TestServer, b: TestServer, total: number, inFligh
     socketClient(b.url, world.lenderAdmin)
   ])
   const listeners = await Promise.all(
-    [a, b].flatMap((server) => [world.borrowerManager, world.lenderManager].map((who) => socketClient(server.url, who)))
+    [a, b].flatMap((server) =>
+      [world.borrowerManager, world.lenderManager].map((who) => socketClient(server.url, who))
+    )
   )
   const run = async () => {
     let sent = 0
@@ -54,7 +56,9 @@ describe('live messages in seq order across instances', function () {
     })
     await run()
     await waitUntil(() => heard.every((seqs) => seqs.length >= total), 'every live message', 10_000)
-    heard.forEach((seqs, i) => assert.deepStrictEqual(seqs, range(total), `receiver ${i} on ${i < 2 ? 'A' : 'B'}`))
+    heard.forEach((seqs, i) =>
+      assert.deepStrictEqual(seqs, range(total), `receiver ${i} on ${i < 2 ? 'A' : 'B'}`)
+    )
   })
 })
 
@@ -75,6 +79,8 @@ describe('the client channel stream across instances', function () {
     })
     await run()
     await waitUntil(() => handed.every((seqs) => seqs.length >= total), 'every message handed out', 15_000)
-    handed.forEach((seqs, i) => assert.deepStrictEqual(seqs, range(total), `stream ${i} on ${i < 2 ? 'A' : 'B'}`))
+    handed.forEach((seqs, i) =>
+      assert.deepStrictEqual(seqs, range(total), `stream ${i} on ${i < 2 ? 'A' : 'B'}`)
+    )
   })
 })

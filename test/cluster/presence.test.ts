@@ -36,9 +36,17 @@ describe('presence and typing across instances', function () {
     const tabOnB = await socketClient(b.url, world.worker)
     socketOf(tabOnA).disconnect()
     await sleep(QUIET_MS)
-    assert.strictEqual((await watcher.service('presence').find({ query: { user_id: world.worker.id } })).data[0].online, true)
+    assert.strictEqual(
+      (await watcher.service('presence').find({ query: { user_id: world.worker.id } })).data[0].online,
+      true
+    )
 
-    const offline = nextEvent(watcher, 'presence', 'patched', (s) => s.user_id === world.worker.id && !s.online)
+    const offline = nextEvent(
+      watcher,
+      'presence',
+      'patched',
+      (s) => s.user_id === world.worker.id && !s.online
+    )
     socketOf(tabOnB).disconnect()
     await offline
     assert.deepStrictEqual(
@@ -70,7 +78,12 @@ describe('presence and typing across instances', function () {
 
   it('puts back the users of an instance that lost Redis long enough to be taken for dead', async () => {
     const watcher = await socketClient(b.url, world.supervisor)
-    const online = nextEvent(watcher, 'presence', 'patched', (s) => s.user_id === world.lenderAdmin.id && s.online)
+    const online = nextEvent(
+      watcher,
+      'presence',
+      'patched',
+      (s) => s.user_id === world.lenderAdmin.id && s.online
+    )
     const tab = await socketClient(a.url, world.lenderAdmin)
     await online
     const isOnline = async () =>
@@ -84,10 +97,21 @@ describe('presence and typing across instances', function () {
     assert.strictEqual(await isOnline(), false)
 
     // A's next heartbeat finds its life had lapsed and puts its connections back
-    const back = nextEvent(watcher, 'presence', 'patched', (s) => s.user_id === world.lenderAdmin.id && s.online, 5000)
+    const back = nextEvent(
+      watcher,
+      'presence',
+      'patched',
+      (s) => s.user_id === world.lenderAdmin.id && s.online,
+      5000
+    )
     await back
     assert.strictEqual(await isOnline(), true)
-    const offline = nextEvent(watcher, 'presence', 'patched', (s) => s.user_id === world.lenderAdmin.id && !s.online)
+    const offline = nextEvent(
+      watcher,
+      'presence',
+      'patched',
+      (s) => s.user_id === world.lenderAdmin.id && !s.online
+    )
     socketOf(tab).disconnect()
     await offline
     assert.strictEqual(await isOnline(), false, 'the restored count was exact')
@@ -107,16 +131,27 @@ describe('presence and typing across instances', function () {
         HOST: '127.0.0.1',
         PORT: String(port),
         DATABASE_URL: testDatabaseUrl,
-        ...(testClusterNodes.length ? { REDIS_CLUSTER_NODES: testClusterNodes.join(',') } : { REDIS_URL: testRedisUrl }),
+        ...(testClusterNodes.length
+          ? { REDIS_CLUSTER_NODES: testClusterNodes.join(',') }
+          : { REDIS_URL: testRedisUrl }),
         REDIS_KEY_PREFIX: testRedisPrefix,
         REDIS_ADAPTER: redisSettings().adapter,
         PRESENCE_EXPIRY_SECONDS: String(EXPIRY_SECONDS)
       })
       const url = `http://127.0.0.1:${port}`
-      await waitUntil(async () => (await fetch(`${url}/ready`).catch(() => undefined))?.status === 200, 'the victim is ready', 30_000)
+      await waitUntil(
+        async () => (await fetch(`${url}/ready`).catch(() => undefined))?.status === 200,
+        'the victim is ready',
+        30_000
+      )
 
       const watcher = await socketClient(a.url, world.supervisor)
-      const online = nextEvent(watcher, 'presence', 'patched', (s) => s.user_id === world.borrowerAdmin.id && s.online)
+      const online = nextEvent(
+        watcher,
+        'presence',
+        'patched',
+        (s) => s.user_id === world.borrowerAdmin.id && s.online
+      )
       await socketClient(url, world.borrowerAdmin)
       await online
 
@@ -133,7 +168,9 @@ describe('presence and typing across instances', function () {
       await offline
       const status = await watcher.service('presence').find({ query: { user_id: world.borrowerAdmin.id } })
       assert.strictEqual(status.data[0].online, false)
-      console.log(`      offline announced ${Date.now() - killedAt} ms after SIGKILL (expiry ${EXPIRY_SECONDS} s)`)
+      console.log(
+        `      offline announced ${Date.now() - killedAt} ms after SIGKILL (expiry ${EXPIRY_SECONDS} s)`
+      )
     })
   })
 })

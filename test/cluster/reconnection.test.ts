@@ -29,7 +29,9 @@ describe('reconnection and gap fill', function () {
 
     let dropped = false
     for (let i = 1; i <= 100; i++) {
-      await sender.service('messages').create({ channel_id: channelId, content: `message ${i}`, client_id: `c${i}` })
+      await sender
+        .service('messages')
+        .create({ channel_id: channelId, content: `message ${i}`, client_id: `c${i}` })
       if (i === 30) {
         // The network goes away under the receiver: the transport closes, Socket.io reconnects
         socket.io.engine.close()
@@ -53,7 +55,10 @@ describe('reconnection and gap fill', function () {
     }
 
     const seqs = [...bySeq.keys()].sort((x, y) => x - y)
-    assert.deepStrictEqual(seqs, Array.from({ length: 100 }, (_, i) => i + 1))
+    assert.deepStrictEqual(
+      seqs,
+      Array.from({ length: 100 }, (_, i) => i + 1)
+    )
     assert.deepStrictEqual(
       seqs.map((seq) => bySeq.get(seq)!.content),
       Array.from({ length: 100 }, (_, i) => `message ${i + 1}`)

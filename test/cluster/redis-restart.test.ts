@@ -31,7 +31,10 @@ describe('sending while Redis restarts', function () {
   })
 
   // Our own Redis: the shared one must not be restarted under other test runs
-  const settings = () => ({ redis: { url: `redis://127.0.0.1:${port}`, keyPrefix: testRedisPrefix }, limits: { messages_per_minute: 100_000 } })
+  const settings = () => ({
+    redis: { url: `redis://127.0.0.1:${port}`, keyPrefix: testRedisPrefix },
+    limits: { messages_per_minute: 100_000 }
+  })
   const a = useServer(settings)
   const b = useServer(settings)
   // Registered after the servers', so that it runs after they have stopped
@@ -44,9 +47,15 @@ describe('sending while Redis restarts', function () {
     channelId = (await openBookingChannel(a.app, world)).id
   })
 
-  async function sendUntil(stop: () => boolean, server: TestServer, via: 'rest' | 'socket', outcomes: Outcome[]) {
+  async function sendUntil(
+    stop: () => boolean,
+    server: TestServer,
+    via: 'rest' | 'socket',
+    outcomes: Outcome[]
+  ) {
     const token = await login(server.url, world.worker)
-    const client: ClientApplication | undefined = via === 'socket' ? await socketClient(server.url, world.supervisor) : undefined
+    const client: ClientApplication | undefined =
+      via === 'socket' ? await socketClient(server.url, world.supervisor) : undefined
     for (let i = 0; !stop(); i++) {
       const content = `${via} ${server.url} ${i}`
       if (client) {
@@ -57,7 +66,10 @@ describe('sending while Redis restarts', function () {
           outcomes.push({ via, status: error.code ?? 0, error: error.message })
         }
       } else {
-        const response = await http(server.url, 'POST', '/messages', { token, body: { channel_id: channelId, content } })
+        const response = await http(server.url, 'POST', '/messages', {
+          token,
+          body: { channel_id: channelId, content }
+        })
         outcomes.push({ via, status: response.status, id: response.body?.id, error: response.body?.message })
       }
       await sleep(10)
@@ -89,7 +101,10 @@ describe('sending while Redis restarts', function () {
     assert.deepStrictEqual(failures, [])
     const acknowledged = outcomes.filter(({ status }) => status === 201).map(({ id }) => id!)
     assert.ok(acknowledged.length > 20, `${acknowledged.length} acknowledged`)
-    const stored = await a.app.get('postgresqlClient')('chat_messages').whereIn('id', acknowledged).pluck('id')
+    const stored = await a.app
+      .get('postgresqlClient')('chat_messages')
+      .whereIn('id', acknowledged)
+      .pluck('id')
     assert.strictEqual(stored.length, new Set(acknowledged).size)
     assert.strictEqual((await http(a.url, 'GET', '/health')).status, 200)
     await waitUntil(async () => (await http(b.url, 'GET', '/ready')).status === 200, 'B to be ready again')

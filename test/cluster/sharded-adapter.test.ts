@@ -4,7 +4,16 @@ import { useServer } from '../helpers/app'
 import type { TestServer } from '../helpers/app'
 import { addMember, buildAdmin, buildBooking, openBookingChannel } from '../helpers/factories'
 import type { BookingWorld } from '../helpers/factories'
-import { http, login, nextEvent, recordEvents, sleep, socketClient, socketOf, waitUntil } from '../helpers/clients'
+import {
+  http,
+  login,
+  nextEvent,
+  recordEvents,
+  sleep,
+  socketClient,
+  socketOf,
+  waitUntil
+} from '../helpers/clients'
 import { QUIET_MS } from '../helpers/assertions'
 import calculateSlot from 'cluster-key-slot'
 import { testRedisPrefix, testRedisUrl } from '../helpers/redis'
@@ -29,16 +38,26 @@ const roomChannels = (server: TestServer, channelId: number) => [
 async function subscribedBy(server: TestServer, channelId: number, instances: number) {
   const client = server.app.get('redisClient')!
   for (const channel of roomChannels(server, channelId)) {
-    await waitUntil(async () => (await subscribers(client, channel)) === instances, `${instances} subscribers of ${channel}`)
+    await waitUntil(
+      async () => (await subscribers(client, channel)) === instances,
+      `${instances} subscribers of ${channel}`
+    )
   }
 }
 
 /** Sends `count` messages as `sender`, `inFlight` at a time. */
-async function sendMany(sender: ClientApplication, channelId: number, count: number, label: string, inFlight = 3) {
+async function sendMany(
+  sender: ClientApplication,
+  channelId: number,
+  count: number,
+  label: string,
+  inFlight = 3
+) {
   let next = 0
   await Promise.all(
     range(inFlight).map(async () => {
-      while (next < count) await sender.service('messages').create({ channel_id: channelId, content: `${label} ${++next}` })
+      while (next < count)
+        await sender.service('messages').create({ channel_id: channelId, content: `${label} ${++next}` })
     })
   )
 }
@@ -66,7 +85,11 @@ for (const { adapter, onCluster } of setups) {
     describe('three instances', () => {
       // A reorder window far longer than any gap here, as in live-order.test.ts: the order holds however loaded the machine is
       const realtime = { reorder_window_ms: 2000 }
-      const settings = () => ({ redis: redis(), realtime, limits: { messages_per_minute: MESSAGES_PER_MINUTE } })
+      const settings = () => ({
+        redis: redis(),
+        realtime,
+        limits: { messages_per_minute: MESSAGES_PER_MINUTE }
+      })
       const a = useServer(settings)
       const b = useServer(settings)
       const c = useServer(settings)
@@ -80,27 +103,50 @@ for (const { adapter, onCluster } of setups) {
 
       it(`delivers messages sent on A and B to participants on both in seq order, and C, with no socket in the room, hears ${sharded ? 'none' : 'all'} of it`, async () => {
         assert.strictEqual(a.app.get('redisClient') instanceof Cluster, onCluster)
-        const senders = [await socketClient(a.url, world.worker), await socketClient(b.url, world.borrowerAdmin)]
-        const listeners = [await socketClient(b.url, world.supervisor), await socketClient(a.url, world.lenderManager)]
+        const senders = [
+          await socketClient(a.url, world.worker),
+          await socketClient(b.url, world.borrowerAdmin)
+        ]
+        const listeners = [
+          await socketClient(b.url, world.supervisor),
+          await socketClient(a.url, world.lenderManager)
+        ]
         if (sharded) await subscribedBy(a, channelId, 2)
         const onB = tapDelivery(b.app)
         const onC = tapDelivery(c.app)
         const heard = listeners.map((listener) => recordEvents(listener, 'messages', 'created'))
 
-        await Promise.all([sendMany(senders[0], channelId, 12, 'from A'), sendMany(senders[1], channelId, 12, 'from B')])
+        await Promise.all([
+          sendMany(senders[0], channelId, 12, 'from A'),
+          sendMany(senders[1], channelId, 12, 'from B')
+        ])
         await waitUntil(() => heard.every((messages) => messages.length >= 24), 'every live message', 10_000)
         await sleep(QUIET_MS)
         onB.stop()
         onC.stop()
 
-        heard.forEach((messages, i) => assert.deepStrictEqual(messages.map((m) => m.seq), range(24), `listener ${i}`))
-        const aboutTheRoom = (text: string) => text.includes(channelRoom(channelId)) || text.includes('from A')
-        assert.ok(onB.traffic().some(({ text }) => text.includes('from A')), 'B heard A’s sends')
-        const cHeard = onC.traffic().filter(({ channel, text }) => aboutTheRoom(channel) || aboutTheRoom(text))
-        if (!sharded) return assert.ok(cHeard.length >= 12, `C heard ${cHeard.length} deliveries about the room`)
+        heard.forEach((messages, i) =>
+          assert.deepStrictEqual(
+            messages.map((m) => m.seq),
+            range(24),
+            `listener ${i}`
+          )
+        )
+        const aboutTheRoom = (text: string) =>
+          text.includes(channelRoom(channelId)) || text.includes('from A')
+        assert.ok(
+          onB.traffic().some(({ text }) => text.includes('from A')),
+          'B heard A’s sends'
+        )
+        const cHeard = onC
+          .traffic()
+          .filter(({ channel, text }) => aboutTheRoom(channel) || aboutTheRoom(text))
+        if (!sharded)
+          return assert.ok(cHeard.length >= 12, `C heard ${cHeard.length} deliveries about the room`)
         assert.deepStrictEqual(cHeard, [])
         const client = c.app.get('redisClient')!
-        for (const channel of roomChannels(c, channelId)) assert.strictEqual(await subscribers(client, channel), 2, channel)
+        for (const channel of roomChannels(c, channelId))
+          assert.strictEqual(await subscribers(client, channel), 2, channel)
       })
 
       it('moves connections on B into and out of the channel when participants change through A', async () => {
@@ -115,7 +161,12 @@ for (const { adapter, onCluster } of setups) {
         // C now has a socket in the room, and subscribes to it
         if (sharded) await subscribedBy(a, channelId, 2)
 
-        const toReplacement = nextEvent(replacement, 'messages', 'created', (m) => m.content === 'after the change')
+        const toReplacement = nextEvent(
+          replacement,
+          'messages',
+          'created',
+          (m) => m.content === 'after the change'
+        )
         await worker.service('messages').create({ channel_id: channelId, content: 'after the change' })
         await toReplacement
         await sleep(QUIET_MS)
@@ -124,16 +175,29 @@ for (const { adapter, onCluster } of setups) {
 
       it('shows presence across instances: online on A is online on B and C until the last tab closes', async () => {
         const watcher = await socketClient(b.url, world.supervisor)
-        const online = nextEvent(watcher, 'presence', 'patched', (s) => s.user_id === world.worker.id && s.online)
+        const online = nextEvent(
+          watcher,
+          'presence',
+          'patched',
+          (s) => s.user_id === world.worker.id && s.online
+        )
         const tab = await socketClient(a.url, world.worker)
         await online
         const asked = await c.app.service('presence').find({ query: { user_id: world.worker.id } })
         assert.strictEqual(asked.data[0].online, true)
 
-        const offline = nextEvent(watcher, 'presence', 'patched', (s) => s.user_id === world.worker.id && !s.online)
+        const offline = nextEvent(
+          watcher,
+          'presence',
+          'patched',
+          (s) => s.user_id === world.worker.id && !s.online
+        )
         socketOf(tab).disconnect()
         await offline
-        assert.strictEqual((await c.app.service('presence').find({ query: { user_id: world.worker.id } })).data[0].online, false)
+        assert.strictEqual(
+          (await c.app.service('presence').find({ query: { user_id: world.worker.id } })).data[0].online,
+          false
+        )
       })
 
       it('finds an admin’s connection on B (fetchSockets) for a removal through A, and gives the others a tombstone', async () => {
@@ -141,7 +205,9 @@ for (const { adapter, onCluster } of setups) {
         await addMember(a.app, world.lenderCompanyId, admin.id, 'manager')
         const adminOnB = await socketClient(b.url, admin)
         const supervisorOnC = await socketClient(c.url, world.supervisor)
-        const sent = await a.app.service('messages').create({ channel_id: channelId, content: 'to be removed' }, { user: world.worker })
+        const sent = await a.app
+          .service('messages')
+          .create({ channel_id: channelId, content: 'to be removed' }, { user: world.worker })
         const toAdmin = nextEvent(adminOnB, 'messages', 'removed', (m) => m.id === sent.id)
         const toSupervisor = nextEvent(supervisorOnC, 'messages', 'removed', (m) => m.id === sent.id)
 
@@ -172,7 +238,10 @@ for (const { adapter, onCluster } of setups) {
           assert.strictEqual(new Set(masters).size, 3, 'one probe channel on each master')
         }
         for (const channel of channels) {
-          await waitUntil(async () => (await subscribers(client, channel, sharded)) === 1, `C subscribes to ${channel}`)
+          await waitUntil(
+            async () => (await subscribers(client, channel, sharded)) === 1,
+            `C subscribes to ${channel}`
+          )
         }
         const socket = await socketClient(c.url, world.worker)
         const dropped = new Promise((resolve) => socketOf(socket).once('disconnect', resolve))
@@ -186,11 +255,25 @@ for (const { adapter, onCluster } of setups) {
         const token = await login(b.url, world.lenderAdmin)
         for (let i = 0; i < MESSAGES_PER_MINUTE / 2; i++) {
           await onA.service('messages').create({ channel_id: channelId, content: `a${i}` })
-          const viaB = await http(b.url, 'POST', '/messages', { token, body: { channel_id: channelId, content: `b${i}` } })
+          const viaB = await http(b.url, 'POST', '/messages', {
+            token,
+            body: { channel_id: channelId, content: `b${i}` }
+          })
           assert.strictEqual(viaB.status, 201, viaB.text)
         }
-        await assert.rejects(onA.service('messages').create({ channel_id: channelId, content: 'one too many' }), { code: 429 })
-        assert.strictEqual((await http(c.url, 'POST', '/messages', { token, body: { channel_id: channelId, content: 'via C' } })).status, 429)
+        await assert.rejects(
+          onA.service('messages').create({ channel_id: channelId, content: 'one too many' }),
+          { code: 429 }
+        )
+        assert.strictEqual(
+          (
+            await http(c.url, 'POST', '/messages', {
+              token,
+              body: { channel_id: channelId, content: 'via C' }
+            })
+          ).status,
+          429
+        )
       })
     })
   })

@@ -25,13 +25,13 @@ describe('transcript export', function () {
     // More than one page of messages, from two senders
     for (let i = 1; i <= MESSAGES; i++) {
       const sender = i % 2 ? world.worker : world.supervisor
-      const message = await app.service('messages').create({ channel_id: channelId, content: `message ${i}` }, { user: sender })
+      const message = await app
+        .service('messages')
+        .create({ channel_id: channelId, content: `message ${i}` }, { user: sender })
       assert.strictEqual(message.seq, i)
     }
     // One soft-deleted message, by its sender
-    const [toDelete] = (
-      await app.service('messages').find({ query: { channel_id: channelId, seq: 7 } })
-    ).data
+    const [toDelete] = (await app.service('messages').find({ query: { channel_id: channelId, seq: 7 } })).data
     const deleted = await app.service('messages').remove(toDelete.id, { user: world.worker })
     assert.strictEqual(deleted.is_deleted, true)
     deletedId = toDelete.id
@@ -54,8 +54,18 @@ describe('transcript export', function () {
     // Six from the booking, plus the new supervisor; the old one kept with removed_at
     const byUser = new Map(transcript.participants.map((participant) => [participant.user_id, participant]))
     assert.strictEqual(transcript.participants.length, 7)
-    for (const person of [world.worker, world.borrowerAdmin, world.borrowerManager, world.lenderAdmin, world.lenderManager]) {
-      assert.strictEqual(byUser.get(person.id)?.removed_at, null, `user ${person.id} is a current participant`)
+    for (const person of [
+      world.worker,
+      world.borrowerAdmin,
+      world.borrowerManager,
+      world.lenderAdmin,
+      world.lenderManager
+    ]) {
+      assert.strictEqual(
+        byUser.get(person.id)?.removed_at,
+        null,
+        `user ${person.id} is a current participant`
+      )
     }
     const oldSupervisor = byUser.get(world.supervisor.id)
     assert.ok(oldSupervisor, 'the replaced supervisor is in the transcript')
@@ -103,7 +113,9 @@ describe('transcript export', function () {
       assert.deepStrictEqual(actual, JSON.parse(JSON.stringify(expected)))
       assert.strictEqual(printed.messages.length, MESSAGES)
       assert.ok(printed.participants.some((p: any) => p.user_id === world.supervisor.id && p.removed_at))
-      assert.ok(printed.messages.some((m: any) => m.id === deletedId && m.is_deleted && m.content === 'message 7'))
+      assert.ok(
+        printed.messages.some((m: any) => m.id === deletedId && m.is_deleted && m.content === 'message 7')
+      )
     })
 
     it('exits non-zero with a usage message for a bad --context argument', async () => {

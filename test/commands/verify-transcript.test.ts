@@ -41,16 +41,21 @@ describe('signed transcripts and their offline verification', function () {
     world = await buildBooking(server.app)
     await server.app.service('users').patch(world.supervisor.id, { name: 'Ben <3 & "Co"' })
     const channelId = (await openBookingChannel(server.app, world)).id
-    const say = (content: string, user = world.worker) => server.app.service('messages').create({ channel_id: channelId, content }, { user })
+    const say = (content: string, user = world.worker) =>
+      server.app.service('messages').create({ channel_id: channelId, content }, { user })
     await say('Shift starts at 8')
     const regret = await say('a < b & "c" <i>d</i>', world.supervisor)
     await say('Noted')
     await server.app.service('messages').remove(regret.id, { user: world.supervisor })
 
     const htmlFile = path.join(dir, 'transcript.html')
-    const run = await runTool('transcript', [...context(), '--html', htmlFile, '--time-zone', 'Asia/Kolkata'], {
-      EVIDENCE_SIGNING_KEY: keys.privatePath
-    })
+    const run = await runTool(
+      'transcript',
+      [...context(), '--html', htmlFile, '--time-zone', 'Asia/Kolkata'],
+      {
+        EVIDENCE_SIGNING_KEY: keys.privatePath
+      }
+    )
     assert.strictEqual(run.code, 0, run.stderr)
     assert.match(run.stderr, /Signed with Ed25519 key [0-9a-f]{64}/)
     signedFile = path.join(dir, 'signed.json')
@@ -65,14 +70,24 @@ describe('signed transcripts and their offline verification', function () {
     assert.strictEqual(signed.signature.algorithm, 'Ed25519')
     assert.strictEqual(signed.messages.length, 3)
     const deleted = signed.messages[1]
-    assert.deepStrictEqual([deleted.is_deleted, deleted.content, deleted.deleted_by], [true, 'a < b & "c" d', world.supervisor.id])
-    assert.match(deleted.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/, 'times with microseconds, in UTC')
+    assert.deepStrictEqual(
+      [deleted.is_deleted, deleted.content, deleted.deleted_by],
+      [true, 'a < b & "c" d', world.supervisor.id]
+    )
+    assert.match(
+      deleted.created_at,
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/,
+      'times with microseconds, in UTC'
+    )
     assert.ok(signed.messages.every((message: any) => /^[0-9a-f]{64}$/.test(message.hash)))
     const texts = signed.events.map((event: any) => event.text)
     assert.ok(texts.includes(`${world.worker.name} joined as worker`), texts.join(' | '))
     assert.ok(texts.includes('Ben <3 & "Co" deleted a message'), texts.join(' | '))
     const worker = signed.participants.find((participant: any) => participant.user_id === world.worker.id)
-    assert.deepStrictEqual([worker.name, worker.role, worker.removed_at, worker.last_read_seq], [world.worker.name, 'worker', null, 3])
+    assert.deepStrictEqual(
+      [worker.name, worker.role, worker.removed_at, worker.last_read_seq],
+      [world.worker.name, 'worker', null, 3]
+    )
     assert.strictEqual(signed.channel.chain_head, signed.events.at(-1).hash)
   })
 
@@ -89,7 +104,10 @@ describe('signed transcripts and their offline verification', function () {
     })
     const run = await verify(edited, '--public-key', keys.publicPath)
     assert.strictEqual(run.code, 1)
-    assert.match(run.stdout, new RegExp(`message seq 1 \\(id ${signed.messages[0].id}\\): does not match its hash`))
+    assert.match(
+      run.stdout,
+      new RegExp(`message seq 1 \\(id ${signed.messages[0].id}\\): does not match its hash`)
+    )
     assert.match(run.stdout, /Signature INVALID: the signature does not match the document/)
   })
 
@@ -139,7 +157,12 @@ describe('signed transcripts and their offline verification', function () {
     assert.match(run.stderr, /not a context-chat transcript/)
 
     const rsa = path.join(dir, 'rsa.pem')
-    fs.writeFileSync(rsa, crypto.generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }))
+    fs.writeFileSync(
+      rsa,
+      crypto
+        .generateKeyPairSync('rsa', { modulusLength: 1024 })
+        .privateKey.export({ type: 'pkcs8', format: 'pem' })
+    )
     const refused = await runTool('transcript', context(), { EVIDENCE_SIGNING_KEY: rsa })
     assert.strictEqual(refused.code, 1)
     assert.match(refused.stderr, /is rsa, not Ed25519/)

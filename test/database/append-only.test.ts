@@ -86,7 +86,11 @@ describe('chat_messages is append-only in the database', () => {
   for (const [column, value] of rewrites) {
     it(`refuses a direct UPDATE of ${column} and leaves the row as it was`, async () => {
       const original = await insertMessage()
-      const error = await errorOf(db('chat_messages').where({ id: original.id }).update({ [column]: value() }))
+      const error = await errorOf(
+        db('chat_messages')
+          .where({ id: original.id })
+          .update({ [column]: value() })
+      )
       assertRefusedByHistoryGuard(error, `UPDATE ${column}`, /immutable/)
       assert.deepStrictEqual(await reread(original.id), original)
     })
@@ -94,7 +98,9 @@ describe('chat_messages is append-only in the database', () => {
 
   it('refuses giving a client_id to a message that had none', async () => {
     const original = await insertMessage({ client_id: null })
-    const error = await errorOf(db('chat_messages').where({ id: original.id }).update({ client_id: 'added-later' }))
+    const error = await errorOf(
+      db('chat_messages').where({ id: original.id }).update({ client_id: 'added-later' })
+    )
     assertRefusedByHistoryGuard(error, 'UPDATE client_id from null', /immutable/)
     assert.deepStrictEqual(await reread(original.id), original)
   })
@@ -172,10 +178,18 @@ describe('chat_messages is append-only in the database', () => {
   it('refuses every rewrite of one message in turn, and the row ends exactly as it was written', async () => {
     const original = await insertMessage()
     for (const [column, value] of rewrites) {
-      const error = await errorOf(db('chat_messages').where({ id: original.id }).update({ [column]: value() }))
+      const error = await errorOf(
+        db('chat_messages')
+          .where({ id: original.id })
+          .update({ [column]: value() })
+      )
       assertRefusedByHistoryGuard(error, `UPDATE ${column}`, /immutable/)
     }
-    assertRefusedByHistoryGuard(await errorOf(db('chat_messages').where({ id: original.id }).delete()), 'DELETE', /cannot be deleted/)
+    assertRefusedByHistoryGuard(
+      await errorOf(db('chat_messages').where({ id: original.id }).delete()),
+      'DELETE',
+      /cannot be deleted/
+    )
     assertRefusedByHistoryGuard(
       await errorOf(db.raw('delete from chat_messages where channel_id = ?', [channelIds[0]])),
       'bulk DELETE',

@@ -28,7 +28,9 @@ describe('acknowledged messages across a PostgreSQL crash', function () {
   })
 
   it('keeps every message whose send was answered, though sends commit without waiting for the disk', async () => {
-    server = await startApp({ database: { url: postgres.url('chat'), dataDir: '', pool: { min: 0, max: 10 } } })
+    server = await startApp({
+      database: { url: postgres.url('chat'), dataDir: '', pool: { min: 0, max: 10 } }
+    })
     const world = await buildBooking(server.app)
     const channelId = (await openBookingChannel(server.app, world)).id
     const senders = [world.worker, world.supervisor, world.lenderAdmin]
@@ -36,7 +38,10 @@ describe('acknowledged messages across a PostgreSQL crash', function () {
     const sends = Array.from({ length: 60 }, (_, i) =>
       server!.app
         .service('messages')
-        .create({ channel_id: channelId, content: `before the crash ${i}` }, { user: senders[i % senders.length] })
+        .create(
+          { channel_id: channelId, content: `before the crash ${i}` },
+          { user: senders[i % senders.length] }
+        )
         .then((message) => void answered.push(message.seq))
         .catch(() => undefined)
     )

@@ -38,7 +38,13 @@ describe('the hash chain of a channel, in the live database', function () {
     const ids: number[] = []
     for (let i = 1; i <= 5; i++) {
       const sender = i % 2 ? world.worker : world.supervisor
-      ids.push((await server.app.service('messages').create({ channel_id: channelId, content: `line ${i}` }, { user: sender })).id)
+      ids.push(
+        (
+          await server.app
+            .service('messages')
+            .create({ channel_id: channelId, content: `line ${i}` }, { user: sender })
+        ).id
+      )
     }
     await server.app.service('messages').remove(ids[2], { user: world.worker })
     return { world, channelId, ids }
@@ -56,7 +62,9 @@ describe('the hash chain of a channel, in the live database', function () {
   const assertBrokenAt = async (channelId: number, entry: RegExp, reason?: RegExp) => {
     const result = await check(channelId)
     assert.strictEqual(result.valid, false, 'the check fails')
-    const named = result.problems.find((problem) => entry.test(problem.entry) && (!reason || reason.test(problem.reason)))
+    const named = result.problems.find(
+      (problem) => entry.test(problem.entry) && (!reason || reason.test(problem.reason))
+    )
     assert.ok(named, `a problem names ${entry}: ${JSON.stringify(result.problems)}`)
     return result
   }
@@ -67,7 +75,9 @@ describe('the hash chain of a channel, in the live database', function () {
     const newSupervisor = await buildUser(server.app)
     await server.app.service('bookings').patch(world.booking.id, { supervisor_id: newSupervisor.id })
     await server.app.service('bookings').patch(world.booking.id, { status: 'completed' })
-    const note = await server.app.service('messages').create({ channel_id: channelId, content: 'noted' }, { user: admin })
+    const note = await server.app
+      .service('messages')
+      .create({ channel_id: channelId, content: 'noted' }, { user: admin })
     await server.app.service('messages').remove(ids[0], { user: admin })
     await server.app.service('bookings').patch(world.booking.id, { status: 'in_progress' })
 
@@ -79,7 +89,11 @@ describe('the hash chain of a channel, in the live database', function () {
 
     const events = await owner('chat_channel_events').where({ channel_id: channelId }).orderBy('event_seq')
     const kinds = events.map((event) => `${event.kind}:${event.after_seq}`)
-    assert.deepStrictEqual(kinds.slice(0, 6), Array(6).fill('participant.joined:0'), 'the six people joined before any message')
+    assert.deepStrictEqual(
+      kinds.slice(0, 6),
+      Array(6).fill('participant.joined:0'),
+      'the six people joined before any message'
+    )
     assert.deepStrictEqual(kinds.slice(6), [
       'message.deleted:5',
       'participant.left:5',
@@ -88,7 +102,10 @@ describe('the hash chain of a channel, in the live database', function () {
       'message.deleted:6',
       'channel.reopened:6'
     ])
-    assert.deepStrictEqual(events.map((event) => event.event_seq), events.map((_, i) => i + 1))
+    assert.deepStrictEqual(
+      events.map((event) => event.event_seq),
+      events.map((_, i) => i + 1)
+    )
     const [firstDeletion, , , frozen, adminDeletion] = events.slice(6)
     assert.strictEqual(Number(firstDeletion.actor_id), world.worker.id)
     assert.strictEqual(Number(adminDeletion.actor_id), admin.id)
@@ -102,7 +119,10 @@ describe('the hash chain of a channel, in the live database', function () {
     const channelId = (await openBookingChannel(server.app, world)).id
     const events = await owner('chat_channel_events').where({ channel_id: channelId }).orderBy('event_seq')
     assert.deepStrictEqual([events[0].kind, events[0].detail], ['channel.frozen', 'completed'])
-    assert.deepStrictEqual(events.slice(1).map((event) => event.kind), Array(6).fill('participant.joined'))
+    assert.deepStrictEqual(
+      events.slice(1).map((event) => event.kind),
+      Array(6).fill('participant.joined')
+    )
     assert.deepStrictEqual((await check(channelId)).problems, [])
   })
 
@@ -112,8 +132,12 @@ describe('the hash chain of a channel, in the live database', function () {
     for (const statement of [
       owner('chat_channel_events').where({ id: event.id }).update({ detail: 'lender_admin' }),
       owner('chat_channel_events').where({ id: event.id }).delete(),
-      owner('chat_participants').where({ channel_id: channelId }).update({ joined_at: owner.raw(`joined_at - interval '1 day'`) }),
-      owner('chat_messages').where({ channel_id: channelId, seq: 1 }).update({ hash: '0'.repeat(64) })
+      owner('chat_participants')
+        .where({ channel_id: channelId })
+        .update({ joined_at: owner.raw(`joined_at - interval '1 day'`) }),
+      owner('chat_messages')
+        .where({ channel_id: channelId, seq: 1 })
+        .update({ hash: '0'.repeat(64) })
     ]) {
       await assert.rejects(statement, (error: any) => error.hint === 'append-only', statement.toString())
     }
@@ -122,8 +146,15 @@ describe('the hash chain of a channel, in the live database', function () {
 
   it('names a message whose words the owner rewrote with the guard switched off', async () => {
     const { channelId, ids } = await channelWithHistory()
-    await tamper('chat_messages', 'update chat_messages set content = ? where id = ?', ['I never said that', ids[1]])
-    await assertBrokenAt(channelId, new RegExp(`^message seq 2 \\(id ${ids[1]}\\)$`), /does not match its hash/)
+    await tamper('chat_messages', 'update chat_messages set content = ? where id = ?', [
+      'I never said that',
+      ids[1]
+    ])
+    await assertBrokenAt(
+      channelId,
+      new RegExp(`^message seq 2 \\(id ${ids[1]}\\)$`),
+      /does not match its hash/
+    )
   })
 
   it('names a message deleted for good', async () => {
@@ -134,46 +165,97 @@ describe('the hash chain of a channel, in the live database', function () {
 
   it('names the messages whose seq were swapped', async () => {
     const { channelId, ids } = await channelWithHistory()
-    await tamper('chat_messages', 'update chat_messages set seq = case when id = ? then -2 else -1 end where id in (?, ?)', [ids[0], ids[0], ids[1]])
+    await tamper(
+      'chat_messages',
+      'update chat_messages set seq = case when id = ? then -2 else -1 end where id in (?, ?)',
+      [ids[0], ids[0], ids[1]]
+    )
     await tamper('chat_messages', 'update chat_messages set seq = -seq where id in (?, ?)', [ids[0], ids[1]])
     const result = await assertBrokenAt(channelId, new RegExp(`^message seq 1 \\(id ${ids[1]}\\)$`))
-    assert.ok(result.problems.some((problem) => problem.entry === `message seq 2 (id ${ids[0]})`), JSON.stringify(result.problems))
+    assert.ok(
+      result.problems.some((problem) => problem.entry === `message seq 2 (id ${ids[0]})`),
+      JSON.stringify(result.problems)
+    )
   })
 
   it('names a message back-dated', async () => {
     const { channelId, ids } = await channelWithHistory()
-    await tamper('chat_messages', `update chat_messages set created_at = created_at - interval '2 hours' where id = ?`, [ids[4]])
-    await assertBrokenAt(channelId, new RegExp(`^message seq 5 \\(id ${ids[4]}\\)$`), /does not match its hash/)
+    await tamper(
+      'chat_messages',
+      `update chat_messages set created_at = created_at - interval '2 hours' where id = ?`,
+      [ids[4]]
+    )
+    await assertBrokenAt(
+      channelId,
+      new RegExp(`^message seq 5 \\(id ${ids[4]}\\)$`),
+      /does not match its hash/
+    )
   })
 
   it('names a deletion back-dated, against the deletion its chain recorded', async () => {
     const { channelId, ids } = await channelWithHistory()
-    await tamper('chat_messages', `update chat_messages set deleted_at = deleted_at - interval '3 days' where id = ?`, [ids[2]])
-    await assertBrokenAt(channelId, new RegExp(`^message seq 3 \\(id ${ids[2]}\\)$`), /deleted_at .* differs from its chained deletion/)
+    await tamper(
+      'chat_messages',
+      `update chat_messages set deleted_at = deleted_at - interval '3 days' where id = ?`,
+      [ids[2]]
+    )
+    await assertBrokenAt(
+      channelId,
+      new RegExp(`^message seq 3 \\(id ${ids[2]}\\)$`),
+      /deleted_at .* differs from its chained deletion/
+    )
   })
 
   it('names a removed event and a joining moved in time', async () => {
     const { channelId } = await channelWithHistory()
-    const [, second] = await owner('chat_channel_events').where({ channel_id: channelId }).orderBy('event_seq').limit(2)
+    const [, second] = await owner('chat_channel_events')
+      .where({ channel_id: channelId })
+      .orderBy('event_seq')
+      .limit(2)
     await tamper('chat_channel_events', 'delete from chat_channel_events where id = ?', [second.id])
     await assertBrokenAt(channelId, /^event 2$/, /missing/)
-    const participant = await owner('chat_participants').where({ channel_id: channelId }).orderBy('id').first()
-    await tamper('chat_participants', `update chat_participants set joined_at = joined_at + interval '1 day' where id = ?`, [participant.id])
-    await assertBrokenAt(channelId, new RegExp(`^participant ${participant.id} `), /matches no chained joining/)
+    const participant = await owner('chat_participants')
+      .where({ channel_id: channelId })
+      .orderBy('id')
+      .first()
+    await tamper(
+      'chat_participants',
+      `update chat_participants set joined_at = joined_at + interval '1 day' where id = ?`,
+      [participant.id]
+    )
+    await assertBrokenAt(
+      channelId,
+      new RegExp(`^participant ${participant.id} `),
+      /matches no chained joining/
+    )
   })
 
   it('keeps the chain valid and seq gap-free under 3 senders × 20 parallel sends', async () => {
     const world = await buildBooking(server.app)
     const channelId = (await openBookingChannel(server.app, world)).id
-    const senders = await Promise.all([world.worker, world.supervisor, world.lenderAdmin].map((person) => socketClient(server.url, person)))
+    const senders = await Promise.all(
+      [world.worker, world.supervisor, world.lenderAdmin].map((person) => socketClient(server.url, person))
+    )
     const sent = await Promise.all(
       senders.flatMap((client, s) =>
-        Array.from({ length: 20 }, (_, i) => client.service('messages').create({ channel_id: channelId, content: `sender ${s} #${i}` }))
+        Array.from({ length: 20 }, (_, i) =>
+          client.service('messages').create({ channel_id: channelId, content: `sender ${s} #${i}` })
+        )
       )
     )
-    assert.deepStrictEqual(sent.map((message) => message.seq).sort((a, b) => a - b), Array.from({ length: 60 }, (_, i) => i + 1))
-    const rows = await owner('chat_messages').where({ channel_id: channelId }).orderBy('seq').select('created_at')
-    rows.slice(1).forEach((row, i) => assert.ok(row.created_at >= rows[i].created_at, `created_at follows seq at ${i + 2}`))
+    assert.deepStrictEqual(
+      sent.map((message) => message.seq).sort((a, b) => a - b),
+      Array.from({ length: 60 }, (_, i) => i + 1)
+    )
+    const rows = await owner('chat_messages')
+      .where({ channel_id: channelId })
+      .orderBy('seq')
+      .select('created_at')
+    rows
+      .slice(1)
+      .forEach((row, i) =>
+        assert.ok(row.created_at >= rows[i].created_at, `created_at follows seq at ${i + 2}`)
+      )
     const result = await check(channelId)
     assert.deepStrictEqual(result.problems, [])
     assert.strictEqual(result.messages, 60)

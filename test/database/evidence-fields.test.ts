@@ -64,7 +64,10 @@ describe('chat_messages: is_deleted and deleted_at are set once, together, by th
     const trx = await db.transaction()
     try {
       const { rows } = await trx.raw('select now() as now')
-      const [deleted] = await trx('chat_messages').where({ id: message.id }).update({ is_deleted: true }).returning('*')
+      const [deleted] = await trx('chat_messages')
+        .where({ id: message.id })
+        .update({ is_deleted: true })
+        .returning('*')
       assert.strictEqual(deleted.is_deleted, true)
       assert.deepStrictEqual(deleted.deleted_at, rows[0].now)
       await trx.commit()
@@ -91,7 +94,9 @@ describe('chat_messages: is_deleted and deleted_at are set once, together, by th
     it(`refuses a soft delete ${label}`, async () => {
       const message = await insertMessage()
       const error = await errorOf(
-        db('chat_messages').where({ id: message.id }).update({ is_deleted: true, deleted_at: db.raw(when) })
+        db('chat_messages')
+          .where({ id: message.id })
+          .update({ is_deleted: true, deleted_at: db.raw(when) })
       )
       assertRefused(error, `soft delete ${label}`, /stamped with the time it happens/)
       assert.deepStrictEqual(await reread(message.id), message)
@@ -101,7 +106,11 @@ describe('chat_messages: is_deleted and deleted_at are set once, together, by th
   it('refuses deleted_at on a message that is not deleted', async () => {
     const message = await insertMessage()
     for (const when of ['now()', `now() - interval '1 day'`]) {
-      const error = await errorOf(db('chat_messages').where({ id: message.id }).update({ deleted_at: db.raw(when) }))
+      const error = await errorOf(
+        db('chat_messages')
+          .where({ id: message.id })
+          .update({ deleted_at: db.raw(when) })
+      )
       assertRefused(error, `deleted_at = ${when} alone`, /only by the soft delete/)
     }
     assert.deepStrictEqual(await reread(message.id), message)
@@ -112,20 +121,37 @@ describe('chat_messages: is_deleted and deleted_at are set once, together, by th
     await db('chat_messages').where({ id: message.id }).update({ is_deleted: true })
     const deleted = await reread(message.id)
     for (const when of [`deleted_at - interval '1 day'`, `deleted_at + interval '1 day'`, 'now()', 'null']) {
-      const error = await errorOf(db('chat_messages').where({ id: message.id }).update({ deleted_at: db.raw(when) }))
+      const error = await errorOf(
+        db('chat_messages')
+          .where({ id: message.id })
+          .update({ deleted_at: db.raw(when) })
+      )
       assertRefused(error, `deleted_at = ${when} after the delete`, /never changes/)
     }
     assert.deepStrictEqual(await reread(message.id), deleted)
   })
 
   it('refuses writing a message that is already deleted', async () => {
-    for (const fields of [{ is_deleted: true }, { deleted_at: db.fn.now() }, { is_deleted: true, deleted_at: db.raw(`now() - interval '1 day'`) }]) {
+    for (const fields of [
+      { is_deleted: true },
+      { deleted_at: db.fn.now() },
+      { is_deleted: true, deleted_at: db.raw(`now() - interval '1 day'`) }
+    ]) {
       const error = await errorOf(
-        db('chat_messages').insert({ channel_id: channelId, seq: ++nextSeq, sender_id: senderId, content: 'born deleted', ...fields })
+        db('chat_messages').insert({
+          channel_id: channelId,
+          seq: ++nextSeq,
+          sender_id: senderId,
+          content: 'born deleted',
+          ...fields
+        })
       )
       assertRefused(error, `insert with ${Object.keys(fields).join(', ')}`, /written live/)
     }
-    assert.strictEqual((await db('chat_messages').where({ channel_id: channelId, content: 'born deleted' })).length, 0)
+    assert.strictEqual(
+      (await db('chat_messages').where({ channel_id: channelId, content: 'born deleted' })).length,
+      0
+    )
   })
 
   it('the migration down brings back the previous guard, and up this one', async () => {

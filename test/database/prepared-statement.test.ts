@@ -23,13 +23,19 @@ describe('prepared statements on the pooled pg connection', () => {
   })
 
   it('binds each named value once, wherever it appears, and announces the statement through knex', async () => {
-    const statement = preparedStatement('probe-named', `select * from ${table} where word = :word or (id = :id and word <> :word) order by id`)
+    const statement = preparedStatement(
+      'probe-named',
+      `select * from ${table} where word = :word or (id = :id and word <> :word) order by id`
+    )
     const seen: Array<{ sql: string; bindings: unknown[] }> = []
     const listener = (query: { sql: string; bindings: unknown[] }) => seen.push(query)
     db.on('query', listener)
     try {
       const rows = await statement.run<{ id: number; word: string }>(db, { word: 'two', id: 1 })
-      assert.deepStrictEqual(rows.map((row) => row.word), ['one', 'two'])
+      assert.deepStrictEqual(
+        rows.map((row) => row.word),
+        ['one', 'two']
+      )
     } finally {
       db.off('query', listener)
     }

@@ -72,13 +72,22 @@ describe('the app connected as a role that does not own the tables', function ()
     ]) {
       const error = await errorOf(runtime.raw(statement))
       assert.ok(error, `${statement}: should have been refused`)
-      assert.strictEqual(error.code, '42501', `${statement}: refused for want of privilege (${error.message})`)
+      assert.strictEqual(
+        error.code,
+        '42501',
+        `${statement}: refused for want of privilege (${error.message})`
+      )
     }
     const triggers = await owner.raw(`select tgname from pg_trigger
       where tgrelid = 'chat_messages'::regclass and not tgisinternal and tgenabled = 'O' order by tgname`)
     assert.deepStrictEqual(
       triggers.rows.map((row: { tgname: string }) => row.tgname),
-      ['chat_messages_live_insert', 'chat_messages_no_delete', 'chat_messages_no_truncate', 'chat_messages_no_update']
+      [
+        'chat_messages_live_insert',
+        'chat_messages_no_delete',
+        'chat_messages_no_truncate',
+        'chat_messages_no_update'
+      ]
     )
   })
 
@@ -87,7 +96,10 @@ describe('the app connected as a role that does not own the tables', function ()
     const world = await buildBooking(server!.app)
     const channel = await openBookingChannel(server!.app, world)
     const token = await login(server!.url, world.worker)
-    const sent = await http(server!.url, 'POST', '/messages', { token, body: { channel_id: channel.id, content: 'Running late' } })
+    const sent = await http(server!.url, 'POST', '/messages', {
+      token,
+      body: { channel_id: channel.id, content: 'Running late' }
+    })
     assert.strictEqual(sent.status, 201, sent.text)
     const removed = await http(server!.url, 'DELETE', `/messages/${sent.body.id}`, { token })
     assert.strictEqual(removed.status, 200, removed.text)
@@ -121,7 +133,11 @@ describe('the app connected as a role that does not own the tables', function ()
       'truncate chat_channel_events'
     ]) {
       const error = await errorOf(runtime.raw(statement))
-      assert.strictEqual(error?.code, '42501', `${statement}: refused for want of privilege (${error?.message})`)
+      assert.strictEqual(
+        error?.code,
+        '42501',
+        `${statement}: refused for want of privilege (${error?.message})`
+      )
     }
   })
 })

@@ -27,7 +27,12 @@ describe('database failures', () => {
       world = await buildBooking(server.app)
       sender = await socketClient(server.url, world.worker)
       listener = await socketClient(server.url, world.supervisor)
-      const told = nextEvent(listener, 'channels', 'created', (channel) => channel.context_id === world.booking.id)
+      const told = nextEvent(
+        listener,
+        'channels',
+        'created',
+        (channel) => channel.context_id === world.booking.id
+      )
       channelId = (await openBookingChannel(server.app, world)).id
       await told
     })
@@ -50,24 +55,31 @@ describe('database failures', () => {
           return new;
         end
         $$`)
-      await db.raw(`create trigger ${trigger} before insert on chat_messages for each row execute function ${trigger}()`)
+      await db.raw(
+        `create trigger ${trigger} before insert on chat_messages for each row execute function ${trigger}()`
+      )
     }
     async function removeForcedFailure() {
       await db.raw(`drop trigger if exists ${trigger} on chat_messages`)
       await db.raw(`drop function if exists ${trigger}()`)
       await db.raw(`drop sequence if exists ${counter}`)
     }
-    const insertAttempts = async () => Number((await db.raw(`select last_value, is_called from ${counter}`)).rows[0].last_value)
+    const insertAttempts = async () =>
+      Number((await db.raw(`select last_value, is_called from ${counter}`)).rows[0].last_value)
 
     const channelState = async () => {
       const channel = await db('chat_channels').where({ id: channelId }).first('last_seq')
-      const seqs = (await db('chat_messages').where({ channel_id: channelId }).orderBy('seq').select('seq')).map(
-        (row: { seq: number }) => Number(row.seq)
-      )
+      const seqs = (
+        await db('chat_messages').where({ channel_id: channelId }).orderBy('seq').select('seq')
+      ).map((row: { seq: number }) => Number(row.seq))
       return { lastSeq: Number(channel.last_seq), seqs }
     }
     const assertGapFree = ({ lastSeq, seqs }: { lastSeq: number; seqs: number[] }) =>
-      assert.deepStrictEqual(seqs, Array.from({ length: lastSeq }, (_, i) => i + 1), 'seq is 1..last_seq, no gap')
+      assert.deepStrictEqual(
+        seqs,
+        Array.from({ length: lastSeq }, (_, i) => i + 1),
+        'seq is 1..last_seq, no gap'
+      )
 
     for (const errcode of ['40001', '40P01']) {
       it(`retries a send whose insert fails once with ${errcode}: one message, gap-free seq, one event`, async () => {
@@ -86,14 +98,31 @@ describe('database failures', () => {
         assertGapFree(after)
         assert.strictEqual(after.lastSeq, before.lastSeq + 1)
         const rows = await db('chat_messages').where({ channel_id: channelId, content }).select('id')
-        assert.deepStrictEqual(rows.map((row: { id: number }) => row.id), [sent.id], 'exactly one row for the send')
-        const own = await db('chat_participants').where({ channel_id: channelId, user_id: world.worker.id }).first()
-        assert.strictEqual(Number(own.last_read_seq), sent.seq, "the sender's read position moved once, to the message")
+        assert.deepStrictEqual(
+          rows.map((row: { id: number }) => row.id),
+          [sent.id],
+          'exactly one row for the send'
+        )
+        const own = await db('chat_participants')
+          .where({ channel_id: channelId, user_id: world.worker.id })
+          .first()
+        assert.strictEqual(
+          Number(own.last_read_seq),
+          sent.seq,
+          "the sender's read position moved once, to the message"
+        )
 
         // Recorded since before the send, so an event that came back with the result is not missed
-        await waitUntil(() => heard.some((message: any) => message.id === sent.id), "the listener's 'messages created'")
+        await waitUntil(
+          () => heard.some((message: any) => message.id === sent.id),
+          "the listener's 'messages created'"
+        )
         await sleep(200)
-        assert.deepStrictEqual(heard.map((message: any) => message.id), [sent.id], 'exactly one event, for the committed message')
+        assert.deepStrictEqual(
+          heard.map((message: any) => message.id),
+          [sent.id],
+          'exactly one event, for the committed message'
+        )
       })
     }
 
@@ -102,7 +131,9 @@ describe('database failures', () => {
       await forceFailure('40001', 1000)
       const heard = recordEvents(listener, 'messages', 'created')
 
-      const error = await failure(() => sender.service('messages').create({ channel_id: channelId, content: 'never stored' }))
+      const error = await failure(() =>
+        sender.service('messages').create({ channel_id: channelId, content: 'never stored' })
+      )
 
       assert.strictEqual(error.code, 503, error.message)
       assert.strictEqual(error.name, 'Unavailable')
@@ -114,7 +145,9 @@ describe('database failures', () => {
 
       // Once the database recovers, the channel goes on without a gap
       await removeForcedFailure()
-      const next = await sender.service('messages').create({ channel_id: channelId, content: 'after the outage' })
+      const next = await sender
+        .service('messages')
+        .create({ channel_id: channelId, content: 'after the outage' })
       assert.strictEqual(next.seq, before.lastSeq + 1)
       assertGapFree(await channelState())
     })
@@ -124,7 +157,9 @@ describe('database failures', () => {
       await forceFailure('XX000', 1000)
       const heard = recordEvents(listener, 'messages', 'created')
 
-      const error = await failure(() => sender.service('messages').create({ channel_id: channelId, content: 'broken' }))
+      const error = await failure(() =>
+        sender.service('messages').create({ channel_id: channelId, content: 'broken' })
+      )
 
       assert.strictEqual(error.code, 500, error.message)
       assert.strictEqual(await insertAttempts(), 1, 'tried once')

@@ -29,7 +29,8 @@ describe('database failures', () => {
       await db.destroy()
     })
 
-    const labels = async () => (await db(probe).orderBy('id').select('label')).map((row: { label: string }) => row.label)
+    const labels = async () =>
+      (await db(probe).orderBy('id').select('label')).map((row: { label: string }) => row.label)
 
     it('retries after 40001 and 40P01, succeeds, and keeps only the successful attempt’s writes', async () => {
       let calls = 0
@@ -63,7 +64,9 @@ describe('database failures', () => {
           calls++
           await trx(probe).insert({ label: `attempt ${calls}` })
           if (calls === 1) {
-            await trx.raw(`do $$ begin raise exception 'forced' using errcode = 'serialization_failure'; end $$`)
+            await trx.raw(
+              `do $$ begin raise exception 'forced' using errcode = 'serialization_failure'; end $$`
+            )
           }
         },
         { attempts: 5, baseDelayMs: 1 }
@@ -73,7 +76,10 @@ describe('database failures', () => {
     })
 
     for (const [what, error] of [
-      ['a unique violation (23505)', databaseError('23505', 'duplicate key value violates unique constraint')],
+      [
+        'a unique violation (23505)',
+        databaseError('23505', 'duplicate key value violates unique constraint')
+      ],
       ['a check violation (23514)', databaseError('23514', 'new row violates check constraint')],
       ['a plain error without a code', new Error('a bug in the work')]
     ] as const) {

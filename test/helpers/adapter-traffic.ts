@@ -18,7 +18,12 @@ export function tapDelivery(app: Application, keepText = true) {
   const received: Delivery[] = []
   let on = true
   const record = (channel: Buffer, message: Buffer) => {
-    if (on) received.push({ channel: channel.toString(), bytes: message.length, text: keepText ? message.toString() : '' })
+    if (on)
+      received.push({
+        channel: channel.toString(),
+        bytes: message.length,
+        text: keepText ? message.toString() : ''
+      })
   }
   const recordPattern = (_pattern: Buffer, channel: Buffer, message: Buffer) => record(channel, message)
   subscriber.on('messageBuffer', record)
@@ -41,6 +46,8 @@ export function tapDelivery(app: Application, keepText = true) {
 export async function subscribers(client: RedisClient, channel: string, sharded = true) {
   const nodes = client instanceof Cluster ? client.nodes('master') : [client]
   const command = sharded ? 'SHARDNUMSUB' : 'NUMSUB'
-  const replies = await Promise.all(nodes.map((node) => node.call('PUBSUB', command, channel) as Promise<[string, number]>))
+  const replies = await Promise.all(
+    nodes.map((node) => node.call('PUBSUB', command, channel) as Promise<[string, number]>)
+  )
   return replies.reduce((sum, [, count]) => sum + Number(count), 0)
 }

@@ -39,7 +39,9 @@ export async function startApp(overrides: ConfigurationOverrides = {}, port = 0)
  * use the app. The handle it returns reads through to the started app, so it can be
  * used wherever a TestServer is, from inside hooks and tests (not at describe time).
  */
-export function useServer(overrides: ConfigurationOverrides | (() => ConfigurationOverrides) = {}): TestServer {
+export function useServer(
+  overrides: ConfigurationOverrides | (() => ConfigurationOverrides) = {}
+): TestServer {
   let started: TestServer | undefined
   before(async () => {
     started = await startApp(typeof overrides === 'function' ? overrides() : overrides)

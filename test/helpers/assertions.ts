@@ -19,7 +19,11 @@ export async function failure(call: () => Promise<unknown>): Promise<any> {
 /** Runs `call`, asserts that it fails with a Feathers error of this code, and returns that error. */
 export async function rejectsWith(code: number, call: () => Promise<unknown>, what = '') {
   const error = await failure(call)
-  assert.strictEqual(error.code, code, `${what}: expected ${code}, got ${error.code} ${error.name}: ${error.message}`)
+  assert.strictEqual(
+    error.code,
+    code,
+    `${what}: expected ${code}, got ${error.code} ${error.name}: ${error.message}`
+  )
   return error
 }
 

@@ -23,7 +23,8 @@ export function useBrowser() {
   const contexts: BrowserContext[] = []
 
   before(async () => {
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: apt-get install -y chromium`)
+    if (!fs.existsSync(CHROMIUM))
+      throw new Error(`Chromium is missing at ${CHROMIUM}: apt-get install -y chromium`)
     await buildWeb(outdir)
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -60,6 +61,8 @@ export async function signIn(page: Page, url: string, who: TestUser) {
 }
 
 export const messageLog = (page: Page) => page.getByRole('log', { name: 'Messages' })
-export const messageItem = (page: Page, text: string) => messageLog(page).locator('li').filter({ hasText: text })
+export const messageItem = (page: Page, text: string) =>
+  messageLog(page).locator('li').filter({ hasText: text })
 export const messageBox = (page: Page) => page.getByRole('textbox', { name: 'Message' })
-export const channelButton = (page: Page, title: RegExp) => page.getByRole('navigation').getByRole('button', { name: title })
+export const channelButton = (page: Page, title: RegExp) =>
+  page.getByRole('navigation').getByRole('button', { name: title })

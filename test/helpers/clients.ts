@@ -25,7 +25,13 @@ export async function socketClient(url: string, who?: Credentials): Promise<Clie
  * re-authenticates (quickly, for tests). Drop its network with `socket.io.engine.close()`.
  */
 export async function reconnectingClient(url: string, who: Credentials) {
-  const socket = io(url, { transports: ['websocket'], forceNew: true, reconnectionDelay: 100, reconnectionDelayMax: 1000, randomizationFactor: 0.5 })
+  const socket = io(url, {
+    transports: ['websocket'],
+    forceNew: true,
+    reconnectionDelay: 100,
+    reconnectionDelayMax: 1000,
+    randomizationFactor: 0.5
+  })
   const client = createClient(socketio(socket))
   openClients.push(client)
   await client.authenticate({ strategy: 'local', email: who.email, password: who.password })
@@ -57,7 +63,11 @@ export type EventData<P extends EventPath, E extends EventName> = P extends 'pre
     : never
 
 /** Records every event a client's service emits, for later assertions. */
-export function recordEvents<P extends EventPath, E extends EventName>(client: ClientApplication, path: P, event: E) {
+export function recordEvents<P extends EventPath, E extends EventName>(
+  client: ClientApplication,
+  path: P,
+  event: E
+) {
   const seen: EventData<P, E>[] = []
   ;(client.service(path) as any).on(event, (data: EventData<P, E>) => seen.push(data))
   return seen
@@ -99,7 +109,12 @@ export async function waitUntil(condition: () => boolean | Promise<boolean>, wha
 }
 
 /** Plain HTTP, as a REST consumer without the Feathers client would call. */
-export async function http(url: string, method: string, path: string, { token, body }: { token?: string; body?: unknown } = {}) {
+export async function http(
+  url: string,
+  method: string,
+  path: string,
+  { token, body }: { token?: string; body?: unknown } = {}
+) {
   const response = await fetch(url + path, {
     method,
     headers: {

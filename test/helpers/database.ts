@@ -48,7 +48,10 @@ export const countMessages = (server: TestServer, channelId: number) =>
     .then(([{ n }]) => Number(n))
 
 /** What `work` returned, and the SQL of every statement the app ran while it was under way. */
-export async function statementsDuring<T>(app: Application, work: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
+export async function statementsDuring<T>(
+  app: Application,
+  work: () => Promise<T>
+): Promise<{ result: T; statements: string[] }> {
   const db = app.get('postgresqlClient')
   const statements: string[] = []
   const listener = (query: { sql: string }) => statements.push(query.sql)

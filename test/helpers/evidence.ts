@@ -13,7 +13,12 @@ export interface Finished {
 }
 
 /** Runs one of the admin commands (src/commands/<name>.ts) as an operator would, on the run's test database. */
-export function runTool(name: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<Finished> {
+export function runTool(
+  name: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  timeoutMs = 60_000
+): Promise<Finished> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...nodeWithTsx, `src/commands/${name}.ts`, ...args], {
       cwd: root,

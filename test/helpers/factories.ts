@@ -14,7 +14,10 @@ export const uniqueEmail = (label: string) => `${label}-${unique()}@Example.test
 export type TestUser = User & { password: string }
 
 /** A user created through the service (as admin tooling would), with its plain password. */
-export async function buildUser(app: Application, overrides: Partial<User> & { password?: string } = {}): Promise<TestUser> {
+export async function buildUser(
+  app: Application,
+  overrides: Partial<User> & { password?: string } = {}
+): Promise<TestUser> {
   const id = unique()
   const { id: _id, created_at: _created, ...data } = overrides as any
   const user = await app.service('users').create({
@@ -33,7 +36,12 @@ export async function buildCompany(app: Application, name = `Company ${unique()}
   return app.service('companies').create({ name })
 }
 
-export async function addMember(app: Application, companyId: number, userId: number, role: 'admin' | 'manager') {
+export async function addMember(
+  app: Application,
+  companyId: number,
+  userId: number,
+  role: 'admin' | 'manager'
+) {
   return app.service('company-members').create({ company_id: companyId, user_id: userId, role })
 }
 
@@ -51,7 +59,10 @@ export interface BookingWorld {
 }
 
 /** A booking with one person in every participant role, plus an outsider. */
-export async function buildBooking(app: Application, overrides: Partial<Booking> = {}): Promise<BookingWorld> {
+export async function buildBooking(
+  app: Application,
+  overrides: Partial<Booking> = {}
+): Promise<BookingWorld> {
   const [worker, supervisor, borrowerAdmin, borrowerManager, lenderAdmin, lenderManager, outsider] =
     await Promise.all(Array.from({ length: 7 }, () => buildUser(app)))
   const borrower = await buildCompany(app)
@@ -82,14 +93,17 @@ export async function buildBooking(app: Application, overrides: Partial<Booking>
   }
 }
 
-export async function buildDispute(app: Application, bookingId: number, partyIds: number[]): Promise<Dispute> {
+export async function buildDispute(
+  app: Application,
+  bookingId: number,
+  partyIds: number[]
+): Promise<Dispute> {
   return app.service('disputes').create({ booking_id: bookingId, party_ids: partyIds })
 }
 
 /** Opens the booking's channel the way a first message would, as an internal call. */
 export async function openBookingChannel(app: Application, world: BookingWorld) {
-  return app.service('channels').create(
-    { context_type: 'booking', context_id: world.booking.id },
-    { user: world.worker }
-  )
+  return app
+    .service('channels')
+    .create({ context_type: 'booking', context_id: world.booking.id }, { user: world.worker })
 }

@@ -22,18 +22,39 @@ interface FcmRequest {
   method?: string
   path?: string
   authorization?: string
-  body: { message?: { token?: string; notification?: { title?: string; body?: string }; data?: Record<string, string> } }
+  body: {
+    message?: {
+      token?: string
+      notification?: { title?: string; body?: string }
+      data?: Record<string, string>
+    }
+  }
 }
 
 // FCM v1 error bodies: google.rpc.Status with a google.firebase.fcm.v1.FcmError detail, which firebase-admin maps
 const fcmError = (code: number, status: string, message: string, errorCode: string) => ({
-  error: { code, message, status, details: [{ '@type': 'type.googleapis.com/google.firebase.fcm.v1.FcmError', errorCode }] }
+  error: {
+    code,
+    message,
+    status,
+    details: [{ '@type': 'type.googleapis.com/google.firebase.fcm.v1.FcmError', errorCode }]
+  }
 })
 
 const fcmFailures: Record<FcmFailure, ReturnType<typeof fcmError>> = {
-  400: fcmError(400, 'INVALID_ARGUMENT', 'The registration token is not a valid FCM registration token', 'INVALID_ARGUMENT'),
+  400: fcmError(
+    400,
+    'INVALID_ARGUMENT',
+    'The registration token is not a valid FCM registration token',
+    'INVALID_ARGUMENT'
+  ),
   404: fcmError(404, 'NOT_FOUND', 'Requested entity was not found.', 'UNREGISTERED'),
-  429: fcmError(429, 'RESOURCE_EXHAUSTED', "Quota exceeded for quota metric 'Send requests'.", 'QUOTA_EXCEEDED'),
+  429: fcmError(
+    429,
+    'RESOURCE_EXHAUSTED',
+    "Quota exceeded for quota metric 'Send requests'.",
+    'QUOTA_EXCEEDED'
+  ),
   500: fcmError(500, 'INTERNAL', 'Internal error encountered.', 'INTERNAL'),
   503: fcmError(503, 'UNAVAILABLE', 'The service is currently unavailable.', 'UNAVAILABLE')
 }
@@ -45,8 +66,26 @@ function testCertificate(host: string) {
     const [key, cert] = [path.join(dir, 'key.pem'), path.join(dir, 'cert.pem')]
     execFileSync(
       'openssl',
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1']
-        .concat(['-subj', `/CN=${host}`, '-addext', `subjectAltName=DNS:${host}`, '-keyout', key, '-out', cert]),
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1'
+      ].concat([
+        '-subj',
+        `/CN=${host}`,
+        '-addext',
+        `subjectAltName=DNS:${host}`,
+        '-keyout',
+        key,
+        '-out',
+        cert
+      ]),
       { stdio: 'ignore' }
     )
     return { key: fs.readFileSync(key), cert: fs.readFileSync(cert) }
@@ -65,10 +104,17 @@ class LoopbackAgent extends https.Agent {
     super({ ca })
   }
 
-  override createConnection(options: https.RequestOptions, callback?: (err: Error | null, stream: Duplex) => void) {
-    if (options.host !== this.host) throw new Error(`test agent refuses ${options.host}: only ${this.host} is stubbed`)
+  override createConnection(
+    options: https.RequestOptions,
+    callback?: (err: Error | null, stream: Duplex) => void
+  ) {
+    if (options.host !== this.host)
+      throw new Error(`test agent refuses ${options.host}: only ${this.host} is stubbed`)
     // servername keeps SNI and certificate checks on the real host name
-    return super.createConnection({ ...options, host: '127.0.0.1', port: this.port, servername: this.host }, callback)
+    return super.createConnection(
+      { ...options, host: '127.0.0.1', port: this.port, servername: this.host },
+      callback
+    )
   }
 }
 
@@ -83,12 +129,20 @@ export async function startFcmStub() {
   const { key, cert } = testCertificate(FCM_HOST)
   const server = https.createServer({ key, cert }, async (req, res) => {
     const text = await readBody(req)
-    requests.push({ method: req.method, path: req.url, authorization: req.headers.authorization, body: text ? JSON.parse(text) : {} })
+    requests.push({
+      method: req.method,
+      path: req.url,
+      authorization: req.headers.authorization,
+      body: text ? JSON.parse(text) : {}
+    })
     const match = /^\/v1\/projects\/([^/]+)\/messages:send$/.exec(req.url ?? '')
-    if (req.method !== 'POST' || !match) return reply(res, 404, fcmError(404, 'NOT_FOUND', `${req.url} not found`, 'UNSPECIFIED_ERROR'))
+    if (req.method !== 'POST' || !match)
+      return reply(res, 404, fcmError(404, 'NOT_FOUND', `${req.url} not found`, 'UNSPECIFIED_ERROR'))
     const failure = failures.shift()
     if (failure) return reply(res, failure, fcmFailures[failure])
-    reply(res, 200, { name: `projects/${match[1]}/messages/0:${Date.now()}%${crypto.randomBytes(8).toString('hex')}` })
+    reply(res, 200, {
+      name: `projects/${match[1]}/messages/0:${Date.now()}%${crypto.randomBytes(8).toString('hex')}`
+    })
   })
   const agent = new LoopbackAgent(FCM_HOST, await listen(server), cert)
   return {

@@ -6,7 +6,8 @@ import type { Booking } from '../../src/modules/contexts/bookings/bookings.schem
 import type { ClientApplication } from '../../src/client'
 
 /** The people of a booking world, by the name a test uses for them. */
-export type BookingRole = 'worker' | 'supervisor' | 'borrowerAdmin' | 'borrowerManager' | 'lenderAdmin' | 'lenderManager' | 'outsider'
+export type BookingRole =
+  'worker' | 'supervisor' | 'borrowerAdmin' | 'borrowerManager' | 'lenderAdmin' | 'lenderManager' | 'outsider'
 
 /**
  * A booking with one person in every role, its channel open, and the named people connected
@@ -20,6 +21,9 @@ export async function bookingChannelWithClients<Role extends BookingRole = never
   const world: BookingWorld = await buildBooking(server.app, booking)
   const channel = await openBookingChannel(server.app, world)
   const connections = await Promise.all(connected.map((role) => socketClient(server.url, world[role])))
-  const clients = Object.fromEntries(connected.map((role, i) => [role, connections[i]])) as Record<Role, ClientApplication>
+  const clients = Object.fromEntries(connected.map((role, i) => [role, connections[i]])) as Record<
+    Role,
+    ClientApplication
+  >
   return { ...world, world, channel, channelId: channel.id, clients }
 }

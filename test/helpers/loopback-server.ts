@@ -22,4 +22,3 @@ export async function readBody(req: http.IncomingMessage) {
 export function reply(res: http.ServerResponse, status: number, json: unknown) {
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify(json))
 }
-

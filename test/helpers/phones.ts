@@ -8,8 +8,10 @@ import { createTwilioProvider } from '../../src/modules/notifications/providers/
 export const randomPhone = () => `+1555${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`
 
 /** The SMS the Twilio stub received for `phone`, and the code in the newest of them. */
-export const smsTo = (twilio: TwilioStub, phone: string) => twilio.requests.filter((request) => request.form.To === phone).map((request) => request.form.Body)
-export const codeSentTo = (twilio: TwilioStub, phone: string) => /code: (\d{6})/.exec(smsTo(twilio, phone).at(-1) ?? '')?.[1]
+export const smsTo = (twilio: TwilioStub, phone: string) =>
+  twilio.requests.filter((request) => request.form.To === phone).map((request) => request.form.Body)
+export const codeSentTo = (twilio: TwilioStub, phone: string) =>
+  /code: (\d{6})/.exec(smsTo(twilio, phone).at(-1) ?? '')?.[1]
 export const otherThan = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0')
 
 /** The apps' SMS go out through the Twilio SDK, to one loopback stand-in for its API. */

@@ -23,11 +23,22 @@ export async function privatePostgres(settings: string[] = []) {
   if (asRoot) execFileSync('chown', ['postgres', dir])
   const pg = (tool: string, args: string[]) =>
     asRoot
-      ? execFileSync('runuser', ['-u', 'postgres', '--', path.join(binDir(), tool), ...args], { stdio: 'pipe' })
+      ? execFileSync('runuser', ['-u', 'postgres', '--', path.join(binDir(), tool), ...args], {
+          stdio: 'pipe'
+        })
       : execFileSync(path.join(binDir(), tool), args, { stdio: 'pipe' })
   pg('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync'])
-  const options = ['-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', ...settings.flatMap((s) => ['-c', s])]
-  const start = () => pg('pg_ctl', ['-D', data, '-o', options.join(' '), '-w', '-l', path.join(dir, 'log'), 'start'])
+  const options = [
+    '-p',
+    String(port),
+    '-k',
+    dir,
+    '-c',
+    'listen_addresses=127.0.0.1',
+    ...settings.flatMap((s) => ['-c', s])
+  ]
+  const start = () =>
+    pg('pg_ctl', ['-D', data, '-o', options.join(' '), '-w', '-l', path.join(dir, 'log'), 'start'])
   start()
   return {
     url: (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`,

@@ -52,7 +52,8 @@ export function run(command: string, args: string[], env: NodeJS.ProcessEnv, cwd
   return { child, output: () => output, exited }
 }
 
-export const isRunning = (command: Command) => command.child.exitCode === null && command.child.signalCode === null
+export const isRunning = (command: Command) =>
+  command.child.exitCode === null && command.child.signalCode === null
 
 export function killTree(command: Command | undefined) {
   if (!command?.child.pid || !isRunning(command)) return
@@ -75,13 +76,16 @@ export async function within<T>(promise: Promise<T>, ms: number, what: string): 
   }
 }
 
-
 /** Polls `url`/ready until it answers 200; fails with the process's output if it exits or takes longer. */
 export async function untilReady(url: string, server: Command, timeoutMs = 60_000) {
-  for (const deadline = Date.now() + timeoutMs; ; ) {
-    const status = await fetch(`${url}/ready`).then((response) => response.status, () => 0)
+  for (const deadline = Date.now() + timeoutMs; ;) {
+    const status = await fetch(`${url}/ready`).then(
+      (response) => response.status,
+      () => 0
+    )
     if (status === 200) return
-    if (Date.now() > deadline || server.child.exitCode !== null) throw new Error(`not ready:\n${server.output()}`)
+    if (Date.now() > deadline || server.child.exitCode !== null)
+      throw new Error(`not ready:\n${server.output()}`)
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
 }
@@ -89,9 +93,21 @@ export async function untilReady(url: string, server: Command, timeoutMs = 60_00
 export async function serve(env: NodeJS.ProcessEnv): Promise<{ command: Command; url: string }> {
   const port = env.PORT ? Number(env.PORT) : await freePort()
   const url = `http://127.0.0.1:${port}`
-  const command = run(process.execPath, [...nodeWithTsx, 'src/index.ts'], { ...process.env, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), ...env })
+  const command = run(process.execPath, [...nodeWithTsx, 'src/index.ts'], {
+    ...process.env,
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    ...env
+  })
   for (let attempt = 0; attempt < 300 && isRunning(command); attempt++) {
-    if (await freshGet(`${url}/health`).then((status) => status === 200, () => false)) return { command, url }
+    if (
+      await freshGet(`${url}/health`).then(
+        (status) => status === 200,
+        () => false
+      )
+    )
+      return { command, url }
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
   killTree(command)

@@ -31,7 +31,9 @@ export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
   const servers: Command[] = []
   const stop = async () => {
     servers.forEach(killTree)
-    await Promise.all(servers.map((server) => within(server.exited, 10_000, 'a cluster node to exit').catch(() => undefined)))
+    await Promise.all(
+      servers.map((server) => within(server.exited, 10_000, 'a cluster node to exit').catch(() => undefined))
+    )
     fs.rmSync(dir, { recursive: true, force: true })
   }
   try {
@@ -41,19 +43,41 @@ export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
       servers.push(
         run(
           'redis-server',
-          ['--bind', '127.0.0.1', '--port', String(port), '--cluster-enabled', 'yes', '--cluster-config-file', path.join(dir, `nodes-${port}.conf`),
-            '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
+          [
+            '--bind',
+            '127.0.0.1',
+            '--port',
+            String(port),
+            '--cluster-enabled',
+            'yes',
+            '--cluster-config-file',
+            path.join(dir, `nodes-${port}.conf`),
+            '--dir',
+            dir,
+            '--save',
+            '',
+            '--appendonly',
+            'no',
+            '--daemonize',
+            'no'
+          ],
           process.env
         )
       )
     }
     for (const [i, server] of servers.entries()) {
-      await untilTrue(() => server.output().includes('Ready to accept connections'), `cluster node ${ports[i]} to start`)
+      await untilTrue(
+        () => server.output().includes('Ready to accept connections'),
+        `cluster node ${ports[i]} to start`
+      )
     }
     const nodes = ports.map((port) => `127.0.0.1:${port}`)
     await exec('redis-cli', ['--cluster', 'create', ...nodes, '--cluster-replicas', '0', '--cluster-yes'])
     for (const port of ports) {
-      await untilTrue(async () => (await cli(port, 'cluster', 'info')).includes('cluster_state:ok'), `node ${port}: cluster_state:ok`)
+      await untilTrue(
+        async () => (await cli(port, 'cluster', 'info')).includes('cluster_state:ok'),
+        `node ${port}: cluster_state:ok`
+      )
     }
     return { nodes, stop }
   } catch (error) {
@@ -82,7 +106,8 @@ export function useRedisCluster(masters = 3) {
   })
   return {
     get nodes() {
-      if (!cluster) throw new Error('useRedisCluster: the cluster is not started yet (use it inside a hook or test)')
+      if (!cluster)
+        throw new Error('useRedisCluster: the cluster is not started yet (use it inside a hook or test)')
       return cluster.nodes
     }
   }

@@ -16,18 +16,31 @@ export function assertCleanErrorBody(body: any, code: number, what = '') {
 export function assertFeathersClientError(body: any, what = '') {
   const text = JSON.stringify(body)
   assert.ok(body && typeof body === 'object', `${what}: error is an object: ${text}`)
-  assert.ok(Number.isInteger(body.code) && body.code >= 400 && body.code < 500, `${what}: a 4xx code: ${text}`)
+  assert.ok(
+    Number.isInteger(body.code) && body.code >= 400 && body.code < 500,
+    `${what}: a 4xx code: ${text}`
+  )
   for (const field of ['name', 'message', 'className']) {
     assert.ok(typeof body[field] === 'string' && body[field].length > 0, `${what}: body.${field}: ${text}`)
   }
   assert.ok(!('stack' in body), `${what}: no stack in ${text}`)
-  assert.ok(!/\bat .*\(.*:\d+:\d+\)|node_modules|\/work\/|\.ts:\d+/.test(text), `${what}: no trace in ${text}`)
+  assert.ok(
+    !/\bat .*\(.*:\d+:\d+\)|node_modules|\/work\/|\.ts:\d+/.test(text),
+    `${what}: no trace in ${text}`
+  )
 }
 
 export const STANDARD_METHODS = ['find', 'get', 'create', 'update', 'patch', 'remove']
 const WITH_ID = ['get', 'update', 'patch', 'remove']
 const WITH_DATA = ['create', 'update', 'patch']
-const VERBS: Record<string, string> = { find: 'GET', get: 'GET', create: 'POST', update: 'PUT', patch: 'PATCH', remove: 'DELETE' }
+const VERBS: Record<string, string> = {
+  find: 'GET',
+  get: 'GET',
+  create: 'POST',
+  update: 'PUT',
+  patch: 'PATCH',
+  remove: 'DELETE'
+}
 
 /** Every method every service offers, custom ones included. */
 export const offeredMethods = (app: Application) =>
@@ -55,11 +68,26 @@ const pathSegment = (id: unknown) => {
  */
 export async function restCall(
   url: string,
-  { method, path, id, body, token, headers = {} }: { method: string; path: string; id?: unknown; body?: unknown; token?: string; headers?: Record<string, string> }
+  {
+    method,
+    path,
+    id,
+    body,
+    token,
+    headers = {}
+  }: {
+    method: string
+    path: string
+    id?: unknown
+    body?: unknown
+    token?: string
+    headers?: Record<string, string>
+  }
 ) {
   const custom = !STANDARD_METHODS.includes(method)
   const target = `${url}/${path}${takesId(method) && id !== undefined ? `/${pathSegment(id)}` : ''}`
-  const raw = body === undefined || typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body)
+  const raw =
+    body === undefined || typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body)
   const response = await fetch(target, {
     method: custom ? 'POST' : VERBS[method],
     headers: {
@@ -81,16 +109,30 @@ export async function rawSocket(url: string, token?: string): Promise<Socket> {
     socket.once('connect_error', reject)
   })
   if (token) {
-    const [error] = await emitCall(socket, 'create', 'authentication', { strategy: 'jwt', accessToken: token }, {})
+    const [error] = await emitCall(
+      socket,
+      'create',
+      'authentication',
+      { strategy: 'jwt', accessToken: token },
+      {}
+    )
     if (error) throw new Error(`socket login failed: ${JSON.stringify(error)}`)
   }
   return socket
 }
 
 /** Emits a raw Socket.io service call and resolves with [error, result]; fails if there is no answer. */
-export function emitCall(socket: Socket, method: string, path: unknown, ...args: unknown[]): Promise<[any, any]> {
+export function emitCall(
+  socket: Socket,
+  method: string,
+  path: unknown,
+  ...args: unknown[]
+): Promise<[any, any]> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer to ${method} ${String(path)} within 5 s`)), 5000)
+    const timer = setTimeout(
+      () => reject(new Error(`no answer to ${method} ${String(path)} within 5 s`)),
+      5000
+    )
     socket.emit(method, path, ...args, (error: any, result: any) => {
       clearTimeout(timer)
       resolve([error, result])
@@ -99,5 +141,10 @@ export function emitCall(socket: Socket, method: string, path: unknown, ...args:
 }
 
 /** The arguments of a Socket.io call of `method` with this id, data and query. */
-export const socketArguments = (method: string, { id, data, query = {} }: { id?: unknown; data?: unknown; query?: unknown }) =>
-  method === 'find' ? [query] : [...(takesId(method) ? [id] : []), ...(takesData(method) ? [data] : []), query]
+export const socketArguments = (
+  method: string,
+  { id, data, query = {} }: { id?: unknown; data?: unknown; query?: unknown }
+) =>
+  method === 'find'
+    ? [query]
+    : [...(takesId(method) ? [id] : []), ...(takesData(method) ? [data] : []), query]

@@ -66,7 +66,8 @@ function twilioClientFor(baseUrl: string) {
   const client = new TwilioRequestClient({ timeout: 5_000 })
   client.axios.interceptors.request.use((config) => {
     const target = new URL(config.url ?? '')
-    if (target.hostname !== 'api.twilio.com') throw new Error(`test client refuses ${target.host}: only api.twilio.com is stubbed`)
+    if (target.hostname !== 'api.twilio.com')
+      throw new Error(`test client refuses ${target.host}: only api.twilio.com is stubbed`)
     config.url = `${baseUrl}${target.pathname}${target.search}`
     return config
   })
@@ -80,9 +81,12 @@ export async function startTwilioStub() {
     const form = Object.fromEntries(new URLSearchParams(await readBody(req)))
     requests.push({ method: req.method, path: req.url, form, authorization: req.headers.authorization })
     const match = /^\/2010-04-01\/Accounts\/(AC\w+)\/Messages\.json$/.exec(req.url ?? '')
-    if (req.method !== 'POST' || !match) return reply(res, 404, twilioError(404, 20404, `The requested resource ${req.url} was not found`))
+    if (req.method !== 'POST' || !match)
+      return reply(res, 404, twilioError(404, 20404, `The requested resource ${req.url} was not found`))
     // Basic auth's user must be the account in the path, as on the real API
-    const user = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString().split(':')[0]
+    const user = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64')
+      .toString()
+      .split(':')[0]
     if (user !== match[1]) return reply(res, 401, twilioError(401, 20003, 'Authenticate'))
     const failure = failures.shift()
     if (failure) return reply(res, failure, twilioFailures[failure](form.To))

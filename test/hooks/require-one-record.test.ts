@@ -53,14 +53,21 @@ describe('one record per call', () => {
     const anonymous = await rawSocket(server.url)
     const wrong: string[] = []
     for (const { path, method } of offeredMethods(server.app).filter(({ method }) => takesData(method))) {
-      const data = [{ name: 'a', content: 'b' }, { name: 'c', content: 'd' }]
+      const data = [
+        { name: 'a', content: 'b' },
+        { name: 'c', content: 'd' }
+      ]
       for (const token of [adminToken, undefined]) {
         const who = token ? 'admin' : 'anonymous'
         const response = await restCall(server.url, { method, path, id: 1, body: data, token })
-        if (response.status !== 400) wrong.push(`REST ${who} ${method} ${path}: ${response.status} ${response.text}`)
+        if (response.status !== 400)
+          wrong.push(`REST ${who} ${method} ${path}: ${response.status} ${response.text}`)
         else assertCleanErrorBody(response.body, 400, `REST ${method} ${path}`)
       }
-      for (const [who, client] of [['admin', socket], ['anonymous', anonymous]] as const) {
+      for (const [who, client] of [
+        ['admin', socket],
+        ['anonymous', anonymous]
+      ] as const) {
         const [error] = await emitCall(client, method, path, ...socketArguments(method, { id: 1, data }))
         if (error?.code !== 400) wrong.push(`Socket.io ${who} ${method} ${path}: ${JSON.stringify(error)}`)
         else assertCleanErrorBody(error, 400, `Socket.io ${method} ${path}`)
@@ -77,19 +84,30 @@ describe('one record per call', () => {
     // participants.patch(null, data, { query: { channel_id } }) marks the caller's own row read
     const marksRead = (path: string, method: string) => path === 'participants' && method === 'patch'
     const byId = offeredMethods(server.app).filter(
-      ({ path, method }) => takesId(method) && method !== 'get' && path !== 'authentication' && !marksRead(path, method)
+      ({ path, method }) =>
+        takesId(method) && method !== 'get' && path !== 'authentication' && !marksRead(path, method)
     )
     assert.ok(byId.length >= 5, 'services offer update, patch or remove')
     for (const { path, method } of byId) {
       const data = { name: 'everyone' }
-      const response = await restCall(server.url, { method, path, body: method === 'remove' ? undefined : data, token: adminToken })
+      const response = await restCall(server.url, {
+        method,
+        path,
+        body: method === 'remove' ? undefined : data,
+        token: adminToken
+      })
       if (response.status !== 405) wrong.push(`REST ${method} ${path}: ${response.status} ${response.text}`)
       else assertCleanErrorBody(response.body, 405, `REST ${method} ${path}`)
       const [error] = await emitCall(socket, method, path, ...socketArguments(method, { id: null, data }))
       if (error?.code !== 405) wrong.push(`Socket.io ${method} ${path}: ${JSON.stringify(error)}`)
     }
     // Without the channel it names no record: a 400 that says so
-    const unnamed = await restCall(server.url, { method: 'patch', path: 'participants', body: { muted: true }, token: adminToken })
+    const unnamed = await restCall(server.url, {
+      method: 'patch',
+      path: 'participants',
+      body: { muted: true },
+      token: adminToken
+    })
     assert.strictEqual(unnamed.status, 400, unnamed.text)
     assert.match(unnamed.body.message, /channel_id/)
     socket.close()
@@ -109,9 +127,17 @@ describe('one record per call', () => {
     socket.close()
     const world = await buildBooking(server.app)
     const dispute = await buildDispute(server.app, world.booking.id, [world.worker.id])
-    const ids: Record<string, number> = { users: user.id, companies: world.lenderCompanyId, bookings: world.booking.id, disputes: dispute.id }
+    const ids: Record<string, number> = {
+      users: user.id,
+      companies: world.lenderCompanyId,
+      bookings: world.booking.id,
+      disputes: dispute.id
+    }
     for (const [path, id] of Object.entries(ids)) {
-      const response = await http(server.url, 'PATCH', `/${path}/${id}`, { token: path === 'users' ? token : adminToken, body: {} })
+      const response = await http(server.url, 'PATCH', `/${path}/${id}`, {
+        token: path === 'users' ? token : adminToken,
+        body: {}
+      })
       assertCleanErrorBody(response.body, 400, `empty patch of ${path}`)
     }
   })

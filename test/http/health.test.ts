@@ -51,12 +51,19 @@ describe('GET /ready with a dependency down', function () {
   })
 
   const assertNothingInternal = (text: string, port: number) =>
-    assert.doesNotMatch(text, new RegExp(`${port}|127\\.0\\.0\\.1|localhost|ECONNREFUSED|connect|postgres|redis:|at `, 'i'))
+    assert.doesNotMatch(
+      text,
+      new RegExp(`${port}|127\\.0\\.0\\.1|localhost|ECONNREFUSED|connect|postgres|redis:|at `, 'i')
+    )
 
   it('names the database as down, and says nothing else', async () => {
     const port = await freePort()
     server = await startApp({
-      database: { url: `postgres://postgres@127.0.0.1:${port}/unreachable`, dataDir: '', pool: { min: 0, max: 1 } }
+      database: {
+        url: `postgres://postgres@127.0.0.1:${port}/unreachable`,
+        dataDir: '',
+        pool: { min: 0, max: 1 }
+      }
     })
     const ready = await http(server.url, 'GET', '/ready')
     assert.strictEqual(ready.status, 503)

@@ -29,14 +29,29 @@ describe('OpenAPI document and docs page', () => {
     for (const path of services) {
       assert.ok(document.paths[`/${path}`], `/${path} is documented`)
       const offered: string[] = (server.app.service(path as any) as any).methods ?? []
-      const verbs = { find: ['', 'get'], get: ['/{id}', 'get'], create: ['', 'post'], patch: ['/{id}', 'patch'], remove: ['/{id}', 'delete'] }
+      const verbs = {
+        find: ['', 'get'],
+        get: ['/{id}', 'get'],
+        create: ['', 'post'],
+        patch: ['/{id}', 'patch'],
+        remove: ['/{id}', 'delete']
+      }
       for (const [method, [suffix, verb]] of Object.entries(verbs)) {
         if (!offered.includes(method)) continue
         assert.ok(document.paths[`/${path}${suffix}`][verb].operationId, `${method} of ${path}`)
       }
     }
     const messageQuery = document.paths['/messages'].get.parameters.map((parameter: any) => parameter.name)
-    for (const name of ['channel_id', 'seq', 'sender_id', 'is_deleted', '$withDeleted', '$limit', '$skip', '$sort']) {
+    for (const name of [
+      'channel_id',
+      'seq',
+      'sender_id',
+      'is_deleted',
+      '$withDeleted',
+      '$limit',
+      '$skip',
+      '$sort'
+    ]) {
       assert.ok(messageQuery.includes(name), `messages.find documents ${name}: ${messageQuery}`)
     }
     const seq = document.paths['/messages'].get.parameters.find((parameter: any) => parameter.name === 'seq')
@@ -49,7 +64,10 @@ describe('OpenAPI document and docs page', () => {
   it('answers every documented route with a documented status, and successes in the documented shape', async () => {
     const dereferenced: any = await SwaggerParser.dereference(structuredClone(document))
     const ajv = addFormats(new Ajv({ strict: false, allErrors: true }), ['date-time', 'email'])
-    const tokens = { admin: await login(server.url, await buildAdmin(server.app)), person: await login(server.url, await buildUser(server.app)) }
+    const tokens = {
+      admin: await login(server.url, await buildAdmin(server.app)),
+      person: await login(server.url, await buildUser(server.app))
+    }
     let checked = 0
     for (const [route, operations] of Object.entries<any>(dereferenced.paths)) {
       for (const [verb, operation] of Object.entries<any>(operations)) {
@@ -58,7 +76,10 @@ describe('OpenAPI document and docs page', () => {
           const body = ['post', 'put', 'patch'].includes(verb) ? {} : undefined
           const answer = await http(server.url, verb.toUpperCase(), path, { token, body })
           const documented = Object.keys(operation.responses)
-          assert.ok(documented.includes(String(answer.status)), `${who} ${verb} ${path}: ${answer.status} not in ${documented}: ${answer.text.slice(0, 200)}`)
+          assert.ok(
+            documented.includes(String(answer.status)),
+            `${who} ${verb} ${path}: ${answer.status} not in ${documented}: ${answer.text.slice(0, 200)}`
+          )
           const schema = operation.responses[String(answer.status)]?.content?.['application/json']?.schema
           if (answer.status < 300 && schema) {
             assert.ok(ajv.validate(schema, answer.body), `${who} ${verb} ${path}: ${ajv.errorsText()}`)

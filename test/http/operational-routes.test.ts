@@ -27,7 +27,8 @@ async function withServer(started: Promise<TestServer>, check: (server: TestServ
   }
 }
 
-const scriptsOf = (html: string) => [...html.matchAll(/<script([^>]*)>/g)].map((match) => /src="([^"]+)"/.exec(match[1])?.[1])
+const scriptsOf = (html: string) =>
+  [...html.matchAll(/<script([^>]*)>/g)].map((match) => /src="([^"]+)"/.exec(match[1])?.[1])
 
 describe('operational routes', function () {
   this.timeout(60_000)
@@ -39,7 +40,14 @@ describe('operational routes', function () {
       const page = await fetch(`${server.url}/docs`)
       assert.strictEqual(page.status, 200)
       const policy = page.headers.get('content-security-policy') ?? ''
-      for (const directive of ["default-src 'none'", "script-src 'self'", "style-src 'self'", 'img-src data:', "connect-src 'self'", "frame-ancestors 'none'"]) {
+      for (const directive of [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        'img-src data:',
+        "connect-src 'self'",
+        "frame-ancestors 'none'"
+      ]) {
         assert.ok(policy.split('; ').includes(directive), `${directive} in ${policy}`)
       }
       assert.strictEqual(page.headers.get('x-frame-options'), 'DENY')
@@ -57,7 +65,9 @@ describe('operational routes', function () {
     })
 
     it('lets browsers keep the Swagger UI bundle for good: its path names its version', async () => {
-      const bundle = scriptsOf(await (await fetch(`${server.url}/docs`)).text()).find((src) => src?.endsWith('swagger-ui-bundle.js'))!
+      const bundle = scriptsOf(await (await fetch(`${server.url}/docs`)).text()).find((src) =>
+        src?.endsWith('swagger-ui-bundle.js')
+      )!
       assert.match(bundle, /\/docs\/swagger-ui-\d+\.\d+\.\d+\//)
       const response = await fetch(server.url + bundle)
       assert.match(response.headers.get('cache-control') ?? '', /max-age=31536000.*immutable/)
@@ -104,7 +114,10 @@ describe('operational routes', function () {
   it('asks for the token outside production too once one is set', () =>
     withServer(startApp({ metrics: { token: TOKEN } }), async (server) => {
       assert.strictEqual((await fetch(`${server.url}/metrics`)).status, 401)
-      assert.strictEqual((await fetch(`${server.url}/metrics`, { headers: { Authorization: `Bearer ${TOKEN}` } })).status, 200)
+      assert.strictEqual(
+        (await fetch(`${server.url}/metrics`, { headers: { Authorization: `Bearer ${TOKEN}` } })).status,
+        200
+      )
     }))
 
   describe('the static budget', () => {
@@ -114,12 +127,14 @@ describe('operational routes', function () {
       connections: { trust_proxy: true },
       public: path.join(os.tmpdir(), 'chat-page-not-built')
     })
-    const from = (address: string, route: string) => fetch(server.url + route, { headers: { 'X-Forwarded-For': address } })
+    const from = (address: string, route: string) =>
+      fetch(server.url + route, { headers: { 'X-Forwarded-For': address } })
 
     it('is shared by the page, assets, docs, the OpenAPI document and /metrics, per address, and answers 429 with Retry-After beyond it', async () => {
       const address = '198.51.100.7'
       const spent = []
-      for (const route of ['/', '/docs', '/openapi.json', '/metrics']) spent.push((await from(address, route)).status)
+      for (const route of ['/', '/docs', '/openapi.json', '/metrics'])
+        spent.push((await from(address, route)).status)
       assert.deepStrictEqual(spent, [503, 200, 200, 200])
       for (const route of ['/docs', '/assets/index-abc123.js', '/metrics', '/']) {
         const refused = await from(address, route)
@@ -127,7 +142,11 @@ describe('operational routes', function () {
         assert.match(refused.headers.get('retry-after') ?? '', /^\d+$/)
         assert.strictEqual((await refused.json()).name, 'TooManyRequests')
       }
-      assert.strictEqual((await from('198.51.100.8', '/docs')).status, 200, 'another address has its own budget')
+      assert.strictEqual(
+        (await from('198.51.100.8', '/docs')).status,
+        200,
+        'another address has its own budget'
+      )
       assert.strictEqual((await from(address, '/health')).status, 200, 'probes are outside it')
       assert.strictEqual((await from(address, '/channels')).status, 401, 'services have budgets of their own')
     })

@@ -42,12 +42,18 @@ function slowClient(url: string, head: string, trickle: string, giveUpMs: number
 
 describe('slow requests', function () {
   this.timeout(60_000)
-  const server = useServer({ http: { request_timeout_seconds: REQUEST_TIMEOUT_SECONDS, headers_timeout_seconds: HEADERS_TIMEOUT_SECONDS } })
+  const server = useServer({
+    http: {
+      request_timeout_seconds: REQUEST_TIMEOUT_SECONDS,
+      headers_timeout_seconds: HEADERS_TIMEOUT_SECONDS
+    }
+  })
   // Well past the timeouts plus Node's check interval, well short of Node's defaults (300 s, 60 s)
   const GIVE_UP_MS = 8_000
 
   it('answers 408 and closes a connection whose body never finishes arriving', async () => {
-    const head = 'POST /authentication HTTP/1.1\r\nHost: chat\r\nContent-Type: application/json\r\nContent-Length: 10000\r\n\r\n{"strategy":"local","email":"'
+    const head =
+      'POST /authentication HTTP/1.1\r\nHost: chat\r\nContent-Type: application/json\r\nContent-Length: 10000\r\n\r\n{"strategy":"local","email":"'
     const { answer, closedAfterMs } = await slowClient(server.url, head, 'aaaaaaaaaa', GIVE_UP_MS)
     assert.match(answer, /^HTTP\/1\.1 408 /, `the server answered: ${JSON.stringify(answer.slice(0, 80))}`)
     assert.ok(closedAfterMs >= REQUEST_TIMEOUT_SECONDS * 1000 - 100, `closed after ${closedAfterMs} ms`)
@@ -55,7 +61,12 @@ describe('slow requests', function () {
   })
 
   it('answers 408 and closes a connection whose headers never finish arriving', async () => {
-    const { answer, closedAfterMs } = await slowClient(server.url, 'GET /health HTTP/1.1\r\nHost: chat\r\n', 'X-Slow: yes\r\n', GIVE_UP_MS)
+    const { answer, closedAfterMs } = await slowClient(
+      server.url,
+      'GET /health HTTP/1.1\r\nHost: chat\r\n',
+      'X-Slow: yes\r\n',
+      GIVE_UP_MS
+    )
     assert.match(answer, /^HTTP\/1\.1 408 /, `the server answered: ${JSON.stringify(answer.slice(0, 80))}`)
     assert.ok(closedAfterMs < REQUEST_TIMEOUT_SECONDS * 1000 + 1000, `closed after ${closedAfterMs} ms`)
   })
@@ -63,16 +74,25 @@ describe('slow requests', function () {
   it('counts only until a request has arrived: a long-poll held open longer is not cut, nor a WebSocket', async () => {
     const token = await login(server.url, await buildUser(server.app))
     for (const transports of [['polling'], ['websocket']]) {
-      const socket = io(server.url, { transports, forceNew: true, reconnection: false, extraHeaders: { authorization: `Bearer ${token}` } })
+      const socket = io(server.url, {
+        transports,
+        forceNew: true,
+        reconnection: false,
+        extraHeaders: { authorization: `Bearer ${token}` }
+      })
       const disconnects: string[] = []
       socket.on('disconnect', (reason) => disconnects.push(reason))
-      await new Promise<void>((resolve, reject) => (socket.on('connect', resolve), socket.on('connect_error', reject)))
+      await new Promise<void>(
+        (resolve, reject) => (socket.on('connect', resolve), socket.on('connect_error', reject))
+      )
       await sleep(REQUEST_TIMEOUT_SECONDS * 1000 * 2)
       const answer: any = await new Promise((resolve, reject) =>
         // Feathers acknowledges with (error, result); socket.io puts its own timeout first
-        socket.timeout(5000).emit('find', 'channels', {}, (timeout: Error | null, error: unknown, result: unknown) =>
-          timeout || error ? reject(timeout ?? error) : resolve(result)
-        )
+        socket
+          .timeout(5000)
+          .emit('find', 'channels', {}, (timeout: Error | null, error: unknown, result: unknown) =>
+            timeout || error ? reject(timeout ?? error) : resolve(result)
+          )
       )
       assert.deepStrictEqual(disconnects, [], `${transports}: stays connected`)
       socket.close()

@@ -21,7 +21,10 @@ describe('the web page routes', function () {
     const response = await fetch(server.url + '/')
     assert.strictEqual(response.status, 200)
     assert.match(response.headers.get('content-type') ?? '', /^text\/html/)
-    assert.match(response.headers.get('content-security-policy') ?? '', /script-src 'self';.*frame-ancestors 'none'/)
+    assert.match(
+      response.headers.get('content-security-policy') ?? '',
+      /script-src 'self';.*frame-ancestors 'none'/
+    )
     assert.strictEqual(response.headers.get('cache-control'), 'no-cache')
     const html = await response.text()
     for (const file of files) assert.ok(html.includes(`/assets/${file}`), `the page refers to ${file}`)

@@ -31,26 +31,53 @@ describe('migration: the chain over existing history', () => {
     try {
       await chainTriggers.down(trx)
       await chain.down(trx)
-      const columns = await trx('information_schema.columns').where({ table_name: 'chat_messages', column_name: 'hash' })
+      const columns = await trx('information_schema.columns').where({
+        table_name: 'chat_messages',
+        column_name: 'hash'
+      })
       assert.deepStrictEqual(columns, [], 'down removes the columns')
 
       const tag = crypto.randomBytes(4).toString('hex')
       const [ana, ben] = await trx('users')
-        .insert(['ana', 'ben'].map((name) => ({ name, email: `${name}-${tag}@example.test`, password: 'not-a-real-hash' })))
+        .insert(
+          ['ana', 'ben'].map((name) => ({
+            name,
+            email: `${name}-${tag}@example.test`,
+            password: 'not-a-real-hash'
+          }))
+        )
         .returning('id')
         .then((rows) => rows.map((row: { id: number }) => Number(row.id)))
       const [{ id: channelId }] = await trx('chat_channels')
-        .insert({ context_type: 'dispute', context_id: 930_000_000 + crypto.randomInt(1_000_000), status: 'frozen', last_seq: 3 })
+        .insert({
+          context_type: 'dispute',
+          context_id: 930_000_000 + crypto.randomInt(1_000_000),
+          status: 'frozen',
+          last_seq: 3
+        })
         .returning('id')
       await trx('chat_participants').insert([
         { channel_id: channelId, user_id: ana, role: 'dispute_party', joined_at: hoursAgo(10) },
-        { channel_id: channelId, user_id: ben, role: 'dispute_party', joined_at: hoursAgo(10), removed_at: hoursAgo(5) }
+        {
+          channel_id: channelId,
+          user_id: ben,
+          role: 'dispute_party',
+          joined_at: hoursAgo(10),
+          removed_at: hoursAgo(5)
+        }
       ])
       const messages = await trx('chat_messages')
         .insert([
           { channel_id: channelId, seq: 1, sender_id: ana, content: 'first', created_at: hoursAgo(9) },
           { channel_id: channelId, seq: 2, sender_id: ben, content: 'second', created_at: hoursAgo(6) },
-          { channel_id: channelId, seq: 3, sender_id: ana, content: 'third', client_id: 'c-3', created_at: hoursAgo(4) }
+          {
+            channel_id: channelId,
+            seq: 3,
+            sender_id: ana,
+            content: 'third',
+            client_id: 'c-3',
+            created_at: hoursAgo(4)
+          }
         ])
         .returning('id')
       await trx('chat_messages').where({ id: messages[1].id }).update({ is_deleted: true })
@@ -74,7 +101,9 @@ describe('migration: the chain over existing history', () => {
       assert.strictEqual(record.channel.chain_head, record.events.at(-1)!.hash)
 
       // From now on the triggers extend the same chain
-      await trx('chat_participants').where({ channel_id: channelId, user_id: ana }).update({ removed_at: trx.fn.now() })
+      await trx('chat_participants')
+        .where({ channel_id: channelId, user_id: ana })
+        .update({ removed_at: trx.fn.now() })
       const extended = (await readChannelRecord(trx, channelId))!
       assert.deepStrictEqual(verifyChain(extended).problems, [])
       assert.strictEqual(extended.events.at(-1)!.kind, 'participant.left')

@@ -28,14 +28,22 @@ describe('migration: phone confirmation', () => {
       const tag = crypto.randomBytes(4).toString('hex')
       const [withPhone, without] = await trx('users')
         .insert([
-          { name: 'Ana', email: `ana-${tag}@example.test`, password: 'not-a-real-hash', phone: '+15557770001' },
+          {
+            name: 'Ana',
+            email: `ana-${tag}@example.test`,
+            password: 'not-a-real-hash',
+            phone: '+15557770001'
+          },
           { name: 'Ben', email: `ben-${tag}@example.test`, password: 'not-a-real-hash' }
         ])
         .returning('id')
         .then((rows) => rows.map((row: { id: number }) => Number(row.id)))
 
       await phoneConfirmation.up(trx)
-      const rows = await trx('users').whereIn('id', [withPhone, without]).orderBy('id').select('phone', 'phone_confirmed_at')
+      const rows = await trx('users')
+        .whereIn('id', [withPhone, without])
+        .orderBy('id')
+        .select('phone', 'phone_confirmed_at')
       assert.ok(rows[0].phone_confirmed_at, 'the stored number stays in use')
       assert.strictEqual(rows[1].phone_confirmed_at, null)
       assert.deepStrictEqual(await trx('phone_confirmations').select('*'), [])

@@ -18,7 +18,9 @@ describe('migration: names stored before sanitizing are cleaned', () => {
 
   const insert = async (table: 'users' | 'companies', names: string[]) => {
     const rows = names.map((name, index) =>
-      table === 'users' ? { name, email: `names-${tag}-${index}@example.test`, password: 'not-a-real-hash' } : { name }
+      table === 'users'
+        ? { name, email: `names-${tag}-${index}@example.test`, password: 'not-a-real-hash' }
+        : { name }
     )
     return (await db(table).insert(rows).returning('id')).map((row: { id: number }) => Number(row.id))
   }
@@ -33,13 +35,31 @@ describe('migration: names stored before sanitizing are cleaned', () => {
       '<script>alert(1)</script>',
       'Plain Name'
     ])
-    const companies = await insert('companies', ['Acme <b>Staffing</b>', '<<b>script>alert(1)<</b>/script>', 'a < b Ltd'])
+    const companies = await insert('companies', [
+      'Acme <b>Staffing</b>',
+      '<<b>script>alert(1)<</b>/script>',
+      'a < b Ltd'
+    ])
 
     await up(db)
-    assert.deepStrictEqual(await namesOf('users', users), ['Eve', 'Walt', 'Ana <3 Bo & co', `User ${users[3]}`, 'Plain Name'])
-    assert.deepStrictEqual(await namesOf('companies', companies), ['Acme Staffing', `Company ${companies[1]}`, 'a < b Ltd'])
+    assert.deepStrictEqual(await namesOf('users', users), [
+      'Eve',
+      'Walt',
+      'Ana <3 Bo & co',
+      `User ${users[3]}`,
+      'Plain Name'
+    ])
+    assert.deepStrictEqual(await namesOf('companies', companies), [
+      'Acme Staffing',
+      `Company ${companies[1]}`,
+      'a < b Ltd'
+    ])
 
     await up(db)
-    assert.deepStrictEqual(await namesOf('users', users), ['Eve', 'Walt', 'Ana <3 Bo & co', `User ${users[3]}`, 'Plain Name'], 'a second run changes nothing')
+    assert.deepStrictEqual(
+      await namesOf('users', users),
+      ['Eve', 'Walt', 'Ana <3 Bo & co', `User ${users[3]}`, 'Plain Name'],
+      'a second run changes nothing'
+    )
   })
 })

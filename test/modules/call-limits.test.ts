@@ -31,7 +31,10 @@ const codesOf = (settled: PromiseSettledResult<unknown>[]) =>
 
 describe('a budget for every external call', function () {
   this.timeout(60_000)
-  const server = useServer({ limits: { calls_per_minute: CALLS_PER_MINUTE }, connections: { packets_per_10_seconds: PACKETS_UNCUT } })
+  const server = useServer({
+    limits: { calls_per_minute: CALLS_PER_MINUTE },
+    connections: { packets_per_10_seconds: PACKETS_UNCUT }
+  })
   let world: BookingWorld
   let channelId: number
 
@@ -46,12 +49,17 @@ describe('a budget for every external call', function () {
       const own = await openBookingChannel(server.app, { worker, supervisor, ...fresh })
       const attacker = await socketClient(server.url, worker)
       const bystander = await socketClient(server.url, supervisor)
-      const ownRow = (await attacker.service('participants').find({ query: { channel_id: own.id, user_id: worker.id } })).data[0]
+      const ownRow = (
+        await attacker.service('participants').find({ query: { channel_id: own.id, user_id: worker.id } })
+      ).data[0]
       const readMessages = () => bystander.service('messages').find({ query: { channel_id: own.id } })
       const baseline = await medianMs(25, readMessages)
       const pool = (server.app.get('postgresqlClient').client as any).pool
       let poolPeak = 0
-      const sampler = setInterval(() => (poolPeak = Math.max(poolPeak, pool.numUsed() + pool.numPendingAcquires())), 1)
+      const sampler = setInterval(
+        () => (poolPeak = Math.max(poolPeak, pool.numUsed() + pool.numPendingAcquires())),
+        1
+      )
 
       const call = (i: number) =>
         flood === 'participants.patch'
@@ -63,7 +71,11 @@ describe('a budget for every external call', function () {
       clearInterval(sampler)
 
       const refused = codes.filter((code) => code === 429).length
-      assert.deepStrictEqual([...new Set(codes)].sort(), [200, 429], `only answers and 429s: ${[...new Set(codes)]}`)
+      assert.deepStrictEqual(
+        [...new Set(codes)].sort(),
+        [200, 429],
+        `only answers and 429s: ${[...new Set(codes)]}`
+      )
       assert.ok(refused >= FLOOD - CALLS_PER_MINUTE, `${refused} of ${FLOOD} refused`)
       // The attacker's unanswered calls, plus the bystander's and the background workers' few
       const bound = server.app.get('limits').calls_in_flight
@@ -92,8 +104,12 @@ describe('a budget for every external call', function () {
       const perCall = queries
       assert.ok(perCall >= 1, 'a call reads the user')
       queries = 0
-      const settled = await Promise.allSettled(Array.from({ length: bound * 3 }, () => client.service('users').get(person.id)))
-      const refusals = settled.filter((outcome) => outcome.status === 'rejected').map((outcome: any) => outcome.reason)
+      const settled = await Promise.allSettled(
+        Array.from({ length: bound * 3 }, () => client.service('users').get(person.id))
+      )
+      const refusals = settled
+        .filter((outcome) => outcome.status === 'rejected')
+        .map((outcome: any) => outcome.reason)
       const answered = settled.length - refusals.length
       assert.ok(refusals.length >= bound, `${refusals.length} of ${bound * 3} refused`)
       for (const refusal of refusals) {
@@ -101,7 +117,10 @@ describe('a budget for every external call', function () {
         assert.strictEqual(refusal.data.retry_after_seconds, 1)
         assert.match(refusal.message, /calls are waiting for an answer/)
       }
-      assert.ok(queries <= answered * perCall, `${queries} queries for ${answered} answered calls of ${perCall} each`)
+      assert.ok(
+        queries <= answered * perCall,
+        `${queries} queries for ${answered} answered calls of ${perCall} each`
+      )
     } finally {
       db.off('query', countQuery)
     }
@@ -114,7 +133,9 @@ describe('a budget for every external call', function () {
     const settled = await Promise.allSettled(
       clients.flatMap((client) => Array.from({ length: bound }, () => client.service('channels').find({})))
     )
-    const refusals = settled.filter((outcome) => outcome.status === 'rejected').map((outcome: any) => outcome.reason)
+    const refusals = settled
+      .filter((outcome) => outcome.status === 'rejected')
+      .map((outcome: any) => outcome.reason)
     assert.ok(refusals.length >= bound * 2, `${refusals.length} of ${bound * 4} refused`)
     assert.ok(refusals.every((refusal) => refusal.code === 429 && /on this person/.test(refusal.message)))
     const other = await socketClient(server.url, await buildUser(server.app))
@@ -132,14 +153,19 @@ describe('a budget for every external call', function () {
     assert.strictEqual(answer.body.name, 'TooManyRequests')
     const retryAfter = answer.body.data.retry_after_seconds
     assert.ok(retryAfter >= 1 && retryAfter <= 60, `retry_after_seconds ${retryAfter}`)
-    const response = await fetch(`${server.url}/users/${person.id}`, { headers: { Authorization: `Bearer ${token}` } })
+    const response = await fetch(`${server.url}/users/${person.id}`, {
+      headers: { Authorization: `Bearer ${token}` }
+    })
     assert.strictEqual(response.status, 429)
     const header = response.headers.get('retry-after')
     assert.ok(Math.abs(Number(header) - retryAfter) <= 1, `Retry-After ${header}`)
 
     // Someone else, and admin tooling, are not held to this person's budget
     const workerToken = await login(server.url, world.worker)
-    assert.strictEqual((await http(server.url, 'GET', `/users/${world.worker.id}`, { token: workerToken })).status, 200)
+    assert.strictEqual(
+      (await http(server.url, 'GET', `/users/${world.worker.id}`, { token: workerToken })).status,
+      200
+    )
     const internal = await server.app
       .service('messages')
       .find({ query: { channel_id: channelId }, user: person } as any)
@@ -154,7 +180,10 @@ describe('a budget for every external call', function () {
     for (let i = 0; i < CALLS_PER_MINUTE + 5 && !statuses.includes(429); i++) {
       // Without connections.trust_proxy, a forwarded-for header of the caller's choosing changes nothing
       const response = await fetch(`${server.url}/messages?channel_id=1`, {
-        headers: { Authorization: 'Bearer forged.token.value', 'X-Forwarded-For': `10.0.${i >> 8}.${i & 255}` }
+        headers: {
+          Authorization: 'Bearer forged.token.value',
+          'X-Forwarded-For': `10.0.${i >> 8}.${i & 255}`
+        }
       })
       await response.arrayBuffer()
       statuses.push(response.status)
@@ -169,7 +198,9 @@ describe('the address budget behind a load balancer (connections.trust_proxy)', 
   const server = useServer({ limits: { calls_per_minute: 5 }, connections: { trust_proxy: true } })
 
   const callFrom = async (forwardedFor: string) => {
-    const response = await fetch(`${server.url}/messages?channel_id=1`, { headers: { 'X-Forwarded-For': forwardedFor } })
+    const response = await fetch(`${server.url}/messages?channel_id=1`, {
+      headers: { 'X-Forwarded-For': forwardedFor }
+    })
     await response.arrayBuffer()
     return response.status
   }
@@ -201,20 +232,29 @@ describe('a token its owner has ended (behind a load balancer, so that the two a
     return { status: response.status, body: await response.json() }
   }
   const loginFrom = async (from: string, who: { email: string; password: string }) =>
-    (await call('POST', '/authentication', from, undefined, { strategy: 'local', ...who })).body.accessToken as string
+    (await call('POST', '/authentication', from, undefined, { strategy: 'local', ...who })).body
+      .accessToken as string
 
   it('spends its sender’s address budget, not its owner’s: a stolen token cannot lock the owner out', async () => {
     const owner = await buildUser(server.app)
     const stolen = await loginFrom('10.0.0.66', owner)
     const password = 'the owner’s new passphrase'
-    const changed = await call('PATCH', `/users/${owner.id}`, '10.0.0.7', stolen, { password, current_password: owner.password })
+    const changed = await call('PATCH', `/users/${owner.id}`, '10.0.0.7', stolen, {
+      password,
+      current_password: owner.password
+    })
     assert.strictEqual(changed.status, 200)
 
     const attacker: number[] = []
-    for (let i = 0; i < BUDGET + 5; i++) attacker.push((await call('GET', '/channels', '10.0.0.66', stolen)).status)
+    for (let i = 0; i < BUDGET + 5; i++)
+      attacker.push((await call('GET', '/channels', '10.0.0.66', stolen)).status)
     assert.deepStrictEqual([...new Set(attacker)], [401, 429])
 
     const fresh = await loginFrom('10.0.0.7', { email: owner.email, password })
-    assert.strictEqual((await call('GET', '/channels', '10.0.0.7', fresh)).status, 200, 'the owner still has their budget')
+    assert.strictEqual(
+      (await call('GET', '/channels', '10.0.0.7', fresh)).status,
+      200,
+      'the owner still has their budget'
+    )
   })
 })

@@ -8,7 +8,12 @@ import { countMessages } from '../helpers/database'
 
 describe('hardening against hostile input', () => {
   const server = useServer({
-    connections: { per_ip_per_minute: 2, trust_proxy: true, max_buffered_packets: 1000, max_delivery_lag_ms: 5000 }
+    connections: {
+      per_ip_per_minute: 2,
+      trust_proxy: true,
+      max_buffered_packets: 1000,
+      max_delivery_lag_ms: 5000
+    }
   })
   let world: BookingWorld
   let channelId: number
@@ -31,19 +36,30 @@ describe('hardening against hostile input', () => {
   })
 
   it('does not let people search others by email, nor see their private fields', async () => {
-    const target = await buildUser(server.app, { phone: '+15558880000', quiet_hours_start: '22:00', quiet_hours_end: '07:00' })
-    const byEmail = await http(server.url, 'GET', `/users?email=${encodeURIComponent(target.email)}`, { token })
+    const target = await buildUser(server.app, {
+      phone: '+15558880000',
+      quiet_hours_start: '22:00',
+      quiet_hours_end: '07:00'
+    })
+    const byEmail = await http(server.url, 'GET', `/users?email=${encodeURIComponent(target.email)}`, {
+      token
+    })
     assert.strictEqual(byEmail.status, 400)
     const range = await http(server.url, 'GET', `/users?id=${target.id}&email[$gte]=a`, { token })
     assert.strictEqual(range.status, 400)
     const seen = await http(server.url, 'GET', `/users/${target.id}`, { token })
     assert.deepStrictEqual(Object.keys(seen.body).sort(), ['id', 'name', 'role', 'timezone'])
     // Whether the number is confirmed is as private as the number: its owner sees both
-    const own = await http(server.url, 'GET', `/users/${target.id}`, { token: await login(server.url, target) })
+    const own = await http(server.url, 'GET', `/users/${target.id}`, {
+      token: await login(server.url, target)
+    })
     assert.strictEqual(own.body.phone, '+15558880000')
     assert.ok(own.body.phone_confirmed_at, own.text)
     const byName = await http(server.url, 'GET', `/users?name=${encodeURIComponent(target.name)}`, { token })
-    assert.deepStrictEqual(byName.body.data.map((user: any) => user.id), [target.id])
+    assert.deepStrictEqual(
+      byName.body.data.map((user: any) => user.id),
+      [target.id]
+    )
   })
 
   it('answers NUL characters in data and queries with 400, never 500 or SQL', async () => {
@@ -57,16 +73,25 @@ describe('hardening against hostile input', () => {
     assert.strictEqual(nulQuery.status, 400)
     assert.ok(!/select|users/i.test(nulQuery.body.message), nulQuery.body.message)
     // A name is free text: its control characters are removed before it is stored, as in messages
-    const nulName = await http(server.url, 'PATCH', `/users/${world.worker.id}`, { token, body: { name: 'x\u0000y' } })
+    const nulName = await http(server.url, 'PATCH', `/users/${world.worker.id}`, {
+      token,
+      body: { name: 'x\u0000y' }
+    })
     assert.strictEqual(nulName.status, 200, nulName.text)
     assert.strictEqual(nulName.body.name, 'xy')
-    assert.strictEqual((await server.app.get('postgresqlClient')('users').where({ id: world.worker.id }).first('name')).name, 'xy')
+    assert.strictEqual(
+      (await server.app.get('postgresqlClient')('users').where({ id: world.worker.id }).first('name')).name,
+      'xy'
+    )
     assert.strictEqual(await countMessages(server, channelId), before)
   })
 
   it('answers an empty $sort with 400 and an unknown channel with 403 for outsiders', async () => {
     const client = await socketClient(server.url, world.worker)
-    await assert.rejects(client.service('channels').find({ query: { $sort: {} } as any }), (error: any) => error.code === 400)
+    await assert.rejects(
+      client.service('channels').find({ query: { $sort: {} } as any }),
+      (error: any) => error.code === 400
+    )
     await assert.rejects(client.service('channels').get(987654321), (error: any) => error.code === 403)
   })
 
@@ -106,7 +131,10 @@ describe('hardening against hostile input', () => {
     try {
       await new Promise<void>((resolve) => socket.on('connect', () => resolve()))
       const statuses = () =>
-        server.app.service('presence').find({ query: { user_id: world.supervisor.id } }).then((page) => page.data[0]?.online)
+        server.app
+          .service('presence')
+          .find({ query: { user_id: world.supervisor.id } })
+          .then((page) => page.data[0]?.online)
       await waitUntil(statuses, 'the supervisor counts as online')
     } finally {
       socket.close()

@@ -7,7 +7,6 @@ import { http, login } from '../helpers/clients'
 import { assertCleanErrorBody, emitCall, rawSocket, restCall } from '../helpers/transport-calls'
 import { LEAP_SECOND, PROTOTYPE_NAMES } from '../helpers/junk'
 
-
 describe('junk that used to be answered with 500', () => {
   const server = useServer()
   let world: BookingWorld
@@ -18,7 +17,9 @@ describe('junk that used to be answered with 500', () => {
     world = await buildBooking(server.app)
     const channel = await openBookingChannel(server.app, world)
     token = await login(server.url, world.worker)
-    const own = await server.app.service('participants').find({ query: { channel_id: channel.id, user_id: world.worker.id } })
+    const own = await server.app
+      .service('participants')
+      .find({ query: { channel_id: channel.id, user_id: world.worker.id } })
     participantId = own.data[0].id
   })
 
@@ -63,7 +64,13 @@ describe('junk that used to be answered with 500', () => {
   it('answers a body that is not compressed as its Content-Encoding says with 400', async () => {
     const body = JSON.stringify({ channel_id: 1, content: 'hello' })
     for (const encoding of ['gzip', 'deflate', 'br']) {
-      const response = await restCall(server.url, { method: 'create', path: 'messages', body, token, headers: { 'Content-Encoding': encoding } })
+      const response = await restCall(server.url, {
+        method: 'create',
+        path: 'messages',
+        body,
+        token,
+        headers: { 'Content-Encoding': encoding }
+      })
       assertCleanErrorBody(response.body, 400, `Content-Encoding: ${encoding}`)
     }
     // A body that is compressed as it says is read
@@ -83,20 +90,30 @@ describe('junk that used to be answered with 500', () => {
       assertCleanErrorBody((await http(server.url, 'DELETE', path)).body, 401, `DELETE ${path}`)
     }
     const socket = await rawSocket(server.url)
-    for (const id of [null, 'x']) assertCleanErrorBody((await emitCall(socket, 'remove', 'authentication', id, {}))[0], 401, `remove ${id}`)
+    for (const id of [null, 'x'])
+      assertCleanErrorBody(
+        (await emitCall(socket, 'remove', 'authentication', id, {}))[0],
+        401,
+        `remove ${id}`
+      )
     socket.close()
   })
 
   it('refuses a leap second or an impossible date in any date-time, in data and in queries, with 400', async () => {
     const before = await server.app.service('participants').get(participantId)
     for (const last_read_at of [LEAP_SECOND, '2016-02-30T00:00:00Z', 'yesterday']) {
-      const response = await http(server.url, 'PATCH', `/participants/${participantId}`, { token, body: { last_read_at } })
+      const response = await http(server.url, 'PATCH', `/participants/${participantId}`, {
+        token,
+        body: { last_read_at }
+      })
       assertCleanErrorBody(response.body, 400, `last_read_at ${last_read_at}`)
     }
     assert.deepStrictEqual(await server.app.service('participants').get(participantId), before)
     const query = `/device-tokens?created_at[$gt]=${encodeURIComponent(LEAP_SECOND)}`
     assertCleanErrorBody((await http(server.url, 'GET', query, { token })).body, 400, query)
-    const fine = await http(server.url, 'GET', '/device-tokens?created_at[$gt]=2016-12-31T23:59:59Z', { token })
+    const fine = await http(server.url, 'GET', '/device-tokens?created_at[$gt]=2016-12-31T23:59:59Z', {
+      token
+    })
     assert.strictEqual(fine.status, 200, fine.text)
   })
 })

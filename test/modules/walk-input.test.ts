@@ -13,7 +13,14 @@ import {
   takesData,
   takesId
 } from '../helpers/transport-calls'
-import { PROTOTYPE_NAMES, junkData, junkIds, junkQueries, junkQueryStrings, junkRawBodies } from '../helpers/junk'
+import {
+  PROTOTYPE_NAMES,
+  junkData,
+  junkIds,
+  junkQueries,
+  junkQueryStrings,
+  junkRawBodies
+} from '../helpers/junk'
 
 type Call = { label: string; status: number; error?: any }
 
@@ -66,13 +73,31 @@ describe('every service and method against junk input', function () {
       }
       for (const { path, method } of walk()) {
         for (const id of takesId(method) ? junkIds : [undefined]) {
-          await call(`${method} ${path} id ${JSON.stringify(id)}`, { method, path, id, body: takesData(method) ? {} : undefined })
+          await call(`${method} ${path} id ${JSON.stringify(id)}`, {
+            method,
+            path,
+            id,
+            body: takesData(method) ? {} : undefined
+          })
         }
         if (takesData(method)) {
-          for (const data of junkData) await call(`${method} ${path} ${JSON.stringify(data).slice(0, 60)}`, { method, path, id: 1, body: JSON.stringify(data) })
-          for (const body of junkRawBodies) await call(`${method} ${path} raw ${String(body).slice(0, 40)}`, { method, path, id: 1, body })
+          for (const data of junkData)
+            await call(`${method} ${path} ${JSON.stringify(data).slice(0, 60)}`, {
+              method,
+              path,
+              id: 1,
+              body: JSON.stringify(data)
+            })
+          for (const body of junkRawBodies)
+            await call(`${method} ${path} raw ${String(body).slice(0, 40)}`, { method, path, id: 1, body })
           for (const encoding of ['gzip', 'deflate', 'br', 'compress']) {
-            await call(`${method} ${path} as ${encoding}`, { method, path, id: 1, body: '{}', headers: { 'Content-Encoding': encoding } })
+            await call(`${method} ${path} as ${encoding}`, {
+              method,
+              path,
+              id: 1,
+              body: '{}',
+              headers: { 'Content-Encoding': encoding }
+            })
           }
         }
       }
@@ -86,7 +111,9 @@ describe('every service and method against junk input', function () {
     const calls = await overRest(async ({ who, token }) => {
       const made: Call[] = []
       const get = async (label: string, target: string, headers: Record<string, string> = {}) => {
-        const response = await fetch(server.url + target, { headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers } })
+        const response = await fetch(server.url + target, {
+          headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers }
+        })
         const text = await response.text()
         let body: any
         try {
@@ -114,26 +141,55 @@ describe('every service and method against junk input', function () {
     for (const { who, socket } of callers) {
       const call = async (label: string, method: string, path: unknown, args: unknown[]) => {
         const [error] = await emitCall(socket!, method, path, ...args)
-        calls.push({ label: `Socket.io ${who} ${label}`, status: error ? error.code ?? 0 : 200, error })
+        calls.push({ label: `Socket.io ${who} ${label}`, status: error ? (error.code ?? 0) : 200, error })
       }
       for (const { path, method } of walk()) {
         for (const id of takesId(method) ? junkIds : [1]) {
-          await call(`${method} ${path} id ${JSON.stringify(id)}`, method, path, socketArguments(method, { id, data: {} }))
+          await call(
+            `${method} ${path} id ${JSON.stringify(id)}`,
+            method,
+            path,
+            socketArguments(method, { id, data: {} })
+          )
         }
         for (const query of junkQueries) {
-          await call(`${method} ${path} query ${JSON.stringify(query).slice(0, 60)}`, method, path, socketArguments(method, { id: 1, data: {}, query }))
+          await call(
+            `${method} ${path} query ${JSON.stringify(query).slice(0, 60)}`,
+            method,
+            path,
+            socketArguments(method, { id: 1, data: {}, query })
+          )
         }
         if (takesData(method)) {
           for (const data of [...junkData, Buffer.from([0xff, 0xfe, 0xc0])]) {
-            await call(`${method} ${path} ${JSON.stringify(data)?.slice(0, 60)}`, method, path, socketArguments(method, { id: 1, data }))
+            await call(
+              `${method} ${path} ${JSON.stringify(data)?.slice(0, 60)}`,
+              method,
+              path,
+              socketArguments(method, { id: 1, data })
+            )
           }
         }
         for (const name of PROTOTYPE_NAMES) {
           await call(`${method} on path ${name}`, method, name, socketArguments(method, { id: 1, data: {} }))
-          await call(`${method} on path ${path}/${name}`, method, `${path}/${name}`, socketArguments(method, { id: 1, data: {} }))
+          await call(
+            `${method} on path ${path}/${name}`,
+            method,
+            `${path}/${name}`,
+            socketArguments(method, { id: 1, data: {} })
+          )
         }
-        await call(`${method} with a path that is not a string`, method, { path }, socketArguments(method, { id: 1, data: {} }))
-        await call(`${method} with too many arguments`, method, path, [...socketArguments(method, { id: 1, data: {} }), {}, {}])
+        await call(
+          `${method} with a path that is not a string`,
+          method,
+          { path },
+          socketArguments(method, { id: 1, data: {} })
+        )
+        await call(`${method} with too many arguments`, method, path, [
+          ...socketArguments(method, { id: 1, data: {} }),
+          {},
+          {}
+        ])
       }
     }
     assert.ok(calls.length > 1000, `${calls.length} calls`)

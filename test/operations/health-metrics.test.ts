@@ -46,7 +46,11 @@ describe('operations', function () {
 
     it('GET /ready answers 503 (and /health still 200) when the database does not answer', async () => {
       const app = createApp({
-        database: { url: 'postgres://postgres@127.0.0.1:1/unreachable', dataDir: '', pool: { min: 0, max: 1 } }
+        database: {
+          url: 'postgres://postgres@127.0.0.1:1/unreachable',
+          dataDir: '',
+          pool: { min: 0, max: 1 }
+        }
       })
       const listening = await app.listen(0, '127.0.0.1')
       try {

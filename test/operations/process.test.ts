@@ -85,12 +85,17 @@ describe('operations', function () {
       assert.match(command.output(), /"message":"listening"/)
 
       // The environment's bootstrap admin was created on start and can log in
-      const admin = await request(url, 'POST', '/authentication', { body: { strategy: 'local', ...bootstrapAdmin } })
+      const admin = await request(url, 'POST', '/authentication', {
+        body: { strategy: 'local', ...bootstrapAdmin }
+      })
       assert.strictEqual(admin.status, 201, admin.text)
       assert.strictEqual(admin.body.user.role, 'admin')
       // CORS_ORIGINS narrows the origins browsers may call from
       const preflight = (origin: string) =>
-        fetch(url + '/authentication', { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'POST' } })
+        fetch(url + '/authentication', {
+          method: 'OPTIONS',
+          headers: { Origin: origin, 'Access-Control-Request-Method': 'POST' }
+        })
       const allowed = await preflight('https://admin.example.test')
       assert.strictEqual(allowed.headers.get('access-control-allow-origin'), 'https://admin.example.test')
       const refused = await preflight('https://elsewhere.example.test')
@@ -116,7 +121,8 @@ describe('operations', function () {
           transport === 'rest'
             ? async () => {
                 const token = await login(url, world.worker)
-                return () => request(url, 'POST', '/messages', { token, body: { channel_id: channel.id, content } })
+                return () =>
+                  request(url, 'POST', '/messages', { token, body: { channel_id: channel.id, content } })
               }
             : async () => {
                 const client = await socketClient(url, world.worker)
@@ -129,7 +135,10 @@ describe('operations', function () {
                 dropped.catch(() => undefined)
                 return async () => ({
                   status: 201,
-                  body: await Promise.race([client.service('messages').create({ channel_id: channel.id, content }), dropped]),
+                  body: await Promise.race([
+                    client.service('messages').create({ channel_id: channel.id, content }),
+                    dropped
+                  ]),
                   text: ''
                 })
               }
@@ -173,7 +182,10 @@ describe('operations', function () {
 
         // The caller gets its confirmation: the answer is not cut by the shutdown
         const { response, error } = outcome
-        assert.ok(!error, `the call under way lost its answer: ${error?.cause?.message ?? error?.message}\n${command.output()}`)
+        assert.ok(
+          !error,
+          `the call under way lost its answer: ${error?.cause?.message ?? error?.message}\n${command.output()}`
+        )
         assert.strictEqual(response?.status, 201, response?.text)
         assert.strictEqual(response.body.content, content)
         assert.strictEqual(response.body.id, Number(stored[0].id))

@@ -28,8 +28,17 @@ const startServer = async (env: NodeJS.ProcessEnv) => {
 
 /** The one error line a refused start logs, checked for what it must say. */
 async function refusedWith(command: Command, says: RegExp) {
-  assert.deepStrictEqual(await within(command.exited, 60_000, 'exit'), { code: 1, signal: null }, command.output())
-  const errors = command.output().trim().split('\n').map((line) => JSON.parse(line)).filter((entry) => entry.level === 'error')
+  assert.deepStrictEqual(
+    await within(command.exited, 60_000, 'exit'),
+    { code: 1, signal: null },
+    command.output()
+  )
+  const errors = command
+    .output()
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line))
+    .filter((entry) => entry.level === 'error')
   assert.strictEqual(errors.length, 1, command.output())
   assert.match(errors[0].error, says)
   assert.doesNotMatch(command.output(), /\n\s+at /, 'no stack frames')
@@ -52,12 +61,23 @@ describe('Redis settings: REDIS_CLUSTER_NODES and REDIS_ADAPTER', function () {
 
   // Checked before anything connects, so the app itself can be asked
   const refusals: Array<[string, ConfigurationOverrides['redis'], RegExp]> = [
-    ['a seed that is not host:port', { cluster_nodes: '127.0.0.1:7000,redis-2' }, /^REDIS_CLUSTER_NODES has 'redis-2': give comma-separated host:port seeds/],
-    ['both REDIS_URL and REDIS_CLUSTER_NODES', { url: testRedisUrl, cluster_nodes: ['127.0.0.1:7000'] }, /^REDIS_URL and REDIS_CLUSTER_NODES are both set/]
+    [
+      'a seed that is not host:port',
+      { cluster_nodes: '127.0.0.1:7000,redis-2' },
+      /^REDIS_CLUSTER_NODES has 'redis-2': give comma-separated host:port seeds/
+    ],
+    [
+      'both REDIS_URL and REDIS_CLUSTER_NODES',
+      { url: testRedisUrl, cluster_nodes: ['127.0.0.1:7000'] },
+      /^REDIS_URL and REDIS_CLUSTER_NODES are both set/
+    ]
   ]
   for (const [what, redis, says] of refusals) {
     it(`refuses ${what} in one clear sentence`, () => {
-      assert.throws(() => createApp({ redis }), (error: Error) => error instanceof ConfigurationError && says.test(error.message))
+      assert.throws(
+        () => createApp({ redis }),
+        (error: Error) => error instanceof ConfigurationError && says.test(error.message)
+      )
     })
   }
 
@@ -70,13 +90,28 @@ describe('Redis settings: REDIS_CLUSTER_NODES and REDIS_ADAPTER', function () {
     const cluster = useRedisCluster(3)
 
     it('starts with REDIS_CLUSTER_NODES and the sharded adapter, is ready, and stops cleanly', async () => {
-      const { command, url } = await start({ REDIS_CLUSTER_NODES: cluster.nodes.join(', '), REDIS_ADAPTER: 'sharded' })
-      await waitUntil(async () => (await http(url, 'GET', '/ready').catch(() => undefined))?.status === 200, 'ready', 30_000)
-      assert.deepStrictEqual((await http(url, 'GET', '/ready')).body, { status: 'ready', database: 'ok', redis: 'ok' })
+      const { command, url } = await start({
+        REDIS_CLUSTER_NODES: cluster.nodes.join(', '),
+        REDIS_ADAPTER: 'sharded'
+      })
+      await waitUntil(
+        async () => (await http(url, 'GET', '/ready').catch(() => undefined))?.status === 200,
+        'ready',
+        30_000
+      )
+      assert.deepStrictEqual((await http(url, 'GET', '/ready')).body, {
+        status: 'ready',
+        database: 'ok',
+        redis: 'ok'
+      })
       // The port answers while the app still sets up; SIGTERM is handled from 'listening' on
       await waitUntil(() => command.output().includes('"message":"listening"'), 'listening', 30_000)
       command.child.kill('SIGTERM')
-      assert.deepStrictEqual(await within(command.exited, 20_000, 'exit after SIGTERM'), { code: 0, signal: null }, command.output())
+      assert.deepStrictEqual(
+        await within(command.exited, 20_000, 'exit after SIGTERM'),
+        { code: 0, signal: null },
+        command.output()
+      )
     })
   })
 })

@@ -32,15 +32,24 @@ describe('module boundary check', () => {
   })
 
   it('fails when a messaging service imports a gateway', () => {
-    write('src/modules/messaging/services/presence/presence.class.ts', `import { rooms } from '../../gateways/rooms'\n`)
+    write(
+      'src/modules/messaging/services/presence/presence.class.ts',
+      `import { rooms } from '../../gateways/rooms'\n`
+    )
     write('src/modules/messaging/gateways/realtime.ts', `import { x } from '../services/messages/messages'\n`)
     const violations = findViolations(root)
     assert.deepStrictEqual(violations.length, 1, violations.join('\n'))
-    assert.match(violations[0], /^src\/modules\/messaging\/services\/presence\/presence\.class\.ts imports '\.\.\/\.\.\/gateways\/rooms'/)
+    assert.match(
+      violations[0],
+      /^src\/modules\/messaging\/services\/presence\/presence\.class\.ts imports '\.\.\/\.\.\/gateways\/rooms'/
+    )
   })
 
   it('fails when the event map imports a module', () => {
-    write('src/events.ts', `import type { Channel } from './modules/messaging/services/channels/channels.schema'\nimport type { Id } from './schema-types'\n`)
+    write(
+      'src/events.ts',
+      `import type { Channel } from './modules/messaging/services/channels/channels.schema'\nimport type { Id } from './schema-types'\n`
+    )
     const violations = findViolations(root)
     assert.deepStrictEqual(violations.length, 1, violations.join('\n'))
     assert.match(violations[0], /^src\/events\.ts imports/)

@@ -34,13 +34,25 @@ describe('a graceful restart under a connected client', function () {
   })
 
   const start = async (port: number) =>
-    (server = (await serve({ PORT: String(port), DATABASE_URL: testDatabaseUrl, SHUTDOWN_DRAIN_SECONDS: '1', LOG_LEVEL: 'info' })).command)
+    (server = (
+      await serve({
+        PORT: String(port),
+        DATABASE_URL: testDatabaseUrl,
+        SHUTDOWN_DRAIN_SECONDS: '1',
+        LOG_LEVEL: 'info'
+      })
+    ).command)
   // While the server is away, messages are written by another instance on the same database
   const sendElsewhere = (content: string) =>
-    seeding.app.service('messages').create({ channel_id: channelId, content, client_id: content }, { user: world.supervisor })
+    seeding.app
+      .service('messages')
+      .create({ channel_id: channelId, content, client_id: content }, { user: world.supervisor })
   /** Sent through the server process, so that it reaches its rooms live. */
   async function sendThrough(url: string, content: string) {
-    const posted = await http(url, 'POST', '/messages', { token: await login(url, world.supervisor), body: { channel_id: channelId, content } })
+    const posted = await http(url, 'POST', '/messages', {
+      token: await login(url, world.supervisor),
+      body: { channel_id: channelId, content }
+    })
     assert.strictEqual(posted.status, 201, posted.text)
   }
 
@@ -56,7 +68,11 @@ describe('a graceful restart under a connected client', function () {
       await start(port)
       const socket = io(url, { forceNew: true, ...options })
       client = createClient(socketio(socket))
-      await client.authenticate({ strategy: 'local', email: world.worker.email, password: world.worker.password })
+      await client.authenticate({
+        strategy: 'local',
+        email: world.worker.email,
+        password: world.worker.password
+      })
       const held: Message[] = []
       let logins = 0
       client.on('login', () => logins++)
@@ -69,8 +85,16 @@ describe('a graceful restart under a connected client', function () {
       const stopping = server!
       process.kill(stopping.child.pid!, 'SIGTERM')
       // Draining: the balancer's probe fails at once while the connection still works
-      await waitUntil(async () => (await freshGet(`${url}/ready`).catch(() => 0)) === 503, '/ready fails while draining', 5000)
-      assert.strictEqual((await client.service('channels').get(channelId)).id, channelId, 'calls are still answered while draining')
+      await waitUntil(
+        async () => (await freshGet(`${url}/ready`).catch(() => 0)) === 503,
+        '/ready fails while draining',
+        5000
+      )
+      assert.strictEqual(
+        (await client.service('channels').get(channelId)).id,
+        channelId,
+        'calls are still answered while draining'
+      )
       const exit = await within(stopping.exited, 30_000, 'the old process exits')
       assert.strictEqual(exit.code, 0, stopping.output())
       assert.deepStrictEqual(reasons, ['transport close'], 'the client was not told to stay away')
@@ -82,7 +106,11 @@ describe('a graceful restart under a connected client', function () {
       await sendElsewhere('while away 2')
       await start(port)
 
-      const answered = await within(typedWhileAway, 30_000, 'the call made while away is answered after the restart')
+      const answered = await within(
+        typedWhileAway,
+        30_000,
+        'the call made while away is answered after the restart'
+      )
       assert.strictEqual(answered.content, 'typed while away')
       await waitUntil(() => held.length === 4, 'the stream filled the gap after the new login', 30_000)
       await sendThrough(url, 'after the restart')
@@ -93,7 +121,10 @@ describe('a graceful restart under a connected client', function () {
         // What was typed while away goes out once the connection is back
         ['before the restart', 'while away 1', 'while away 2', 'typed while away', 'after the restart']
       )
-      assert.deepStrictEqual(held.map((message) => message.seq), [1, 2, 3, 4, 5].map((n) => held[0].seq + n - 1))
+      assert.deepStrictEqual(
+        held.map((message) => message.seq),
+        [1, 2, 3, 4, 5].map((n) => held[0].seq + n - 1)
+      )
       stream.close()
     })
   }
@@ -115,7 +146,10 @@ describe('a graceful restart under a connected client', function () {
       process.kill(server!.child.pid!, 'SIGTERM')
       await within(server!.exited, 30_000, 'the old process exits')
       await start(port)
-      for (const [app, person] of [[worker, world.worker], [supervisor, world.supervisor]] as const) {
+      for (const [app, person] of [
+        [worker, world.worker],
+        [supervisor, world.supervisor]
+      ] as const) {
         const sent = await sendUntilAnswered(app, channelId, `back as ${person.email}`)
         assert.strictEqual(sent.sender_id, person.id, 'the message is sent by the person who typed it')
         assert.strictEqual(await whoAmI(app), person.id)
@@ -127,7 +161,11 @@ describe('a graceful restart under a connected client', function () {
 })
 
 /** As an app does: a call that got no answer is made again with the same client_id. */
-async function sendUntilAnswered(client: ClientApplication, channelId: number, content: string): Promise<Message> {
+async function sendUntilAnswered(
+  client: ClientApplication,
+  channelId: number,
+  content: string
+): Promise<Message> {
   for (;;) {
     try {
       return await client.service('messages').create({ channel_id: channelId, content, client_id: content })

@@ -16,7 +16,9 @@ interface Attempt {
 
 describe('bounds on open Socket.io connections', function () {
   this.timeout(60_000)
-  const server = useServer({ connections: { trust_proxy: true, max_per_user: MAX_PER_USER, max_per_address: MAX_PER_ADDRESS } })
+  const server = useServer({
+    connections: { trust_proxy: true, max_per_user: MAX_PER_USER, max_per_address: MAX_PER_ADDRESS }
+  })
   const opened: Socket[] = []
   let lastAddress = 0
   // Each test from addresses of its own, so that only its own connections count
@@ -26,10 +28,17 @@ describe('bounds on open Socket.io connections', function () {
     new Promise((resolve) => {
       const headers: Record<string, string> = { 'x-forwarded-for': address }
       if (token) headers.authorization = `Bearer ${token}`
-      const socket = io(server.url, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: headers })
+      const socket = io(server.url, {
+        transports: ['websocket'],
+        forceNew: true,
+        reconnection: false,
+        extraHeaders: headers
+      })
       opened.push(socket)
       socket.once('connect', () => resolve({ socket, outcome: 'connected' }))
-      socket.once('connect_error', (error: any) => resolve({ socket, outcome: `${error.data?.code} ${error.message}` }))
+      socket.once('connect_error', (error: any) =>
+        resolve({ socket, outcome: `${error.data?.code} ${error.message}` })
+      )
     })
 
   const connectMany = (count: number, address: () => string, token?: string) =>
@@ -60,7 +69,8 @@ describe('bounds on open Socket.io connections', function () {
     const addresses = [freshAddress(), freshAddress(), freshAddress()]
     const attempts = await connectMany(3 * MAX_PER_USER, () => addresses[opened.length % 3], token)
     assert.strictEqual(connectedOf(attempts).length, MAX_PER_USER)
-    for (const { outcome } of refusedOf(attempts)) assert.match(outcome, /^429 Too many open connections for this person/)
+    for (const { outcome } of refusedOf(attempts))
+      assert.match(outcome, /^429 Too many open connections for this person/)
     const metrics = (await http(server.url, 'GET', '/metrics')).text
     assert.match(metrics, /^chat_socket_connections_refused_total\{reason="open_per_person"\} [1-9]/m)
   })
@@ -81,7 +91,9 @@ describe('bounds on open Socket.io connections', function () {
     const address = freshAddress()
     const anonymous = connectedOf(await connectMany(MAX_PER_ADDRESS, () => address))
     assert.strictEqual(anonymous.length, MAX_PER_ADDRESS)
-    const disconnects = anonymous.map(({ socket }) => new Promise<string>((resolve) => socket.once('disconnect', resolve)))
+    const disconnects = anonymous.map(
+      ({ socket }) => new Promise<string>((resolve) => socket.once('disconnect', resolve))
+    )
 
     const answers = await Promise.all(anonymous.map(({ socket }) => authenticate(socket, token)))
     assert.strictEqual(answers.filter((answer) => answer === 'ok').length, MAX_PER_USER)
@@ -97,7 +109,9 @@ describe('bounds on open Socket.io connections', function () {
     const address = freshAddress()
     const admitted = connectedOf(await connectMany(MAX_PER_USER, () => address, token))
     assert.match((await connect(address, token)).outcome, /^429 /)
-    const loggedOut = await new Promise((resolve) => admitted[0].socket.emit('remove', 'authentication', null, {}, resolve))
+    const loggedOut = await new Promise((resolve) =>
+      admitted[0].socket.emit('remove', 'authentication', null, {}, resolve)
+    )
     assert.strictEqual(loggedOut, null)
     assert.strictEqual((await connect(address, token)).outcome, 'connected')
   })
@@ -107,8 +121,13 @@ describe('bounds on open Socket.io connections', function () {
     const attempts = await connectMany(MAX_PER_ADDRESS + 4, () => address)
     const admitted = connectedOf(attempts)
     assert.strictEqual(admitted.length, MAX_PER_ADDRESS)
-    for (const { outcome } of refusedOf(attempts)) assert.match(outcome, /^429 Too many open connections from this address/)
-    assert.strictEqual((await connect(freshAddress())).outcome, 'connected', 'another address has its own bound')
+    for (const { outcome } of refusedOf(attempts))
+      assert.match(outcome, /^429 Too many open connections from this address/)
+    assert.strictEqual(
+      (await connect(freshAddress())).outcome,
+      'connected',
+      'another address has its own bound'
+    )
 
     admitted[0].socket.close()
     await waitUntil(() => openOnServer() === MAX_PER_ADDRESS, 'the closed connection gone on the server')
@@ -118,11 +137,17 @@ describe('bounds on open Socket.io connections', function () {
   it('gives the address slot back for a handshake refused for its person', async () => {
     const token = await personToken()
     const address = freshAddress()
-    assert.strictEqual(connectedOf(await connectMany(MAX_PER_USER, () => address, token)).length, MAX_PER_USER)
+    assert.strictEqual(
+      connectedOf(await connectMany(MAX_PER_USER, () => address, token)).length,
+      MAX_PER_USER
+    )
     const refused = await connectMany(5, () => address, token)
     assert.strictEqual(refusedOf(refused).length, 5)
     // The refused clients close; the address then has room for exactly the rest of its bound
-    await waitUntil(() => server.app.io.engine.clientsCount === MAX_PER_USER, 'the refused connections closed')
+    await waitUntil(
+      () => server.app.io.engine.clientsCount === MAX_PER_USER,
+      'the refused connections closed'
+    )
     const others = await connectMany(MAX_PER_ADDRESS - MAX_PER_USER, () => address)
     assert.strictEqual(connectedOf(others).length, MAX_PER_ADDRESS - MAX_PER_USER)
     assert.match((await connect(address)).outcome, /^429 Too many open connections from this address/)

@@ -4,7 +4,11 @@ import type { Socket } from 'socket.io'
 import { useServer } from '../helpers/app'
 import { buildUser } from '../helpers/factories'
 import { socketClient, socketOf, waitUntil } from '../helpers/clients'
-import { FEWEST_PACKETS_PER_WINDOW, defaultPacketsPerWindow, packetsPerWindow } from '../../src/socketio/packet-budget'
+import {
+  FEWEST_PACKETS_PER_WINDOW,
+  defaultPacketsPerWindow,
+  packetsPerWindow
+} from '../../src/socketio/packet-budget'
 
 const BUDGET = 50
 // Joining the namespace was the connection's first packet
@@ -33,7 +37,9 @@ describe('the per-connection packet budget', function () {
   const countIn = (counts: Map<string, number>, id: string) => counts.set(id, (counts.get(id) ?? 0) + 1)
   before(() => {
     server.app.io.on('connection', (socket: Socket) => {
-      ;(socket as any).fns.unshift((_packet: unknown, next: () => void) => (countIn(handled, socket.id), next()))
+      ;(socket as any).fns.unshift(
+        (_packet: unknown, next: () => void) => (countIn(handled, socket.id), next())
+      )
       ;(socket as any).prependListener('find', () => countIn(dispatched, socket.id))
       const packet = (socket as any).packet.bind(socket)
       ;(socket as any).packet = (sent: { type: number }, options: unknown) => {
@@ -54,7 +60,13 @@ describe('the per-connection packet budget', function () {
     // Packets read before the cut are still being worked through
     await new Promise((resolve) => setTimeout(resolve, 200))
     const counted = (counts: Map<string, number>) => counts.get(id) ?? 0
-    return { reasons, handled: counted(handled), answered: counted(answered), dispatched: counted(dispatched), answers }
+    return {
+      reasons,
+      handled: counted(handled),
+      answered: counted(answered),
+      dispatched: counted(dispatched),
+      answers
+    }
   }
 
   it('cuts off a socket that floods unknown events at its budget; what is past it reaches no handler and gets no 405', async () => {
@@ -63,7 +75,10 @@ describe('the per-connection packet budget', function () {
     assert.strictEqual(handled, EVENTS_IN_BUDGET, `${handled} of ${FLOOD} packets reached a handler`)
     assert.strictEqual(answered, EVENTS_IN_BUDGET, `${answered} answers to ${FLOOD} unknown events`)
     // (Those queued when the connection was cut never leave)
-    assert.ok(answers.every((answer) => answer.code === 405), JSON.stringify(answers.slice(0, 3)))
+    assert.ok(
+      answers.every((answer) => answer.code === 405),
+      JSON.stringify(answers.slice(0, 3))
+    )
     const metrics = await fetch(`${server.url}/metrics`).then((response) => response.text())
     assert.match(metrics, /chat_socket_packet_budget_cuts_total [1-9]/)
   })
@@ -75,7 +90,11 @@ describe('the per-connection packet budget', function () {
     assert.strictEqual(handled, EVENTS_IN_BUDGET)
     // (Fewer, when the cut comes before the calls let through are handed on)
     assert.ok(dispatched <= EVENTS_IN_BUDGET, `${dispatched} of ${FLOOD} calls reached Feathers`)
-    assert.strictEqual((await bystander.service('channels').find({ query: { $limit: 1 } })).limit, 1, 'another person is still served')
+    assert.strictEqual(
+      (await bystander.service('channels').find({ query: { $limit: 1 } })).limit,
+      1,
+      'another person is still served'
+    )
   })
 
   it('counts requests to join namespaces too, which Socket.io answers before any middleware', async () => {
@@ -100,7 +119,10 @@ describe('the per-connection packet budget', function () {
     const client = io(server.url, { transports: ['websocket'], forceNew: true, reconnection: false })
     await new Promise<void>((resolve) => client.on('connect', () => resolve()))
     const reasons = disconnections(client)
-    const burst = () => Promise.all(Array.from({ length: 40 }, () => new Promise((resolve) => client.emit('no-such-event', resolve))))
+    const burst = () =>
+      Promise.all(
+        Array.from({ length: 40 }, () => new Promise((resolve) => client.emit('no-such-event', resolve)))
+      )
     await burst()
     await new Promise((resolve) => setTimeout(resolve, 10_100))
     await burst()
@@ -123,12 +145,19 @@ describe('the default packet budget', function () {
     const client = await socketClient(server.url, await buildUser(server.app))
     const reasons = disconnections(socketOf(client))
     // Joining the namespace and logging in were the first two packets
-    const burst = Array.from({ length: FEWEST_PACKETS_PER_WINDOW - 2 }, () => client.service('channels').find({}))
-    const codes = (await Promise.allSettled(burst)).map((outcome) => (outcome.status === 'fulfilled' ? 200 : outcome.reason.code))
+    const burst = Array.from({ length: FEWEST_PACKETS_PER_WINDOW - 2 }, () =>
+      client.service('channels').find({})
+    )
+    const codes = (await Promise.allSettled(burst)).map((outcome) =>
+      outcome.status === 'fulfilled' ? 200 : outcome.reason.code
+    )
     assert.deepStrictEqual([...new Set(codes)].sort(), [200, 429], 'the call budget answered the burst')
     assert.deepStrictEqual(reasons, [], 'a client is not cut within its packet budget')
 
-    client.service('channels').find({}).catch(() => undefined)
+    client
+      .service('channels')
+      .find({})
+      .catch(() => undefined)
     await waitUntil(() => reasons.length > 0, 'the packet past the budget cuts the connection')
     assert.deepStrictEqual(reasons, ['transport close'])
   })
@@ -140,7 +169,12 @@ describe('the per-connection packet budget behind a balancer', function () {
   const server = useServer({ connections: { packets_per_10_seconds: BUDGET, trust_proxy: true } })
 
   it('cuts a flooder off and goes on serving everyone else', async () => {
-    const flooder = io(server.url, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { 'X-Forwarded-For': '198.51.100.77' } })
+    const flooder = io(server.url, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      extraHeaders: { 'X-Forwarded-For': '198.51.100.77' }
+    })
     await new Promise<void>((resolve) => flooder.on('connect', () => resolve()))
     const reasons = disconnections(flooder)
     for (let i = 0; i < FLOOD; i++) flooder.emit('no-such-event', () => undefined)

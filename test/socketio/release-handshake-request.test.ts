@@ -18,7 +18,9 @@ describe('the handshake request of a Socket.io connection', function () {
   const requests: WeakRef<IncomingMessage>[] = []
   const connected: Socket[] = []
   before(() => {
-    server.app.io.engine.use((req: IncomingMessage, _res: unknown, next: () => void) => (requests.push(new WeakRef(req)), next()))
+    server.app.io.engine.use(
+      (req: IncomingMessage, _res: unknown, next: () => void) => (requests.push(new WeakRef(req)), next())
+    )
     server.app.io.on('connection', (socket: Socket) => connected.push(socket))
   })
 
@@ -36,18 +38,43 @@ describe('the handshake request of a Socket.io connection', function () {
     const token = await login(server.url, person)
     // Authenticated by its handshake header (read from the request) and over WebSocket,
     // where engine.io's stand-in response holds the request until the socket closes
-    const byHeader = io(server.url, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { Authorization: token } })
+    const byHeader = io(server.url, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      extraHeaders: { Authorization: token }
+    })
     // Long-polling first, then upgraded
-    const polling = io(server.url, { transports: ['polling', 'websocket'], forceNew: true, reconnection: false })
+    const polling = io(server.url, {
+      transports: ['polling', 'websocket'],
+      forceNew: true,
+      reconnection: false
+    })
     const loggedIn = await socketClient(server.url, person)
-    await waitUntil(() => byHeader.connected && polling.connected && connected.length >= 3, 'three connections')
+    await waitUntil(
+      () => byHeader.connected && polling.connected && connected.length >= 3,
+      'three connections'
+    )
     await waitUntil(() => polling.io.engine.transport.name === 'websocket', 'the polling client upgraded')
 
     assert.ok(requests.length >= 3, `${requests.length} handshake requests seen`)
-    assert.ok(await collected(), `${requests.filter((request) => request.deref()).length} of ${requests.length} handshake requests still held`)
-    assert.ok(connected.every((socket) => socket.connected && socket.handshake.headers.host), 'open, with the handshake’s headers copied')
-    assert.strictEqual((connected[0] as any).feathers.user?.id, person.id, 'the header authenticated the first connection')
-    assert.ok(connected.every((socket) => (socket as any).feathers.address), 'every connection keeps its address for its calls')
+    assert.ok(
+      await collected(),
+      `${requests.filter((request) => request.deref()).length} of ${requests.length} handshake requests still held`
+    )
+    assert.ok(
+      connected.every((socket) => socket.connected && socket.handshake.headers.host),
+      'open, with the handshake’s headers copied'
+    )
+    assert.strictEqual(
+      (connected[0] as any).feathers.user?.id,
+      person.id,
+      'the header authenticated the first connection'
+    )
+    assert.ok(
+      connected.every((socket) => (socket as any).feathers.address),
+      'every connection keeps its address for its calls'
+    )
     const page = await loggedIn.service('channels').find({ query: { $limit: 1 } })
     assert.strictEqual(page.limit, 1, 'calls are served')
     byHeader.close()
@@ -55,10 +82,22 @@ describe('the handshake request of a Socket.io connection', function () {
   })
 
   describe('behind a balancer', () => {
-    const proxied = useServer({ connections: { per_ip_per_minute: 1000, trust_proxy: true, max_buffered_packets: 1000, max_delivery_lag_ms: 5000 } })
+    const proxied = useServer({
+      connections: {
+        per_ip_per_minute: 1000,
+        trust_proxy: true,
+        max_buffered_packets: 1000,
+        max_delivery_lag_ms: 5000
+      }
+    })
 
     it('keeps what a later handshake on the same connection reads: its forwarded address and headers', async () => {
-      const client = io(proxied.url, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { 'X-Forwarded-For': '198.51.100.23' } })
+      const client = io(proxied.url, {
+        transports: ['websocket'],
+        forceNew: true,
+        reconnection: false,
+        extraHeaders: { 'X-Forwarded-For': '198.51.100.23' }
+      })
       const seen: Socket[] = []
       proxied.app.io.on('connection', (socket: Socket) => seen.push(socket))
       await waitUntil(() => client.connected && seen.length === 1, 'connected')

@@ -5,7 +5,10 @@ import { useServer } from '../helpers/app'
 const handshake = (url: string) => fetch(`${url}/socket.io/?EIO=4&transport=polling`)
 // A POST answers at once (a GET would be held until there is something to send): "40" joins the namespace
 const post = (url: string, sid: string) =>
-  fetch(`${url}/socket.io/?EIO=4&transport=polling&sid=${encodeURIComponent(sid)}`, { method: 'POST', body: '40' })
+  fetch(`${url}/socket.io/?EIO=4&transport=polling&sid=${encodeURIComponent(sid)}`, {
+    method: 'POST',
+    body: '40'
+  })
 
 describe('the Socket.io session id header, for balancers that keep clients without cookies', function () {
   this.timeout(30_000)
@@ -21,11 +24,17 @@ describe('the Socket.io session id header, for balancers that keep clients witho
     assert.strictEqual(header, open.sid)
     const next = await post(server.url, header)
     assert.strictEqual(next.status, 200, 'the named id is the session’s')
-    assert.strictEqual(next.headers.get('x-socketio-sid'), null, 'only the handshake names it: later requests carry it themselves')
+    assert.strictEqual(
+      next.headers.get('x-socketio-sid'),
+      null,
+      'only the handshake names it: later requests carry it themselves'
+    )
   })
 
   it('gives every session its own id', async () => {
-    const ids = await Promise.all([1, 2, 3].map(async () => (await handshake(server.url)).headers.get('x-socketio-sid')))
+    const ids = await Promise.all(
+      [1, 2, 3].map(async () => (await handshake(server.url)).headers.get('x-socketio-sid'))
+    )
     assert.strictEqual(new Set(ids).size, 3, JSON.stringify(ids))
   })
 })

@@ -32,7 +32,8 @@ export class Deployment {
   ) {}
 
   async start() {
-    if (!fs.existsSync(HAPROXY)) throw new Error(`HAProxy is missing at ${HAPROXY}: apt-get install -y haproxy`)
+    if (!fs.existsSync(HAPROXY))
+      throw new Error(`HAProxy is missing at ${HAPROXY}: apt-get install -y haproxy`)
     for (let i = 1; i <= this.size; i++) {
       const port = await freePort()
       this.instances.push({ name: `app${i}`, port, url: `http://127.0.0.1:${port}` })
@@ -45,9 +46,14 @@ export class Deployment {
       ...process.env,
       CHAT_LISTEN: `127.0.0.1:${listen}`,
       HAPROXY_STATS: `127.0.0.1:${stats}`,
-      ...Object.fromEntries(this.instances.map((instance, i) => [`CHAT_INSTANCE_${i + 1}`, `127.0.0.1:${instance.port}`]))
+      ...Object.fromEntries(
+        this.instances.map((instance, i) => [`CHAT_INSTANCE_${i + 1}`, `127.0.0.1:${instance.port}`])
+      )
     })
-    await this.waitForBalancer((states) => this.instances.every((instance) => states.get(instance.name) === 'UP'), 'every instance UP')
+    await this.waitForBalancer(
+      (states) => this.instances.every((instance) => states.get(instance.name) === 'UP'),
+      'every instance UP'
+    )
   }
 
   async startInstance(instance: Instance) {
@@ -66,7 +72,8 @@ export class Deployment {
     })
     for (const deadline = Date.now() + 60_000; ; await sleep(100)) {
       if ((await freshGet(`${instance.url}/ready`).catch(() => 0)) === 200) return
-      if (!isRunning(instance.process) || Date.now() > deadline) throw new Error(`${instance.name} did not become ready\n${instance.process.output()}`)
+      if (!isRunning(instance.process) || Date.now() > deadline)
+        throw new Error(`${instance.name} did not become ready\n${instance.process.output()}`)
     }
   }
 
@@ -88,29 +95,46 @@ export class Deployment {
   private mustBeRunning(instance: Instance) {
     const { child, output } = instance.process!
     if (isRunning(instance.process!)) return
-    throw new Error(`${instance.name} had already exited (code ${child.exitCode}, signal ${child.signalCode}):\n${output().slice(-8000)}`)
+    throw new Error(
+      `${instance.name} had already exited (code ${child.exitCode}, signal ${child.signalCode}):\n${output().slice(-8000)}`
+    )
   }
 
   /** Server name → HAProxy's view of it (UP, DOWN, …), from the stats page. */
   async states(): Promise<Map<string, string>> {
     const csv = await fetch(this.statsUrl).then((response) => response.text())
-    const [header, ...rows] = csv.replace(/^# /, '').trim().split('\n').map((line) => line.split(','))
+    const [header, ...rows] = csv
+      .replace(/^# /, '')
+      .trim()
+      .split('\n')
+      .map((line) => line.split(','))
     const [name, proxy, status] = ['svname', 'pxname', 'status'].map((column) => header.indexOf(column))
-    return new Map(rows.filter((row) => row[proxy] === 'instances').map((row) => [row[name], row[status].split(' ')[0]]))
+    return new Map(
+      rows.filter((row) => row[proxy] === 'instances').map((row) => [row[name], row[status].split(' ')[0]])
+    )
   }
 
-  async waitForBalancer(condition: (states: Map<string, string>) => boolean, what: string, timeoutMs = 30_000) {
+  async waitForBalancer(
+    condition: (states: Map<string, string>) => boolean,
+    what: string,
+    timeoutMs = 30_000
+  ) {
     for (const deadline = Date.now() + timeoutMs; ; await sleep(100)) {
       const states = await this.states().catch(() => new Map<string, string>())
       if (condition(states)) return
-      if (Date.now() > deadline) throw new Error(`HAProxy: not ${what} within ${timeoutMs} ms: ${JSON.stringify([...states])}\n${this.balancer?.output()}`)
+      if (Date.now() > deadline)
+        throw new Error(
+          `HAProxy: not ${what} within ${timeoutMs} ms: ${JSON.stringify([...states])}\n${this.balancer?.output()}`
+        )
     }
   }
 
   /** HTTP statuses the balancer answered clients with, from its access log. */
   statuses(): number[] {
     const log = this.balancer?.output() ?? ''
-    return [...log.matchAll(/ -?\d+\/-?\d+\/-?\d+\/-?\d+\/\+?-?\d+ (\d{3}) /g)].map((match) => Number(match[1]))
+    return [...log.matchAll(/ -?\d+\/-?\d+\/-?\d+\/-?\d+\/\+?-?\d+ (\d{3}) /g)].map((match) =>
+      Number(match[1])
+    )
   }
 
   stop() {

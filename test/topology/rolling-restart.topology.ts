@@ -17,7 +17,9 @@ const PRESENCE_EXPIRY_SECONDS = 3
 const METRICS_TOKEN = 'topology-metrics-token'
 
 const openConnections = async (instanceUrl: string) => {
-  const scrape = await fetch(`${instanceUrl}/metrics`, { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } })
+  const scrape = await fetch(`${instanceUrl}/metrics`, {
+    headers: { Authorization: `Bearer ${METRICS_TOKEN}` }
+  })
   if (scrape.status !== 200) throw new Error(`GET /metrics answered ${scrape.status}`)
   const text = await scrape.text()
   return Number(/^chat_socket_connections (\d+)/m.exec(text)?.[1] ?? 0)
@@ -55,7 +57,14 @@ describe('a deployment behind HAProxy', function () {
       LOGIN_FAILURES_PER_ADDRESS: '100000'
     })
     await deployment.start()
-    const everyone = [world.worker, world.supervisor, world.borrowerAdmin, world.borrowerManager, world.lenderAdmin, world.lenderManager]
+    const everyone = [
+      world.worker,
+      world.supervisor,
+      world.borrowerAdmin,
+      world.borrowerManager,
+      world.lenderAdmin,
+      world.lenderManager
+    ]
     people = everyone.map((user) => new Person(deployment.url, user, channelId))
     await Promise.all(people.map((person) => person.start()))
   })
@@ -70,7 +79,10 @@ describe('a deployment behind HAProxy', function () {
   async function stored() {
     const db = knex({ client: 'pg', connection: testDatabaseUrl, pool: { min: 0, max: 1 } })
     try {
-      return await db('chat_messages').where({ channel_id: channelId }).orderBy('seq').select('id', 'seq', 'client_id', 'sender_id')
+      return await db('chat_messages')
+        .where({ channel_id: channelId })
+        .orderBy('seq')
+        .select('id', 'seq', 'client_id', 'sender_id')
     } finally {
       await db.destroy()
     }
@@ -87,13 +99,16 @@ describe('a deployment behind HAProxy', function () {
     await sleep(2000)
     for (const person of senders) person.stopSending()
     const stuck = () => people.map((person) => person.describe()).join('\n')
-    await within(Promise.all(sending), 60_000, `the senders are answered again\n${stuck()}`).catch((error) => {
-      throw new Error(`${error.message}\n${stuck()}`)
-    })
+    await within(Promise.all(sending), 60_000, `the senders are answered again\n${stuck()}`).catch(
+      (error) => {
+        throw new Error(`${error.message}\n${stuck()}`)
+      }
+    )
 
     const rows = await stored()
     const deadline = Date.now() + 60_000
-    while (people.some((person) => person.held.length < rows.length) && Date.now() < deadline) await sleep(200)
+    while (people.some((person) => person.held.length < rows.length) && Date.now() < deadline)
+      await sleep(200)
     const acknowledged = senders.flatMap((person) => person.acknowledged)
     const storedIds = new Set(rows.map((row) => Number(row.id)))
     const byClientId = new Map<string, number>()
@@ -101,7 +116,9 @@ describe('a deployment behind HAProxy', function () {
       const key = `${row.sender_id}/${row.client_id}`
       if (row.client_id) byClientId.set(key, (byClientId.get(key) ?? 0) + 1)
     }
-    const outages = people.flatMap((person) => person.outages.filter((outage) => outage.from >= disturbedAt - 1000))
+    const outages = people.flatMap((person) =>
+      person.outages.filter((outage) => outage.from >= disturbedAt - 1000)
+    )
     figures[label] = {
       acknowledged: senders.reduce((sum, person, i) => sum + person.acknowledged.length - before[i], 0),
       lost: acknowledged.filter((message) => !storedIds.has(message.id)).length,
@@ -112,7 +129,10 @@ describe('a deployment behind HAProxy', function () {
 
     assert.strictEqual((figures[label] as any).lost, 0, 'no acknowledged message is lost')
     assert.strictEqual((figures[label] as any).duplicated, 0, 'no message is stored twice')
-    assert.ok(outages.every((outage) => outage.to !== undefined), 'every client that lost its connection signed in again by itself')
+    assert.ok(
+      outages.every((outage) => outage.to !== undefined),
+      'every client that lost its connection signed in again by itself'
+    )
     for (const person of people) {
       assert.deepStrictEqual(
         person.held.map((message) => message.seq),
@@ -124,12 +144,22 @@ describe('a deployment behind HAProxy', function () {
   }
 
   it('serves the page and the Feathers client, polling first, live across instances', async () => {
-    const perInstance = await Promise.all(deployment.instances.map((instance) => openConnections(instance.url)))
-    assert.ok(perInstance.every((count) => count > 0), `the clients are spread over the instances: ${perInstance}`)
+    const perInstance = await Promise.all(
+      deployment.instances.map((instance) => openConnections(instance.url))
+    )
+    assert.ok(
+      perInstance.every((count) => count > 0),
+      `the clients are spread over the instances: ${perInstance}`
+    )
 
     const page = await browser.newPage()
     await signIn(page, deployment.url, world.worker)
-    const heard = nextEvent(people[1].client, 'messages', 'created', (message) => message.content === 'From the page')
+    const heard = nextEvent(
+      people[1].client,
+      'messages',
+      'created',
+      (message) => message.content === 'From the page'
+    )
     await messageBox(page).fill('From the page')
     await messageBox(page).press('Enter')
     await heard
@@ -141,13 +171,22 @@ describe('a deployment behind HAProxy', function () {
   it('loses and doubles nothing through a rolling restart, and every client comes back by itself', async () => {
     await underLoad('rolling restart', async () => {
       for (const instance of deployment.instances) {
-        assert.strictEqual(await deployment.stopInstance(instance), 0, `${instance.name} drained and exited cleanly`)
+        assert.strictEqual(
+          await deployment.stopInstance(instance),
+          0,
+          `${instance.name} drained and exited cleanly`
+        )
         await deployment.startInstance(instance)
-        await deployment.waitForBalancer((states) => states.get(instance.name) === 'UP', `${instance.name} UP again`)
+        await deployment.waitForBalancer(
+          (states) => states.get(instance.name) === 'UP',
+          `${instance.name} UP again`
+        )
       }
     })
     const statuses = deployment.statuses()
-    figures.balancer_statuses = Object.fromEntries([...new Set(statuses)].map((status) => [status, statuses.filter((s) => s === status).length]))
+    figures.balancer_statuses = Object.fromEntries(
+      [...new Set(statuses)].map((status) => [status, statuses.filter((s) => s === status).length])
+    )
     const serverErrors = statuses.filter((status) => status >= 500)
     assert.deepStrictEqual(serverErrors, [], 'the balancer answered no request with a 5xx')
   })
@@ -156,22 +195,40 @@ describe('a deployment behind HAProxy', function () {
     const victimWorld = await buildBooking(seeding.app)
     await openBookingChannel(seeding.app, victimWorld)
     // The instance holding the most of the people's connections
-    const connections = await Promise.all(deployment.instances.map((instance) => openConnections(instance.url)))
+    const connections = await Promise.all(
+      deployment.instances.map((instance) => openConnections(instance.url))
+    )
     const doomed = deployment.instances[connections.indexOf(Math.max(...connections))]
     // Straight to the instance that dies, so that its person has no connection elsewhere
     await socketClient(doomed.url, victimWorld.worker)
     const observer = new Person(deployment.url, victimWorld.supervisor, channelId)
-    await observer.client.authenticate({ strategy: 'local', email: victimWorld.supervisor.email, password: victimWorld.supervisor.password })
-    const offline = nextEvent(observer.client, 'presence', 'patched', (status) => status.user_id === victimWorld.worker.id && !status.online, 120_000)
+    await observer.client.authenticate({
+      strategy: 'local',
+      email: victimWorld.supervisor.email,
+      password: victimWorld.supervisor.password
+    })
+    const offline = nextEvent(
+      observer.client,
+      'presence',
+      'patched',
+      (status) => status.user_id === victimWorld.worker.id && !status.online,
+      120_000
+    )
     await underLoad('SIGKILL', async () => {
       const killedAt = Date.now()
       await deployment.killInstance(doomed)
       await offline
       figures.offline_after_kill_ms = Date.now() - killedAt
       await deployment.startInstance(doomed)
-      await deployment.waitForBalancer((states) => states.get(doomed.name) === 'UP', `${doomed.name} UP again`)
+      await deployment.waitForBalancer(
+        (states) => states.get(doomed.name) === 'UP',
+        `${doomed.name} UP again`
+      )
     })
     observer.close()
-    assert.ok((figures.offline_after_kill_ms as number) <= (PRESENCE_EXPIRY_SECONDS + 2) * 1000, 'offline within the expiry and a heartbeat')
+    assert.ok(
+      (figures.offline_after_kill_ms as number) <= (PRESENCE_EXPIRY_SECONDS + 2) * 1000,
+      'offline within the expiry and a heartbeat'
+    )
   })
 })

@@ -27,7 +27,12 @@ export class Person {
     readonly user: TestUser,
     private channelId: number
   ) {
-    const socket = io(url, { forceNew: true, ackTimeout: 10_000, reconnectionDelay: 500, reconnectionDelayMax: 5000 })
+    const socket = io(url, {
+      forceNew: true,
+      ackTimeout: 10_000,
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 5000
+    })
     this.client = createClient(socketio(socket))
     socket.on('disconnect', () => this.outages.push({ from: Date.now() }))
     this.client.on('login', () => {
@@ -37,7 +42,11 @@ export class Person {
   }
 
   async start() {
-    await this.client.authenticate({ strategy: 'local', email: this.user.email, password: this.user.password })
+    await this.client.authenticate({
+      strategy: 'local',
+      email: this.user.email,
+      password: this.user.password
+    })
     openChannelStream(this.client, this.channelId, {
       onMessage: (message) => this.held.push(message),
       onError: (error: any) => error?.code >= 500 && this.serverErrors.push(error)
@@ -52,7 +61,13 @@ export class Person {
       for (;;) {
         try {
           this.acknowledged.push(
-            await this.client.service('messages').create({ channel_id: this.channelId, content: `${this.user.name}: ${label} ${n}`, client_id: clientId })
+            await this.client
+              .service('messages')
+              .create({
+                channel_id: this.channelId,
+                content: `${this.user.name}: ${label} ${n}`,
+                client_id: clientId
+              })
           )
           break
         } catch (error: any) {

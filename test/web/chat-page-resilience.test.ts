@@ -18,7 +18,9 @@ describe('the web chat page when things go wrong or grow', function () {
     server.app.service('messages').create({ channel_id, content }, { user: who })
 
   const socketsOf = (userId: number) =>
-    [...server.app.io.of('/').sockets.values()].filter((socket: Socket) => (socket as any).feathers?.user?.id === userId)
+    [...server.app.io.of('/').sockets.values()].filter(
+      (socket: Socket) => (socket as any).feathers?.user?.id === userId
+    )
 
   beforeEach(async () => {
     world = await buildBooking(server.app)
@@ -59,7 +61,11 @@ describe('the web chat page when things go wrong or grow', function () {
     await otherChannel.click()
     await messageItem(page, 'Older news 60.').waitFor()
     await page.locator('#total-unread').waitFor({ state: 'hidden' })
-    assert.strictEqual(await messageItem(page, 'Older news 1.').count(), 0, 'the first page holds the newest 50')
+    assert.strictEqual(
+      await messageItem(page, 'Older news 1.').count(),
+      0,
+      'the first page holds the newest 50'
+    )
 
     await messageLog(page).evaluate((log) => (log.scrollTop = 0))
     await messageItem(page, 'Older news 1.').waitFor({ state: 'attached' })
@@ -77,11 +83,15 @@ describe('the web chat page when things go wrong or grow', function () {
     }
     await box.fill('One too many')
     await box.press('Enter')
-    await page.getByRole('alert').filter({ hasText: /You are going too fast\. Try again in \d+ seconds\./ }).waitFor()
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /You are going too fast\. Try again in \d+ seconds\./ })
+      .waitFor()
     assert.strictEqual(await box.inputValue(), 'One too many', 'the words are kept to send again')
 
     const removeFromCompany = async (userId: number) => {
-      const [membership] = (await server.app.service('company-members').find({ query: { user_id: userId } })).data
+      const [membership] = (await server.app.service('company-members').find({ query: { user_id: userId } }))
+        .data
       await server.app.service('company-members').remove(membership.id)
     }
     const removed = await browser.newPage()
@@ -100,13 +110,19 @@ describe('the web chat page when things go wrong or grow', function () {
     await away.getByText('Connection lost. Reconnecting…').waitFor()
     await removeFromCompany(world.borrowerManager.id)
     await away.context().setOffline(false)
-    await away.getByRole('alert').filter({ hasText: 'You are not allowed to do that in this conversation.' }).waitFor()
+    await away
+      .getByRole('alert')
+      .filter({ hasText: 'You are not allowed to do that in this conversation.' })
+      .waitFor()
     await channelButton(away, new RegExp(`Booking #${world.booking.id}`)).waitFor({ state: 'detached' })
 
     const reader = await browser.newPage()
     await signIn(reader, server.url, world.worker)
     await server.app.service('bookings').patch(world.booking.id, { status: 'completed' })
-    await reader.getByRole('alert').filter({ hasText: 'This conversation is closed: it can be read but no longer written to.' }).waitFor()
+    await reader
+      .getByRole('alert')
+      .filter({ hasText: 'This conversation is closed: it can be read but no longer written to.' })
+      .waitFor()
     assert.strictEqual(await messageBox(reader).isDisabled(), true)
     await reader.getByText('Booking completed').waitFor()
   })

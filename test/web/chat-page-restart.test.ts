@@ -30,7 +30,8 @@ describe('the web chat page across a server restart', function () {
     await current?.close()
   })
 
-  const say = (content: string) => elsewhere.app.service('messages').create({ channel_id: channelId, content }, { user: world.supervisor })
+  const say = (content: string) =>
+    elsewhere.app.service('messages').create({ channel_id: channelId, content }, { user: world.supervisor })
 
   it('reconnects, signs in again, fills the gap, refreshes presence and sends what was typed meanwhile', async () => {
     const port = await freePort()
@@ -53,18 +54,32 @@ describe('the web chat page across a server restart', function () {
     await say('Sent while the server was away')
     await messageBox(page).fill('Typed while away')
     await messageBox(page).press('Enter')
-    await page.getByRole('alert').filter({ hasText: 'your message will be sent when the connection is back' }).waitFor()
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'your message will be sent when the connection is back' })
+      .waitFor()
     await sleep(6000)
 
     current = await startApp(browser.serverSettings, port)
     await page.getByText('Connection lost. Reconnecting…').waitFor({ state: 'hidden', timeout: 30_000 })
     await messageItem(page, 'Typed while away').waitFor({ timeout: 30_000 })
-    await page.getByRole('alert').filter({ hasText: 'your message will be sent' }).waitFor({ state: 'hidden' })
-    await page.locator('#people li').filter({ hasText: world.supervisor.name }).filter({ hasText: '(offline)' }).waitFor()
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'your message will be sent' })
+      .waitFor({ state: 'hidden' })
+    await page
+      .locator('#people li')
+      .filter({ hasText: world.supervisor.name })
+      .filter({ hasText: '(offline)' })
+      .waitFor()
     await socketClient(current.url, world.lenderAdmin)
     await page.locator('#people li.online').filter({ hasText: world.lenderAdmin.name }).waitFor()
     const texts = await messageLog(page).locator('li p').allTextContents()
-    assert.deepStrictEqual(texts, ['Before the restart', 'Sent while the server was away', 'Typed while away'])
+    assert.deepStrictEqual(texts, [
+      'Before the restart',
+      'Sent while the server was away',
+      'Typed while away'
+    ])
     assert.strictEqual(reloads, loadsAtSignIn, 'the page was never reloaded')
   })
 })

@@ -7,7 +7,15 @@ import type { Page } from 'playwright-core'
 import { useServer } from '../helpers/app'
 import { buildBooking, openBookingChannel } from '../helpers/factories'
 import type { BookingWorld } from '../helpers/factories'
-import { ARTIFACTS, channelButton, messageBox, messageItem, messageLog, signIn, useBrowser } from '../helpers/browser'
+import {
+  ARTIFACTS,
+  channelButton,
+  messageBox,
+  messageItem,
+  messageLog,
+  signIn,
+  useBrowser
+} from '../helpers/browser'
 
 describe('the web chat page in Chromium', function () {
   this.timeout(180_000)
@@ -26,7 +34,9 @@ describe('the web chat page in Chromium', function () {
       await server.app.service('users').patch(world.worker.id, { name: 'Ana Alvarez' })
       await server.app.service('users').patch(world.supervisor.id, { name: 'Ben Brooks' })
       channelId = (await openBookingChannel(server.app, world)).id
-      await server.app.service('messages').create({ channel_id: channelId, content: 'Shift starts at eight' }, { user: world.supervisor })
+      await server.app
+        .service('messages')
+        .create({ channel_id: channelId, content: 'Shift starts at eight' }, { user: world.supervisor })
       ana = await newPage()
       ben = await newPage()
       await signIn(ana, server.url, world.worker)
@@ -38,7 +48,9 @@ describe('the web chat page in Chromium', function () {
       const lender = await server.app.service('companies').get(world.lenderCompanyId)
       const title = `Booking #${world.booking.id} · ${borrower.name} ↔ ${lender.name}`
       for (const page of [ana, ben]) {
-        await channelButton(page, new RegExp(`Booking #${world.booking.id}`)).filter({ hasText: 'Ben Brooks: Shift starts at eight' }).waitFor()
+        await channelButton(page, new RegExp(`Booking #${world.booking.id}`))
+          .filter({ hasText: 'Ben Brooks: Shift starts at eight' })
+          .waitFor()
         await page.getByRole('heading', { name: title, exact: true }).waitFor()
         await page.getByText('Booking confirmed').waitFor()
         await messageItem(page, 'Shift starts at eight').filter({ hasText: 'Ben Brooks' }).waitFor()
@@ -46,7 +58,11 @@ describe('the web chat page in Chromium', function () {
     })
 
     it('shows the other person online', async () => {
-      await ana.locator('#people li.online').filter({ hasText: 'Ben Brooks' }).filter({ hasText: '(online)' }).waitFor()
+      await ana
+        .locator('#people li.online')
+        .filter({ hasText: 'Ben Brooks' })
+        .filter({ hasText: '(online)' })
+        .waitFor()
       await ben.locator('#people li.online').filter({ hasText: 'Ana Alvarez' }).waitFor()
     })
 
@@ -62,8 +78,14 @@ describe('the web chat page in Chromium', function () {
 
     it('shows the sender who has seen their message, once the reader viewed it', async () => {
       await ben.locator('#receipt').getByText('Seen by').filter({ hasText: 'Ana Alvarez' }).waitFor()
-      const reader = await server.app.service('participants').find({ query: { channel_id: channelId, user_id: world.worker.id } })
-      assert.strictEqual(reader.data[0].last_read_seq, 2, "viewing the channel moved Ana's read position to the newest message")
+      const reader = await server.app
+        .service('participants')
+        .find({ query: { channel_id: channelId, user_id: world.worker.id } })
+      assert.strictEqual(
+        reader.data[0].last_read_seq,
+        2,
+        "viewing the channel moved Ana's read position to the newest message"
+      )
     })
 
     it('answers with Enter in the other direction, newest at the bottom', async () => {
@@ -89,7 +111,11 @@ describe('the web chat page in Chromium', function () {
       assert.strictEqual(await ana.getByLabel('Email').isVisible(), false, 'no second sign-in')
       await messageItem(ana, 'Yes, at the gate').waitFor()
       const texts = await messageLog(ana).locator('li p').allTextContents()
-      assert.deepStrictEqual(texts, ['Shift starts at eight', 'Message deleted', 'Yes, at the gate'], 'the history keeps the placeholder')
+      assert.deepStrictEqual(
+        texts,
+        ['Shift starts at eight', 'Message deleted', 'Yes, at the gate'],
+        'the history keeps the placeholder'
+      )
       fs.mkdirSync(ARTIFACTS, { recursive: true })
       await ana.screenshot({ path: path.join(ARTIFACTS, 'chat-page.png') })
     })
@@ -104,7 +130,9 @@ describe('the web chat page in Chromium', function () {
       const html = (await (await fetch(server.url + '/')).text())
         .replace('<head>', `<head><meta name="chat-api" content="${server.url}" />`)
         .replace(/(href|src)="\/assets\//g, `$1="${server.url}/assets/`)
-      foreign = createServer((_, response) => response.writeHead(200, { 'Content-Type': 'text/html' }).end(html))
+      foreign = createServer((_, response) =>
+        response.writeHead(200, { 'Content-Type': 'text/html' }).end(html)
+      )
       await new Promise<void>((resolve) => foreign.listen(0, '127.0.0.1', resolve))
       foreignUrl = `http://127.0.0.1:${(foreign.address() as AddressInfo).port}`
     })
@@ -117,7 +145,11 @@ describe('the web chat page in Chromium', function () {
       const page = await newPage()
       const polls: number[] = []
       page.on('response', (response) => {
-        if (response.url().startsWith(`${server.url}/socket.io/`) && response.url().includes('transport=polling')) polls.push(response.status())
+        if (
+          response.url().startsWith(`${server.url}/socket.io/`) &&
+          response.url().includes('transport=polling')
+        )
+          polls.push(response.status())
       })
       await page.goto(foreignUrl)
       assert.notStrictEqual(new URL(page.url()).origin, server.url)
@@ -140,9 +172,14 @@ describe('the web chat page in Chromium', function () {
       await page.getByLabel('Password').fill(world.lenderAdmin.password)
       await page.getByRole('button', { name: 'Sign in' }).click()
       await page.getByRole('heading', { name: new RegExp(`Booking #${world.booking.id}`) }).waitFor()
-      await server.app.service('messages').create({ channel_id: channelId, content: 'Live across origins' }, { user: world.worker })
+      await server.app
+        .service('messages')
+        .create({ channel_id: channelId, content: 'Live across origins' }, { user: world.worker })
       await messageItem(page, 'Live across origins').waitFor()
-      assert.ok(polls.length > 0 && polls.every((status) => status === 200), `long-polling answered ${polls.join(', ')}`)
+      assert.ok(
+        polls.length > 0 && polls.every((status) => status === 200),
+        `long-polling answered ${polls.join(', ')}`
+      )
     })
   })
 })

@@ -25,7 +25,10 @@ describe('the docs page in Chromium', function () {
     })
 
     await page.goto(`${server.url}/docs`)
-    await page.getByRole('heading', { name: /context-chat/ }).first().waitFor()
+    await page
+      .getByRole('heading', { name: /context-chat/ })
+      .first()
+      .waitFor()
     const operation = page.locator('.opblock-get').filter({ hasText: '/channels' }).first()
     await operation.locator('.opblock-summary').first().click()
     await operation.getByRole('button', { name: 'Try it out' }).click()

@@ -40,7 +40,13 @@ function queryParameters(query: any): Json[] {
   const required = new Set<string>(query?.required ?? [])
   return Object.entries<any>(query?.properties ?? {}).map(([name, schema]) => {
     const deep = JSON.stringify(schema).includes('"object"')
-    return { name, in: 'query', required: required.has(name), schema, ...(deep ? { style: 'deepObject', explode: true } : {}) }
+    return {
+      name,
+      in: 'query',
+      required: required.has(name),
+      schema,
+      ...(deep ? { style: 'deepObject', explode: true } : {})
+    }
   })
 }
 
@@ -49,7 +55,11 @@ function serviceOperations(path: string, schemas: ServiceSchemas, methods: reado
   const fallback = path.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase())
   const names: Record<string, string> = {}
   const components: Json = {}
-  for (const [suffix, schema] of [['', schemas.result], ['Data', schemas.data], ['Patch', schemas.patch]] as const) {
+  for (const [suffix, schema] of [
+    ['', schemas.result],
+    ['Data', schemas.data],
+    ['Patch', schemas.patch]
+  ] as const) {
     if (!schema) continue
     names[suffix] = (schema as any).$id ?? `${fallback}${suffix}`
     components[names[suffix]] = plain(schema)
@@ -64,10 +74,20 @@ function serviceOperations(path: string, schemas: ServiceSchemas, methods: reado
     const target = paths[route.item ? `/${path}/{id}` : `/${path}`]
     const parameters = route.item ? [idParameter] : []
     if (!methods.includes(method)) {
-      target[route.verb] = { tags: [path], summary: `${method}: not offered`, parameters, responses: errorResponses(['405']) }
+      target[route.verb] = {
+        tags: [path],
+        summary: `${method}: not offered`,
+        parameters,
+        responses: errorResponses(['405'])
+      }
       continue
     }
-    const operation: Json = { tags: [path], operationId: `${method}-${path}`, security: [{ bearer: [] }], parameters }
+    const operation: Json = {
+      tags: [path],
+      operationId: `${method}-${path}`,
+      security: [{ bearer: [] }],
+      parameters
+    }
     if (method === 'find') {
       operation.parameters = [
         ...queryParameters(query),
@@ -85,13 +105,30 @@ function serviceOperations(path: string, schemas: ServiceSchemas, methods: reado
           ...plain(schemas.pageTotals ?? {})
         }
       }
-      operation.responses = { '200': { description: 'A page', ...json(page) }, ...errorResponses(['400', '401', '403', '404']) }
+      operation.responses = {
+        '200': { description: 'A page', ...json(page) },
+        ...errorResponses(['400', '401', '403', '404'])
+      }
     } else {
-      const body = method === 'create' ? schemas.data && ref('Data') : method === 'patch' ? schemas.patch && ref('Patch') : undefined
+      const body =
+        method === 'create'
+          ? schemas.data && ref('Data')
+          : method === 'patch'
+            ? schemas.patch && ref('Patch')
+            : undefined
       if (body) operation.requestBody = { required: true, ...json(body) }
       // A patch may be refused for a budget too (a new phone number's confirmation code)
-      const errors = ['400', '401', '403', '404', ...(method === 'create' ? ['409', '429'] : method === 'patch' ? ['429'] : [])]
-      operation.responses = { [route.success]: { description: 'The record', ...json(ref('')) }, ...errorResponses(errors) }
+      const errors = [
+        '400',
+        '401',
+        '403',
+        '404',
+        ...(method === 'create' ? ['409', '429'] : method === 'patch' ? ['429'] : [])
+      ]
+      operation.responses = {
+        [route.success]: { description: 'The record', ...json(ref('')) },
+        ...errorResponses(errors)
+      }
     }
     target[route.verb] = operation
     if (method === 'patch' && schemas.patchQuery) {
@@ -99,7 +136,10 @@ function serviceOperations(path: string, schemas: ServiceSchemas, methods: reado
         ...operation,
         operationId: `patch-own-${path}`,
         summary: 'Patch the caller’s own row in the channel named by the query',
-        parameters: queryParameters(plain(schemas.patchQuery)).map((parameter) => ({ ...parameter, required: true }))
+        parameters: queryParameters(plain(schemas.patchQuery)).map((parameter) => ({
+          ...parameter,
+          required: true
+        }))
       }
     }
   }
@@ -129,24 +169,51 @@ export function openApiDocument(app: Application): Json {
                 {
                   type: 'object',
                   required: ['strategy', 'email', 'password'],
-                  properties: { strategy: { const: 'local' }, email: { type: 'string' }, password: { type: 'string' } }
+                  properties: {
+                    strategy: { const: 'local' },
+                    email: { type: 'string' },
+                    password: { type: 'string' }
+                  }
                 },
-                { type: 'object', required: ['strategy', 'accessToken'], properties: { strategy: { const: 'jwt' }, accessToken: { type: 'string' } } }
+                {
+                  type: 'object',
+                  required: ['strategy', 'accessToken'],
+                  properties: { strategy: { const: 'jwt' }, accessToken: { type: 'string' } }
+                }
               ]
             })
           },
           responses: {
             '201': {
               description: 'A token and the user',
-              ...json({ type: 'object', required: ['accessToken', 'user'], properties: { accessToken: { type: 'string' }, user: { $ref: '#/components/schemas/User' } } })
+              ...json({
+                type: 'object',
+                required: ['accessToken', 'user'],
+                properties: { accessToken: { type: 'string' }, user: { $ref: '#/components/schemas/User' } }
+              })
             },
             ...errorResponses(['400', '401', '429'])
           }
         }
       },
       '/health': { get: { tags: ['operations'], responses: { '200': { description: 'The process runs' } } } },
-      '/ready': { get: { tags: ['operations'], responses: { '200': { description: 'Database and Redis answer' }, ...errorResponses(['503']) } } },
-      '/metrics': { get: { tags: ['operations'], responses: { '200': { description: 'Prometheus text', content: { 'text/plain': { schema: { type: 'string' } } } } } } }
+      '/ready': {
+        get: {
+          tags: ['operations'],
+          responses: { '200': { description: 'Database and Redis answer' }, ...errorResponses(['503']) }
+        }
+      },
+      '/metrics': {
+        get: {
+          tags: ['operations'],
+          responses: {
+            '200': {
+              description: 'Prometheus text',
+              content: { 'text/plain': { schema: { type: 'string' } } }
+            }
+          }
+        }
+      }
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
@@ -154,11 +221,21 @@ export function openApiDocument(app: Application): Json {
         Error: {
           type: 'object',
           required: ['name', 'message', 'code', 'className'],
-          properties: { name: { type: 'string' }, message: { type: 'string' }, code: { type: 'integer' }, className: { type: 'string' }, data: {}, errors: {} }
+          properties: {
+            name: { type: 'string' },
+            message: { type: 'string' },
+            code: { type: 'integer' },
+            className: { type: 'string' },
+            data: {},
+            errors: {}
+          }
         }
       } as Json,
       responses: Object.fromEntries(
-        Object.entries(ERRORS).map(([code, description]) => [`Error${code}`, { description, ...json({ $ref: '#/components/schemas/Error' }) }])
+        Object.entries(ERRORS).map(([code, description]) => [
+          `Error${code}`,
+          { description, ...json({ $ref: '#/components/schemas/Error' }) }
+        ])
       )
     }
   }

@@ -1,34 +1,80 @@
 import { Type } from '@feathersjs/typebox'
 import type { TSchema } from '@feathersjs/typebox'
-import { userDataSchema, userPatchSchema, userQuerySchema, userSchema } from '../../modules/identity/users/users.schema'
-import { phoneConfirmationDataSchema, phoneConfirmationSchema } from '../../modules/identity/phone-confirmations/phone-confirmations.schema'
-import { companyDataSchema, companyPatchSchema, companyQuerySchema, companySchema } from '../../modules/identity/companies/companies.schema'
+import {
+  userDataSchema,
+  userPatchSchema,
+  userQuerySchema,
+  userSchema
+} from '../../modules/identity/users/users.schema'
+import {
+  phoneConfirmationDataSchema,
+  phoneConfirmationSchema
+} from '../../modules/identity/phone-confirmations/phone-confirmations.schema'
+import {
+  companyDataSchema,
+  companyPatchSchema,
+  companyQuerySchema,
+  companySchema
+} from '../../modules/identity/companies/companies.schema'
 import {
   companyMemberDataSchema,
   companyMemberPatchSchema,
   companyMemberQuerySchema,
   companyMemberSchema
 } from '../../modules/identity/company-members/company-members.schema'
-import { bookingDataSchema, bookingPatchSchema, bookingQuerySchema, bookingSchema } from '../../modules/contexts/bookings/bookings.schema'
-import { disputeDataSchema, disputePatchSchema, disputeQuerySchema, disputeSchema } from '../../modules/contexts/disputes/disputes.schema'
-import { channelDataSchema, channelQuerySchema, channelViewSchema } from '../../modules/messaging/services/channels/channels.schema'
+import {
+  bookingDataSchema,
+  bookingPatchSchema,
+  bookingQuerySchema,
+  bookingSchema
+} from '../../modules/contexts/bookings/bookings.schema'
+import {
+  disputeDataSchema,
+  disputePatchSchema,
+  disputeQuerySchema,
+  disputeSchema
+} from '../../modules/contexts/disputes/disputes.schema'
+import {
+  channelDataSchema,
+  channelQuerySchema,
+  channelViewSchema
+} from '../../modules/messaging/services/channels/channels.schema'
 import {
   participantPatchQuerySchema,
   participantPatchSchema,
   participantQuerySchema,
   participantSchema
 } from '../../modules/messaging/services/participants/participants.schema'
-import { messageDataSchema, messageQuerySchema, messageSchema } from '../../modules/messaging/services/messages/messages.schema'
-import { presenceQuerySchema, presenceSchema } from '../../modules/messaging/services/presence/presence.schema'
-import { channelEventQuerySchema, channelEventSchema } from '../../modules/messaging/services/channel-events/channel-events.schema'
-import { transcriptQuerySchema, transcriptSchema } from '../../modules/messaging/services/transcripts/transcripts.schema'
-import { historyCheckQuerySchema, historyCheckSchema } from '../../modules/messaging/services/history-checks/history-checks.schema'
+import {
+  messageDataSchema,
+  messageQuerySchema,
+  messageSchema
+} from '../../modules/messaging/services/messages/messages.schema'
+import {
+  presenceQuerySchema,
+  presenceSchema
+} from '../../modules/messaging/services/presence/presence.schema'
+import {
+  channelEventQuerySchema,
+  channelEventSchema
+} from '../../modules/messaging/services/channel-events/channel-events.schema'
+import {
+  transcriptQuerySchema,
+  transcriptSchema
+} from '../../modules/messaging/services/transcripts/transcripts.schema'
+import {
+  historyCheckQuerySchema,
+  historyCheckSchema
+} from '../../modules/messaging/services/history-checks/history-checks.schema'
 import {
   deviceTokenDataSchema,
   deviceTokenQuerySchema,
   deviceTokenSchema
 } from '../../modules/notifications/services/device-tokens/device-tokens.schema'
-import { notificationQuerySchema, notificationSchema } from '../../modules/notifications/services/notifications/notifications.schema'
+import {
+  notificationQuerySchema,
+  notificationSchema
+} from '../../modules/notifications/services/notifications/notifications.schema'
 
 export interface ServiceSchemas {
   description: string
@@ -46,10 +92,22 @@ const integer = Type.Integer({ minimum: 0 })
 
 // Others see a directory entry: the external resolver leaves contact details and the password out
 const { password: _password, ...userFields } = userSchema.properties
-const directoryOnly = new Set(['email', 'phone', 'phone_confirmed_at', 'quiet_hours_start', 'quiet_hours_end', 'created_at', 'disabled_at', 'token_version'])
+const directoryOnly = new Set([
+  'email',
+  'phone',
+  'phone_confirmed_at',
+  'quiet_hours_start',
+  'quiet_hours_end',
+  'created_at',
+  'disabled_at',
+  'token_version'
+])
 const userResultSchema = Type.Object(
   Object.fromEntries(
-    Object.entries(userFields).map(([name, schema]) => [name, directoryOnly.has(name) ? Type.Optional(schema) : schema])
+    Object.entries(userFields).map(([name, schema]) => [
+      name,
+      directoryOnly.has(name) ? Type.Optional(schema) : schema
+    ])
   ),
   { $id: 'User', additionalProperties: false }
 )
@@ -57,18 +115,26 @@ const userResultSchema = Type.Object(
 /** Each REST service's schemas, the same ones that validate its calls and type the client. */
 export const serviceSchemas: Record<string, ServiceSchemas> = {
   users: {
-    description: 'People. Admins create and edit anyone; people edit their own profile and see others’ id, name, role and timezone.',
+    description:
+      'People. Admins create and edit anyone; people edit their own profile and see others’ id, name, role and timezone.',
     result: userResultSchema,
     data: userDataSchema,
     patch: userPatchSchema,
     query: userQuerySchema
   },
   'phone-confirmations': {
-    description: 'Confirms one’s own phone number with the six-digit code sent to it by SMS when one set it; SMS go to confirmed numbers only.',
+    description:
+      'Confirms one’s own phone number with the six-digit code sent to it by SMS when one set it; SMS go to confirmed numbers only.',
     result: phoneConfirmationSchema,
     data: phoneConfirmationDataSchema
   },
-  companies: { description: 'Admins and internal calls only.', result: companySchema, data: companyDataSchema, patch: companyPatchSchema, query: companyQuerySchema },
+  companies: {
+    description: 'Admins and internal calls only.',
+    result: companySchema,
+    data: companyDataSchema,
+    patch: companyPatchSchema,
+    query: companyQuerySchema
+  },
   'company-members': {
     description: 'Admins and internal calls only.',
     result: companyMemberSchema,
@@ -76,8 +142,20 @@ export const serviceSchemas: Record<string, ServiceSchemas> = {
     patch: companyMemberPatchSchema,
     query: companyMemberQuerySchema
   },
-  bookings: { description: 'Admins and internal calls only.', result: bookingSchema, data: bookingDataSchema, patch: bookingPatchSchema, query: bookingQuerySchema },
-  disputes: { description: 'Admins and internal calls only.', result: disputeSchema, data: disputeDataSchema, patch: disputePatchSchema, query: disputeQuerySchema },
+  bookings: {
+    description: 'Admins and internal calls only.',
+    result: bookingSchema,
+    data: bookingDataSchema,
+    patch: bookingPatchSchema,
+    query: bookingQuerySchema
+  },
+  disputes: {
+    description: 'Admins and internal calls only.',
+    result: disputeSchema,
+    data: disputeDataSchema,
+    patch: disputePatchSchema,
+    query: disputeQuerySchema
+  },
   channels: {
     description: 'One channel per booking or dispute, as the caller sees it. Participants (admins: all).',
     result: channelViewSchema,
@@ -86,38 +164,53 @@ export const serviceSchemas: Record<string, ServiceSchemas> = {
     pageTotals: { total_unread: integer }
   },
   participants: {
-    description: 'A channel’s people. A patch moves one’s own read position or mute flag; without an id, `channel_id` names one’s own row.',
+    description:
+      'A channel’s people. A patch moves one’s own read position or mute flag; without an id, `channel_id` names one’s own row.',
     result: participantSchema,
     patch: participantPatchSchema,
     query: participantQuerySchema,
     patchQuery: participantPatchQuerySchema
   },
   messages: {
-    description: 'History, append-only. Deleted messages stay as tombstones; admins see their content with `$withDeleted`.',
+    description:
+      'History, append-only. Deleted messages stay as tombstones; admins see their content with `$withDeleted`.',
     result: messageSchema,
     data: messageDataSchema,
     query: messageQuerySchema
   },
   presence: {
-    description: 'Who is online among the people one shares a channel with. `view`, `leave` and `typing` are Socket.io calls.',
+    description:
+      'Who is online among the people one shares a channel with. `view`, `leave` and `typing` are Socket.io calls.',
     result: presenceSchema,
     query: presenceQuerySchema
   },
   'channel-events': {
-    description: 'What happened in a channel besides messages (joining, leaving, deletions, freezing), chained with them: system lines placed after message `after_seq`. Participants (admins: all).',
+    description:
+      'What happened in a channel besides messages (joining, leaving, deletions, freezing), chained with them: system lines placed after message `after_seq`. Participants (admins: all).',
     result: channelEventSchema,
     query: channelEventQuerySchema
   },
   transcripts: {
-    description: 'A channel’s complete record by channel id, with its hash chain, signed with Ed25519 when the server has a key. Admins only.',
+    description:
+      'A channel’s complete record by channel id, with its hash chain, signed with Ed25519 when the server has a key. Admins only.',
     result: transcriptSchema,
     query: transcriptQuerySchema
   },
   'history-checks': {
-    description: 'A channel’s rows as they are now, recomputed against their hash chain; `problems` names each entry that breaks it. Admins only.',
+    description:
+      'A channel’s rows as they are now, recomputed against their hash chain; `problems` names each entry that breaks it. Admins only.',
     result: historyCheckSchema,
     query: historyCheckQuerySchema
   },
-  'device-tokens': { description: 'One’s own push tokens.', result: deviceTokenSchema, data: deviceTokenDataSchema, query: deviceTokenQuerySchema },
-  notifications: { description: 'Delivery attempts, admins only.', result: notificationSchema, query: notificationQuerySchema }
+  'device-tokens': {
+    description: 'One’s own push tokens.',
+    result: deviceTokenSchema,
+    data: deviceTokenDataSchema,
+    query: deviceTokenQuerySchema
+  },
+  notifications: {
+    description: 'Delivery attempts, admins only.',
+    result: notificationSchema,
+    query: notificationQuerySchema
+  }
 }

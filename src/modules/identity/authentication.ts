@@ -1,5 +1,9 @@
 import { AuthenticationService, JWTStrategy } from '@feathersjs/authentication'
-import type { AuthenticationParams, AuthenticationRequest, AuthenticationResult } from '@feathersjs/authentication'
+import type {
+  AuthenticationParams,
+  AuthenticationRequest,
+  AuthenticationResult
+} from '@feathersjs/authentication'
 import type { Id, Params } from '@feathersjs/feathers'
 import crypto from 'crypto'
 import type { KeyObject } from 'crypto'
@@ -36,7 +40,9 @@ class CachedJWTStrategy extends JWTStrategy {
     if (user.disabled_at) throw new NotAuthenticated('This account is disabled')
     // Tokens from before versions existed carry none: they stand until the first change
     if ((result.authentication.payload.token_version ?? 0) !== user.token_version) {
-      throw new NotAuthenticated('This session has ended (the password, role or account changed); log in again')
+      throw new NotAuthenticated(
+        'This session has ended (the password, role or account changed); log in again'
+      )
     }
     return result
   }
@@ -82,7 +88,9 @@ class SessionAuthenticationService extends AuthenticationService {
     return super.createAccessToken(payload, options, secret ?? this.signingKey)
   }
 
-  async verifyAccessToken(...[accessToken, options, secret]: Parameters<AuthenticationService['verifyAccessToken']>) {
+  async verifyAccessToken(
+    ...[accessToken, options, secret]: Parameters<AuthenticationService['verifyAccessToken']>
+  ) {
     // Only the default verification is remembered: other options could give another verdict
     if (options || secret) return super.verifyAccessToken(accessToken, options, secret ?? this.signingKey)
     const remembered = this.verified.get(accessToken)
@@ -94,7 +102,10 @@ class SessionAuthenticationService extends AuthenticationService {
   }
 
   async getPayload(authResult: AuthenticationResult, params: Params) {
-    return { ...(await super.getPayload(authResult, params)), token_version: authResult.user?.token_version ?? 0 }
+    return {
+      ...(await super.getPayload(authResult, params)),
+      token_version: authResult.user?.token_version ?? 0
+    }
   }
 
   /** The stock logout reads the caller's token without checking there is one: a 500. */
@@ -117,4 +128,5 @@ export const authentication = (app: Application) => {
   app.use('authentication', authentication)
 }
 
-export const localStrategyOf = (app: Application) => app.service('authentication').getStrategy('local') as EmailLocalStrategy
+export const localStrategyOf = (app: Application) =>
+  app.service('authentication').getStrategy('local') as EmailLocalStrategy

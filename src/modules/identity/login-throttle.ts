@@ -30,7 +30,10 @@ export function createLoginThrottle(app: Application): LoginThrottle {
   const { failures_per_account, failures_per_address, window_seconds } = app.get('logins')
   const windowSeconds = window_seconds
   const accounts = createRateLimiter(app, 'login-account', { points: failures_per_account, windowSeconds })
-  const ceilings = createRateLimiter(app, 'login-account-total', { points: failures_per_account * ACCOUNT_CEILING_FACTOR, windowSeconds })
+  const ceilings = createRateLimiter(app, 'login-account-total', {
+    points: failures_per_account * ACCOUNT_CEILING_FACTOR,
+    windowSeconds
+  })
   const addresses = createRateLimiter(app, 'login-address', { points: failures_per_address, windowSeconds })
   const accountFrom = (email: string, address: string | undefined) => `${email}|${address ?? ''}`
 
@@ -44,20 +47,33 @@ export function createLoginThrottle(app: Application): LoginThrottle {
       logger.warn('logins throttled', { by, address })
     }
     const seconds = Math.max(...refused.map((decision) => decision.retryAfterSeconds))
-    return new TooManyRequests(`Too many failed logins; try again in ${seconds} seconds`, { retry_after_seconds: seconds })
+    return new TooManyRequests(`Too many failed logins; try again in ${seconds} seconds`, {
+      retry_after_seconds: seconds
+    })
   }
 
   async function attempt(email: string, address: string | undefined) {
     const key = accountFrom(email, address)
-    const [account, origin] = await Promise.all([accounts.consume(key), address === undefined ? undefined : addresses.consume(address)])
+    const [account, origin] = await Promise.all([
+      accounts.consume(key),
+      address === undefined ? undefined : addresses.consume(address)
+    ])
     // Refused before any password check, it counts against nothing: the counters stay
     // where they were (at their limit), so a guesser gains nothing and spends nothing of
     // anyone else's, and correct logins that overlapped are not remembered as failures
-    const refunds = () => Promise.all([accounts.refund(key), address === undefined ? undefined : addresses.refund(address)])
+    const refunds = () =>
+      Promise.all([accounts.refund(key), address === undefined ? undefined : addresses.refund(address)])
     if (!account.allowed || (origin && !origin.allowed)) {
       await refunds()
-      const refused = [account, origin].filter((decision): decision is RateDecision => Boolean(decision && !decision.allowed))
-      throw refuse(refused, address, account.allowed ? 'address' : 'account', account.allowed ? (address ?? '') : key)
+      const refused = [account, origin].filter((decision): decision is RateDecision =>
+        Boolean(decision && !decision.allowed)
+      )
+      throw refuse(
+        refused,
+        address,
+        account.allowed ? 'address' : 'account',
+        account.allowed ? (address ?? '') : key
+      )
     }
     // Only guesses an address was allowed to make reach the account's ceiling from anywhere
     const ceiling = await ceilings.consume(email)
@@ -68,7 +84,11 @@ export function createLoginThrottle(app: Application): LoginThrottle {
   }
 
   async function succeeded(email: string, address: string | undefined) {
-    await Promise.all([accounts.reset(accountFrom(email, address)), ceilings.reset(email), address === undefined ? undefined : addresses.refund(address)])
+    await Promise.all([
+      accounts.reset(accountFrom(email, address)),
+      ceilings.reset(email),
+      address === undefined ? undefined : addresses.refund(address)
+    ])
   }
 
   // Password checks under way on this instance, by account and by address
@@ -77,7 +97,10 @@ export function createLoginThrottle(app: Application): LoginThrottle {
   return {
     async check(email, address, passwordCheck) {
       const keys = [`account|${email}`, `address|${address ?? ''}`]
-      await admitted(() => attempt(email, address), () => inFlight.among(keys))
+      await admitted(
+        () => attempt(email, address),
+        () => inFlight.among(keys)
+      )
       return inFlight.during(keys, async () => {
         const result = await passwordCheck()
         await succeeded(email, address)

@@ -19,8 +19,12 @@ export { realtime } from './gateways/realtime'
  * writes of bookings, disputes and company members, which know nothing of messaging.
  */
 const assignParticipantsOnContextWrites = (app: Application) => {
-  app.service('bookings').hooks({ after: { create: [assignBookingParticipants], patch: [assignBookingParticipants] } })
-  app.service('disputes').hooks({ after: { create: [assignDisputeParticipants], patch: [assignDisputeParticipants] } })
+  app
+    .service('bookings')
+    .hooks({ after: { create: [assignBookingParticipants], patch: [assignBookingParticipants] } })
+  app
+    .service('disputes')
+    .hooks({ after: { create: [assignDisputeParticipants], patch: [assignDisputeParticipants] } })
   app.service('company-members').hooks({
     after: {
       create: [assignCompanyParticipants],

@@ -22,7 +22,9 @@ export async function page<T, K extends string = never>(
 ): Promise<Paginated<T> & Record<K, number>> {
   const { limit, skip } = pageBounds(app, query)
   const db = app.get('postgresqlClient')
-  const sums = Object.entries<string>(totals).map(([name, sql]) => db.raw(`coalesce(sum(${sql}), 0) as ??`, [name]))
+  const sums = Object.entries<string>(totals).map(([name, sql]) =>
+    db.raw(`coalesce(sum(${sql}), 0) as ??`, [name])
+  )
   const [counted] = await base.clone().clearSelect().clearOrder().count({ total: '*' }).select(sums)
   const data = limit === 0 ? [] : await order(base).limit(limit).offset(skip)
   const sumsOf = Object.fromEntries(Object.keys(totals).map((name) => [name, Number(counted[name])]))

@@ -18,7 +18,8 @@ export const destinationOf = (row: Notification) => ({
 export const SAME_DESTINATION = `n.user_id = g.user_id and n.channel_id = g.channel_id and n.kind = g.kind
   and n.device_token_id is not distinct from g.device_token_id`
 
-export const DESTINATION_COLUMNS = 'id bigint, user_id bigint, channel_id bigint, kind text, device_token_id bigint'
+export const DESTINATION_COLUMNS =
+  'id bigint, user_id bigint, channel_id bigint, kind text, device_token_id bigint'
 
 /** What one delivery's rules and text are decided from. */
 export interface Prepared {
@@ -40,7 +41,9 @@ async function lastSentOf(db: Knex, rows: Notification[]) {
      group by g.user_id, g.channel_id, g.kind, g.device_token_id`,
     { groups: JSON.stringify(rows.map(destinationOf)) }
   )
-  return new Map<string, Date>(found.filter((row: any) => row.last).map((row: any) => [keyOf(row), new Date(row.last)]))
+  return new Map<string, Date>(
+    found.filter((row: any) => row.last).map((row: any) => [keyOf(row), new Date(row.last)])
+  )
 }
 
 /** The batch's devices, by id, as they are now. */
@@ -61,11 +64,19 @@ async function devicesOf(db: Knex, rows: Notification[]) {
 export async function deliveryFactsOf(app: Application, rows: Notification[]): Promise<Prepared[]> {
   if (!rows.length) return []
   const db: Knex = app.get('postgresqlClient')
-  const pairKey = (pair: { user_id: Id; channel_id: Id; message_id: Id }) => `${pair.user_id}:${pair.channel_id}:${pair.message_id}`
+  const pairKey = (pair: { user_id: Id; channel_id: Id; message_id: Id }) =>
+    `${pair.user_id}:${pair.channel_id}:${pair.message_id}`
   // A person's SMS and each of their pushes in a channel ask the same question once
-  const pairs = new Map(rows.map(({ user_id, channel_id, message_id }) => [pairKey({ user_id, channel_id, message_id }), { user_id, channel_id, message_id }]))
+  const pairs = new Map(
+    rows.map(({ user_id, channel_id, message_id }) => [
+      pairKey({ user_id, channel_id, message_id }),
+      { user_id, channel_id, message_id }
+    ])
+  )
   const [users, summaries, devices, lastSent] = await Promise.all([
-    app.service('users').find({ query: { id: { $in: [...new Set(rows.map((row) => row.user_id))] } }, paginate: false }),
+    app
+      .service('users')
+      .find({ query: { id: { $in: [...new Set(rows.map((row) => row.user_id))] } }, paginate: false }),
     app.service('participants').unreadAmong([...pairs.values()]),
     devicesOf(db, rows),
     lastSentOf(db, rows)
@@ -83,10 +94,12 @@ export async function deliveryFactsOf(app: Application, rows: Notification[]): P
       kind: row.kind,
       // One open delivery stands for everything unread in the channel: it is about the newest
       // unread message, if any (the planned one may have been read or deleted since)
-      message: unread.newest ? { is_deleted: false, seq: unread.newest.seq } : (unread.planned ?? { is_deleted: true, seq: 0 }),
+      message: unread.newest
+        ? { is_deleted: false, seq: unread.newest.seq }
+        : (unread.planned ?? { is_deleted: true, seq: 0 }),
       participant: unread.participant,
       recipient: { ...user, disabled: Boolean(user.disabled_at), online: false },
-      to: row.kind === 'sms' ? (user.phone_confirmed_at ? user.phone ?? null : null) : token,
+      to: row.kind === 'sms' ? (user.phone_confirmed_at ? (user.phone ?? null) : null) : token,
       last_sent_at: lastSent.get(keyOf(row)) ?? null,
       coalesce_seconds: app.get('notifications').coalesce_seconds
     }

@@ -18,7 +18,9 @@ const db = (app: Application): Knex => app.get('postgresqlClient')
 
 type Counted = Pick<Notification, 'kind' | 'provider' | 'status'>
 const count = (app: Application, rows: Counted[]) =>
-  rows.forEach((row) => deliveryCounter(app).inc({ kind: row.kind, provider: row.provider, status: row.status }))
+  rows.forEach((row) =>
+    deliveryCounter(app).inc({ kind: row.kind, provider: row.provider, status: row.status })
+  )
 
 /** A change that leaves a column alone unless the row's changes name it. */
 const changed = (column: string, type: string) =>
@@ -35,7 +37,9 @@ const FINISH_SQL = `
 
 export interface Finish {
   id: Id
-  changes: Partial<Pick<Notification, 'status' | 'reason' | 'scheduled_for' | 'sent_at' | 'last_error' | 'attempts'>>
+  changes: Partial<
+    Pick<Notification, 'status' | 'reason' | 'scheduled_for' | 'sent_at' | 'last_error' | 'attempts'>
+  >
 }
 
 /** Ends this pass's handling of the rows: skipped, deferred, failed, whatever each says. */
@@ -50,9 +54,16 @@ export async function finishAll(app: Application, finishes: Finish[]) {
  * open delivery to the same destination about a message up to the newest it counted
  * needs no notification of its own.
  */
-export async function finishSent(app: Application, sent: { row: Notification; upToMessageId: Id | null }[], at: Date) {
+export async function finishSent(
+  app: Application,
+  sent: { row: Notification; upToMessageId: Id | null }[],
+  at: Date
+) {
   if (!sent.length) return
-  const outcome = sent.map(({ row, upToMessageId }) => ({ ...destinationOf(row), up_to: Math.max(row.message_id, upToMessageId ?? 0) }))
+  const outcome = sent.map(({ row, upToMessageId }) => ({
+    ...destinationOf(row),
+    up_to: Math.max(row.message_id, upToMessageId ?? 0)
+  }))
   const { rows } = await db(app).raw(
     `with g as (select * from jsonb_to_recordset(:rows::jsonb) as g(${DESTINATION_COLUMNS}, up_to bigint)),
      sent as (
@@ -124,7 +135,9 @@ export async function markAttempts(
   windowStart: Date
 ): Promise<Set<Id>> {
   if (!attempts.length) return new Set()
-  const groups = attempts.map(({ row }) => `notifications:${row.user_id}:${row.channel_id}:${row.kind}:${row.device_token_id ?? 0}`)
+  const groups = attempts.map(
+    ({ row }) => `notifications:${row.user_id}:${row.channel_id}:${row.kind}:${row.device_token_id ?? 0}`
+  )
   const rows = attempts.map(({ row, body, provider }) => ({ ...destinationOf(row), body, provider }))
   return db(app).transaction(async (trx) => {
     await trx.raw(

@@ -41,12 +41,17 @@ export async function skipThoseOnline(app: Application, rows: Notification[]) {
   const skipped = rows.filter((row) => online.has(row.user_id) && !row.sending_at)
   if (!skipped.length) return rows
   const finished: Notification[] = await db(app)('notifications')
-    .whereIn('id', skipped.map((row) => row.id))
+    .whereIn(
+      'id',
+      skipped.map((row) => row.id)
+    )
     .whereIn('status', ['pending', 'deferred'])
     .whereNull('sending_at')
     .update({ status: 'skipped', reason: 'online', claimed_until: null })
     .returning('*')
-  finished.forEach((row) => deliveryCounter(app).inc({ kind: row.kind, provider: row.provider, status: 'skipped' }))
+  finished.forEach((row) =>
+    deliveryCounter(app).inc({ kind: row.kind, provider: row.provider, status: 'skipped' })
+  )
   return rows.filter((row) => !skipped.includes(row))
 }
 
@@ -62,5 +67,7 @@ export async function failInterruptedAttempts(app: Application, now: Date) {
       claimed_until: null
     })
     .returning('*')
-  failed.forEach((row) => deliveryCounter(app).inc({ kind: row.kind, provider: row.provider, status: 'failed' }))
+  failed.forEach((row) =>
+    deliveryCounter(app).inc({ kind: row.kind, provider: row.provider, status: 'failed' })
+  )
 }

@@ -39,12 +39,19 @@ export function decide(facts: DeliveryFacts, now: Date): Decision {
   if (recipient.online) return { action: 'skip', reason: 'online' }
   if (participant.last_read_seq >= message.seq) return { action: 'skip', reason: 'already read' }
   if (participant.muted) return { action: 'skip', reason: 'channel muted' }
-  if (!facts.to) return { action: 'skip', reason: facts.kind === 'sms' ? 'no phone number' : 'the device was removed' }
+  if (!facts.to)
+    return { action: 'skip', reason: facts.kind === 'sms' ? 'no phone number' : 'the device was removed' }
 
-  const quietUntil = quietHoursEnd(now, recipient.timezone, recipient.quiet_hours_start, recipient.quiet_hours_end)
+  const quietUntil = quietHoursEnd(
+    now,
+    recipient.timezone,
+    recipient.quiet_hours_start,
+    recipient.quiet_hours_end
+  )
   if (quietUntil) return { action: 'defer', until: quietUntil, reason: 'quiet hours' }
 
-  const windowEnd = facts.last_sent_at && new Date(facts.last_sent_at.getTime() + facts.coalesce_seconds * 1000)
+  const windowEnd =
+    facts.last_sent_at && new Date(facts.last_sent_at.getTime() + facts.coalesce_seconds * 1000)
   if (windowEnd && windowEnd > now) return { action: 'defer', until: windowEnd, reason: 'coalescing' }
 
   return { action: 'send', to: facts.to }

@@ -47,7 +47,9 @@ export const notifications = (app: Application) => {
   })
   // A new device is pushed to from the next message on, whichever instance plans it
   const devicesChanged = announceEverywhere(app, 'notifications.devices.changed')
-  app.service('device-tokens').on('created', (token: { user_id: number }) => devicesChanged({ user_id: token.user_id }))
+  app
+    .service('device-tokens')
+    .on('created', (token: { user_id: number }) => devicesChanged({ user_id: token.user_id }))
   app.hooks({
     setup: [
       async (_context: unknown, next: () => Promise<void>) => {

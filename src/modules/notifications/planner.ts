@@ -62,7 +62,8 @@ export class DeliveryPlanner {
     app.get('events').on('identity.user.changed', ({ user_id }) => this.phones.delete(user_id))
     app.get('events').on('notifications.devices.changed', ({ user_id }) => this.devices.delete(user_id))
     app.get('events').on('chat.presence.changed', ({ user_id, online }) => {
-      if (!online) this.track(withRetry(() => this.planForLeaving(user_id), { attempts: 8, baseDelayMs: 100 }))
+      if (!online)
+        this.track(withRetry(() => this.planForLeaving(user_id), { attempts: 8, baseDelayMs: 100 }))
     })
   }
 
@@ -73,7 +74,11 @@ export class DeliveryPlanner {
         .get('postgresqlClient')('device_tokens')
         .whereIn('user_id', missing)
         .select('id', 'user_id')
-      for (const id of missing) this.devices.set(id, rows.filter((row) => row.user_id === id).map((row) => row.id))
+      for (const id of missing)
+        this.devices.set(
+          id,
+          rows.filter((row) => row.user_id === id).map((row) => row.id)
+        )
     }
     return new Map(userIds.map((id) => [id, this.devices.get(id) ?? []]))
   }
@@ -83,7 +88,9 @@ export class DeliveryPlanner {
     if (missing.length) {
       const users = await this.app.service('users').find({ query: { id: { $in: missing } }, paginate: false })
       // A number its owner has not confirmed gets nothing (it may be someone else's)
-      users.forEach((user) => this.phones.set(user.id, { phone: user.phone_confirmed_at ? user.phone : null }))
+      users.forEach((user) =>
+        this.phones.set(user.id, { phone: user.phone_confirmed_at ? user.phone : null })
+      )
     }
     return new Map(userIds.map((id) => [id, this.phones.get(id)?.phone ?? null]))
   }
@@ -94,7 +101,9 @@ export class DeliveryPlanner {
   }
 
   private track(work: Promise<void>) {
-    const guarded = work.catch((error) => logger.error('could not plan notifications', { error: error?.message }))
+    const guarded = work.catch((error) =>
+      logger.error('could not plan notifications', { error: error?.message })
+    )
     this.flushing.add(guarded)
     guarded.finally(() => this.flushing.delete(guarded))
   }
@@ -119,11 +128,18 @@ export class DeliveryPlanner {
 
   /** One row per destination of each recipient: their phone, each of their devices. */
   private async destinations(recipientIds: Id[]) {
-    const [phoneOf, devicesOf] = await Promise.all([this.phonesOf(recipientIds), this.devicesOf(recipientIds)])
+    const [phoneOf, devicesOf] = await Promise.all([
+      this.phonesOf(recipientIds),
+      this.devicesOf(recipientIds)
+    ])
     const { sms, push } = this.providerNames
     return (base: Omit<PlannedRow, 'kind' | 'provider' | 'device_token_id'>): PlannedRow[] => [
-      ...(phoneOf.get(base.user_id) ? [{ ...base, kind: 'sms' as const, provider: sms, device_token_id: null }] : []),
-      ...devicesOf.get(base.user_id)!.map((id) => ({ ...base, kind: 'push' as const, provider: push, device_token_id: id }))
+      ...(phoneOf.get(base.user_id)
+        ? [{ ...base, kind: 'sms' as const, provider: sms, device_token_id: null }]
+        : []),
+      ...devicesOf
+        .get(base.user_id)!
+        .map((id) => ({ ...base, kind: 'push' as const, provider: push, device_token_id: id }))
     ]
   }
 
@@ -144,7 +160,10 @@ export class DeliveryPlanner {
       for (const user_id of event.recipient_ids) {
         const key = `${user_id}:${event.channel_id}`
         if (online.has(user_id) || planned.has(key)) continue
-        planned.set(key, rowsFor({ user_id, channel_id: event.channel_id, message_id: event.message_id, scheduled_for }))
+        planned.set(
+          key,
+          rowsFor({ user_id, channel_id: event.channel_id, message_id: event.message_id, scheduled_for })
+        )
       }
     }
     await this.insert([...planned.values()].flat())
@@ -165,7 +184,12 @@ export class DeliveryPlanner {
       const unread = page.data.filter((channel) => channel.unread_count > 0 && channel.last_message)
       await this.insert(
         unread.flatMap((channel) =>
-          rowsFor({ user_id: userId, channel_id: channel.id, message_id: channel.last_message!.id, scheduled_for })
+          rowsFor({
+            user_id: userId,
+            channel_id: channel.id,
+            message_id: channel.last_message!.id,
+            scheduled_for
+          })
         )
       )
       if (page.data.length < max) return

@@ -45,13 +45,20 @@ function instantOf(year: number, month: number, day: number, minutes: number, ti
  * the instant the window ends; otherwise null. A window whose start is after its end
  * crosses midnight (22:00–07:00).
  */
-export function quietHoursEnd(now: Date, timeZone: string, start: string | null, end: string | null): Date | null {
+export function quietHoursEnd(
+  now: Date,
+  timeZone: string,
+  start: string | null,
+  end: string | null
+): Date | null {
   if (!start || !end || start === end) return null
   const from = minutesOf(start)
   const to = minutesOf(end)
   const local = localTime(now, timeZone)
   const crossesMidnight = from > to
-  const inside = crossesMidnight ? local.minutes >= from || local.minutes < to : local.minutes >= from && local.minutes < to
+  const inside = crossesMidnight
+    ? local.minutes >= from || local.minutes < to
+    : local.minutes >= from && local.minutes < to
   if (!inside) return null
   // After the start of a window that crosses midnight, it ends tomorrow
   const endsTomorrow = crossesMidnight && local.minutes >= from

@@ -104,9 +104,15 @@ export class NotificationScheduler {
     const names = await this.app.service('users').namesOf(newestSenders)
     for (const { row, facts, unread } of prepared) {
       const decision = decide(facts, now)
-      if (decision.action === 'skip') finishes.push({ id: row.id, changes: { status: 'skipped', reason: decision.reason } })
+      if (decision.action === 'skip')
+        finishes.push({ id: row.id, changes: { status: 'skipped', reason: decision.reason } })
       else if (decision.action === 'defer') finishes.push(this.deferred(row, decision.until, decision.reason))
-      else outgoing.push({ row, to: decision.to, ...composeText(unread, names.get(unread.newest?.sender_id ?? 0)) })
+      else
+        outgoing.push({
+          row,
+          to: decision.to,
+          ...composeText(unread, names.get(unread.newest?.sender_id ?? 0))
+        })
     }
     const marked = await this.markAttempts(outgoing, now)
     const coalesced = outgoing.filter(({ row }) => !marked.has(row.id))
@@ -188,7 +194,8 @@ export class NotificationScheduler {
   }
 
   private failed(row: Notification, attempts: number, error: any, outcomes: Outcomes) {
-    const delivery = error instanceof DeliveryError ? error : new DeliveryError(error?.message ?? String(error), false)
+    const delivery =
+      error instanceof DeliveryError ? error : new DeliveryError(error?.message ?? String(error), false)
     if (delivery.unregistered && row.device_token_id) outcomes.unregistered.push(row)
     if (delivery.permanent || attempts >= this.settings.max_attempts) {
       return void outcomes.finished.push({
@@ -220,11 +227,15 @@ export class NotificationScheduler {
     const unregistered = new Map(outcomes.unregistered.map((row) => [row.device_token_id!, row.id]))
     for (const [deviceTokenId, failedId] of unregistered) {
       await this.forgetDevice(deviceTokenId, failedId).catch((error: Error) =>
-        logger.error('could not forget an unregistered device', { device_token_id: deviceTokenId, error: error?.message })
+        logger.error('could not forget an unregistered device', {
+          device_token_id: deviceTokenId,
+          error: error?.message
+        })
       )
     }
     for (const write of writes) {
-      if (write.status === 'rejected') logger.error('could not write notification outcomes', { error: write.reason?.message })
+      if (write.status === 'rejected')
+        logger.error('could not write notification outcomes', { error: write.reason?.message })
     }
   }
 

@@ -10,7 +10,8 @@ const MARKUP_START = /<[a-zA-Z/!?]/
 describe('names people see are stored without markup', () => {
   const server = useServer()
   const db = () => server.app.get('postgresqlClient')
-  const storedName = async (table: 'users' | 'companies', id: number) => (await db()(table).where({ id }).first('name')).name
+  const storedName = async (table: 'users' | 'companies', id: number) =>
+    (await db()(table).where({ id }).first('name')).name
 
   let eve: TestUser
   let eveToken: string
@@ -22,7 +23,7 @@ describe('names people see are stored without markup', () => {
     adminToken = await login(server.url, await buildAdmin(server.app))
   })
 
-  it('PATCH /users/:id removes the markup of the issue\'s display name', async () => {
+  it("PATCH /users/:id removes the markup of the issue's display name", async () => {
     const response = await http(server.url, 'PATCH', `/users/${eve.id}`, {
       token: eveToken,
       body: { name: '<img/src=x/onerror=alert(1)> Eve' }
@@ -36,9 +37,15 @@ describe('names people see are stored without markup', () => {
     const statuses = new Map<number, number>()
     for (const vector of [...issueVectors, ...cheatSheetVectors]) {
       const name = `${vector} Eve`
-      const response = await http(server.url, 'PATCH', `/users/${eve.id}`, { token: eveToken, body: { name } })
+      const response = await http(server.url, 'PATCH', `/users/${eve.id}`, {
+        token: eveToken,
+        body: { name }
+      })
       statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1)
-      assert.ok([200, 400].includes(response.status), `${JSON.stringify(name)}: ${response.status} ${response.text}`)
+      assert.ok(
+        [200, 400].includes(response.status),
+        `${JSON.stringify(name)}: ${response.status} ${response.text}`
+      )
       const stored = await storedName('users', eve.id)
       assert.ok(!MARKUP_START.test(stored), `${JSON.stringify(name)} stored as ${JSON.stringify(stored)}`)
       if (response.status === 200) assert.strictEqual(response.body.name, stored)
@@ -50,8 +57,16 @@ describe('names people see are stored without markup', () => {
 
   it('refuses a name that is nothing but markup with 400 and keeps the old one', async () => {
     await http(server.url, 'PATCH', `/users/${eve.id}`, { token: eveToken, body: { name: 'Eve Stone' } })
-    for (const name of ['<script>alert(1)</script>', '<img src=x onerror=alert(1)>', ' <b></b> ', '<\u0000script>x<\u0000/script>']) {
-      const response = await http(server.url, 'PATCH', `/users/${eve.id}`, { token: eveToken, body: { name } })
+    for (const name of [
+      '<script>alert(1)</script>',
+      '<img src=x onerror=alert(1)>',
+      ' <b></b> ',
+      '<\u0000script>x<\u0000/script>'
+    ]) {
+      const response = await http(server.url, 'PATCH', `/users/${eve.id}`, {
+        token: eveToken,
+        body: { name }
+      })
       assert.strictEqual(response.status, 400, `${JSON.stringify(name)}: ${response.text}`)
       assert.strictEqual(response.body.name, 'BadRequest')
       assert.strictEqual(response.body.data?.field, 'name')
@@ -61,7 +76,10 @@ describe('names people see are stored without markup', () => {
 
   it('keeps plain text in names exactly', async () => {
     for (const name of ['Ana <3 Bo', 'Zoë & Łukasz', '王小明', 'Иван Петров', 'José 😀', 'a < b']) {
-      const response = await http(server.url, 'PATCH', `/users/${eve.id}`, { token: eveToken, body: { name } })
+      const response = await http(server.url, 'PATCH', `/users/${eve.id}`, {
+        token: eveToken,
+        body: { name }
+      })
       assert.strictEqual(response.status, 200, response.text)
       assert.strictEqual(await storedName('users', eve.id), name)
     }
@@ -70,7 +88,11 @@ describe('names people see are stored without markup', () => {
   it('sanitizes the name of a user an admin creates', async () => {
     const response = await http(server.url, 'POST', '/users', {
       token: adminToken,
-      body: { email: `mallory-${eve.id}@example.test`, password: 'long enough secret', name: '<svg onload=alert(1)>Mallory' }
+      body: {
+        email: `mallory-${eve.id}@example.test`,
+        password: 'long enough secret',
+        name: '<svg onload=alert(1)>Mallory'
+      }
     })
     assert.strictEqual(response.status, 201, response.text)
     assert.strictEqual(response.body.name, 'Mallory')
@@ -95,7 +117,10 @@ describe('names people see are stored without markup', () => {
 
   it('answers names of repeated <script with 400: too long, or nothing but markup', async () => {
     for (const times of [2857, 28]) {
-      const response = await http(server.url, 'PATCH', `/users/${eve.id}`, { token: eveToken, body: { name: '<script'.repeat(times) } })
+      const response = await http(server.url, 'PATCH', `/users/${eve.id}`, {
+        token: eveToken,
+        body: { name: '<script'.repeat(times) }
+      })
       assert.strictEqual(response.status, 400, `${times}: ${response.text}`)
     }
   })

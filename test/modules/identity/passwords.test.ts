@@ -18,7 +18,9 @@ describe('password hashing', function () {
       assert.ok(hash.startsWith(`$2${minor}$10$`))
       await server.app.get('postgresqlClient')('users').where({ id: user.id }).update({ password: hash })
       assert.ok(await login(server.url, { email: user.email, password }))
-      const wrong = await http(server.url, 'POST', '/authentication', { body: { strategy: 'local', email: user.email, password: 'not it' } })
+      const wrong = await http(server.url, 'POST', '/authentication', {
+        body: { strategy: 'local', email: user.email, password: 'not it' }
+      })
       assert.strictEqual(wrong.status, 401)
     })
   }
@@ -31,7 +33,9 @@ describe('password hashing', function () {
     const before = performance.eventLoopUtilization()
     const answers = await Promise.all(
       Array.from({ length: burst }, () =>
-        http(server.url, 'POST', '/authentication', { body: { strategy: 'local', email: user.email, password: 'a wrong guess' } })
+        http(server.url, 'POST', '/authentication', {
+          body: { strategy: 'local', email: user.email, password: 'a wrong guess' }
+        })
       )
     )
     const busy = performance.eventLoopUtilization(before).utilization

@@ -27,9 +27,13 @@ describe('phone numbers people set for themselves', function () {
 
     // Offline with an unconfirmed number: nothing goes to it
     ;(client.io as any).close()
-    await server.app.service('messages').create({ channel_id: channel.id, content: 'before confirming' }, { user: world.worker })
+    await server.app
+      .service('messages')
+      .create({ channel_id: channel.id, content: 'before confirming' }, { user: world.worker })
     await notificationsOf(server.app).planner.settled()
-    const planned = await server.app.get('postgresqlClient')('notifications').where({ user_id: world.supervisor.id, kind: 'sms' })
+    const planned = await server.app
+      .get('postgresqlClient')('notifications')
+      .where({ user_id: world.supervisor.id, kind: 'sms' })
     assert.deepStrictEqual(planned, [])
 
     const token = await login(server.url, world.supervisor)
@@ -42,11 +46,16 @@ describe('phone numbers people set for themselves', function () {
     assert.ok(confirmed.body.phone_confirmed_at)
     assert.strictEqual((await confirm({ code })).status, 404, 'a code works once')
 
-    await server.app.service('messages').create({ channel_id: channel.id, content: 'after confirming' }, { user: world.worker })
+    await server.app
+      .service('messages')
+      .create({ channel_id: channel.id, content: 'after confirming' }, { user: world.worker })
     await notificationsOf(server.app).planner.settled()
     notificationsOf(server.app).clock.now = () => new Date(now.getTime() + 31_000)
     await notificationsOf(server.app).scheduler.runOnce()
-    assert.ok(smsTo(twilio(), phone).some((body) => /new message/.test(body)), 'the confirmed number is notified')
+    assert.ok(
+      smsTo(twilio(), phone).some((body) => /new message/.test(body)),
+      'the confirmed number is notified'
+    )
   })
 
   it('does not send a delivery planned for a confirmed number to the unconfirmed one that replaced it', async () => {
@@ -56,7 +65,9 @@ describe('phone numbers people set for themselves', function () {
     const confirmed = randomPhone()
     await server.app.service('users').patch(world.supervisor.id, { phone: confirmed })
     const channel = await openBookingChannel(server.app, world)
-    await server.app.service('messages').create({ channel_id: channel.id, content: 'planned for the old number' }, { user: world.worker })
+    await server.app
+      .service('messages')
+      .create({ channel_id: channel.id, content: 'planned for the old number' }, { user: world.worker })
     await notificationsOf(server.app).planner.settled()
 
     const stranger = randomPhone()
@@ -65,9 +76,14 @@ describe('phone numbers people set for themselves', function () {
     ;(client.io as any).close()
     notificationsOf(server.app).clock.now = () => new Date(now.getTime() + 31_000)
     await notificationsOf(server.app).scheduler.runOnce()
-    const [row] = await server.app.get('postgresqlClient')('notifications').where({ user_id: world.supervisor.id, kind: 'sms' })
+    const [row] = await server.app
+      .get('postgresqlClient')('notifications')
+      .where({ user_id: world.supervisor.id, kind: 'sms' })
     assert.deepStrictEqual([row.status, row.reason], ['skipped', 'no phone number'])
-    assert.deepStrictEqual(smsTo(twilio(), stranger).filter((body) => !/code:/.test(body)), [])
+    assert.deepStrictEqual(
+      smsTo(twilio(), stranger).filter((body) => !/code:/.test(body)),
+      []
+    )
   })
 
   it('refuses a code after five wrong ones, and a code for a number since replaced; the same number set again gets a new code', async () => {
@@ -80,20 +96,33 @@ describe('phone numbers people set for themselves', function () {
     await client.service('users').patch(user.id, { phone: first, name: 'Renamed' })
     assert.strictEqual(smsTo(twilio(), first).length, 1)
     for (let i = 0; i < 5; i++) {
-      await assert.rejects(client.service('phone-confirmations').create({ code: otherThan(firstCode) }), (error: any) => error.code === 400)
+      await assert.rejects(
+        client.service('phone-confirmations').create({ code: otherThan(firstCode) }),
+        (error: any) => error.code === 400
+      )
     }
-    await assert.rejects(client.service('phone-confirmations').create({ code: firstCode }), (error: any) => error.code === 429)
+    await assert.rejects(
+      client.service('phone-confirmations').create({ code: firstCode }),
+      (error: any) => error.code === 429
+    )
 
     // Spent: the same number set again is how its owner gets a new code
     await client.service('users').patch(user.id, { phone: first })
     assert.strictEqual(smsTo(twilio(), first).length, 2)
     const again = codeSentTo(twilio(), first)!
-    if (again !== firstCode) await assert.rejects(client.service('phone-confirmations').create({ code: firstCode }), (error: any) => error.code === 400)
+    if (again !== firstCode)
+      await assert.rejects(
+        client.service('phone-confirmations').create({ code: firstCode }),
+        (error: any) => error.code === 400
+      )
 
     const second = randomPhone()
     await client.service('users').patch(user.id, { phone: second })
     const secondCode = codeSentTo(twilio(), second)!
-    await assert.rejects(client.service('phone-confirmations').create({ code: again === secondCode ? otherThan(again) : again }), (error: any) => error.code === 400)
+    await assert.rejects(
+      client.service('phone-confirmations').create({ code: again === secondCode ? otherThan(again) : again }),
+      (error: any) => error.code === 400
+    )
     const confirmed = await client.service('phone-confirmations').create({ code: secondCode })
     assert.strictEqual(confirmed.phone, second)
     assert.ok((await server.app.service('users').get(user.id)).phone_confirmed_at)
@@ -108,7 +137,11 @@ describe('phone numbers people set for themselves', function () {
     // Internal calls: the bench and other tooling give their people numbers this way
     const byTooling = randomPhone()
     assert.ok((await server.app.service('users').patch(user.id, { phone: byTooling })).phone_confirmed_at)
-    assert.deepStrictEqual([...smsTo(twilio(), byAdmin), ...smsTo(twilio(), byTooling)], [], 'no code is sent for them')
+    assert.deepStrictEqual(
+      [...smsTo(twilio(), byAdmin), ...smsTo(twilio(), byTooling)],
+      [],
+      'no code is sent for them'
+    )
   })
 
   it('keeps a number unconfirmed when an admin saves it back unchanged, and unconfirms a number its owner replaces', async () => {

@@ -19,7 +19,10 @@ describe('sessions: password changes, role changes and disabled accounts', funct
       const user = await buildUser(a.app)
       const token = await login(a.url, user)
 
-      const missing = await http(a.url, 'PATCH', `/users/${user.id}`, { token, body: { password: NEW_PASSWORD } })
+      const missing = await http(a.url, 'PATCH', `/users/${user.id}`, {
+        token,
+        body: { password: NEW_PASSWORD }
+      })
       assert.strictEqual(missing.status, 400, missing.text)
       assert.match(missing.body.message, /current_password/)
       const wrong = await http(a.url, 'PATCH', `/users/${user.id}`, {
@@ -40,7 +43,14 @@ describe('sessions: password changes, role changes and disabled accounts', funct
       const row = await a.app.get('postgresqlClient')('users').where({ id: user.id }).first()
       assert.ok(await bcrypt.compare(NEW_PASSWORD, row.password), 'the new password is stored as a hash')
       assert.ok(!JSON.stringify(row).includes(user.password), 'the current password is stored nowhere')
-      assert.strictEqual((await http(a.url, 'POST', '/authentication', { body: { strategy: 'local', email: user.email, password: user.password } })).status, 401)
+      assert.strictEqual(
+        (
+          await http(a.url, 'POST', '/authentication', {
+            body: { strategy: 'local', email: user.email, password: user.password }
+          })
+        ).status,
+        401
+      )
       assert.ok(await login(a.url, { email: user.email, password: NEW_PASSWORD }))
     })
 
@@ -48,8 +58,15 @@ describe('sessions: password changes, role changes and disabled accounts', funct
       const admin = await buildAdmin(a.app)
       const user = await buildUser(a.app)
       const token = await login(a.url, admin)
-      assert.strictEqual((await http(a.url, 'PATCH', `/users/${admin.id}`, { token, body: { password: NEW_PASSWORD } })).status, 400)
-      const reset = await http(a.url, 'PATCH', `/users/${user.id}`, { token, body: { password: NEW_PASSWORD } })
+      assert.strictEqual(
+        (await http(a.url, 'PATCH', `/users/${admin.id}`, { token, body: { password: NEW_PASSWORD } }))
+          .status,
+        400
+      )
+      const reset = await http(a.url, 'PATCH', `/users/${user.id}`, {
+        token,
+        body: { password: NEW_PASSWORD }
+      })
       assert.strictEqual(reset.status, 200, reset.text)
       assert.ok(await login(a.url, { email: user.email, password: NEW_PASSWORD }))
     })
@@ -57,7 +74,10 @@ describe('sessions: password changes, role changes and disabled accounts', funct
     it('refuses current_password on its own', async () => {
       const user = await buildUser(a.app)
       const token = await login(a.url, user)
-      const response = await http(a.url, 'PATCH', `/users/${user.id}`, { token, body: { current_password: user.password } })
+      const response = await http(a.url, 'PATCH', `/users/${user.id}`, {
+        token,
+        body: { current_password: user.password }
+      })
       assert.strictEqual(response.status, 400, response.text)
     })
   })
@@ -67,7 +87,11 @@ describe('sessions: password changes, role changes and disabled accounts', funct
       const user = await buildUser(a.app)
       const token = await login(b.url, user)
       const socket = await socketClient(b.url, user)
-      assert.strictEqual((await http(b.url, 'GET', '/channels', { token })).status, 200, 'B has the user cached')
+      assert.strictEqual(
+        (await http(b.url, 'GET', '/channels', { token })).status,
+        200,
+        'B has the user cached'
+      )
       await socket.service('channels').find({})
       const disconnected = new Promise((resolve) => socketOf(socket).once('disconnect', resolve))
 
@@ -78,14 +102,30 @@ describe('sessions: password changes, role changes and disabled accounts', funct
       })
       assert.strictEqual(changed.status, 200, changed.text)
 
-      await waitUntil(async () => (await http(b.url, 'GET', '/channels', { token })).status === 401, 'B refuses the old token', 1000)
+      await waitUntil(
+        async () => (await http(b.url, 'GET', '/channels', { token })).status === 401,
+        'B refuses the old token',
+        1000
+      )
       const refused = await http(b.url, 'GET', '/channels', { token })
       assert.match(refused.body.message, /session has ended/)
-      assert.strictEqual((await http(a.url, 'GET', '/channels', { token: fresh })).status, 401, 'the token that made the change ended too')
+      assert.strictEqual(
+        (await http(a.url, 'GET', '/channels', { token: fresh })).status,
+        401,
+        'the token that made the change ended too'
+      )
       // A stolen token's open socket stops hearing live messages at once, not at its next call
-      assert.strictEqual(await disconnected, 'io server disconnect', 'the socket on B was disconnected by the server')
+      assert.strictEqual(
+        await disconnected,
+        'io server disconnect',
+        'the socket on B was disconnected by the server'
+      )
       const another = await socketClient(b.url)
-      await rejectsWith(401, () => another.authenticate({ strategy: 'jwt', accessToken: token }), 'a new socket with the old token')
+      await rejectsWith(
+        401,
+        () => another.authenticate({ strategy: 'jwt', accessToken: token }),
+        'a new socket with the old token'
+      )
 
       const renewed = await login(b.url, { email: user.email, password: NEW_PASSWORD })
       assert.strictEqual((await http(b.url, 'GET', '/channels', { token: renewed })).status, 200)
@@ -96,9 +136,16 @@ describe('sessions: password changes, role changes and disabled accounts', funct
       const user = await buildUser(a.app)
       const token = await login(b.url, user)
       const adminToken = await login(a.url, admin)
-      const edit = await http(a.url, 'PATCH', `/users/${user.id}`, { token: adminToken, body: { name: 'Renamed', role: 'user' } })
+      const edit = await http(a.url, 'PATCH', `/users/${user.id}`, {
+        token: adminToken,
+        body: { name: 'Renamed', role: 'user' }
+      })
       assert.strictEqual(edit.status, 200, edit.text)
-      await waitUntil(async () => (await http(b.url, 'GET', `/users/${user.id}`, { token })).body?.name === 'Renamed', 'B sees the edit', 1000)
+      await waitUntil(
+        async () => (await http(b.url, 'GET', `/users/${user.id}`, { token })).body?.name === 'Renamed',
+        'B sees the edit',
+        1000
+      )
       assert.strictEqual((await http(b.url, 'GET', '/channels', { token })).status, 200)
     })
   })
@@ -117,33 +164,60 @@ describe('sessions: password changes, role changes and disabled accounts', funct
       const { worker, supervisor } = world
       const token = await login(b.url, worker)
       const socket = await socketClient(b.url, worker)
-      const sent = await socket.service('messages').create({ channel_id: channel.id, content: 'before I was disabled' })
+      const sent = await socket
+        .service('messages')
+        .create({ channel_id: channel.id, content: 'before I was disabled' })
       const disconnected = new Promise((resolve) => socketOf(socket).once('disconnect', resolve))
 
       const admin = await buildAdmin(a.app)
       const adminToken = await login(a.url, admin)
-      const disabled = await http(a.url, 'PATCH', `/users/${worker.id}`, { token: adminToken, body: { disabled: true } })
+      const disabled = await http(a.url, 'PATCH', `/users/${worker.id}`, {
+        token: adminToken,
+        body: { disabled: true }
+      })
       assert.strictEqual(disabled.status, 200, disabled.text)
       assert.strictEqual(typeof disabled.body.disabled_at, 'string')
       assert.strictEqual(disabled.body.disabled, undefined)
 
-      assert.strictEqual(await disconnected, 'io server disconnect', 'the socket on B was disconnected by the server')
-      await waitUntil(async () => (await http(b.url, 'GET', '/channels', { token })).status === 401, 'B refuses the token', 1000)
+      assert.strictEqual(
+        await disconnected,
+        'io server disconnect',
+        'the socket on B was disconnected by the server'
+      )
+      await waitUntil(
+        async () => (await http(b.url, 'GET', '/channels', { token })).status === 401,
+        'B refuses the token',
+        1000
+      )
       for (const url of [a.url, b.url]) {
-        const refused = await http(url, 'POST', '/authentication', { body: { strategy: 'local', email: worker.email, password: worker.password } })
+        const refused = await http(url, 'POST', '/authentication', {
+          body: { strategy: 'local', email: worker.email, password: worker.password }
+        })
         assert.strictEqual(refused.status, 401, refused.text)
         assert.match(refused.body.message, /disabled/)
       }
       // A wrong password learns nothing about the account's state
-      const guess = await http(a.url, 'POST', '/authentication', { body: { strategy: 'local', email: worker.email, password: 'a guess!' } })
+      const guess = await http(a.url, 'POST', '/authentication', {
+        body: { strategy: 'local', email: worker.email, password: 'a guess!' }
+      })
       assert.doesNotMatch(guess.body.message, /disabled/)
 
-      const history = await (await socketClient(a.url, supervisor)).service('messages').find({ query: { channel_id: channel.id } })
-      assert.deepStrictEqual(history.data.map((message: any) => message.id), [sent.id])
+      const history = await (
+        await socketClient(a.url, supervisor)
+      )
+        .service('messages')
+        .find({ query: { channel_id: channel.id } })
+      assert.deepStrictEqual(
+        history.data.map((message: any) => message.id),
+        [sent.id]
+      )
       assert.strictEqual(history.data[0].sender_id, worker.id)
       assert.strictEqual(history.data[0].content, 'before I was disabled')
 
-      const enabled = await http(a.url, 'PATCH', `/users/${worker.id}`, { token: adminToken, body: { disabled: false } })
+      const enabled = await http(a.url, 'PATCH', `/users/${worker.id}`, {
+        token: adminToken,
+        body: { disabled: false }
+      })
       assert.strictEqual(enabled.body.disabled_at, null)
       assert.ok(await login(b.url, worker), 'an enabled account logs in again')
     })

@@ -24,15 +24,23 @@ describe('channels as an app draws them', () => {
     channelId = (await openBookingChannel(server.app, world)).id
     otherChannelId = (await openBookingChannel(server.app, other)).id
     const companyName = async (id: number) => (await server.app.service('companies').get(id)).name
-    names = { borrower: await companyName(world.borrowerCompanyId), lender: await companyName(world.lenderCompanyId) }
-    await server.app.service('messages').create({ channel_id: otherChannelId, content: 'secret of the other booking' }, { user: other.worker })
+    names = {
+      borrower: await companyName(world.borrowerCompanyId),
+      lender: await companyName(world.lenderCompanyId)
+    }
+    await server.app
+      .service('messages')
+      .create({ channel_id: otherChannelId, content: 'secret of the other booking' }, { user: other.worker })
     const { id } = await buildDispute(server.app, world.booking.id, [world.worker.id, world.lenderAdmin.id])
-    const opened = await server.app.service('channels').create({ context_type: 'dispute', context_id: id }, { user: world.worker })
+    const opened = await server.app
+      .service('channels')
+      .create({ context_type: 'dispute', context_id: id }, { user: world.worker })
     dispute = { id, channelId: opened.id }
   })
 
   const ownParticipantId = async (userId: number, inChannel = channelId) =>
-    (await server.app.service('participants').find({ query: { channel_id: inChannel, user_id: userId } })).data[0].id
+    (await server.app.service('participants').find({ query: { channel_id: inChannel, user_id: userId } }))
+      .data[0].id
 
   it('titles and summarises a booking channel, with the caller’s participant id and no last message yet, over REST', async () => {
     const token = await login(server.url, world.supervisor)
@@ -52,7 +60,11 @@ describe('channels as an app draws them', () => {
     const supervisor = await socketClient(server.url, world.supervisor)
     const worker = await socketClient(server.url, world.worker)
     const sent = await worker.service('messages').create({ channel_id: channelId, content: 'On my way' })
-    const [view] = (await supervisor.service('channels').find({ query: { context_type: 'booking', context_id: world.booking.id } })).data
+    const [view] = (
+      await supervisor
+        .service('channels')
+        .find({ query: { context_type: 'booking', context_id: world.booking.id } })
+    ).data
     assert.deepStrictEqual(view.last_message, {
       id: sent.id,
       seq: sent.seq,
@@ -64,7 +76,12 @@ describe('channels as an app draws them', () => {
     await worker.service('messages').remove(sent.id)
     const token = await login(server.url, world.supervisor)
     const afterDelete = await http(server.url, 'GET', `/channels/${channelId}`, { token })
-    assert.deepStrictEqual(Object.keys(afterDelete.body.last_message).sort(), ['deleted_at', 'id', 'is_deleted', 'seq'])
+    assert.deepStrictEqual(Object.keys(afterDelete.body.last_message).sort(), [
+      'deleted_at',
+      'id',
+      'is_deleted',
+      'seq'
+    ])
     assert.strictEqual(afterDelete.body.last_message.is_deleted, true)
     assert.ok(!afterDelete.text.includes('On my way'), afterDelete.text)
   })
@@ -79,8 +96,12 @@ describe('channels as an app draws them', () => {
 
   it('answers total_unread over every matching channel, also for a page of none', async () => {
     const manager = await socketClient(server.url, world.lenderManager)
-    await server.app.service('messages').create({ channel_id: channelId, content: 'one' }, { user: world.supervisor })
-    await server.app.service('messages').create({ channel_id: channelId, content: 'two' }, { user: world.supervisor })
+    await server.app
+      .service('messages')
+      .create({ channel_id: channelId, content: 'one' }, { user: world.supervisor })
+    await server.app
+      .service('messages')
+      .create({ channel_id: channelId, content: 'two' }, { user: world.supervisor })
     const page = await manager.service('channels').find({ query: { $limit: 1 } })
     const expected = (await manager.service('channels').find({ query: { $limit: 100 } })).data.reduce(
       (sum, view) => sum + view.unread_count,
@@ -91,7 +112,9 @@ describe('channels as an app draws them', () => {
     const badge = await manager.service('channels').find({ query: { $limit: 0 } })
     assert.deepStrictEqual([badge.data.length, badge.total_unread], [0, expected])
 
-    await manager.service('participants').patch(null, { last_read_seq: 1_000_000 }, { query: { channel_id: channelId } })
+    await manager
+      .service('participants')
+      .patch(null, { last_read_seq: 1_000_000 }, { query: { channel_id: channelId } })
     assert.strictEqual((await manager.service('channels').find({ query: { $limit: 0 } })).total_unread, 0)
   })
 
@@ -106,7 +129,9 @@ describe('channels as an app draws them', () => {
     assert.strictEqual(refused.status, 403)
     assert.ok(!refused.text.includes('secret') && !refused.text.includes('Booking #'), refused.text)
 
-    const outsider = await http(server.url, 'GET', '/channels', { token: await login(server.url, world.outsider) })
+    const outsider = await http(server.url, 'GET', '/channels', {
+      token: await login(server.url, world.outsider)
+    })
     assert.deepStrictEqual([outsider.body.total, outsider.body.total_unread, outsider.body.data], [0, 0, []])
   })
 
@@ -115,7 +140,10 @@ describe('channels as an app draws them', () => {
     const view = await admin.service('channels').get(otherChannelId)
     assert.strictEqual(view.participant_id, null)
     assert.strictEqual(view.unread_count, 0)
-    assert.strictEqual(view.last_message && 'content' in view.last_message && view.last_message.content, 'secret of the other booking')
+    assert.strictEqual(
+      view.last_message && 'content' in view.last_message && view.last_message.content,
+      'secret of the other booking'
+    )
   })
 
   it('still lists a channel whose context record cannot be read, titled by its kind and id', async () => {
@@ -143,8 +171,13 @@ describe('channels as an app draws them', () => {
   it('lists channels of a booking and a dispute in a bounded number of statements', async () => {
     // In the booking's channel and its dispute's
     const lenderAdmin = await socketClient(server.url, world.lenderAdmin)
-    const { result: all, statements: seen } = await statementsDuring(server.app, () => lenderAdmin.service('channels').find({}))
+    const { result: all, statements: seen } = await statementsDuring(server.app, () =>
+      lenderAdmin.service('channels').find({})
+    )
     assert.deepStrictEqual(all.data.map((view) => view.context_type).sort(), ['booking', 'dispute'])
-    assert.ok(seen.length <= MAX_FIND_STATEMENTS, `at most ${MAX_FIND_STATEMENTS} statements: ${JSON.stringify(seen)}`)
+    assert.ok(
+      seen.length <= MAX_FIND_STATEMENTS,
+      `at most ${MAX_FIND_STATEMENTS} statements: ${JSON.stringify(seen)}`
+    )
   })
 })

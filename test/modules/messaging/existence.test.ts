@@ -31,10 +31,16 @@ describe('ids an outsider may not see look like ids that do not exist', () => {
     channelId = (await openBookingChannel(server.app, world)).id
     // The prober takes part in a channel of their own: a real user, not an empty account
     await openBookingChannel(server.app, stranger)
-    messageId = (await server.app.service('messages').create({ channel_id: channelId, content: 'Gate code 4411' }, { user: world.worker })).id
+    messageId = (
+      await server.app
+        .service('messages')
+        .create({ channel_id: channelId, content: 'Gate code 4411' }, { user: world.worker })
+    ).id
     const participants = await server.app.service('participants').find({ query: { channel_id: channelId } })
     participantId = participants.data.find((row) => row.user_id === world.supervisor.id)!.id
-    const device = await server.app.service('device-tokens').create({ token: `device-${messageId}`, platform: 'ios' }, { user: world.worker })
+    const device = await server.app
+      .service('device-tokens')
+      .create({ token: `device-${messageId}`, platform: 'ios' }, { user: world.worker })
     deviceTokenId = device.id
     socket = await socketClient(server.url, stranger.worker)
     token = await login(server.url, stranger.worker)
@@ -57,7 +63,12 @@ describe('ids an outsider may not see look like ids that do not exist', () => {
     assert.deepStrictEqual(seen, unseen, `${label}: an existing id answers like an unknown one`)
   }
 
-  async function sameHttpAnswer(label: string, method: string, request: (id: number) => { path: string; body?: unknown }, existing: number) {
+  async function sameHttpAnswer(
+    label: string,
+    method: string,
+    request: (id: number) => { path: string; body?: unknown },
+    existing: number
+  ) {
     const answer = async (id: number) => {
       const { path, body } = request(id)
       const response = await http(server.url, method, path, { token, body })
@@ -84,17 +95,37 @@ describe('ids an outsider may not see look like ids that do not exist', () => {
     await sameAnswer('participants.get', (id) => participants.get(id), participantId)
     await sameAnswer('participants.patch', (id) => participants.patch(id, { muted: true }), participantId)
     await sameHttpAnswer('GET /participants/:id', 'GET', byId('participants'), participantId)
-    await sameHttpAnswer('PATCH /participants/:id', 'PATCH', byId('participants', { last_read_seq: 1 }), participantId)
-    const stored = await server.app.get('postgresqlClient')('chat_participants').where({ id: participantId }).first()
+    await sameHttpAnswer(
+      'PATCH /participants/:id',
+      'PATCH',
+      byId('participants', { last_read_seq: 1 }),
+      participantId
+    )
+    const stored = await server.app
+      .get('postgresqlClient')('chat_participants')
+      .where({ id: participantId })
+      .first()
     assert.strictEqual(stored.muted, false)
     assert.strictEqual(Number(stored.last_read_seq), 0)
   })
 
   it('channels and what takes a channel id: get, find, send, presence', async () => {
     await sameAnswer('channels.get', (id) => socket.service('channels').get(id), channelId)
-    await sameAnswer('messages.find', (id) => socket.service('messages').find({ query: { channel_id: id } }), channelId)
-    await sameAnswer('participants.find', (id) => socket.service('participants').find({ query: { channel_id: id } }), channelId)
-    await sameAnswer('messages.create', (id) => socket.service('messages').create({ channel_id: id, content: 'hello?' }), channelId)
+    await sameAnswer(
+      'messages.find',
+      (id) => socket.service('messages').find({ query: { channel_id: id } }),
+      channelId
+    )
+    await sameAnswer(
+      'participants.find',
+      (id) => socket.service('participants').find({ query: { channel_id: id } }),
+      channelId
+    )
+    await sameAnswer(
+      'messages.create',
+      (id) => socket.service('messages').create({ channel_id: id, content: 'hello?' }),
+      channelId
+    )
     await sameAnswer('presence.view', (id) => socket.service('presence').view({ channel_id: id }), channelId)
     await sameHttpAnswer('GET /channels/:id', 'GET', byId('channels'), channelId)
     await sameHttpAnswer('GET /messages', 'GET', (id) => ({ path: `/messages?channel_id=${id}` }), channelId)
@@ -107,12 +138,32 @@ describe('ids an outsider may not see look like ids that do not exist', () => {
       ['with a channel', world.booking.id],
       ['without a channel yet', channelless.booking.id]
     ] as const) {
-      await sameAnswer(`channels.create, booking ${label}`, (id) => socket.service('channels').create(context(id)), bookingId)
-      await sameAnswer(`messages.create, booking ${label}`, (id) => socket.service('messages').create(send(id)), bookingId)
-      await sameHttpAnswer(`POST /channels, booking ${label}`, 'POST', (id) => ({ path: '/channels', body: context(id) }), bookingId)
-      await sameHttpAnswer(`POST /messages, booking ${label}`, 'POST', (id) => ({ path: '/messages', body: send(id) }), bookingId)
+      await sameAnswer(
+        `channels.create, booking ${label}`,
+        (id) => socket.service('channels').create(context(id)),
+        bookingId
+      )
+      await sameAnswer(
+        `messages.create, booking ${label}`,
+        (id) => socket.service('messages').create(send(id)),
+        bookingId
+      )
+      await sameHttpAnswer(
+        `POST /channels, booking ${label}`,
+        'POST',
+        (id) => ({ path: '/channels', body: context(id) }),
+        bookingId
+      )
+      await sameHttpAnswer(
+        `POST /messages, booking ${label}`,
+        'POST',
+        (id) => ({ path: '/messages', body: send(id) }),
+        bookingId
+      )
     }
-    const opened = await server.app.get('postgresqlClient')('chat_channels').where(context(channelless.booking.id))
+    const opened = await server.app
+      .get('postgresqlClient')('chat_channels')
+      .where(context(channelless.booking.id))
     assert.deepStrictEqual(opened, [], 'no channel was opened for the outsider')
   })
 
@@ -126,9 +177,15 @@ describe('ids an outsider may not see look like ids that do not exist', () => {
   })
 
   it('a participant asking for a deleted message gets the answer of an unknown id', async () => {
-    const deleted = await server.app.service('messages').create({ channel_id: channelId, content: 'oops' }, { user: world.worker })
+    const deleted = await server.app
+      .service('messages')
+      .create({ channel_id: channelId, content: 'oops' }, { user: world.worker })
     await server.app.service('messages').remove(deleted.id, { user: world.worker })
     const participant = await socketClient(server.url, world.supervisor)
-    await sameAnswer('messages.get of a deleted message', (id) => participant.service('messages').get(id), deleted.id)
+    await sameAnswer(
+      'messages.get of a deleted message',
+      (id) => participant.service('messages').get(id),
+      deleted.id
+    )
   })
 })

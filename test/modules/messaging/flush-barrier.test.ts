@@ -20,8 +20,10 @@ describe('a send is answered once it is on disk (flush barrier)', () => {
   async function timeline(work: (note: (what: string) => void) => Promise<unknown>) {
     const db = server.app.get('postgresqlClient')
     const events: string[] = []
-    const started = ({ sql }: { sql: string }) => events.push(isSend(sql) ? 'send' : isBarrier(sql) ? 'barrier' : 'other')
-    const finished = (_response: unknown, { sql }: { sql: string }) => isBarrier(sql) && events.push('barrier done')
+    const started = ({ sql }: { sql: string }) =>
+      events.push(isSend(sql) ? 'send' : isBarrier(sql) ? 'barrier' : 'other')
+    const finished = (_response: unknown, { sql }: { sql: string }) =>
+      isBarrier(sql) && events.push('barrier done')
     db.on('query', started).on('query-response', finished)
     try {
       await work((what) => events.push(what))
@@ -33,11 +35,15 @@ describe('a send is answered once it is on disk (flush barrier)', () => {
 
   it('commits the send without waiting for the disk, and answers only after a flush that follows it', async () => {
     const events = await timeline(async (note) => {
-      await server.app.service('messages').create({ channel_id: channelId, content: 'durable' }, { user: world.worker })
+      await server.app
+        .service('messages')
+        .create({ channel_id: channelId, content: 'durable' }, { user: world.worker })
       note('answered')
     })
     assert.deepStrictEqual(events, ['send', 'barrier', 'barrier done', 'answered'])
-    const [{ setting }] = (await server.app.get('postgresqlClient').raw(`select current_setting('synchronous_commit') as setting`)).rows
+    const [{ setting }] = (
+      await server.app.get('postgresqlClient').raw(`select current_setting('synchronous_commit') as setting`)
+    ).rows
     assert.strictEqual(setting, 'on', 'only the send’s own transaction commits without waiting')
   })
 
@@ -48,7 +54,10 @@ describe('a send is answered once it is on disk (flush barrier)', () => {
         Array.from({ length: 30 }, (_, i) =>
           server.app
             .service('messages')
-            .create({ channel_id: channelId, content: `parallel ${i}` }, { user: senders[i % senders.length] })
+            .create(
+              { channel_id: channelId, content: `parallel ${i}` },
+              { user: senders[i % senders.length] }
+            )
             .then(() => note('answered'))
         )
       )

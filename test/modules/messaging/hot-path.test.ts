@@ -12,7 +12,10 @@ const EXTRA_MANAGERS = 30
 const MAX_STATEMENTS_PER_SEND = 6
 
 /** The SQL of every statement the app's knex client runs while `work` is under way. */
-async function recordQueries<T>(server: TestServer, work: () => Promise<T>): Promise<{ result: T; queries: string[] }> {
+async function recordQueries<T>(
+  server: TestServer,
+  work: () => Promise<T>
+): Promise<{ result: T; queries: string[] }> {
   // Notification planning runs after a send, in its own module: let earlier sends' finish first
   await notificationsOf(server.app).planner.settled()
   const { result, statements } = await statementsDuring(server.app, work)
@@ -38,8 +41,12 @@ describe('the send path (hot path)', () => {
     smallChannelId = (await openBookingChannel(app, small)).id
     largeChannelId = (await openBookingChannel(app, large)).id
 
-    const smallParticipants = await app.service('participants').find({ query: { channel_id: smallChannelId } })
-    const largeParticipants = await app.service('participants').find({ query: { channel_id: largeChannelId } })
+    const smallParticipants = await app
+      .service('participants')
+      .find({ query: { channel_id: smallChannelId } })
+    const largeParticipants = await app
+      .service('participants')
+      .find({ query: { channel_id: largeChannelId } })
     assert.strictEqual(smallParticipants.total, 6)
     assert.strictEqual(largeParticipants.total, 6 + EXTRA_MANAGERS)
   })
@@ -47,11 +54,17 @@ describe('the send path (hot path)', () => {
   it('runs the same small number of statements whatever the number of participants', async () => {
     const { app } = server
     // Warm up both channels once, so that neither measurement pays for a first use
-    await app.service('messages').create({ channel_id: smallChannelId, content: 'warm-up' }, { user: small.worker })
-    await app.service('messages').create({ channel_id: largeChannelId, content: 'warm-up' }, { user: large.worker })
+    await app
+      .service('messages')
+      .create({ channel_id: smallChannelId, content: 'warm-up' }, { user: small.worker })
+    await app
+      .service('messages')
+      .create({ channel_id: largeChannelId, content: 'warm-up' }, { user: large.worker })
 
     const inSmall = await recordQueries(server, () =>
-      app.service('messages').create({ channel_id: smallChannelId, content: 'hello, six of you' }, { user: small.worker })
+      app
+        .service('messages')
+        .create({ channel_id: smallChannelId, content: 'hello, six of you' }, { user: small.worker })
     )
     const inLarge = await recordQueries(server, () =>
       app
@@ -84,7 +97,11 @@ describe('the send path (hot path)', () => {
     assert.strictEqual(second.result.sender_id, large.worker.id)
     assert.strictEqual(second.result.content, 'second over the socket')
     assert.ok(second.queries.length > 0, 'the listener sees the send’s statements')
-    assert.deepStrictEqual(second.queries.filter(readsUsers), [], `statements: ${JSON.stringify(second.queries)}`)
+    assert.deepStrictEqual(
+      second.queries.filter(readsUsers),
+      [],
+      `statements: ${JSON.stringify(second.queries)}`
+    )
     assert.ok(
       second.queries.length <= MAX_STATEMENTS_PER_SEND,
       `at most ${MAX_STATEMENTS_PER_SEND} statements per socket send, got ${JSON.stringify(second.queries)}`
@@ -100,6 +117,10 @@ describe('the send path (hot path)', () => {
     )
     assert.strictEqual(second.result.sender_id, small.worker.id)
     assert.ok(second.queries.length > 0, 'the listener sees the send’s statements')
-    assert.deepStrictEqual(second.queries.filter(readsUsers), [], `statements: ${JSON.stringify(second.queries)}`)
+    assert.deepStrictEqual(
+      second.queries.filter(readsUsers),
+      [],
+      `statements: ${JSON.stringify(second.queries)}`
+    )
   })
 })

@@ -20,7 +20,9 @@ describe('presence when many people come back at once', function () {
     db.on('query', count)
     try {
       const presence = server.app.service('presence')
-      const transitions = await Promise.all(people.map((person, i) => presence.recordTransition(person.id, i % 2 === 0)))
+      const transitions = await Promise.all(
+        people.map((person, i) => presence.recordTransition(person.id, i % 2 === 0))
+      )
 
       assert.ok(presenceWrites <= 5, `${presenceWrites} statements wrote ${RECONNECTING} transitions`)
       transitions.forEach(({ status, channelIds }, i) => {
@@ -29,7 +31,12 @@ describe('presence when many people come back at once', function () {
         assert.ok(Date.parse(status.last_seen_at!) > 0)
         assert.deepStrictEqual(channelIds, i < 2 ? [channel.id] : [], `person ${i}'s channels`)
       })
-      const rows = await db('user_presence').whereIn('user_id', people.map((person) => person.id)).count({ n: '*' })
+      const rows = await db('user_presence')
+        .whereIn(
+          'user_id',
+          people.map((person) => person.id)
+        )
+        .count({ n: '*' })
       assert.strictEqual(Number(rows[0].n), RECONNECTING)
     } finally {
       db.off('query', count)

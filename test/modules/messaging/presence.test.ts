@@ -21,32 +21,58 @@ describe('presence and typing (one instance)', () => {
     const seen = recordEvents(supervisor, 'presence', 'patched')
     const outsiderSeen = recordEvents(outsider, 'presence', 'patched')
 
-    const online = nextEvent(supervisor, 'presence', 'patched', (s) => s.user_id === world.worker.id && s.online)
+    const online = nextEvent(
+      supervisor,
+      'presence',
+      'patched',
+      (s) => s.user_id === world.worker.id && s.online
+    )
     const tab1 = await socketClient(server.url, world.worker)
     await online
     const tab2 = await socketClient(server.url, world.worker)
     socketOf(tab1).disconnect()
     await sleep(QUIET_MS)
     const workerEvents = () => seen.filter((s) => s.user_id === world.worker.id)
-    assert.deepStrictEqual(workerEvents().map((s) => s.online), [true], 'a second tab or closing one of two changes nothing')
+    assert.deepStrictEqual(
+      workerEvents().map((s) => s.online),
+      [true],
+      'a second tab or closing one of two changes nothing'
+    )
 
-    const statuses = await supervisor.service('presence').find({ query: { user_id: { $in: [world.worker.id] } } })
+    const statuses = await supervisor
+      .service('presence')
+      .find({ query: { user_id: { $in: [world.worker.id] } } })
     assert.strictEqual(statuses.data[0].online, true)
 
-    const offline = nextEvent(supervisor, 'presence', 'patched', (s) => s.user_id === world.worker.id && !s.online)
+    const offline = nextEvent(
+      supervisor,
+      'presence',
+      'patched',
+      (s) => s.user_id === world.worker.id && !s.online
+    )
     socketOf(tab2).disconnect()
     const status = await offline
     assert.ok(Date.parse(status.last_seen_at!) > 0)
     const after = await supervisor.service('presence').find({ query: { user_id: world.worker.id } })
-    assert.deepStrictEqual(after.data, [{ user_id: world.worker.id, online: false, last_seen_at: status.last_seen_at }])
-    assert.deepStrictEqual(outsiderSeen.filter((s) => s.user_id === world.worker.id), [])
+    assert.deepStrictEqual(after.data, [
+      { user_id: world.worker.id, online: false, last_seen_at: status.last_seen_at }
+    ])
+    assert.deepStrictEqual(
+      outsiderSeen.filter((s) => s.user_id === world.worker.id),
+      []
+    )
   })
 
   it('answers presence.find only for people who share a channel with the caller', async () => {
     const outsider = await socketClient(server.url, world.outsider)
     await socketClient(server.url, world.worker)
-    const statuses = await outsider.service('presence').find({ query: { user_id: { $in: [world.worker.id, world.outsider.id] } } })
-    assert.deepStrictEqual(statuses.data.map((s) => s.user_id), [world.outsider.id])
+    const statuses = await outsider
+      .service('presence')
+      .find({ query: { user_id: { $in: [world.worker.id, world.outsider.id] } } })
+    assert.deepStrictEqual(
+      statuses.data.map((s) => s.user_id),
+      [world.outsider.id]
+    )
   })
 
   it('sends typing to the other participants viewing the channel only, and ends it after the expiry', async () => {
@@ -64,7 +90,8 @@ describe('presence and typing (one instance)', () => {
 
     const started = nextEvent(viewer, 'presence', 'typing')
     const viewerSaw = recordEvents(viewer, 'presence', 'typing')
-    for (let i = 0; i < 10; i++) await typer.service('presence').typing({ channel_id: channelId, typing: true })
+    for (let i = 0; i < 10; i++)
+      await typer.service('presence').typing({ channel_id: channelId, typing: true })
     assert.deepStrictEqual(await started, { channel_id: channelId, user_id: world.worker.id, typing: true })
     const ended = nextEvent(viewer, 'presence', 'typing', (e) => e.typing === false, 3000)
     await ended

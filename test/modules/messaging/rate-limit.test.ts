@@ -15,7 +15,10 @@ for (const clustered of [false, true]) {
     let channelId: number
 
     before(async () => {
-      const settings = { limits: { messages_per_minute: 5 }, ...(clustered ? { redis: redisSettings() } : {}) }
+      const settings = {
+        limits: { messages_per_minute: 5 },
+        ...(clustered ? { redis: redisSettings() } : {})
+      }
       a = await startApp(settings)
       b = clustered ? await startApp(settings) : a
       world = await buildBooking(a.app)
@@ -31,26 +34,40 @@ for (const clustered of [false, true]) {
       const worker = await socketClient(a.url, world.worker)
       const token = await login(b.url, world.worker)
       const before = await countMessages(a, channelId)
-      for (let i = 0; i < 3; i++) await worker.service('messages').create({ channel_id: channelId, content: `a${i}` })
+      for (let i = 0; i < 3; i++)
+        await worker.service('messages').create({ channel_id: channelId, content: `a${i}` })
       for (let i = 0; i < 2; i++) {
-        const sent = await http(b.url, 'POST', '/messages', { token, body: { channel_id: channelId, content: `b${i}` } })
+        const sent = await http(b.url, 'POST', '/messages', {
+          token,
+          body: { channel_id: channelId, content: `b${i}` }
+        })
         assert.strictEqual(sent.status, 201)
       }
-      await assert.rejects(worker.service('messages').create({ channel_id: channelId, content: 'too many' }), (error: any) => {
-        assert.strictEqual(error.code, 429)
-        assert.strictEqual(error.name, 'TooManyRequests')
-        assert.ok(error.data.retry_after_seconds > 0)
-        return true
+      await assert.rejects(
+        worker.service('messages').create({ channel_id: channelId, content: 'too many' }),
+        (error: any) => {
+          assert.strictEqual(error.code, 429)
+          assert.strictEqual(error.name, 'TooManyRequests')
+          assert.ok(error.data.retry_after_seconds > 0)
+          return true
+        }
+      )
+      const refused = await http(b.url, 'POST', '/messages', {
+        token,
+        body: { channel_id: channelId, content: 'too many' }
       })
-      const refused = await http(b.url, 'POST', '/messages', { token, body: { channel_id: channelId, content: 'too many' } })
       assert.strictEqual(refused.status, 429)
       assert.strictEqual(await countMessages(a, channelId), before + 5)
 
       const supervisor = await socketClient(b.url, world.supervisor)
-      const other = await supervisor.service('messages').create({ channel_id: channelId, content: 'I am fine' })
+      const other = await supervisor
+        .service('messages')
+        .create({ channel_id: channelId, content: 'I am fine' })
       assert.strictEqual(other.content, 'I am fine')
       // Admin tooling (internal calls) is not limited
-      await a.app.service('messages').create({ channel_id: channelId, content: 'internal' }, { user: world.worker })
+      await a.app
+        .service('messages')
+        .create({ channel_id: channelId, content: 'internal' }, { user: world.worker })
     })
   })
 }

@@ -61,7 +61,12 @@ describe('content sanitizing', () => {
     }
 
     it('leaves no <script after the nested trick', () => {
-      for (const input of [NESTED_TRICK, `ok ${NESTED_TRICK}`, '<scr<script>x</script>ipt>alert(1)</script>', '<<b>script>alert(1)<</b>/script>']) {
+      for (const input of [
+        NESTED_TRICK,
+        `ok ${NESTED_TRICK}`,
+        '<scr<script>x</script>ipt>alert(1)</script>',
+        '<<b>script>alert(1)<</b>/script>'
+      ]) {
         const output = sanitizeContent(input)
         assert.ok(!/<\s*\/?\s*script/i.test(output), `${JSON.stringify(input)} → ${JSON.stringify(output)}`)
       }
@@ -83,10 +88,15 @@ describe('content sanitizing', () => {
     let client: ClientApplication
 
     const db = () => server.app.get('postgresqlClient')
-    const storedContent = async (id: number) => (await db()('chat_messages').where({ id }).first('content')).content
+    const storedContent = async (id: number) =>
+      (await db()('chat_messages').where({ id }).first('content')).content
 
     before(async () => {
-      ;({ world, channelId, clients: { worker: client } } = await bookingChannelWithClients(server, { connected: ['worker'] }))
+      ;({
+        world,
+        channelId,
+        clients: { worker: client }
+      } = await bookingChannelWithClients(server, { connected: ['worker'] }))
     })
 
     it('stores exactly the sanitized content for every accepted input', async () => {
@@ -107,7 +117,9 @@ describe('content sanitizing', () => {
         'created',
         (message) => message.channel_id === channelId && message.sender_id === world.worker.id
       )
-      const sent = await client.service('messages').create({ channel_id: channelId, content: '<script>alert(1)</script>hi <b>there</b>' })
+      const sent = await client
+        .service('messages')
+        .create({ channel_id: channelId, content: '<script>alert(1)</script>hi <b>there</b>' })
       const received = await arrived
       assert.strictEqual(received.id, sent.id)
       assert.strictEqual(received.content, 'hi there')
@@ -141,7 +153,10 @@ describe('content sanitizing', () => {
         error = caught
       }
       assert.strictEqual(error?.code, 400)
-      const channels = await db()('chat_channels').where({ context_type: 'booking', context_id: other.booking.id })
+      const channels = await db()('chat_channels').where({
+        context_type: 'booking',
+        context_id: other.booking.id
+      })
       assert.deepStrictEqual(channels, [])
     })
 
@@ -181,7 +196,9 @@ describe('content sanitizing', () => {
     })
 
     it('leaves no <script after the nested trick', async () => {
-      const sent = await client.service('messages').create({ channel_id: channelId, content: `ok ${NESTED_TRICK}` })
+      const sent = await client
+        .service('messages')
+        .create({ channel_id: channelId, content: `ok ${NESTED_TRICK}` })
       assert.ok(!/<\s*script/i.test(sent.content!), sent.content)
       const stored = await storedContent(sent.id)
       assert.ok(!/<\s*script/i.test(stored), stored)

@@ -17,14 +17,19 @@ describe('sends to one channel committed together (group commit)', () => {
   })
 
   const send = (user: TestUser, content: string, clientId?: string) =>
-    server.app.service('messages').create({ channel_id: channelId, content, ...(clientId && { client_id: clientId }) }, { user })
+    server.app
+      .service('messages')
+      .create({ channel_id: channelId, content, ...(clientId && { client_id: clientId }) }, { user })
 
   it('gives 40 parallel sends seq 1..40 in fewer transactions than messages', async () => {
     const senders = [world.worker, world.supervisor, world.borrowerAdmin, world.lenderManager]
     const { result: sent, statements } = await statementsDuring(server.app, () =>
       Promise.all(range(40).map((i) => send(senders[i % senders.length], `parallel ${i}`)))
     )
-    assert.deepStrictEqual(sent.map((message) => message.seq).sort((a, b) => a - b), range(40))
+    assert.deepStrictEqual(
+      sent.map((message) => message.seq).sort((a, b) => a - b),
+      range(40)
+    )
     const sends = statements.filter((sql) => sql.includes('insert into chat_messages')).length
     const together = statements.filter((sql) => sql === 'begin').length
     assert.strictEqual(sends, 40)
@@ -33,13 +38,18 @@ describe('sends to one channel committed together (group commit)', () => {
   })
 
   it('refuses only the outsider’s send among parallel ones, and leaves no gap', async () => {
-    const calls = range(12).map((i) => (i === 6 ? send(world.outsider, 'not mine to send') : send(world.worker, `mine ${i}`)))
+    const calls = range(12).map((i) =>
+      i === 6 ? send(world.outsider, 'not mine to send') : send(world.worker, `mine ${i}`)
+    )
     const outcomes = await Promise.allSettled(calls)
     const refused = outcomes.filter((outcome) => outcome.status === 'rejected')
     assert.strictEqual(refused.length, 1)
     assert.strictEqual((refused[0] as PromiseRejectedResult).reason.code, 403)
     const seqs = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value.seq] : []))
-    assert.deepStrictEqual(seqs.sort((a, b) => a - b), range(11))
+    assert.deepStrictEqual(
+      seqs.sort((a, b) => a - b),
+      range(11)
+    )
   })
 
   it('stores a client_id sent three times at once once, among other parallel sends, without a gap', async () => {
@@ -51,8 +61,15 @@ describe('sends to one channel committed together (group commit)', () => {
     const sent = await Promise.all(calls)
     const retried = sent.filter((message) => message.content === 'sent thrice')
     assert.strictEqual(new Set(retried.map((message) => message.id)).size, 1)
-    const stored = await server.app.get('postgresqlClient')('chat_messages').where({ channel_id: channelId }).orderBy('seq').select('seq', 'content')
-    assert.deepStrictEqual(stored.map((row) => row.seq), range(13))
+    const stored = await server.app
+      .get('postgresqlClient')('chat_messages')
+      .where({ channel_id: channelId })
+      .orderBy('seq')
+      .select('seq', 'content')
+    assert.deepStrictEqual(
+      stored.map((row) => row.seq),
+      range(13)
+    )
     assert.strictEqual(stored.filter((row) => row.content === 'sent thrice').length, 1)
   })
 })

@@ -17,11 +17,16 @@ describe('message senders', () => {
 
   it('names the sender in the REST create result, in find and in get', async () => {
     const token = await login(server.url, world.worker)
-    const sent = await http(server.url, 'POST', '/messages', { token, body: { channel_id: channelId, content: 'Over REST' } })
+    const sent = await http(server.url, 'POST', '/messages', {
+      token,
+      body: { channel_id: channelId, content: 'Over REST' }
+    })
     assert.strictEqual(sent.status, 201)
     assert.deepStrictEqual(sent.body.sender, senderOf(world.worker))
 
-    await server.app.service('messages').create({ channel_id: channelId, content: 'From the supervisor' }, { user: world.supervisor })
+    await server.app
+      .service('messages')
+      .create({ channel_id: channelId, content: 'From the supervisor' }, { user: world.supervisor })
     const page = await http(server.url, 'GET', `/messages?channel_id=${channelId}&$sort[seq]=1`, { token })
     assert.strictEqual(page.status, 200)
     const senders = page.body.data.map((message: any) => [message.content, message.sender])
@@ -46,7 +51,9 @@ describe('message senders', () => {
 
   it('shows a new name at once after the person changes it', async () => {
     const supervisor = await socketClient(server.url, world.supervisor)
-    await server.app.service('messages').create({ channel_id: channelId, content: 'Before the rename' }, { user: world.worker })
+    await server.app
+      .service('messages')
+      .create({ channel_id: channelId, content: 'Before the rename' }, { user: world.worker })
     const before = await supervisor.service('messages').find({ query: { channel_id: channelId, $limit: 1 } })
     assert.strictEqual(before.data[0].sender.name, world.worker.name)
 
@@ -54,7 +61,9 @@ describe('message senders', () => {
     await worker.service('users').patch(world.worker.id, { name: 'Ana Renamed' })
     const after = await supervisor.service('messages').find({ query: { channel_id: channelId, $limit: 1 } })
     assert.deepStrictEqual(after.data[0].sender, { id: world.worker.id, name: 'Ana Renamed' })
-    const next = await worker.service('messages').create({ channel_id: channelId, content: 'After the rename' })
+    const next = await worker
+      .service('messages')
+      .create({ channel_id: channelId, content: 'After the rename' })
     assert.deepStrictEqual(next.sender, { id: world.worker.id, name: 'Ana Renamed' })
   })
 })

@@ -8,7 +8,9 @@ import { http, nextEvent, recordEvents, sleep, socketClient, socketOf } from '..
 describe('token expiry on a live connection', () => {
   const server = useServer(() => {
     const authentication = config.util.toObject(config.get('authentication')) as any
-    return { authentication: { ...authentication, jwtOptions: { ...authentication.jwtOptions, expiresIn: '2s' } } }
+    return {
+      authentication: { ...authentication, jwtOptions: { ...authentication.jwtOptions, expiresIn: '2s' } }
+    }
   })
   let world: BookingWorld
 
@@ -20,7 +22,9 @@ describe('token expiry on a live connection', () => {
     const channel = await openBookingChannel(server.app, world)
     const worker = await socketClient(server.url, world.worker)
     const before = nextEvent(worker, 'messages', 'created')
-    await server.app.service('messages').create({ channel_id: channel.id, content: 'before' }, { user: world.supervisor })
+    await server.app
+      .service('messages')
+      .create({ channel_id: channel.id, content: 'before' }, { user: world.supervisor })
     assert.strictEqual((await before).content, 'before')
 
     const ended = new Promise((resolve) => socketOf(worker).once('disconnect', resolve))
@@ -29,7 +33,9 @@ describe('token expiry on a live connection', () => {
     // A connection that logged in after the expiry is the control: it does get the message
     const supervisor = await socketClient(server.url, world.supervisor)
     const control = nextEvent(supervisor, 'messages', 'created', (m) => m.content === 'after')
-    await server.app.service('messages').create({ channel_id: channel.id, content: 'after' }, { user: world.lenderAdmin })
+    await server.app
+      .service('messages')
+      .create({ channel_id: channel.id, content: 'after' }, { user: world.lenderAdmin })
     await control
     await sleep(300)
     assert.deepStrictEqual(seen, [])
@@ -43,11 +49,18 @@ describe('token expiry on a live connection', () => {
     // Whole seconds: at least two of them before it expires, however late in a second it is made
     const token = await server.app
       .service('authentication')
-      .createAccessToken({ token_version: world.worker.token_version ?? 0 }, { subject: String(world.worker.id), expiresIn: 3 })
+      .createAccessToken(
+        { token_version: world.worker.token_version ?? 0 },
+        { subject: String(world.worker.id), expiresIn: 3 }
+      )
     const { exp } = await server.app.service('authentication').verifyAccessToken(token)
     const path = `/messages?channel_id=${channel.id}`
     assert.strictEqual((await http(server.url, 'GET', path, { token })).status, 200)
-    assert.strictEqual((await http(server.url, 'GET', path, { token })).status, 200, 'a remembered token is accepted')
+    assert.strictEqual(
+      (await http(server.url, 'GET', path, { token })).status,
+      200,
+      'a remembered token is accepted'
+    )
     await sleep(exp * 1000 - Date.now() + 100)
     assert.strictEqual((await http(server.url, 'GET', path, { token })).status, 401)
   })

@@ -4,7 +4,16 @@ import { buildAdmin, buildBooking, openBookingChannel } from '../../helpers/fact
 import type { BookingWorld, TestUser } from '../../helpers/factories'
 import { http, login, nextEvent, socketClient } from '../../helpers/clients'
 
-const TOMBSTONE_KEYS = ['channel_id', 'created_at', 'deleted_at', 'id', 'is_deleted', 'sender', 'sender_id', 'seq']
+const TOMBSTONE_KEYS = [
+  'channel_id',
+  'created_at',
+  'deleted_at',
+  'id',
+  'is_deleted',
+  'sender',
+  'sender_id',
+  'seq'
+]
 
 describe('deleted messages in history (tombstones)', () => {
   const server = useServer()
@@ -23,17 +32,28 @@ describe('deleted messages in history (tombstones)', () => {
     const contents = ['first', 'regrettable', 'third']
     const sent = []
     for (const content of contents) {
-      const { body } = await http(server.url, 'POST', '/messages', { token, body: { channel_id: channelId, content, client_id: content } })
+      const { body } = await http(server.url, 'POST', '/messages', {
+        token,
+        body: { channel_id: channelId, content, client_id: content }
+      })
       sent.push(body)
     }
     assert.strictEqual((await http(server.url, 'DELETE', `/messages/${sent[1].id}`, { token })).status, 200)
 
     const supervisorToken = await login(server.url, world.supervisor)
-    const history = await http(server.url, 'GET', `/messages?channel_id=${channelId}&seq[$gt]=0&$sort[seq]=1`, {
-      token: supervisorToken
-    })
+    const history = await http(
+      server.url,
+      'GET',
+      `/messages?channel_id=${channelId}&seq[$gt]=0&$sort[seq]=1`,
+      {
+        token: supervisorToken
+      }
+    )
     assert.strictEqual(history.status, 200)
-    assert.deepStrictEqual(history.body.data.map((m: any) => m.seq), [1, 2, 3])
+    assert.deepStrictEqual(
+      history.body.data.map((m: any) => m.seq),
+      [1, 2, 3]
+    )
     const tombstone = history.body.data[1]
     assert.deepStrictEqual(Object.keys(tombstone).sort(), TOMBSTONE_KEYS)
     assert.strictEqual(tombstone.is_deleted, true)
@@ -43,11 +63,22 @@ describe('deleted messages in history (tombstones)', () => {
     assert.strictEqual(history.body.data[2].content, 'third')
 
     const adminToken = await login(server.url, admin)
-    const plain = await http(server.url, 'GET', `/messages?channel_id=${channelId}&$sort[seq]=1`, { token: adminToken })
-    assert.deepStrictEqual(Object.keys(plain.body.data[1]).sort(), TOMBSTONE_KEYS, 'an admin’s plain history shows the tombstone')
-    const evidence = await http(server.url, 'GET', `/messages?channel_id=${channelId}&$sort[seq]=1&$withDeleted=true`, {
+    const plain = await http(server.url, 'GET', `/messages?channel_id=${channelId}&$sort[seq]=1`, {
       token: adminToken
     })
+    assert.deepStrictEqual(
+      Object.keys(plain.body.data[1]).sort(),
+      TOMBSTONE_KEYS,
+      'an admin’s plain history shows the tombstone'
+    )
+    const evidence = await http(
+      server.url,
+      'GET',
+      `/messages?channel_id=${channelId}&$sort[seq]=1&$withDeleted=true`,
+      {
+        token: adminToken
+      }
+    )
     assert.strictEqual(evidence.body.data[1].content, 'regrettable')
     assert.strictEqual(evidence.body.data[1].is_deleted, true)
   })
@@ -61,8 +92,13 @@ describe('deleted messages in history (tombstones)', () => {
     await worker.service('messages').remove(doomed.id)
 
     // The README's recipe: advance while seq is contiguous
-    const page = await supervisor.service('messages').find({ query: { channel_id: channelId, seq: { $gt: start }, $sort: { seq: 1 } } })
-    assert.deepStrictEqual(page.data.map((m) => m.seq), [start + 1, start + 2])
+    const page = await supervisor
+      .service('messages')
+      .find({ query: { channel_id: channelId, seq: { $gt: start }, $sort: { seq: 1 } } })
+    assert.deepStrictEqual(
+      page.data.map((m) => m.seq),
+      [start + 1, start + 2]
+    )
     assert.deepStrictEqual(Object.keys(page.data[0]).sort(), TOMBSTONE_KEYS)
     assert.strictEqual(page.data[1].content, 'after')
   })
@@ -71,7 +107,9 @@ describe('deleted messages in history (tombstones)', () => {
     const worker = await socketClient(server.url, world.worker)
     const supervisor = await socketClient(server.url, world.supervisor)
     const adminClient = await socketClient(server.url, admin)
-    const sent = await worker.service('messages').create({ channel_id: channelId, content: 'take it back', client_id: 'c-1' })
+    const sent = await worker
+      .service('messages')
+      .create({ channel_id: channelId, content: 'take it back', client_id: 'c-1' })
     const toSupervisor = nextEvent(supervisor, 'messages', 'removed', (m) => m.id === sent.id)
     const toSender = nextEvent(worker, 'messages', 'removed', (m) => m.id === sent.id)
 

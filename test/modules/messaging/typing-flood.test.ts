@@ -62,7 +62,8 @@ describe('typing floods (one instance on Redis)', function () {
     const viewer = await socketClient(server.url, world.borrowerManager)
     await viewer.service('presence').view({ channel_id: channelId })
     const seen = recordEvents(viewer, 'presence', 'typing')
-    const typing = (value: boolean) => typer.service('presence').typing({ channel_id: channelId, typing: value })
+    const typing = (value: boolean) =>
+      typer.service('presence').typing({ channel_id: channelId, typing: value })
 
     const started = nextEvent(viewer, 'presence', 'typing', (e) => e.typing)
     await typing(true)
@@ -70,12 +71,19 @@ describe('typing floods (one instance on Redis)', function () {
     await typing(false)
     await typing(true)
     await sleep(THROTTLE_MS + QUIET_MS)
-    assert.deepStrictEqual(seen.map((event) => event.typing), [true], 'false then true within the interval changes nothing')
+    assert.deepStrictEqual(
+      seen.map((event) => event.typing),
+      [true],
+      'false then true within the interval changes nothing'
+    )
 
     const stopped = nextEvent(viewer, 'presence', 'typing', (e) => !e.typing, THROTTLE_MS * 3)
     await typing(false)
     await stopped
     await sleep(QUIET_MS)
-    assert.deepStrictEqual(seen.map((event) => event.typing), [true, false])
+    assert.deepStrictEqual(
+      seen.map((event) => event.typing),
+      [true, false]
+    )
   })
 })

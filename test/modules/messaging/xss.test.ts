@@ -21,13 +21,20 @@ describe('messages: stored XSS through the sanitizer', () => {
     (await server.app.get('postgresqlClient')('chat_messages').where({ id }).first('content')).content
 
   before(async () => {
-    ;({ world, channelId, clients: { worker, supervisor } } = await bookingChannelWithClients(server, { connected: ['worker', 'supervisor'] }))
+    ;({
+      world,
+      channelId,
+      clients: { worker, supervisor }
+    } = await bookingChannelWithClients(server, { connected: ['worker', 'supervisor'] }))
   })
 
-  it('stores and delivers the issue\'s vectors without their markup', async () => {
+  it("stores and delivers the issue's vectors without their markup", async () => {
     const live = recordEvents(supervisor, 'messages', 'created')
     for (const vector of issueVectors) {
-      const error: any = await worker.service('messages').create({ channel_id: channelId, content: vector }).catch((caught) => caught)
+      const error: any = await worker
+        .service('messages')
+        .create({ channel_id: channelId, content: vector })
+        .catch((caught) => caught)
       assert.strictEqual(error?.code, 400, `${JSON.stringify(vector)} alone is nothing but markup`)
 
       const sent = await worker.service('messages').create({ channel_id: channelId, content: `ok ${vector}` })
@@ -51,18 +58,26 @@ describe('messages: stored XSS through the sanitizer', () => {
         continue
       }
       sentIds.push(sent.id)
-      assert.ok(!MARKUP_START.test(sent.content!), `${JSON.stringify(content)} → ${JSON.stringify(sent.content)}`)
+      assert.ok(
+        !MARKUP_START.test(sent.content!),
+        `${JSON.stringify(content)} → ${JSON.stringify(sent.content)}`
+      )
       assert.strictEqual(await storedContent(sent.id), sent.content)
     }
     assert.ok(sentIds.length > cheatSheetVectors.length * 0.95, `only ${sentIds.length} stored`)
-    await waitUntil(() => sentIds.every((id) => live.some((message) => message.id === id)), 'every live event')
-    for (const message of live) assert.ok(!MARKUP_START.test(String(message.content)), JSON.stringify(message.content))
+    await waitUntil(
+      () => sentIds.every((id) => live.some((message) => message.id === id)),
+      'every live event'
+    )
+    for (const message of live)
+      assert.ok(!MARKUP_START.test(String(message.content)), JSON.stringify(message.content))
   })
 
   it('answers 2,857 × <script with 400 as fast as a plain text of the same size, writing nothing', async () => {
     const token = await login(server.url, world.worker)
     const before = await countMessages(server, channelId)
-    const post = (content: string) => http(server.url, 'POST', '/messages', { token, body: { channel_id: channelId, content } })
+    const post = (content: string) =>
+      http(server.url, 'POST', '/messages', { token, body: { channel_id: channelId, content } })
     const fastest = async (content: string) => {
       let best = Infinity
       for (let run = 0; run < 3; run++) {
@@ -84,8 +99,15 @@ describe('messages: stored XSS through the sanitizer', () => {
 
   it('answers deeply nested markup within the raw limit with 400 or 201, never 5xx', async () => {
     const token = await login(server.url, world.worker)
-    for (const content of ['<b>'.repeat(6666), `${'<div><b>'.repeat(200)}deep${'</b></div>'.repeat(200)}`, '<'.repeat(9999) + 'b>'.repeat(5000)]) {
-      const response = await http(server.url, 'POST', '/messages', { token, body: { channel_id: channelId, content } })
+    for (const content of [
+      '<b>'.repeat(6666),
+      `${'<div><b>'.repeat(200)}deep${'</b></div>'.repeat(200)}`,
+      '<'.repeat(9999) + 'b>'.repeat(5000)
+    ]) {
+      const response = await http(server.url, 'POST', '/messages', {
+        token,
+        body: { channel_id: channelId, content }
+      })
       assert.ok([201, 400].includes(response.status), `${response.status} ${response.text.slice(0, 200)}`)
       if (response.status === 201) assert.ok(!MARKUP_START.test(response.body.content), response.body.content)
     }

@@ -6,11 +6,21 @@ describe('delivery rules', () => {
   const now = new Date('2026-11-24T12:00:00Z')
 
   /** A delivery that goes out: every rule passes. */
-  const facts = (overrides: Partial<DeliveryFacts> = {}, recipient: Partial<DeliveryFacts['recipient']> = {}): DeliveryFacts => ({
+  const facts = (
+    overrides: Partial<DeliveryFacts> = {},
+    recipient: Partial<DeliveryFacts['recipient']> = {}
+  ): DeliveryFacts => ({
     kind: 'sms',
     message: { is_deleted: false, seq: 5 },
     participant: { last_read_seq: 4, muted: false },
-    recipient: { disabled: false, online: false, timezone: 'UTC', quiet_hours_start: null, quiet_hours_end: null, ...recipient },
+    recipient: {
+      disabled: false,
+      online: false,
+      timezone: 'UTC',
+      quiet_hours_start: null,
+      quiet_hours_end: null,
+      ...recipient
+    },
     to: '+15550001234',
     last_sent_at: null,
     coalesce_seconds: 300,
@@ -23,12 +33,27 @@ describe('delivery rules', () => {
 
   it('skips, naming why, in the order the specification gives', () => {
     const skip = (reason: string) => ({ action: 'skip', reason })
-    assert.deepStrictEqual(decide(facts({ message: { is_deleted: true, seq: 5 }, participant: null }), now), skip('the message was deleted'))
-    assert.deepStrictEqual(decide(facts({ participant: null }, { disabled: true }), now), skip('no longer a participant'))
+    assert.deepStrictEqual(
+      decide(facts({ message: { is_deleted: true, seq: 5 }, participant: null }), now),
+      skip('the message was deleted')
+    )
+    assert.deepStrictEqual(
+      decide(facts({ participant: null }, { disabled: true }), now),
+      skip('no longer a participant')
+    )
     assert.deepStrictEqual(decide(facts({}, { disabled: true, online: true }), now), skip('account disabled'))
-    assert.deepStrictEqual(decide(facts({ participant: { last_read_seq: 5, muted: true } }, { online: true }), now), skip('online'))
-    assert.deepStrictEqual(decide(facts({ participant: { last_read_seq: 5, muted: true } }), now), skip('already read'))
-    assert.deepStrictEqual(decide(facts({ participant: { last_read_seq: 4, muted: true }, to: null }), now), skip('channel muted'))
+    assert.deepStrictEqual(
+      decide(facts({ participant: { last_read_seq: 5, muted: true } }, { online: true }), now),
+      skip('online')
+    )
+    assert.deepStrictEqual(
+      decide(facts({ participant: { last_read_seq: 5, muted: true } }), now),
+      skip('already read')
+    )
+    assert.deepStrictEqual(
+      decide(facts({ participant: { last_read_seq: 4, muted: true }, to: null }), now),
+      skip('channel muted')
+    )
     assert.deepStrictEqual(decide(facts({ to: null }), now), skip('no phone number'))
     assert.deepStrictEqual(decide(facts({ kind: 'push', to: null }), now), skip('the device was removed'))
   })
@@ -51,6 +76,9 @@ describe('delivery rules', () => {
       until: new Date('2026-11-24T12:03:00Z'),
       reason: 'coalescing'
     })
-    assert.strictEqual(decide(facts({ last_sent_at: lastSent }), new Date('2026-11-24T12:03:00Z')).action, 'send')
+    assert.strictEqual(
+      decide(facts({ last_sent_at: lastSent }), new Date('2026-11-24T12:03:00Z')).action,
+      'send'
+    )
   })
 })

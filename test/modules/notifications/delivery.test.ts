@@ -32,7 +32,9 @@ describe('notifications: who is notified, when, and how often', () => {
     await server.app.service('bookings').patch(world.booking.id, { supervisor_id: recipient.id })
     const channel = await openBookingChannel(server.app, world)
     const send = async (content: string) => {
-      const message = await server.app.service('messages').create({ channel_id: channel.id, content }, { user: world.worker })
+      const message = await server.app
+        .service('messages')
+        .create({ channel_id: channel.id, content }, { user: world.worker })
       await module().planner.settled()
       return message
     }
@@ -46,10 +48,14 @@ describe('notifications: who is notified, when, and how often', () => {
     const { world, channel } = await scene()
     const seen: any[] = []
     const stop = server.app.get('events').on('chat.message.created', (event) => void seen.push(event))
-    const message = await server.app.service('messages').create({ channel_id: channel.id, content: 'hello all' }, { user: world.worker })
+    const message = await server.app
+      .service('messages')
+      .create({ channel_id: channel.id, content: 'hello all' }, { user: world.worker })
     stop()
     const participants = await server.app.service('participants').find({ query: { channel_id: channel.id } })
-    const others = participants.data.map((participant) => participant.user_id).filter((id) => id !== world.worker.id)
+    const others = participants.data
+      .map((participant) => participant.user_id)
+      .filter((id) => id !== world.worker.id)
     assert.strictEqual(seen.length, 1)
     assert.strictEqual(seen[0].message_id, message.id)
     assert.strictEqual(seen[0].sender_id, world.worker.id)
@@ -82,9 +88,16 @@ describe('notifications: who is notified, when, and how often', () => {
     await send('Covered elsewhere')
     const [row] = await rows()
     // Another instance's delivery went out and included this one while this worker was deciding to defer it
-    await server.app.get('postgresqlClient')('notifications').where({ id: row.id }).update({ status: 'skipped', reason: 'included in notification 1' })
+    await server.app
+      .get('postgresqlClient')('notifications')
+      .where({ id: row.id })
+      .update({ status: 'skipped', reason: 'included in notification 1' })
     const scheduler = module().scheduler as any
-    await scheduler.finish(row, { status: 'deferred', reason: 'coalescing', scheduled_for: new Date(now.getTime() + 300_000).toISOString() })
+    await scheduler.finish(row, {
+      status: 'deferred',
+      reason: 'coalescing',
+      scheduled_for: new Date(now.getTime() + 300_000).toISOString()
+    })
     const [after] = await rows()
     assert.strictEqual(after.status, 'skipped')
     assert.strictEqual(after.reason, 'included in notification 1')
@@ -101,10 +114,17 @@ describe('notifications: who is notified, when, and how often', () => {
     await waitUntil(async () => (await rows()).length === 1, 'a delivery is planned as they go offline', 5000)
     const [planned] = await rows()
     assert.strictEqual(planned.status, 'pending')
-    assert.strictEqual(planned.scheduled_for, new Date(now.getTime() + 30_000).toISOString(), 'after the same delay')
+    assert.strictEqual(
+      planned.scheduled_for,
+      new Date(now.getTime() + 30_000).toISOString(),
+      'after the same delay'
+    )
     later(31)
     await module().scheduler.runOnce()
-    assert.deepStrictEqual(smsTo(phone).map((sms) => sms.body), [`2 new messages from Ana in ${label}`])
+    assert.deepStrictEqual(
+      smsTo(phone).map((sms) => sms.body),
+      [`2 new messages from Ana in ${label}`]
+    )
   })
 
   it('skips a delivery whose recipient came back online before it was due', async () => {
@@ -114,7 +134,10 @@ describe('notifications: who is notified, when, and how often', () => {
     later(31)
     await module().scheduler.runOnce()
     assert.deepStrictEqual(smsTo(phone), [])
-    assert.deepStrictEqual((await rows()).map((row) => [row.status, row.reason]), [['skipped', 'online']])
+    assert.deepStrictEqual(
+      (await rows()).map((row) => [row.status, row.reason]),
+      [['skipped', 'online']]
+    )
     closeClients()
   })
 
@@ -122,7 +145,11 @@ describe('notifications: who is notified, when, and how often', () => {
     const { recipient, send, rows } = await scene()
     const connected = await socketClient(server.url, recipient)
     const message = await send('read at once')
-    const [own] = (await server.app.service('participants').find({ query: { channel_id: message.channel_id, user_id: recipient.id } })).data
+    const [own] = (
+      await server.app
+        .service('participants')
+        .find({ query: { channel_id: message.channel_id, user_id: recipient.id } })
+    ).data
     await server.app.service('participants').patch(own.id, { last_read_seq: message.seq })
     ;(connected.io as any).close()
     await sleep(500)
@@ -137,17 +164,28 @@ describe('notifications: who is notified, when, and how often', () => {
     later(31)
     await module().scheduler.runOnce()
     assert.deepStrictEqual(smsTo(phone), [])
-    assert.deepStrictEqual((await rows()).map((row) => [row.status, row.reason]), [['skipped', 'account disabled']])
+    assert.deepStrictEqual(
+      (await rows()).map((row) => [row.status, row.reason]),
+      [['skipped', 'account disabled']]
+    )
   })
 
   it('skips a recipient who read the message during the delay, and one who muted the channel', async () => {
     const reader = await scene()
     const message = await reader.send('read me')
-    const [own] = (await server.app.service('participants').find({ query: { channel_id: reader.channel.id, user_id: reader.recipient.id } })).data
+    const [own] = (
+      await server.app
+        .service('participants')
+        .find({ query: { channel_id: reader.channel.id, user_id: reader.recipient.id } })
+    ).data
     await server.app.service('participants').patch(own.id, { last_read_seq: message.seq })
 
     const muter = await scene()
-    const [row] = (await server.app.service('participants').find({ query: { channel_id: muter.channel.id, user_id: muter.recipient.id } })).data
+    const [row] = (
+      await server.app
+        .service('participants')
+        .find({ query: { channel_id: muter.channel.id, user_id: muter.recipient.id } })
+    ).data
     await server.app.service('participants').patch(row.id, { muted: true })
     await muter.send('muted channel')
 
@@ -155,8 +193,14 @@ describe('notifications: who is notified, when, and how often', () => {
     await module().scheduler.runOnce()
     assert.deepStrictEqual(smsTo(reader.phone), [])
     assert.deepStrictEqual(smsTo(muter.phone), [])
-    assert.deepStrictEqual((await reader.rows()).map((r) => r.reason), ['already read'])
-    assert.deepStrictEqual((await muter.rows()).map((r) => r.reason), ['channel muted'])
+    assert.deepStrictEqual(
+      (await reader.rows()).map((r) => r.reason),
+      ['already read']
+    )
+    assert.deepStrictEqual(
+      (await muter.rows()).map((r) => r.reason),
+      ['channel muted']
+    )
   })
 
   it('coalesces five messages in the window into one SMS that says five', async () => {
@@ -192,7 +236,10 @@ describe('notifications: who is notified, when, and how often', () => {
     await server.app.service('messages').remove(regretted.id, { user: world.worker })
     later(31)
     await module().scheduler.runOnce()
-    assert.deepStrictEqual(smsTo(phone).map((sms) => sms.body), [`2 new messages from Ana in ${label}`])
+    assert.deepStrictEqual(
+      smsTo(phone).map((sms) => sms.body),
+      [`2 new messages from Ana in ${label}`]
+    )
   })
 
   it('defers during quiet hours that cross midnight in the recipient’s time zone, then sends when they end', async () => {
@@ -230,11 +277,16 @@ describe('notifications: who is notified, when, and how often', () => {
         if nextval('planner_failure_once') = 1 then raise exception 'forced' using errcode = '40001'; end if;
         return new;
       end $$`)
-    await db.raw(`create trigger planner_fail_once before insert on notifications for each statement execute function planner_fail_once()`)
+    await db.raw(
+      `create trigger planner_fail_once before insert on notifications for each statement execute function planner_fail_once()`
+    )
     try {
       await send('planned despite a hiccup')
       assert.strictEqual((await db.raw(`select last_value from planner_failure_once`)).rows[0].last_value, 2)
-      assert.deepStrictEqual((await rows()).map((row) => row.status), ['pending'])
+      assert.deepStrictEqual(
+        (await rows()).map((row) => row.status),
+        ['pending']
+      )
     } finally {
       await db.raw(`drop trigger planner_fail_once on notifications`)
       await db.raw(`drop function planner_fail_once()`)
@@ -247,10 +299,15 @@ describe('notifications: who is notified, when, and how often', () => {
     const admin = await buildUser(server.app, { role: 'admin' })
     const adminClient = await socketClient(server.url, admin)
     const userClient = await socketClient(server.url, recipient)
-    const page = (await adminClient.service('notifications').find({ query: { status: 'sent', kind: 'sms' } })) as Paginated<Notification>
+    const page = (await adminClient
+      .service('notifications')
+      .find({ query: { status: 'sent', kind: 'sms' } })) as Paginated<Notification>
     assert.ok(page.data.length > 0)
     assert.ok(page.data.every((row) => row.status === 'sent' && row.kind === 'sms'))
     await assert.rejects(userClient.service('notifications').find({}), (error: any) => error.code === 403)
-    await assert.rejects((adminClient.service('notifications') as any).remove(page.data[0].id), (error: any) => error.code === 405)
+    await assert.rejects(
+      (adminClient.service('notifications') as any).remove(page.data[0].id),
+      (error: any) => error.code === 405
+    )
   })
 })

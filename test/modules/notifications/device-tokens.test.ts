@@ -12,7 +12,8 @@ describe('device tokens: what a token may be', () => {
     token = await login(server.url, await buildUser(server.app))
   })
 
-  const register = (value: string) => http(server.url, 'POST', '/device-tokens', { token, body: { token: value, platform: 'android' } })
+  const register = (value: string) =>
+    http(server.url, 'POST', '/device-tokens', { token, body: { token: value, platform: 'android' } })
 
   it('refuses a token longer than the unique index holds with 400, not a 500', async () => {
     // Random, so that the database cannot compress it under the index's limit
@@ -36,13 +37,8 @@ describe('device tokens: what a token may be', () => {
   })
 })
 
-
 const tokensOf = (server: ReturnType<typeof useServer>, userId: number): Promise<string[]> =>
-  server.app
-    .get('postgresqlClient')('device_tokens')
-    .where({ user_id: userId })
-    .orderBy('id')
-    .pluck('token')
+  server.app.get('postgresqlClient')('device_tokens').where({ user_id: userId }).orderBy('id').pluck('token')
 
 describe('device tokens per person', function () {
   this.timeout(30_000)
@@ -54,7 +50,10 @@ describe('device tokens per person', function () {
     const cap = server.app.get('limits').device_tokens_per_user
     const answers = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        http(server.url, 'POST', '/device-tokens', { token, body: { token: `race-${person.id}-${i}`, platform: 'android' } })
+        http(server.url, 'POST', '/device-tokens', {
+          token,
+          body: { token: `race-${person.id}-${i}`, platform: 'android' }
+        })
       )
     )
     assert.deepStrictEqual([...new Set(answers.map((answer) => answer.status))], [201])

@@ -28,7 +28,10 @@ describe('an attempt whose worker vanished', function () {
     const [planned] = await db('notifications').where({ user_id: person.id })
     await db('notifications')
       .where({ id: planned.id })
-      .update({ sending_at: now.toISOString(), claimed_until: new Date(now.getTime() + claim_seconds * 1000).toISOString() })
+      .update({
+        sending_at: now.toISOString(),
+        claimed_until: new Date(now.getTime() + claim_seconds * 1000).toISOString()
+      })
     later(claim_seconds + 1)
     await module.scheduler.runOnce()
     assert.strictEqual((await db('notifications').where({ id: planned.id }).first()).status, 'failed')

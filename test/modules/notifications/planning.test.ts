@@ -33,15 +33,22 @@ describe('notifications: planning only what can be sent', function () {
     await a.app.service('users').patch(world.worker.id, { name: 'Ana Pereira' })
     const channel = await openBookingChannel(a.app, world)
     // A device too, as the marketplace's people have
-    const device = await a.app.service('device-tokens').create({ token: `device-${recipient.id}`, platform: 'ios' }, { user: recipient })
+    const device = await a.app
+      .service('device-tokens')
+      .create({ token: `device-${recipient.id}`, platform: 'ios' }, { user: recipient })
     const send = async (server: TestServer, content: string) => {
-      const message = await server.app.service('messages').create({ channel_id: channel.id, content }, { user: world.worker })
+      const message = await server.app
+        .service('messages')
+        .create({ channel_id: channel.id, content }, { user: world.worker })
       await notificationsOf(server.app).planner.settled()
       return message
     }
     const rows = async (): Promise<Notification[]> =>
       a.app.get('postgresqlClient')('notifications').where({ user_id: recipient.id }).orderBy(['kind', 'id'])
-    const sms = () => [a, b].flatMap((server) => (notificationsOf(server.app).providers.sms as LogSmsProvider).sent).filter((s) => s.to === phone)
+    const sms = () =>
+      [a, b]
+        .flatMap((server) => (notificationsOf(server.app).providers.sms as LogSmsProvider).sent)
+        .filter((s) => s.to === phone)
     return { recipient, device, channel, send, rows, sms, label: `Booking #${world.booking.id}` }
   }
 
@@ -57,7 +64,10 @@ describe('notifications: planning only what can be sent', function () {
     const open = await rows()
     assert.deepStrictEqual(
       open.map((row) => [row.kind, row.status, row.device_token_id]),
-      [['push', 'pending', device.id], ['sms', 'pending', null]],
+      [
+        ['push', 'pending', device.id],
+        ['sms', 'pending', null]
+      ],
       'one open delivery per destination, whatever is sent meanwhile'
     )
   })
@@ -77,18 +87,41 @@ describe('notifications: planning only what can be sent', function () {
 
   it('sends one SMS counting everything after quiet hours, however much was written during them', async () => {
     // 22:00–07:00 in São Paulo (UTC-3) is 01:00–10:00 UTC; it is 02:30 UTC
-    const { send, rows, sms, label } = await scene({ timezone: 'America/Sao_Paulo', quiet_hours_start: '22:00', quiet_hours_end: '07:00' })
+    const { send, rows, sms, label } = await scene({
+      timezone: 'America/Sao_Paulo',
+      quiet_hours_start: '22:00',
+      quiet_hours_end: '07:00'
+    })
     await send(a, 'late question 1')
     later(31)
     await notificationsOf(a.app).scheduler.runOnce()
-    assert.deepStrictEqual((await rows()).map((row) => [row.status, row.reason]), [['deferred', 'quiet hours'], ['deferred', 'quiet hours']])
+    assert.deepStrictEqual(
+      (await rows()).map((row) => [row.status, row.reason]),
+      [
+        ['deferred', 'quiet hours'],
+        ['deferred', 'quiet hours']
+      ]
+    )
     for (let i = 2; i <= 20; i++) await send(i % 2 ? a : b, `late question ${i}`)
-    assert.strictEqual((await rows()).length, 2, 'nothing more is written while a delivery waits for the morning')
+    assert.strictEqual(
+      (await rows()).length,
+      2,
+      'nothing more is written while a delivery waits for the morning'
+    )
 
     now = new Date('2026-11-25T10:00:00Z')
-    await Promise.all([notificationsOf(a.app).scheduler.runOnce(), notificationsOf(b.app).scheduler.runOnce()])
-    assert.deepStrictEqual(sms().map((s) => s.body), [`20 new messages from Ana in ${label}`])
-    assert.deepStrictEqual((await rows()).map((row) => row.status), ['sent', 'sent'])
+    await Promise.all([
+      notificationsOf(a.app).scheduler.runOnce(),
+      notificationsOf(b.app).scheduler.runOnce()
+    ])
+    assert.deepStrictEqual(
+      sms().map((s) => s.body),
+      [`20 new messages from Ana in ${label}`]
+    )
+    assert.deepStrictEqual(
+      (await rows()).map((row) => row.status),
+      ['sent', 'sent']
+    )
   })
 
   it('shows the backlog on /metrics: open deliveries and how long the oldest due one has waited', async () => {
@@ -105,7 +138,10 @@ describe('notifications: planning only what can be sent', function () {
 
 describe('notifications: SMS per number', function () {
   this.timeout(60_000)
-  const server = useServer({ redis: redisSettings(), notifications: { ...notificationSettings(), sms_per_number_per_hour: 2 } })
+  const server = useServer({
+    redis: redisSettings(),
+    notifications: { ...notificationSettings(), sms_per_number_per_hour: 2 }
+  })
 
   it('sends at most the hourly cap of SMS to one number across channels, and defers the rest', async () => {
     const now = new Date('2026-11-25T12:00:00Z')
@@ -116,14 +152,25 @@ describe('notifications: SMS per number', function () {
     for (let i = 0; i < 3; i++) {
       const world = await buildBooking(server.app, { supervisor_id: recipient.id } as any)
       const channel = await openBookingChannel(server.app, world)
-      await server.app.service('messages').create({ channel_id: channel.id, content: `channel ${i}` }, { user: world.worker })
+      await server.app
+        .service('messages')
+        .create({ channel_id: channel.id, content: `channel ${i}` }, { user: world.worker })
     }
     await notificationsOf(server.app).planner.settled()
     notificationsOf(server.app).clock.now = () => new Date(now.getTime() + 31_000)
     await notificationsOf(server.app).scheduler.runOnce()
-    const sent = (notificationsOf(server.app).providers.sms as LogSmsProvider).sent.filter((sms) => sms.to === phone)
+    const sent = (notificationsOf(server.app).providers.sms as LogSmsProvider).sent.filter(
+      (sms) => sms.to === phone
+    )
     assert.strictEqual(sent.length, 2)
-    const rows: Notification[] = await server.app.get('postgresqlClient')('notifications').where({ user_id: recipient.id, kind: 'sms' }).orderBy('id')
-    assert.deepStrictEqual(rows.map((row) => [row.status, row.reason ?? null]).sort(), [['deferred', 'SMS cap for this number'], ['sent', null], ['sent', null]])
+    const rows: Notification[] = await server.app
+      .get('postgresqlClient')('notifications')
+      .where({ user_id: recipient.id, kind: 'sms' })
+      .orderBy('id')
+    assert.deepStrictEqual(rows.map((row) => [row.status, row.reason ?? null]).sort(), [
+      ['deferred', 'SMS cap for this number'],
+      ['sent', null],
+      ['sent', null]
+    ])
   })
 })

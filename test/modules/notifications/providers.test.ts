@@ -21,7 +21,10 @@ const push = { title: 'Booking #42', body: '3 new messages from Ana', data: { ch
 async function rejectsWith(send: Promise<string>, expected: { permanent: boolean; unregistered?: boolean }) {
   await assert.rejects(send, (error: unknown) => {
     assert.ok(error instanceof DeliveryError, `expected a DeliveryError, got ${String(error)}`)
-    assert.deepEqual({ permanent: error.permanent, unregistered: error.unregistered }, { unregistered: false, ...expected })
+    assert.deepEqual(
+      { permanent: error.permanent, unregistered: error.unregistered },
+      { unregistered: false, ...expected }
+    )
     return true
   })
 }
@@ -46,7 +49,10 @@ describe('notification providers', () => {
       assert.equal(request.method, 'POST')
       assert.equal(request.path, `/2010-04-01/Accounts/${ACCOUNT_SID}/Messages.json`)
       assert.deepEqual(request.form, { To: '+15551230001', From: FROM, Body: 'Ana: see you at 9' })
-      assert.equal(request.authorization, `Basic ${Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64')}`)
+      assert.equal(
+        request.authorization,
+        `Basic ${Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64')}`
+      )
     })
 
     it('a 500 is transient', async () => {
@@ -64,7 +70,9 @@ describe('notification providers', () => {
       stub.failNext(400)
       const send = twilio().send('+1555', 'hi')
       await rejectsWith(send, { permanent: true })
-      await send.catch((error: Error) => assert.match(error.message, /21211.*'To' number \+1555 is not a valid phone number/))
+      await send.catch((error: Error) =>
+        assert.match(error.message, /21211.*'To' number \+1555 is not a valid phone number/)
+      )
     })
 
     it('a refused connection is transient', async () => {
@@ -134,7 +142,10 @@ describe('notification providers', () => {
     it('a refused connection is transient', async () => {
       const down = await startFcmStub()
       await down.close()
-      const unreachable = createFcmProvider({ credential: down.credential, projectId: PROJECT }, { httpAgent: down.agent })
+      const unreachable = createFcmProvider(
+        { credential: down.credential, projectId: PROJECT },
+        { httpAgent: down.agent }
+      )
       try {
         await rejectsWith(unreachable.send('device-token-1', push), { permanent: false })
       } finally {
@@ -148,7 +159,10 @@ describe('notification providers', () => {
   })
 
   describe('createProviders', () => {
-    const none = { twilio: { accountSid: null, authToken: null, from: null }, firebase: { serviceAccount: null } }
+    const none = {
+      twilio: { accountSid: null, authToken: null, from: null },
+      firebase: { serviceAccount: null }
+    }
 
     it('uses the log providers when nothing is configured', async () => {
       const providers = createProviders(none)
@@ -157,7 +171,10 @@ describe('notification providers', () => {
     })
 
     it('uses the log SMS provider when a Twilio setting is missing', async () => {
-      const providers = createProviders({ ...none, twilio: { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, from: null } })
+      const providers = createProviders({
+        ...none,
+        twilio: { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, from: null }
+      })
       assert.equal(providers.sms.name, 'log')
       await providers.close()
     })
@@ -177,7 +194,9 @@ describe('notification providers', () => {
     })
 
     it('fails at startup when the service account file cannot be read', () => {
-      assert.throws(() => createProviders({ ...none, firebase: { serviceAccount: '/nonexistent/service-account.json' } }))
+      assert.throws(() =>
+        createProviders({ ...none, firebase: { serviceAccount: '/nonexistent/service-account.json' } })
+      )
     })
   })
 

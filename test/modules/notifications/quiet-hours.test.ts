@@ -9,7 +9,10 @@ describe('quiet hours', () => {
   })
 
   it('defers to the end of a same-day window', () => {
-    assert.deepStrictEqual(quietHoursEnd(at('2026-11-24T13:30:00Z'), 'UTC', '13:00', '14:00'), at('2026-11-24T14:00:00Z'))
+    assert.deepStrictEqual(
+      quietHoursEnd(at('2026-11-24T13:30:00Z'), 'UTC', '13:00', '14:00'),
+      at('2026-11-24T14:00:00Z')
+    )
     assert.strictEqual(quietHoursEnd(at('2026-11-24T14:00:00Z'), 'UTC', '13:00', '14:00'), null)
     assert.strictEqual(quietHoursEnd(at('2026-11-24T12:59:00Z'), 'UTC', '13:00', '14:00'), null)
   })
@@ -17,8 +20,14 @@ describe('quiet hours', () => {
   it('handles a window that crosses midnight in a non-UTC time zone, before and after midnight', () => {
     // São Paulo is UTC-3 all year: 22:00–07:00 local is 01:00–10:00 UTC
     const zone = 'America/Sao_Paulo'
-    assert.deepStrictEqual(quietHoursEnd(at('2026-11-24T02:30:00Z'), zone, '22:00', '07:00'), at('2026-11-24T10:00:00Z'))
-    assert.deepStrictEqual(quietHoursEnd(at('2026-11-24T09:59:00Z'), zone, '22:00', '07:00'), at('2026-11-24T10:00:00Z'))
+    assert.deepStrictEqual(
+      quietHoursEnd(at('2026-11-24T02:30:00Z'), zone, '22:00', '07:00'),
+      at('2026-11-24T10:00:00Z')
+    )
+    assert.deepStrictEqual(
+      quietHoursEnd(at('2026-11-24T09:59:00Z'), zone, '22:00', '07:00'),
+      at('2026-11-24T10:00:00Z')
+    )
     assert.strictEqual(quietHoursEnd(at('2026-11-24T10:00:00Z'), zone, '22:00', '07:00'), null)
     assert.strictEqual(quietHoursEnd(at('2026-11-24T00:59:00Z'), zone, '22:00', '07:00'), null)
   })

@@ -25,7 +25,9 @@ describe('notification text: names stored before names were sanitized', () => {
     // Written past the service, as a row written before this release would be
     await server.app.get('postgresqlClient')('users').where({ id: world.worker.id }).update({ name })
     const module = notificationsOf(server.app)
-    await server.app.service('messages').create({ channel_id: channel.id, content: 'Where are the keys?' }, { user: world.worker })
+    await server.app
+      .service('messages')
+      .create({ channel_id: channel.id, content: 'Where are the keys?' }, { user: world.worker })
     await module.planner.settled()
     now = new Date(now.getTime() + 31_000)
     await module.scheduler.runOnce()

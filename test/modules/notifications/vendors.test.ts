@@ -28,7 +28,9 @@ describe('notifications through the Twilio and Firebase SDKs', function () {
   before(async () => {
     twilio = await startTwilioStub()
     fcm = await startFcmStub()
-    server = await startApp({ notifications: notificationSettings({ delay_seconds: 0, retry_base_seconds: 10 }) })
+    server = await startApp({
+      notifications: notificationSettings({ delay_seconds: 0, retry_base_seconds: 10 })
+    })
     const module = notificationsOf(server.app)
     now = new Date('2026-11-24T12:00:00Z')
     module.clock.now = () => now
@@ -36,7 +38,10 @@ describe('notifications through the Twilio and Firebase SDKs', function () {
       { accountSid: ACCOUNT_SID, authToken: 'test-auth-token', from: FROM },
       { httpClient: twilio.httpClient() }
     )
-    fcmProvider = createFcmProvider({ credential: fcm.credential, projectId: 'test-project' }, { httpAgent: fcm.agent })
+    fcmProvider = createFcmProvider(
+      { credential: fcm.credential, projectId: 'test-project' },
+      { httpAgent: fcm.agent }
+    )
     module.providers.push = fcmProvider
   })
   after(async () => {
@@ -56,7 +61,9 @@ describe('notifications through the Twilio and Firebase SDKs', function () {
     await server.app.service('bookings').patch(world.booking.id, { supervisor_id: recipient.id })
     const channel = await openBookingChannel(server.app, world)
     const send = async () => {
-      await server.app.service('messages').create({ channel_id: channel.id, content: 'Gate code?' }, { user: world.worker })
+      await server.app
+        .service('messages')
+        .create({ channel_id: channel.id, content: 'Gate code?' }, { user: world.worker })
       await notificationsOf(server.app).planner.settled()
     }
     const rows = (): Promise<Notification[]> =>
@@ -73,11 +80,17 @@ describe('notifications through the Twilio and Firebase SDKs', function () {
     const { form } = twilio.requests[0]
     assert.strictEqual(form.To, recipient.phone)
     assert.strictEqual(form.From, FROM)
-    assert.strictEqual(form.Body, `1 new message from ${world.worker.name.split(' ')[0]} in Booking #${world.booking.id}`)
+    assert.strictEqual(
+      form.Body,
+      `1 new message from ${world.worker.name.split(' ')[0]} in Booking #${world.booking.id}`
+    )
     const [row] = await rows()
     assert.deepStrictEqual([row.status, row.provider, row.attempts], ['sent', 'twilio', 1])
     const metrics = await (await fetch(`${server.url}/metrics`)).text()
-    assert.match(metrics, /chat_notification_deliveries_total\{kind="sms",provider="twilio",status="sent"\} 1/)
+    assert.match(
+      metrics,
+      /chat_notification_deliveries_total\{kind="sms",provider="twilio",status="sent"\} 1/
+    )
   })
 
   it('retries a transient failure (500, then 429) with backoff and counts the attempts', async () => {
@@ -146,7 +159,10 @@ describe('notifications through the Twilio and Firebase SDKs', function () {
     // The stub answered the first request UNREGISTERED: that token is forgotten, the other kept
     const unregistered = bodies[0].token
     const remaining = await devices.find({ query: { user_id: recipient.id }, paginate: false })
-    assert.deepStrictEqual(remaining.map((device) => device.token), [unregistered === 'token-a' ? 'token-b' : 'token-a'])
+    assert.deepStrictEqual(
+      remaining.map((device) => device.token),
+      [unregistered === 'token-a' ? 'token-b' : 'token-a']
+    )
   })
 
   it('writes the whole pass when one token, planned in two channels, is reported unregistered twice', async () => {
@@ -154,22 +170,31 @@ describe('notifications through the Twilio and Firebase SDKs', function () {
     const second = await buildBooking(server.app)
     await server.app.service('bookings').patch(second.booking.id, { supervisor_id: first.recipient.id })
     const secondChannel = await openBookingChannel(server.app, second)
-    await server.app.service('device-tokens').create({ token: 'token-dead', platform: 'android' }, { user: first.recipient })
+    await server.app
+      .service('device-tokens')
+      .create({ token: 'token-dead', platform: 'android' }, { user: first.recipient })
     // Someone else's SMS goes out in the same pass
     const bystander = await scene({ phone: '+15554999001' })
     await first.send()
-    await server.app.service('messages').create({ channel_id: secondChannel.id, content: 'Gate code?' }, { user: second.worker })
+    await server.app
+      .service('messages')
+      .create({ channel_id: secondChannel.id, content: 'Gate code?' }, { user: second.worker })
     await bystander.send()
     await notificationsOf(server.app).planner.settled()
     fcm.failNext(404, 404)
     await pass()
 
     assert.strictEqual(fcm.requests.length, 2, 'both pushes went to the dead token')
-    assert.deepStrictEqual((await first.rows()).map((row) => row.status), ['failed', 'failed'])
+    assert.deepStrictEqual(
+      (await first.rows()).map((row) => row.status),
+      ['failed', 'failed']
+    )
     const [sms] = await bystander.rows()
     assert.strictEqual(sms.status, 'sent', 'the rest of the pass is written')
     assert.strictEqual(sms.sending_at, null)
-    const remaining = await server.app.service('device-tokens').find({ query: { user_id: first.recipient.id }, paginate: false })
+    const remaining = await server.app
+      .service('device-tokens')
+      .find({ query: { user_id: first.recipient.id }, paginate: false })
     assert.deepStrictEqual(remaining, [])
   })
 })

@@ -18,25 +18,38 @@ describe('the notification worker decides a batch as a whole', function () {
     let now = new Date('2026-11-24T12:00:00Z')
     module.clock.now = () => now
     const people = await Promise.all(
-      Array.from({ length: PEOPLE }, (_, i) => buildUser(server.app, { phone: `+1555410${String(i).padStart(4, '0')}` }))
+      Array.from({ length: PEOPLE }, (_, i) =>
+        buildUser(server.app, { phone: `+1555410${String(i).padStart(4, '0')}` })
+      )
     )
     const worlds = []
     for (const [i, person] of people.entries()) {
       const world = await buildBooking(server.app, { supervisor_id: person.id } as any)
       const channel = await openBookingChannel(server.app, world)
       // Half of them have a device as well: an SMS and a push each
-      if (i % 2 === 0) await db('device_tokens').insert({ user_id: person.id, token: `batch-device-${person.id}`, platform: 'ios' })
+      if (i % 2 === 0)
+        await db('device_tokens').insert({
+          user_id: person.id,
+          token: `batch-device-${person.id}`,
+          platform: 'ios'
+        })
       worlds.push({ person, world, channel })
     }
     // One (with a device) has muted the channel, one (without) has read it all: each gets its own verdict in the same batch
     const [muted, caughtUp] = worlds
-    await db('chat_participants').where({ channel_id: muted.channel.id, user_id: muted.person.id }).update({ muted: true })
+    await db('chat_participants')
+      .where({ channel_id: muted.channel.id, user_id: muted.person.id })
+      .update({ muted: true })
     for (const { world, channel } of worlds) {
       for (const content of ['first', 'second'])
-        await server.app.service('messages').create({ channel_id: channel.id, content }, { user: world.worker })
+        await server.app
+          .service('messages')
+          .create({ channel_id: channel.id, content }, { user: world.worker })
     }
     await module.planner.settled()
-    await db('chat_participants').where({ channel_id: caughtUp.channel.id, user_id: caughtUp.person.id }).update({ last_read_seq: 2 })
+    await db('chat_participants')
+      .where({ channel_id: caughtUp.channel.id, user_id: caughtUp.person.id })
+      .update({ last_read_seq: 2 })
     const planned = await db('notifications').whereIn(
       'user_id',
       people.map((person) => person.id)
@@ -72,7 +85,12 @@ describe('the notification worker decides a batch as a whole', function () {
     )
     const sent = rows.filter((row: any) => row.status === 'sent')
     assert.strictEqual(sent.length, planned.length - 3)
-    assert.ok(sent.every((row: any) => row.attempts === 1 && row.sent_at === now.toISOString() && !row.sending_at && !row.claimed_until))
+    assert.ok(
+      sent.every(
+        (row: any) =>
+          row.attempts === 1 && row.sent_at === now.toISOString() && !row.sending_at && !row.claimed_until
+      )
+    )
 
     const sms = (module.providers.sms as LogSmsProvider).sent
     const push = (module.providers.push as LogPushProvider).sent
@@ -82,7 +100,9 @@ describe('the notification worker decides a batch as a whole', function () {
         sms.filter((one) => one.to === person.phone).map((one) => one.body),
         [text]
       )
-      const pushed = push.filter((one) => one.token === `batch-device-${person.id}`).map((one) => one.notification.body)
+      const pushed = push
+        .filter((one) => one.token === `batch-device-${person.id}`)
+        .map((one) => one.notification.body)
       assert.deepStrictEqual(pushed, people.indexOf(person) % 2 === 0 ? [text] : [])
     }
   })

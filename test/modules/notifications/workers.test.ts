@@ -33,7 +33,9 @@ describe('notification workers', function () {
 
   it('two workers over the same rows send each delivery once', async () => {
     const recipients = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => buildUser(a.app, { phone: `+1555300${String(i).padStart(4, '0')}` }))
+      Array.from({ length: 12 }, (_, i) =>
+        buildUser(a.app, { phone: `+1555300${String(i).padStart(4, '0')}` })
+      )
     )
     const db = a.app.get('postgresqlClient')
     // Each recipient is the supervisor of their own booking's channel, each with a message waiting
@@ -41,7 +43,9 @@ describe('notification workers', function () {
     for (const recipient of recipients) {
       const own = await buildBooking(a.app, { supervisor_id: recipient.id } as any)
       const ownChannel = await openBookingChannel(a.app, own)
-      const message = await a.app.service('messages').create({ channel_id: ownChannel.id, content: 'ping' }, { user: own.worker })
+      const message = await a.app
+        .service('messages')
+        .create({ channel_id: ownChannel.id, content: 'ping' }, { user: own.worker })
       messageIds.push(message.id)
     }
     await notificationsOf(a.app).planner.settled()
@@ -66,16 +70,23 @@ describe('notification workers', function () {
     const channel = await openBookingChannel(a.app, world)
     const settings = notificationSettings({ delay_seconds: 30 })
     for (const server of [a, b]) server.app.set('notifications', settings)
-    const at = (server: TestServer, ms: number) => (notificationsOf(server.app).clock.now = () => new Date(start.getTime() + ms))
+    const at = (server: TestServer, ms: number) =>
+      (notificationsOf(server.app).clock.now = () => new Date(start.getTime() + ms))
 
-    for (const [content, ms] of [['first', 0], ['second', 1000]] as const) {
+    for (const [content, ms] of [
+      ['first', 0],
+      ['second', 1000]
+    ] as const) {
       at(a, ms)
       await a.app.service('messages').create({ channel_id: channel.id, content }, { user: world.worker })
       await notificationsOf(a.app).planner.settled()
     }
     // The provider takes a while to answer: instance B decides about the second message meanwhile
     const sent: string[] = []
-    const slowSms = { name: 'log' as const, send: async (to: string, body: string) => (await sleep(300), sent.push(`${to}: ${body}`), 'slow') }
+    const slowSms = {
+      name: 'log' as const,
+      send: async (to: string, body: string) => (await sleep(300), sent.push(`${to}: ${body}`), 'slow')
+    }
     const saved = [a, b].map((server) => notificationsOf(server.app).providers.sms)
     try {
       for (const server of [a, b]) notificationsOf(server.app).providers.sms = slowSms
@@ -91,8 +102,14 @@ describe('notification workers', function () {
     assert.strictEqual(sent.length, 1, sent.join('\n'))
     assert.match(sent[0], /2 new messages/)
     // The second message found the first one's delivery open and wrote nothing of its own
-    const rows = await a.app.get('postgresqlClient')('notifications').where({ user_id: recipient.id }).orderBy('id')
-    assert.deepStrictEqual(rows.map((row: any) => row.status), ['sent'])
+    const rows = await a.app
+      .get('postgresqlClient')('notifications')
+      .where({ user_id: recipient.id })
+      .orderBy('id')
+    assert.deepStrictEqual(
+      rows.map((row: any) => row.status),
+      ['sent']
+    )
   })
 
   it('delivers once, after a restart, what a killed process had planned', async () => {
@@ -111,7 +128,11 @@ describe('notification workers', function () {
     })
     try {
       const url = `http://127.0.0.1:${port}`
-      await waitUntil(async () => (await fetch(`${url}/ready`).catch(() => undefined))?.status === 200, 'ready', 30_000)
+      await waitUntil(
+        async () => (await fetch(`${url}/ready`).catch(() => undefined))?.status === 200,
+        'ready',
+        30_000
+      )
       const token = await login(url, world.worker)
       const sent = await http(url, 'POST', '/messages', {
         token,
@@ -119,7 +140,10 @@ describe('notification workers', function () {
       })
       assert.strictEqual(sent.status, 201)
       const db = a.app.get('postgresqlClient')
-      await waitUntil(async () => Boolean(await db('notifications').where({ user_id: recipient.id }).first()), 'the row is written')
+      await waitUntil(
+        async () => Boolean(await db('notifications').where({ user_id: recipient.id }).first()),
+        'the row is written'
+      )
       process.kill(-doomed.child.pid!, 'SIGKILL')
       await doomed.exited
       doomed = undefined
@@ -130,14 +154,19 @@ describe('notification workers', function () {
       const plannedFor = new Date(planned.scheduled_for).getTime()
       notificationsOf(a.app).clock.now = () => new Date(plannedFor - 1000)
       await notificationsOf(a.app).scheduler.runOnce()
-      assert.deepStrictEqual(smsOf(a).filter((sms) => sms.to === recipient.phone), [])
+      assert.deepStrictEqual(
+        smsOf(a).filter((sms) => sms.to === recipient.phone),
+        []
+      )
 
       // A fresh process (here: instance a) finds the durable row once it is due
       notificationsOf(a.app).clock.now = () => new Date(plannedFor)
       await notificationsOf(a.app).scheduler.runOnce()
       await notificationsOf(a.app).scheduler.runOnce()
       assert.deepStrictEqual(
-        smsOf(a).filter((sms) => sms.to === recipient.phone).map((sms) => sms.body),
+        smsOf(a)
+          .filter((sms) => sms.to === recipient.phone)
+          .map((sms) => sms.body),
         [`1 new message from ${world.worker.name.split(' ')[0]} in Booking #${world.booking.id}`]
       )
       const [row] = await db('notifications').where({ user_id: recipient.id })
@@ -152,13 +181,17 @@ describe('notification workers', function () {
     const [ana, ben] = await Promise.all([buildUser(a.app), buildUser(a.app)])
     const anaClient = await socketClient(a.url, ana)
     const benClient = await socketClient(a.url, ben)
-    const count = async (client: typeof anaClient) => ((await client.service('device-tokens').find()) as Paginated<DeviceToken>).total
+    const count = async (client: typeof anaClient) =>
+      ((await client.service('device-tokens').find()) as Paginated<DeviceToken>).total
     const token = `device-${Date.now()}`
     const registered = await anaClient.service('device-tokens').create({ token, platform: 'ios' })
     assert.strictEqual(registered.user_id, ana.id)
-    assert.strictEqual((await count(anaClient)), 1)
-    assert.strictEqual((await count(benClient)), 0)
-    await assert.rejects(benClient.service('device-tokens').remove(registered.id), (error: any) => error.code === 404)
+    assert.strictEqual(await count(anaClient), 1)
+    assert.strictEqual(await count(benClient), 0)
+    await assert.rejects(
+      benClient.service('device-tokens').remove(registered.id),
+      (error: any) => error.code === 404
+    )
     await assert.rejects(
       benClient.service('device-tokens').create({ token, platform: 'ios', user_id: ana.id } as any),
       (error: any) => error.code === 400
@@ -167,8 +200,8 @@ describe('notification workers', function () {
     const moved = await benClient.service('device-tokens').create({ token, platform: 'android' })
     assert.strictEqual(moved.id, registered.id)
     assert.strictEqual(moved.user_id, ben.id)
-    assert.strictEqual((await count(anaClient)), 0)
+    assert.strictEqual(await count(anaClient), 0)
     await benClient.service('device-tokens').remove(moved.id)
-    assert.strictEqual((await count(benClient)), 0)
+    assert.strictEqual(await count(benClient), 0)
   })
 })

@@ -44,13 +44,22 @@ describe('validation and errors', () => {
         expectHttpError(response, status, `${method} ${path}`)
       }
       // The names and classes are the standard Feathers ones
-      const bad = await http(server.url, 'POST', '/messages', { token, body: { content: 42, channel_id: channelId } })
+      const bad = await http(server.url, 'POST', '/messages', {
+        token,
+        body: { content: 42, channel_id: channelId }
+      })
       assert.strictEqual(bad.body.name, 'BadRequest')
       assert.strictEqual(bad.body.className, 'bad-request')
     })
 
     it('gives Socket.io errors the same shape, without a stack trace', async () => {
-      const [error] = await rawCall(worker, 'create', 'messages', { channel_id: channelId, content: 'x', foo: 1 }, {})
+      const [error] = await rawCall(
+        worker,
+        'create',
+        'messages',
+        { channel_id: channelId, content: 'x', foo: 1 },
+        {}
+      )
       assertCleanErrorBody(error, 400, 'socket create with foo')
       assert.strictEqual(error.name, 'BadRequest')
       const [forbidden] = await rawCall(worker, 'get', 'messages', 987654321, {})
@@ -63,13 +72,19 @@ describe('validation and errors', () => {
         token,
         body: { channel_id: channelId, content: 'x'.repeat(70 * 1024) }
       })
-      assert.ok([400, 413].includes(response.status), `status ${response.status} ${response.text.slice(0, 200)}`)
+      assert.ok(
+        [400, 413].includes(response.status),
+        `status ${response.status} ${response.text.slice(0, 200)}`
+      )
       assertCleanErrorBody(response.body, response.status, 'huge body')
       assert.strictEqual(await countMessages(server, channelId), before)
 
       const health = await http(server.url, 'GET', '/health')
       assert.strictEqual(health.status, 200)
-      const sent = await http(server.url, 'POST', '/messages', { token, body: { channel_id: channelId, content: 'still here' } })
+      const sent = await http(server.url, 'POST', '/messages', {
+        token,
+        body: { channel_id: channelId, content: 'still here' }
+      })
       assert.strictEqual(sent.status, 201)
       assert.strictEqual(sent.body.content, 'still here')
     })
@@ -84,10 +99,16 @@ describe('validation and errors', () => {
           clearTimeout(timer)
           resolve({ disconnected: true })
         })
-        socket.emit('create', 'messages', { channel_id: channelId, content: 'x'.repeat(70 * 1024) }, {}, (error: any) => {
-          clearTimeout(timer)
-          resolve({ error })
-        })
+        socket.emit(
+          'create',
+          'messages',
+          { channel_id: channelId, content: 'x'.repeat(70 * 1024) },
+          {},
+          (error: any) => {
+            clearTimeout(timer)
+            resolve({ error })
+          }
+        )
       })
       if (!outcome.disconnected) {
         assert.ok(outcome.error, 'the oversized message was refused')
@@ -96,7 +117,9 @@ describe('validation and errors', () => {
       assert.strictEqual(await countMessages(server, channelId), before)
       assert.strictEqual((await http(server.url, 'GET', '/health')).status, 200)
       const fresh = await socketClient(server.url, world.worker)
-      const sent = await fresh.service('messages').create({ channel_id: channelId, content: 'after the big one' })
+      const sent = await fresh
+        .service('messages')
+        .create({ channel_id: channelId, content: 'after the big one' })
       assert.strictEqual(sent.content, 'after the big one')
     })
   })

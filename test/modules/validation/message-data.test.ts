@@ -39,7 +39,10 @@ describe('validation and errors', () => {
         const before = await countMessages(server, channelId)
         const error = await rejectsWith(
           400,
-          () => worker.service('messages').create({ channel_id: channelId, content: 'hello', [field]: value } as any),
+          () =>
+            worker
+              .service('messages')
+              .create({ channel_id: channelId, content: 'hello', [field]: value } as any),
           `socket ${field}`
         )
         assert.strictEqual(error.name, 'BadRequest', field)
@@ -72,11 +75,19 @@ describe('validation and errors', () => {
         () =>
           client
             .service('messages')
-            .create({ context_type: 'booking', context_id: other.booking.id, content: 'hi', sender_id: 1 } as any),
+            .create({
+              context_type: 'booking',
+              context_id: other.booking.id,
+              content: 'hi',
+              sender_id: 1
+            } as any),
         'context form with sender_id'
       )
       assert.strictEqual(await channelCount(), channelsBefore, 'no channel opened')
-      const rows = await db()('chat_channels').where({ context_type: 'booking', context_id: other.booking.id })
+      const rows = await db()('chat_channels').where({
+        context_type: 'booking',
+        context_id: other.booking.id
+      })
       assert.deepStrictEqual(rows, [])
     })
 
@@ -92,14 +103,21 @@ describe('validation and errors', () => {
       ]
       for (const [label, data] of cases) {
         await rejectsWith(400, () => worker.service('messages').create(data as any), `socket ${label}`)
-        expectHttpError(await http(server.url, 'POST', '/messages', { token, body: data }), 400, `HTTP ${label}`)
+        expectHttpError(
+          await http(server.url, 'POST', '/messages', { token, body: data }),
+          400,
+          `HTTP ${label}`
+        )
       }
       assert.strictEqual(await countMessages(server, channelId), before, 'no row written')
     })
 
     it('refuses an array of messages (no multi create) with a client error, not 500', async () => {
       const before = await countMessages(server, channelId)
-      const data = [{ channel_id: channelId, content: 'one' }, { channel_id: channelId, content: 'two' }]
+      const data = [
+        { channel_id: channelId, content: 'one' },
+        { channel_id: channelId, content: 'two' }
+      ]
       const error = await failure(() => worker.service('messages').create(data as any))
       assert.ok([400, 405].includes(error.code), `socket: ${error.code} ${error.message}`)
       const response = await http(server.url, 'POST', '/messages', { token, body: data })
@@ -116,7 +134,10 @@ describe('validation and errors', () => {
       assert.strictEqual(ok.client_id, 'k'.repeat(64))
       await rejectsWith(
         400,
-        () => worker.service('messages').create({ channel_id: channelId, content: 'with id', client_id: 'k'.repeat(65) }),
+        () =>
+          worker
+            .service('messages')
+            .create({ channel_id: channelId, content: 'with id', client_id: 'k'.repeat(65) }),
         'socket 65'
       )
       expectHttpError(
@@ -145,7 +166,10 @@ describe('validation and errors', () => {
       )
       await rejectsWith(
         400,
-        () => worker.service('messages').create({ channel_id: channelId, context_type: 'booking', content: 'half' }),
+        () =>
+          worker
+            .service('messages')
+            .create({ channel_id: channelId, context_type: 'booking', content: 'half' }),
         'channel_id and context_type'
       )
       await rejectsWith(400, () => worker.service('messages').create({ content: 'neither' }), 'neither')
@@ -154,11 +178,20 @@ describe('validation and errors', () => {
         () => worker.service('messages').create({ context_type: 'booking', content: 'no id' }),
         'context_type only'
       )
-      expectHttpError(await http(server.url, 'POST', '/messages', { token, body: { content: 'neither' } }), 400, 'HTTP neither')
+      expectHttpError(
+        await http(server.url, 'POST', '/messages', { token, body: { content: 'neither' } }),
+        400,
+        'HTTP neither'
+      )
       expectHttpError(
         await http(server.url, 'POST', '/messages', {
           token,
-          body: { channel_id: channelId, context_type: 'booking', context_id: world.booking.id, content: 'both' }
+          body: {
+            channel_id: channelId,
+            context_type: 'booking',
+            context_id: world.booking.id,
+            content: 'both'
+          }
         }),
         400,
         'HTTP both'

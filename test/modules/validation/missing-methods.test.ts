@@ -25,20 +25,47 @@ describe('validation and errors', () => {
   describe('methods that do not exist', () => {
     const refused = () =>
       [
-        ['update', 'messages', 'PUT', `/messages/${messageId}`, [messageId, { channel_id: channelId, content: 'rewritten' }, {}]],
+        [
+          'update',
+          'messages',
+          'PUT',
+          `/messages/${messageId}`,
+          [messageId, { channel_id: channelId, content: 'rewritten' }, {}]
+        ],
         ['patch', 'messages', 'PATCH', `/messages/${messageId}`, [messageId, { content: 'rewritten' }, {}]],
-        ['update', 'channels', 'PUT', `/channels/${channelId}`, [channelId, { context_type: 'booking', context_id: 1 }, {}]],
+        [
+          'update',
+          'channels',
+          'PUT',
+          `/channels/${channelId}`,
+          [channelId, { context_type: 'booking', context_id: 1 }, {}]
+        ],
         ['patch', 'channels', 'PATCH', `/channels/${channelId}`, [channelId, { status: 'frozen' }, {}]],
         ['remove', 'channels', 'DELETE', `/channels/${channelId}`, [channelId, {}]],
-        ['create', 'participants', 'POST', '/participants', [{ channel_id: channelId, user_id: world.outsider.id, role: 'worker' }, {}]],
-        ['update', 'participants', 'PUT', `/participants/${participantId}`, [participantId, { muted: true }, {}]],
+        [
+          'create',
+          'participants',
+          'POST',
+          '/participants',
+          [{ channel_id: channelId, user_id: world.outsider.id, role: 'worker' }, {}]
+        ],
+        [
+          'update',
+          'participants',
+          'PUT',
+          `/participants/${participantId}`,
+          [participantId, { muted: true }, {}]
+        ],
         ['remove', 'participants', 'DELETE', `/participants/${participantId}`, [participantId, {}]]
       ] as const
 
     const snapshot = async () => ({
       message: await db()('chat_messages').where({ id: messageId }).first('content', 'is_deleted'),
       channel: await db()('chat_channels').where({ id: channelId }).first('status', 'context_id'),
-      participants: await db()('chat_participants').where({ channel_id: channelId }).orderBy('id').select('id', 'user_id', 'removed_at', 'muted')
+      participants: await db()('chat_participants')
+        .where({ channel_id: channelId })
+        .orderBy('id')
+        .select('id', 'user_id', 'removed_at', 'muted')
     })
 
     it('answers 405 over REST and changes nothing', async () => {
@@ -67,9 +94,15 @@ describe('validation and errors', () => {
       )
       // Through the typed client as well, as an app developer would try it
       const typed: [string, () => Promise<unknown>][] = [
-        ['client messages.patch', () => (worker.service('messages') as any).patch(messageId, { content: 'x' })],
+        [
+          'client messages.patch',
+          () => (worker.service('messages') as any).patch(messageId, { content: 'x' })
+        ],
         ['client channels.remove', () => (worker.service('channels') as any).remove(channelId)],
-        ['client participants.create', () => (worker.service('participants') as any).create({ channel_id: channelId })]
+        [
+          'client participants.create',
+          () => (worker.service('participants') as any).create({ channel_id: channelId })
+        ]
       ]
       for (const [label, call] of typed) {
         const error = await failure(call)

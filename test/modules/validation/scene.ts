@@ -6,12 +6,21 @@ import type { TestServer } from '../../helpers/app'
 import { assertCleanErrorBody } from '../../helpers/transport-calls'
 
 export function expectHttpError(response: { status: number; body: any }, status: number, what = '') {
-  assert.strictEqual(response.status, status, `${what}: expected HTTP ${status}, got ${response.status} ${JSON.stringify(response.body)}`)
+  assert.strictEqual(
+    response.status,
+    status,
+    `${what}: expected HTTP ${status}, got ${response.status} ${JSON.stringify(response.body)}`
+  )
   assertCleanErrorBody(response.body, status, what)
 }
 
 /** Emits a raw Socket.io service call, as any client could, and resolves with [error, result]. */
-export function rawCall(client: ClientApplication, method: string, path: string, ...args: unknown[]): Promise<[any, any]> {
+export function rawCall(
+  client: ClientApplication,
+  method: string,
+  path: string,
+  ...args: unknown[]
+): Promise<[any, any]> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no answer within 5 s`)), 5000)
     socketOf(client).emit(method, path, ...args, (error: any, result: any) => {

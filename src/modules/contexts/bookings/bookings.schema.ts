@@ -35,7 +35,11 @@ export const bookingDataSchema = Type.Object(
 export type BookingData = Static<typeof bookingDataSchema>
 export const bookingDataValidator = getValidator(bookingDataSchema, dataValidator)
 
-export const bookingPatchSchema = Type.Partial(bookingDataSchema, { $id: 'BookingPatch', additionalProperties: false, minProperties: 1 })
+export const bookingPatchSchema = Type.Partial(bookingDataSchema, {
+  $id: 'BookingPatch',
+  additionalProperties: false,
+  minProperties: 1
+})
 export type BookingPatch = Static<typeof bookingPatchSchema>
 export const bookingPatchValidator = getValidator(bookingPatchSchema, dataValidator)
 

@@ -17,7 +17,9 @@ export * from './bookings.class'
 export * from './bookings.schema'
 
 /** The booking's channel follows its people and status: say when they change. */
-const announceBookingChange = announceEach('contexts.booking.changed', (booking: Booking) => ({ booking_id: booking.id }))
+const announceBookingChange = announceEach('contexts.booking.changed', (booking: Booking) => ({
+  booking_id: booking.id
+}))
 
 export const booking = (app: Application) => {
   app.use(bookingPath, new BookingService(getOptions(app)), { methods: bookingMethods, events: [] })

@@ -39,7 +39,9 @@ export const disputePatchSchema = Type.Partial(Type.Pick(disputeDataSchema, ['st
 export type DisputePatch = Static<typeof disputePatchSchema>
 export const disputePatchValidator = getValidator(disputePatchSchema, dataValidator)
 
-export const disputeQuerySchema = querySyntax(Type.Pick(disputeSchema, ['id', 'booking_id', 'status', 'created_at']))
+export const disputeQuerySchema = querySyntax(
+  Type.Pick(disputeSchema, ['id', 'booking_id', 'status', 'created_at'])
+)
 export type DisputeQuery = Static<typeof disputeQuerySchema>
 export const disputeQueryValidator = getValidator(disputeQuerySchema, queryValidator)
 export const disputeQueryResolver = resolve<DisputeQuery, HookContext<DisputeService>>({})

@@ -30,7 +30,9 @@ const requireExistingParties = async (context: HookContext<DisputeService>) => {
 }
 
 /** The dispute's channel follows its parties and status: say when they change. */
-const announceDisputeChange = announceEach('contexts.dispute.changed', (dispute: Dispute) => ({ dispute_id: dispute.id }))
+const announceDisputeChange = announceEach('contexts.dispute.changed', (dispute: Dispute) => ({
+  dispute_id: dispute.id
+}))
 
 export const dispute = (app: Application) => {
   app.use(disputePath, new DisputeService(getOptions(app)), { methods: disputeMethods, events: [] })

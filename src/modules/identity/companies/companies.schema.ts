@@ -23,7 +23,11 @@ export const companyDataSchema = Type.Pick(companySchema, ['name'], {
 export type CompanyData = Static<typeof companyDataSchema>
 export const companyDataValidator = getValidator(companyDataSchema, dataValidator)
 
-export const companyPatchSchema = Type.Partial(companyDataSchema, { $id: 'CompanyPatch', additionalProperties: false, minProperties: 1 })
+export const companyPatchSchema = Type.Partial(companyDataSchema, {
+  $id: 'CompanyPatch',
+  additionalProperties: false,
+  minProperties: 1
+})
 export type CompanyPatch = Static<typeof companyPatchSchema>
 export const companyPatchValidator = getValidator(companyPatchSchema, dataValidator)
 

@@ -17,7 +17,13 @@ export type CompanyMemberClientService = Pick<
 
 export const companyMemberPath = 'company-members'
 
-export const companyMemberMethods: Array<keyof CompanyMemberService> = ['find', 'get', 'create', 'patch', 'remove']
+export const companyMemberMethods: Array<keyof CompanyMemberService> = [
+  'find',
+  'get',
+  'create',
+  'patch',
+  'remove'
+]
 
 export const companyMemberClient = (client: ClientApplication) => {
   const connection = client.get('connection')

@@ -32,7 +32,10 @@ export const companyMember = (app: Application) => {
       all: [authenticate('jwt'), requireAdmin]
     },
     before: {
-      all: [schemaHooks.validateQuery(companyMemberQueryValidator), schemaHooks.resolveQuery(companyMemberQueryResolver)],
+      all: [
+        schemaHooks.validateQuery(companyMemberQueryValidator),
+        schemaHooks.resolveQuery(companyMemberQueryResolver)
+      ],
       create: [schemaHooks.validateData(companyMemberDataValidator)],
       patch: [schemaHooks.validateData(companyMemberPatchValidator)]
     },

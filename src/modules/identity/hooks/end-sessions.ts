@@ -23,5 +23,6 @@ export const endSessions = async (context: HookContext) => {
 export const announceEndedSessions = async (context: HookContext) => {
   if (context.data?.password === undefined) return
   const users = Array.isArray(context.result) ? context.result : [context.result]
-  for (const user of users) context.app.get('events').emit('identity.user.sessions.ended', { user_id: user.id })
+  for (const user of users)
+    context.app.get('events').emit('identity.user.sessions.ended', { user_id: user.id })
 }

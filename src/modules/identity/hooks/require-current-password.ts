@@ -14,6 +14,7 @@ export const requireCurrentPassword = async (context: HookContext) => {
   }
   const ownPassword = params.provider && data.password !== undefined && String(id) === String(params.user?.id)
   if (!ownPassword) return
-  if (data.current_password === undefined) throw new BadRequest('Changing your password needs current_password')
+  if (data.current_password === undefined)
+    throw new BadRequest('Changing your password needs current_password')
   await localStrategyOf(context.app).verifyCurrentPassword(id!, data.current_password, params)
 }

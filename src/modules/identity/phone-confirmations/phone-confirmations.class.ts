@@ -25,10 +25,16 @@ export class PhoneConfirmationService {
   private hashKey: Buffer
 
   constructor(private app: Application) {
-    this.codesPerAccount = createRateLimiter(app, 'phone-codes-per-account', { points: CODES_PER_ACCOUNT_PER_DAY, windowSeconds: 86_400 })
+    this.codesPerAccount = createRateLimiter(app, 'phone-codes-per-account', {
+      points: CODES_PER_ACCOUNT_PER_DAY,
+      windowSeconds: 86_400
+    })
     // Stored codes are keyed hashes: a million codes are tried in no time against a plain
     // hash, so whoever reads the table (a backup, a replica) must not learn the codes from it
-    this.hashKey = crypto.createHmac('sha256', String(app.get('authentication')?.secret ?? '')).update('phone-confirmation-codes').digest()
+    this.hashKey = crypto
+      .createHmac('sha256', String(app.get('authentication')?.secret ?? ''))
+      .update('phone-confirmation-codes')
+      .digest()
   }
 
   private get db(): Knex {
@@ -48,12 +54,19 @@ export class PhoneConfirmationService {
   async reserve(userId: Id, phone: string) {
     const account = await this.codesPerAccount.consume(userId)
     if (!account.allowed) {
-      throw refusal('You have asked for as many confirmation codes as a day allows; try again later', account, { limiter: 'phone-codes-per-account', user_id: userId })
+      throw refusal(
+        'You have asked for as many confirmation codes as a day allows; try again later',
+        account,
+        { limiter: 'phone-codes-per-account', user_id: userId }
+      )
     }
     const number = await smsCapOf(this.app).consume(phone)
     if (!number.allowed) {
       await this.codesPerAccount.refund(userId)
-      throw refusal('This number has had as many SMS as an hour allows; try again later', number, { limiter: 'sms-per-number', phone })
+      throw refusal('This number has had as many SMS as an hour allows; try again later', number, {
+        limiter: 'sms-per-number',
+        phone
+      })
     }
   }
 
@@ -71,9 +84,17 @@ export class PhoneConfirmationService {
   async send(userId: Id, phone: string) {
     const code = String(crypto.randomInt(0, 1_000_000)).padStart(6, '0')
     const expiresAt = new Date(Date.now() + CODE_MINUTES * 60_000).toISOString()
-    const row = { user_id: userId, phone, code_hash: this.hashOf(userId, phone, code), expires_at: expiresAt, attempts: 0 }
+    const row = {
+      user_id: userId,
+      phone,
+      code_hash: this.hashOf(userId, phone, code),
+      expires_at: expiresAt,
+      attempts: 0
+    }
     await this.db('phone_confirmations').insert(row).onConflict('user_id').merge()
-    await this.app.get('events').emit('identity.phone.confirmation_requested', { user_id: userId, phone, code, minutes: CODE_MINUTES })
+    await this.app
+      .get('events')
+      .emit('identity.phone.confirmation_requested', { user_id: userId, phone, code, minutes: CODE_MINUTES })
   }
 
   async create(data: PhoneConfirmationData, params: ServiceParams = {}): Promise<PhoneConfirmation> {
@@ -85,14 +106,17 @@ export class PhoneConfirmationService {
   }
 
   private async confirm(userId: Id, code: string): Promise<PhoneConfirmation> {
-    const noneFor = () => new NotFound('No confirmation is pending for your phone number: set it again to get a new code')
+    const noneFor = () =>
+      new NotFound('No confirmation is pending for your phone number: set it again to get a new code')
     const outcome = await this.db.transaction(async (trx) => {
       // Locked: guesses sent at once are counted one after the other
       const pending = await trx('phone_confirmations').where({ user_id: userId }).forUpdate().first()
       const user = await trx('users').where({ id: userId }).first('phone')
       // A code for a number the person no longer has confirms nothing
-      if (!pending || pending.phone !== user?.phone || new Date(pending.expires_at) < new Date()) throw noneFor()
-      if (pending.attempts >= MAX_ATTEMPTS) throw new TooManyRequests('Too many wrong codes: set your phone number again to get a new one')
+      if (!pending || pending.phone !== user?.phone || new Date(pending.expires_at) < new Date())
+        throw noneFor()
+      if (pending.attempts >= MAX_ATTEMPTS)
+        throw new TooManyRequests('Too many wrong codes: set your phone number again to get a new one')
       const given = Buffer.from(this.hashOf(userId, pending.phone, code), 'hex')
       if (!crypto.timingSafeEqual(given, Buffer.from(pending.code_hash, 'hex'))) {
         // Counted in the committed transaction: the refusal is thrown after it
@@ -107,7 +131,10 @@ export class PhoneConfirmationService {
         .returning(['phone', 'phone_confirmed_at'])
       await trx('phone_confirmations').where({ user_id: userId }).delete()
       if (!confirmed) throw noneFor()
-      return { phone: confirmed.phone, phone_confirmed_at: new Date(confirmed.phone_confirmed_at).toISOString() }
+      return {
+        phone: confirmed.phone,
+        phone_confirmed_at: new Date(confirmed.phone_confirmed_at).toISOString()
+      }
     })
     if (!outcome) throw new BadRequest('That is not the code we sent')
     return outcome

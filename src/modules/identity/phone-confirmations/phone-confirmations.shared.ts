@@ -14,7 +14,9 @@ export const phoneConfirmationMethods = ['create'] as const
 
 export const phoneConfirmationClient = (client: ClientApplication) => {
   const connection = client.get('connection')
-  client.use(phoneConfirmationPath, connection.service(phoneConfirmationPath), { methods: [...phoneConfirmationMethods] })
+  client.use(phoneConfirmationPath, connection.service(phoneConfirmationPath), {
+    methods: [...phoneConfirmationMethods]
+  })
 }
 
 declare module '../../../client' {

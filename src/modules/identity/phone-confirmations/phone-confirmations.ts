@@ -9,7 +9,10 @@ export * from './phone-confirmations.class'
 export * from './phone-confirmations.schema'
 
 export const phoneConfirmation = (app: Application) => {
-  app.use(phoneConfirmationPath, new PhoneConfirmationService(app), { methods: [...phoneConfirmationMethods], events: [] })
+  app.use(phoneConfirmationPath, new PhoneConfirmationService(app), {
+    methods: [...phoneConfirmationMethods],
+    events: []
+  })
   app.service(phoneConfirmationPath).hooks({
     around: { all: [authenticate('jwt')] },
     before: { create: [schemaHooks.validateData(phoneConfirmationDataValidator)] }

@@ -85,13 +85,20 @@ export const userDataResolver = resolve<User, HookContext<UserService>>({
   // Accounts are created by admins and admin tooling, who vouch for the number they enter
   phone_confirmed_at: async (_value, user) => (user.phone ? new Date().toISOString() : null),
   password: passwordHash({ strategy: 'local' }),
-  timezone: checkTimezone,
+  timezone: checkTimezone
 })
 
 export const userPatchSchema = Type.Partial(
   Type.Object({
-    ...Type.Pick(userSchema, ['name', 'phone', 'role', 'timezone', 'quiet_hours_start', 'quiet_hours_end', 'password'])
-      .properties,
+    ...Type.Pick(userSchema, [
+      'name',
+      'phone',
+      'role',
+      'timezone',
+      'quiet_hours_start',
+      'quiet_hours_end',
+      'password'
+    ]).properties,
     // Proves a new password is set by the account's owner, not by whoever holds a token; never stored
     current_password: Type.String({ minLength: 1, maxLength: 200 }),
     // Admins only: a disabled account cannot log in, and its sessions end
@@ -110,7 +117,8 @@ export const userPatchResolver = resolve<UserPatchRow & UserPatch, HookContext<U
   timezone: checkTimezone,
   current_password: async () => undefined,
   disabled: async () => undefined,
-  disabled_at: async (_value, patch) => (patch.disabled === undefined ? undefined : patch.disabled ? new Date().toISOString() : null)
+  disabled_at: async (_value, patch) =>
+    patch.disabled === undefined ? undefined : patch.disabled ? new Date().toISOString() : null
 })
 
 export const userQueryProperties = Type.Pick(userSchema, ['id', 'email', 'name', 'role', 'created_at'])

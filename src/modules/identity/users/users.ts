@@ -33,9 +33,11 @@ const validateUserQuery = async (context: HookContext, next: NextFunction) => {
 /** People edit their own profile (not their role, nor whether it is disabled); admins edit anyone. */
 const allowSelfProfileOnly = async (context: HookContext, next: NextFunction) => {
   if (!isAdminOrInternal(context.params)) {
-    if (String(context.id) !== String(context.params.user?.id)) throw new Forbidden('You can only change your own profile')
+    if (String(context.id) !== String(context.params.user?.id))
+      throw new Forbidden('You can only change your own profile')
     if (context.data && 'role' in context.data) throw new Forbidden('Only an admin may change a role')
-    if (context.data && 'disabled' in context.data) throw new Forbidden('Only an admin may disable an account')
+    if (context.data && 'disabled' in context.data)
+      throw new Forbidden('Only an admin may disable an account')
   }
   await next()
 }
@@ -59,7 +61,11 @@ export const user = (app: Application) => {
     },
     before: {
       all: [schemaHooks.resolveQuery(userQueryResolver)],
-      create: [schemaHooks.validateData(userDataValidator), sanitizeName, schemaHooks.resolveData(userDataResolver)],
+      create: [
+        schemaHooks.validateData(userDataValidator),
+        sanitizeName,
+        schemaHooks.resolveData(userDataResolver)
+      ],
       patch: [
         schemaHooks.validateData(userPatchValidator),
         sanitizeName,

@@ -73,7 +73,16 @@ export const messageEncoding = (m: ChainMessage) =>
 
 export const eventEncoding = (e: ChainEvent) =>
   encodeFields([
-    'event', e.channel_id, e.event_seq, e.after_seq, e.kind, e.actor_id, e.user_id, e.message_id, e.detail, e.created_at
+    'event',
+    e.channel_id,
+    e.event_seq,
+    e.after_seq,
+    e.kind,
+    e.actor_id,
+    e.user_id,
+    e.message_id,
+    e.detail,
+    e.created_at
   ])
 
 /** SHA-256 of the previous hash's 32 bytes (zeros for the first entry) and the encoding, as hex. */
@@ -85,11 +94,13 @@ export const link = (previous: string | null, encoding: Buffer) =>
     .digest('hex')
 
 export type ChainEntry<M extends ChainMessage = ChainMessage, E extends ChainEvent = ChainEvent> =
-  | { type: 'message'; message: M }
-  | { type: 'event'; event: E }
+  { type: 'message'; message: M } | { type: 'event'; event: E }
 
 /** Messages by seq, each followed by the events written after it (after_seq), by event_seq. */
-export function inChainOrder<M extends ChainMessage, E extends ChainEvent>(messages: M[], events: E[]): ChainEntry<M, E>[] {
+export function inChainOrder<M extends ChainMessage, E extends ChainEvent>(
+  messages: M[],
+  events: E[]
+): ChainEntry<M, E>[] {
   const sortedEvents = [...events].sort((a, b) => a.after_seq - b.after_seq || a.event_seq - b.event_seq)
   const entries: ChainEntry<M, E>[] = []
   let next = 0
@@ -106,4 +117,3 @@ export function inChainOrder<M extends ChainMessage, E extends ChainEvent>(messa
   eventsUpTo(Infinity)
   return entries
 }
-

@@ -21,7 +21,13 @@ export const messageLabel = (m: ChainMessage) => `message seq ${m.seq} (id ${m.i
 export const eventLabel = (e: ChainEvent) => `event ${e.event_seq} (${e.kind}, id ${e.id})`
 
 /** Numbers 1..last in a list of entries: the missing and the repeated ones. */
-function countGaps<T>(items: T[], numberOf: (item: T) => number, last: number, name: string, problems: ChainProblem[]) {
+function countGaps<T>(
+  items: T[],
+  numberOf: (item: T) => number,
+  last: number,
+  name: string,
+  problems: ChainProblem[]
+) {
   const seen = new Map<number, number>()
   for (const item of items) seen.set(numberOf(item), (seen.get(numberOf(item)) ?? 0) + 1)
   for (let n = 1; n <= last; n++) {
@@ -29,13 +35,18 @@ function countGaps<T>(items: T[], numberOf: (item: T) => number, last: number, n
   }
   for (const [n, count] of seen) {
     if (count > 1) problems.push({ entry: `${name} ${n}`, reason: `appears ${count} times` })
-    if (n < 1 || n > last) problems.push({ entry: `${name} ${n}`, reason: `is beyond the channel's count (${last})` })
+    if (n < 1 || n > last)
+      problems.push({ entry: `${name} ${n}`, reason: `is beyond the channel's count (${last})` })
   }
 }
 
 const linkOf = (entry: ChainEntry) =>
   entry.type === 'message'
-    ? { label: messageLabel(entry.message), hash: entry.message.hash, encoding: messageEncoding(entry.message) }
+    ? {
+        label: messageLabel(entry.message),
+        hash: entry.message.hash,
+        encoding: messageEncoding(entry.message)
+      }
     : { label: eventLabel(entry.event), hash: entry.event.hash, encoding: eventEncoding(entry.event) }
 
 /** Each entry must link from the recorded hash of the one before: a break names its entry. */
@@ -43,9 +54,13 @@ function checkLinks(record: ChainRecord, problems: ChainProblem[]) {
   let previous: string | null = null
   for (const entry of inChainOrder(record.messages, record.events).map(linkOf)) {
     const expected = link(previous, entry.encoding)
-    if (entry.hash === null) problems.push({ entry: entry.label, reason: 'has no hash: it was written around the chain' })
+    if (entry.hash === null)
+      problems.push({ entry: entry.label, reason: 'has no hash: it was written around the chain' })
     else if (entry.hash !== expected) {
-      problems.push({ entry: entry.label, reason: 'does not match its hash: its fields, or its place after the entry before it, changed' })
+      problems.push({
+        entry: entry.label,
+        reason: 'does not match its hash: its fields, or its place after the entry before it, changed'
+      })
     }
     previous = entry.hash ?? expected
   }
@@ -62,7 +77,10 @@ function checkEventOrder(events: ChainEvent[], lastSeq: number, problems: ChainP
   let after = 0
   for (const event of [...events].sort((a, b) => a.event_seq - b.event_seq)) {
     if (event.after_seq < after || event.after_seq > lastSeq) {
-      problems.push({ entry: eventLabel(event), reason: `follows message seq ${event.after_seq}, out of order` })
+      problems.push({
+        entry: eventLabel(event),
+        reason: `follows message seq ${event.after_seq}, out of order`
+      })
     }
     after = Math.max(after, event.after_seq)
   }
@@ -81,19 +99,30 @@ function checkDeletions(record: ChainRecord, problems: ChainProblem[]) {
     deletions.delete(message.id)
     const label = messageLabel(message)
     if (!message.is_deleted) {
-      if (event) problems.push({ entry: label, reason: `is not marked deleted, yet ${eventLabel(event)} deleted it` })
-      if (message.deleted_at !== null) problems.push({ entry: label, reason: 'has a deleted_at but is not deleted' })
+      if (event)
+        problems.push({ entry: label, reason: `is not marked deleted, yet ${eventLabel(event)} deleted it` })
+      if (message.deleted_at !== null)
+        problems.push({ entry: label, reason: 'has a deleted_at but is not deleted' })
       continue
     }
     if (!event) problems.push({ entry: label, reason: 'is marked deleted without a chained deletion event' })
     else if (event.created_at !== message.deleted_at) {
-      problems.push({ entry: label, reason: `deleted_at ${message.deleted_at} differs from its chained deletion at ${event.created_at} (${eventLabel(event)})` })
+      problems.push({
+        entry: label,
+        reason: `deleted_at ${message.deleted_at} differs from its chained deletion at ${event.created_at} (${eventLabel(event)})`
+      })
     } else if (event.actor_id !== message.deleted_by) {
-      problems.push({ entry: label, reason: `deleted_by ${message.deleted_by} differs from the chained deleter ${event.actor_id} (${eventLabel(event)})` })
+      problems.push({
+        entry: label,
+        reason: `deleted_by ${message.deleted_by} differs from the chained deleter ${event.actor_id} (${eventLabel(event)})`
+      })
     }
   }
   for (const event of deletions.values()) {
-    problems.push({ entry: eventLabel(event), reason: `deletes message id ${event.message_id}, which is not in the record` })
+    problems.push({
+      entry: eventLabel(event),
+      reason: `deletes message id ${event.message_id}, which is not in the record`
+    })
   }
 }
 
@@ -106,8 +135,14 @@ function checkParticipants(record: ChainRecord, problems: ChainProblem[]) {
     if (!chained.has(key('participant.joined', participant.user_id, participant.joined_at))) {
       problems.push({ entry: label, reason: `joined_at ${participant.joined_at} matches no chained joining` })
     }
-    if (participant.removed_at !== null && !chained.has(key('participant.left', participant.user_id, participant.removed_at))) {
-      problems.push({ entry: label, reason: `removed_at ${participant.removed_at} matches no chained leaving` })
+    if (
+      participant.removed_at !== null &&
+      !chained.has(key('participant.left', participant.user_id, participant.removed_at))
+    ) {
+      problems.push({
+        entry: label,
+        reason: `removed_at ${participant.removed_at} matches no chained leaving`
+      })
     }
   }
 }
@@ -119,7 +154,10 @@ export function verifyChain(record: ChainRecord): ChainCheck {
   countGaps(record.events, (e) => e.event_seq, record.channel.last_event_seq, 'event', problems)
   for (const entry of [...record.messages, ...record.events]) {
     if (entry.channel_id !== record.channel.id) {
-      problems.push({ entry: `id ${entry.id}`, reason: `belongs to channel ${entry.channel_id}, not ${record.channel.id}` })
+      problems.push({
+        entry: `id ${entry.id}`,
+        reason: `belongs to channel ${entry.channel_id}, not ${record.channel.id}`
+      })
     }
   }
   checkEventOrder(record.events, record.channel.last_seq, problems)

@@ -3,14 +3,19 @@ import type { ChainEvent } from './chain-encoding'
 type Names = Map<number, string>
 
 const words = (value: string | null) => (value ?? '').replace(/_/g, ' ')
-const nameOf = (names: Names, id: number | null) => (id === null ? 'someone' : names.get(id) ?? `user ${id}`)
+const nameOf = (names: Names, id: number | null) =>
+  id === null ? 'someone' : (names.get(id) ?? `user ${id}`)
 
 /**
  * The system line a channel's history shows for one of its events, the way the
  * business reads its own audit trail: "Ben joined as worker", "Channel frozen: booking
  * completed". Plain text: whoever shows it escapes it like any other text.
  */
-export function eventText(event: Pick<ChainEvent, 'kind' | 'actor_id' | 'user_id' | 'detail'>, names: Names, contextType: string) {
+export function eventText(
+  event: Pick<ChainEvent, 'kind' | 'actor_id' | 'user_id' | 'detail'>,
+  names: Names,
+  contextType: string
+) {
   const person = nameOf(names, event.user_id)
   switch (event.kind) {
     case 'participant.joined':

@@ -47,12 +47,14 @@ export function transcriptHtml(transcript: Transcript, timeZone = 'UTC'): string
   const text = (value: unknown) => escapeHtml(String(value ?? ''))
   const names = new Map(transcript.participants.map((p) => [p.user_id, p.name]))
   transcript.messages.forEach((m) => names.set(m.sender_id, m.sender.name))
-  const nameOf = (id: number | null) => (id === null ? '(not recorded)' : names.get(id) ?? `user ${id}`)
+  const nameOf = (id: number | null) => (id === null ? '(not recorded)' : (names.get(id) ?? `user ${id}`))
   const { channel, signature } = transcript
 
   const participants = transcript.participants
     .map(
-      (p) => `<tr><td>${text(p.name)}</td><td>${text(p.role.replace(/_/g, ' '))}</td><td>${text(at(p.joined_at))}</td>
+      (
+        p
+      ) => `<tr><td>${text(p.name)}</td><td>${text(p.role.replace(/_/g, ' '))}</td><td>${text(at(p.joined_at))}</td>
         <td>${p.removed_at ? text(at(p.removed_at)) : 'still a participant'}</td><td>${text(p.last_read_seq)}</td><td>${text(at(p.last_read_at))}</td></tr>`
     )
     .join('\n')

@@ -3,7 +3,8 @@ import type { Id } from '@feathersjs/feathers'
 import type { ChainEvent, ChainMessage, ChainParticipant, ChainRecord } from './chain-encoding'
 
 /** Times as the chain encodes them (UTC, microseconds): JavaScript dates keep milliseconds only. */
-const time = (db: Knex, column: string) => db.raw('chat_chain_time(??) as ??', [column, column.split('.').pop()!])
+const time = (db: Knex, column: string) =>
+  db.raw('chat_chain_time(??) as ??', [column, column.split('.').pop()!])
 
 export interface ChannelRecord extends ChainRecord {
   channel: ChainRecord['channel'] & {
@@ -15,7 +16,14 @@ export interface ChannelRecord extends ChainRecord {
   }
   messages: ChainMessage[]
   events: ChainEvent[]
-  participants: Array<ChainParticipant & { channel_id: number; last_read_seq: number; last_read_at: string | null; muted: boolean }>
+  participants: Array<
+    ChainParticipant & {
+      channel_id: number
+      last_read_seq: number
+      last_read_at: string | null
+      muted: boolean
+    }
+  >
 }
 
 /**
@@ -29,30 +37,62 @@ export async function readChannelRecord(db: Knex, channelId: Id): Promise<Channe
       const channel = await trx('chat_channels')
         .where({ id: channelId })
         .first(
-          'id', 'context_type', 'context_id', 'status', 'last_seq', 'last_event_seq', 'chain_head',
-          time(trx, 'created_at'), time(trx, 'last_message_at')
+          'id',
+          'context_type',
+          'context_id',
+          'status',
+          'last_seq',
+          'last_event_seq',
+          'chain_head',
+          time(trx, 'created_at'),
+          time(trx, 'last_message_at')
         )
       if (!channel) return undefined
       const messages = await trx('chat_messages')
         .where({ channel_id: channelId })
         .orderBy('seq')
         .select(
-          'id', 'channel_id', 'seq', 'sender_id', 'content', 'client_id', 'is_deleted', 'deleted_by', 'hash',
-          time(trx, 'created_at'), time(trx, 'deleted_at')
+          'id',
+          'channel_id',
+          'seq',
+          'sender_id',
+          'content',
+          'client_id',
+          'is_deleted',
+          'deleted_by',
+          'hash',
+          time(trx, 'created_at'),
+          time(trx, 'deleted_at')
         )
       const events = await trx('chat_channel_events')
         .where({ channel_id: channelId })
         .orderBy('event_seq')
         .select(
-          'id', 'channel_id', 'event_seq', 'after_seq', 'kind', 'actor_id', 'user_id', 'message_id', 'detail', 'hash',
+          'id',
+          'channel_id',
+          'event_seq',
+          'after_seq',
+          'kind',
+          'actor_id',
+          'user_id',
+          'message_id',
+          'detail',
+          'hash',
           time(trx, 'created_at')
         )
       const participants = await trx('chat_participants')
         .where({ channel_id: channelId })
         .orderBy('id')
         .select(
-          'id', 'channel_id', 'user_id', 'role', 'last_read_seq', 'muted',
-          time(trx, 'joined_at'), time(trx, 'removed_at'), time(trx, 'last_read_at')
+          'id',
+          'channel_id',
+          'user_id',
+          'role',
+          'last_read_seq',
+          'muted',
+          time(trx, 'joined_at'),
+          time(trx, 'removed_at'),
+          time(trx, 'last_read_at')
         )
       return { channel, messages, events, participants }
     },

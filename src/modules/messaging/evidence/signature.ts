@@ -26,7 +26,10 @@ const signedBytes = (document: object) => {
 }
 
 export const keyIdOf = (publicKey: crypto.KeyObject) =>
-  crypto.createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex')
+  crypto
+    .createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex')
 
 /** The private key at a PEM path; refuses anything but Ed25519 rather than signing otherwise. */
 export function loadSigningKey(path: string): crypto.KeyObject {
@@ -44,7 +47,8 @@ export function loadSigningKey(path: string): crypto.KeyObject {
 
 export function loadPublicKey(path: string): crypto.KeyObject {
   const key = crypto.createPublicKey(fs.readFileSync(path))
-  if (key.asymmetricKeyType !== 'ed25519') throw new Error(`${path} is a ${key.asymmetricKeyType} key, not Ed25519`)
+  if (key.asymmetricKeyType !== 'ed25519')
+    throw new Error(`${path} is a ${key.asymmetricKeyType} key, not Ed25519`)
   return key
 }
 
@@ -67,7 +71,10 @@ export type SignatureCheck =
  * Checks a document's signature: against `trustedKey` when given (the published key),
  * otherwise against the key the file names, which proves only that the file is intact.
  */
-export function checkSignature(document: { signature?: TranscriptSignature | null }, trustedKey?: crypto.KeyObject): SignatureCheck {
+export function checkSignature(
+  document: { signature?: TranscriptSignature | null },
+  trustedKey?: crypto.KeyObject
+): SignatureCheck {
   const signature = document.signature
   if (!signature) return { status: 'unsigned', reason: 'the transcript is not signed' }
   let claimed: crypto.KeyObject
@@ -78,12 +85,19 @@ export function checkSignature(document: { signature?: TranscriptSignature | nul
   }
   const key = trustedKey ?? claimed
   if (trustedKey && keyIdOf(trustedKey) !== keyIdOf(claimed)) {
-    return { status: 'other-key', reason: `signed by key ${keyIdOf(claimed)}, not by the given key ${keyIdOf(trustedKey)}` }
+    return {
+      status: 'other-key',
+      reason: `signed by key ${keyIdOf(claimed)}, not by the given key ${keyIdOf(trustedKey)}`
+    }
   }
   const verified =
     signature.algorithm === 'Ed25519' &&
     key.asymmetricKeyType === 'ed25519' &&
     crypto.verify(null, signedBytes(document), key, Buffer.from(String(signature.value), 'base64'))
-  if (!verified) return { status: 'invalid', reason: 'the signature does not match the document: it was changed after signing, or forged' }
+  if (!verified)
+    return {
+      status: 'invalid',
+      reason: 'the signature does not match the document: it was changed after signing, or forged'
+    }
   return { status: 'valid', key_id: keyIdOf(key), trusted: Boolean(trustedKey) }
 }

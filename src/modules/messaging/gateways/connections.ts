@@ -40,7 +40,9 @@ export class Connections {
 
     io.on('connection', (socket) => this.connected(socket))
     // Rooms are joined before the login answer leaves, so the first event after it arrives
-    app.service('authentication').hooks({ after: { create: [(context: HookContext) => this.loggedIn(context)] } })
+    app
+      .service('authentication')
+      .hooks({ after: { create: [(context: HookContext) => this.loggedIn(context)] } })
     // Feathers ends a connection whose token expired with socket.disconnect(), after which
     // a client never reconnects; closing its transport first makes the client come back and
     // find out, on re-authenticating, whether its stored token still holds
@@ -48,11 +50,14 @@ export class Connections {
       const socket = this.socketOf(connection)
       if (socket?.connected) closeTransport(socket)
     })
-    app.on('logout', (_result: unknown, { connection }: { connection?: RealTimeConnection }) => this.loggedOut(connection))
+    app.on('logout', (_result: unknown, { connection }: { connection?: RealTimeConnection }) =>
+      this.loggedOut(connection)
+    )
     beforeTeardown(app, () => this.close())
   }
 
-  socketOf = (connection: RealTimeConnection | undefined) => (connection ? this.sockets.get(connection) : undefined)
+  socketOf = (connection: RealTimeConnection | undefined) =>
+    connection ? this.sockets.get(connection) : undefined
 
   private connected(socket: Socket) {
     const connection = (socket as any).feathers as RealTimeConnection
@@ -62,7 +67,13 @@ export class Connections {
     socket.on('disconnect', () => this.disconnected(socket))
     // Authenticated by a header during the handshake, before the connection existed here
     const user = connection.user as User | undefined
-    if (user) this.presence.track(this.rooms.join(socket, user).catch(logJoinError).then(() => this.presence.signOn(socket, user)))
+    if (user)
+      this.presence.track(
+        this.rooms
+          .join(socket, user)
+          .catch(logJoinError)
+          .then(() => this.presence.signOn(socket, user))
+      )
   }
 
   /** Login and re-authentication alike: the user's rooms, then their presence. */
@@ -96,4 +107,5 @@ export class Connections {
   }
 }
 
-const logJoinError = (error: any) => logger.error('could not restore a connection’s rooms', { error: error?.message })
+const logJoinError = (error: any) =>
+  logger.error('could not restore a connection’s rooms', { error: error?.message })

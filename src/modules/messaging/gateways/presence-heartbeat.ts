@@ -23,7 +23,9 @@ export class PresenceHeartbeat {
     private presence: OnlinePresence
   ) {
     this.store = app.service('presence').store
-    this.started = this.beat().catch((error) => logger.error('presence heartbeat failed', { error: error?.message }))
+    this.started = this.beat().catch((error) =>
+      logger.error('presence heartbeat failed', { error: error?.message })
+    )
     const everyMs = (app.get('presence').expiry_seconds * 1000) / 3
     this.timer = setInterval(() => presence.track(this.beat()), everyMs)
     this.timer.unref()

@@ -53,7 +53,8 @@ export class OnlinePresence {
 
   async announce(userId: Id, online: boolean) {
     const { status, channelIds } = await this.service.recordTransition(userId, online)
-    if (channelIds.length) this.io.to(channelIds.map(channelRoom)).except(userRoom(userId)).emit('presence patched', status)
+    if (channelIds.length)
+      this.io.to(channelIds.map(channelRoom)).except(userRoom(userId)).emit('presence patched', status)
     // After the announcement: what listens (notifications planning for who left) may take a while
     await this.events.emit('chat.presence.changed', { user_id: userId, online })
   }

@@ -31,7 +31,9 @@ export const realtime = (app: Application, io: Server, relay: RoomRelay) => {
     const admins = (await io.in(room).fetchSockets()).filter((socket) => socket.rooms.has(ADMINS))
     admins.forEach((socket) => socket.emit('messages removed', message))
   })
-  app.service('participants').on('patched', (participant: Participant) => publishParticipant('participants patched', participant))
+  app
+    .service('participants')
+    .on('patched', (participant: Participant) => publishParticipant('participants patched', participant))
   /** The others in the channel hear a participant without its `muted`; its owner with it. */
   function publishParticipant(event: string, participant: Participant | undefined) {
     if (!participant) return
@@ -50,7 +52,9 @@ export const realtime = (app: Application, io: Server, relay: RoomRelay) => {
   async function publishParticipantChanges(changes: DomainEventMap['chat.participants.changed']) {
     const { channel_id, added, removed, updated, status_changed } = changes
     const room = channelRoom(channel_id)
-    const rows = await app.service('participants').rowsOf([...added, ...removed, ...updated].map((ref) => ref.participant_id))
+    const rows = await app
+      .service('participants')
+      .rowsOf([...added, ...removed, ...updated].map((ref) => ref.participant_id))
     if (added.length || removed.length) await rooms.membershipChanging()
     for (const { user_id } of added) {
       rooms.addUser(user_id, channel_id)

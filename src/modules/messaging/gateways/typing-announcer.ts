@@ -64,11 +64,14 @@ export class TypingAnnouncer {
 
   /** At the interval's end: announce what changed meanwhile, or forget a person who stopped. */
   private settleAfter(delayMs: number, key: string, state: Announced, channelId: Id, userId: Id) {
-    state.settle = setTimeout(() => {
-      state.settle = undefined
-      if (state.wanted !== state.shown) this.announce(key, state, channelId, userId)
-      else if (!state.shown) this.states.delete(key)
-    }, Math.max(0, delayMs))
+    state.settle = setTimeout(
+      () => {
+        state.settle = undefined
+        if (state.wanted !== state.shown) this.announce(key, state, channelId, userId)
+        else if (!state.shown) this.states.delete(key)
+      },
+      Math.max(0, delayMs)
+    )
     state.settle.unref()
   }
 }

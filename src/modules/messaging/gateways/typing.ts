@@ -21,7 +21,10 @@ export class Typing {
     const { typing_seconds, typing_throttle_ms } = app.get('presence')
     this.lapseMs = typing_seconds * 1000
     this.announcer = new TypingAnnouncer(typing_throttle_ms, (channelId, userId, typing) =>
-      io.to(viewRoom(channelId)).except(userRoom(userId)).emit('presence typing', { channel_id: channelId, user_id: userId, typing })
+      io
+        .to(viewRoom(channelId))
+        .except(userRoom(userId))
+        .emit('presence typing', { channel_id: channelId, user_id: userId, typing })
     )
   }
 
@@ -29,7 +32,10 @@ export class Typing {
     const states = this.lapses.get(socket) ?? new Map<Id, NodeJS.Timeout>()
     this.lapses.set(socket, states)
     clearTimeout(states.get(channelId))
-    states.set(channelId, setTimeout(() => this.end(socket, channelId), this.lapseMs))
+    states.set(
+      channelId,
+      setTimeout(() => this.end(socket, channelId), this.lapseMs)
+    )
     this.announcer.set(channelId, userId, true)
   }
 
@@ -46,7 +52,9 @@ export class Typing {
 
   /** A message sent ends its sender's typing in that channel, on each of their connections here. */
   endForMessage(userId: Id, channelId: Id) {
-    const typers = [...this.lapses].filter(([socket, states]) => socket.data.presenceUserId === userId && states.has(channelId))
+    const typers = [...this.lapses].filter(
+      ([socket, states]) => socket.data.presenceUserId === userId && states.has(channelId)
+    )
     typers.forEach(([socket]) => this.end(socket, channelId))
     this.announcer.stopNow(channelId, userId)
   }

@@ -16,14 +16,17 @@ export const assignChannelParticipants = async (context: HookContext) => {
 }
 
 export const assignBookingParticipants = async (context: HookContext) => {
-  for (const booking of recordsOf<{ id: Id }>(context)) await reconcileContext(context.app, 'booking', booking.id)
+  for (const booking of recordsOf<{ id: Id }>(context))
+    await reconcileContext(context.app, 'booking', booking.id)
 }
 
 export const assignDisputeParticipants = async (context: HookContext) => {
-  for (const dispute of recordsOf<{ id: Id }>(context)) await reconcileContext(context.app, 'dispute', dispute.id)
+  for (const dispute of recordsOf<{ id: Id }>(context))
+    await reconcileContext(context.app, 'dispute', dispute.id)
 }
 
 /** The channels of the member's company's bookings follow who works there. */
 export const assignCompanyParticipants = async (context: HookContext) => {
-  for (const member of recordsOf<{ company_id: Id }>(context)) await reconcileCompanyBookings(context.app, member.company_id)
+  for (const member of recordsOf<{ company_id: Id }>(context))
+    await reconcileCompanyBookings(context.app, member.company_id)
 }

@@ -14,8 +14,13 @@ export const attachSenders = async (context: HookContext) => {
   const names = others.length ? await context.app.service('users').namesOf(others) : new Map()
   const withSender = (message: Message): Message => ({
     ...message,
-    sender: { id: message.sender_id, name: own(message) ? caller!.name : names.get(message.sender_id) ?? '' }
+    sender: {
+      id: message.sender_id,
+      name: own(message) ? caller!.name : (names.get(message.sender_id) ?? '')
+    }
   })
   context.result =
-    context.method === 'find' ? { ...context.result, data: messages.map(withSender) } : withSender(context.result)
+    context.method === 'find'
+      ? { ...context.result, data: messages.map(withSender) }
+      : withSender(context.result)
 }

@@ -12,7 +12,8 @@ export const withoutMuted = ({ muted: _muted, ...participant }: Participant): Pa
 export const hideOthersMuted = async (context: HookContext) => {
   const { params, result } = context
   if (isAdminOrInternal(params) || !result) return
-  const own = (participant: Participant) => (participant.user_id === params.user?.id ? participant : withoutMuted(participant))
+  const own = (participant: Participant) =>
+    participant.user_id === params.user?.id ? participant : withoutMuted(participant)
   if (Array.isArray(result.data)) context.result = { ...result, data: result.data.map(own) }
   else if (Array.isArray(result)) context.result = result.map(own)
   else context.result = own(result)

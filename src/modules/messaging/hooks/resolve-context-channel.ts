@@ -20,6 +20,10 @@ export const resolveContextChannel = async (context: HookContext) => {
   const { user, provider } = context.params
   const channelId =
     existing ??
-    (await context.app.service('channels').create({ context_type, context_id }, { user, provider, authenticated: true })).id
+    (
+      await context.app
+        .service('channels')
+        .create({ context_type, context_id }, { user, provider, authenticated: true })
+    ).id
   context.data = { ...rest, channel_id: channelId }
 }

@@ -19,7 +19,10 @@ export interface FcmProvider extends PushProvider {
 let instances = 0
 
 /** Sends push notifications through FCM's HTTP v1 API with firebase-admin. */
-export function createFcmProvider(settings: FcmSettings, { httpAgent }: { httpAgent?: Agent } = {}): FcmProvider {
+export function createFcmProvider(
+  settings: FcmSettings,
+  { httpAgent }: { httpAgent?: Agent } = {}
+): FcmProvider {
   const app = initializeApp(
     'serviceAccountPath' in settings
       ? // cert() reads and checks the file now, so a bad path fails at startup; its token requests use the same agent

@@ -20,7 +20,9 @@ const fcmAdapter = () => require('./fcm') as typeof import('./fcm')
 export function createProviders({ twilio, firebase }: ProviderSettings): Providers {
   const { accountSid, authToken, from } = twilio
   const sms =
-    accountSid && authToken && from ? twilioAdapter().createTwilioProvider({ accountSid, authToken, from }) : createLogSmsProvider()
+    accountSid && authToken && from
+      ? twilioAdapter().createTwilioProvider({ accountSid, authToken, from })
+      : createLogSmsProvider()
   const fcm = firebase.serviceAccount
     ? fcmAdapter().createFcmProvider({ serviceAccountPath: firebase.serviceAccount })
     : undefined

@@ -33,7 +33,12 @@ export function createTwilioProvider(
 }
 
 function toDeliveryError(error: unknown): DeliveryError {
-  const { status, code, message, isAxiosError } = error as { status?: unknown; code?: unknown; message?: unknown; isAxiosError?: unknown }
+  const { status, code, message, isAxiosError } = error as {
+    status?: unknown
+    code?: unknown
+    message?: unknown
+    isAxiosError?: unknown
+  }
   // Twilio answered: 429 and 5xx may pass, any other 4xx (e.g. 21211 invalid 'To' number, 20003 bad credentials) will not
   if (typeof status === 'number') {
     const detail = `twilio ${status}${typeof code === 'number' ? ` (${code})` : ''}: ${String(message)}`

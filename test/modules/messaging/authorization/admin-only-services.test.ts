@@ -16,18 +16,93 @@ describe('authorization', () => {
   })
 
   describe('a plain user and the admin-only services', () => {
-    const attempts = (user: TestUser, other: TestUser) => [
-      { label: 'users.create', socket: (c: ClientApplication) => c.service('users').create({ email: `x-${Date.now()}@example.test`, name: 'X', password: 'password123' } as any), http: ['POST', '/users', { email: `y-${Date.now()}@example.test`, name: 'Y', password: 'password123' }] },
-      { label: 'users.patch (another user)', socket: (c: ClientApplication) => c.service('users').patch(other.id, { name: 'Renamed' }), http: ['PATCH', `/users/${other.id}`, { name: 'Renamed' }] },
-      { label: 'users.patch (own role)', socket: (c: ClientApplication) => c.service('users').patch(user.id, { role: 'admin' }), http: ['PATCH', `/users/${user.id}`, { role: 'admin' }] },
-      { label: 'companies.create', socket: (c: ClientApplication) => c.service('companies').create({ name: 'Mine' } as any), http: ['POST', '/companies', { name: 'Mine' }] },
-      { label: 'companies.patch', socket: (c: ClientApplication) => c.service('companies').patch(world.borrowerCompanyId, { name: 'Mine' } as any), http: ['PATCH', `/companies/${world.borrowerCompanyId}`, { name: 'Mine' }] },
-      { label: 'company-members.create', socket: (c: ClientApplication) => c.service('company-members').create({ company_id: world.borrowerCompanyId, user_id: user.id, role: 'admin' } as any), http: ['POST', '/company-members', { company_id: world.borrowerCompanyId, user_id: user.id, role: 'admin' }] },
-      { label: 'company-members.find', socket: (c: ClientApplication) => c.service('company-members').find({}), http: ['GET', '/company-members', undefined] },
-      { label: 'bookings.create', socket: (c: ClientApplication) => c.service('bookings').create({ borrower_company_id: world.borrowerCompanyId, lender_company_id: world.lenderCompanyId, worker_id: user.id, supervisor_id: user.id } as any), http: ['POST', '/bookings', { borrower_company_id: world.borrowerCompanyId, lender_company_id: world.lenderCompanyId, worker_id: user.id, supervisor_id: user.id }] },
-      { label: 'bookings.patch', socket: (c: ClientApplication) => c.service('bookings').patch(world.booking.id, { worker_id: user.id } as any), http: ['PATCH', `/bookings/${world.booking.id}`, { worker_id: user.id }] },
-      { label: 'disputes.create', socket: (c: ClientApplication) => c.service('disputes').create({ booking_id: world.booking.id, party_ids: [user.id] } as any), http: ['POST', '/disputes', { booking_id: world.booking.id, party_ids: [user.id] }] }
-    ] as const
+    const attempts = (user: TestUser, other: TestUser) =>
+      [
+        {
+          label: 'users.create',
+          socket: (c: ClientApplication) =>
+            c
+              .service('users')
+              .create({ email: `x-${Date.now()}@example.test`, name: 'X', password: 'password123' } as any),
+          http: [
+            'POST',
+            '/users',
+            { email: `y-${Date.now()}@example.test`, name: 'Y', password: 'password123' }
+          ]
+        },
+        {
+          label: 'users.patch (another user)',
+          socket: (c: ClientApplication) => c.service('users').patch(other.id, { name: 'Renamed' }),
+          http: ['PATCH', `/users/${other.id}`, { name: 'Renamed' }]
+        },
+        {
+          label: 'users.patch (own role)',
+          socket: (c: ClientApplication) => c.service('users').patch(user.id, { role: 'admin' }),
+          http: ['PATCH', `/users/${user.id}`, { role: 'admin' }]
+        },
+        {
+          label: 'companies.create',
+          socket: (c: ClientApplication) => c.service('companies').create({ name: 'Mine' } as any),
+          http: ['POST', '/companies', { name: 'Mine' }]
+        },
+        {
+          label: 'companies.patch',
+          socket: (c: ClientApplication) =>
+            c.service('companies').patch(world.borrowerCompanyId, { name: 'Mine' } as any),
+          http: ['PATCH', `/companies/${world.borrowerCompanyId}`, { name: 'Mine' }]
+        },
+        {
+          label: 'company-members.create',
+          socket: (c: ClientApplication) =>
+            c
+              .service('company-members')
+              .create({ company_id: world.borrowerCompanyId, user_id: user.id, role: 'admin' } as any),
+          http: [
+            'POST',
+            '/company-members',
+            { company_id: world.borrowerCompanyId, user_id: user.id, role: 'admin' }
+          ]
+        },
+        {
+          label: 'company-members.find',
+          socket: (c: ClientApplication) => c.service('company-members').find({}),
+          http: ['GET', '/company-members', undefined]
+        },
+        {
+          label: 'bookings.create',
+          socket: (c: ClientApplication) =>
+            c
+              .service('bookings')
+              .create({
+                borrower_company_id: world.borrowerCompanyId,
+                lender_company_id: world.lenderCompanyId,
+                worker_id: user.id,
+                supervisor_id: user.id
+              } as any),
+          http: [
+            'POST',
+            '/bookings',
+            {
+              borrower_company_id: world.borrowerCompanyId,
+              lender_company_id: world.lenderCompanyId,
+              worker_id: user.id,
+              supervisor_id: user.id
+            }
+          ]
+        },
+        {
+          label: 'bookings.patch',
+          socket: (c: ClientApplication) =>
+            c.service('bookings').patch(world.booking.id, { worker_id: user.id } as any),
+          http: ['PATCH', `/bookings/${world.booking.id}`, { worker_id: user.id }]
+        },
+        {
+          label: 'disputes.create',
+          socket: (c: ClientApplication) =>
+            c.service('disputes').create({ booking_id: world.booking.id, party_ids: [user.id] } as any),
+          http: ['POST', '/disputes', { booking_id: world.booking.id, party_ids: [user.id] }]
+        }
+      ] as const
 
     it('is refused (403) over Socket.io and HTTP, and nothing changes', async () => {
       const user = world.borrowerManager
@@ -51,14 +126,22 @@ describe('authorization', () => {
       const stored = await db('users').where({ id: user.id }).first()
       assert.strictEqual(stored.role, 'user')
       assert.strictEqual((await db('users').where({ id: other.id }).first()).name, other.name)
-      assert.strictEqual((await db('bookings').where({ id: world.booking.id }).first()).worker_id, world.worker.id)
-      assert.strictEqual((await db('companies').where({ id: world.borrowerCompanyId }).first()).name !== 'Mine', true)
+      assert.strictEqual(
+        (await db('bookings').where({ id: world.booking.id }).first()).worker_id,
+        world.worker.id
+      )
+      assert.strictEqual(
+        (await db('companies').where({ id: world.borrowerCompanyId }).first()).name !== 'Mine',
+        true
+      )
     })
 
     it('may patch their own profile fields, over Socket.io and HTTP', async () => {
       const user = await buildUser(server.app)
       const client = await socketClient(server.url, user)
-      const patched = await client.service('users').patch(user.id, { name: 'New Name', timezone: 'Europe/Madrid' })
+      const patched = await client
+        .service('users')
+        .patch(user.id, { name: 'New Name', timezone: 'Europe/Madrid' })
       assert.strictEqual(patched.name, 'New Name')
       assert.strictEqual(patched.timezone, 'Europe/Madrid')
       assert.strictEqual(patched.role, 'user')
@@ -80,7 +163,11 @@ describe('authorization', () => {
     it('cannot raise their own role even together with allowed fields', async () => {
       const user = await buildUser(server.app)
       const client = await socketClient(server.url, user)
-      await rejectsWith(403, () => client.service('users').patch(user.id, { name: 'Sneaky', role: 'admin' }), 'socket')
+      await rejectsWith(
+        403,
+        () => client.service('users').patch(user.id, { name: 'Sneaky', role: 'admin' }),
+        'socket'
+      )
       const stored = await server.app.get('postgresqlClient')('users').where({ id: user.id }).first()
       assert.strictEqual(stored.role, 'user')
       assert.strictEqual(stored.name, user.name)

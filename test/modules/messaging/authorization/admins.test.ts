@@ -24,7 +24,10 @@ describe('authorization', () => {
       const listed = await client
         .service('channels')
         .find({ query: { context_type: 'booking', context_id: world.booking.id } })
-      assert.deepStrictEqual(listed.data.map((c) => c.id), [channelId])
+      assert.deepStrictEqual(
+        listed.data.map((c) => c.id),
+        [channelId]
+      )
       const messages = await client.service('messages').find({ query: { channel_id: channelId } })
       assert.ok(messages.data.some((m) => m.id === messageId))
       assert.strictEqual((await client.service('messages').get(messageId)).id, messageId)
@@ -32,11 +35,19 @@ describe('authorization', () => {
       assert.ok(participants.data.some((p) => p.user_id === world.worker.id))
 
       const token = await login(server.url, admin)
-      expectStatus(await http(server.url, 'GET', `/channels/${channelId}`, { token }), 200, 'admin GET /channels/:id')
+      expectStatus(
+        await http(server.url, 'GET', `/channels/${channelId}`, { token }),
+        200,
+        'admin GET /channels/:id'
+      )
       const viaHttp = await http(server.url, 'GET', `/messages?channel_id=${channelId}`, { token })
       expectStatus(viaHttp, 200, 'admin GET /messages')
       assert.ok(viaHttp.body.data.some((m: any) => m.id === messageId))
-      expectStatus(await http(server.url, 'GET', `/participants?channel_id=${channelId}`, { token }), 200, 'admin GET /participants')
+      expectStatus(
+        await http(server.url, 'GET', `/participants?channel_id=${channelId}`, { token }),
+        200,
+        'admin GET /participants'
+      )
     })
 
     it('may use $withDeleted and $withRemoved, and then see what others do not', async () => {
@@ -57,14 +68,19 @@ describe('authorization', () => {
       const normal = await client.service('messages').find({ query: { channel_id: channel.id } })
       const tombstone = normal.data.find((m) => m.id === doomed.id)
       assert.ok(tombstone?.is_deleted && !('content' in tombstone), 'deleted message a tombstone by default')
-      const withDeleted = await client.service('messages').find({ query: { channel_id: channel.id, $withDeleted: true } })
+      const withDeleted = await client
+        .service('messages')
+        .find({ query: { channel_id: channel.id, $withDeleted: true } })
       const deleted = withDeleted.data.find((m) => m.id === doomed.id)
       assert.ok(deleted, 'deleted message listed with $withDeleted')
       assert.strictEqual(deleted.is_deleted, true)
       assert.strictEqual(deleted.content, 'regrettable')
 
       const current = await client.service('participants').find({ query: { channel_id: channel.id } })
-      assert.ok(!current.data.some((p) => p.user_id === other.lenderManager.id), 'removed participant hidden by default')
+      assert.ok(
+        !current.data.some((p) => p.user_id === other.lenderManager.id),
+        'removed participant hidden by default'
+      )
       const withRemoved = await client
         .service('participants')
         .find({ query: { channel_id: channel.id, $withRemoved: true } })
@@ -73,7 +89,9 @@ describe('authorization', () => {
       assert.ok(removed.removed_at, 'with its removed_at')
 
       const token = await login(server.url, admin)
-      const viaHttp = await http(server.url, 'GET', `/messages?channel_id=${channel.id}&$withDeleted=true`, { token })
+      const viaHttp = await http(server.url, 'GET', `/messages?channel_id=${channel.id}&$withDeleted=true`, {
+        token
+      })
       expectStatus(viaHttp, 200, 'admin $withDeleted over HTTP')
       assert.ok(viaHttp.body.data.some((m: any) => m.id === doomed.id))
     })

@@ -29,14 +29,32 @@ describe('authorization', () => {
       const calls: [string, () => Promise<unknown>][] = [
         ['messages.find', () => client.service('messages').find({ query: { channel_id: channelId } })],
         ['messages.get', () => client.service('messages').get(messageId)],
-        ['messages.create', () => client.service('messages').create({ channel_id: channelId, content: 'anonymous' })],
+        [
+          'messages.create',
+          () => client.service('messages').create({ channel_id: channelId, content: 'anonymous' })
+        ],
         ['channels.find', () => client.service('channels').find({})],
         ['channels.get', () => client.service('channels').get(channelId)],
-        ['channels.create', () => client.service('channels').create({ context_type: 'booking', context_id: world.booking.id })],
-        ['participants.find', () => client.service('participants').find({ query: { channel_id: channelId } })],
-        ['participants.patch', () => client.service('participants').patch(workerParticipantId, { muted: true })],
+        [
+          'channels.create',
+          () => client.service('channels').create({ context_type: 'booking', context_id: world.booking.id })
+        ],
+        [
+          'participants.find',
+          () => client.service('participants').find({ query: { channel_id: channelId } })
+        ],
+        [
+          'participants.patch',
+          () => client.service('participants').patch(workerParticipantId, { muted: true })
+        ],
         ['users.find', () => client.service('users').find({})],
-        ['users.create', () => client.service('users').create({ email: 'anon@example.test', name: 'A', password: 'password123' } as any)],
+        [
+          'users.create',
+          () =>
+            client
+              .service('users')
+              .create({ email: 'anon@example.test', name: 'A', password: 'password123' } as any)
+        ],
         ['companies.find', () => client.service('companies').find({})],
         ['bookings.find', () => client.service('bookings').find({})]
       ]
@@ -70,7 +88,10 @@ describe('authorization', () => {
         expectStatus(response, 401, `${method} ${path}`)
         assert.strictEqual(response.body.name, 'NotAuthenticated')
       }
-      const stored = await server.app.get('postgresqlClient')('chat_participants').where({ id: workerParticipantId }).first()
+      const stored = await server.app
+        .get('postgresqlClient')('chat_participants')
+        .where({ id: workerParticipantId })
+        .first()
       assert.strictEqual(stored.muted, false)
     })
 
@@ -89,13 +110,24 @@ describe('authorization', () => {
       const response = await http(server.url, 'GET', `/messages?channel_id=${channelId}`, { token: forged })
       expectStatus(response, 401, 'forged token over HTTP')
       expectStatus(
-        await http(server.url, 'POST', '/messages', { token: forged, body: { channel_id: channelId, content: 'forged' } }),
+        await http(server.url, 'POST', '/messages', {
+          token: forged,
+          body: { channel_id: channelId, content: 'forged' }
+        }),
         401,
         'forged token POST'
       )
       const client = await socketClient(server.url)
-      await rejectsWith(401, () => client.authenticate({ strategy: 'jwt', accessToken: forged }), 'forged token over Socket.io')
-      await rejectsWith(401, () => client.service('messages').find({ query: { channel_id: channelId } }), 'after failed auth')
+      await rejectsWith(
+        401,
+        () => client.authenticate({ strategy: 'jwt', accessToken: forged }),
+        'forged token over Socket.io'
+      )
+      await rejectsWith(
+        401,
+        () => client.service('messages').find({ query: { channel_id: channelId } }),
+        'after failed auth'
+      )
     })
 
     it('refuses an expired token with 401', async () => {
@@ -104,13 +136,20 @@ describe('authorization', () => {
       expectStatus(response, 401, 'expired token over HTTP')
       const before = await countMessages(server, channelId)
       expectStatus(
-        await http(server.url, 'POST', '/messages', { token: expired, body: { channel_id: channelId, content: 'late' } }),
+        await http(server.url, 'POST', '/messages', {
+          token: expired,
+          body: { channel_id: channelId, content: 'late' }
+        }),
         401,
         'expired token POST'
       )
       assert.strictEqual(await countMessages(server, channelId), before)
       const client = await socketClient(server.url)
-      await rejectsWith(401, () => client.authenticate({ strategy: 'jwt', accessToken: expired }), 'expired token over Socket.io')
+      await rejectsWith(
+        401,
+        () => client.authenticate({ strategy: 'jwt', accessToken: expired }),
+        'expired token over Socket.io'
+      )
     })
 
     it('refuses a garbage bearer token and a wrong password with 401', async () => {

@@ -15,7 +15,9 @@ describe('authorization', () => {
   let workerParticipantId: number
 
   before(async () => {
-    ;({ world, otherWorld, channelId, messageId, workerParticipantId } = await buildAuthorizationScene(server.app))
+    ;({ world, otherWorld, channelId, messageId, workerParticipantId } = await buildAuthorizationScene(
+      server.app
+    ))
   })
 
   describe('a non-participant', () => {
@@ -28,7 +30,11 @@ describe('authorization', () => {
       for (const { label, who } of strangers()) {
         const client = await socketClient(server.url, who)
         const before = await countMessages(server, channelId)
-        await rejectsWith(403, () => client.service('messages').find({ query: { channel_id: channelId } }), `${label} messages.find`)
+        await rejectsWith(
+          403,
+          () => client.service('messages').find({ query: { channel_id: channelId } }),
+          `${label} messages.find`
+        )
         await rejectsWith(404, () => client.service('messages').get(messageId), `${label} messages.get`)
         await rejectsWith(
           403,
@@ -49,7 +55,11 @@ describe('authorization', () => {
           () => client.service('participants').find({ query: { channel_id: channelId } }),
           `${label} participants.find`
         )
-        await rejectsWith(404, () => client.service('participants').get(workerParticipantId), `${label} participants.get`)
+        await rejectsWith(
+          404,
+          () => client.service('participants').get(workerParticipantId),
+          `${label} participants.get`
+        )
         await rejectsWith(403, () => client.service('channels').get(channelId), `${label} channels.get`)
         await rejectsWith(
           403,
@@ -64,10 +74,21 @@ describe('authorization', () => {
       for (const { label, who } of strangers()) {
         const token = await login(server.url, who)
         const before = await countMessages(server, channelId)
-        expectStatus(await http(server.url, 'GET', `/messages?channel_id=${channelId}`, { token }), 403, `${label} GET /messages`)
-        expectStatus(await http(server.url, 'GET', `/messages/${messageId}`, { token }), 404, `${label} GET /messages/:id`)
         expectStatus(
-          await http(server.url, 'POST', '/messages', { token, body: { channel_id: channelId, content: 'let me in' } }),
+          await http(server.url, 'GET', `/messages?channel_id=${channelId}`, { token }),
+          403,
+          `${label} GET /messages`
+        )
+        expectStatus(
+          await http(server.url, 'GET', `/messages/${messageId}`, { token }),
+          404,
+          `${label} GET /messages/:id`
+        )
+        expectStatus(
+          await http(server.url, 'POST', '/messages', {
+            token,
+            body: { channel_id: channelId, content: 'let me in' }
+          }),
           403,
           `${label} POST /messages (channel_id)`
         )
@@ -79,13 +100,21 @@ describe('authorization', () => {
           403,
           `${label} POST /messages (context)`
         )
-        expectStatus(await http(server.url, 'DELETE', `/messages/${messageId}`, { token }), 404, `${label} DELETE /messages/:id`)
+        expectStatus(
+          await http(server.url, 'DELETE', `/messages/${messageId}`, { token }),
+          404,
+          `${label} DELETE /messages/:id`
+        )
         expectStatus(
           await http(server.url, 'GET', `/participants?channel_id=${channelId}`, { token }),
           403,
           `${label} GET /participants`
         )
-        expectStatus(await http(server.url, 'GET', `/channels/${channelId}`, { token }), 403, `${label} GET /channels/:id`)
+        expectStatus(
+          await http(server.url, 'GET', `/channels/${channelId}`, { token }),
+          403,
+          `${label} GET /channels/:id`
+        )
         expectStatus(
           await http(server.url, 'POST', '/channels', {
             token,
@@ -95,7 +124,10 @@ describe('authorization', () => {
           `${label} POST /channels`
         )
         assert.strictEqual(await countMessages(server, channelId), before, `${label}: nothing was written`)
-        const removed = await server.app.get('postgresqlClient')('chat_messages').where({ id: messageId }).first()
+        const removed = await server.app
+          .get('postgresqlClient')('chat_messages')
+          .where({ id: messageId })
+          .first()
         assert.strictEqual(removed.is_deleted, false, `${label}: the message was not deleted`)
       }
     })
@@ -123,7 +155,9 @@ describe('authorization', () => {
         assert.deepStrictEqual(response.body.data, [])
       }
       // The unrelated user does see their own channel: the filter is not simply empty for everyone
-      const own = await (await socketClient(server.url, otherWorld.worker))
+      const own = await (
+        await socketClient(server.url, otherWorld.worker)
+      )
         .service('channels')
         .find({ query: { context_type: 'booking', context_id: otherWorld.booking.id } })
       assert.strictEqual(own.total, 1)

@@ -14,13 +14,18 @@ describe('authorization', () => {
   let supervisorParticipantId: number
 
   before(async () => {
-    ;({ world, admin, channelId, workerParticipantId, supervisorParticipantId } = await buildAuthorizationScene(server.app))
+    ;({ world, admin, channelId, workerParticipantId, supervisorParticipantId } =
+      await buildAuthorizationScene(server.app))
   })
 
   describe('participants and special query flags', () => {
     it('a user cannot patch another participant’s row (403), over Socket.io and HTTP', async () => {
       const client = await socketClient(server.url, world.worker)
-      await rejectsWith(403, () => client.service('participants').patch(supervisorParticipantId, { muted: true }), 'socket muted')
+      await rejectsWith(
+        403,
+        () => client.service('participants').patch(supervisorParticipantId, { muted: true }),
+        'socket muted'
+      )
       await rejectsWith(
         403,
         () => client.service('participants').patch(supervisorParticipantId, { last_read_seq: 1 }),
@@ -28,7 +33,10 @@ describe('authorization', () => {
       )
       const token = await login(server.url, world.worker)
       expectStatus(
-        await http(server.url, 'PATCH', `/participants/${supervisorParticipantId}`, { token, body: { muted: true } }),
+        await http(server.url, 'PATCH', `/participants/${supervisorParticipantId}`, {
+          token,
+          body: { muted: true }
+        }),
         403,
         'HTTP PATCH other participant'
       )
@@ -46,8 +54,15 @@ describe('authorization', () => {
 
     it('an outsider cannot patch any participant row of the channel (404, as if unknown)', async () => {
       const client = await socketClient(server.url, world.outsider)
-      await rejectsWith(404, () => client.service('participants').patch(workerParticipantId, { muted: true }), 'outsider patch')
-      const stored = await server.app.get('postgresqlClient')('chat_participants').where({ id: workerParticipantId }).first()
+      await rejectsWith(
+        404,
+        () => client.service('participants').patch(workerParticipantId, { muted: true }),
+        'outsider patch'
+      )
+      const stored = await server.app
+        .get('postgresqlClient')('chat_participants')
+        .where({ id: workerParticipantId })
+        .first()
       assert.strictEqual(stored.muted, false)
     })
 
@@ -96,11 +111,16 @@ describe('authorization', () => {
       )
       const token = await login(server.url, admin)
       expectStatus(
-        await http(server.url, 'POST', '/channels', { token, body: { context_type: 'dispute', context_id: 987654321 } }),
+        await http(server.url, 'POST', '/channels', {
+          token,
+          body: { context_type: 'dispute', context_id: 987654321 }
+        }),
         404,
         'HTTP unknown dispute'
       )
-      const channels = await server.app.get('postgresqlClient')('chat_channels').where({ context_id: 987654321 })
+      const channels = await server.app
+        .get('postgresqlClient')('chat_channels')
+        .where({ context_id: 987654321 })
       assert.deepStrictEqual(channels, [])
     })
   })

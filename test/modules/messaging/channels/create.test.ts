@@ -17,11 +17,17 @@ describe('channels', () => {
       const announcements = recordEvents(supervisor, 'channels', 'created')
       const firstAnnounced = nextEvent(supervisor, 'channels', 'created')
 
-      const first = await worker.service('channels').create({ context_type: 'booking', context_id: world.booking.id })
+      const first = await worker
+        .service('channels')
+        .create({ context_type: 'booking', context_id: world.booking.id })
       assert.strictEqual((await firstAnnounced).id, first.id)
-      const again = await worker.service('channels').create({ context_type: 'booking', context_id: world.booking.id })
+      const again = await worker
+        .service('channels')
+        .create({ context_type: 'booking', context_id: world.booking.id })
       assert.strictEqual(again.id, first.id)
-      const byOther = await supervisor.service('channels').create({ context_type: 'booking', context_id: world.booking.id })
+      const byOther = await supervisor
+        .service('channels')
+        .create({ context_type: 'booking', context_id: world.booking.id })
       assert.strictEqual(byOther.id, first.id)
 
       // A positive control on the same connection, then nothing more
@@ -32,22 +38,32 @@ describe('channels', () => {
       assert.strictEqual(announcements.length, 1, JSON.stringify(announcements))
 
       const admin = await socketClient(server.url, await buildAdmin(server.app))
-      const listed = await admin.service('channels').find({ query: { context_type: 'booking', context_id: world.booking.id } })
+      const listed = await admin
+        .service('channels')
+        .find({ query: { context_type: 'booking', context_id: world.booking.id } })
       assert.strictEqual(listed.total, 1)
-      const participants = await admin.service('participants').find({ query: { channel_id: first.id, $withRemoved: true } })
+      const participants = await admin
+        .service('participants')
+        .find({ query: { channel_id: first.id, $withRemoved: true } })
       assert.strictEqual(participants.total, 6)
     })
 
     it('returns one channel to concurrent creators of the same context', async () => {
       const world = await buildBooking(server.app)
       const clients = await Promise.all(
-        [world.worker, world.supervisor, world.borrowerAdmin, world.lenderManager].map((who) => socketClient(server.url, who))
+        [world.worker, world.supervisor, world.borrowerAdmin, world.lenderManager].map((who) =>
+          socketClient(server.url, who)
+        )
       )
       const created = await Promise.all(
-        clients.map((client) => client.service('channels').create({ context_type: 'booking', context_id: world.booking.id }))
+        clients.map((client) =>
+          client.service('channels').create({ context_type: 'booking', context_id: world.booking.id })
+        )
       )
       assert.strictEqual(new Set(created.map((channel) => channel.id)).size, 1)
-      const participants = await clients[0].service('participants').find({ query: { channel_id: created[0].id } })
+      const participants = await clients[0]
+        .service('participants')
+        .find({ query: { channel_id: created[0].id } })
       assert.strictEqual(participants.total, 6)
     })
   })

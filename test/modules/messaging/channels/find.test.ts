@@ -1,6 +1,14 @@
 import assert from 'assert'
 import { useServer } from '../../../helpers/app'
-import { addMember, buildAdmin, buildBooking, buildCompany, buildDispute, buildUser, openBookingChannel } from '../../../helpers/factories'
+import {
+  addMember,
+  buildAdmin,
+  buildBooking,
+  buildCompany,
+  buildDispute,
+  buildUser,
+  openBookingChannel
+} from '../../../helpers/factories'
 import type { BookingWorld } from '../../../helpers/factories'
 import { socketClient } from '../../../helpers/clients'
 import { notificationSettings } from '../../../helpers/notifications'
@@ -24,10 +32,15 @@ describe('channels', () => {
       worldB = await buildBooking(server.app)
       channelA = (await openBookingChannel(server.app, worldA)).id
       channelB = (await openBookingChannel(server.app, worldB)).id
-      const dispute = await buildDispute(server.app, worldA.booking.id, [worldA.worker.id, worldA.lenderAdmin.id])
+      const dispute = await buildDispute(server.app, worldA.booking.id, [
+        worldA.worker.id,
+        worldA.lenderAdmin.id
+      ])
       disputeId = dispute.id
       disputeChannel = (
-        await server.app.service('channels').create({ context_type: 'dispute', context_id: dispute.id }, { user: worldA.worker })
+        await server.app
+          .service('channels')
+          .create({ context_type: 'dispute', context_id: dispute.id }, { user: worldA.worker })
       ).id
     })
 
@@ -46,7 +59,9 @@ describe('channels', () => {
       assert.deepStrictEqual(none.data, [])
 
       // Filtering for someone else's context reveals nothing either
-      const other = await worker.service('channels').find({ query: { context_type: 'booking', context_id: worldB.booking.id } })
+      const other = await worker
+        .service('channels')
+        .find({ query: { context_type: 'booking', context_id: worldB.booking.id } })
       assert.deepStrictEqual(other.data, [])
     })
 
@@ -59,7 +74,9 @@ describe('channels', () => {
         ['booking', worldB.booking.id, channelB],
         ['dispute', disputeId, disputeChannel]
       ] as const) {
-        const found = await admin.service('channels').find({ query: { context_type: contextType, context_id: contextId } })
+        const found = await admin
+          .service('channels')
+          .find({ query: { context_type: contextType, context_id: contextId } })
         assert.deepStrictEqual(
           found.data.map((channel) => channel.id),
           [channelId]
@@ -70,10 +87,16 @@ describe('channels', () => {
     it('filters by context_type and context_id', async () => {
       const worker = await socketClient(server.url, worldA.worker)
       const disputes = await worker.service('channels').find({ query: { context_type: 'dispute' } })
-      assert.deepStrictEqual(disputes.data.map((channel) => channel.id), [disputeChannel])
+      assert.deepStrictEqual(
+        disputes.data.map((channel) => channel.id),
+        [disputeChannel]
+      )
       assert.ok(disputes.data.every((channel) => channel.context_type === 'dispute'))
       const bookings = await worker.service('channels').find({ query: { context_type: 'booking' } })
-      assert.deepStrictEqual(bookings.data.map((channel) => channel.id), [channelA])
+      assert.deepStrictEqual(
+        bookings.data.map((channel) => channel.id),
+        [channelA]
+      )
       const one = await worker
         .service('channels')
         .find({ query: { context_type: 'booking', context_id: worldA.booking.id } })
@@ -98,7 +121,11 @@ describe('channels', () => {
           status: 'confirmed'
         })
         channelIds.push(
-          (await server.app.service('channels').create({ context_type: 'booking', context_id: booking.id }, { user: worker })).id
+          (
+            await server.app
+              .service('channels')
+              .create({ context_type: 'booking', context_id: booking.id }, { user: worker })
+          ).id
         )
       }
       const [first, second, third] = channelIds
@@ -121,7 +148,9 @@ describe('channels', () => {
     it('runs as many SQL queries for a user in 8 channels as for a user in 1', async () => {
       const lender = await buildCompany(server.app)
       const borrower = await buildCompany(server.app)
-      const [busy, lonely, worker, supervisor] = await Promise.all([0, 1, 2, 3].map(() => buildUser(server.app)))
+      const [busy, lonely, worker, supervisor] = await Promise.all(
+        [0, 1, 2, 3].map(() => buildUser(server.app))
+      )
       await addMember(server.app, lender.id, busy.id, 'manager')
       const busyChannels: number[] = []
       for (let i = 0; i < 8; i++) {
@@ -132,9 +161,13 @@ describe('channels', () => {
           supervisor_id: supervisor.id,
           status: 'confirmed'
         })
-        const channel = await server.app.service('channels').create({ context_type: 'booking', context_id: booking.id }, { user: worker })
+        const channel = await server.app
+          .service('channels')
+          .create({ context_type: 'booking', context_id: booking.id }, { user: worker })
         busyChannels.push(channel.id)
-        await server.app.service('messages').create({ channel_id: channel.id, content: `hello ${i}` }, { user: worker })
+        await server.app
+          .service('messages')
+          .create({ channel_id: channel.id, content: `hello ${i}` }, { user: worker })
       }
       const lonelyWorld = await buildBooking(server.app, { worker_id: lonely.id })
       const lonelyChannel = await openBookingChannel(server.app, { ...lonelyWorld, worker: lonely })
@@ -149,7 +182,8 @@ describe('channels', () => {
       await lonelyClient.service('channels').find({})
 
       await notificationsOf(server.app).planner.settled()
-      const countQueries = async (run: () => Promise<unknown>) => (await statementsDuring(server.app, run)).statements
+      const countQueries = async (run: () => Promise<unknown>) =>
+        (await statementsDuring(server.app, run)).statements
       let busyResult: any
       let lonelyResult: any
       const busyQueries = await countQueries(async () => {
@@ -159,9 +193,15 @@ describe('channels', () => {
         lonelyResult = await lonelyClient.service('channels').find({})
       })
 
-      assert.deepStrictEqual(busyResult.data.map((channel: any) => channel.id).sort(), [...busyChannels].sort())
+      assert.deepStrictEqual(
+        busyResult.data.map((channel: any) => channel.id).sort(),
+        [...busyChannels].sort()
+      )
       assert.ok(busyResult.data.every((channel: any) => channel.unread_count === 1))
-      assert.deepStrictEqual(lonelyResult.data.map((channel: any) => channel.id), [lonelyChannel.id])
+      assert.deepStrictEqual(
+        lonelyResult.data.map((channel: any) => channel.id),
+        [lonelyChannel.id]
+      )
       assert.strictEqual(lonelyResult.data[0].unread_count, 1)
       assert.ok(lonelyQueries.length > 0, 'the query listener saw the call')
       assert.strictEqual(

@@ -17,11 +17,15 @@ describe('pages of the channel list', () => {
       const world = await buildBooking(server.app, { supervisor_id: reader.id })
       const { id } = await openBookingChannel(server.app, world)
       for (let i = 0; i < unread; i++)
-        await server.app.service('messages').create({ channel_id: id, content: `news ${i}` }, { user: world.worker })
+        await server.app
+          .service('messages')
+          .create({ channel_id: id, content: `news ${i}` }, { user: world.worker })
       // The reader's own message is never unread
       await server.app.service('messages').create({ channel_id: id, content: 'seen' }, { user: reader })
       for (let i = 0; i < unread; i++)
-        await server.app.service('messages').create({ channel_id: id, content: `more ${i}` }, { user: world.worker })
+        await server.app
+          .service('messages')
+          .create({ channel_id: id, content: `more ${i}` }, { user: world.worker })
       channels.unshift({ id, unread })
     }
   })
@@ -57,8 +61,14 @@ describe('pages of the channel list', () => {
 
   it('reads a page and its totals in one statement over the channels, however many the reader has', async () => {
     const { statements } = await statementsDuring(server.app, () =>
-      server.app.service('channels').find({ query: { $limit: 2 }, user: reader, provider: 'rest', authenticated: true } as any)
+      server.app
+        .service('channels')
+        .find({ query: { $limit: 2 }, user: reader, provider: 'rest', authenticated: true } as any)
     )
-    assert.strictEqual(statements.filter((sql) => sql.includes('chat_channels')).length, 1, statements.join('\n'))
+    assert.strictEqual(
+      statements.filter((sql) => sql.includes('chat_channels')).length,
+      1,
+      statements.join('\n')
+    )
   })
 })

@@ -27,7 +27,9 @@ describe('channels', () => {
         await supervisor.service('messages').create({ channel_id: channel.id, content: 'three' })
       ]
       await supervisor.service('messages').remove(fromOthers[0].id)
-      await supervisor.service('messages').create({ channel_id: disputeChannel.id, content: 'in the dispute' })
+      await supervisor
+        .service('messages')
+        .create({ channel_id: disputeChannel.id, content: 'in the dispute' })
 
       const unread = async () => {
         const { data } = await worker.service('channels').find({})
@@ -36,11 +38,17 @@ describe('channels', () => {
       assert.deepStrictEqual(await unread(), { [channel.id]: 2, [disputeChannel.id]: 1 })
 
       const workerRow = (
-        await worker.service('participants').find({ query: { channel_id: channel.id, user_id: world.worker.id } })
+        await worker
+          .service('participants')
+          .find({ query: { channel_id: channel.id, user_id: world.worker.id } })
       ).data[0]
       await worker.service('participants').patch(workerRow.id, { last_read_seq: fromOthers[2].seq })
       assert.deepStrictEqual(await unread(), { [channel.id]: 0, [disputeChannel.id]: 1 })
-      const [view] = (await worker.service('channels').find({ query: { context_type: 'booking', context_id: world.booking.id } })).data
+      const [view] = (
+        await worker
+          .service('channels')
+          .find({ query: { context_type: 'booking', context_id: world.booking.id } })
+      ).data
       assert.strictEqual(view.last_read_seq, fromOthers[2].seq)
       assert.ok(view.last_read_at, 'last_read_at is set')
       assert.strictEqual((await worker.service('channels').get(channel.id)).unread_count, 0)

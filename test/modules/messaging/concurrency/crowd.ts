@@ -29,7 +29,8 @@ export function crowdHelpers(server: TestServer) {
   }
 
   /** One connection per person, all authenticated before the channel exists. */
-  const connectAll = (people: TestUser[]) => Promise.all(people.map((person) => socketClient(server.url, person)))
+  const connectAll = (people: TestUser[]) =>
+    Promise.all(people.map((person) => socketClient(server.url, person)))
 
   /** Opens a booking's channel and waits until every given connection has been told (so it is in the channel's room). */
   async function openChannelFor(world: BookingWorld, clients: ClientApplication[]) {

@@ -46,11 +46,19 @@ describe('messaging under concurrency (real parallel calls over real connections
     )
 
     const rows = await messageRows(channelId)
-    assert.deepStrictEqual(rows.map((row) => row.seq), range(1, 10))
-    assert.deepStrictEqual(sortedNumbers(rows.map((row) => row.id)), sortedNumbers(sent.map((message) => message.id)))
+    assert.deepStrictEqual(
+      rows.map((row) => row.seq),
+      range(1, 10)
+    )
+    assert.deepStrictEqual(
+      sortedNumbers(rows.map((row) => row.id)),
+      sortedNumbers(sent.map((message) => message.id))
+    )
     assert.strictEqual(Number(channels[0].last_seq), 10)
 
-    const participants = await db('chat_participants').where({ channel_id: channelId }).select('user_id', 'removed_at')
+    const participants = await db('chat_participants')
+      .where({ channel_id: channelId })
+      .select('user_id', 'removed_at')
     assert.strictEqual(participants.length, 10, 'each participant was added exactly once')
     assert.ok(participants.every((participant) => participant.removed_at === null))
   })
@@ -61,7 +69,9 @@ describe('messaging under concurrency (real parallel calls over real connections
     const announced = clients.map((client) => recordEvents(client, 'channels', 'created'))
 
     const created = await Promise.all(
-      clients.map((client) => client.service('channels').create({ context_type: 'booking', context_id: world.booking.id }))
+      clients.map((client) =>
+        client.service('channels').create({ context_type: 'booking', context_id: world.booking.id })
+      )
     )
 
     const channels = await channelRows(world.booking.id)
@@ -79,10 +89,18 @@ describe('messaging under concurrency (real parallel calls over real connections
     )
 
     const ofThisChannel = (events: any[]) => events.filter((channel) => channel.id === channels[0].id)
-    await waitUntil(() => announced.every((events) => ofThisChannel(events).length >= 1), "every connection's 'channels created'", 10_000)
+    await waitUntil(
+      () => announced.every((events) => ofThisChannel(events).length >= 1),
+      "every connection's 'channels created'",
+      10_000
+    )
     await sleep(QUIET_MS)
     announced.forEach((events, i) =>
-      assert.strictEqual(ofThisChannel(events).length, 1, `connection ${i} got exactly one 'channels created'`)
+      assert.strictEqual(
+        ofThisChannel(events).length,
+        1,
+        `connection ${i} got exactly one 'channels created'`
+      )
     )
   })
 })

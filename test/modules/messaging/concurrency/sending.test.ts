@@ -33,10 +33,18 @@ describe('messaging under concurrency (real parallel calls over real connections
     ).flat()
 
     assert.strictEqual(sent.length, 60)
-    assert.deepStrictEqual(sortedNumbers(sent.map((message) => message.seq)), range(1, 60), 'results: no gap, no duplicate')
+    assert.deepStrictEqual(
+      sortedNumbers(sent.map((message) => message.seq)),
+      range(1, 60),
+      'results: no gap, no duplicate'
+    )
 
     const rows = await messageRows(channel.id)
-    assert.deepStrictEqual(rows.map((row) => row.seq), range(1, 60), 'database: no gap, no duplicate')
+    assert.deepStrictEqual(
+      rows.map((row) => row.seq),
+      range(1, 60),
+      'database: no gap, no duplicate'
+    )
     for (let i = 1; i < rows.length; i++) {
       assert.ok(
         Date.parse(rows[i].created_at) >= Date.parse(rows[i - 1].created_at),
@@ -47,13 +55,19 @@ describe('messaging under concurrency (real parallel calls over real connections
     assert.strictEqual(Number(stored.last_seq), 60)
 
     const bySeq = new Map(rows.map((row) => [row.seq, row.id]))
-    await waitUntil(() => received.every((events) => events.length >= 60), "60 'messages created' events on every receiver", 10_000)
+    await waitUntil(
+      () => received.every((events) => events.length >= 60),
+      "60 'messages created' events on every receiver",
+      10_000
+    )
     await sleep(QUIET_MS)
     received.forEach((events, r) => {
       assert.strictEqual(events.length, 60, `receiver ${r} got exactly 60 events`)
       assert.deepStrictEqual(sortedNumbers(events.map((message: Message) => message.seq)), range(1, 60))
       assert.ok(
-        events.every((message: Message) => message.channel_id === channel.id && bySeq.get(message.seq) === message.id),
+        events.every(
+          (message: Message) => message.channel_id === channel.id && bySeq.get(message.seq) === message.id
+        ),
         `receiver ${r}: every event is the committed message of its seq`
       )
     })
@@ -68,13 +82,17 @@ describe('messaging under concurrency (real parallel calls over real connections
 
     const results = await Promise.all(
       Array.from({ length: 4 }, () =>
-        sender.service('messages').create({ channel_id: channel.id, content: 'Arriving at 9', client_id: clientId })
+        sender
+          .service('messages')
+          .create({ channel_id: channel.id, content: 'Arriving at 9', client_id: clientId })
       )
     )
 
     const first = results[0]
     assert.ok(first.id !== undefined)
-    results.forEach((result) => assert.deepStrictEqual(result, first, 'every retry returns the first message'))
+    results.forEach((result) =>
+      assert.deepStrictEqual(result, first, 'every retry returns the first message')
+    )
     assert.strictEqual(first.seq, 1)
     assert.strictEqual(first.client_id, clientId)
 
@@ -84,7 +102,11 @@ describe('messaging under concurrency (real parallel calls over real connections
     const [stored] = await channelRows(world.booking.id)
     assert.strictEqual(Number(stored.last_seq), 1, 'the retries did not consume seq numbers')
 
-    await waitUntil(() => heard.some((message: Message) => message.id === first.id), "the listener's 'messages created'", 10_000)
+    await waitUntil(
+      () => heard.some((message: Message) => message.id === first.id),
+      "the listener's 'messages created'",
+      10_000
+    )
     await sleep(QUIET_MS)
     assert.strictEqual(
       heard.filter((message: Message) => message.client_id === clientId).length,
@@ -101,8 +123,12 @@ describe('messaging under concurrency (real parallel calls over real connections
     const clientId = 'shared-key-1'
 
     const [fromWorker, fromSupervisor] = await Promise.all([
-      worker.service('messages').create({ channel_id: channel.id, content: 'from the worker', client_id: clientId }),
-      supervisor.service('messages').create({ channel_id: channel.id, content: 'from the supervisor', client_id: clientId })
+      worker
+        .service('messages')
+        .create({ channel_id: channel.id, content: 'from the worker', client_id: clientId }),
+      supervisor
+        .service('messages')
+        .create({ channel_id: channel.id, content: 'from the supervisor', client_id: clientId })
     ])
 
     assert.notStrictEqual(fromWorker.id, fromSupervisor.id)
@@ -119,10 +145,16 @@ describe('messaging under concurrency (real parallel calls over real connections
 
   it('parallel sends over REST and Socket.io together give gap-free seq', async () => {
     const world = await buildBooking(server.app)
-    const [workerSocket, supervisorSocket, listener] = await connectAll([world.worker, world.supervisor, world.lenderAdmin])
+    const [workerSocket, supervisorSocket, listener] = await connectAll([
+      world.worker,
+      world.supervisor,
+      world.lenderAdmin
+    ])
     const sockets = [workerSocket, supervisorSocket]
     const channel = await openChannelFor(world, [...sockets, listener])
-    const rests = await Promise.all([world.borrowerAdmin, world.lenderManager].map((person) => restClient(server.url, person)))
+    const rests = await Promise.all(
+      [world.borrowerAdmin, world.lenderManager].map((person) => restClient(server.url, person))
+    )
     const heard = recordEvents(listener, 'messages', 'created')
 
     const sent = (
@@ -137,7 +169,10 @@ describe('messaging under concurrency (real parallel calls over real connections
 
     assert.deepStrictEqual(sortedNumbers(sent.map((message) => message.seq)), range(1, 40))
     const rows = await messageRows(channel.id)
-    assert.deepStrictEqual(rows.map((row) => row.seq), range(1, 40))
+    assert.deepStrictEqual(
+      rows.map((row) => row.seq),
+      range(1, 40)
+    )
     assert.deepStrictEqual(
       sortedNumbers(rows.map((row) => row.sender_id)),
       sortedNumbers(

@@ -5,12 +5,16 @@ import type { Message } from '../../../../src/client'
 import { sleep } from '../../../helpers/clients'
 
 const settings: SeqOrderSettings = { reorder_window_ms: 40, reorder_max_held: 5, reorder_max_channels: 100 }
-const message = (channel_id: number, seq: number) => ({ id: channel_id * 1000 + seq, channel_id, seq }) as Message
+const message = (channel_id: number, seq: number) =>
+  ({ id: channel_id * 1000 + seq, channel_id, seq }) as Message
 
 /** A window whose publications are recorded as `channel:seq`. */
 function windowOf(overrides: Partial<SeqOrderSettings> = {}) {
   const published: string[] = []
-  const push = createSeqOrder((m) => published.push(`${m.channel_id}:${m.seq}`), { ...settings, ...overrides })
+  const push = createSeqOrder((m) => published.push(`${m.channel_id}:${m.seq}`), {
+    ...settings,
+    ...overrides
+  })
   const pushAll = (channel: number, seqs: number[]) => seqs.forEach((seq) => push(message(channel, seq)))
   return { published, pushAll }
 }

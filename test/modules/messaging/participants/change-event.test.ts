@@ -13,15 +13,24 @@ describe('the chat.participants.changed event', () => {
     const stop = server.app.get('events').on('chat.participants.changed', (event) => void seen.push(event))
     await server.app.service('bookings').patch(world.booking.id, { supervisor_id: newcomer.id })
     stop()
-    const rows = await server.app.get('postgresqlClient')('chat_participants').where({ channel_id: channel.id })
-    const rowOf = (userId: number, removed: boolean) => rows.find((row: any) => row.user_id === userId && Boolean(row.removed_at) === removed)
+    const rows = await server.app
+      .get('postgresqlClient')('chat_participants')
+      .where({ channel_id: channel.id })
+    const rowOf = (userId: number, removed: boolean) =>
+      rows.find((row: any) => row.user_id === userId && Boolean(row.removed_at) === removed)
     assert.deepStrictEqual(seen, [
       {
         channel_id: channel.id,
         status: 'active',
         status_changed: false,
         added: [{ participant_id: rowOf(newcomer.id, false).id, user_id: newcomer.id, role: 'supervisor' }],
-        removed: [{ participant_id: rowOf(world.supervisor.id, true).id, user_id: world.supervisor.id, role: 'supervisor' }],
+        removed: [
+          {
+            participant_id: rowOf(world.supervisor.id, true).id,
+            user_id: world.supervisor.id,
+            role: 'supervisor'
+          }
+        ],
         updated: []
       }
     ])

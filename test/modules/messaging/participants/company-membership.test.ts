@@ -37,15 +37,25 @@ describe('participants', () => {
         .create({ company_id: world.borrowerCompanyId, user_id: newcomer.id, role: 'manager' })
 
       for (const channelId of [first.id, second.id]) {
-        const rows = (await participantsOf(workerClient, channelId)).filter((row) => row.user_id === newcomer.id)
+        const rows = (await participantsOf(workerClient, channelId)).filter(
+          (row) => row.user_id === newcomer.id
+        )
         assert.strictEqual(rows.length, 1, `newcomer in channel ${channelId}`)
         assert.strictEqual(rows[0].role, 'borrower_manager')
       }
       const listed = await newcomerClient.service('channels').find({})
       assert.deepStrictEqual(listed.data.map((channel) => channel.id).sort(), [first.id, second.id].sort())
-      await rejectsWithCode(newcomerClient.service('messages').find({ query: { channel_id: unrelatedChannel.id } }), 403)
+      await rejectsWithCode(
+        newcomerClient.service('messages').find({ query: { channel_id: unrelatedChannel.id } }),
+        403
+      )
 
-      const secondArrives = nextEvent(newcomerClient, 'messages', 'created', (m) => m.channel_id === second.id)
+      const secondArrives = nextEvent(
+        newcomerClient,
+        'messages',
+        'created',
+        (m) => m.channel_id === second.id
+      )
       await workerClient.service('messages').create({ channel_id: first.id, content: 'first channel news' })
       await workerClient.service('messages').create({ channel_id: second.id, content: 'second channel news' })
       await secondArrives
@@ -82,7 +92,10 @@ describe('participants', () => {
       await control
       await sleep(QUIET_MS)
       assert.deepStrictEqual(leaverSaw, [])
-      await rejectsWithCode(leaverClient.service('messages').create({ channel_id: channel.id, content: 'hello?' }), 403)
+      await rejectsWithCode(
+        leaverClient.service('messages').create({ channel_id: channel.id, content: 'hello?' }),
+        403
+      )
       const listed = await leaverClient.service('channels').find({})
       assert.ok(!listed.data.some((view) => view.id === channel.id))
     })

@@ -14,7 +14,10 @@ describe('participants', () => {
   describe('dispute channels', () => {
     it('adds and removes parties as party_ids change, with the role dispute_party', async () => {
       const world = await buildBooking(server.app)
-      const dispute = await buildDispute(server.app, world.booking.id, [world.worker.id, world.lenderAdmin.id])
+      const dispute = await buildDispute(server.app, world.booking.id, [
+        world.worker.id,
+        world.lenderAdmin.id
+      ])
       const channel = await server.app
         .service('channels')
         .create({ context_type: 'dispute', context_id: dispute.id }, { user: world.worker })
@@ -27,10 +30,15 @@ describe('participants', () => {
         [world.worker.id]: 'dispute_party',
         [world.lenderAdmin.id]: 'dispute_party'
       })
-      await rejectsWithCode(joiningClient.service('messages').find({ query: { channel_id: channel.id } }), 403)
+      await rejectsWithCode(
+        joiningClient.service('messages').find({ query: { channel_id: channel.id } }),
+        403
+      )
 
       const joinedAnnounced = nextEvent(joiningClient, 'channels', 'created', (c) => c.id === channel.id)
-      await server.app.service('disputes').patch(dispute.id, { party_ids: [world.worker.id, world.supervisor.id] })
+      await server.app
+        .service('disputes')
+        .patch(dispute.id, { party_ids: [world.worker.id, world.supervisor.id] })
 
       const after = await participantsOf(workerClient, channel.id)
       assert.deepStrictEqual(rolesOf(after), {
@@ -41,12 +49,20 @@ describe('participants', () => {
 
       const leavingSaw = recordEvents(leavingClient, 'messages', 'created')
       const live = nextEvent(joiningClient, 'messages', 'created', (m) => m.channel_id === channel.id)
-      const sent = await workerClient.service('messages').create({ channel_id: channel.id, content: 'new party, hello' })
+      const sent = await workerClient
+        .service('messages')
+        .create({ channel_id: channel.id, content: 'new party, hello' })
       assert.deepStrictEqual(await live, sent)
       await sleep(QUIET_MS)
       assert.deepStrictEqual(leavingSaw, [])
-      await rejectsWithCode(leavingClient.service('messages').find({ query: { channel_id: channel.id } }), 403)
-      await rejectsWithCode(leavingClient.service('messages').create({ channel_id: channel.id, content: 'wait' }), 403)
+      await rejectsWithCode(
+        leavingClient.service('messages').find({ query: { channel_id: channel.id } }),
+        403
+      )
+      await rejectsWithCode(
+        leavingClient.service('messages').create({ channel_id: channel.id, content: 'wait' }),
+        403
+      )
     })
 
     it('freezes a dispute channel when the dispute is resolved and reopens it with the dispute', async () => {
@@ -60,7 +76,10 @@ describe('participants', () => {
       for (const status of ['resolved', 'closed'] as const) {
         await server.app.service('disputes').patch(dispute.id, { status })
         assert.strictEqual((await workerClient.service('channels').get(channel.id)).status, 'frozen', status)
-        await rejectsWithCode(workerClient.service('messages').create({ channel_id: channel.id, content: 'frozen?' }), 403)
+        await rejectsWithCode(
+          workerClient.service('messages').create({ channel_id: channel.id, content: 'frozen?' }),
+          403
+        )
         await server.app.service('disputes').patch(dispute.id, { status: 'open' })
         assert.strictEqual((await workerClient.service('channels').get(channel.id)).status, 'active')
         await workerClient.service('messages').create({ channel_id: channel.id, content: `after ${status}` })
@@ -86,20 +105,38 @@ describe('participants', () => {
 
     for (const status of ['completed', 'cancelled'] as const) {
       it(`freezes when the booking is ${status}: participants get 403 on send, an admin may still send`, async () => {
-        const patched = nextEvent(supervisorClient, 'channels', 'patched', (c) => c.id === channelId && c.status === 'frozen')
+        const patched = nextEvent(
+          supervisorClient,
+          'channels',
+          'patched',
+          (c) => c.id === channelId && c.status === 'frozen'
+        )
         await server.app.service('bookings').patch(world.booking.id, { status })
         assert.strictEqual((await workerClient.service('channels').get(channelId)).status, 'frozen')
         const announced = await patched
         assert.strictEqual(announced.status, 'frozen')
         // The channel's own fields, nothing of the evidence chain (its head is for admins)
-        assert.deepStrictEqual(Object.keys(announced).sort(), ['context_id', 'context_type', 'created_at', 'id', 'last_message_at', 'last_seq', 'status'])
+        assert.deepStrictEqual(Object.keys(announced).sort(), [
+          'context_id',
+          'context_type',
+          'created_at',
+          'id',
+          'last_message_at',
+          'last_seq',
+          'status'
+        ])
 
-        await rejectsWithCode(workerClient.service('messages').create({ channel_id: channelId, content: 'is anyone there' }), 403)
+        await rejectsWithCode(
+          workerClient.service('messages').create({ channel_id: channelId, content: 'is anyone there' }),
+          403
+        )
         const history = await workerClient.service('messages').find({ query: { channel_id: channelId } })
         assert.ok(!history.data.some((message) => message.content === 'is anyone there'))
 
         const delivered = nextEvent(workerClient, 'messages', 'created', (m) => m.channel_id === channelId)
-        const official = await adminClient.service('messages').create({ channel_id: channelId, content: `closing note (${status})` })
+        const official = await adminClient
+          .service('messages')
+          .create({ channel_id: channelId, content: `closing note (${status})` })
         assert.strictEqual(official.channel_id, channelId)
         assert.deepStrictEqual(await delivered, official)
       })
@@ -107,8 +144,15 @@ describe('participants', () => {
       it(`turns active again when the ${status} booking is reopened (in_progress), and sends work`, async () => {
         await server.app.service('bookings').patch(world.booking.id, { status: 'in_progress' })
         assert.strictEqual((await workerClient.service('channels').get(channelId)).status, 'active')
-        const delivered = nextEvent(supervisorClient, 'messages', 'created', (m) => m.content === `back after ${status}`)
-        const sent = await workerClient.service('messages').create({ channel_id: channelId, content: `back after ${status}` })
+        const delivered = nextEvent(
+          supervisorClient,
+          'messages',
+          'created',
+          (m) => m.content === `back after ${status}`
+        )
+        const sent = await workerClient
+          .service('messages')
+          .create({ channel_id: channelId, content: `back after ${status}` })
         assert.strictEqual(sent.sender_id, world.worker.id)
         assert.deepStrictEqual(await delivered, sent)
       })

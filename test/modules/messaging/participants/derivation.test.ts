@@ -1,6 +1,12 @@
 import assert from 'assert'
 import { useServer } from '../../../helpers/app'
-import { addMember, buildAdmin, buildBooking, buildUser, openBookingChannel } from '../../../helpers/factories'
+import {
+  addMember,
+  buildAdmin,
+  buildBooking,
+  buildUser,
+  openBookingChannel
+} from '../../../helpers/factories'
 import { nextEvent, socketClient } from '../../../helpers/clients'
 import { participantsOf, rolesOf } from './queries'
 import { bookingChannelWithClients } from '../../../helpers/fixtures'
@@ -10,7 +16,11 @@ describe('participants', () => {
 
   describe('derivation from the context', () => {
     it("makes a booking channel's participants exactly its worker, supervisor and both companies' admins and managers", async () => {
-      const { world, channel, clients: { worker } } = await bookingChannelWithClients(server, { connected: ['worker'] })
+      const {
+        world,
+        channel,
+        clients: { worker }
+      } = await bookingChannelWithClients(server, { connected: ['worker'] })
 
       const participants = await participantsOf(worker, channel.id)
       assert.strictEqual(participants.length, 6)
@@ -45,7 +55,10 @@ describe('participants', () => {
       assert.strictEqual(participants.length, 6)
       const roles = rolesOf(participants)
       assert.ok(['worker', 'borrower_manager'].includes(roles[world.worker.id]), roles[world.worker.id])
-      assert.ok(['supervisor', 'lender_admin'].includes(roles[world.supervisor.id]), roles[world.supervisor.id])
+      assert.ok(
+        ['supervisor', 'lender_admin'].includes(roles[world.supervisor.id]),
+        roles[world.supervisor.id]
+      )
 
       // Still one row each in the record, removed ones included
       const admin = await socketClient(server.url, await buildAdmin(server.app))
@@ -70,18 +83,26 @@ describe('participants', () => {
       assert.strictEqual(roles[world.supervisor.id], 'lender_admin')
       assert.strictEqual(roles[replacement.id], 'supervisor')
       const live = nextEvent(stayingClient, 'messages', 'created', (m) => m.channel_id === channel.id)
-      const sent = await workerClient.service('messages').create({ channel_id: channel.id, content: 'still with us' })
+      const sent = await workerClient
+        .service('messages')
+        .create({ channel_id: channel.id, content: 'still with us' })
       assert.deepStrictEqual(await live, sent)
     })
 
     it("changes a member's participant role when their company role changes", async () => {
-      const { world, channel, clients: { worker: workerClient } } = await bookingChannelWithClients(server, { connected: ['worker'] })
+      const {
+        world,
+        channel,
+        clients: { worker: workerClient }
+      } = await bookingChannelWithClients(server, { connected: ['worker'] })
       const [membership] = await server.app.service('company-members').find({
         query: { company_id: world.lenderCompanyId, user_id: world.lenderManager.id },
         paginate: false
       })
       await server.app.service('company-members').patch(membership.id, { role: 'admin' })
-      const rows = (await participantsOf(workerClient, channel.id)).filter((row) => row.user_id === world.lenderManager.id)
+      const rows = (await participantsOf(workerClient, channel.id)).filter(
+        (row) => row.user_id === world.lenderManager.id
+      )
       assert.strictEqual(rows.length, 1)
       assert.strictEqual(rows[0].role, 'lender_admin')
     })

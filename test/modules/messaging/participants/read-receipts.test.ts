@@ -64,14 +64,24 @@ describe('participants', () => {
       assert.strictEqual(row.last_read_seq, 3)
       // ...so the next message still counts as unread
       await supervisorClient.service('messages').create({ channel_id: channelId, content: 'four' })
-      const [view] = (await workerClient.service('channels').find({ query: { context_type: 'booking', context_id: world.booking.id } })).data
+      const [view] = (
+        await workerClient
+          .service('channels')
+          .find({ query: { context_type: 'booking', context_id: world.booking.id } })
+      ).data
       assert.strictEqual(view.unread_count, 1)
     })
 
     it("refuses to patch another participant's row with 403", async () => {
       const before = (await participantsOf(supervisorClient, channelId, { user_id: world.supervisor.id }))[0]
-      await rejectsWithCode(workerClient.service('participants').patch(supervisorRow.id, { last_read_seq: 0 }), 403)
-      await rejectsWithCode(workerClient.service('participants').patch(supervisorRow.id, { muted: true }), 403)
+      await rejectsWithCode(
+        workerClient.service('participants').patch(supervisorRow.id, { last_read_seq: 0 }),
+        403
+      )
+      await rejectsWithCode(
+        workerClient.service('participants').patch(supervisorRow.id, { muted: true }),
+        403
+      )
       const after = (await participantsOf(supervisorClient, channelId, { user_id: world.supervisor.id }))[0]
       assert.deepStrictEqual(after, before)
     })
@@ -82,7 +92,10 @@ describe('participants', () => {
         const seenByOthers = await participantsOf(supervisorClient, channelId, { user_id: world.worker.id })
         assert.ok(!('muted' in seenByOthers[0]), JSON.stringify(seenByOthers[0]))
         assert.ok(!('muted' in (await supervisorClient.service('participants').get(workerRow.id))))
-        assert.strictEqual((await participantsOf(supervisorClient, channelId, { user_id: world.supervisor.id }))[0].muted, false)
+        assert.strictEqual(
+          (await participantsOf(supervisorClient, channelId, { user_id: world.supervisor.id }))[0].muted,
+          false
+        )
       } finally {
         await workerClient.service('participants').patch(workerRow.id, { muted: false })
       }
@@ -96,14 +109,19 @@ describe('participants', () => {
       assert.strictEqual(row.muted, true)
       const unmuted = await workerClient.service('participants').patch(workerRow.id, { muted: false })
       assert.strictEqual(unmuted.muted, false)
-      assert.strictEqual((await participantsOf(workerClient, channelId, { user_id: world.worker.id }))[0].muted, false)
+      assert.strictEqual(
+        (await participantsOf(workerClient, channelId, { user_id: world.worker.id }))[0].muted,
+        false
+      )
     })
 
     it("moves the sender's own read position to the message they send", async () => {
       await supervisorClient.service('messages').create({ channel_id: channelId, content: 'five' })
       const [before] = await participantsOf(workerClient, channelId, { user_id: world.worker.id })
       assert.ok(before.last_read_seq < 5, `worker had not read up to 5: ${before.last_read_seq}`)
-      const sent = await workerClient.service('messages').create({ channel_id: channelId, content: 'read it all' })
+      const sent = await workerClient
+        .service('messages')
+        .create({ channel_id: channelId, content: 'read it all' })
       const [after] = await participantsOf(workerClient, channelId, { user_id: world.worker.id })
       assert.strictEqual(after.last_read_seq, sent.seq)
       assert.ok(after.last_read_at, 'last_read_at is set')

@@ -32,7 +32,12 @@ describe('participants', () => {
       newClient = await socketClient(server.url, newSupervisor)
       adminClient = await socketClient(server.url, await buildAdmin(server.app))
       // The old supervisor was receiving the channel before the change
-      const before = nextEvent(oldClient, 'messages', 'created', (message) => message.channel_id === channelId)
+      const before = nextEvent(
+        oldClient,
+        'messages',
+        'created',
+        (message) => message.channel_id === channelId
+      )
       await workerClient.service('messages').create({ channel_id: channelId, content: 'before the change' })
       await before
 
@@ -48,20 +53,33 @@ describe('participants', () => {
       assert.strictEqual(oldRows.length, 1)
       assert.strictEqual(oldRows[0].role, 'supervisor')
       assert.ok(oldRows[0].removed_at, 'removed_at is set')
-      assert.ok(!Number.isNaN(Date.parse(oldRows[0].removed_at)), `removed_at is a timestamp: ${oldRows[0].removed_at}`)
+      assert.ok(
+        !Number.isNaN(Date.parse(oldRows[0].removed_at)),
+        `removed_at is a timestamp: ${oldRows[0].removed_at}`
+      )
 
       const adminDefault = await participantsOf(adminClient, channelId)
       assert.ok(!adminDefault.some((row) => row.user_id === world.supervisor.id))
       const workerView = await participantsOf(workerClient, channelId)
-      assert.ok(!workerView.some((row) => row.user_id === world.supervisor.id), 'others do not see the removed row')
+      assert.ok(
+        !workerView.some((row) => row.user_id === world.supervisor.id),
+        'others do not see the removed row'
+      )
       assert.ok(workerView.every((row) => row.removed_at === null))
     })
 
     it("stops delivering the channel's messages to the old supervisor's connected socket at once", async () => {
       const oldSaw = recordEvents(oldClient, 'messages', 'created')
       const oldSawReceipts = recordEvents(oldClient, 'participants', 'patched')
-      const workerGets = nextEvent(workerClient, 'messages', 'created', (message) => message.content === 'after the change')
-      const sent = await managerClient.service('messages').create({ channel_id: channelId, content: 'after the change' })
+      const workerGets = nextEvent(
+        workerClient,
+        'messages',
+        'created',
+        (message) => message.content === 'after the change'
+      )
+      const sent = await managerClient
+        .service('messages')
+        .create({ channel_id: channelId, content: 'after the change' })
       assert.strictEqual((await workerGets).id, sent.id)
       // A read receipt in the channel does not reach them either
       const [workerRow] = await participantsOf(workerClient, channelId, { user_id: world.worker.id })
@@ -74,11 +92,16 @@ describe('participants', () => {
     })
 
     it("refuses the old supervisor's sends and reads with 403", async () => {
-      await rejectsWithCode(oldClient.service('messages').create({ channel_id: channelId, content: 'still here?' }), 403)
+      await rejectsWithCode(
+        oldClient.service('messages').create({ channel_id: channelId, content: 'still here?' }),
+        403
+      )
       await rejectsWithCode(oldClient.service('messages').find({ query: { channel_id: channelId } }), 403)
       await rejectsWithCode(oldClient.service('participants').find({ query: { channel_id: channelId } }), 403)
       await rejectsWithCode(oldClient.service('channels').get(channelId), 403)
-      const listed = await oldClient.service('channels').find({ query: { context_type: 'booking', context_id: world.booking.id } })
+      const listed = await oldClient
+        .service('channels')
+        .find({ query: { context_type: 'booking', context_id: world.booking.id } })
       assert.deepStrictEqual(listed.data, [])
     })
 
@@ -94,7 +117,9 @@ describe('participants', () => {
       assert.strictEqual(newSawChannels.filter((channel) => channel.id === channelId).length, 1)
 
       const live = nextEvent(newClient, 'messages', 'created', (message) => message.channel_id === channelId)
-      const sent = await workerClient.service('messages').create({ channel_id: channelId, content: 'welcome aboard' })
+      const sent = await workerClient
+        .service('messages')
+        .create({ channel_id: channelId, content: 'welcome aboard' })
       assert.deepStrictEqual(await live, sent)
       const own = await newClient.service('messages').create({ channel_id: channelId, content: 'thanks' })
       assert.strictEqual(own.sender_id, newSupervisor.id)

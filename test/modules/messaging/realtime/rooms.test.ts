@@ -16,28 +16,41 @@ describe('real-time delivery', () => {
     let supervisor: ClientApplication
 
     before(async () => {
-      ;({ world, channelId, clients: { supervisor } } = await bookingChannelWithClients(server, { connected: ['supervisor'] }))
+      ;({
+        world,
+        channelId,
+        clients: { supervisor }
+      } = await bookingChannelWithClients(server, { connected: ['supervisor'] }))
     })
 
-    const send = (content: string) => supervisor.service('messages').create({ channel_id: channelId, content })
+    const send = (content: string) =>
+      supervisor.service('messages').create({ channel_id: channelId, content })
     const arrival = (client: ClientApplication, content: string) =>
       nextEvent(client, 'messages', 'created', (m) => m.channel_id === channelId && m.content === content)
 
     /** A message sent and removed, and the worker's participant row patched, each seen by a participant. */
-    async function sendRemoveAndPatch(worker: ClientApplication, content: string, patch: (sent: { seq: number }) => object) {
+    async function sendRemoveAndPatch(
+      worker: ClientApplication,
+      content: string,
+      patch: (sent: { seq: number }) => object
+    ) {
       const control = arrival(worker, content)
       const sent = await send(content)
       await control
       const removedControl = nextEvent(worker, 'messages', 'removed', (m) => m.id === sent.id)
       await supervisor.service('messages').remove(sent.id)
       await removedControl
-      const [row] = (await worker.service('participants').find({ query: { channel_id: channelId, user_id: world.worker.id } })).data
+      const [row] = (
+        await worker
+          .service('participants')
+          .find({ query: { channel_id: channelId, user_id: world.worker.id } })
+      ).data
       const patchedControl = nextEvent(supervisor, 'participants', 'patched', (p) => p.id === row.id)
       await worker.service('participants').patch(row.id, patch(sent))
       await patchedControl
     }
 
-    it("delivers to every tab of a user", async () => {
+    it('delivers to every tab of a user', async () => {
       const tab1 = await socketClient(server.url, world.worker)
       const tab2 = await socketClient(server.url, world.worker)
       const at1 = arrival(tab1, 'to both tabs')
@@ -49,8 +62,14 @@ describe('real-time delivery', () => {
       const read1 = nextEvent(tab1, 'participants', 'patched', (p) => p.user_id === world.supervisor.id)
       const read2 = nextEvent(tab2, 'participants', 'patched', (p) => p.user_id === world.supervisor.id)
       const own = nextEvent(supervisor, 'participants', 'patched', (p) => p.user_id === world.supervisor.id)
-      const [row] = (await supervisor.service('participants').find({ query: { channel_id: channelId, user_id: world.supervisor.id } })).data
-      await supervisor.service('participants').patch(row.id, { muted: true, last_read_seq: row.last_read_seq })
+      const [row] = (
+        await supervisor
+          .service('participants')
+          .find({ query: { channel_id: channelId, user_id: world.supervisor.id } })
+      ).data
+      await supervisor
+        .service('participants')
+        .patch(row.id, { muted: true, last_read_seq: row.last_read_seq })
       // Both tabs hear it; whether the supervisor muted the channel is the supervisor's own business
       for (const heard of [await read1, await read2]) {
         assert.strictEqual(heard.id, row.id)
@@ -149,13 +168,17 @@ describe('real-time delivery', () => {
       const adminClient = await socketClient(server.url, admin)
       const worker = await socketClient(server.url, world.worker)
 
-      const first = await worker.service('messages').create({ channel_id: channelId, content: 'seen as admin' })
+      const first = await worker
+        .service('messages')
+        .create({ channel_id: channelId, content: 'seen as admin' })
       const asAdmin = nextEvent(adminClient, 'messages', 'removed', (m) => m.id === first.id)
       await worker.service('messages').remove(first.id)
       assert.strictEqual((await asAdmin).content, 'seen as admin')
 
       await server.app.service('users').patch(admin.id, { role: 'user' })
-      const second = await worker.service('messages').create({ channel_id: channelId, content: 'not for a former admin' })
+      const second = await worker
+        .service('messages')
+        .create({ channel_id: channelId, content: 'not for a former admin' })
       const asUser = nextEvent(adminClient, 'messages', 'removed', (m) => m.id === second.id)
       await worker.service('messages').remove(second.id)
       const event = await asUser

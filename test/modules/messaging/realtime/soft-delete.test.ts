@@ -30,7 +30,9 @@ describe('real-time delivery', () => {
       supervisor = await socketClient(server.url, world.supervisor)
       participantAdminClient = await socketClient(server.url, participantAdmin)
       outsideAdminClient = await socketClient(server.url, outsideAdmin)
-      const rows = await worker.service('participants').find({ query: { channel_id: channelId, user_id: participantAdmin.id } })
+      const rows = await worker
+        .service('participants')
+        .find({ query: { channel_id: channelId, user_id: participantAdmin.id } })
       assert.strictEqual(rows.total, 1, 'the admin is a participant')
     })
 
@@ -119,9 +121,12 @@ describe('real-time delivery', () => {
       assert.ok(!removals.some((m) => m.id === sent.id))
     })
 
-    it("gives the sender a REST remove result without the content", async () => {
+    it('gives the sender a REST remove result without the content', async () => {
       const token = await login(server.url, world.worker)
-      const sent = await http(server.url, 'POST', '/messages', { token, body: { channel_id: channelId, content: 'over REST' } })
+      const sent = await http(server.url, 'POST', '/messages', {
+        token,
+        body: { channel_id: channelId, content: 'over REST' }
+      })
       assert.strictEqual(sent.status, 201)
       const removed = await http(server.url, 'DELETE', `/messages/${sent.body.id}`, { token })
       assert.strictEqual(removed.status, 200)

@@ -40,7 +40,16 @@ export class ChannelEventService {
   private rows() {
     return this.db('chat_channel_events as e')
       .join('chat_channels as c', 'c.id', 'e.channel_id')
-      .select('e.id', 'e.channel_id', 'e.event_seq', 'e.after_seq', 'e.kind', 'e.actor_id', 'e.user_id', 'e.message_id')
+      .select(
+        'e.id',
+        'e.channel_id',
+        'e.event_seq',
+        'e.after_seq',
+        'e.kind',
+        'e.actor_id',
+        'e.user_id',
+        'e.message_id'
+      )
       .select('e.detail', 'e.created_at', 'c.context_type')
   }
 

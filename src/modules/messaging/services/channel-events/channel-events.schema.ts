@@ -49,7 +49,10 @@ export const channelEventQuerySchema = Type.Object(
     $limit: Type.Optional(Type.Integer({ minimum: 0 })),
     $skip: Type.Optional(Type.Integer({ minimum: 0 })),
     $sort: Type.Optional(
-      Type.Object({ event_seq: Type.Union([Type.Literal(1), Type.Literal(-1)]) }, { additionalProperties: false })
+      Type.Object(
+        { event_seq: Type.Union([Type.Literal(1), Type.Literal(-1)]) },
+        { additionalProperties: false }
+      )
     )
   },
   { $id: 'ChannelEventQuery', additionalProperties: false }

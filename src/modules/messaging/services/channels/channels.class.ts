@@ -9,7 +9,14 @@ import { pageBounds } from '../../page'
 import { announceChanges, applyMembership, resolveContext } from './membership'
 import { describeChannels } from './channel-views'
 import type { ChannelRow } from './channel-views'
-import type { Channel, ChannelData, ChannelPage, ChannelQuery, ChannelView, ContextType } from './channels.schema'
+import type {
+  Channel,
+  ChannelData,
+  ChannelPage,
+  ChannelQuery,
+  ChannelView,
+  ContextType
+} from './channels.schema'
 
 export type { Channel, ChannelData, ChannelPage, ChannelQuery, ChannelView }
 
@@ -35,9 +42,15 @@ const UNREAD_SQL = `case when r.participant_id is null then 0 else (
   where m.channel_id = r.id and m.seq > r.last_read_seq and m.is_deleted = false and m.sender_id <> ?
 ) end`
 
-const lastMessageColumns = ['id', 'seq', 'sender_id', 'content', 'created_at', 'is_deleted', 'deleted_at'].map(
-  (column) => `lm.${column} as lm_${column}`
-)
+const lastMessageColumns = [
+  'id',
+  'seq',
+  'sender_id',
+  'content',
+  'created_at',
+  'is_deleted',
+  'deleted_at'
+].map((column) => `lm.${column} as lm_${column}`)
 
 type Totalled = ChannelRow & { total: string; total_unread: string }
 
@@ -100,12 +113,22 @@ export class ChannelService {
       builder.orderByRaw(`${alias}.${sortField} ${direction} nulls last, ${alias}.id ${direction}`)
     const totalled = this.db
       .from(this.rowsQuery(params).as('s'))
-      .select('s.*', this.db.raw('count(*) over () as total'), this.db.raw('sum(s.unread_count) over () as total_unread'))
-    const rows: Totalled[] = limit === 0 ? [] : await order(this.withLastMessage(order(totalled, 's').limit(limit).offset(skip)), 'v')
+      .select(
+        's.*',
+        this.db.raw('count(*) over () as total'),
+        this.db.raw('sum(s.unread_count) over () as total_unread')
+      )
+    const rows: Totalled[] =
+      limit === 0
+        ? []
+        : await order(this.withLastMessage(order(totalled, 's').limit(limit).offset(skip)), 'v')
     // No row to carry the totals (no page asked for, or past the last one): count them alone
     const [totals] = rows.length
       ? rows
-      : await this.db.from(this.rowsQuery(params).as('s')).count({ total: '*' }).sum({ total_unread: 's.unread_count' })
+      : await this.db
+          .from(this.rowsQuery(params).as('s'))
+          .count({ total: '*' })
+          .sum({ total_unread: 's.unread_count' })
     const data = rows.map(({ total: _total, total_unread: _unread, ...row }) => row)
     return {
       total: Number(totals.total),
@@ -117,7 +140,9 @@ export class ChannelService {
   }
 
   async get(id: Id, params: ChannelParams = {}): Promise<ChannelView> {
-    const row: ChannelRow | undefined = await this.withLastMessage(this.rowsQuery({ ...params, query: {} }, id)).first()
+    const row: ChannelRow | undefined = await this.withLastMessage(
+      this.rowsQuery({ ...params, query: {} }, id)
+    ).first()
     if (!row) this.refuse(params, `No channel ${id}`)
     return (await describeChannels(this.app, [row]))[0]
   }
@@ -169,7 +194,9 @@ export class ChannelService {
 
   /** The context's channel, if it has one: the cheap way for a message that names its context. */
   async idOf(contextType: ContextType, contextId: Id): Promise<Id | undefined> {
-    const channel = await this.db('chat_channels').where({ context_type: contextType, context_id: contextId }).first('id')
+    const channel = await this.db('chat_channels')
+      .where({ context_type: contextType, context_id: contextId })
+      .first('id')
     return channel?.id
   }
 }

@@ -39,7 +39,13 @@ export type ContextSummary = Static<typeof contextSummarySchema>
 export const lastMessageSchema = Type.Union(
   [
     Type.Object(
-      { id: Id, seq: Type.Integer({ minimum: 1 }), sender: NamedRef(), content: Type.String(), created_at: Timestamp },
+      {
+        id: Id,
+        seq: Type.Integer({ minimum: 1 }),
+        sender: NamedRef(),
+        content: Type.String(),
+        created_at: Timestamp
+      },
       { additionalProperties: false }
     ),
     Type.Object(
@@ -88,7 +94,11 @@ export const channelQuerySchema = Type.Object(
     $skip: Type.Optional(Type.Integer({ minimum: 0 })),
     $sort: Type.Optional(
       Type.Object(
-        { last_message_at: Type.Optional(sortOrder), created_at: Type.Optional(sortOrder), id: Type.Optional(sortOrder) },
+        {
+          last_message_at: Type.Optional(sortOrder),
+          created_at: Type.Optional(sortOrder),
+          id: Type.Optional(sortOrder)
+        },
         { additionalProperties: false, minProperties: 1, maxProperties: 1 }
       )
     )

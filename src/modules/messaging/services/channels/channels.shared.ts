@@ -1,6 +1,13 @@
 import type { Params } from '@feathersjs/feathers'
 import type { ClientApplication } from '../../../../client'
-import type { Channel, ChannelData, ChannelPage, ChannelQuery, ChannelService, ChannelView } from './channels.class'
+import type {
+  Channel,
+  ChannelData,
+  ChannelPage,
+  ChannelQuery,
+  ChannelService,
+  ChannelView
+} from './channels.class'
 import type { ContextSummary, LastMessage } from './channels.schema'
 
 export type { Channel, ChannelData, ChannelPage, ChannelQuery, ChannelView, ContextSummary, LastMessage }

@@ -96,7 +96,10 @@ export async function applyMembership(
 
   const removed: Participant[] = leaving.length
     ? await trx('chat_participants')
-        .whereIn('id', leaving.map((participant) => participant.id))
+        .whereIn(
+          'id',
+          leaving.map((participant) => participant.id)
+        )
         .update({ removed_at: trx.fn.now() })
         .returning('*')
     : []
@@ -116,7 +119,10 @@ export async function applyMembership(
 
   let status_changed = false
   if (channel.status !== membership.status) {
-    ;[channel] = await trx('chat_channels').where({ id: channel.id }).update({ status: membership.status }).returning('*')
+    ;[channel] = await trx('chat_channels')
+      .where({ id: channel.id })
+      .update({ status: membership.status })
+      .returning('*')
     status_changed = true
   }
   return { channel, added, removed, updated, status_changed }
@@ -145,7 +151,10 @@ export async function announceChanges(app: Application, changes: ParticipantChan
 export async function reconcileChannel(app: Application, channelId: Id) {
   const db = app.get('postgresqlClient')
   const changes = await withTransaction(db, async (trx) => {
-    const channel: Channel | undefined = await trx('chat_channels').where({ id: channelId }).forUpdate().first()
+    const channel: Channel | undefined = await trx('chat_channels')
+      .where({ id: channelId })
+      .forUpdate()
+      .first()
     if (!channel) return null
     const membership = await resolveContext(app, channel.context_type, channel.context_id, trx)
     // A context is never deleted; if it vanished, keep the channel as it is as evidence
@@ -175,7 +184,10 @@ export async function reconcileCompanyBookings(app: Application, companyId: Id) 
   const channels = await app
     .get('postgresqlClient')('chat_channels')
     .where({ context_type: 'booking' })
-    .whereIn('context_id', bookings.map((booking) => booking.id))
+    .whereIn(
+      'context_id',
+      bookings.map((booking) => booking.id)
+    )
     .select('id')
   for (const channel of channels) await reconcileChannel(app, channel.id)
 }

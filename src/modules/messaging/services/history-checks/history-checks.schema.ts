@@ -12,12 +12,17 @@ export const historyCheckSchema = Type.Object(
     events: Type.Integer({ minimum: 0 }),
     head: Nullable(Type.String()),
     /** every entry that breaks the chain, in the order found: `{entry: 'message seq 4 (id 17)', reason}` */
-    problems: Type.Array(Type.Object({ entry: Type.String(), reason: Type.String() }, { additionalProperties: false }))
+    problems: Type.Array(
+      Type.Object({ entry: Type.String(), reason: Type.String() }, { additionalProperties: false })
+    )
   },
   { $id: 'HistoryCheck', additionalProperties: false }
 )
 export type HistoryCheck = Static<typeof historyCheckSchema>
 
 // Nothing to ask but the channel's id: any query parameter is refused (400)
-export const historyCheckQuerySchema = Type.Object({}, { $id: 'HistoryCheckQuery', additionalProperties: false })
+export const historyCheckQuerySchema = Type.Object(
+  {},
+  { $id: 'HistoryCheckQuery', additionalProperties: false }
+)
 export const historyCheckQueryValidator = getValidator(historyCheckQuerySchema, queryValidator)

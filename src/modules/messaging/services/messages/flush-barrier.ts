@@ -3,7 +3,10 @@ import { isEmbedded } from '../../../../database/postgresql'
 import { preparedStatement } from '../../../../database/prepared-statement'
 
 // Writes a record to the WAL in a transaction of its own, so its commit waits for a flush
-const BARRIER = preparedStatement('chat-flush-barrier', `select pg_logical_emit_message(true, 'chat-flush', '')`)
+const BARRIER = preparedStatement(
+  'chat-flush-barrier',
+  `select pg_logical_emit_message(true, 'chat-flush', '')`
+)
 
 /**
  * Sends commit without waiting for the disk (the send statement turns

@@ -57,12 +57,20 @@ const SEND_SQL = `
   from message, recipients`
 const SEND = preparedStatement('chat-send-message', SEND_SQL)
 
-type SendValues = { channelId: Id; senderId: Id; admin: boolean; content: string; clientId: string | null; synchronousCommit: 'on' | 'off' }
+type SendValues = {
+  channelId: Id
+  senderId: Id
+  admin: boolean
+  content: string
+  clientId: string | null
+  synchronousCommit: 'on' | 'off'
+}
 type SentRow = Message & { recipient_ids: Id[] }
 
-
 export class MessageService {
-  private batches = new SendBatches<SendValues, SentRow | undefined>((_channelId, items) => this.sendTogether(items))
+  private batches = new SendBatches<SendValues, SentRow | undefined>((_channelId, items) =>
+    this.sendTogether(items)
+  )
   private flushed = new FlushBarrier(() => this.db)
 
   constructor(private app: Application) {}
@@ -87,7 +95,9 @@ export class MessageService {
         if (value !== undefined) base.where('seq', operator, value)
       }
     }
-    return page(this.app, base, query, (builder) => builder.orderBy('seq', query.$sort?.seq === 1 ? 'asc' : 'desc'))
+    return page(this.app, base, query, (builder) =>
+      builder.orderBy('seq', query.$sort?.seq === 1 ? 'asc' : 'desc')
+    )
   }
 
   async get(id: Id, params: MessageParams = {}): Promise<Message> {
@@ -172,7 +182,9 @@ export class MessageService {
   }
 
   private findByClientId(channelId: Id, senderId: Id, clientId: string): Promise<Message | undefined> {
-    return this.db('chat_messages').where({ channel_id: channelId, sender_id: senderId, client_id: clientId }).first()
+    return this.db('chat_messages')
+      .where({ channel_id: channelId, sender_id: senderId, client_id: clientId })
+      .first()
   }
 
   /** Why a send matched no channel row: said only on this rare path. */
@@ -200,7 +212,8 @@ export class MessageService {
       return message
     }
     const admin = isAdminOrInternal(params)
-    if (!admin && message.sender_id !== params.user?.id) throw new Forbidden('You can only delete your own messages')
+    if (!admin && message.sender_id !== params.user?.id)
+      throw new Forbidden('You can only delete your own messages')
     if (!admin) {
       const channel = await this.db('chat_channels').where({ id: message.channel_id }).first('status')
       if (channel.status === 'frozen') throw new Forbidden('This channel is frozen: it is read-only')

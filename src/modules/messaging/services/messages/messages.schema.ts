@@ -51,7 +51,8 @@ export const tombstoneOf = ({
  * tombstone.
  */
 const showsDeletedWords = (context: HookContext) =>
-  isAdminOrInternal(context.params) && (context.method !== 'find' || context.params.query?.$withDeleted === true)
+  isAdminOrInternal(context.params) &&
+  (context.method !== 'find' || context.params.query?.$withDeleted === true)
 
 const unlessDeleted = async <T>(value: T, message: Message, context: HookContext) =>
   message.is_deleted && !showsDeletedWords(context) ? undefined : value
@@ -62,13 +63,16 @@ const unlessDeleted = async <T>(value: T, message: Message, context: HookContext
  * is also the event every participant gets, so only reads carry them.
  */
 const forAdmins = async <T>(value: T, message: Message, context: HookContext) =>
-  isAdminOrInternal(context.params) && context.method !== 'create' ? unlessDeleted(value, message, context) : undefined
+  isAdminOrInternal(context.params) && context.method !== 'create'
+    ? unlessDeleted(value, message, context)
+    : undefined
 
 export const messageExternalResolver = resolve<Message, HookContext>({
   content: unlessDeleted,
   client_id: unlessDeleted,
   hash: forAdmins,
-  deleted_by: async (value, message, context) => (message.is_deleted ? forAdmins(value, message, context) : undefined)
+  deleted_by: async (value, message, context) =>
+    message.is_deleted ? forAdmins(value, message, context) : undefined
 })
 
 export const messageDataSchema = Type.Object(

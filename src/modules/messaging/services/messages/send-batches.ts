@@ -36,7 +36,10 @@ export class SendBatches<Item, Result> {
         const batch = queue.splice(0, this.maxBatch)
         if (!queue.length) this.waiting.delete(channelId)
         try {
-          const outcomes = await this.send(channelId, batch.map(({ item }) => item))
+          const outcomes = await this.send(
+            channelId,
+            batch.map(({ item }) => item)
+          )
           outcomes.forEach((outcome, i) =>
             outcome.status === 'fulfilled' ? batch[i].resolve(outcome.value) : batch[i].reject(outcome.reason)
           )

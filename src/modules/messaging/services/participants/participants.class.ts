@@ -6,7 +6,12 @@ import type { Application, ServiceParams } from '../../../../declarations'
 import { isAdminOrInternal } from '../../../../hooks/require-admin'
 import { maySeeChannel, requireChannelAccess } from '../../channel-access'
 import { page } from '../../page'
-import type { Participant, ParticipantPatch, ParticipantPatchQuery, ParticipantQuery } from './participants.schema'
+import type {
+  Participant,
+  ParticipantPatch,
+  ParticipantPatchQuery,
+  ParticipantQuery
+} from './participants.schema'
 import { unreadSummaries } from './unread-summaries'
 import type { UnreadSummary } from './unread-summaries'
 
@@ -29,7 +34,8 @@ export class ParticipantService {
     const query = params.query!
     await requireChannelAccess(this.db, query.channel_id, params)
     const withRemoved = query.$withRemoved === true
-    if (withRemoved && !isAdminOrInternal(params)) throw new Forbidden('Only an admin may see removed participants')
+    if (withRemoved && !isAdminOrInternal(params))
+      throw new Forbidden('Only an admin may see removed participants')
 
     const base = this.db('chat_participants').where({ channel_id: query.channel_id })
     if (!withRemoved) base.whereNull('removed_at')
@@ -39,7 +45,8 @@ export class ParticipantService {
 
   async get(id: Id, params: ParticipantParams = {}): Promise<Participant> {
     const participant: Participant | undefined = await this.db('chat_participants').where({ id }).first()
-    if (!participant || !(await maySeeChannel(this.db, participant.channel_id, params))) throw new NotFound(NOT_FOUND)
+    if (!participant || !(await maySeeChannel(this.db, participant.channel_id, params)))
+      throw new NotFound(NOT_FOUND)
     return participant
   }
 
@@ -48,11 +55,18 @@ export class ParticipantService {
    * message) or sets their mute flag. Without an id, `query.channel_id` names the
    * caller's own row in that channel, so marking a channel read needs no lookup.
    */
-  async patch(id: Id | null, data: ParticipantPatch, params: ParticipantPatchParams = {}): Promise<Participant> {
+  async patch(
+    id: Id | null,
+    data: ParticipantPatch,
+    params: ParticipantPatchParams = {}
+  ): Promise<Participant> {
     const channelId = params.query?.channel_id
     const participant: Participant | undefined =
-      id === null ? await this.ownRow(channelId, params) : await this.db('chat_participants').where({ id }).first()
-    if (!participant || (channelId !== undefined && participant.channel_id !== channelId)) throw new NotFound(NOT_FOUND)
+      id === null
+        ? await this.ownRow(channelId, params)
+        : await this.db('chat_participants').where({ id }).first()
+    if (!participant || (channelId !== undefined && participant.channel_id !== channelId))
+      throw new NotFound(NOT_FOUND)
     if (params.provider && participant.user_id !== params.user?.id) {
       // Someone else's row: refused to those who see the channel, unknown to everyone else
       if (!(await maySeeChannel(this.db, participant.channel_id, params))) throw new NotFound(NOT_FOUND)
@@ -92,8 +106,12 @@ export class ParticipantService {
     return unreadSummaries(this.db, pairs)
   }
 
-  private async ownRow(channelId: ParticipantPatchQuery['channel_id'], params: ParticipantPatchParams): Promise<Participant> {
-    if (channelId === undefined) throw new BadRequest('A patch without an id needs the channel: query.channel_id')
+  private async ownRow(
+    channelId: ParticipantPatchQuery['channel_id'],
+    params: ParticipantPatchParams
+  ): Promise<Participant> {
+    if (channelId === undefined)
+      throw new BadRequest('A patch without an id needs the channel: query.channel_id')
     const row: Participant | undefined = await this.db('chat_participants')
       .where({ channel_id: channelId, user_id: params.user?.id ?? 0 })
       .whereNull('removed_at')
@@ -108,7 +126,8 @@ export class ParticipantService {
   private readTarget(participant: Participant, data: ParticipantPatch) {
     if (data.last_read_seq === undefined && data.last_read_at === undefined) return null
     const channelLastSeq = this.db('chat_channels').where({ id: participant.channel_id }).select('last_seq')
-    if (data.last_read_seq !== undefined) return this.db.raw('least(?::bigint, (?))', [data.last_read_seq, channelLastSeq])
+    if (data.last_read_seq !== undefined)
+      return this.db.raw('least(?::bigint, (?))', [data.last_read_seq, channelLastSeq])
     return this.db.raw(
       `coalesce((select max(seq) from chat_messages where channel_id = ? and created_at <= ?), 0)`,
       [participant.channel_id, data.last_read_at!]

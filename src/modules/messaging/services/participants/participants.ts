@@ -2,7 +2,11 @@ import { authenticate } from '@feathersjs/authentication'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../../declarations'
 import { ParticipantService } from './participants.class'
-import { participantPatchQueryValidator, participantPatchValidator, participantQueryValidator } from './participants.schema'
+import {
+  participantPatchQueryValidator,
+  participantPatchValidator,
+  participantQueryValidator
+} from './participants.schema'
 import { participantMethods, participantPath } from './participants.shared'
 import { hideOthersMuted } from '../../hooks/hide-others-muted'
 
@@ -20,7 +24,10 @@ export const participant = (app: Application) => {
     },
     before: {
       find: [schemaHooks.validateQuery(participantQueryValidator)],
-      patch: [schemaHooks.validateQuery(participantPatchQueryValidator), schemaHooks.validateData(participantPatchValidator)]
+      patch: [
+        schemaHooks.validateQuery(participantPatchQueryValidator),
+        schemaHooks.validateData(participantPatchValidator)
+      ]
     }
   })
 }

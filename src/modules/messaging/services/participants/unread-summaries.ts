@@ -62,10 +62,19 @@ export async function unreadSummaries(db: Knex, pairs: Pair[]): Promise<UnreadSu
     message_id: Number(row.message_id),
     context_type: row.context_type,
     context_id: Number(row.context_id),
-    participant: row.participant_id == null ? null : { last_read_seq: Number(row.last_read_seq), muted: Boolean(row.muted) },
-    planned: row.planned_seq == null ? null : { is_deleted: Boolean(row.planned_deleted), seq: Number(row.planned_seq) },
+    participant:
+      row.participant_id == null
+        ? null
+        : { last_read_seq: Number(row.last_read_seq), muted: Boolean(row.muted) },
+    planned:
+      row.planned_seq == null
+        ? null
+        : { is_deleted: Boolean(row.planned_deleted), seq: Number(row.planned_seq) },
     unread: Number(row.unread),
-    newest: row.newest_id == null ? null : { id: Number(row.newest_id), seq: Number(row.newest_seq), sender_id: Number(row.newest_sender_id) },
+    newest:
+      row.newest_id == null
+        ? null
+        : { id: Number(row.newest_id), seq: Number(row.newest_seq), sender_id: Number(row.newest_sender_id) },
     senders: Number(row.senders)
   }))
 }

@@ -130,7 +130,14 @@ export class RedisPresenceStore implements PresenceStore {
 
   private async transition(script: string, userId: Id) {
     const keys = [this.key('user', userId), this.key('instance', this.instance)]
-    const result = await this.redis.eval(script, keys.length, ...keys, this.instance, String(userId), this.root)
+    const result = await this.redis.eval(
+      script,
+      keys.length,
+      ...keys,
+      this.instance,
+      String(userId),
+      this.root
+    )
     return result === 1
   }
 
@@ -142,7 +149,9 @@ export class RedisPresenceStore implements PresenceStore {
     const instances = [...new Set(counts.flatMap((byInstance) => Object.keys(byInstance)))]
     const alive = new Set<string>()
     if (instances.length) {
-      const flags = await this.redis.pipeline(instances.map((instance) => ['exists', this.key('alive', instance)])).exec()
+      const flags = await this.redis
+        .pipeline(instances.map((instance) => ['exists', this.key('alive', instance)]))
+        .exec()
       flags!.forEach(([, exists], index) => exists === 1 && alive.add(instances[index]))
     }
     return new Set(

@@ -60,8 +60,11 @@ export class PresenceTransitions {
       .whereIn('user_id', userIds)
       .whereNull('removed_at')
       .select('user_id', 'channel_id')
-    const transitions = new Map<Id, Transition>(seen.map((row) => [Number(row.user_id), { last_seen_at: row.last_seen_at, channelIds: [] }]))
-    for (const { user_id, channel_id } of memberships) transitions.get(Number(user_id))?.channelIds.push(channel_id)
+    const transitions = new Map<Id, Transition>(
+      seen.map((row) => [Number(row.user_id), { last_seen_at: row.last_seen_at, channelIds: [] }])
+    )
+    for (const { user_id, channel_id } of memberships)
+      transitions.get(Number(user_id))?.channelIds.push(channel_id)
     return transitions
   }
 }

@@ -84,9 +84,16 @@ export class PresenceService {
 
   private async statuses(userIds: Id[]): Promise<Presence[]> {
     const online = await this.store.online(userIds)
-    const rows: { user_id: Id; last_seen_at: string }[] = await this.db('user_presence').whereIn('user_id', userIds)
+    const rows: { user_id: Id; last_seen_at: string }[] = await this.db('user_presence').whereIn(
+      'user_id',
+      userIds
+    )
     const lastSeen = new Map(rows.map((row) => [row.user_id, row.last_seen_at]))
-    return userIds.map((user_id) => ({ user_id, online: online.has(user_id), last_seen_at: lastSeen.get(user_id) ?? null }))
+    return userIds.map((user_id) => ({
+      user_id,
+      online: online.has(user_id),
+      last_seen_at: lastSeen.get(user_id) ?? null
+    }))
   }
 
   /**

@@ -15,14 +15,20 @@ export type Presence = Static<typeof presenceSchema>
 
 export const presenceQuerySchema = Type.Object(
   {
-    user_id: Type.Union([Id, Type.Object({ $in: Type.Array(Id, { maxItems: 100 }) }, { additionalProperties: false })])
+    user_id: Type.Union([
+      Id,
+      Type.Object({ $in: Type.Array(Id, { maxItems: 100 }) }, { additionalProperties: false })
+    ])
   },
   { $id: 'PresenceQuery', additionalProperties: false }
 )
 export type PresenceQuery = Static<typeof presenceQuerySchema>
 export const presenceQueryValidator = getValidator(presenceQuerySchema, queryValidator)
 
-export const channelRefSchema = Type.Object({ channel_id: Id }, { $id: 'ChannelRef', additionalProperties: false })
+export const channelRefSchema = Type.Object(
+  { channel_id: Id },
+  { $id: 'ChannelRef', additionalProperties: false }
+)
 export type ChannelRef = Static<typeof channelRefSchema>
 export const channelRefValidator = getValidator(channelRefSchema, dataValidator)
 

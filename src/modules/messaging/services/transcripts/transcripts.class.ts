@@ -34,9 +34,21 @@ export class TranscriptService {
       format: TRANSCRIPT_FORMAT,
       exported_at: new Date().toISOString(),
       channel: { ...record.channel, title: view.title },
-      participants: record.participants.map((participant) => ({ ...participant, name: nameOf(participant.user_id) }) as Transcript['participants'][number]),
-      messages: record.messages.map((message) => ({ ...message, sender: { id: message.sender_id, name: nameOf(message.sender_id) } })),
-      events: record.events.map((event) => ({ ...event, text: eventText(event, names, record.channel.context_type) }) as Transcript['events'][number]),
+      participants: record.participants.map(
+        (participant) =>
+          ({ ...participant, name: nameOf(participant.user_id) }) as Transcript['participants'][number]
+      ),
+      messages: record.messages.map((message) => ({
+        ...message,
+        sender: { id: message.sender_id, name: nameOf(message.sender_id) }
+      })),
+      events: record.events.map(
+        (event) =>
+          ({
+            ...event,
+            text: eventText(event, names, record.channel.context_type)
+          }) as Transcript['events'][number]
+      ),
       signature: null
     }
     return this.signed(transcript)

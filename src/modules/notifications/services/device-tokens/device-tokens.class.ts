@@ -27,8 +27,14 @@ export class DeviceTokenService extends KnexService<DeviceToken, DeviceTokenData
    */
   async create(data: DeviceTokenData, params?: DeviceTokenParams): Promise<DeviceToken>
   async create(data: DeviceTokenData[], params?: DeviceTokenParams): Promise<DeviceToken[]>
-  async create(data: DeviceTokenData | DeviceTokenData[], params?: DeviceTokenParams): Promise<DeviceToken | DeviceToken[]>
-  async create(data: DeviceTokenData | DeviceTokenData[], params: DeviceTokenParams = {}): Promise<DeviceToken | DeviceToken[]> {
+  async create(
+    data: DeviceTokenData | DeviceTokenData[],
+    params?: DeviceTokenParams
+  ): Promise<DeviceToken | DeviceToken[]>
+  async create(
+    data: DeviceTokenData | DeviceTokenData[],
+    params: DeviceTokenParams = {}
+  ): Promise<DeviceToken | DeviceToken[]> {
     if (Array.isArray(data)) throw new BadRequest('Register one token per call')
     const userId = params.user?.id
     if (!userId) throw new BadRequest('A device token belongs to a user (params.user)')
@@ -36,7 +42,11 @@ export class DeviceTokenService extends KnexService<DeviceToken, DeviceTokenData
       // One person's registrations take turns, so parallel ones cannot overshoot the cap
       await trx('users').where({ id: userId }).forNoKeyUpdate().first('id')
       // The clock, not the transaction's start: turns taken in this order are ordered so
-      const registered = { user_id: userId, platform: data.platform, created_at: trx.raw('clock_timestamp()') }
+      const registered = {
+        user_id: userId,
+        platform: data.platform,
+        created_at: trx.raw('clock_timestamp()')
+      }
       const [token] = await trx('device_tokens')
         .insert({ ...registered, token: data.token })
         .onConflict('token')
@@ -44,7 +54,10 @@ export class DeviceTokenService extends KnexService<DeviceToken, DeviceTokenData
         .returning('*')
       const kept = trx('device_tokens')
         .where({ user_id: userId })
-        .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }])
+        .orderBy([
+          { column: 'created_at', order: 'desc' },
+          { column: 'id', order: 'desc' }
+        ])
         .limit(this.perUser)
         .select('id')
       await trx('device_tokens').where({ user_id: userId }).whereNotIn('id', kept).delete()

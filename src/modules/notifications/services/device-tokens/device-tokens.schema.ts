@@ -26,7 +26,9 @@ export const deviceTokenDataSchema = Type.Pick(deviceTokenSchema, ['token', 'pla
 export type DeviceTokenData = Static<typeof deviceTokenDataSchema>
 export const deviceTokenDataValidator = getValidator(deviceTokenDataSchema, dataValidator)
 
-export const deviceTokenQuerySchema = querySyntax(Type.Pick(deviceTokenSchema, ['id', 'user_id', 'platform', 'created_at']))
+export const deviceTokenQuerySchema = querySyntax(
+  Type.Pick(deviceTokenSchema, ['id', 'user_id', 'platform', 'created_at'])
+)
 export type DeviceTokenQuery = Static<typeof deviceTokenQuerySchema>
 export const deviceTokenQueryValidator = getValidator(deviceTokenQuerySchema, queryValidator)
 

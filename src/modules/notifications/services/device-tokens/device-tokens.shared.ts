@@ -1,13 +1,15 @@
 import type { Params } from '@feathersjs/feathers'
 import type { ClientApplication } from '../../../../client'
-import type { DeviceToken, DeviceTokenData, DeviceTokenQuery, DeviceTokenService } from './device-tokens.class'
+import type {
+  DeviceToken,
+  DeviceTokenData,
+  DeviceTokenQuery,
+  DeviceTokenService
+} from './device-tokens.class'
 
 export type { DeviceToken, DeviceTokenData, DeviceTokenQuery }
 
-export type DeviceTokenClientService = Pick<
-  DeviceTokenService,
-  'get' | 'remove'
-> & {
+export type DeviceTokenClientService = Pick<DeviceTokenService, 'get' | 'remove'> & {
   find(params?: Params<DeviceTokenQuery>): ReturnType<DeviceTokenService['find']>
   create(data: DeviceTokenData, params?: Params): Promise<DeviceToken>
 }

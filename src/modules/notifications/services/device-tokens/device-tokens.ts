@@ -2,7 +2,11 @@ import { authenticate } from '@feathersjs/authentication'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../../declarations'
 import { DeviceTokenService, getOptions } from './device-tokens.class'
-import { deviceTokenDataValidator, deviceTokenQueryResolver, deviceTokenQueryValidator } from './device-tokens.schema'
+import {
+  deviceTokenDataValidator,
+  deviceTokenQueryResolver,
+  deviceTokenQueryValidator
+} from './device-tokens.schema'
 import { deviceTokenMethods, deviceTokenPath } from './device-tokens.shared'
 
 export * from './device-tokens.class'
@@ -16,7 +20,10 @@ export const deviceToken = (app: Application) => {
       all: [authenticate('jwt')]
     },
     before: {
-      all: [schemaHooks.validateQuery(deviceTokenQueryValidator), schemaHooks.resolveQuery(deviceTokenQueryResolver)],
+      all: [
+        schemaHooks.validateQuery(deviceTokenQueryValidator),
+        schemaHooks.resolveQuery(deviceTokenQueryResolver)
+      ],
       create: [schemaHooks.validateData(deviceTokenDataValidator)]
     }
   })

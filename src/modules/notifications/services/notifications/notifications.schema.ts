@@ -32,7 +32,16 @@ export const notificationSchema = Type.Object(
 export type Notification = Static<typeof notificationSchema>
 
 export const notificationQuerySchema = querySyntax(
-  Type.Pick(notificationSchema, ['id', 'user_id', 'channel_id', 'message_id', 'kind', 'status', 'scheduled_for', 'sent_at'])
+  Type.Pick(notificationSchema, [
+    'id',
+    'user_id',
+    'channel_id',
+    'message_id',
+    'kind',
+    'status',
+    'scheduled_for',
+    'sent_at'
+  ])
 )
 export type NotificationQuery = Static<typeof notificationQuerySchema>
 export const notificationQueryValidator = getValidator(notificationQuerySchema, queryValidator)

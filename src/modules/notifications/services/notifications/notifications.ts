@@ -10,7 +10,10 @@ export * from './notifications.class'
 export * from './notifications.schema'
 
 export const notification = (app: Application) => {
-  app.use(notificationPath, new NotificationService(getOptions(app)), { methods: [...notificationMethods], events: [] })
+  app.use(notificationPath, new NotificationService(getOptions(app)), {
+    methods: [...notificationMethods],
+    events: []
+  })
   app.service(notificationPath).hooks({
     around: {
       all: [authenticate('jwt'), requireAdmin]
