@@ -1,5 +1,6 @@
 import type { Application } from '../../declarations'
 import { announceEverywhere } from '../../operations/announce-everywhere'
+import { isAdmin } from '../../hooks/require-admin'
 import type { User } from './users/users.schema'
 
 /**
@@ -10,7 +11,7 @@ import type { User } from './users/users.schema'
 export const userChanges = (app: Application) => {
   const announce = announceEverywhere(app, 'identity.user.changed')
   const changed = (user: User) =>
-    announce({ user_id: user.id, is_admin: user.role === 'admin', disabled: Boolean(user.disabled_at) })
+    announce({ user_id: user.id, is_admin: isAdmin(user), disabled: Boolean(user.disabled_at) })
   app.service('users').on('patched', changed)
   app.service('users').on('updated', changed)
   app.service('users').on('removed', changed)

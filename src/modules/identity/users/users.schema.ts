@@ -4,6 +4,7 @@ import type { Static } from '@feathersjs/typebox'
 import { passwordHash } from '@feathersjs/authentication-local'
 import type { HookContext } from '../../../declarations'
 import { dataValidator, queryValidator } from '../../../validators'
+import { isAdminOrInternal } from '../../../hooks/require-admin'
 import type { UserService } from './users.class'
 import { Id, Nullable, Timestamp } from '../../../schema-types'
 
@@ -46,10 +47,9 @@ export const userExternalResolver = resolve<User, HookContext<UserService>>({
   disabled_at: async (value, user, context) => (canSeeAll(user, context) ? value : undefined)
 })
 
-const canSeeAll = (user: User, context: HookContext) => {
-  const caller = context.params.user as User | undefined
-  return !context.params.provider || caller?.role === 'admin' || caller?.id === user.id
-}
+/** A person's own record, or an admin's or internal call: contact details and account state. */
+const canSeeAll = (user: User, context: HookContext) =>
+  isAdminOrInternal(context.params) || context.params.user?.id === user.id
 
 const isValidTimeZone = (timezone: string) => {
   try {

@@ -3,6 +3,8 @@ import type { Application } from '../../../declarations'
 import type { DomainEventMap } from '../../../events'
 import type { Id } from '../../../schema-types'
 import type { User } from '../../identity/users/users.schema'
+import { isAdmin } from '../../../hooks/require-admin'
+import { channelIdsOf } from '../access/channel-access'
 import { createMembershipVersion } from './membership-version'
 
 export const channelRoom = (channelId: Id) => `channel:${channelId}`
@@ -31,18 +33,14 @@ export class ConnectionRooms {
   async join(socket: Socket, user: User) {
     this.leave(socket)
     await socket.join(userRoom(user.id))
-    if (user.role === 'admin') await socket.join(ADMINS)
+    if (isAdmin(user)) await socket.join(ADMINS)
     for (let attempt = 1; ; attempt++) {
       const version = await this.membershipVersion.current()
-      const rows: { channel_id: Id }[] = await this.app
-        .get('postgresqlClient')('chat_participants')
-        .where({ user_id: user.id })
-        .whereNull('removed_at')
-        .select('channel_id')
+      const channelIds = await channelIdsOf(this.app.get('postgresqlClient'), user.id)
       if (!socket.connected) return
       // Under constant churn the last read stands; the next change moves the sockets anyway
       if (version !== (await this.membershipVersion.current()) && attempt < MAX_JOIN_READS) continue
-      const rooms = new Set(rows.map((row) => channelRoom(row.channel_id)))
+      const rooms = new Set(channelIds.map(channelRoom))
       for (const room of socket.rooms) {
         if (room.startsWith('channel:') && !rooms.has(room)) socket.leave(room)
       }

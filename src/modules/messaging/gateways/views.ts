@@ -2,7 +2,7 @@ import type { Socket } from 'socket.io'
 import type { RealTimeConnection } from '@feathersjs/feathers'
 import { BadRequest, Forbidden } from '@feathersjs/errors'
 import type { Id } from '../../../schema-types'
-import { NOT_PARTICIPANT } from '../channel-access'
+import { NOT_PARTICIPANT, mayViewAndType } from '../access/channel-access'
 import type { ConnectionPresence } from '../services/presence/presence.class'
 import type { Typing } from './typing'
 import { channelRoom, viewRoom } from './rooms'
@@ -26,10 +26,11 @@ export class ChannelViews implements ConnectionPresence {
     return socket
   }
 
-  /** The socket behind a call, which must be a participant's (its channel room says so). */
+  /** The socket behind a call, which must be a participant's (its channel room follows participation). */
   private participantSocket(connection: RealTimeConnection | undefined, channelId: Id) {
     const socket = this.socketBehind(connection)
-    if (!socket.rooms.has(channelRoom(channelId))) throw new Forbidden(NOT_PARTICIPANT)
+    if (!mayViewAndType({ participant: socket.rooms.has(channelRoom(channelId)) }))
+      throw new Forbidden(NOT_PARTICIPANT)
     return socket
   }
 

@@ -1,5 +1,5 @@
 import type { HookContext } from '../../../declarations'
-import { isAdminOrInternal } from '../../../hooks/require-admin'
+import { maySeeMutedOf } from '../access/channel-access'
 import type { Participant } from '../services/participants/participants.schema'
 
 /** A participant as the others in the channel see it: whether it muted the channel is its own business. */
@@ -11,9 +11,9 @@ export const withoutMuted = ({ muted: _muted, ...participant }: Participant): Pa
  */
 export const hideOthersMuted = async (context: HookContext) => {
   const { params, result } = context
-  if (isAdminOrInternal(params) || !result) return
+  if (!result) return
   const own = (participant: Participant) =>
-    participant.user_id === params.user?.id ? participant : withoutMuted(participant)
+    maySeeMutedOf(params, participant.user_id) ? participant : withoutMuted(participant)
   if (Array.isArray(result.data)) context.result = { ...result, data: result.data.map(own) }
   else if (Array.isArray(result)) context.result = result.map(own)
   else context.result = own(result)

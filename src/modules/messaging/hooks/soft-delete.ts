@@ -1,7 +1,7 @@
 import { Forbidden, NotFound } from '@feathersjs/errors'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { HookContext, NextFunction } from '../../../declarations'
-import { isAdminOrInternal } from '../../../hooks/require-admin'
+import { maySeeRecord } from '../access/channel-access'
 import { messageExternalResolver } from '../services/messages/messages.schema'
 import { NOT_FOUND } from '../services/messages/messages.class'
 
@@ -18,7 +18,7 @@ const tombstones = schemaHooks.resolveExternal(messageExternalResolver)
 export const softDelete = (context: HookContext, next: NextFunction) =>
   tombstones(context, async () => {
     await next()
-    if (isAdminOrInternal(context.params)) return
+    if (maySeeRecord(context.params)) return
     if (context.method === 'find' && context.params.query?.$withDeleted) {
       throw new Forbidden('Only an admin may see deleted messages')
     }

@@ -3,8 +3,7 @@ import type { Id } from '../../../../schema-types'
 import { Forbidden, NotFound } from '@feathersjs/errors'
 import type { Application, ServiceParams } from '../../../../declarations'
 import { withTransaction } from '../../../../database/errors'
-import { isAdminOrInternal } from '../../../../hooks/require-admin'
-import { NOT_PARTICIPANT } from '../../channel-access'
+import { NOT_PARTICIPANT, joinParticipation, moderates, refusalToRead } from '../../access/channel-access'
 import { pageBounds } from '../../page'
 import { announceChanges, applyMembership, resolveContext } from './membership'
 import { describeChannels } from './channel-views'
@@ -77,10 +76,7 @@ export class ChannelService {
       'p.last_read_at',
       this.db.raw('coalesce(p.last_read_seq, 0)::int as last_read_seq')
     )
-    const join = isAdminOrInternal(params) && !params.participatingOnly ? 'leftJoin' : 'join'
-    visible[join]('chat_participants as p', (on) =>
-      on.on('p.channel_id', 'c.id').andOnVal('p.user_id', userId).andOnNull('p.removed_at')
-    )
+    joinParticipation(visible, userId, moderates(params) && !params.participatingOnly)
     if (query.context_type) visible.where('c.context_type', query.context_type)
     if (query.context_id) visible.where('c.context_id', query.context_id)
     if (query.status) visible.where('c.status', query.status)
@@ -143,14 +139,8 @@ export class ChannelService {
     const row: ChannelRow | undefined = await this.withLastMessage(
       this.rowsQuery({ ...params, query: {} }, id)
     ).first()
-    if (!row) this.refuse(params, `No channel ${id}`)
+    if (!row) throw refusalToRead(params, `No channel ${id}`)
     return (await describeChannels(this.app, [row]))[0]
-  }
-
-  /** What a caller who cannot see a channel learns: outsiders not even whether it exists. */
-  private refuse(params: ChannelParams, notFound: string): never {
-    if (!isAdminOrInternal(params)) throw new Forbidden(NOT_PARTICIPANT)
-    throw new NotFound(notFound)
   }
 
   /**
@@ -164,7 +154,7 @@ export class ChannelService {
     // Like a channel, a context is unknown to those who would not belong in it: the same
     // refusal whether it exists, has a channel yet or not (the send path says the same)
     const belongs = userId !== undefined && membership?.members.has(userId)
-    if (!isAdminOrInternal(params) && !belongs) throw new Forbidden(NOT_PARTICIPANT)
+    if (!moderates(params) && !belongs) throw new Forbidden(NOT_PARTICIPANT)
     if (!membership) throw new NotFound(`No ${context_type} ${context_id}`)
 
     const changes = await withTransaction(this.db, async (trx) => {
@@ -182,7 +172,7 @@ export class ChannelService {
     else params.alreadyExisted = true
     const scope = this.rowsQuery({ ...params, query: { context_type, context_id } })
     const row: ChannelRow | undefined = await this.withLastMessage(scope).first()
-    if (!row) this.refuse(params, `No channel for ${context_type} ${context_id}`)
+    if (!row) throw refusalToRead(params, `No channel for ${context_type} ${context_id}`)
     return (await describeChannels(this.app, [row]))[0]
   }
 

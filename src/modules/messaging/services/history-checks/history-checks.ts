@@ -1,7 +1,7 @@
 import { authenticate } from '@feathersjs/authentication'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../../declarations'
-import { requireAdmin } from '../../../../hooks/require-admin'
+import { requireRecordAccess } from '../../access/channel-access'
 import { HistoryCheckService } from './history-checks.class'
 import { historyCheckQueryValidator } from './history-checks.schema'
 import { historyCheckMethods, historyCheckPath } from './history-checks.shared'
@@ -13,7 +13,7 @@ export const historyCheck = (app: Application) => {
   app.use(historyCheckPath, new HistoryCheckService(app), { methods: [...historyCheckMethods], events: [] })
   app.service(historyCheckPath).hooks({
     around: {
-      all: [authenticate('jwt'), requireAdmin]
+      all: [authenticate('jwt'), requireRecordAccess]
     },
     before: {
       get: [schemaHooks.validateQuery(historyCheckQueryValidator)]

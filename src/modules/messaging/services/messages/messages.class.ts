@@ -4,8 +4,15 @@ import type { Id } from '../../../../schema-types'
 import { BadRequest, Forbidden, NotFound } from '@feathersjs/errors'
 import type { Application, ServiceParams } from '../../../../declarations'
 import { isTransientDatabaseError, withRetry } from '../../../../database/errors'
-import { isAdminOrInternal } from '../../../../hooks/require-admin'
-import { NOT_PARTICIPANT, maySeeChannel, requireChannelAccess } from '../../channel-access'
+import { isAdmin } from '../../../../hooks/require-admin'
+import {
+  mayDelete,
+  maySeeChannel,
+  mayWriteSql,
+  refusalToWrite,
+  requireChannelAccess,
+  standingIn
+} from '../../access/channel-access'
 import { page } from '../../page'
 import { preparedStatement } from '../../../../database/prepared-statement'
 import type { Message, MessageData, MessageQuery } from './messages.schema'
@@ -33,10 +40,7 @@ const SEND_SQL = `
     where c.id = :channelId
       -- see FlushBarrier: the answer waits for the disk, the channel's lock does not
       and set_config('synchronous_commit', :synchronousCommit, true) is not null
-      and (c.status = 'active' or :admin)
-      and (:admin or exists (
-        select 1 from chat_participants p
-        where p.channel_id = c.id and p.user_id = :senderId and p.removed_at is null))
+      and ${mayWriteSql('c', ':senderId', ':admin')}
     returning c.id, c.last_seq, c.last_message_at, c.chain_head
   ), message as (
     insert into chat_messages (channel_id, seq, sender_id, content, client_id, created_at, hash)
@@ -119,7 +123,7 @@ export class MessageService {
     // The resolve-context-channel hook has turned a context into its channel
     const channelId = data.channel_id!
     const clientId = data.client_id ?? null
-    const admin = sender.role === 'admin'
+    const admin = isAdmin(sender)
 
     const sent = await withRetry(async () => {
       if (clientId) {
@@ -149,7 +153,8 @@ export class MessageService {
       }
     })
 
-    if (!sent.message) throw await this.refusal(channelId, sender.id, admin)
+    if (!sent.message)
+      throw refusalToWrite(sender, await standingIn(this.db, channelId, sender.id), channelId)
     // Outside the retries: a send that committed is never sent again
     await this.flushed.afterCommit()
     if (sent.existed) params.alreadyExisted = true
@@ -187,23 +192,6 @@ export class MessageService {
       .first()
   }
 
-  /** Why a send matched no channel row: said only on this rare path. */
-  private async refusal(channelId: Id, senderId: Id, admin: boolean) {
-    const channel = await this.db('chat_channels as c')
-      .where('c.id', channelId)
-      .first(
-        'c.status',
-        this.db.raw(
-          `exists (select 1 from chat_participants p
-            where p.channel_id = c.id and p.user_id = ? and p.removed_at is null) as is_participant`,
-          [senderId]
-        )
-      )
-    if (!channel) return admin ? new NotFound(`No channel ${channelId}`) : new Forbidden(NOT_PARTICIPANT)
-    if (!channel.is_participant && !admin) return new Forbidden(NOT_PARTICIPANT)
-    return new Forbidden('This channel is frozen: it is read-only')
-  }
-
   /** Soft delete: the row stays as evidence, flagged and hidden from normal views. */
   async remove(id: Id, params: MessageParams = {}): Promise<Message> {
     const message = await this.get(id, params)
@@ -211,12 +199,13 @@ export class MessageService {
       params.alreadyDeleted = true
       return message
     }
-    const admin = isAdminOrInternal(params)
-    if (!admin && message.sender_id !== params.user?.id)
-      throw new Forbidden('You can only delete your own messages')
-    if (!admin) {
-      const channel = await this.db('chat_channels').where({ id: message.channel_id }).first('status')
-      if (channel.status === 'frozen') throw new Forbidden('This channel is frozen: it is read-only')
+    const standing = await standingIn(this.db, message.channel_id, params.user?.id)
+    if (!mayDelete(params, standing, message.sender_id)) {
+      throw new Forbidden(
+        message.sender_id === params.user?.id
+          ? 'This channel is frozen: it is read-only'
+          : 'You can only delete your own messages'
+      )
     }
     const [deleted]: Message[] = await this.db('chat_messages')
       .where({ id, is_deleted: false })

@@ -4,7 +4,7 @@ import type { Static } from '@feathersjs/typebox'
 import type { HookContext } from '../../../../declarations'
 import { dataValidator, queryValidator } from '../../../../validators'
 import { Id, NamedRef, Nullable, Timestamp } from '../../../../schema-types'
-import { isAdminOrInternal } from '../../../../hooks/require-admin'
+import { maySeeRecord } from '../../access/channel-access'
 import { ContextType } from '../channels/channels.schema'
 
 export const MAX_CONTENT_LENGTH = 4000
@@ -51,8 +51,7 @@ export const tombstoneOf = ({
  * tombstone.
  */
 const showsDeletedWords = (context: HookContext) =>
-  isAdminOrInternal(context.params) &&
-  (context.method !== 'find' || context.params.query?.$withDeleted === true)
+  maySeeRecord(context.params) && (context.method !== 'find' || context.params.query?.$withDeleted === true)
 
 const unlessDeleted = async <T>(value: T, message: Message, context: HookContext) =>
   message.is_deleted && !showsDeletedWords(context) ? undefined : value
@@ -63,7 +62,7 @@ const unlessDeleted = async <T>(value: T, message: Message, context: HookContext
  * is also the event every participant gets, so only reads carry them.
  */
 const forAdmins = async <T>(value: T, message: Message, context: HookContext) =>
-  isAdminOrInternal(context.params) && context.method !== 'create'
+  maySeeRecord(context.params) && context.method !== 'create'
     ? unlessDeleted(value, message, context)
     : undefined
 

@@ -3,8 +3,12 @@ import type { Paginated } from '@feathersjs/feathers'
 import type { Id } from '../../../../schema-types'
 import { BadRequest, Forbidden, NotFound } from '@feathersjs/errors'
 import type { Application, ServiceParams } from '../../../../declarations'
-import { isAdminOrInternal } from '../../../../hooks/require-admin'
-import { maySeeChannel, requireChannelAccess } from '../../channel-access'
+import {
+  NOT_PARTICIPANT,
+  maySeeChannel,
+  maySeeRecord,
+  requireChannelAccess
+} from '../../access/channel-access'
 import { page } from '../../page'
 import type {
   Participant,
@@ -34,7 +38,7 @@ export class ParticipantService {
     const query = params.query!
     await requireChannelAccess(this.db, query.channel_id, params)
     const withRemoved = query.$withRemoved === true
-    if (withRemoved && !isAdminOrInternal(params))
+    if (withRemoved && !maySeeRecord(params))
       throw new Forbidden('Only an admin may see removed participants')
 
     const base = this.db('chat_participants').where({ channel_id: query.channel_id })
@@ -119,7 +123,7 @@ export class ParticipantService {
     if (row) return row
     // Outsiders learn nothing of the channel; an admin learns whether it exists
     await requireChannelAccess(this.db, channelId, params)
-    throw new Forbidden('You are not a participant of this channel')
+    throw new Forbidden(NOT_PARTICIPANT)
   }
 
   /** The seq the patch reads up to, clamped to the channel's last message. */

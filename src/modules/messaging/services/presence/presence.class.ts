@@ -3,7 +3,7 @@ import { BadRequest } from '@feathersjs/errors'
 import type { Paginated, RealTimeConnection } from '@feathersjs/feathers'
 import type { Application, ServiceParams } from '../../../../declarations'
 import type { Id } from '../../../../schema-types'
-import { isAdminOrInternal } from '../../../../hooks/require-admin'
+import { presenceVisibleTo } from '../../access/channel-access'
 import { isClustered, onRedisCluster } from '../../../../operations/redis'
 import { MemoryPresenceStore, RedisPresenceStore } from './presence-store'
 import type { PresenceStore } from './presence-store'
@@ -60,7 +60,7 @@ export class PresenceService {
   async find(params: PresenceParams = {}): Promise<Paginated<Presence>> {
     const asked = params.query!.user_id
     const ids = [...new Set(typeof asked === 'number' ? [asked] : asked.$in)]
-    const visible = isAdminOrInternal(params) ? ids : await this.sharingAChannel(params.user!.id, ids)
+    const visible = await presenceVisibleTo(this.db, params, ids)
     const data = visible.length ? await this.statuses(visible) : []
     return { total: data.length, limit: data.length, skip: 0, data }
   }
@@ -68,18 +68,6 @@ export class PresenceService {
   /** Which of these users are online anywhere in the deployment (internal: not a service method). */
   onlineAmong(userIds: Id[]): Promise<Set<Id>> {
     return userIds.length ? this.store.online(userIds) : Promise.resolve(new Set())
-  }
-
-  private async sharingAChannel(callerId: Id, ids: Id[]): Promise<Id[]> {
-    const others: Id[] = await this.db('chat_participants as mine')
-      .join('chat_participants as theirs', 'theirs.channel_id', 'mine.channel_id')
-      .where('mine.user_id', callerId)
-      .whereNull('mine.removed_at')
-      .whereNull('theirs.removed_at')
-      .whereIn('theirs.user_id', ids)
-      .distinct()
-      .pluck('theirs.user_id')
-    return ids.filter((id) => id === callerId || others.includes(id))
   }
 
   private async statuses(userIds: Id[]): Promise<Presence[]> {

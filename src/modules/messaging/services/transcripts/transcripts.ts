@@ -1,7 +1,7 @@
 import { authenticate } from '@feathersjs/authentication'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../../declarations'
-import { requireAdmin } from '../../../../hooks/require-admin'
+import { requireRecordAccess } from '../../access/channel-access'
 import { TranscriptService } from './transcripts.class'
 import { transcriptQueryValidator } from './transcripts.schema'
 import { transcriptMethods, transcriptPath } from './transcripts.shared'
@@ -13,7 +13,7 @@ export const transcript = (app: Application) => {
   app.use(transcriptPath, new TranscriptService(app), { methods: [...transcriptMethods], events: [] })
   app.service(transcriptPath).hooks({
     around: {
-      all: [authenticate('jwt'), requireAdmin]
+      all: [authenticate('jwt'), requireRecordAccess]
     },
     before: {
       get: [schemaHooks.validateQuery(transcriptQueryValidator)]
