@@ -118,10 +118,16 @@ export async function maySeeChannel(db: Knex, channelId: Id, caller: Caller): Pr
   return mayRead(caller, await standingIn(db, channelId, caller.user?.id))
 }
 
-/** The channels the user currently takes part in: the rooms their connections sit in. */
-export function channelIdsOf(db: Knex, userId: Id): Promise<Id[]> {
-  return db('chat_participants').where({ user_id: userId }).whereNull('removed_at').pluck('channel_id')
+/** The channels each of these users currently takes part in: the rooms their connections sit in. */
+export function currentParticipations(db: Knex, userIds: Id[]): Promise<{ user_id: Id; channel_id: Id }[]> {
+  return db('chat_participants')
+    .whereIn('user_id', userIds)
+    .whereNull('removed_at')
+    .select('user_id', 'channel_id')
 }
+
+export const channelIdsOf = async (db: Knex, userId: Id): Promise<Id[]> =>
+  (await currentParticipations(db, [userId])).map((row) => row.channel_id)
 
 /** Which of `ids` the caller may see the presence of. */
 export async function presenceVisibleTo(db: Knex, caller: Caller, ids: Id[]): Promise<Id[]> {

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex'
 import type { Id } from '../../../../schema-types'
+import { currentParticipations } from '../../access/channel-access'
 
 export interface Transition {
   last_seen_at: string
@@ -56,10 +57,7 @@ export class PresenceTransitions {
       .onConflict('user_id')
       .merge()
       .returning(['user_id', 'last_seen_at'])
-    const memberships: { user_id: Id; channel_id: Id }[] = await db('chat_participants')
-      .whereIn('user_id', userIds)
-      .whereNull('removed_at')
-      .select('user_id', 'channel_id')
+    const memberships = await currentParticipations(db, userIds)
     const transitions = new Map<Id, Transition>(
       seen.map((row) => [Number(row.user_id), { last_seen_at: row.last_seen_at, channelIds: [] }])
     )
