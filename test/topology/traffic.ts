@@ -61,13 +61,11 @@ export class Person {
       for (;;) {
         try {
           this.acknowledged.push(
-            await this.client
-              .service('messages')
-              .create({
-                channel_id: this.channelId,
-                content: `${this.user.name}: ${label} ${n}`,
-                client_id: clientId
-              })
+            await this.client.service('messages').create({
+              channel_id: this.channelId,
+              content: `${this.user.name}: ${label} ${n}`,
+              client_id: clientId
+            })
           )
           break
         } catch (error: any) {

@@ -73,14 +73,12 @@ describe('validation and errors', () => {
       await rejectsWith(
         400,
         () =>
-          client
-            .service('messages')
-            .create({
-              context_type: 'booking',
-              context_id: other.booking.id,
-              content: 'hi',
-              sender_id: 1
-            } as any),
+          client.service('messages').create({
+            context_type: 'booking',
+            context_id: other.booking.id,
+            content: 'hi',
+            sender_id: 1
+          } as any),
         'context form with sender_id'
       )
       assert.strictEqual(await channelCount(), channelsBefore, 'no channel opened')

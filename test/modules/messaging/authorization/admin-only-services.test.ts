@@ -71,14 +71,12 @@ describe('authorization', () => {
         {
           label: 'bookings.create',
           socket: (c: ClientApplication) =>
-            c
-              .service('bookings')
-              .create({
-                borrower_company_id: world.borrowerCompanyId,
-                lender_company_id: world.lenderCompanyId,
-                worker_id: user.id,
-                supervisor_id: user.id
-              } as any),
+            c.service('bookings').create({
+              borrower_company_id: world.borrowerCompanyId,
+              lender_company_id: world.lenderCompanyId,
+              worker_id: user.id,
+              supervisor_id: user.id
+            } as any),
           http: [
             'POST',
             '/bookings',
