@@ -6,33 +6,9 @@ import { presence } from './services/presence/presence'
 import { channelEvent } from './services/channel-events/channel-events'
 import { transcript } from './services/transcripts/transcripts'
 import { historyCheck } from './services/history-checks/history-checks'
-import {
-  assignBookingParticipants,
-  assignCompanyParticipants,
-  assignDisputeParticipants
-} from './hooks/assign-participants'
+import { followContexts } from './services/channels/follow-contexts'
 
 export { realtime } from './gateways/realtime'
-
-/**
- * Channels follow their contexts: messaging hooks its participant assignment onto the
- * writes of bookings, disputes and company members, which know nothing of messaging.
- */
-const assignParticipantsOnContextWrites = (app: Application) => {
-  app
-    .service('bookings')
-    .hooks({ after: { create: [assignBookingParticipants], patch: [assignBookingParticipants] } })
-  app
-    .service('disputes')
-    .hooks({ after: { create: [assignDisputeParticipants], patch: [assignDisputeParticipants] } })
-  app.service('company-members').hooks({
-    after: {
-      create: [assignCompanyParticipants],
-      patch: [assignCompanyParticipants],
-      remove: [assignCompanyParticipants]
-    }
-  })
-}
 
 export const messaging = (app: Application) => {
   app.configure(channel)
@@ -42,5 +18,5 @@ export const messaging = (app: Application) => {
   app.configure(channelEvent)
   app.configure(transcript)
   app.configure(historyCheck)
-  app.configure(assignParticipantsOnContextWrites)
+  app.configure(followContexts)
 }

@@ -4,9 +4,8 @@ import type { Static } from '@feathersjs/typebox'
 import type { HookContext } from '../../../declarations'
 import { dataValidator, queryValidator } from '../../../validators'
 import { Id, Timestamp } from '../../../schema-types'
+import { bookingStatuses } from '../../../context-statuses'
 import type { BookingService } from './bookings.class'
-
-export const bookingStatuses = ['pending', 'confirmed', 'in_progress', 'completed', 'cancelled'] as const
 
 export const bookingSchema = Type.Object(
   {

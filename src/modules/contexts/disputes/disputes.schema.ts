@@ -4,9 +4,8 @@ import type { Static } from '@feathersjs/typebox'
 import type { HookContext } from '../../../declarations'
 import { dataValidator, queryValidator } from '../../../validators'
 import { Id, Timestamp } from '../../../schema-types'
+import { disputeStatuses } from '../../../context-statuses'
 import type { DisputeService } from './disputes.class'
-
-export const disputeStatuses = ['open', 'resolved', 'closed'] as const
 
 export const disputeSchema = Type.Object(
   {

@@ -1,6 +1,5 @@
 import type { Application } from '../../../../declarations'
 import type { Id } from '../../../../schema-types'
-import type { Booking } from '../../../contexts/bookings/bookings.schema'
 import type { ChannelView, ContextSummary, LastMessage } from './channels.schema'
 
 /** A row of the channels view query: the channel, the caller's position, its last message flat. */
@@ -30,9 +29,7 @@ export async function describeChannels(app: Application, rows: ChannelRow[]): Pr
     ? await app.service('disputes').find({ query: { id: { $in: disputeIds } }, paginate: false })
     : []
   const bookingIds = unique([...idsOf('booking'), ...disputes.map((dispute) => dispute.booking_id)])
-  const bookings: Booking[] = await app
-    .service('bookings')
-    .find({ query: { id: { $in: bookingIds } }, paginate: false })
+  const bookings = await app.service('bookings').find({ query: { id: { $in: bookingIds } }, paginate: false })
   const companyIds = unique(
     bookings.flatMap((booking) => [booking.borrower_company_id, booking.lender_company_id])
   )

@@ -6,6 +6,7 @@ import { withTransaction } from '../../../../database/errors'
 import { NOT_PARTICIPANT, joinParticipation, moderates, refusalToRead } from '../../access/channel-access'
 import { pageBounds } from '../../page'
 import { announceChanges, applyMembership, resolveContext } from './membership'
+import { lockContext } from './context-locks'
 import { describeChannels } from './channel-views'
 import type { ChannelRow } from './channel-views'
 import type {
@@ -144,36 +145,47 @@ export class ChannelService {
   }
 
   /**
-   * Returns the context's one channel, creating it with its participants if it is the
-   * first. Concurrent creations meet at the unique constraint and all return the winner.
+   * Returns the context's one channel, opening it with its participants if it is the
+   * first. Concurrent creations take turns on the context's lock and all return the first.
    */
   async create(data: ChannelData, params: ChannelParams = {}): Promise<ChannelView> {
     const { context_type, context_id } = data
-    const membership = await resolveContext(this.app, context_type, context_id)
-    const userId = params.user?.id
-    // Like a channel, a context is unknown to those who would not belong in it: the same
-    // refusal whether it exists, has a channel yet or not (the send path says the same)
-    const belongs = userId !== undefined && membership?.members.has(userId)
-    if (!moderates(params) && !belongs) throw new Forbidden(NOT_PARTICIPANT)
-    if (!membership) throw new NotFound(`No ${context_type} ${context_id}`)
-
-    const changes = await withTransaction(this.db, async (trx) => {
-      const [channel]: Channel[] = await trx('chat_channels')
-        .insert({ context_type, context_id, status: membership.status })
-        .onConflict(['context_type', 'context_id'])
-        .ignore()
-        .returning('*')
-      if (!channel) return null
-      return applyMembership(trx, channel, membership)
-    })
-
-    // The assign-participants hook reads the context again: it may have changed meanwhile
-    if (changes) await announceChanges(this.app, changes)
-    else params.alreadyExisted = true
+    const { opened } = await this.open(context_type, context_id, params)
+    if (!opened) params.alreadyExisted = true
     const scope = this.rowsQuery({ ...params, query: { context_type, context_id } })
     const row: ChannelRow | undefined = await this.withLastMessage(scope).first()
     if (!row) throw refusalToRead(params, `No channel for ${context_type} ${context_id}`)
     return (await describeChannels(this.app, [row]))[0]
+  }
+
+  /**
+   * The context's channel id; the first call opens it: in one transaction that holds the
+   * context's lock (see `context-locks.ts`), the context is read through its own service
+   * and the channel inserted with its people, so it is reconciled once, and a change of
+   * the context that commits meanwhile waits for it, then finds the channel. Internal:
+   * the messages service opens a channel on a context's first message this way.
+   */
+  async open(contextType: ContextType, contextId: Id, params: ChannelParams = {}) {
+    const outcome = await withTransaction(this.db, async (trx) => {
+      await lockContext(trx, contextType, contextId)
+      const existing = await trx('chat_channels')
+        .where({ context_type: contextType, context_id: contextId })
+        .first('id')
+      if (existing) return { id: existing.id as Id, changes: null }
+      const membership = await resolveContext(this.app, contextType, contextId, trx)
+      const userId = params.user?.id
+      // Like a channel, a context is unknown to those who would not belong in it: the same
+      // refusal whether it exists, has a channel yet or not (the send path says the same)
+      const belongs = userId !== undefined && membership?.members.has(userId)
+      if (!moderates(params) && !belongs) throw new Forbidden(NOT_PARTICIPANT)
+      if (!membership) throw new NotFound(`No ${contextType} ${contextId}`)
+      const [channel]: Channel[] = await trx('chat_channels')
+        .insert({ context_type: contextType, context_id: contextId, status: membership.status })
+        .returning('*')
+      return { id: channel.id, changes: await applyMembership(trx, channel, membership) }
+    })
+    if (outcome.changes) await announceChanges(this.app, outcome.changes)
+    return { id: outcome.id, opened: outcome.changes !== null }
   }
 
   /** The channel's row as stored (internal: the real-time side publishes it). */

@@ -3,8 +3,7 @@ import type { Static } from '@feathersjs/typebox'
 import { dataValidator, queryValidator } from '../../../../validators'
 import type { Paginated } from '@feathersjs/feathers'
 import { Id, NamedRef, Nullable, Timestamp } from '../../../../schema-types'
-import { bookingStatuses } from '../../../contexts/bookings/bookings.schema'
-import { disputeStatuses } from '../../../contexts/disputes/disputes.schema'
+import { bookingStatuses, disputeStatuses } from '../../../../context-statuses'
 
 export const contextTypes = ['booking', 'dispute'] as const
 export const ContextType = Type.Union(contextTypes.map((type) => Type.Literal(type)))

@@ -2,7 +2,6 @@ import { authenticate } from '@feathersjs/authentication'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../../declarations'
 import { skipEventForExisting } from '../../hooks/skip-event-for-existing'
-import { assignChannelParticipants } from '../../hooks/assign-participants'
 import { ChannelService } from './channels.class'
 import { channelDataValidator, channelQueryValidator } from './channels.schema'
 import { channelMethods, channelPath } from './channels.shared'
@@ -21,7 +20,7 @@ export const channel = (app: Application) => {
       create: [schemaHooks.validateData(channelDataValidator)]
     },
     after: {
-      create: [skipEventForExisting, assignChannelParticipants]
+      create: [skipEventForExisting]
     }
   })
 }

@@ -3,7 +3,8 @@ import type { KnexAdapterParams } from '@feathersjs/knex'
 import type { Application } from '../../../../declarations'
 import type { Id } from '../../../../schema-types'
 import type { DomainEventMap, ParticipantRef } from '../../../../events'
-import { withTransaction } from '../../../../database/errors'
+import { isOver } from '../../../../context-statuses'
+import { lockCompaniesShared } from './context-locks'
 import type { Channel, ContextType } from './channels.schema'
 import type { Participant, ParticipantRole } from '../participants/participants.schema'
 
@@ -12,8 +13,6 @@ export interface ContextMembership {
   /** user id → role; a person with several roles keeps the first one listed */
   members: Map<Id, ParticipantRole>
 }
-
-const FROZEN_STATUSES = new Set(['completed', 'cancelled', 'resolved', 'closed'])
 
 /** The record, or null when it does not exist. */
 const orNull = <T>(lookup: Promise<T>): Promise<T | null> =>
@@ -24,15 +23,17 @@ const orNull = <T>(lookup: Promise<T>): Promise<T | null> =>
 
 /**
  * Who belongs in a context's channel, read through the contexts' and identity's own
- * services (inside `trx` when given). `null` when the context does not exist.
+ * services (internal calls, inside `trx`, which holds the context's lock). A booking's
+ * companies are locked (shared) before their members are read: see `context-locks.ts`.
+ * `null` when the context does not exist.
  */
 export async function resolveContext(
   app: Application,
   contextType: ContextType,
   contextId: Id,
-  trx?: Knex.Transaction
+  trx: Knex.Transaction
 ): Promise<ContextMembership | null> {
-  const params: KnexAdapterParams<any> = trx ? { transaction: { trx, starting: false } } : {}
+  const params: KnexAdapterParams<any> = { transaction: { trx, starting: false } }
   const members = new Map<Id, ParticipantRole>()
   const add = (userId: Id, role: ParticipantRole) => {
     if (!members.has(userId)) members.set(userId, role)
@@ -42,11 +43,12 @@ export async function resolveContext(
     const dispute = await orNull(app.service('disputes').get(contextId, params))
     if (!dispute) return null
     dispute.party_ids.forEach((userId) => add(userId, 'dispute_party'))
-    return { status: FROZEN_STATUSES.has(dispute.status) ? 'frozen' : 'active', members }
+    return { status: isOver(dispute.status) ? 'frozen' : 'active', members }
   }
 
   const booking = await orNull(app.service('bookings').get(contextId, params))
   if (!booking) return null
+  await lockCompaniesShared(trx, [booking.borrower_company_id, booking.lender_company_id])
   const companyMembers = await app.service('company-members').find({
     ...params,
     query: { company_id: { $in: [booking.borrower_company_id, booking.lender_company_id] } },
@@ -62,7 +64,7 @@ export async function resolveContext(
         .forEach((member) => add(member.user_id, `${side}_${role}`))
     }
   }
-  return { status: FROZEN_STATUSES.has(booking.status) ? 'frozen' : 'active', members }
+  return { status: isOver(booking.status) ? 'frozen' : 'active', members }
 }
 
 export interface ParticipantChanges {
@@ -145,49 +147,4 @@ export async function announceChanges(app: Application, changes: ParticipantChan
     updated: changes.updated.map(refOf)
   }
   await app.get('events').emit('chat.participants.changed', event)
-}
-
-/** Re-reads a channel's context and applies it; announces what changed after commit. */
-export async function reconcileChannel(app: Application, channelId: Id) {
-  const db = app.get('postgresqlClient')
-  const changes = await withTransaction(db, async (trx) => {
-    const channel: Channel | undefined = await trx('chat_channels')
-      .where({ id: channelId })
-      .forUpdate()
-      .first()
-    if (!channel) return null
-    const membership = await resolveContext(app, channel.context_type, channel.context_id, trx)
-    // A context is never deleted; if it vanished, keep the channel as it is as evidence
-    if (!membership) return null
-    return applyMembership(trx, channel, membership)
-  })
-  if (changes) await announceChanges(app, changes)
-  return changes
-}
-
-/** The channel of a booking or dispute that changed, if it has one, follows it. */
-export async function reconcileContext(app: Application, contextType: ContextType, contextId: Id) {
-  const channel = await app
-    .get('postgresqlClient')('chat_channels')
-    .where({ context_type: contextType, context_id: contextId })
-    .first('id')
-  if (channel) await reconcileChannel(app, channel.id)
-}
-
-/** The channels of a company's bookings follow who works there. */
-export async function reconcileCompanyBookings(app: Application, companyId: Id) {
-  const bookings = await app.service('bookings').find({
-    query: { $or: [{ borrower_company_id: companyId }, { lender_company_id: companyId }], $select: ['id'] },
-    paginate: false
-  })
-  if (!bookings.length) return
-  const channels = await app
-    .get('postgresqlClient')('chat_channels')
-    .where({ context_type: 'booking' })
-    .whereIn(
-      'context_id',
-      bookings.map((booking) => booking.id)
-    )
-    .select('id')
-  for (const channel of channels) await reconcileChannel(app, channel.id)
 }

@@ -120,8 +120,7 @@ export class MessageService {
   async create(data: MessageData, params: MessageParams = {}): Promise<Message> {
     const sender = params.user
     if (!sender) throw new BadRequest('A message needs a sender (params.user)')
-    // The resolve-context-channel hook has turned a context into its channel
-    const channelId = data.channel_id!
+    const channelId = await this.channelOf(data, params)
     const clientId = data.client_id ?? null
     const admin = isAdmin(sender)
 
@@ -159,6 +158,29 @@ export class MessageService {
     await this.flushed.afterCommit()
     if (sent.existed) params.alreadyExisted = true
     return sent.message
+  }
+
+  /**
+   * The channel a message names, or the one of the context it names instead: the first
+   * message in a context opens the channel (a concurrent first message finds the same).
+   * Once the channel exists, the send itself checks that the sender belongs in it.
+   */
+  private async channelOf(data: MessageData, params: MessageParams): Promise<Id> {
+    const { channel_id, context_type, context_id } = data
+    const namesContext = context_type !== undefined || context_id !== undefined
+    if (channel_id !== undefined) {
+      if (namesContext)
+        throw new BadRequest('Give either channel_id or context_type and context_id, not both')
+      return channel_id
+    }
+    if (context_type === undefined || context_id === undefined) {
+      throw new BadRequest('A message needs a channel_id, or a context_type and a context_id')
+    }
+    const channels = this.app.service('channels')
+    return (
+      (await channels.idOf(context_type, context_id)) ??
+      (await channels.open(context_type, context_id, { user: params.user, provider: params.provider })).id
+    )
   }
 
   /**

@@ -1,7 +1,6 @@
 import { authenticate } from '@feathersjs/authentication'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../../declarations'
-import { resolveContextChannel } from '../../hooks/resolve-context-channel'
 import { announceToRecipients } from '../../hooks/announce-to-recipients'
 import { attachSenders } from '../../hooks/attach-senders'
 import { limitSendRate } from '../../hooks/limit-send-rate'
@@ -23,12 +22,7 @@ export const message = (app: Application) => {
     },
     before: {
       find: [schemaHooks.validateQuery(messageQueryValidator)],
-      create: [
-        limitSendRate,
-        schemaHooks.validateData(messageDataValidator),
-        sanitizeMessageContent,
-        resolveContextChannel
-      ]
+      create: [limitSendRate, schemaHooks.validateData(messageDataValidator), sanitizeMessageContent]
     },
     after: {
       all: [attachSenders],
