@@ -4,7 +4,9 @@ import path from 'path'
 /**
  * Module boundaries that the architecture relies on, checked on every test run:
  * messaging only emits events and never reaches notification code or a vendor SDK;
- * its services never reach up into its gateways; the event map imports no module.
+ * its services never reach up into its gateways; messaging and contexts import nothing of
+ * each other (one direction: contexts announce, messaging listens); the event map imports
+ * no module.
  */
 export const rules = [
   {
@@ -21,6 +23,16 @@ export const rules = [
     from: 'src/modules/messaging/services',
     forbidden: [/(^|\/)gateways(\/|$)/],
     why: 'layers depend downward: gateways call services, services never import gateways'
+  },
+  {
+    from: 'src/modules/messaging',
+    forbidden: [/modules\/contexts(\/|$)/, /^\.\.\/contexts(\/|$)/],
+    why: 'messaging follows contexts through their events and services; shared shapes live outside both'
+  },
+  {
+    from: 'src/modules/contexts',
+    forbidden: [/modules\/messaging(\/|$)/, /^\.\.\/messaging(\/|$)/],
+    why: 'contexts announce their changes and know nothing of messaging'
   },
   {
     from: 'src/events.ts',

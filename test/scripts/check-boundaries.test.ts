@@ -45,6 +45,40 @@ describe('module boundary check', () => {
     )
   })
 
+  it('fails when messaging imports contexts, or contexts import messaging', () => {
+    write(
+      'src/modules/messaging/services/channels/channels.schema.ts',
+      `import { bookingStatuses } from '../../../contexts/bookings/bookings.schema'\n`
+    )
+    write(
+      'src/modules/messaging/index.ts',
+      `import type { Dispute } from '../contexts/disputes/disputes.schema'\n`
+    )
+    write(
+      'src/modules/contexts/bookings/bookings.ts',
+      `import { reconcile } from '../../messaging/services/channels/membership'\n`
+    )
+    // Both may share what sits outside modules, and each its own files
+    write(
+      'src/modules/messaging/services/channels/membership.ts',
+      `import { isOver } from '../../../../context-statuses'\n`
+    )
+    write(
+      'src/modules/contexts/bookings/bookings.schema.ts',
+      `import { bookingStatuses } from '../../../context-statuses'\nimport { x } from './bookings.class'\n`
+    )
+    const violations = findViolations(root)
+    assert.deepStrictEqual(
+      violations.map((line) => line.split(' imports ')[0]).sort(),
+      [
+        'src/modules/contexts/bookings/bookings.ts',
+        'src/modules/messaging/index.ts',
+        'src/modules/messaging/services/channels/channels.schema.ts'
+      ],
+      violations.join('\n')
+    )
+  })
+
   it('fails when the event map imports a module', () => {
     write(
       'src/events.ts',
