@@ -15,6 +15,11 @@ export interface ParticipantRef {
  * import another to listen.
  */
 export interface DomainEventMap {
+  /**
+   * A booking, a dispute or a company membership was written: emitted after the write
+   * commits, with ids only, so that a listener reads the state as committed (messaging's
+   * channels follow them, reading the context again through its service)
+   */
   'contexts.booking.changed': { booking_id: Id }
   'contexts.dispute.changed': { dispute_id: Id }
   'identity.membership.changed': { company_id: Id; user_id: Id }
