@@ -48,10 +48,22 @@ export async function reconcileCompanyBookings(app: Application, companyId: Id) 
           bookings.map((booking) => booking.id)
         )
         .select('context_id')
+        .orderBy('context_id')
     }
   )
-  for (const { context_id } of channels) await reconcileContext(app, 'booking', context_id)
+  // One channel that fails to follow does not keep the company's other channels from it
+  for (const { context_id } of channels) {
+    await reconcileContext(app, 'booking', context_id).catch((error) =>
+      notFollowed(
+        { event: 'identity.membership.changed', company_id: companyId, booking_id: context_id },
+        error
+      )
+    )
+  }
 }
+
+const notFollowed = (what: Record<string, unknown>, error: any) =>
+  logger.error('a channel did not follow its context', { ...what, error: error?.message })
 
 /**
  * Participant auto-assignment: messaging listens to the changes contexts and identity
@@ -68,8 +80,8 @@ export const followContexts = (app: Application) => {
     app.get('events').on(event, async (payload) => {
       try {
         await reconcile(payload)
-      } catch (error: any) {
-        logger.error('a channel did not follow its context', { event, ...payload, error: error?.message })
+      } catch (error) {
+        notFollowed({ event, ...payload }, error)
       }
     })
   follow('contexts.booking.changed', ({ booking_id }) => reconcileContext(app, 'booking', booking_id))
