@@ -1,6 +1,6 @@
 import type { AuthenticationService } from '@feathersjs/authentication'
 import type { Application, HookContext, NextFunction } from '../declarations'
-import { createRateLimiter, refusal } from '../operations/rate-limit'
+import { createRateLimiter, refusal } from '../limits/rate-limit'
 import type { User } from '../modules/identity/users/users.schema'
 
 const WINDOW_SECONDS = 60

@@ -1,7 +1,7 @@
 import type { Server } from 'socket.io'
 import type { Application } from '../../../declarations'
 import type { Id } from '../../../schema-types'
-import { logger } from '../../../operations/logger'
+import { logger } from '../../../logging/logger'
 import type { PresenceStore } from '../services/presence/presence-store'
 import type { OnlinePresence } from './presence'
 

@@ -1,7 +1,7 @@
 import type { Server, Socket } from 'socket.io'
 import type { Application } from '../../../declarations'
 import type { Id } from '../../../schema-types'
-import { logger } from '../../../operations/logger'
+import { logger } from '../../../logging/logger'
 import type { User } from '../../identity/users/users.schema'
 import type { PresenceService } from '../services/presence/presence.class'
 import type { DomainEvents } from '../../../events'

@@ -1,6 +1,6 @@
 import type { Server } from 'socket.io'
 import type { Application } from '../../../declarations'
-import type { RoomRelay } from '../../../operations/room-relay'
+import type { RoomRelay } from '../../../socketio/room-relay'
 import type { DomainEventMap } from '../../../events'
 import type { User } from '../../identity/users/users.schema'
 import { tombstoneOf } from '../services/messages/messages.schema'
