@@ -17,6 +17,7 @@ import { limitCallRate } from './hooks/limit-call-rate'
 import { recordClientAddress } from './socketio/client-address'
 import { releaseHandshakeRequests } from './socketio/release-handshake-request'
 import { nameSessionIds } from './socketio/session-id-header'
+import { ConnectionLifecycle } from './socketio/connection-lifecycle'
 import { trackRequests, trackSocketCalls } from './http/shutdown'
 import { health } from './http/health'
 import { metricsOf } from './http/metrics'
@@ -29,7 +30,7 @@ import { webPage } from './http/web-page'
 import { httpServer } from './http/server'
 import { identity } from './modules/identity'
 import { contexts } from './modules/contexts'
-import { messaging, realtime } from './modules/messaging'
+import { messaging, liveMessaging } from './modules/messaging'
 import { notifications } from './modules/notifications'
 
 export type ConfigurationOverrides = {
@@ -75,7 +76,7 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
       const relay = attachRedisAdapter(app, io, (dropped) =>
         metricsOf(app).slowConsumersDropped.inc({ reason: 'delivery lag' }, dropped)
       )
-      realtime(app, io, relay)
+      liveMessaging(app, io, { lifecycle: new ConnectionLifecycle(app, io), relay })
     })
   )
   app.configure(postgresql)
