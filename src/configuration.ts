@@ -50,7 +50,7 @@ export const configurationSchema = Type.Intersect([
       failures_per_address: Type.Integer({ minimum: 1 }),
       window_seconds: Type.Integer({ minimum: 1 })
     }),
-    // see src/modules/messaging/gateways/seq-order.ts
+    // see src/modules/messaging/live/seq-order.ts
     realtime: Type.Object({
       reorder_window_ms: Type.Number({ minimum: 0 }),
       reorder_max_held: Type.Integer({ minimum: 1 }),

@@ -22,7 +22,7 @@ import { subscribers, tapDelivery } from '../helpers/adapter-traffic'
 import { relayChannel } from '../../src/socketio/room-relay'
 import { probeChannels } from '../../src/socketio/delivery-lag'
 import { publish } from '../../src/redis/redis'
-import { channelRoom } from '../../src/modules/messaging/gateways/rooms'
+import { channelRoom } from '../../src/modules/messaging/live/rooms'
 import type { ClientApplication } from '../../src/client'
 
 const MESSAGES_PER_MINUTE = 30

@@ -23,7 +23,7 @@ describe('module boundary check', () => {
   it('fails when messaging imports a vendor SDK or the notifications module', () => {
     write('src/modules/messaging/hooks/a.ts', `import twilio from 'twilio'\n`)
     write('src/modules/messaging/services/b.ts', `const admin = require('firebase-admin/messaging')\n`)
-    write('src/modules/messaging/gateways/c.ts', `import { schedule } from '../../notifications/scheduler'\n`)
+    write('src/modules/messaging/live/c.ts', `import { schedule } from '../../notifications/scheduler'\n`)
     write('src/modules/messaging/d.ts', `export { x } from '../notifications'\n`)
     write('src/modules/notifications/providers/twilio.ts', `import twilio from 'twilio'\n`)
     const violations = findViolations(root)
@@ -31,17 +31,17 @@ describe('module boundary check', () => {
     assert.ok(violations.every((line) => line.startsWith('src/modules/messaging/')))
   })
 
-  it('fails when a messaging service imports a gateway', () => {
+  it('fails when a messaging service imports the live side', () => {
     write(
       'src/modules/messaging/services/presence/presence.class.ts',
-      `import { rooms } from '../../gateways/rooms'\n`
+      `import { rooms } from '../../live/rooms'\n`
     )
-    write('src/modules/messaging/gateways/realtime.ts', `import { x } from '../services/messages/messages'\n`)
+    write('src/modules/messaging/live/realtime.ts', `import { x } from '../services/messages/messages'\n`)
     const violations = findViolations(root)
     assert.deepStrictEqual(violations.length, 1, violations.join('\n'))
     assert.match(
       violations[0],
-      /^src\/modules\/messaging\/services\/presence\/presence\.class\.ts imports '\.\.\/\.\.\/gateways\/rooms'/
+      /^src\/modules\/messaging\/services\/presence\/presence\.class\.ts imports '\.\.\/\.\.\/live\/rooms'/
     )
   })
 

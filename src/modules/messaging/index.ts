@@ -14,11 +14,11 @@ import {
   assignCompanyParticipants,
   assignDisputeParticipants
 } from './hooks/assign-participants'
-import { ConnectionRooms } from './gateways/rooms'
-import { OnlinePresence } from './gateways/presence'
-import { Typing } from './gateways/typing'
-import { ChannelViews } from './gateways/views'
-import { realtime } from './gateways/realtime'
+import { ConnectionRooms } from './live/rooms'
+import { OnlinePresence } from './live/presence'
+import { TypingStates } from './live/typing-states'
+import { SocketChannelViews } from './live/views'
+import { realtime } from './live/realtime'
 
 /**
  * Channels follow their contexts: messaging hooks its participant assignment onto the
@@ -53,8 +53,8 @@ export const liveMessaging = (
 ) => {
   const rooms = new ConnectionRooms(app, io)
   const presence = new OnlinePresence(app, io)
-  const typing = new Typing(app, io)
-  app.service('presence').serveConnections(new ChannelViews(lifecycle.socketOf, typing))
+  const typing = new TypingStates(app, io)
+  app.service('presence').serveViews(new SocketChannelViews(lifecycle.socketOf, typing))
   lifecycle.register('rooms', {
     signedIn: (socket, person) => rooms.join(socket, person),
     signedOut: (socket) => rooms.leave(socket)

@@ -7,7 +7,7 @@ import { tombstoneOf } from '../services/messages/messages.schema'
 import type { Message } from '../services/messages/messages.schema'
 import type { Participant } from '../services/participants/participants.schema'
 import type { ConnectionRooms } from './rooms'
-import type { Typing } from './typing'
+import type { TypingStates } from './typing-states'
 import { ADMINS, channelRoom, userRoom } from './rooms'
 import { seqOrderedPublisher } from './seq-order'
 import { withoutMuted } from '../hooks/hide-others-muted'
@@ -22,7 +22,7 @@ export const realtime = (
   app: Application,
   io: Server,
   relay: RoomRelay,
-  { rooms, typing }: { rooms: ConnectionRooms; typing: Typing }
+  { rooms, typing }: { rooms: ConnectionRooms; typing: TypingStates }
 ) => {
   const publishInSeqOrder = seqOrderedPublisher(app, io, relay)
   app.service('messages').on('created', (message: Message) => {
