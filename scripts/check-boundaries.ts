@@ -1,14 +1,20 @@
 import fs from 'fs'
 import path from 'path'
 
+/** The floors: shared mechanisms every layer above may use, which know nothing of those layers. */
+export const FLOORS = ['src/logging', 'src/redis', 'src/limits', 'src/cache', 'src/process', 'src/database']
+
+const MODULE = /(^|\/)modules(\/|$)/
+
 /**
- * Module boundaries that the architecture relies on, checked on every test run:
- * messaging only emits events and never reaches notification code or a vendor SDK;
- * its services never reach up into its gateways; messaging and contexts import nothing of
- * each other (one direction: contexts announce, messaging listens); the event map imports
- * no module.
+ * The layers the architecture relies on, checked on every test run. From the top:
+ * http/ (and the composition root) over the modules, the modules over socketio/ and
+ * hooks/, and those over the floors. Every rule points downward: messaging only emits
+ * events and never reaches notification code or a vendor SDK; its services never reach
+ * up into its live side; the event map, the Socket.io edge, the app-wide hooks and the
+ * floors import no module; nothing below http/ imports it.
  */
-export const rules = [
+export const rules: { from: string | string[]; forbidden: RegExp[]; why: string }[] = [
   {
     from: 'src/modules/messaging',
     forbidden: [
@@ -21,8 +27,8 @@ export const rules = [
   },
   {
     from: 'src/modules/messaging/services',
-    forbidden: [/(^|\/)gateways(\/|$)/],
-    why: 'layers depend downward: gateways call services, services never import gateways'
+    forbidden: [/(^|\/)live(\/|$)/],
+    why: 'layers depend downward: the live side calls services, services never import it'
   },
   {
     from: 'src/modules/messaging',
@@ -36,8 +42,31 @@ export const rules = [
   },
   {
     from: 'src/events.ts',
-    forbidden: [/(^|\/)modules(\/|$)/],
+    forbidden: [MODULE],
     why: 'the event map is neutral: its payloads are its own shapes, so it imports no module'
+  },
+  {
+    from: 'src/socketio',
+    forbidden: [MODULE],
+    why: 'the Socket.io edge owns the connections for every module: modules register their steps with it, it imports none'
+  },
+  {
+    from: ['src/socketio', 'src/modules', 'src/hooks', ...FLOORS],
+    forbidden: [
+      // until the registry moves to src/metrics
+      /^src\/http(\/(?!metrics$)|$)/
+    ],
+    why: 'http/ is the top edge: it serves what lies below it, and nothing below imports it'
+  },
+  {
+    from: FLOORS,
+    forbidden: [MODULE, /^src\/socketio(\/|$)/],
+    why: 'the floors are shared mechanisms under every layer: they import no module and not the Socket.io edge'
+  },
+  {
+    from: 'src/hooks',
+    forbidden: [MODULE],
+    why: 'app-wide hooks run for every module, so they name none: they read the shapes they need, not a module’s types'
   }
 ]
 
@@ -57,7 +86,8 @@ function* sourceFiles(dir: string): Generator<string> {
 export function findViolations(root: string) {
   const violations: string[] = []
   for (const rule of rules) {
-    for (const file of sourceFiles(path.join(root, rule.from))) {
+    const files = [rule.from].flat().flatMap((from) => [...sourceFiles(path.join(root, from))])
+    for (const file of files) {
       const text = fs.readFileSync(file, 'utf8')
       for (const match of text.matchAll(IMPORT)) {
         const specifier = match[1] ?? match[2] ?? match[3] ?? match[4]

@@ -6,9 +6,9 @@ import socketio from '@feathersjs/socketio'
 import type { Application, Configuration } from './declarations'
 import { configurationValidator } from './configuration'
 import { postgresql } from './database/postgresql'
-import { afterTeardown } from './operations/lifecycle'
-import { redis } from './operations/redis'
-import { attachRedisAdapter } from './operations/redis-adapter'
+import { afterTeardown } from './process/teardown'
+import { redis } from './redis/redis'
+import { attachRedisAdapter } from './socketio/redis-adapter'
 import { DomainEvents } from './events'
 import { handleErrors } from './hooks/handle-errors'
 import { requireOneRecord } from './hooks/require-one-record'
@@ -17,7 +17,8 @@ import { limitCallRate } from './hooks/limit-call-rate'
 import { recordClientAddress } from './socketio/client-address'
 import { releaseHandshakeRequests } from './socketio/release-handshake-request'
 import { nameSessionIds } from './socketio/session-id-header'
-import { trackRequests, trackSocketCalls } from './operations/shutdown'
+import { ConnectionLifecycle } from './socketio/connection-lifecycle'
+import { trackRequests, trackSocketCalls } from './http/shutdown'
 import { health } from './http/health'
 import { metricsOf } from './http/metrics'
 import { metricsRoute } from './http/metrics-route'
@@ -29,7 +30,7 @@ import { webPage } from './http/web-page'
 import { httpServer } from './http/server'
 import { identity } from './modules/identity'
 import { contexts } from './modules/contexts'
-import { messaging, realtime } from './modules/messaging'
+import { messaging, liveMessaging } from './modules/messaging'
 import { notifications } from './modules/notifications'
 
 export type ConfigurationOverrides = {
@@ -75,7 +76,7 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
       const relay = attachRedisAdapter(app, io, (dropped) =>
         metricsOf(app).slowConsumersDropped.inc({ reason: 'delivery lag' }, dropped)
       )
-      realtime(app, io, relay)
+      liveMessaging(app, io, { lifecycle: new ConnectionLifecycle(app, io), relay })
     })
   )
   app.configure(postgresql)

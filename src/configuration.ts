@@ -21,7 +21,7 @@ export const configurationSchema = Type.Intersect([
       keyPrefix: Type.String(),
       // host:port seeds of a Redis Cluster, comma-separated or an array (instead of url)
       cluster_nodes: Type.Union([Type.String(), Type.Array(Type.String()), Type.Null()]),
-      // how instances share rooms: see src/operations/redis-adapter.ts
+      // how instances share rooms: see src/socketio/redis-adapter.ts
       adapter: Type.Union([Type.Literal('classic'), Type.Literal('sharded')])
     }),
     // `*`, or the origins allowed to call from a browser: comma-separated or an array
@@ -50,7 +50,7 @@ export const configurationSchema = Type.Intersect([
       failures_per_address: Type.Integer({ minimum: 1 }),
       window_seconds: Type.Integer({ minimum: 1 })
     }),
-    // see src/modules/messaging/gateways/seq-order.ts
+    // see src/modules/messaging/live/seq-order.ts
     realtime: Type.Object({
       reorder_window_ms: Type.Number({ minimum: 0 }),
       reorder_max_held: Type.Integer({ minimum: 1 }),
@@ -83,7 +83,7 @@ export const configurationSchema = Type.Intersect([
       // 0 stops the worker loop (tests drive it by hand)
       poll_ms: Type.Number({ minimum: 0 }),
       claim_seconds: Type.Number({ minimum: 1 }),
-      // Optional so that settings written before it keep working; the default is in src/operations/sms-cap.ts
+      // Optional so that settings written before it keep working; the default is in src/limits/sms-cap.ts
       sms_per_number_per_hour: Type.Optional(Type.Integer({ minimum: 1 }))
     }),
     twilio: Type.Object({

@@ -7,7 +7,7 @@ import type { Application as FeathersApplication } from '@feathersjs/koa'
 import type { Knex } from 'knex'
 import type { ApplicationConfiguration } from './configuration'
 import type { DomainEvents } from './events'
-import type { RedisClient } from './operations/redis'
+import type { RedisClient } from './redis/redis'
 import type { User } from './modules/identity/users/users.schema'
 
 export type { NextFunction }

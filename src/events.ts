@@ -1,5 +1,5 @@
 import { EventEmitter } from 'events'
-import { logger } from './operations/logger'
+import { logger } from './logging/logger'
 import type { Id } from './schema-types'
 
 /** A participant as a change names it: enough to move rooms and find the row. */

@@ -7,7 +7,7 @@ import { closeClients, http, login, waitUntil } from './helpers/clients'
 import { killTree, serve } from './helpers/processes'
 import type { Command } from './helpers/processes'
 import { notificationSettings } from './helpers/notifications'
-import { maskEmail, maskPhone, maskToken } from '../src/operations/log-masking'
+import { maskEmail, maskPhone, maskToken } from '../src/logging/log-masking'
 
 /**
  * Logs travel further than the database (collectors, support tickets): at info, the

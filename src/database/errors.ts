@@ -1,7 +1,7 @@
 import type { Knex } from 'knex'
 import { BadRequest, Conflict, FeathersError, GeneralError, Unavailable } from '@feathersjs/errors'
 import { ERROR } from '@feathersjs/knex'
-import { logger } from '../operations/logger'
+import { logger } from '../logging/logger'
 
 const TRANSIENT_CODES = new Set([
   '40001', // serialization_failure

@@ -8,7 +8,7 @@ import ClientPGlite from 'knex-pglite'
 import { lockDataFolder } from './embedded-lock'
 import { EMBEDDED_SETTINGS, initializeDataFolder } from './embedded-init'
 import type { Application } from '../declarations'
-import { logger } from '../operations/logger'
+import { logger } from '../logging/logger'
 
 const INT8 = 20
 const INT8_ARRAY = 1016

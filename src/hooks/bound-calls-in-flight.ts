@@ -1,7 +1,7 @@
 import type { RealTimeConnection } from '@feathersjs/feathers'
 import { TooManyRequests } from '@feathersjs/errors'
 import type { Application, HookContext, NextFunction } from '../declarations'
-import { logger } from '../operations/logger'
+import { logger } from '../logging/logger'
 
 const LOG_EVERY_MS = 60_000
 // A person's tabs and devices together may keep twice one connection's bound in flight

@@ -1,7 +1,7 @@
 import { FeathersError } from '@feathersjs/errors'
 import type { HookContext, NextFunction } from '../declarations'
 import { isDatabaseError, translateDatabaseError } from '../database/errors'
-import { logger } from '../operations/logger'
+import { logger } from '../logging/logger'
 
 /**
  * Every error leaves as a Feathers error with a message fit for the caller; anything

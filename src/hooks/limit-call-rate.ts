@@ -1,9 +1,14 @@
 import type { AuthenticationService } from '@feathersjs/authentication'
 import type { Application, HookContext, NextFunction } from '../declarations'
-import { createRateLimiter, refusal } from '../operations/rate-limit'
-import type { User } from '../modules/identity/users/users.schema'
+import { createRateLimiter, refusal } from '../limits/rate-limit'
 
 const WINDOW_SECONDS = 60
+
+/** What of a token's owner decides whether the token still holds (hooks name no module's types). */
+interface TokenOwner {
+  disabled_at?: string | null
+  token_version: number
+}
 
 /**
  * Whether a well-signed token is still its owner's (the strategy's cached user, no query
@@ -12,7 +17,7 @@ const WINDOW_SECONDS = 60
  */
 async function isCurrent(service: AuthenticationService, payload: { sub: string; token_version?: number }) {
   const strategy = service.getStrategy('jwt') as unknown as {
-    getEntity(id: string, params: object): Promise<User>
+    getEntity(id: string, params: object): Promise<TokenOwner>
   }
   const user = await strategy.getEntity(payload.sub, {}).catch(() => undefined)
   return Boolean(user && !user.disabled_at && (payload.token_version ?? 0) === user.token_version)

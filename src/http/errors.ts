@@ -1,7 +1,7 @@
 import type { Context } from 'koa'
 import type { Middleware } from '@feathersjs/koa'
 import { BadRequest, FeathersError, GeneralError } from '@feathersjs/errors'
-import { logger } from '../operations/logger'
+import { logger } from '../logging/logger'
 
 class PayloadTooLarge extends FeathersError {
   constructor(message: string) {

@@ -1,6 +1,6 @@
 import type { Application } from '../declarations'
-import { logger } from '../operations/logger'
-import { isDraining } from '../operations/shutdown'
+import { logger } from '../logging/logger'
+import { isDraining } from './shutdown'
 
 // A probe answers within this even when a dependency does not answer at all
 const CHECK_TIMEOUT_MS = 3000

@@ -1,7 +1,7 @@
 import http from 'http'
 import type { Context } from 'koa'
 import type { Application } from '../declarations'
-import { logger } from '../operations/logger'
+import { logger } from '../logging/logger'
 
 // A request's body is at most 64 KB and its headers a few: a client on a poor mobile
 // network sends them in seconds; one that takes longer is holding the connection on purpose

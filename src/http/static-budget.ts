@@ -1,6 +1,6 @@
 import type { Context } from 'koa'
 import type { Application } from '../declarations'
-import { refusal, sharedRateLimiter } from '../operations/rate-limit'
+import { refusal, sharedRateLimiter } from '../limits/rate-limit'
 import { requestAddress } from '../socketio/client-address'
 
 const WINDOW_SECONDS = 60

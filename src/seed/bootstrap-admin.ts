@@ -1,5 +1,5 @@
 import type { Application } from '../declarations'
-import { logger } from '../operations/logger'
+import { logger } from '../logging/logger'
 
 /** Creates the configured first admin, once: later starts (and other instances) find it. */
 export async function ensureBootstrapAdmin(app: Application) {

@@ -1,8 +1,8 @@
 import type { Server, Socket } from 'socket.io'
 import type { Application } from '../declarations'
 import { metricsOf } from '../http/metrics'
-import { logger } from '../operations/logger'
-import { ExpiringCache } from '../operations/expiring-cache'
+import { logger } from '../logging/logger'
+import { ExpiringCache } from '../cache/expiring-cache'
 import { connectionAddress } from './client-address'
 import { cutConnection } from './end-connections'
 

@@ -4,8 +4,8 @@ import { io } from 'socket.io-client'
 import { startApp } from '../helpers/app'
 import { buildBooking, openBookingChannel } from '../helpers/factories'
 import { closeClients, http, socketClient, socketOf, waitUntil } from '../helpers/clients'
-import { probeChannels } from '../../src/operations/delivery-lag'
-import { publish } from '../../src/operations/redis'
+import { probeChannels } from '../../src/socketio/delivery-lag'
+import { publish } from '../../src/redis/redis'
 import { redisSettings } from '../helpers/redis'
 
 const connections = (overrides: Record<string, unknown>) => ({

@@ -1,6 +1,6 @@
 import { Cluster } from 'ioredis'
 import type { Application } from '../../src/declarations'
-import type { RedisClient } from '../../src/operations/redis'
+import type { RedisClient } from '../../src/redis/redis'
 
 export interface Delivery {
   channel: string

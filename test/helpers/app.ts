@@ -4,7 +4,7 @@ import { createApp } from '../../src/app'
 import type { ConfigurationOverrides } from '../../src/app'
 import type { Application } from '../../src/declarations'
 import { testDatabaseUrl } from './database'
-import { stopServing } from '../../src/operations/shutdown'
+import { stopServing } from '../../src/http/shutdown'
 import { closeClients } from './clients'
 
 export interface TestServer {

@@ -23,7 +23,7 @@ describe('module boundary check', () => {
   it('fails when messaging imports a vendor SDK or the notifications module', () => {
     write('src/modules/messaging/hooks/a.ts', `import twilio from 'twilio'\n`)
     write('src/modules/messaging/services/b.ts', `const admin = require('firebase-admin/messaging')\n`)
-    write('src/modules/messaging/gateways/c.ts', `import { schedule } from '../../notifications/scheduler'\n`)
+    write('src/modules/messaging/live/c.ts', `import { schedule } from '../../notifications/scheduler'\n`)
     write('src/modules/messaging/d.ts', `export { x } from '../notifications'\n`)
     write('src/modules/notifications/providers/twilio.ts', `import twilio from 'twilio'\n`)
     const violations = findViolations(root)
@@ -31,17 +31,17 @@ describe('module boundary check', () => {
     assert.ok(violations.every((line) => line.startsWith('src/modules/messaging/')))
   })
 
-  it('fails when a messaging service imports a gateway', () => {
+  it('fails when a messaging service imports the live side', () => {
     write(
       'src/modules/messaging/services/presence/presence.class.ts',
-      `import { rooms } from '../../gateways/rooms'\n`
+      `import { rooms } from '../../live/rooms'\n`
     )
-    write('src/modules/messaging/gateways/realtime.ts', `import { x } from '../services/messages/messages'\n`)
+    write('src/modules/messaging/live/realtime.ts', `import { x } from '../services/messages/messages'\n`)
     const violations = findViolations(root)
     assert.deepStrictEqual(violations.length, 1, violations.join('\n'))
     assert.match(
       violations[0],
-      /^src\/modules\/messaging\/services\/presence\/presence\.class\.ts imports '\.\.\/\.\.\/gateways\/rooms'/
+      /^src\/modules\/messaging\/services\/presence\/presence\.class\.ts imports '\.\.\/\.\.\/live\/rooms'/
     )
   })
 
@@ -87,6 +87,69 @@ describe('module boundary check', () => {
     const violations = findViolations(root)
     assert.deepStrictEqual(violations.length, 1, violations.join('\n'))
     assert.match(violations[0], /^src\/events\.ts imports/)
+  })
+
+  it('fails when the Socket.io edge imports a module', () => {
+    write(
+      'src/socketio/connection-lifecycle.ts',
+      `import type { User } from '../modules/identity/users/users.schema'\n`
+    )
+    write('src/socketio/rooms.ts', `import { rooms } from '../modules/messaging'\n`)
+    const violations = findViolations(root)
+    assert.strictEqual(violations.length, 2, violations.join('\n'))
+    assert.ok(
+      violations.every((line) => line.startsWith('src/socketio/') && line.includes('modules register'))
+    )
+  })
+
+  it('fails when anything below http imports it, and tolerates the metrics registry for now', () => {
+    write('src/socketio/a.ts', `import { isDraining } from '../http/shutdown'\n`)
+    write('src/modules/messaging/live/b.ts', `import { httpErrors } from '../../../http/errors'\n`)
+    write('src/hooks/c.ts', `import { openApi } from '../http/openapi'\n`)
+    write('src/limits/d.ts', `import { health } from '../http/health'\n`)
+    write('src/database/e.ts', `export * from '../http'\n`)
+    write('src/socketio/metrics-user.ts', `import { metricsOf } from '../http/metrics'\n`)
+    write('src/modules/notifications/metrics.ts', `import { metricsOf } from '../../http/metrics'\n`)
+    write('src/app.ts', `import { health } from './http/health'\n`)
+    const violations = findViolations(root)
+    assert.deepStrictEqual(
+      violations.map((line) => line.split(' ')[0]),
+      [
+        'src/socketio/a.ts',
+        'src/modules/messaging/live/b.ts',
+        'src/hooks/c.ts',
+        'src/limits/d.ts',
+        'src/database/e.ts'
+      ],
+      violations.join('\n')
+    )
+  })
+
+  it('fails when a floor imports a module or the Socket.io edge', () => {
+    write('src/logging/logger.ts', `import type { User } from '../modules/identity/users/users.schema'\n`)
+    write(
+      'src/redis/redis.ts',
+      `import { presence } from '../modules/messaging/services/presence/presence'\n`
+    )
+    write('src/limits/rate-limit.ts', `const { x } = require('../modules/notifications')\n`)
+    write('src/cache/expiring-cache.ts', `import { y } from '../modules/identity/user-changes'\n`)
+    write('src/process/teardown.ts', `import { closeTransports } from '../socketio/end-connections'\n`)
+    const violations = findViolations(root)
+    assert.strictEqual(violations.length, 5, violations.join('\n'))
+    assert.ok(violations.every((line) => line.includes('the floors are shared mechanisms')))
+  })
+
+  it('fails when an app-wide hook imports a module', () => {
+    write(
+      'src/hooks/limit-call-rate.ts',
+      `import type { User } from '../modules/identity/users/users.schema'\n`
+    )
+    const violations = findViolations(root)
+    assert.strictEqual(violations.length, 1, violations.join('\n'))
+    assert.match(
+      violations[0],
+      /^src\/hooks\/limit-call-rate\.ts imports .*app-wide hooks run for every module/
+    )
   })
 
   it('allows messaging to import its own files and shared code', () => {

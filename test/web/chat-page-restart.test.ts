@@ -6,7 +6,7 @@ import type { BookingWorld } from '../helpers/factories'
 import { closeClients, sleep, socketClient } from '../helpers/clients'
 import { freePort } from '../helpers/processes'
 import { messageBox, messageItem, messageLog, signIn, useBrowser } from '../helpers/browser'
-import { shutdown } from '../../src/operations/shutdown'
+import { shutdown } from '../../src/http/shutdown'
 
 /**
  * A deploy under an open page: the server it talks to shuts down gracefully and another

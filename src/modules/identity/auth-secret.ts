@@ -1,7 +1,7 @@
 import defaults from '../../../config/default.json'
 import { ConfigurationError } from '../../configuration'
 import type { Application } from '../../declarations'
-import { logger } from '../../operations/logger'
+import { logger } from '../../logging/logger'
 
 const MIN_SECRET_BYTES = 32
 

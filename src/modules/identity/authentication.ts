@@ -4,12 +4,12 @@ import type {
   AuthenticationRequest,
   AuthenticationResult
 } from '@feathersjs/authentication'
-import type { Id, Params } from '@feathersjs/feathers'
+import type { Params } from '@feathersjs/feathers'
 import crypto from 'crypto'
 import type { KeyObject } from 'crypto'
 import { NotAuthenticated } from '@feathersjs/errors'
 import type { Application } from '../../declarations'
-import { ExpiringCache } from '../../operations/expiring-cache'
+import { ExpiringCache } from '../../cache/expiring-cache'
 import type { User } from './users/users.schema'
 import { EmailLocalStrategy } from './local-strategy'
 import { createLoginThrottle } from './login-throttle'
@@ -47,7 +47,7 @@ class CachedJWTStrategy extends JWTStrategy {
     return result
   }
 
-  async getEntity(id: Id, _params: Params): Promise<User> {
+  async getEntity(id: string, _params: Params): Promise<User> {
     const key = String(id)
     const cached = this.cache.get(key)
     if (cached) return cached

@@ -1,9 +1,9 @@
 import { TooManyRequests } from '@feathersjs/errors'
 import type { Application } from '../../declarations'
-import { createRateLimiter } from '../../operations/rate-limit'
-import type { RateDecision } from '../../operations/rate-limit'
-import { logger } from '../../operations/logger'
-import { ExpiringCache } from '../../operations/expiring-cache'
+import { createRateLimiter } from '../../limits/rate-limit'
+import type { RateDecision } from '../../limits/rate-limit'
+import { logger } from '../../logging/logger'
+import { ExpiringCache } from '../../cache/expiring-cache'
 
 export interface LoginThrottle {
   /**

@@ -1,5 +1,5 @@
 import type { Application } from '../../declarations'
-import { announceEverywhere } from '../../operations/announce-everywhere'
+import { announceEverywhere } from '../../redis/announce-everywhere'
 import { isAdmin } from '../../hooks/require-admin'
 import type { User } from './users/users.schema'
 

@@ -1,6 +1,6 @@
 import type { Application } from '../../declarations'
-import { beforeTeardown } from '../../operations/lifecycle'
-import { announceEverywhere } from '../../operations/announce-everywhere'
+import { beforeTeardown } from '../../process/teardown'
+import { announceEverywhere } from '../../redis/announce-everywhere'
 import { deviceToken } from './services/device-tokens/device-tokens'
 import { notification } from './services/notifications/notifications'
 import { createProviders } from './providers'

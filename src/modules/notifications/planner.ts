@@ -1,8 +1,8 @@
 import type { Application } from '../../declarations'
 import type { DomainEventMap } from '../../events'
 import type { Id } from '../../schema-types'
-import { logger } from '../../operations/logger'
-import { ExpiringCache } from '../../operations/expiring-cache'
+import { logger } from '../../logging/logger'
+import { ExpiringCache } from '../../cache/expiring-cache'
 import { withRetry } from '../../database/errors'
 
 type MessageCreated = DomainEventMap['chat.message.created']

@@ -1,6 +1,6 @@
 import type { Application } from '../../declarations'
 import type { Id } from '../../schema-types'
-import { logger } from '../../operations/logger'
+import { logger } from '../../logging/logger'
 import type { Notification } from './services/notifications/notifications.schema'
 import { DeliveryError } from './providers/provider'
 import type { Providers } from './providers'
@@ -12,7 +12,7 @@ import { BATCH, claimDue, failInterruptedAttempts, skipThoseOnline } from './del
 import { finishAll, finishSent, markAttempts, retryLater } from './delivery-outcomes'
 import type { Finish, Retry } from './delivery-outcomes'
 import { inParallel } from './in-parallel'
-import { smsCapOf } from '../../operations/sms-cap'
+import { smsCapOf } from '../../limits/sms-cap'
 import { withRetry } from '../../database/errors'
 
 /** A delivery the rules let through: where it goes and what it says. */

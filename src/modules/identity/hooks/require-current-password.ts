@@ -16,5 +16,6 @@ export const requireCurrentPassword = async (context: HookContext) => {
   if (!ownPassword) return
   if (data.current_password === undefined)
     throw new BadRequest('Changing your password needs current_password')
-  await localStrategyOf(context.app).verifyCurrentPassword(id!, data.current_password, params)
+  // The caller's own id, which the check above found equal to the one named
+  await localStrategyOf(context.app).verifyCurrentPassword(params.user!.id, data.current_password, params)
 }

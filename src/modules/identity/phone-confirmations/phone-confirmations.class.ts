@@ -3,9 +3,9 @@ import type { Knex } from 'knex'
 import { BadRequest, NotFound, TooManyRequests } from '@feathersjs/errors'
 import type { Application, ServiceParams } from '../../../declarations'
 import type { Id } from '../../../schema-types'
-import { createRateLimiter, refusal } from '../../../operations/rate-limit'
-import type { RateLimiter } from '../../../operations/rate-limit'
-import { smsCapOf } from '../../../operations/sms-cap'
+import { createRateLimiter, refusal } from '../../../limits/rate-limit'
+import type { RateLimiter } from '../../../limits/rate-limit'
+import { smsCapOf } from '../../../limits/sms-cap'
 import type { PhoneConfirmation, PhoneConfirmationData } from './phone-confirmations.schema'
 
 export type { PhoneConfirmation, PhoneConfirmationData }

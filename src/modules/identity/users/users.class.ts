@@ -2,7 +2,7 @@ import { KnexService } from '@feathersjs/knex'
 import type { KnexAdapterOptions, KnexAdapterParams } from '@feathersjs/knex'
 import type { Application } from '../../../declarations'
 import type { Id } from '../../../schema-types'
-import { ExpiringCache } from '../../../operations/expiring-cache'
+import { ExpiringCache } from '../../../cache/expiring-cache'
 import type { User, UserData, UserPatch, UserQuery } from './users.schema'
 
 export type { User, UserData, UserPatch, UserQuery }

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex'
-import type { Id } from '@feathersjs/feathers'
+import type { Id } from '../../../schema-types'
 import type { ChainEvent, ChainMessage, ChainParticipant, ChainRecord } from './chain-encoding'
 
 /** Times as the chain encodes them (UTC, microseconds): JavaScript dates keep milliseconds only. */

@@ -1,6 +1,6 @@
 import type { HookContext } from '../../../declarations'
-import { createRateLimiter, refusal } from '../../../operations/rate-limit'
-import type { RateLimiter } from '../../../operations/rate-limit'
+import { createRateLimiter, refusal } from '../../../limits/rate-limit'
+import type { RateLimiter } from '../../../limits/rate-limit'
 
 const WINDOW_SECONDS = 60
 const limiters = new WeakMap<object, RateLimiter>()

@@ -1,5 +1,5 @@
 import type { ApplicationConfiguration } from '../../../configuration'
-import { logger } from '../../../operations/logger'
+import { logger } from '../../../logging/logger'
 import { createLogPushProvider, createLogSmsProvider } from './log'
 import type { PushProvider, SmsProvider } from './provider'
 

@@ -1,4 +1,4 @@
-import { logger } from '../../../operations/logger'
+import { logger } from '../../../logging/logger'
 import type { PushNotification, PushProvider, SmsProvider } from './provider'
 
 export interface LogSmsProvider extends SmsProvider {

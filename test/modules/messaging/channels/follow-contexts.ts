@@ -1,5 +1,5 @@
 import type { Application, HookContext } from '../../../../src/declarations'
-import { logger } from '../../../../src/operations/logger'
+import { logger } from '../../../../src/logging/logger'
 
 /**
  * Runs `inject` once, in the middle of the next read of a context (of `onlyId`, if given)

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex'
-import type { Id, Paginated } from '@feathersjs/feathers'
+import type { Paginated } from '@feathersjs/feathers'
+import type { Id } from '../../../../schema-types'
 import { NotFound } from '@feathersjs/errors'
 import type { Application, ServiceParams } from '../../../../declarations'
 import { maySeeChannel, requireChannelAccess } from '../../access/channel-access'

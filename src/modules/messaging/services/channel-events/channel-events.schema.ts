@@ -12,7 +12,6 @@ export const channelEventKinds = [
   'channel.frozen',
   'channel.reopened'
 ] as const
-export type ChannelEventKind = (typeof channelEventKinds)[number]
 
 /**
  * What happened in a channel besides messages, as its history shows it in a system

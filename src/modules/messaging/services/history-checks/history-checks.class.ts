@@ -1,4 +1,4 @@
-import type { Id } from '@feathersjs/feathers'
+import type { Id } from '../../../../schema-types'
 import { NotFound } from '@feathersjs/errors'
 import type { Application, ServiceParams } from '../../../../declarations'
 import { readChannelRecord } from '../../evidence/record'

@@ -1,4 +1,4 @@
-import type { Id } from '@feathersjs/feathers'
+import type { Id } from '../../../../schema-types'
 
 type Settle<Result> = { resolve: (result: Result) => void; reject: (error: unknown) => void }
 

@@ -1,4 +1,4 @@
-import type { RedisClient } from '../../../../operations/redis'
+import type { RedisClient } from '../../../../redis/redis'
 import type { Id } from '../../../../schema-types'
 
 /**

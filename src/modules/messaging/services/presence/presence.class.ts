@@ -4,7 +4,7 @@ import type { Paginated, RealTimeConnection } from '@feathersjs/feathers'
 import type { Application, ServiceParams } from '../../../../declarations'
 import type { Id } from '../../../../schema-types'
 import { presenceVisibleTo } from '../../access/channel-access'
-import { isClustered, onRedisCluster } from '../../../../operations/redis'
+import { isClustered, onRedisCluster } from '../../../../redis/redis'
 import { MemoryPresenceStore, RedisPresenceStore } from './presence-store'
 import type { PresenceStore } from './presence-store'
 import { PresenceTransitions } from './presence-transitions'
@@ -15,10 +15,11 @@ export type { ChannelRef, Presence, PresenceQuery, Typing }
 export interface PresenceParams extends ServiceParams<PresenceQuery> {}
 
 /**
- * What `view`, `leave` and `typing` do to the calling connection. The real-time side,
- * which owns the connections, hands its implementation over when it starts.
+ * What `view`, `leave` and `typing` do to the calling connection. The live side, which
+ * holds the connections' sockets, hands its implementation over (`serveViews`) when it
+ * starts.
  */
-export interface ConnectionPresence {
+export interface ChannelViews {
   view(connection: RealTimeConnection | undefined, channelId: Id): Promise<void>
   leave(connection: RealTimeConnection | undefined, channelId: Id): Promise<void>
   typing(connection: RealTimeConnection | undefined, channelId: Id, userId: Id, typing: boolean): void
@@ -31,7 +32,7 @@ export interface ConnectionPresence {
 export class PresenceService {
   /** connection counts per user, deployment-wide */
   readonly store: PresenceStore
-  private connections?: ConnectionPresence
+  private channelViews?: ChannelViews
   private transitions = new PresenceTransitions(() => this.db)
 
   constructor(private app: Application) {
@@ -52,8 +53,8 @@ export class PresenceService {
   }
 
   /** Called once by the real-time side: without it the Socket.io-only methods refuse. */
-  serveConnections(connections: ConnectionPresence) {
-    this.connections = connections
+  serveViews(views: ChannelViews) {
+    this.channelViews = views
   }
 
   /** Statuses of the asked users who share a channel with the caller (admins: anyone). */
@@ -93,23 +94,23 @@ export class PresenceService {
     return { status: { user_id: userId, online, last_seen_at }, channelIds }
   }
 
-  private get overSocketio() {
-    if (!this.connections) throw new BadRequest('Presence methods work over Socket.io only')
-    return this.connections
+  private get views() {
+    if (!this.channelViews) throw new BadRequest('Presence methods work over Socket.io only')
+    return this.channelViews
   }
 
   async view(data: ChannelRef, params: PresenceParams = {}) {
-    await this.overSocketio.view(params.connection, data.channel_id)
+    await this.views.view(params.connection, data.channel_id)
     return { channel_id: data.channel_id, viewing: true }
   }
 
   async leave(data: ChannelRef, params: PresenceParams = {}) {
-    await this.overSocketio.leave(params.connection, data.channel_id)
+    await this.views.leave(params.connection, data.channel_id)
     return { channel_id: data.channel_id, viewing: false }
   }
 
   async typing(data: Typing, params: PresenceParams = {}) {
-    this.overSocketio.typing(params.connection, data.channel_id, params.user!.id, data.typing)
+    this.views.typing(params.connection, data.channel_id, params.user!.id, data.typing)
     return data
   }
 }

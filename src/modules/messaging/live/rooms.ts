@@ -2,7 +2,7 @@ import type { Server, Socket } from 'socket.io'
 import type { Application } from '../../../declarations'
 import type { DomainEventMap } from '../../../events'
 import type { Id } from '../../../schema-types'
-import type { User } from '../../identity/users/users.schema'
+import type { SignedInPerson } from '../../../socketio/connection-lifecycle'
 import { isAdmin } from '../../../hooks/require-admin'
 import { channelIdsOf } from '../access/channel-access'
 import { createMembershipVersion } from './membership-version'
@@ -30,7 +30,7 @@ export class ConnectionRooms {
   }
 
   /** At login and re-authentication: the user's rooms, read again while participant changes race the read. */
-  async join(socket: Socket, user: User) {
+  async join(socket: Socket, user: SignedInPerson) {
     this.leave(socket)
     await socket.join(userRoom(user.id))
     if (isAdmin(user)) await socket.join(ADMINS)

@@ -3,8 +3,8 @@ import type { RealTimeConnection } from '@feathersjs/feathers'
 import { BadRequest, Forbidden } from '@feathersjs/errors'
 import type { Id } from '../../../schema-types'
 import { NOT_PARTICIPANT, mayViewAndType } from '../access/channel-access'
-import type { ConnectionPresence } from '../services/presence/presence.class'
-import type { Typing } from './typing'
+import type { ChannelViews } from '../services/presence/presence.class'
+import type { TypingStates } from './typing-states'
 import { channelRoom, viewRoom } from './rooms'
 
 type SocketOf = (connection: RealTimeConnection | undefined) => Socket | undefined
@@ -14,10 +14,10 @@ type SocketOf = (connection: RealTimeConnection | undefined) => Socket | undefin
  * participant's connection views a channel (its `view:<id>` room hears typing) and types
  * there; leaving the view ends its typing.
  */
-export class ChannelViews implements ConnectionPresence {
+export class SocketChannelViews implements ChannelViews {
   constructor(
     private socketOf: SocketOf,
-    private typingStates: Typing
+    private typingStates: TypingStates
   ) {}
 
   private socketBehind(connection: RealTimeConnection | undefined) {

@@ -11,7 +11,7 @@ import { userRoom, viewRoom } from './rooms'
  * TypingAnnouncer), so a client that reports every keystroke, or floods true and false,
  * costs the room one event per interval.
  */
-export class Typing {
+export class TypingStates {
   // Per connection and channel: when its typing state lapses unless refreshed
   private lapses = new Map<Socket, Map<Id, NodeJS.Timeout>>()
   private announcer: TypingAnnouncer

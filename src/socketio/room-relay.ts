@@ -1,8 +1,8 @@
 import type { Server } from 'socket.io'
 import type { Application } from '../declarations'
-import { logger } from './logger'
-import { redisKey } from './redis'
-import type { RedisClient } from './redis'
+import { logger } from '../logging/logger'
+import { redisKey } from '../redis/redis'
+import type { RedisClient } from '../redis/redis'
 
 /**
  * Hands events that each instance must process itself before its sockets hear them

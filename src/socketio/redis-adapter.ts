@@ -1,7 +1,7 @@
 import type { Server } from 'socket.io'
 import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter'
 import type { Application } from '../declarations'
-import { isClustered, redisKey, redisSubscriber } from './redis'
+import { isClustered, redisKey, redisSubscriber } from '../redis/redis'
 import { boundDeliveryLag } from './delivery-lag'
 import { localRelay, serverSideRelay, shardedRoomRelay } from './room-relay'
 import type { RoomRelay } from './room-relay'

@@ -2,11 +2,11 @@ import { Cluster } from 'ioredis'
 import calculateSlot from 'cluster-key-slot'
 import type { Server } from 'socket.io'
 import type { Application } from '../declarations'
-import { logger } from './logger'
-import { beforeTeardown } from './lifecycle'
-import { closeTransports } from '../socketio/end-connections'
-import { publish, redisKey } from './redis'
-import type { RedisClient } from './redis'
+import { logger } from '../logging/logger'
+import { beforeTeardown } from '../process/teardown'
+import { closeTransports } from './end-connections'
+import { publish, redisKey } from '../redis/redis'
+import type { RedisClient } from '../redis/redis'
 
 const PROBE_EVERY_MS = 1000
 

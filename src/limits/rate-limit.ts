@@ -2,8 +2,8 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limite
 import { TooManyRequests } from '@feathersjs/errors'
 import type { RateLimiterAbstract } from 'rate-limiter-flexible'
 import type { Application } from '../declarations'
-import { isClustered, redisKey } from './redis'
-import { logger } from './logger'
+import { isClustered, redisKey } from '../redis/redis'
+import { logger } from '../logging/logger'
 
 export interface RateDecision {
   allowed: boolean

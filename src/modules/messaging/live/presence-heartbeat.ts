@@ -1,9 +1,15 @@
 import type { Server } from 'socket.io'
 import type { Application } from '../../../declarations'
 import type { Id } from '../../../schema-types'
-import { logger } from '../../../operations/logger'
+import { logger } from '../../../logging/logger'
 import type { PresenceStore } from '../services/presence/presence-store'
-import type { OnlinePresence } from './presence'
+
+/** What a beat asks of presence (OnlinePresence, which starts the heartbeat). */
+export interface PresenceAnnouncer {
+  /** runs work in the background, which teardown waits for */
+  track(work: Promise<unknown>): void
+  announce(userId: Id, online: boolean): Promise<void>
+}
 
 /**
  * Keeps this instance counted: each beat renews its `alive` key, reaps the connections
@@ -20,7 +26,7 @@ export class PresenceHeartbeat {
   constructor(
     app: Application,
     private io: Server,
-    private presence: OnlinePresence
+    private presence: PresenceAnnouncer
   ) {
     this.store = app.service('presence').store
     this.started = this.beat().catch((error) =>

@@ -1,12 +1,13 @@
 import type { Server } from 'socket.io'
 import type { Application } from '../../../declarations'
-import type { RoomRelay } from '../../../operations/room-relay'
+import type { RoomRelay } from '../../../socketio/room-relay'
 import type { DomainEventMap } from '../../../events'
 import type { User } from '../../identity/users/users.schema'
 import { tombstoneOf } from '../services/messages/messages.schema'
 import type { Message } from '../services/messages/messages.schema'
 import type { Participant } from '../services/participants/participants.schema'
-import { Connections } from './connections'
+import type { ConnectionRooms } from './rooms'
+import type { TypingStates } from './typing-states'
 import { ADMINS, channelRoom, userRoom } from './rooms'
 import { seqOrderedPublisher } from './seq-order'
 import { withoutMuted } from '../hooks/hide-others-muted'
@@ -14,12 +15,15 @@ import { withoutMuted } from '../hooks/hide-others-muted'
 /**
  * Publishes service events through Socket.io rooms instead of Feathers' per-connection
  * channels: a room broadcast encodes each event once, and with a cluster adapter it
- * reaches every instance. The connections and their rooms are owned by `Connections`.
+ * reaches every instance. The connections' rooms are joined at login (see the module's
+ * index); here they hear what happened and follow participant changes.
  */
-export const realtime = (app: Application, io: Server, relay: RoomRelay) => {
-  const connections = new Connections(app, io)
-  const { rooms, typing } = connections
-
+export const realtime = (
+  app: Application,
+  io: Server,
+  relay: RoomRelay,
+  { rooms, typing }: { rooms: ConnectionRooms; typing: TypingStates }
+) => {
   const publishInSeqOrder = seqOrderedPublisher(app, io, relay)
   app.service('messages').on('created', (message: Message) => {
     typing.endForMessage(message.sender_id, message.channel_id)

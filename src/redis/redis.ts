@@ -1,8 +1,8 @@
 import Redis, { Cluster } from 'ioredis'
 import type { Application } from '../declarations'
 import { ConfigurationError } from '../configuration'
-import { logger } from './logger'
-import { afterTeardown } from './lifecycle'
+import { logger } from '../logging/logger'
+import { afterTeardown } from '../process/teardown'
 
 /** One Redis server, or a Redis Cluster: both answer the commands this service sends. */
 export type RedisClient = Redis | Cluster

@@ -1,8 +1,8 @@
 import type { Server, Socket } from 'socket.io'
 import type { Application } from '../../../declarations'
 import type { Id } from '../../../schema-types'
-import { logger } from '../../../operations/logger'
-import type { User } from '../../identity/users/users.schema'
+import { logger } from '../../../logging/logger'
+import type { SignedInPerson } from '../../../socketio/connection-lifecycle'
 import type { PresenceService } from '../services/presence/presence.class'
 import type { DomainEvents } from '../../../events'
 import { PresenceHeartbeat } from './presence-heartbeat'
@@ -35,7 +35,7 @@ export class OnlinePresence {
     guarded.finally(() => this.pending.delete(guarded))
   }
 
-  async signOn(socket: Socket, user: User) {
+  async signOn(socket: Socket, user: SignedInPerson) {
     if (socket.data.presenceUserId === user.id) return
     await this.signOff(socket)
     socket.data.presenceUserId = user.id

@@ -1,6 +1,6 @@
 import type { Application } from '../declarations'
 import type { DomainEventMap } from '../events'
-import { logger } from './logger'
+import { logger } from '../logging/logger'
 import { isClustered, publish, redisKey, redisSubscriber, subscribe, usesShardedPubSub } from './redis'
 
 /**

@@ -1,6 +1,6 @@
 import assert from 'assert'
-import { createSeqOrder } from '../../../../src/modules/messaging/gateways/seq-order'
-import type { SeqOrderSettings } from '../../../../src/modules/messaging/gateways/seq-order'
+import { createSeqOrder } from '../../../../src/modules/messaging/live/seq-order'
+import type { SeqOrderSettings } from '../../../../src/modules/messaging/live/seq-order'
 import type { Message } from '../../../../src/client'
 import { sleep } from '../../../helpers/clients'
 

@@ -1,8 +1,8 @@
 import type { Server } from 'socket.io'
 import type { Application } from '../../../declarations'
 import type { Id } from '../../../schema-types'
-import { ExpiringCache } from '../../../operations/expiring-cache'
-import type { RoomRelay } from '../../../operations/room-relay'
+import { ExpiringCache } from '../../../cache/expiring-cache'
+import type { RoomRelay } from '../../../socketio/room-relay'
 import type { Message } from '../services/messages/messages.schema'
 import { channelRoom } from './rooms'
 

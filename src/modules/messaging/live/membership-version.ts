@@ -1,5 +1,5 @@
 import type { Application } from '../../../declarations'
-import { isClustered, redisKey } from '../../../operations/redis'
+import { isClustered, redisKey } from '../../../redis/redis'
 
 /**
  * A counter bumped on every participant change, on whichever instance makes it. A

@@ -1,7 +1,7 @@
 import type { Server } from 'http'
 import type { Middleware } from '@feathersjs/koa'
 import type { Application, HookContext, NextFunction } from '../declarations'
-import { logger } from './logger'
+import { logger } from '../logging/logger'
 import { closeTransports } from '../socketio/end-connections'
 
 interface InFlight {
