@@ -7,6 +7,8 @@ import { readChannelRecord } from '../../src/modules/messaging/evidence/record'
 import { verifyChain } from '../../src/modules/messaging/evidence/chain'
 import * as chain from '../../migrations/20261201000100_chat-chain'
 import * as chainTriggers from '../../migrations/20261201000200_chat-chain-triggers'
+import * as chainWriters from '../../migrations/20261206000100_chat-chain-writers'
+import * as chainGuards from '../../migrations/20261206000200_chat-chain-guards'
 
 /**
  * History written before the chain existed is chained by the migration in the order
@@ -29,6 +31,9 @@ describe('migration: the chain over existing history', () => {
   it('chains old channels in time order on up, and leaves no trace on down', async () => {
     const trx = await db.transaction()
     try {
+      // The migrations after the chain first, newest first, as knex rolls back
+      await chainGuards.down(trx)
+      await chainWriters.down(trx)
       await chainTriggers.down(trx)
       await chain.down(trx)
       const columns = await trx('information_schema.columns').where({
