@@ -84,7 +84,7 @@ describe('the chain’s times and senders, decided by the database', function ()
     const times = await chainTimes(channelId)
     assert.deepStrictEqual(
       times.slice(-3).map((time) => time.entry),
-      ['message 2', 'event 7 message.deleted', 'event 8 participant.left']
+      ['message 2', 'event 8 message.deleted', 'event 9 participant.left']
     )
     assertTimesNeverGoBack(times)
     assert.deepStrictEqual((await check(channelId)).problems, [])

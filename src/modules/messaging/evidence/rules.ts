@@ -12,11 +12,14 @@ import type { ChainProblem } from './chain'
  *   - a person leaves (or changes role) only while they belong, and joins only when they do not;
  *   - every sender belongs to the channel when they send, unless an admin;
  *   - nothing is sent while the channel is frozen, except by an admin;
- *   - every joining and leaving event has its membership row (the rows' side is in chain.ts).
+ *   - every joining and leaving event has its membership row (the rows' side is in chain.ts);
+ *   - the first entry (`channel.opened`) names the channel's context, or, for a channel
+ *     chained before bindings existed, one `channel.bound` does; no other binds it.
  * Who is an admin is `record.admins` (the senders whose role is admin); when a record
  * does not say, the two rules that depend on it are not checked.
  */
 export interface RuleRecord extends ChainRecord {
+  channel: ChainRecord['channel'] & { context_type?: string; context_id?: number }
   admins?: number[]
 }
 
@@ -54,6 +57,29 @@ export function checkRules(record: RuleRecord, problems: ChainProblem[]) {
     }
   }
   checkMembershipRows(record, problems)
+  checkContext(record, problems)
+}
+
+/** The chain names the context the channel row claims, from its first entry. */
+function checkContext(record: RuleRecord, problems: ChainProblem[]) {
+  const { id, context_type: type, context_id: contextId } = record.channel
+  if (type === undefined) return
+  const context = `${type}:${contextId}`
+  const first = inChainOrder(record.messages, record.events)[0]
+  const bindings = record.events.filter((e) => e.kind === 'channel.opened' || e.kind === 'channel.bound')
+  if (!bindings.length) {
+    problems.push({ entry: `channel ${id}`, reason: `no entry names its context (${context})` })
+  }
+  for (const [i, event] of [...bindings].sort((a, b) => a.event_seq - b.event_seq).entries()) {
+    const label = eventLabel(event)
+    if (event.detail !== context) {
+      problems.push({ entry: label, reason: `names context ${event.detail}, not the channel's ${context}` })
+    }
+    if (i > 0) problems.push({ entry: label, reason: 'binds the channel a second time' })
+    else if (event.kind === 'channel.opened' && (first?.type !== 'event' || first.event.id !== event.id)) {
+      problems.push({ entry: label, reason: 'opens the channel, yet is not its first entry' })
+    }
+  }
 }
 
 /** Moves the replay past one event; says the event that contradicts who belongs. Returns whether frozen. */

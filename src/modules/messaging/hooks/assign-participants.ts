@@ -8,6 +8,8 @@ import { reconcileChannel, reconcileCompanyBookings, reconcileContext } from '..
 // reconciliation per channel concerned, in a transaction that locks the channel row.
 
 const recordsOf = <T>(context: HookContext): T[] => ([] as T[]).concat(context.result ?? [])
+// Who made the change, for the chained events; none for the system (a worker, a migration)
+const actorOf = (context: HookContext): Id | null => context.params.user?.id ?? null
 
 /** A new channel reads its context again: a change racing its creation is not lost. */
 export const assignChannelParticipants = async (context: HookContext) => {
@@ -17,16 +19,16 @@ export const assignChannelParticipants = async (context: HookContext) => {
 
 export const assignBookingParticipants = async (context: HookContext) => {
   for (const booking of recordsOf<{ id: Id }>(context))
-    await reconcileContext(context.app, 'booking', booking.id)
+    await reconcileContext(context.app, 'booking', booking.id, actorOf(context))
 }
 
 export const assignDisputeParticipants = async (context: HookContext) => {
   for (const dispute of recordsOf<{ id: Id }>(context))
-    await reconcileContext(context.app, 'dispute', dispute.id)
+    await reconcileContext(context.app, 'dispute', dispute.id, actorOf(context))
 }
 
 /** The channels of the member's company's bookings follow who works there. */
 export const assignCompanyParticipants = async (context: HookContext) => {
   for (const member of recordsOf<{ company_id: Id }>(context))
-    await reconcileCompanyBookings(context.app, member.company_id)
+    await reconcileCompanyBookings(context.app, member.company_id, actorOf(context))
 }

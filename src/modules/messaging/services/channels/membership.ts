@@ -147,10 +147,14 @@ export async function announceChanges(app: Application, changes: ParticipantChan
   await app.get('events').emit('chat.participants.changed', event)
 }
 
-/** Re-reads a channel's context and applies it; announces what changed after commit. */
-export async function reconcileChannel(app: Application, channelId: Id) {
+/**
+ * Re-reads a channel's context and applies it; announces what changed after commit. The
+ * chained events name `actorId` as who acted (who patched the booking), or the system.
+ */
+export async function reconcileChannel(app: Application, channelId: Id, actorId: Id | null = null) {
   const db = app.get('postgresqlClient')
   const changes = await withTransaction(db, async (trx) => {
+    if (actorId !== null) await trx.raw(`select set_config('chat.actor', ?, true)`, [String(actorId)])
     const channel: Channel | undefined = await trx('chat_channels')
       .where({ id: channelId })
       .forUpdate()
@@ -166,16 +170,21 @@ export async function reconcileChannel(app: Application, channelId: Id) {
 }
 
 /** The channel of a booking or dispute that changed, if it has one, follows it. */
-export async function reconcileContext(app: Application, contextType: ContextType, contextId: Id) {
+export async function reconcileContext(
+  app: Application,
+  contextType: ContextType,
+  contextId: Id,
+  actorId: Id | null = null
+) {
   const channel = await app
     .get('postgresqlClient')('chat_channels')
     .where({ context_type: contextType, context_id: contextId })
     .first('id')
-  if (channel) await reconcileChannel(app, channel.id)
+  if (channel) await reconcileChannel(app, channel.id, actorId)
 }
 
 /** The channels of a company's bookings follow who works there. */
-export async function reconcileCompanyBookings(app: Application, companyId: Id) {
+export async function reconcileCompanyBookings(app: Application, companyId: Id, actorId: Id | null = null) {
   const bookings = await app.service('bookings').find({
     query: { $or: [{ borrower_company_id: companyId }, { lender_company_id: companyId }], $select: ['id'] },
     paginate: false
@@ -189,5 +198,5 @@ export async function reconcileCompanyBookings(app: Application, companyId: Id) 
       bookings.map((booking) => booking.id)
     )
     .select('id')
-  for (const channel of channels) await reconcileChannel(app, channel.id)
+  for (const channel of channels) await reconcileChannel(app, channel.id, actorId)
 }
