@@ -18,11 +18,13 @@ export interface DomainEventMap {
   /**
    * A booking, a dispute or a company membership was written: emitted after the write
    * commits, with ids only, so that a listener reads the state as committed (messaging's
-   * channels follow them, reading the context again through its service)
+   * channels follow them, reading the context again through its service); `actor_id` is
+   * who made the change, null for the system (tooling, a worker), so that the chained
+   * membership and status events can name them
    */
-  'contexts.booking.changed': { booking_id: Id }
-  'contexts.dispute.changed': { dispute_id: Id }
-  'identity.membership.changed': { company_id: Id; user_id: Id }
+  'contexts.booking.changed': { booking_id: Id; actor_id: Id | null }
+  'contexts.dispute.changed': { dispute_id: Id; actor_id: Id | null }
+  'identity.membership.changed': { company_id: Id; user_id: Id; actor_id: Id | null }
   /**
    * A user was written: heard once on every instance, whichever made the change, so
    * listeners forget what they cached of that user or follow what it says now

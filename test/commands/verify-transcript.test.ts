@@ -94,7 +94,7 @@ describe('signed transcripts and their offline verification', function () {
   it('verifies with the published public key (exit 0)', async () => {
     const run = await verify(signedFile, '--public-key', keys.publicPath)
     assert.strictEqual(run.code, 0, run.stdout + run.stderr)
-    assert.match(run.stdout, /Chain valid: channel \d+: 3 messages, 7 events/)
+    assert.match(run.stdout, /Chain valid: channel \d+: 3 messages, 8 events/)
     assert.match(run.stdout, /Signature valid: Ed25519 key [0-9a-f]{64}, the given public key/)
   })
 

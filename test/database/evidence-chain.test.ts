@@ -90,11 +90,16 @@ describe('the hash chain of a channel, in the live database', function () {
     const events = await owner('chat_channel_events').where({ channel_id: channelId }).orderBy('event_seq')
     const kinds = events.map((event) => `${event.kind}:${event.after_seq}`)
     assert.deepStrictEqual(
-      kinds.slice(0, 6),
+      [events[0].kind, events[0].detail],
+      ['channel.opened', `booking:${world.booking.id}`],
+      'the first entry binds the channel to its booking'
+    )
+    assert.deepStrictEqual(
+      kinds.slice(1, 7),
       Array(6).fill('participant.joined:0'),
       'the six people joined before any message'
     )
-    assert.deepStrictEqual(kinds.slice(6), [
+    assert.deepStrictEqual(kinds.slice(7), [
       'message.deleted:5',
       'participant.left:5',
       'participant.joined:5',
@@ -106,7 +111,7 @@ describe('the hash chain of a channel, in the live database', function () {
       events.map((event) => event.event_seq),
       events.map((_, i) => i + 1)
     )
-    const [firstDeletion, , , frozen, adminDeletion] = events.slice(6)
+    const [firstDeletion, , , frozen, adminDeletion] = events.slice(7)
     assert.strictEqual(Number(firstDeletion.actor_id), world.worker.id)
     assert.strictEqual(Number(adminDeletion.actor_id), admin.id)
     assert.strictEqual(frozen.detail, 'completed')
@@ -118,9 +123,15 @@ describe('the hash chain of a channel, in the live database', function () {
     const world = await buildBooking(server.app, { status: 'completed' })
     const channelId = (await openBookingChannel(server.app, world)).id
     const events = await owner('chat_channel_events').where({ channel_id: channelId }).orderBy('event_seq')
-    assert.deepStrictEqual([events[0].kind, events[0].detail], ['channel.frozen', 'completed'])
     assert.deepStrictEqual(
-      events.slice(1).map((event) => event.kind),
+      events.slice(0, 2).map((event) => [event.kind, event.detail]),
+      [
+        ['channel.opened', `booking:${world.booking.id}`],
+        ['channel.frozen', 'completed']
+      ]
+    )
+    assert.deepStrictEqual(
+      events.slice(2).map((event) => event.kind),
       Array(6).fill('participant.joined')
     )
     assert.deepStrictEqual((await check(channelId)).problems, [])

@@ -8,7 +8,7 @@ import * as deletionStamp from '../../migrations/20261130120000_chat-messages-de
 
 /**
  * Whether and when a message was deleted is evidence as much as its words: the database
- * stamps the soft delete with the deleting transaction's time and keeps both fields as
+ * stamps the soft delete with its own clock and keeps both fields as
  * they were set, whatever client connects.
  */
 describe('chat_messages: is_deleted and deleted_at are set once, together, by the database', () => {
@@ -59,7 +59,9 @@ describe('chat_messages: is_deleted and deleted_at are set once, together, by th
     assert.strictEqual(translateDatabaseError(error).code, 400, `${what}: translated to a client error`)
   }
 
-  it('stamps a soft delete that names no time with the time of its transaction', async () => {
+  // Once the deleting transaction's start (now()); the chain's clock, read under the channel's
+  // lock, so that a deletion is never stamped before an entry chained ahead of it (issue 21)
+  it('stamps a soft delete that names no time from the clock under the channel’s lock, as its chained event', async () => {
     const message = await insertMessage()
     const trx = await db.transaction()
     try {
@@ -68,8 +70,12 @@ describe('chat_messages: is_deleted and deleted_at are set once, together, by th
         .where({ id: message.id })
         .update({ is_deleted: true })
         .returning('*')
+      const { rows: after } = await trx.raw('select clock_timestamp() as at')
       assert.strictEqual(deleted.is_deleted, true)
-      assert.deepStrictEqual(deleted.deleted_at, rows[0].now)
+      assert.ok(deleted.deleted_at > rows[0].now, 'after the transaction began')
+      assert.ok(deleted.deleted_at <= after[0].at, 'by the clock, during the statement')
+      const event = await trx('chat_channel_events').where({ message_id: message.id }).first()
+      assert.deepStrictEqual(event.created_at, deleted.deleted_at, 'the chained deletion’s time')
       await trx.commit()
     } catch (error) {
       await trx.rollback()

@@ -8,17 +8,9 @@ import type { TestServer } from '../helpers/app'
 import { testDatabaseUrl } from '../helpers/database'
 import { buildBooking, openBookingChannel } from '../helpers/factories'
 import { closeClients, http, login } from '../helpers/clients'
+import { runtimeGrants } from '../helpers/runtime-role'
 import { notificationsOf } from '../../src/modules/notifications'
 import type { LogSmsProvider } from '../../src/modules/notifications/providers/log'
-
-/** The grants the README gives the role the app connects as (migrations run as the tables' owner). */
-const runtimeGrants = (role: string) => [
-  `grant usage on schema public to ${role}`,
-  `grant select, insert, update, delete on all tables in schema public to ${role}`,
-  `revoke delete, truncate on chat_messages from ${role}`,
-  `revoke update, delete, truncate on chat_channel_events from ${role}`,
-  `grant usage on all sequences in schema public to ${role}`
-]
 
 /**
  * The owner of a table can switch its triggers off, so the history guard holds only
@@ -83,6 +75,7 @@ describe('the app connected as a role that does not own the tables', function ()
     assert.deepStrictEqual(
       triggers.rows.map((row: { tgname: string }) => row.tgname),
       [
+        'chat_messages_chain_writer',
         'chat_messages_live_insert',
         'chat_messages_no_delete',
         'chat_messages_no_truncate',

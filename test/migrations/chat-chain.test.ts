@@ -7,6 +7,9 @@ import { readChannelRecord } from '../../src/modules/messaging/evidence/record'
 import { verifyChain } from '../../src/modules/messaging/evidence/chain'
 import * as chain from '../../migrations/20261201000100_chat-chain'
 import * as chainTriggers from '../../migrations/20261201000200_chat-chain-triggers'
+import * as chainWriters from '../../migrations/20261206000100_chat-chain-writers'
+import * as chainGuards from '../../migrations/20261206000200_chat-chain-guards'
+import * as chainContext from '../../migrations/20261206000300_chat-chain-context'
 
 /**
  * History written before the chain existed is chained by the migration in the order
@@ -29,6 +32,10 @@ describe('migration: the chain over existing history', () => {
   it('chains old channels in time order on up, and leaves no trace on down', async () => {
     const trx = await db.transaction()
     try {
+      // The migrations after the chain first, newest first, as knex rolls back
+      await chainContext.down(trx)
+      await chainGuards.down(trx)
+      await chainWriters.down(trx)
       await chainTriggers.down(trx)
       await chain.down(trx)
       const columns = await trx('information_schema.columns').where({
@@ -84,6 +91,9 @@ describe('migration: the chain over existing history', () => {
 
       await chain.up(trx)
       await chainTriggers.up(trx)
+      await chainWriters.up(trx)
+      await chainGuards.up(trx)
+      await chainContext.up(trx)
 
       const record = (await readChannelRecord(trx, channelId))!
       assert.deepStrictEqual(verifyChain(record).problems, [])
@@ -95,7 +105,9 @@ describe('migration: the chain over existing history', () => {
           '3:participant.left:2',
           // soft deletes of the past were stamped by their transaction: here, this one's start
           '4:message.deleted:3',
-          '5:channel.frozen:3'
+          '5:channel.frozen:3',
+          // chained before bindings existed: bound to its context now, after its history
+          '6:channel.bound:3'
         ]
       )
       assert.strictEqual(record.channel.chain_head, record.events.at(-1)!.hash)

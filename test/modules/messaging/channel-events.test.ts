@@ -44,14 +44,17 @@ describe('channel events, transcripts and history checks over the API', () => {
     const page = await supervisor
       .service('channel-events')
       .find({ query: { channel_id: channelId, $sort: { event_seq: 1 } } })
-    assert.strictEqual(page.total, 8)
+    assert.strictEqual(page.total, 9)
     const lines = page.data.map((event) => [event.after_seq, event.text])
-    assert.deepStrictEqual(lines.slice(6), [
+    assert.deepStrictEqual(lines.slice(7), [
       [2, `${admin.name} deleted a message from ${world.worker.name}`],
       [2, 'Channel frozen: booking completed']
     ])
-    assert.deepStrictEqual(lines[0], [0, `${world.worker.name} joined as worker`])
-    const deletion = page.data[6]
+    assert.deepStrictEqual(lines.slice(0, 2), [
+      [0, `Channel opened for booking #${world.booking.id}`],
+      [0, `${world.worker.name} joined as worker`]
+    ])
+    const deletion = page.data[7]
     assert.deepStrictEqual(
       [deletion.kind, deletion.actor, deletion.message_id],
       ['message.deleted', { id: admin.id, name: admin.name }, deletedId]
@@ -63,7 +66,7 @@ describe('channel events, transcripts and history checks over the API', () => {
       .find({ query: { channel_id: channelId, after_seq: { $gt: 0 }, kind: 'channel.frozen' } })
     assert.deepStrictEqual(
       later.data.map((event) => event.event_seq),
-      [8]
+      [9]
     )
     assert.deepStrictEqual(await supervisor.service('channel-events').get(deletion.id), deletion)
   })
@@ -140,7 +143,7 @@ describe('channel events, transcripts and history checks over the API', () => {
       channel_id: channelId,
       valid: true,
       messages: 3,
-      events: 8,
+      events: 9,
       head: transcript.body.channel.chain_head,
       problems: []
     })

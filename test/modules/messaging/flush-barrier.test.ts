@@ -3,7 +3,8 @@ import { useServer } from '../../helpers/app'
 import { buildBooking, openBookingChannel } from '../../helpers/factories'
 import type { BookingWorld } from '../../helpers/factories'
 
-const isSend = (sql: string) => sql.includes('insert into chat_messages')
+// The send statement: the database's send function inserts the row
+const isSend = (sql: string) => sql.includes('chat_send_message(')
 const isBarrier = (sql: string) => sql.includes('pg_logical_emit_message')
 
 describe('a send is answered once it is on disk (flush barrier)', () => {

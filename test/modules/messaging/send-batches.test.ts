@@ -30,7 +30,7 @@ describe('sends to one channel committed together (group commit)', () => {
       sent.map((message) => message.seq).sort((a, b) => a - b),
       range(40)
     )
-    const sends = statements.filter((sql) => sql.includes('insert into chat_messages')).length
+    const sends = statements.filter((sql) => sql.includes('chat_send_message(')).length
     const together = statements.filter((sql) => sql === 'begin').length
     assert.strictEqual(sends, 40)
     assert.ok(together >= 1, 'some sends went together')

@@ -2,7 +2,7 @@ import { authenticate } from '@feathersjs/authentication'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../declarations'
 import { requireAdmin } from '../../../hooks/require-admin'
-import { announceEach } from '../../../hooks/announce-each'
+import { actorOf, announceEach } from '../../../hooks/announce-each'
 import {
   bookingDataValidator,
   bookingPatchValidator,
@@ -17,8 +17,9 @@ export * from './bookings.class'
 export * from './bookings.schema'
 
 /** The booking's channel follows its people and status: say when they change. */
-const announceBookingChange = announceEach('contexts.booking.changed', (booking: Booking) => ({
-  booking_id: booking.id
+const announceBookingChange = announceEach('contexts.booking.changed', (booking: Booking, context) => ({
+  booking_id: booking.id,
+  actor_id: actorOf(context)
 }))
 
 export const booking = (app: Application) => {

@@ -3,7 +3,7 @@ import { hooks as schemaHooks } from '@feathersjs/schema'
 import { BadRequest } from '@feathersjs/errors'
 import type { Application, HookContext } from '../../../declarations'
 import { requireAdmin } from '../../../hooks/require-admin'
-import { announceEach } from '../../../hooks/announce-each'
+import { actorOf, announceEach } from '../../../hooks/announce-each'
 import {
   disputeDataValidator,
   disputePatchValidator,
@@ -30,8 +30,9 @@ const requireExistingParties = async (context: HookContext<DisputeService>) => {
 }
 
 /** The dispute's channel follows its parties and status: say when they change. */
-const announceDisputeChange = announceEach('contexts.dispute.changed', (dispute: Dispute) => ({
-  dispute_id: dispute.id
+const announceDisputeChange = announceEach('contexts.dispute.changed', (dispute: Dispute, context) => ({
+  dispute_id: dispute.id,
+  actor_id: actorOf(context)
 }))
 
 export const dispute = (app: Application) => {

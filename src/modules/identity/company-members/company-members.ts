@@ -2,7 +2,7 @@ import { authenticate } from '@feathersjs/authentication'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../declarations'
 import { requireAdmin } from '../../../hooks/require-admin'
-import { announceEach } from '../../../hooks/announce-each'
+import { actorOf, announceEach } from '../../../hooks/announce-each'
 import {
   companyMemberDataValidator,
   companyMemberPatchValidator,
@@ -17,10 +17,14 @@ export * from './company-members.class'
 export * from './company-members.schema'
 
 /** Channels of the company's bookings follow who works there, so say when that changes. */
-const announceMembershipChange = announceEach('identity.membership.changed', (member: CompanyMember) => ({
-  company_id: member.company_id,
-  user_id: member.user_id
-}))
+const announceMembershipChange = announceEach(
+  'identity.membership.changed',
+  (member: CompanyMember, context) => ({
+    company_id: member.company_id,
+    user_id: member.user_id,
+    actor_id: actorOf(context)
+  })
+)
 
 export const companyMember = (app: Application) => {
   app.use(companyMemberPath, new CompanyMemberService(getOptions(app)), {

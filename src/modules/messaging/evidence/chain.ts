@@ -1,5 +1,7 @@
 import { eventEncoding, inChainOrder, link, messageEncoding } from './chain-encoding'
-import type { ChainEntry, ChainEvent, ChainMessage, ChainRecord } from './chain-encoding'
+import type { ChainEntry, ChainEvent, ChainMessage } from './chain-encoding'
+import { checkRules } from './rules'
+import type { RuleRecord } from './rules'
 
 /** Checks a channel's record against its chain and says which entry breaks it. */
 
@@ -50,7 +52,7 @@ const linkOf = (entry: ChainEntry) =>
     : { label: eventLabel(entry.event), hash: entry.event.hash, encoding: eventEncoding(entry.event) }
 
 /** Each entry must link from the recorded hash of the one before: a break names its entry. */
-function checkLinks(record: ChainRecord, problems: ChainProblem[]) {
+function checkLinks(record: RuleRecord, problems: ChainProblem[]) {
   let previous: string | null = null
   for (const entry of inChainOrder(record.messages, record.events).map(linkOf)) {
     const expected = link(previous, entry.encoding)
@@ -87,7 +89,7 @@ function checkEventOrder(events: ChainEvent[], lastSeq: number, problems: ChainP
 }
 
 /** A deleted message's time and deleter are the ones its chained deletion event recorded. */
-function checkDeletions(record: ChainRecord, problems: ChainProblem[]) {
+function checkDeletions(record: RuleRecord, problems: ChainProblem[]) {
   const deletions = new Map<number, ChainEvent>()
   for (const event of record.events.filter((e) => e.kind === 'message.deleted')) {
     if (event.message_id === null || deletions.has(event.message_id)) {
@@ -127,7 +129,7 @@ function checkDeletions(record: ChainRecord, problems: ChainProblem[]) {
 }
 
 /** Every membership interval starts (and ends, if it did) with a chained event at the same time. */
-function checkParticipants(record: ChainRecord, problems: ChainProblem[]) {
+function checkParticipants(record: RuleRecord, problems: ChainProblem[]) {
   const key = (kind: string, userId: number | null, at: string | null) => `${kind}|${userId}|${at}`
   const chained = new Set(record.events.map((e) => key(e.kind, e.user_id, e.created_at)))
   for (const participant of record.participants ?? []) {
@@ -148,7 +150,7 @@ function checkParticipants(record: ChainRecord, problems: ChainProblem[]) {
 }
 
 /** Recomputes a channel's chain from its record and says every entry that breaks it. */
-export function verifyChain(record: ChainRecord): ChainCheck {
+export function verifyChain(record: RuleRecord): ChainCheck {
   const problems: ChainProblem[] = []
   countGaps(record.messages, (m) => m.seq, record.channel.last_seq, 'message seq', problems)
   countGaps(record.events, (e) => e.event_seq, record.channel.last_event_seq, 'event', problems)
@@ -164,6 +166,7 @@ export function verifyChain(record: ChainRecord): ChainCheck {
   checkLinks(record, problems)
   checkDeletions(record, problems)
   checkParticipants(record, problems)
+  checkRules(record, problems)
   return {
     valid: problems.length === 0,
     messages: record.messages.length,

@@ -32,6 +32,10 @@ export function eventText(
       return `Channel frozen: ${contextType} ${words(event.detail)}`
     case 'channel.reopened':
       return `Channel reopened: ${contextType} ${words(event.detail)}`
+    case 'channel.opened':
+      return `Channel opened for ${(event.detail ?? '').replace(':', ' #')}`
+    case 'channel.bound':
+      return `Channel bound to ${(event.detail ?? '').replace(':', ' #')}`
     default:
       return event.kind
   }

@@ -24,6 +24,8 @@ export interface ChannelRecord extends ChainRecord {
       muted: boolean
     }
   >
+  /** The senders whose role is admin now: those the rules let send without belonging, or after a freeze */
+  admins: number[]
 }
 
 /**
@@ -94,7 +96,11 @@ export async function readChannelRecord(db: Knex, channelId: Id): Promise<Channe
           time(trx, 'removed_at'),
           time(trx, 'last_read_at')
         )
-      return { channel, messages, events, participants }
+      const admins = await trx('users')
+        .where({ role: 'admin' })
+        .whereIn('id', trx('chat_messages').where({ channel_id: channelId }).distinct('sender_id'))
+        .pluck('id')
+      return { channel, messages, events, participants, admins: admins.map(Number) }
     },
     { isolationLevel: 'repeatable read', readOnly: true }
   )

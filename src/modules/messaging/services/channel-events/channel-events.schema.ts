@@ -10,7 +10,10 @@ export const channelEventKinds = [
   'participant.role_changed',
   'message.deleted',
   'channel.frozen',
-  'channel.reopened'
+  'channel.reopened',
+  // The channel's first entry, naming its context (`booking:42`); `bound` for a channel chained before that
+  'channel.opened',
+  'channel.bound'
 ] as const
 
 /**
@@ -25,7 +28,7 @@ export const channelEventSchema = Type.Object(
     event_seq: Type.Integer({ minimum: 1 }),
     after_seq: Type.Integer({ minimum: 0 }),
     kind: Type.Union(channelEventKinds.map((kind) => Type.Literal(kind))),
-    /** who did it: the deleter of a message; null when it followed the booking or dispute */
+    /** who did it: the deleter of a message, who patched the booking or dispute; null for the system */
     actor: Nullable(NamedRef()),
     /** whom it is about: the person joining or leaving, the sender of a deleted message */
     user: Nullable(NamedRef()),

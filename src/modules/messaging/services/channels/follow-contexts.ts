@@ -11,11 +11,18 @@ import { lockCompany, lockContext } from './context-locks'
  * The channel of a booking or dispute that changed, if it has one, follows it: one
  * transaction that locks the context (an opening under way finishes first) and the
  * channel row, reads the context again and applies it. What changed is announced after
- * the commit. Transient database errors are retried by `withTransaction`.
+ * the commit. Transient database errors are retried by `withTransaction`. The chained
+ * membership and status events name `actorId` as who acted, or the system when null.
  */
-export async function reconcileContext(app: Application, contextType: ContextType, contextId: Id) {
+export async function reconcileContext(
+  app: Application,
+  contextType: ContextType,
+  contextId: Id,
+  actorId: Id | null = null
+) {
   const changes = await withTransaction(app.get('postgresqlClient'), async (trx) => {
     await lockContext(trx, contextType, contextId)
+    if (actorId !== null) await trx.raw(`select set_config('chat.actor', ?, true)`, [String(actorId)])
     const channel: Channel | undefined = await trx('chat_channels')
       .where({ context_type: contextType, context_id: contextId })
       .forUpdate()
@@ -31,7 +38,7 @@ export async function reconcileContext(app: Application, contextType: ContextTyp
 }
 
 /** The channels of a company's bookings follow who works there. */
-export async function reconcileCompanyBookings(app: Application, companyId: Id) {
+export async function reconcileCompanyBookings(app: Application, companyId: Id, actorId: Id | null = null) {
   const bookings = await app.service('bookings').find({
     query: { $or: [{ borrower_company_id: companyId }, { lender_company_id: companyId }], $select: ['id'] },
     paginate: false
@@ -53,7 +60,7 @@ export async function reconcileCompanyBookings(app: Application, companyId: Id) 
   )
   // One channel that fails to follow does not keep the company's other channels from it
   for (const { context_id } of channels) {
-    await reconcileContext(app, 'booking', context_id).catch((error) =>
+    await reconcileContext(app, 'booking', context_id, actorId).catch((error) =>
       notFollowed(
         { event: 'identity.membership.changed', company_id: companyId, booking_id: context_id },
         error
@@ -84,7 +91,13 @@ export const followContexts = (app: Application) => {
         notFollowed({ event, ...payload }, error)
       }
     })
-  follow('contexts.booking.changed', ({ booking_id }) => reconcileContext(app, 'booking', booking_id))
-  follow('contexts.dispute.changed', ({ dispute_id }) => reconcileContext(app, 'dispute', dispute_id))
-  follow('identity.membership.changed', ({ company_id }) => reconcileCompanyBookings(app, company_id))
+  follow('contexts.booking.changed', ({ booking_id, actor_id }) =>
+    reconcileContext(app, 'booking', booking_id, actor_id)
+  )
+  follow('contexts.dispute.changed', ({ dispute_id, actor_id }) =>
+    reconcileContext(app, 'dispute', dispute_id, actor_id)
+  )
+  follow('identity.membership.changed', ({ company_id, actor_id }) =>
+    reconcileCompanyBookings(app, company_id, actor_id)
+  )
 }

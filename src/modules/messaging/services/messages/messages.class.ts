@@ -4,11 +4,9 @@ import type { Id } from '../../../../schema-types'
 import { BadRequest, Forbidden, NotFound } from '@feathersjs/errors'
 import type { Application, ServiceParams } from '../../../../declarations'
 import { isTransientDatabaseError, withRetry } from '../../../../database/errors'
-import { isAdmin } from '../../../../hooks/require-admin'
 import {
   mayDelete,
   maySeeChannel,
-  mayWriteSql,
   refusalToWrite,
   requireChannelAccess,
   standingIn
@@ -32,20 +30,13 @@ export interface MessageParams extends ServiceParams<MessageQuery> {
 export const NOT_FOUND = 'No such message'
 
 const SEND_SQL = `
-  with next as (
-    update chat_channels c set (last_seq, last_message_at, chain_head) = (
-      select c.last_seq + 1, clock.at, chat_chain_link(c.chain_head,
-        chat_message_encoding(c.id, c.last_seq + 1, :senderId, :content, :clientId, clock.at))
-      from (select clock_timestamp() as at) clock)
-    where c.id = :channelId
-      -- see FlushBarrier: the answer waits for the disk, the channel's lock does not
-      and set_config('synchronous_commit', :synchronousCommit, true) is not null
-      and ${mayWriteSql('c', ':senderId', ':admin')}
-    returning c.id, c.last_seq, c.last_message_at, c.chain_head
-  ), message as (
-    insert into chat_messages (channel_id, seq, sender_id, content, client_id, created_at, hash)
-    select next.id, next.last_seq, :senderId, :content, :clientId, next.last_message_at, next.chain_head from next
-    returning *
+  with message as (
+    -- The database's send (migrations/20261206000100_chat-chain-writers.ts) takes the seq, the
+    -- time and the link under the channel's row lock and decides who may write, as the
+    -- policy's mayWrite does, from its own rows; no row back means refused
+    select m.* from chat_send_message(:channelId, :senderId, :content, :clientId) m
+    -- see FlushBarrier: the answer waits for the disk, the channel's lock does not
+    where set_config('synchronous_commit', :synchronousCommit, true) is not null
   ), own_read as (
     update chat_participants p set last_read_seq = message.seq, last_read_at = message.created_at
     from message
@@ -64,7 +55,6 @@ const SEND = preparedStatement('chat-send-message', SEND_SQL)
 type SendValues = {
   channelId: Id
   senderId: Id
-  admin: boolean
   content: string
   clientId: string | null
   synchronousCommit: 'on' | 'off'
@@ -122,7 +112,6 @@ export class MessageService {
     if (!sender) throw new BadRequest('A message needs a sender (params.user)')
     const channelId = await this.channelOf(data, params)
     const clientId = data.client_id ?? null
-    const admin = isAdmin(sender)
 
     const sent = await withRetry(async () => {
       if (clientId) {
@@ -133,7 +122,6 @@ export class MessageService {
         const row = await this.batches.submit(channelId, {
           channelId,
           senderId: sender.id,
-          admin,
           content: data.content,
           clientId,
           synchronousCommit: this.flushed.sendsCommit
