@@ -181,7 +181,12 @@ describe('signed transcripts and their offline verification', function () {
     assert.ok(html.includes('a &lt; b &amp; &quot;c&quot; d'), 'words escaped')
     assert.ok(!html.includes('Ben <3'), 'nothing of the record unescaped')
     assert.match(html, /GMT\+5:30/, 'times in Asia/Kolkata')
-    assert.match(html, /class="label">Deleted [^<]+ by Ben &lt;3 &amp; &quot;Co&quot;</)
+    assert.match(
+      html,
+      new RegExp(
+        `class="label">Deleted [^<]+ by <bdi>Ben &lt;3 &amp; &quot;Co&quot;</bdi> \\(user ${world.supervisor.id}\\)<`
+      )
+    )
     assert.ok(html.includes(`${world.worker.name} joined as worker`))
     assert.ok(html.includes(signed.signature.key_id))
   })
