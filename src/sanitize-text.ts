@@ -3,6 +3,11 @@ import sanitizeHtml from 'sanitize-html'
 // C0 and C1 controls and DEL, except tab (\x09) and newline (\x0A). Removed before parsing:
 // removed afterwards, one between '<' and a tag name would reveal a tag the parser had not seen
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g
+// The bidirectional embedding, override and isolate controls (LRE, RLE, PDF, LRO, RLO; LRI, RLI,
+// FSI, PDI): invisible, they make text read in another order than it is stored ("Trojan Source"),
+// so a message or name could show one thing and hold another. The marks (LRM, RLM, ALM) stay:
+// they only nudge neutral characters, and right-to-left writers type them
+const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/g
 // What a browser reads as the start of markup: '<' then an ASCII letter, '/', '!' or '?'
 const MARKUP_START = /<[a-zA-Z/!?]/
 // sanitize-html escapes exactly these three in text; undoing them gives back the parsed text
@@ -54,13 +59,14 @@ const textOf = (text: string) =>
 
 /**
  * Turns free text a person typed (a message, a name) into the plain text that is stored:
- * markup removed by an HTML parser, control characters dropped, NFC, trimmed. `a < b & c`,
+ * markup removed by an HTML parser, control characters and bidirectional override and isolate
+ * controls dropped, NFC, trimmed. `a < b & c`,
  * `I <3 you` and entities stay as typed; clients show it as text, never as HTML. Linear in
  * the input's length, as the passes and the '<' the parser meets are bounded. Throws
  * MalformedMarkup for markup it cannot remove within those bounds.
  */
 export function sanitizeText(raw: string): string {
-  let text = raw.replace(CONTROL, '').normalize('NFC')
+  let text = raw.replace(CONTROL, '').replace(BIDI_CONTROL, '').normalize('NFC')
   for (let pass = 0; pass < MAX_PASSES && MARKUP_START.test(text); pass++) {
     if (hasTooManyAngleBrackets(text))
       throw new MalformedMarkup(`Text with markup may hold at most ${MAX_ANGLE_BRACKETS} '<'`)

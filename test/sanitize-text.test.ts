@@ -113,6 +113,43 @@ describe('sanitizeText()', () => {
     })
   })
 
+  describe('bidirectional controls', () => {
+    // LRE, RLE, PDF, LRO, RLO and LRI, RLI, FSI, PDI: each makes text read in another order than stored
+    const controls = [0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069]
+
+    it('removes every embedding, override and isolate control, wherever it stands', () => {
+      for (const control of controls.map((code) => String.fromCharCode(code))) {
+        const label = `U+${control.charCodeAt(0).toString(16).toUpperCase()}`
+        assert.strictEqual(sanitizeText(`${control}abc`), 'abc', label)
+        assert.strictEqual(sanitizeText(`a${control}b${control}${control}c`), 'abc', label)
+        assert.strictEqual(sanitizeText(`<b>a${control}</b>b`), 'ab', label)
+      }
+      // The Trojan Source line: an override and an isolate make the stored words read otherwise
+      assert.strictEqual(
+        sanitizeText('access = "user\u202E \u2066// admin?\u2069 \u2066"'),
+        'access = "user // admin? "'
+      )
+    })
+
+    it('removes them before the parser reads the text, so none can hide a tag', () => {
+      for (const control of controls.map((code) => String.fromCharCode(code))) {
+        for (const input of [
+          `<${control}script>alert(1)</script>`,
+          `<${control}img src=x onerror=alert(1)>`
+        ]) {
+          const output = storedOrRefused(input)
+          if (output !== null) assertNoMarkup(output, input)
+        }
+      }
+    })
+
+    it('keeps the marks right-to-left writers type (LRM, RLM, ALM) and right-to-left text itself', () => {
+      for (const text of ['שלום\u200F עולם', 'a\u200Eb', 'مرحبا\u061C 42']) {
+        assert.strictEqual(sanitizeText(text), text)
+      }
+    })
+  })
+
   describe('time', () => {
     const SIZE = 64 * 1024
     const fill = (unit: string) => unit.repeat(Math.ceil(SIZE / unit.length)).slice(0, SIZE)

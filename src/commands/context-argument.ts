@@ -18,13 +18,16 @@ export async function channelOf(
   return Number(channelId)
 }
 
-/** Runs a command's main and ends the process with its code; an error is one line and exit 1. */
-export function runCommand(main: () => Promise<number>) {
+/**
+ * Runs a command's main and ends the process with its code; an error is one line and
+ * `errorCode` (1; the verify commands give 2, as their 1 means "the record is broken").
+ */
+export function runCommand(main: () => Promise<number>, errorCode = 1) {
   main().then(
     (code) => process.exit(code),
     (error) => {
       console.error(error?.message ?? String(error))
-      process.exit(1)
+      process.exit(errorCode)
     }
   )
 }

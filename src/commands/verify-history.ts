@@ -1,26 +1,83 @@
 import { parseArgs } from 'util'
 import { createApp } from '../app'
 import { describeCheck } from '../modules/messaging/evidence/chain'
+import { readChannelRecord } from '../modules/messaging/evidence/record'
+import {
+  EXIT,
+  EXIT_CODES_HELP,
+  Findings,
+  Refused,
+  TRUST_OPTIONS_HELP,
+  readTranscriptFile,
+  trustOptions,
+  trustedKeys
+} from './evidence-input'
+import type { TranscriptFile } from './evidence-input'
 import { channelOf, parseContext, runCommand } from './context-argument'
 
-const USAGE = 'usage: npm run verify-history -- --context booking:42 (or dispute:7)'
+const USAGE =
+  'usage: npm run verify-history -- --context booking:42 (or dispute:7) [--against export.json [--public-key key.pem ...] [--keys keys.json]]'
+
+const HELP = `${USAGE}
+
+Checks one channel's rows in the live database against their hash chain. With --against,
+also proves that the database still holds an earlier export's entries, in order, up to its
+head: a history cut and re-chained, or recomputed link by link, by whoever owns the tables
+is valid on its own but parts from the export. The export's own chain and signature are
+checked too (--context may then be left out: the export names its channel).
+
+${TRUST_OPTIONS_HELP}
+
+${EXIT_CODES_HELP}`
+
+/** The channel to check: --context, or the one the export names; both must agree. */
+function contextOf(value: string | undefined, older: TranscriptFile | undefined) {
+  const given = value === undefined ? undefined : parseContext(value)
+  if (value !== undefined && !given) throw new Refused(`--context ${value} is not type:id\n${USAGE}`)
+  const named = older && [older.channel.context_type, older.channel.context_id]
+  if (given && named && (given[0] !== named[0] || given[1] !== named[1]))
+    throw new Refused(`--context ${value} is not the export's channel (${named[0]}:${named[1]})`)
+  const context = given ?? (named && parseContext(`${named[0]}:${named[1]}`))
+  if (!context) throw new Refused(USAGE)
+  return context
+}
 
 /**
- * Checks one channel's rows in the live database against their hash chain, through
- * the `history-checks` service: exit 0 if they hold, 1 naming each entry that breaks.
+ * Checks one channel's rows in the live database against their hash chain, through the
+ * `history-checks` service, and against an earlier export when given one.
  */
 async function main() {
-  const { values } = parseArgs({ args: process.argv.slice(2), options: { context: { type: 'string' } } })
-  const context = parseContext(values.context)
-  if (!context) throw new Error(USAGE)
+  const { values, positionals } = parseArgs({
+    args: process.argv.slice(2),
+    options: { context: { type: 'string' }, ...trustOptions }
+  })
+  if (values.help) {
+    console.log(HELP)
+    return EXIT.VERIFIED
+  }
+  if (positionals.length) throw new Refused(USAGE)
+  const trusted = trustedKeys(values)
+  const older = values.against ? readTranscriptFile(values.against) : undefined
+  const context = contextOf(values.context, older)
   const app = createApp()
   try {
-    const check = await app.service('history-checks').get(await channelOf(app, ...context))
-    describeCheck(check.channel_id, check).forEach((line) => console.log(line))
-    return check.valid ? 0 : 1
+    const channelId = await channelOf(app, ...context)
+    const check = await app.service('history-checks').get(channelId)
+    if (!older) {
+      describeCheck(check.channel_id, check).forEach((line) => console.log(line))
+      return check.valid ? EXIT.VERIFIED : EXIT.BROKEN
+    }
+    const findings = new Findings()
+    findings.checked('the database', check.channel_id, check)
+    // The rows read again, in one snapshot: entries added since the check only extend them
+    const live = (await readChannelRecord(app.get('postgresqlClient'), channelId))!
+    findings.against(live, 'the database', older, values.against!, trusted)
+    findings.lines.forEach((line) => console.log(line))
+    console.log(findings.verdict)
+    return findings.code
   } finally {
     await app.teardown()
   }
 }
 
-if (require.main === module) runCommand(main)
+if (require.main === module) runCommand(main, EXIT.REFUSED)

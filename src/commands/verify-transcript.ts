@@ -1,63 +1,57 @@
-import fs from 'fs'
 import { parseArgs } from 'util'
-import { describeCheck, verifyChain } from '../modules/messaging/evidence/chain'
-import type { ChainRecord } from '../modules/messaging/evidence/chain-encoding'
-import { checkSignature, loadPublicKey } from '../modules/messaging/evidence/signature'
-import type { SignatureCheck } from '../modules/messaging/evidence/signature'
+import {
+  EXIT,
+  EXIT_CODES_HELP,
+  Findings,
+  TRUST_OPTIONS_HELP,
+  readTranscriptFile,
+  trustOptions,
+  trustedKeys
+} from './evidence-input'
 import { runCommand } from './context-argument'
 
-const USAGE = 'usage: npm run verify-transcript -- transcript.json [--public-key key.pem]'
+const USAGE =
+  'usage: npm run verify-transcript -- transcript.json [--public-key key.pem ...] [--keys keys.json] [--against older.json]'
 
-/** Exit codes: 0 verified, 1 the chain or the signature fails, 2 the file or key cannot be read. */
-const UNREADABLE = 2
+const HELP = `${USAGE}
 
-function readTranscript(file: string): ChainRecord & { format?: string; signature?: any } {
-  const document = JSON.parse(fs.readFileSync(file, 'utf8'))
-  const shaped =
-    document?.format === 'context-chat-transcript/1' &&
-    ['messages', 'events', 'participants'].every((field) => Array.isArray(document[field])) &&
-    typeof document.channel?.id === 'number'
-  if (!shaped) throw new Error(`${file} is not a context-chat transcript (format context-chat-transcript/1)`)
-  return document
-}
+Checks a transcript offline: recomputes its hash chain, checks its signature against the
+keys you trust (none by default: a key the file carries proves nothing about who made it),
+and with --against proves that it extends an older export of the same channel.
 
-const signatureLine = (check: SignatureCheck) => {
-  if (check.status !== 'valid')
-    return `Signature ${check.status === 'unsigned' ? 'absent' : 'INVALID'}: ${check.reason}`
-  return check.trusted
-    ? `Signature valid: Ed25519 key ${check.key_id}, the given public key`
-    : `Signature valid for the key the file names (${check.key_id}): compare it with the operator's published key id, or pass --public-key`
-}
+${TRUST_OPTIONS_HELP}
+  --against older.json   an earlier export of the same channel: this one must hold all its
+                         entries, in order, up to its head (checked, and its signature too)
+
+${EXIT_CODES_HELP}`
 
 /**
- * Verifies a transcript offline, with nothing but the file (and the operator's
- * published public key): recomputes the hash chain from the messages and events,
- * checks the deletions and membership intervals against it, and checks the Ed25519
- * signature. Says exactly which entry breaks.
+ * Verifies a transcript offline, with nothing but the file and the operator's published
+ * keys: the chain entry by entry, the signature against trusted keys only, and, given an
+ * older export, that this one extends it. Says exactly which entry breaks.
  */
 async function main() {
   const { values, positionals } = parseArgs({
     args: process.argv.slice(2),
-    options: { 'public-key': { type: 'string' } },
+    options: trustOptions,
     allowPositionals: true
   })
-  if (positionals.length !== 1) throw new Error(USAGE)
-  let transcript: ReturnType<typeof readTranscript>
-  let trustedKey
-  try {
-    transcript = readTranscript(positionals[0])
-    trustedKey = values['public-key'] ? loadPublicKey(values['public-key']) : undefined
-  } catch (error: any) {
-    console.error(error.message)
-    return UNREADABLE
+  if (values.help) {
+    console.log(HELP)
+    return EXIT.VERIFIED
   }
+  if (positionals.length !== 1) throw new Error(`${USAGE}\n(--help for the exit codes)`)
+  const trusted = trustedKeys(values)
+  const transcript = readTranscriptFile(positionals[0])
+  const older = values.against ? readTranscriptFile(values.against) : undefined
 
-  const chain = verifyChain(transcript)
-  const signature = checkSignature(transcript, trustedKey)
-  describeCheck(transcript.channel.id, chain).forEach((line) => console.log(line))
-  console.log(signatureLine(signature))
-  const signatureHolds = signature.status === 'valid' || (signature.status === 'unsigned' && !trustedKey)
-  return chain.valid && signatureHolds ? 0 : 1
+  const findings = new Findings()
+  findings.chain(positionals[0], transcript)
+  findings.signature(positionals[0], transcript, trusted)
+  if (older) findings.against(transcript, positionals[0], older, values.against!, trusted)
+  findings.lines.forEach((line) => console.log(line))
+  console.log(findings.verdict)
+  return findings.code
 }
 
-if (require.main === module) runCommand(main)
+if (require.main === module) runCommand(main, EXIT.REFUSED)

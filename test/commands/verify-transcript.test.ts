@@ -95,7 +95,11 @@ describe('signed transcripts and their offline verification', function () {
     const run = await verify(signedFile, '--public-key', keys.publicPath)
     assert.strictEqual(run.code, 0, run.stdout + run.stderr)
     assert.match(run.stdout, /Chain valid: channel \d+: 3 messages, 8 events/)
-    assert.match(run.stdout, /Signature valid: Ed25519 key [0-9a-f]{64}, the given public key/)
+    assert.match(
+      run.stdout,
+      /Signature of \S+ verified: Ed25519 key [0-9a-f]{64}, a trusted key within its dates/
+    )
+    assert.match(run.stdout, /Result: VERIFIED \(exit 0\)/)
   })
 
   it('names the message whose words were edited in the file, and the signature no longer holds', async () => {
@@ -108,7 +112,7 @@ describe('signed transcripts and their offline verification', function () {
       run.stdout,
       new RegExp(`message seq 1 \\(id ${signed.messages[0].id}\\): does not match its hash`)
     )
-    assert.match(run.stdout, /Signature INVALID: the signature does not match the document/)
+    assert.match(run.stdout, /Signature of \S+ INVALID: the signature does not match the document/)
   })
 
   it('names a message left out of the file', async () => {
@@ -127,16 +131,19 @@ describe('signed transcripts and their offline verification', function () {
     const run = await verify(forged, '--public-key', keys.publicPath)
     assert.strictEqual(run.code, 1)
     assert.match(run.stdout, /Chain valid/)
-    assert.match(run.stdout, /Signature INVALID/)
+    assert.match(run.stdout, /Signature of \S+ INVALID: the signature does not match the document/)
 
     const other = crypto.generateKeyPairSync('ed25519').privateKey
     const resigned = writeVariant('resigned', (document) => sign(document, other))
     const byOther = await verify(resigned, '--public-key', keys.publicPath)
     assert.strictEqual(byOther.code, 1)
-    assert.match(byOther.stdout, /Signature INVALID: signed by key [0-9a-f]{64}, not by the given key/)
+    assert.match(
+      byOther.stdout,
+      /Signature of \S+ INVALID: signed by key [0-9a-f]{64}, which is none of the trusted keys/
+    )
   })
 
-  it('exports unsigned without a key and says so; such a file fails against a public key', async () => {
+  it('exports unsigned without a key and says so; such a file is unverified (exit 3), with or without a public key', async () => {
     const run = await runTool('transcript', context(), { EVIDENCE_SIGNING_KEY: '' })
     assert.strictEqual(run.code, 0, run.stderr)
     assert.match(run.stderr, /Not signed: EVIDENCE_SIGNING_KEY is not set/)
@@ -144,9 +151,9 @@ describe('signed transcripts and their offline verification', function () {
     fs.writeFileSync(file, run.stdout)
     assert.strictEqual(JSON.parse(run.stdout).signature, null)
     const alone = await verify(file)
-    assert.strictEqual(alone.code, 0, alone.stdout)
-    assert.match(alone.stdout, /Signature absent/)
-    assert.strictEqual((await verify(file, '--public-key', keys.publicPath)).code, 1)
+    assert.strictEqual(alone.code, 3, alone.stdout)
+    assert.match(alone.stdout, /Signature of \S+ UNVERIFIED: the transcript carries no signature/)
+    assert.strictEqual((await verify(file, '--public-key', keys.publicPath)).code, 3)
   })
 
   it('exits 2 for a file that is not a transcript, and refuses a key that is not Ed25519 to sign with', async () => {
@@ -174,7 +181,12 @@ describe('signed transcripts and their offline verification', function () {
     assert.ok(html.includes('a &lt; b &amp; &quot;c&quot; d'), 'words escaped')
     assert.ok(!html.includes('Ben <3'), 'nothing of the record unescaped')
     assert.match(html, /GMT\+5:30/, 'times in Asia/Kolkata')
-    assert.match(html, /class="label">Deleted [^<]+ by Ben &lt;3 &amp; &quot;Co&quot;</)
+    assert.match(
+      html,
+      new RegExp(
+        `class="label">Deleted [^<]+ by <bdi>Ben &lt;3 &amp; &quot;Co&quot;</bdi> \\(user ${world.supervisor.id}\\)<`
+      )
+    )
     assert.ok(html.includes(`${world.worker.name} joined as worker`))
     assert.ok(html.includes(signed.signature.key_id))
   })

@@ -272,7 +272,7 @@ describe('the hash chain of a channel, in the live database', function () {
     assert.strictEqual(result.messages, 60)
   })
 
-  it('npm run verify-history checks a context’s channel: exit 0 when it holds, 1 naming the entry when not', async () => {
+  it('npm run verify-history checks a context’s channel: exit 0 when it holds, 1 naming the entry when not, 2 for no channel', async () => {
     const { world, channelId, ids } = await channelWithHistory()
     const holds = await runTool('verify-history', ['--context', `booking:${world.booking.id}`])
     assert.strictEqual(holds.code, 0, holds.stderr)
@@ -285,7 +285,8 @@ describe('the hash chain of a channel, in the live database', function () {
     assert.match(broken.stdout, new RegExp(`message seq 1 \\(id ${ids[0]}\\): does not match its hash`))
 
     const unknown = await runTool('verify-history', ['--context', 'booking:987654321'])
-    assert.strictEqual(unknown.code, 1)
+    // 2: nothing was checked (the documented code for a channel that does not exist)
+    assert.strictEqual(unknown.code, 2)
     assert.match(unknown.stderr, /No channel for booking 987654321/)
   })
 })

@@ -7,7 +7,7 @@ import { writeKeyPair } from '../../helpers/evidence'
 import { buildAdmin, buildBooking, buildUser, openBookingChannel } from '../../helpers/factories'
 import type { BookingWorld, TestUser } from '../../helpers/factories'
 import { closeClients, http, login, nextEvent, socketClient } from '../../helpers/clients'
-import { checkSignature, loadPublicKey } from '../../../src/modules/messaging/evidence/signature'
+import { trustedKeyFile, verifySignature } from '../../../src/modules/messaging/evidence/trust'
 import { verifyChain } from '../../../src/modules/messaging/evidence/chain'
 
 /**
@@ -134,7 +134,10 @@ describe('channel events, transcripts and history checks over the API', () => {
     const adminToken = await login(server.url, admin)
     const transcript = await http(server.url, 'GET', `/transcripts/${channelId}`, { token: adminToken })
     assert.strictEqual(transcript.status, 200, transcript.text)
-    assert.deepStrictEqual(checkSignature(transcript.body, loadPublicKey(keys.publicPath)).status, 'valid')
+    assert.deepStrictEqual(
+      verifySignature(transcript.body, [trustedKeyFile(keys.publicPath)]).status,
+      'verified'
+    )
     assert.deepStrictEqual(verifyChain(transcript.body).problems, [])
     assert.strictEqual(transcript.body.messages[1].content, 'two', 'deleted words are in the record')
 

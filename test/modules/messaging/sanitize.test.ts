@@ -28,7 +28,11 @@ const accepted: [string, string, string][] = [
   ['inner whitespace kept', 'two  spaces', 'two  spaces'],
   ['an unclosed <script> removes the rest', 'before <script>alert(1) and everything after', 'before'],
   ['an unclosed <style> removes the rest', 'before<style>body{display:none}', 'before'],
-  ['emoji kept', `hi ${EMOJI}`, `hi ${EMOJI}`]
+  ['emoji kept', `hi ${EMOJI}`, `hi ${EMOJI}`],
+  // "Trojan Source": shown as "pay 100 to Ben", stored as "pay 001 ot neB" read backwards
+  ['a right-to-left override', 'pay \u202Eneb ot 001\u202C', 'pay neb ot 001'],
+  ['an isolate', 'ok \u2067x\u2069 done', 'ok x done'],
+  ['right-to-left marks kept', 'שלום\u200F 123', 'שלום\u200F 123']
 ]
 
 /** Input that is empty once sanitized. */

@@ -35,40 +35,67 @@ const STYLE = `
   .event { font-style: italic; color: #333 } .deleted { background: #f3f3f3; border-left: 4px solid #900; padding-left: .5em }
   .deleted .label { color: #900; font-weight: bold; font-style: normal }
   code { font-size: 8.5pt; overflow-wrap: anywhere }
+  .control { color: #900; font: 8.5pt monospace; border: 1px solid #900; padding: 0 .1em }
   @media print { body { margin: 0; max-width: none } }`
 
+// Every character that reorders text without being seen: the marks (ALM, LRM, RLM) and the
+// embedding, override and isolate controls. Older messages may hold them (the sanitizer drops
+// the controls only from new text): a reader must see them, not be turned round by them
+const BIDI_CHARACTER = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g
+const codePoint = (char: string) => `U+${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`
+
+/** Text from the record, escaped, with each bidirectional character shown as ⟨U+202E⟩. */
+export const visibleText = (value: unknown) =>
+  escapeHtml(String(value ?? '')).replace(
+    BIDI_CHARACTER,
+    (char) => `<span class="control">⟨${codePoint(char)}⟩</span>`
+  )
+
 /**
- * A transcript as a lawyer reads and prints it: names, times in one time zone,
- * deleted messages marked with when and by whom. Every piece of text from the record
- * is escaped. The JSON beside it, with its chain and signature, stays the evidence.
+ * A transcript as a lawyer reads and prints it: names with user id, email and admin
+ * standing, times in one time zone, deleted messages marked with when and by whom.
+ * Every piece of text from the record is escaped, isolated (`<bdi>`) so that right-to-left
+ * words cannot turn the line around them, and its bidirectional characters are shown.
+ * The JSON beside it, with its chain and signature, stays the evidence.
  */
 export function transcriptHtml(transcript: Transcript, timeZone = 'UTC'): string {
   const at = timeFormatter(timeZone)
-  const text = (value: unknown) => escapeHtml(String(value ?? ''))
-  const names = new Map(transcript.participants.map((p) => [p.user_id, p.name]))
-  transcript.messages.forEach((m) => names.set(m.sender_id, m.sender.name))
-  const nameOf = (id: number | null) => (id === null ? '(not recorded)' : (names.get(id) ?? `user ${id}`))
+  const text = visibleText
+  const people = new Map(transcript.people.map((person) => [person.id, person]))
+  /** A person as every line names them: name, user id, and "admin" for an admin. */
+  const personOf = (id: number | null) => {
+    if (id === null) return '(not recorded)'
+    const person = people.get(id)
+    if (!person) return `user ${text(id)} (not in the record's list of people)`
+    return `<bdi>${text(person.name)}</bdi> (user ${text(id)}${person.admin ? ', admin' : ''})`
+  }
   const { channel, signature } = transcript
 
+  const peopleRows = transcript.people
+    .map(
+      (person) =>
+        `<tr><td><bdi>${text(person.name)}</bdi></td><td>${text(person.id)}</td><td><bdi>${text(person.email)}</bdi></td><td>${person.admin ? 'admin' : ''}</td></tr>`
+    )
+    .join('\n')
   const participants = transcript.participants
     .map(
       (
         p
-      ) => `<tr><td>${text(p.name)}</td><td>${text(p.role.replace(/_/g, ' '))}</td><td>${text(at(p.joined_at))}</td>
+      ) => `<tr><td>${personOf(p.user_id)}</td><td>${text(p.role.replace(/_/g, ' '))}</td><td>${text(at(p.joined_at))}</td>
         <td>${p.removed_at ? text(at(p.removed_at)) : 'still a participant'}</td><td>${text(p.last_read_seq)}</td><td>${text(at(p.last_read_at))}</td></tr>`
     )
     .join('\n')
 
   const message = (m: Message) => {
     const deleted = m.is_deleted
-      ? `<div class="label">Deleted ${text(at(m.deleted_at))} by ${text(nameOf(m.deleted_by))}</div>`
+      ? `<div class="label">Deleted ${text(at(m.deleted_at))} by ${personOf(m.deleted_by)}</div>`
       : ''
     return `<div class="entry message${m.is_deleted ? ' deleted' : ''}" id="message-${text(m.seq)}">
-      <div class="meta">#${text(m.seq)} · ${text(at(m.created_at))} · <strong>${text(m.sender.name)}</strong></div>
-      ${deleted}<div class="content">${text(m.content)}</div></div>`
+      <div class="meta">#${text(m.seq)} · ${text(at(m.created_at))} · <strong>${personOf(m.sender_id)}</strong></div>
+      ${deleted}<div class="content"><bdi>${text(m.content)}</bdi></div></div>`
   }
   const event = (e: Event) =>
-    `<div class="entry event"><span class="meta">${text(at(e.created_at))}</span> — ${text(e.text)}</div>`
+    `<div class="entry event"><span class="meta">${text(at(e.created_at))}</span> — <bdi>${text(e.text)}</bdi></div>`
   const history = inChainOrder(transcript.messages, transcript.events)
     .map((entry) => (entry.type === 'message' ? message(entry.message) : event(entry.event)))
     .join('\n')
@@ -84,8 +111,12 @@ export function transcriptHtml(transcript: Transcript, timeZone = 'UTC'): string
 Exported ${text(at(transcript.exported_at))}. Times are shown in ${text(timeZone)}.
 ${text(transcript.messages.length)} messages, ${text(transcript.events.length)} events. ${signedBy}
 Chain head <code>${text(channel.chain_head ?? 'none')}</code>.</p>
+<h2>People</h2>
+<p class="meta">Everyone the record names, with their name and email at export time.</p>
+<table><thead><tr><th>Name</th><th>User id</th><th>Email</th><th>Admin</th></tr></thead>
+<tbody>${peopleRows}</tbody></table>
 <h2>Participants</h2>
-<table><thead><tr><th>Name</th><th>Role</th><th>Joined</th><th>Left</th><th>Read up to #</th><th>Last read</th></tr></thead>
+<table><thead><tr><th>Person</th><th>Role</th><th>Joined</th><th>Left</th><th>Read up to #</th><th>Last read</th></tr></thead>
 <tbody>${participants}</tbody></table>
 <h2>History</h2>
 ${history}

@@ -20,7 +20,8 @@ export interface TranscriptSignature {
 
 export type Signed<T> = T & { signature: TranscriptSignature | null }
 
-const signedBytes = (document: object) => {
+/** The bytes signed: the document without its `signature`, by RFC 8785. */
+export const signedBytes = (document: object) => {
   const { signature: _signature, ...unsigned } = document as { signature?: unknown }
   return Buffer.from(canonicalize(unsigned)!, 'utf8')
 }
@@ -45,6 +46,7 @@ export function loadSigningKey(path: string): crypto.KeyObject {
   return key
 }
 
+/** A public key at a PEM path; refuses anything but Ed25519. Trusting it is trust.ts's business. */
 export function loadPublicKey(path: string): crypto.KeyObject {
   const key = crypto.createPublicKey(fs.readFileSync(path))
   if (key.asymmetricKeyType !== 'ed25519')
@@ -61,43 +63,4 @@ export function sign<T extends object>(document: T, privateKey: crypto.KeyObject
     value: crypto.sign(null, signedBytes(document), privateKey).toString('base64')
   }
   return { ...document, signature }
-}
-
-export type SignatureCheck =
-  | { status: 'valid'; key_id: string; trusted: boolean }
-  | { status: 'unsigned' | 'invalid' | 'other-key'; reason: string }
-
-/**
- * Checks a document's signature: against `trustedKey` when given (the published key),
- * otherwise against the key the file names, which proves only that the file is intact.
- */
-export function checkSignature(
-  document: { signature?: TranscriptSignature | null },
-  trustedKey?: crypto.KeyObject
-): SignatureCheck {
-  const signature = document.signature
-  if (!signature) return { status: 'unsigned', reason: 'the transcript is not signed' }
-  let claimed: crypto.KeyObject
-  try {
-    claimed = crypto.createPublicKey(signature.public_key)
-  } catch {
-    return { status: 'invalid', reason: 'the signature names no readable public key' }
-  }
-  const key = trustedKey ?? claimed
-  if (trustedKey && keyIdOf(trustedKey) !== keyIdOf(claimed)) {
-    return {
-      status: 'other-key',
-      reason: `signed by key ${keyIdOf(claimed)}, not by the given key ${keyIdOf(trustedKey)}`
-    }
-  }
-  const verified =
-    signature.algorithm === 'Ed25519' &&
-    key.asymmetricKeyType === 'ed25519' &&
-    crypto.verify(null, signedBytes(document), key, Buffer.from(String(signature.value), 'base64'))
-  if (!verified)
-    return {
-      status: 'invalid',
-      reason: 'the signature does not match the document: it was changed after signing, or forged'
-    }
-  return { status: 'valid', key_id: keyIdOf(key), trusted: Boolean(trustedKey) }
 }

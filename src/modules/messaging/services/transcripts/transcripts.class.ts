@@ -5,6 +5,7 @@ import { readChannelRecord } from '../../evidence/record'
 import { eventText, peopleOf } from '../../evidence/event-text'
 import { loadSigningKey, sign } from '../../evidence/signature'
 import { TRANSCRIPT_FORMAT } from './transcripts.schema'
+import { peopleNamed } from './transcript-people'
 import type { Transcript } from './transcripts.schema'
 
 export type { Transcript }
@@ -22,18 +23,22 @@ export class TranscriptService {
     const record = await readChannelRecord(this.app.get('postgresqlClient'), id)
     if (!record) throw new NotFound(`No channel ${id}`)
     const view = await this.app.service('channels').get(record.channel.id)
-    const people = [
+    const people = await peopleNamed(this.app, [
       ...record.participants.map((p) => p.user_id),
-      ...record.messages.map((m) => m.sender_id),
+      ...record.messages.flatMap((m) =>
+        m.deleted_by === null ? [m.sender_id] : [m.sender_id, m.deleted_by]
+      ),
       ...peopleOf(record.events)
-    ]
-    const names = await this.app.service('users').namesOf(people)
+    ])
+    // One read of the people for their names everywhere in the export, so that the lines agree with the list
+    const names = new Map(people.map((person) => [person.id, person.name]))
     const nameOf = (userId: number) => names.get(userId) ?? ''
 
     const transcript: Transcript = {
       format: TRANSCRIPT_FORMAT,
       exported_at: new Date().toISOString(),
       channel: { ...record.channel, title: view.title },
+      people,
       participants: record.participants.map(
         (participant) =>
           ({ ...participant, name: nameOf(participant.user_id) }) as Transcript['participants'][number]

@@ -25,7 +25,8 @@ export const transcriptSignatureSchema = Type.Object(
 /**
  * A channel's complete record as legal evidence: every message (deleted ones with
  * their words and who deleted them), every event, every membership interval with its
- * person's name and read position at export time, and the chain that binds them,
+ * person's name and read position at export time, everyone it names with their id,
+ * email and whether an admin, and the chain that binds them,
  * signed with Ed25519 when the server has a key.
  */
 export const transcriptSchema = Type.Object(
@@ -46,6 +47,13 @@ export const transcriptSchema = Type.Object(
         chain_head: Nullable(Hash)
       },
       { additionalProperties: false }
+    ),
+    // Everyone the record names, as they are at export time (signed, not chained)
+    people: Type.Array(
+      Type.Object(
+        { id: Id, name: Type.String(), email: Type.String(), admin: Type.Boolean() },
+        { additionalProperties: false }
+      )
     ),
     participants: Type.Array(
       Type.Object(

@@ -1,0 +1,142 @@
+import fs from 'fs'
+import { describeCheck, verifyChain } from '../modules/messaging/evidence/chain'
+import type { ChainCheck } from '../modules/messaging/evidence/chain'
+import type { ChainRecord } from '../modules/messaging/evidence/chain-encoding'
+import { checkExtends, describeConsistency } from '../modules/messaging/evidence/consistency'
+import { parseStrictJson } from '../modules/messaging/evidence/strict-json'
+import { readKeyList, trustedKeyFile, verifySignature } from '../modules/messaging/evidence/trust'
+import type { SignatureVerdict, TrustedKey } from '../modules/messaging/evidence/trust'
+import type { TranscriptSignature } from '../modules/messaging/evidence/signature'
+
+/**
+ * What the two verify commands share: their exit codes, how they read a transcript file
+ * and the keys they are told to trust, and how they judge a signature and a comparison.
+ */
+
+/** The exit codes; when several findings hold, the code is the first of 2, 1, 3 that applies. */
+export const EXIT = {
+  /** the chain holds, every signature is by a trusted key within its dates, and any --against is extended */
+  VERIFIED: 0,
+  /** a finding against the record: a broken chain, a wrong signature, a record that does not extend the older one */
+  BROKEN: 1,
+  /** nothing was checked: bad usage, a file or key that cannot be read, duplicate JSON keys, no such channel */
+  REFUSED: 2,
+  /** the chain holds, but nothing proves who signed: no signature, or no trusted key given */
+  UNVERIFIED: 3
+} as const
+
+export const EXIT_CODES_HELP = `Exit codes (when several apply, 2 before 1 before 3):
+  0  valid and verified: the chain holds, each signature is by a trusted key within its dates,
+     and with --against the record extends the older one
+  1  broken: a link, count, deletion or membership does not match the chain, a signature is
+     invalid, by an untrusted key or outside its key's dates, key_id is not the key's, or the
+     record does not extend the older one
+  2  refused: bad usage, a file or key that cannot be read, a JSON object with a repeated key,
+     a document that is not a transcript, a channel that does not exist
+  3  unverified: the chain holds, but no signature, or no trusted key (--public-key, --keys)
+     to check it with`
+
+export const TRUST_OPTIONS_HELP = `  --public-key key.pem   a published Ed25519 public key to trust (repeatable)
+  --keys keys.json       published keys with their dates:
+                         {"keys": [{"key_id": "<sha-256 of the DER key, hex>", "public_key": "<PEM>",
+                                    "not_before": "2026-01-01T00:00:00Z", "not_after": null}]}`
+
+export const trustOptions = {
+  'public-key': { type: 'string', multiple: true },
+  keys: { type: 'string' },
+  against: { type: 'string' },
+  help: { type: 'boolean', short: 'h' }
+} as const
+
+/** A thrown Refused exits with code 2: the input could not be checked at all. */
+export class Refused extends Error {}
+
+export type TranscriptFile = ChainRecord & {
+  format?: string
+  exported_at?: string
+  signature?: TranscriptSignature | null
+  channel: ChainRecord['channel'] & { context_type?: string; context_id?: number }
+}
+
+/** A transcript file, read strictly: not JSON, a repeated key or another shape refuse it. */
+export function readTranscriptFile(file: string): TranscriptFile {
+  try {
+    const document = parseStrictJson(fs.readFileSync(file, 'utf8'))
+    const shaped =
+      document?.format === 'context-chat-transcript/1' &&
+      ['messages', 'events', 'participants'].every((field) => Array.isArray(document[field])) &&
+      typeof document.channel?.id === 'number'
+    if (!shaped) throw new Error('not a context-chat transcript (format context-chat-transcript/1)')
+    return document
+  } catch (error: any) {
+    throw new Refused(`${file}: ${error.message}`)
+  }
+}
+
+/** The keys given on the command line; none means nothing is trusted. */
+export function trustedKeys(values: { 'public-key'?: string[]; keys?: string }): TrustedKey[] {
+  try {
+    return [
+      ...(values['public-key'] ?? []).map(trustedKeyFile),
+      ...(values.keys ? readKeyList(values.keys) : [])
+    ]
+  } catch (error: any) {
+    throw new Refused(error.message)
+  }
+}
+
+export function signatureLine(name: string, verdict: SignatureVerdict) {
+  if (verdict.status === 'verified')
+    return `Signature of ${name} verified: Ed25519 key ${verdict.key_id}, a trusted key within its dates`
+  return `Signature of ${name} ${verdict.status === 'invalid' ? 'INVALID' : 'UNVERIFIED'}: ${verdict.reason}`
+}
+
+/** Collects lines and the worst finding so far. */
+export class Findings {
+  lines: string[] = []
+  private broken = false
+  private unverified = false
+
+  chain(name: string, record: ChainRecord) {
+    this.checked(name, record.channel.id, verifyChain(record))
+  }
+
+  /** A chain check made elsewhere (the live database's, by the history-checks service). */
+  checked(name: string, channelId: number, check: ChainCheck) {
+    this.lines.push(...describeCheck(channelId, check).map((line, at) => (at ? line : `${name}: ${line}`)))
+    this.broken ||= !check.valid
+  }
+
+  signature(name: string, document: TranscriptFile, trusted: TrustedKey[]) {
+    const verdict = verifySignature(document, trusted)
+    this.lines.push(signatureLine(name, verdict))
+    this.broken ||= verdict.status === 'invalid'
+    this.unverified ||= verdict.status === 'unverified'
+  }
+
+  /** The older record, on its own, then whether `newer` extends it. */
+  against(
+    newer: ChainRecord,
+    newerName: string,
+    older: TranscriptFile,
+    olderName: string,
+    trusted: TrustedKey[]
+  ) {
+    this.chain(olderName, older)
+    this.signature(olderName, older, trusted)
+    const consistency = checkExtends(newer, older)
+    this.lines.push(...describeConsistency(consistency, newerName, olderName))
+    this.broken ||= !consistency.extends
+  }
+
+  get code(): number {
+    return this.broken ? EXIT.BROKEN : this.unverified ? EXIT.UNVERIFIED : EXIT.VERIFIED
+  }
+
+  get verdict(): string {
+    if (this.broken) return `Result: BROKEN (exit ${EXIT.BROKEN})`
+    if (this.unverified)
+      return `Result: UNVERIFIED (exit ${EXIT.UNVERIFIED}): the chain holds, but nothing here proves who signed it`
+    return `Result: VERIFIED (exit ${EXIT.VERIFIED})`
+  }
+}
