@@ -114,7 +114,7 @@ describe('consistency between two states of a record (--against)', function () {
 
     const offline = await transcript(newer, '--against', older, ...trust)
     assert.strictEqual(offline.code, 0, offline.stdout + offline.stderr)
-    assert.match(offline.stdout, /Consistent: \S+ extends \S+: its first 11 entries are the older record's/)
+    assert.match(offline.stdout, /Consistent: \S+ extends \S+: its first 12 entries are the older record's/)
     const live = await history(world, '--against', older, ...trust)
     assert.strictEqual(live.code, 0, live.stdout + live.stderr)
     assert.match(live.stdout, /Consistent: the database extends/)
@@ -139,7 +139,7 @@ describe('consistency between two states of a record (--against)', function () {
     assert.strictEqual(alone.code, 0, alone.stdout)
 
     const fourth = new RegExp(
-      `message seq 4 \\(id ${ids[3]}\\): is entry 10 of the older record with hash [0-9a-f]{64}; the newer record has message seq 4 \\(id ${other.id}\\)`
+      `message seq 4 \\(id ${ids[3]}\\): is entry 11 of the older record with hash [0-9a-f]{64}; the newer record has message seq 4 \\(id ${other.id}\\)`
     )
     const live = await history(world, '--against', older, ...trust)
     assert.strictEqual(live.code, 1, live.stdout)
@@ -161,7 +161,7 @@ describe('consistency between two states of a record (--against)', function () {
     assert.strictEqual(live.code, 1, live.stdout)
     assert.match(
       live.stdout,
-      new RegExp(`message seq 5 \\(id ${ids[4]}\\): is entry 11 of the older record .* ends after 10 entries`)
+      new RegExp(`message seq 5 \\(id ${ids[4]}\\): is entry 12 of the older record .* ends after 11 entries`)
     )
   })
 
@@ -179,7 +179,7 @@ describe('consistency between two states of a record (--against)', function () {
     assert.match(plain.stdout, /Chain valid/)
     assert.strictEqual((await transcript(newer, ...trust)).code, 0)
 
-    const second = new RegExp(`message seq 2 \\(id ${ids[1]}\\): is entry 8 of the older record`)
+    const second = new RegExp(`message seq 2 \\(id ${ids[1]}\\): is entry 9 of the older record`)
     const live = await history(world, '--against', older, ...trust)
     assert.strictEqual(live.code, 1, live.stdout)
     assert.match(live.stdout, second)

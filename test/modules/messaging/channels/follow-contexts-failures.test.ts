@@ -36,7 +36,13 @@ describe('a channel that fails to follow its context', function () {
 
     assert.strictEqual(patched?.supervisor_id, replacement.id, 'the write succeeded')
     assert.deepStrictEqual(logged, [
-      { event: 'contexts.booking.changed', booking_id: world.booking.id, error: 'the database went away' }
+      {
+        event: 'contexts.booking.changed',
+        booking_id: world.booking.id,
+        // an internal call: the system acted
+        actor_id: null,
+        error: 'the database went away'
+      }
     ])
     const before = await currentRoles(channel.id)
     assert.strictEqual(before[world.supervisor.id], 'supervisor', 'the channel did not follow')
