@@ -21,6 +21,8 @@ import { trackRequests, trackSocketCalls } from './operations/shutdown'
 import { health } from './http/health'
 import { metricsOf } from './http/metrics'
 import { metricsRoute } from './http/metrics-route'
+import { installMetrics } from './metrics'
+import { recordCalls } from './metrics/calls'
 import { openApi } from './http/openapi'
 import { httpErrors, unreadableBody } from './http/errors'
 import { routesWithoutPrototype } from './http/routes'
@@ -79,6 +81,7 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
     })
   )
   app.configure(postgresql)
+  app.configure(installMetrics)
   app.configure(redis)
   app.configure(identity)
   app.configure(contexts)
@@ -88,7 +91,13 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
   app.hooks({
     // A send spends `limits.messages_per_minute` instead (see the messages service)
     around: {
-      all: [trackSocketCalls, handleErrors, boundCallsInFlight(app), limitCallRate(app, ['messages.create'])]
+      all: [
+        trackSocketCalls,
+        recordCalls(app),
+        handleErrors,
+        boundCallsInFlight(app),
+        limitCallRate(app, ['messages.create'])
+      ]
     },
     before: { all: [requireOneRecord] }
   })

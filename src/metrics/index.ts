@@ -1,0 +1,25 @@
+import type { Application } from '../declarations'
+import { callMetrics } from './calls'
+import { connectionMetrics } from './connections'
+import { messageMetrics } from './messages'
+import { rateLimitMetrics } from './rate-limits'
+import { redisMetrics } from './redis'
+import { watchPool } from './pool'
+import { installReadinessMetrics } from './readiness'
+import { deliveryCounter } from '../modules/notifications/metrics'
+
+/**
+ * Registers every metric at start, so that /metrics names each one (with its help and
+ * type) before its first event: a dashboard or an alert finds the series it reads even
+ * on an idle instance. Call once the database client is set.
+ */
+export function installMetrics(app: Application) {
+  callMetrics(app)
+  connectionMetrics(app)
+  messageMetrics(app)
+  rateLimitMetrics(app)
+  redisMetrics(app)
+  deliveryCounter(app)
+  installReadinessMetrics(app)
+  watchPool(app, app.get('postgresqlClient'))
+}

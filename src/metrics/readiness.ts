@@ -1,0 +1,63 @@
+import { Counter, Gauge } from 'prom-client'
+import type { Application } from '../declarations'
+import { checkReadiness } from '../operations/readiness'
+import type { Readiness } from '../operations/readiness'
+import { perApp } from './per-app'
+
+const CHECKS = ['database', 'redis'] as const
+
+const readinessMetrics = perApp((registers, app) => {
+  // The gauges of one scrape share one round of checks
+  let checking: Promise<Readiness> | undefined
+  const current = () =>
+    (checking ??= checkReadiness(app)
+      .then((readiness) => {
+        recordReadiness(app, readiness)
+        return readiness
+      })
+      .finally(() => (checking = undefined)))
+  return {
+    ready: new Gauge({
+      name: 'chat_ready',
+      help: 'Whether /ready would answer 200 now (1) or 503 (0: a dependency cannot serve, or the instance drains)',
+      registers,
+      async collect() {
+        this.set((await current()).ready ? 1 : 0)
+      }
+    }),
+    check: new Gauge<'check'>({
+      name: 'chat_ready_check',
+      help: 'Whether each dependency of /ready serves (1) or not (0); absent when it is not configured',
+      labelNames: ['check'],
+      registers,
+      async collect() {
+        const readiness = await current()
+        this.reset()
+        for (const check of CHECKS) {
+          if (readiness[check] !== 'not configured') this.set({ check }, readiness[check] === 'ok' ? 1 : 0)
+        }
+      }
+    }),
+    failures: new Counter<'check' | 'reason'>({
+      name: 'chat_ready_check_failures_total',
+      help: 'Readiness checks that failed, by dependency and reason (no answer, unreachable, wrong database index, read-only replica, cluster without slots, error)',
+      labelNames: ['check', 'reason'],
+      registers,
+      // A scrape collects every metric at once: this one counts the scrape's own round too
+      async collect() {
+        await current()
+      }
+    })
+  }
+})
+
+/** Counts the failed checks of one round (each /ready probe and each scrape runs one). */
+export function recordReadiness(app: Application, readiness: Readiness) {
+  const { failures } = readinessMetrics(app)
+  for (const check of CHECKS) {
+    const reason = readiness.reasons[check]
+    if (reason) failures.inc({ check, reason })
+  }
+}
+
+export const installReadinessMetrics = (app: Application) => void readinessMetrics(app)
