@@ -17,3 +17,17 @@ export function perApp<T>(create: (registers: Registry[], app: Application) => T
 
 /** Seconds since `start` (from `process.hrtime.bigint()`), as the histograms take them. */
 export const secondsSince = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9
+
+/**
+ * What `promise` gives if it settles within `ms`, else undefined (it runs on regardless).
+ * A scrape that needs the database must not wait for it when the pool is exhausted:
+ * that is when the pool's figures matter most, and Prometheus gives up on a slow scrape.
+ */
+export function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)))
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer))
+}
+
+/** How long a scrape waits for a figure read from a dependency before it keeps the last one. */
+export const SCRAPE_WAIT_MS = 500

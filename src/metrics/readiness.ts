@@ -2,27 +2,34 @@ import { Counter, Gauge } from 'prom-client'
 import type { Application } from '../declarations'
 import { checkReadiness } from '../operations/readiness'
 import type { Readiness } from '../operations/readiness'
-import { perApp } from './per-app'
+import { SCRAPE_WAIT_MS, perApp, within } from './per-app'
 
 const CHECKS = ['database', 'redis'] as const
 
+// The last round of checks of each app, from a scrape or a /ready probe
+const latest = new WeakMap<Application, Readiness>()
+
 const readinessMetrics = perApp((registers, app) => {
-  // The gauges of one scrape share one round of checks
+  // The metrics of one scrape share one round of checks. It waits for a check that does
+  // not answer at once no longer than SCRAPE_WAIT_MS: then the last round's figures are
+  // shown (the new round still counts its failures when it ends)
   let checking: Promise<Readiness> | undefined
-  const current = () =>
+  const round = () =>
     (checking ??= checkReadiness(app)
       .then((readiness) => {
         recordReadiness(app, readiness)
         return readiness
       })
       .finally(() => (checking = undefined)))
+  const current = async () => (await within(round(), SCRAPE_WAIT_MS)) ?? latest.get(app)
   return {
     ready: new Gauge({
       name: 'chat_ready',
       help: 'Whether /ready would answer 200 now (1) or 503 (0: a dependency cannot serve, or the instance drains)',
       registers,
       async collect() {
-        this.set((await current()).ready ? 1 : 0)
+        const readiness = await current()
+        if (readiness) this.set(readiness.ready ? 1 : 0)
       }
     }),
     check: new Gauge<'check'>({
@@ -32,6 +39,7 @@ const readinessMetrics = perApp((registers, app) => {
       registers,
       async collect() {
         const readiness = await current()
+        if (!readiness) return
         this.reset()
         for (const check of CHECKS) {
           if (readiness[check] !== 'not configured') this.set({ check }, readiness[check] === 'ok' ? 1 : 0)
@@ -53,6 +61,7 @@ const readinessMetrics = perApp((registers, app) => {
 
 /** Counts the failed checks of one round (each /ready probe and each scrape runs one). */
 export function recordReadiness(app: Application, readiness: Readiness) {
+  latest.set(app, readiness)
   const { failures } = readinessMetrics(app)
   for (const check of CHECKS) {
     const reason = readiness.reasons[check]
