@@ -23,6 +23,7 @@ import { metricsOf } from './http/metrics'
 import { metricsRoute } from './http/metrics-route'
 import { installMetrics } from './metrics'
 import { recordCalls } from './metrics/calls'
+import { countSocketDeliveries } from './metrics/deliveries'
 import { openApi } from './http/openapi'
 import { httpErrors, unreadableBody } from './http/errors'
 import { routesWithoutPrototype } from './http/routes'
@@ -74,6 +75,7 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
     socketio({ cors: socketCors(app), maxHttpBufferSize: 64 * 1024 }, (io) => {
       nameSessionIds(io)
       releaseHandshakeRequests(io)
+      countSocketDeliveries(app, io)
       const relay = attachRedisAdapter(app, io, (dropped) =>
         metricsOf(app).slowConsumersDropped.inc({ reason: 'delivery lag' }, dropped)
       )

@@ -1,6 +1,7 @@
 import type { Application } from '../declarations'
 import { callMetrics } from './calls'
 import { connectionMetrics } from './connections'
+import { deliveryMetrics } from './deliveries'
 import { messageMetrics } from './messages'
 import { rateLimitMetrics } from './rate-limits'
 import { redisMetrics } from './redis'
@@ -16,6 +17,7 @@ import { deliveryCounter } from '../modules/notifications/metrics'
 export function installMetrics(app: Application) {
   callMetrics(app)
   connectionMetrics(app)
+  deliveryMetrics(app)
   messageMetrics(app)
   rateLimitMetrics(app)
   redisMetrics(app)
