@@ -6,6 +6,12 @@ import { freePort, killTree, run } from '../helpers/processes'
 import type { Command } from '../helpers/processes'
 import { redisSettings, testRedisUrl } from '../helpers/redis'
 import { scrape } from '../helpers/metrics'
+import { startRedisCluster } from '../helpers/redis-cluster'
+import type { RedisCluster } from '../helpers/redis-cluster'
+import { execFile } from 'child_process'
+import { promisify } from 'util'
+
+const exec = promisify(execFile)
 
 /** A Redis server of the test's own, started with `args`, on a free port. */
 async function ownRedis(...args: string[]) {
@@ -31,15 +37,18 @@ describe('readiness that tells the truth about Redis', function () {
   this.timeout(60_000)
   const started: TestServer[] = []
   const servers: Command[] = []
+  let cluster: RedisCluster | undefined
   after(async () => {
-    // On the read-only replica, the presence cleanup of the shutdown is refused (READONLY)
-    // like every other write: this test is about /ready, so that refusal is let go here
+    // On the read-only replica and the cluster without slots, the presence cleanup of the
+    // shutdown is refused like every other write: this test is about /ready, so that
+    // refusal (and only that one) is let go here
     await Promise.all(
       started.map((server) =>
-        server.close().catch((error) => assert.match(String(error?.message), /^READONLY/))
+        server.close().catch((error) => assert.match(String(error?.message), /READONLY|CLUSTERDOWN/))
       )
     )
     servers.forEach(killTree)
+    await cluster?.stop()
   })
 
   async function startWithRedis(url: string) {
@@ -91,5 +100,20 @@ describe('readiness that tells the truth about Redis', function () {
     servers.push(replica)
     const server = await startWithRedis(`redis://127.0.0.1:${port}`)
     await assertNotReady(server, 'read-only replica')
+  })
+
+  it('fails on a Redis Cluster that no longer serves every slot', async () => {
+    cluster = await startRedisCluster(3)
+    const server = await startApp({
+      redis: { ...redisSettings(), url: null, cluster_nodes: cluster.nodes, adapter: 'sharded' }
+    })
+    started.push(server)
+    assert.strictEqual((await http(server.url, 'GET', '/ready')).status, 200)
+    // Every node forgets who serves slots 0-100: the cluster answers for the others only
+    for (const node of cluster.nodes) {
+      const [host, port] = node.split(':')
+      await exec('redis-cli', ['-h', host, '-p', port, 'cluster', 'delslotsrange', '0', '100'])
+    }
+    await assertNotReady(server, 'cluster without slots')
   })
 })
