@@ -2,7 +2,7 @@ import assert from 'assert'
 import { useServer } from '../helpers/app'
 import { buildBooking, openBookingChannel } from '../helpers/factories'
 import type { BookingWorld } from '../helpers/factories'
-import { http, login, restClient, socketClient, waitUntil } from '../helpers/clients'
+import { http, login, restClient, socketClient, socketOf, waitUntil } from '../helpers/clients'
 import { redisSettings } from '../helpers/redis'
 import { moved, scrape } from '../helpers/metrics'
 
@@ -79,7 +79,9 @@ describe('metrics after real traffic', function () {
   it('shows the pool, the connections by state against the capacity, the Redis lag and the process', async () => {
     const before = await scrape(server.url)
     await socketClient(server.url, world.borrowerAdmin)
-    await socketClient(server.url) // not logged in
+    // Not logged in: nothing waits for its connection, so wait for it here
+    const anonymous = await socketClient(server.url)
+    await waitUntil(() => socketOf(anonymous).connected, 'the anonymous connection')
     await http(server.url, 'GET', '/ready')
     const after = await scrape(server.url)
     assert.strictEqual(after.value('chat_database_pool_max_connections'), 10)
