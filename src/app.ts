@@ -20,8 +20,11 @@ import { nameSessionIds } from './socketio/session-id-header'
 import { ConnectionLifecycle } from './socketio/connection-lifecycle'
 import { trackRequests, trackSocketCalls } from './http/shutdown'
 import { health } from './http/health'
-import { metricsOf } from './http/metrics'
+import { metricsOf } from './metrics/registry'
 import { metricsRoute } from './http/metrics-route'
+import { installMetrics } from './metrics/index'
+import { recordCalls } from './metrics/calls'
+import { countSocketDeliveries } from './metrics/deliveries'
 import { openApi } from './http/openapi'
 import { httpErrors, unreadableBody } from './http/errors'
 import { routesWithoutPrototype } from './http/routes'
@@ -73,6 +76,7 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
     socketio({ cors: socketCors(app), maxHttpBufferSize: 64 * 1024 }, (io) => {
       nameSessionIds(io)
       releaseHandshakeRequests(io)
+      countSocketDeliveries(app, io)
       const relay = attachRedisAdapter(app, io, (dropped) =>
         metricsOf(app).slowConsumersDropped.inc({ reason: 'delivery lag' }, dropped)
       )
@@ -80,6 +84,7 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
     })
   )
   app.configure(postgresql)
+  app.configure(installMetrics)
   app.configure(redis)
   app.configure(identity)
   app.configure(contexts)
@@ -89,7 +94,13 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
   app.hooks({
     // A send spends `limits.messages_per_minute` instead (see the messages service)
     around: {
-      all: [trackSocketCalls, handleErrors, boundCallsInFlight(app), limitCallRate(app, ['messages.create'])]
+      all: [
+        trackSocketCalls,
+        recordCalls(app),
+        handleErrors,
+        boundCallsInFlight(app),
+        limitCallRate(app, ['messages.create'])
+      ]
     },
     before: { all: [requireOneRecord] }
   })

@@ -35,7 +35,9 @@ export const configurationSchema = Type.Intersect([
       max_per_user: Type.Optional(Type.Integer({ minimum: 1 })),
       max_per_address: Type.Optional(Type.Integer({ minimum: 1 })),
       // Optional so that settings written before it keep working; the default is in src/socketio/packet-budget.ts
-      packets_per_10_seconds: Type.Optional(Type.Integer({ minimum: 1 }))
+      packets_per_10_seconds: Type.Optional(Type.Integer({ minimum: 1 })),
+      // Connections one instance is sized for, reported for the alert near it; the default is in src/metrics/connections.ts
+      capacity: Type.Optional(Type.Integer({ minimum: 1 }))
     }),
     limits: Type.Object({
       messages_per_minute: Type.Number({ minimum: 1 }),

@@ -2,6 +2,7 @@ import type { RealTimeConnection } from '@feathersjs/feathers'
 import { TooManyRequests } from '@feathersjs/errors'
 import type { Application, HookContext, NextFunction } from '../declarations'
 import { logger } from '../logging/logger'
+import { rateLimitMetrics } from '../metrics/rate-limits'
 
 const LOG_EVERY_MS = 60_000
 // A person's tabs and devices together may keep twice one connection's bound in flight
@@ -21,8 +22,10 @@ export const boundCallsInFlight = (app: Application) => {
   // Entries leave when their count falls to zero: the map holds only callers with calls under way
   const perCaller = new Map<string, number>()
   const loggedAt = new Map<string, number>()
+  const { refused } = rateLimitMetrics(app)
 
   const refuse = (what: string, limit: number, context: HookContext) => {
+    refused.inc({ budget: 'calls_in_flight' })
     // Refusals come in floods: one line a minute per caller says enough
     const key = callerOf(context) ?? `address:${context.params.address}`
     if (Date.now() - (loggedAt.get(key) ?? 0) >= LOG_EVERY_MS) {

@@ -1,7 +1,7 @@
 import crypto from 'crypto'
 import type { Context } from 'koa'
 import type { Application } from '../declarations'
-import { collectMetrics, metricsContentType } from './metrics'
+import { collectMetrics, metricsContentType } from '../metrics/registry'
 import { spendStaticBudget } from './static-budget'
 
 type Access = 'open' | 'token' | 'hidden'

@@ -4,6 +4,7 @@ import type { RateLimiterAbstract } from 'rate-limiter-flexible'
 import type { Application } from '../declarations'
 import { isClustered, redisKey } from '../redis/redis'
 import { logger } from '../logging/logger'
+import { rateLimitMetrics } from '../metrics/rate-limits'
 
 export interface RateDecision {
   allowed: boolean
@@ -43,6 +44,7 @@ export function createRateLimiter(app: Application, name: string, options: RateL
     duration: options.windowSeconds,
     blockDuration: options.blockSeconds ?? 0
   }
+  const { refused } = rateLimitMetrics(app)
   const memory = new RateLimiterMemory({ ...base, keyPrefix: name })
   const limiter: RateLimiterAbstract = isClustered(app)
     ? new RateLimiterRedis({
@@ -65,6 +67,7 @@ export function createRateLimiter(app: Application, name: string, options: RateL
           logger.warn('rate limit store unavailable; letting the call through', { limiter: name })
           return { allowed: true, retryAfterSeconds: 0, firstRefusal: false }
         }
+        refused.inc({ budget: name })
         return {
           allowed: false,
           retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)),

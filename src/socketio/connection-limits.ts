@@ -1,7 +1,7 @@
 import type { Server, Socket } from 'socket.io'
 import { TooManyRequests } from '@feathersjs/errors'
 import type { Application } from '../declarations'
-import { metricsOf } from '../http/metrics'
+import { metricsOf } from '../metrics/registry'
 import { logger } from '../logging/logger'
 import { beforeTeardown } from '../process/teardown'
 import { createRateLimiter } from '../limits/rate-limit'

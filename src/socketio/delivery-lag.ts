@@ -7,6 +7,7 @@ import { beforeTeardown } from '../process/teardown'
 import { closeTransports } from './end-connections'
 import { publish, redisKey } from '../redis/redis'
 import type { RedisClient } from '../redis/redis'
+import { redisMetrics } from '../metrics/redis'
 
 const PROBE_EVERY_MS = 1000
 
@@ -51,9 +52,11 @@ export function boundDeliveryLag(
 ) {
   const { max_delivery_lag_ms } = app.get('connections')
   const subscribed = new Set<string>()
+  const { lag: watched } = redisMetrics(app)
   let lastShed = 0
   subscriber.on(sharded ? 'smessage' : 'message', (from: string, sentAt: string) => {
     if (!subscribed.has(from)) return
+    watched.arrived(Number(sentAt))
     const lag = Date.now() - Number(sentAt)
     if (lag <= max_delivery_lag_ms || Date.now() - lastShed < max_delivery_lag_ms) return
     lastShed = Date.now()
@@ -63,6 +66,8 @@ export function boundDeliveryLag(
     closeTransports(io.of('/').sockets.values(), true)
   })
   const probe = () => {
+    const now = Date.now()
+    watched.sent(now)
     for (const channel of probeChannels(app, sharded)) {
       if (!subscribed.has(channel)) {
         subscribed.add(channel)
@@ -71,7 +76,7 @@ export function boundDeliveryLag(
           logger.warn('lag probe unavailable', { error: error.message })
         })
       }
-      publish(app.get('redisClient')!, sharded, channel, String(Date.now())).catch(() => undefined)
+      publish(app.get('redisClient')!, sharded, channel, String(now)).catch(() => undefined)
     }
   }
   probe()

@@ -1,6 +1,6 @@
 import type { Server, Socket } from 'socket.io'
 import type { Application } from '../declarations'
-import { metricsOf } from '../http/metrics'
+import { metricsOf } from '../metrics/registry'
 import { logger } from '../logging/logger'
 import { ExpiringCache } from '../cache/expiring-cache'
 import { connectionAddress } from './client-address'

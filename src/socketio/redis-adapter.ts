@@ -5,6 +5,7 @@ import { isClustered, redisKey, redisSubscriber } from '../redis/redis'
 import { boundDeliveryLag } from './delivery-lag'
 import { localRelay, serverSideRelay, shardedRoomRelay } from './room-relay'
 import type { RoomRelay } from './room-relay'
+import { countRedisReceipts } from '../metrics/deliveries'
 
 /**
  * Shares rooms between instances through Redis, and returns how to relay what each
@@ -39,5 +40,6 @@ export function attachRedisAdapter(
       : createAdapter(client, subscriber, { key: redisKey(app, 'socket.io'), requestsTimeout: 3000 })
   )
   boundDeliveryLag(app, io, subscriber, sharded, onShed)
+  countRedisReceipts(app, subscriber)
   return sharded ? shardedRoomRelay(app, io, subscriber) : serverSideRelay(io)
 }

@@ -7,7 +7,7 @@ import { createProviders } from './providers'
 import type { Providers } from './providers'
 import { DeliveryPlanner } from './planner'
 import { NotificationScheduler } from './scheduler'
-import { backlogGauges } from './metrics'
+import { backlogGauges, deliveryCounter } from './metrics'
 
 /** The notifications module as running in one app: tests reach it to drive the clock and the worker. */
 export interface NotificationsModule {
@@ -37,6 +37,8 @@ export const notifications = (app: Application) => {
   const planner = new DeliveryPlanner(app, { sms: providers.sms.name, push: providers.push.name }, now)
   const scheduler = new NotificationScheduler(app, providers, now)
   backlogGauges(app, now)
+  // Named on /metrics before the first delivery, so alerts and dashboards find the series
+  deliveryCounter(app)
   modules.set(app, { planner, scheduler, clock, providers })
 
   app.get('events').on('chat.message.created', (event) => planner.enqueue(event))

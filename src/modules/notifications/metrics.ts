@@ -1,6 +1,7 @@
 import { Counter, Gauge } from 'prom-client'
 import type { Application } from '../../declarations'
-import { metricsOf } from '../../http/metrics'
+import { metricsOf } from '../../metrics/registry'
+import { SCRAPE_WAIT_MS, within } from '../../metrics/per-app'
 
 const counters = new WeakMap<Application, Counter<'kind' | 'provider' | 'status'>>()
 
@@ -56,7 +57,8 @@ export function backlogGauges(app: Application, now: () => Date) {
       help,
       registers,
       async collect() {
-        const figures = await read()
+        // With the pool exhausted the read waits; the scrape does not, and keeps the last figures
+        const figures = await within(read(), SCRAPE_WAIT_MS)
         if (figures) this.set(figure(figures))
       }
     })

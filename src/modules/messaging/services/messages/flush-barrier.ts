@@ -23,7 +23,11 @@ export class FlushBarrier {
   private running?: Promise<void>
   private queued?: Promise<void>
 
-  constructor(private db: () => Knex) {}
+  constructor(
+    private db: () => Knex,
+    // Told each barrier's duration in seconds (for /metrics)
+    private observe: (seconds: number) => void = () => undefined
+  ) {}
 
   /** How a send's own transaction commits: the embedded database has no barrier, so at once. */
   get sendsCommit(): 'on' | 'off' {
@@ -40,7 +44,10 @@ export class FlushBarrier {
 
   private begin() {
     this.queued = undefined
-    const barrier = BARRIER.run(this.db(), {}).then(() => undefined)
+    const start = process.hrtime.bigint()
+    const barrier = BARRIER.run(this.db(), {}).then(() => {
+      this.observe(Number(process.hrtime.bigint() - start) / 1e9)
+    })
     this.running = barrier
     const clear = () => {
       if (this.running === barrier) this.running = undefined

@@ -16,6 +16,8 @@ import { preparedStatement } from '../../../../database/prepared-statement'
 import type { Message, MessageData, MessageQuery } from './messages.schema'
 import { SendBatches } from './send-batches'
 import { FlushBarrier } from './flush-barrier'
+import { messageMetrics } from '../../../../metrics/messages'
+import { secondsSince } from '../../../../metrics/per-app'
 
 export type { Message, MessageData, MessageQuery }
 
@@ -62,12 +64,18 @@ type SendValues = {
 type SentRow = Message & { recipient_ids: Id[] }
 
 export class MessageService {
+  private metrics: ReturnType<typeof messageMetrics>
   private batches = new SendBatches<SendValues, SentRow | undefined>((_channelId, items) =>
     this.sendTogether(items)
   )
-  private flushed = new FlushBarrier(() => this.db)
+  private flushed = new FlushBarrier(
+    () => this.db,
+    (seconds) => this.metrics.flushBarrier.observe(seconds)
+  )
 
-  constructor(private app: Application) {}
+  constructor(private app: Application) {
+    this.metrics = messageMetrics(app)
+  }
 
   private get db(): Knex {
     return this.app.get('postgresqlClient')
@@ -145,6 +153,7 @@ export class MessageService {
     // Outside the retries: a send that committed is never sent again
     await this.flushed.afterCommit()
     if (sent.existed) params.alreadyExisted = true
+    else this.metrics.sent.inc({ transport: params.provider ?? 'internal' })
     return sent.message
   }
 
@@ -177,6 +186,17 @@ export class MessageService {
    * again alone, in order, so that only that one fails.
    */
   private async sendTogether(items: SendValues[]): Promise<Array<PromiseSettledResult<SentRow | undefined>>> {
+    const start = process.hrtime.bigint()
+    try {
+      return await this.sendInStatements(items)
+    } finally {
+      this.metrics.sendStatement.observe(secondsSince(start))
+    }
+  }
+
+  private async sendInStatements(
+    items: SendValues[]
+  ): Promise<Array<PromiseSettledResult<SentRow | undefined>>> {
     if (items.length > 1) {
       try {
         const results = await SEND.runInOneTransaction<SentRow>(this.db, items)
