@@ -159,7 +159,8 @@ describe('operations', function () {
           for (let attempt = 0; attempt < 200 && !waiting; attempt++) {
             const { rows } = await locker.raw(
               `select count(*)::int as waiting from pg_stat_activity
-               where datname = current_database() and wait_event_type = 'Lock' and query ilike '%chat_channels%'`
+               where datname = current_database() and wait_event_type = 'Lock'
+                 and (query ilike '%chat_channels%' or query ilike '%chat_send_message(%')`
             )
             waiting = rows[0].waiting > 0
             if (!waiting) await sleep(50)

@@ -116,11 +116,11 @@ describe('module boundary check', () => {
       violations.map((line) => line.split(' ')[0]),
       [
         'src/socketio/a.ts',
+        'src/socketio/metrics-user.ts',
         'src/modules/messaging/live/b.ts',
         'src/hooks/c.ts',
         'src/limits/d.ts',
         'src/database/e.ts',
-        'src/socketio/metrics-user.ts',
         'src/metrics/f.ts'
       ],
       violations.join('\n')
