@@ -28,6 +28,8 @@ export class Conversation {
   private lastTypingSent = 0
   private readonly list = byId<HTMLOListElement>('messages')
   private readonly box = byId<HTMLTextAreaElement>('message')
+  // Moves to whichever message is one's newest: the "seen by" of older ones says less
+  private readonly receipt = h('div', { id: 'receipt', class: 'receipt' })
 
   constructor(
     private client: ClientApplication,
@@ -218,12 +220,16 @@ export class Conversation {
     )
   }
 
+  /** "Seen by" under one's newest own message: the others whose read position reached it. */
   private showReceipt() {
-    const lastMine = [...this.messages.values()]
-      .filter((message) => message.sender_id === this.myId && !message.is_deleted)
-      .at(-1)
-    const seen = lastMine ? this.people.seenBy(lastMine.seq) : []
-    byId('receipt').textContent = seen.length ? `Seen by ${listOfNames(seen)}` : ''
+    let newestMine: Message | undefined
+    for (const message of this.messages.values())
+      if (message.sender_id === this.myId && !message.is_deleted && message.seq > (newestMine?.seq ?? 0))
+        newestMine = message
+    const seen = newestMine ? this.people.seenBy(newestMine.seq) : []
+    if (!newestMine || !seen.length) return void this.receipt.remove()
+    this.receipt.textContent = `Seen by ${listOfNames(seen)}`
+    this.items.get(newestMine.seq)!.append(this.receipt)
   }
 
   private async send() {
