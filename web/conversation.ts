@@ -4,6 +4,7 @@ import type { ChannelList } from './channel-list'
 import type { Names } from './names'
 import { People } from './people'
 import { sentenceFor, WAITING_FOR_CONNECTION } from './notices'
+import { conversationOnScreen } from './layout'
 
 const PAGE = 50
 // A person typing keeps the indicator alive well inside the server's 6 s expiry
@@ -26,7 +27,9 @@ export class Conversation {
   private hasOlder = false
   private loadingOlder = false
   private lastTypingSent = 0
-  private readonly list = byId<HTMLOListElement>('messages')
+  // The log scrolls; the list inside it holds the messages in seq order
+  private readonly log = byId('messages')
+  private readonly list = byId<HTMLOListElement>('message-list')
   private readonly box = byId<HTMLTextAreaElement>('message')
   // Moves to whichever message is one's newest: the "seen by" of older ones says less
   private readonly receipt = h('div', { id: 'receipt', class: 'receipt' })
@@ -38,7 +41,7 @@ export class Conversation {
     private channels: ChannelList
   ) {
     this.people = new People(client, names, myId)
-    this.list.addEventListener('scroll', () => this.list.scrollTop < 80 && this.loadOlder())
+    this.log.addEventListener('scroll', () => this.log.scrollTop < 80 && this.loadOlder())
     this.box.addEventListener('keydown', (event) => {
       if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return
       event.preventDefault()
@@ -70,7 +73,7 @@ export class Conversation {
       if (this.channel?.id !== channel.id) return
       this.hasOlder = page.data.length === PAGE
       this.add(page.data)
-      this.list.scrollTop = this.list.scrollHeight
+      this.log.scrollTop = this.log.scrollHeight
       await this.presence.view({ channel_id: channel.id })
       await this.markRead()
     })
@@ -128,9 +131,10 @@ export class Conversation {
 
   private isOpen = (channelId: number) => this.channel?.id === channelId
 
-  private isViewing = (channelId: number) => this.isOpen(channelId) && document.visibilityState === 'visible'
+  private isViewing = (channelId: number) =>
+    this.isOpen(channelId) && document.visibilityState === 'visible' && conversationOnScreen()
 
-  private nearBottom = () => this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < 80
+  private nearBottom = () => this.log.scrollHeight - this.log.scrollTop - this.log.clientHeight < 80
 
   private showChannel(channel: ChannelView) {
     this.channel = channel
@@ -168,10 +172,10 @@ export class Conversation {
         query: { channel_id: channel.id, seq: { $lt: this.oldest }, $sort: { seq: -1 }, $limit: PAGE }
       })
       if (this.channel?.id !== channel.id) return
-      const before = this.list.scrollHeight
+      const before = this.log.scrollHeight
       this.hasOlder = page.data.length === PAGE
       this.add(page.data)
-      this.list.scrollTop += this.list.scrollHeight - before
+      this.log.scrollTop += this.log.scrollHeight - before
     })
     this.loadingOlder = false
   }
@@ -194,7 +198,7 @@ export class Conversation {
         )
       this.items.set(message.seq, item)
     }
-    if (scroll) this.list.scrollTop = this.list.scrollHeight
+    if (scroll) this.log.scrollTop = this.log.scrollHeight
     this.showReceipt()
   }
 
@@ -247,7 +251,7 @@ export class Conversation {
       this.box.value = ''
       this.lastTypingSent = 0
       this.received(message)
-      this.list.scrollTop = this.list.scrollHeight
+      this.log.scrollTop = this.log.scrollHeight
     })
   }
 
