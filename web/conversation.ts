@@ -1,10 +1,11 @@
 import type { ChannelView, ClientApplication, Message, Participant } from '../src/client'
-import { byId, h, listOfNames } from './dom'
+import { byId, h } from './dom'
 import type { ChannelList } from './channel-list'
 import type { Names } from './names'
 import { People } from './people'
 import { sentenceFor, WAITING_FOR_CONNECTION } from './notices'
 import { conversationOnScreen } from './layout'
+import { MessageList } from './message-list'
 
 const PAGE = 50
 // A person typing keeps the indicator alive well inside the server's 6 s expiry
@@ -19,8 +20,6 @@ const randomId = () =>
 export class Conversation {
   channel?: ChannelView
   readonly people: People
-  private messages = new Map<number, Message>()
-  private items = new Map<number, HTMLLIElement>()
   private newest = 0
   private readUpTo = 0
   private oldest = Infinity
@@ -29,10 +28,8 @@ export class Conversation {
   private lastTypingSent = 0
   // The log scrolls; the list inside it holds the messages in seq order
   private readonly log = byId('messages')
-  private readonly list = byId<HTMLOListElement>('message-list')
+  private readonly shown: MessageList
   private readonly box = byId<HTMLTextAreaElement>('message')
-  // Moves to whichever message is one's newest: the "seen by" of older ones says less
-  private readonly receipt = h('div', { id: 'receipt', class: 'receipt' })
 
   constructor(
     private client: ClientApplication,
@@ -41,6 +38,13 @@ export class Conversation {
     private channels: ChannelList
   ) {
     this.people = new People(client, names, myId)
+    this.shown = new MessageList(
+      myId,
+      (message) =>
+        message.sender_id === myId &&
+        !message.is_deleted &&
+        h('button', { type: 'button', class: 'delete', onclick: () => this.remove(message) }, 'Delete')
+    )
     this.log.addEventListener('scroll', () => this.log.scrollTop < 80 && this.loadOlder())
     this.box.addEventListener('keydown', (event) => {
       if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return
@@ -56,9 +60,7 @@ export class Conversation {
     if (this.channel && this.channel.id !== channel.id)
       this.presence.leave({ channel_id: this.channel.id }).catch(() => {})
     this.channel = channel
-    this.messages.clear()
-    this.items.clear()
-    this.list.replaceChildren()
+    this.shown.reset(channel.last_read_seq)
     this.newest = 0
     this.readUpTo = channel.last_read_seq
     this.oldest = Infinity
@@ -73,6 +75,7 @@ export class Conversation {
       if (this.channel?.id !== channel.id) return
       this.hasOlder = page.data.length === PAGE
       this.add(page.data)
+      this.shown.firstPageShown()
       this.log.scrollTop = this.log.scrollHeight
       await this.presence.view({ channel_id: channel.id })
       await this.markRead()
@@ -100,8 +103,9 @@ export class Conversation {
   }
 
   removed(message: Message) {
-    if (!this.isOpen(message.channel_id) || !this.messages.has(message.seq)) return
-    this.add([{ ...this.messages.get(message.seq)!, ...message, is_deleted: true }])
+    const shown = this.shown.messages.get(message.seq)
+    if (!this.isOpen(message.channel_id) || !shown) return
+    this.add([{ ...shown, ...message, is_deleted: true }])
   }
 
   participantPatched(participant: Participant) {
@@ -180,60 +184,20 @@ export class Conversation {
     this.loadingOlder = false
   }
 
-  /** Puts messages in seq order, replacing what is already shown for the same seq. */
+  /** Shows messages (new ones, or new copies of shown ones) and keeps the bookkeeping by seq. */
   private add(messages: Message[], scroll = false) {
     for (const message of messages) {
       this.names.remember(message.sender.id, message.sender.name)
-      this.messages.set(message.seq, message)
       this.newest = Math.max(this.newest, message.seq)
       this.oldest = Math.min(this.oldest, message.seq)
-      const item = this.item(message)
-      const shown = this.items.get(message.seq)
-      if (shown) shown.replaceWith(item)
-      else
-        this.list.insertBefore(
-          item,
-          [...this.list.children].find((shown) => Number((shown as HTMLElement).dataset.seq) > message.seq) ??
-            null
-        )
-      this.items.set(message.seq, item)
     }
+    this.shown.put(messages)
     if (scroll) this.log.scrollTop = this.log.scrollHeight
     this.showReceipt()
   }
 
-  private item(message: Message) {
-    const mine = message.sender_id === this.myId
-    const time = new Date(message.created_at)
-    return h(
-      'li',
-      {
-        class: `message${mine ? ' mine' : ''}${message.is_deleted ? ' deleted' : ''}`,
-        'data-seq': message.seq
-      },
-      mine &&
-        !message.is_deleted &&
-        h('button', { type: 'button', class: 'delete', onclick: () => this.remove(message) }, 'Delete'),
-      h('span', { class: 'who' }, message.sender.name),
-      h(
-        'time',
-        { datetime: message.created_at },
-        time.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
-      ),
-      h('p', {}, message.is_deleted ? 'Message deleted' : (message.content ?? ''))
-    )
-  }
-
-  /** "Seen by" under one's newest own message: the others whose read position reached it. */
   private showReceipt() {
-    let newestMine: Message | undefined
-    for (const message of this.messages.values())
-      if (message.sender_id === this.myId && !message.is_deleted && message.seq > (newestMine?.seq ?? 0))
-        newestMine = message
-    const seen = newestMine ? this.people.seenBy(newestMine.seq) : []
-    if (!newestMine || !seen.length) return void this.receipt.remove()
-    this.receipt.textContent = `Seen by ${listOfNames(seen)}`
-    this.items.get(newestMine.seq)!.append(this.receipt)
+    this.shown.showReceipt((seq) => this.people.seenBy(seq))
   }
 
   private async send() {

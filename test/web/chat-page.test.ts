@@ -102,7 +102,11 @@ describe('the web chat page in Chromium', function () {
         await messageItem(page, 'Are you on site, Ana?').waitFor({ state: 'detached' })
         await messageLog(page).locator('li.deleted').filter({ hasText: 'Message deleted' }).waitFor()
       }
-      assert.strictEqual(await messageLog(ana).locator('li').count(), 3, 'the placeholder keeps its place')
+      assert.strictEqual(
+        await messageLog(ana).locator('li.message').count(),
+        3,
+        'the placeholder keeps its place'
+      )
     })
 
     it('keeps the session over a reload', async () => {
