@@ -1,5 +1,5 @@
 import type { ChannelView, ClientApplication, Message, Participant } from '../src/client'
-import { byId, h } from './dom'
+import { byId } from './dom'
 import type { ChannelList } from './channel-list'
 import type { Names } from './names'
 import { People } from './people'
@@ -38,13 +38,7 @@ export class Conversation {
     private channels: ChannelList
   ) {
     this.people = new People(client, names, myId)
-    this.shown = new MessageList(
-      myId,
-      (message) =>
-        message.sender_id === myId &&
-        !message.is_deleted &&
-        h('button', { type: 'button', class: 'delete', onclick: () => this.remove(message) }, 'Delete')
-    )
+    this.shown = new MessageList(myId, (message) => this.remove(message))
     this.log.addEventListener('scroll', () => this.log.scrollTop < 80 && this.loadOlder())
     this.box.addEventListener('keydown', (event) => {
       if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return

@@ -1,5 +1,6 @@
 import type { Message } from '../src/client'
 import { byId, h, listOfNames } from './dom'
+import { messageActions } from './message-actions'
 
 // The person's own locale and time zone: a day starts at their midnight, not the server's
 const dayFormat = new Intl.DateTimeFormat(undefined, {
@@ -25,7 +26,7 @@ export class MessageList {
 
   constructor(
     private myId: number,
-    private actions: (message: Message) => Node | false
+    private remove: (message: Message) => void
   ) {}
 
   /** Empties the list for a channel read up to `readUpTo`: the divider goes above what follows. */
@@ -95,16 +96,20 @@ export class MessageList {
 
   private item(message: Message) {
     const mine = message.sender_id === this.myId
-    return h(
+    const actions = mine && !message.is_deleted && messageActions(message, this.remove)
+    const item = h(
       'li',
       {
         class: `message${mine ? ' mine' : ''}${message.is_deleted ? ' deleted' : ''}`,
         'data-seq': message.seq
       },
-      this.actions(message),
+      actions && actions.element,
       h('span', { class: 'who' }, message.sender.name),
       h('time', { datetime: message.created_at }, timeFormat.format(new Date(message.created_at))),
       h('p', {}, message.is_deleted ? 'Message deleted' : (message.content ?? ''))
     )
+    // A long press on a phone (a right click elsewhere) opens the same actions
+    if (actions) item.addEventListener('contextmenu', (event) => (event.preventDefault(), actions.open()))
+    return item
   }
 }

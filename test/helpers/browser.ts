@@ -74,3 +74,10 @@ export const messageItem = (page: Page, text: string) =>
 export const messageBox = (page: Page) => page.getByRole('textbox', { name: 'Message' })
 export const channelButton = (page: Page, title: RegExp) =>
   page.getByRole('navigation').getByRole('button', { name: title })
+
+/** Opens one's own message's actions and chooses "Delete…": the confirmation is then open. */
+export async function askToDelete(page: Page, text: string) {
+  await messageItem(page, text).getByRole('button', { name: 'Message actions' }).click()
+  await messageItem(page, text).getByRole('button', { name: 'Delete…' }).click()
+  return page.getByRole('dialog', { name: 'Delete this message?' })
+}

@@ -58,6 +58,8 @@ describe('the web chat page on a phone and with its Send button', function () {
     const log = (await messageLog(page).boundingBox())!
     assert.ok(log.height >= 0.6 * 844, `the messages get the screen (${log.height} px of 844)`)
     assert.strictEqual(await readPosition(channelId), 1)
+    const widths = await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth])
+    assert.strictEqual(widths[0], widths[1], 'nothing is wider than the screen')
     fs.mkdirSync(ARTIFACTS, { recursive: true })
     await page.screenshot({ path: path.join(ARTIFACTS, 'chat-page-phone.png') })
 
