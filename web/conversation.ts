@@ -1,4 +1,5 @@
-import type { ChannelView, ClientApplication, Message, Participant } from '../src/client'
+import { openChannelStream } from '../src/client'
+import type { ChannelStream, ChannelView, ClientApplication, Message, Participant } from '../src/client'
 import { byId } from './dom'
 import type { ChannelList } from './channel-list'
 import type { Names } from './names'
@@ -26,6 +27,7 @@ export class Conversation {
   private hasOlder = false
   private loadingOlder = false
   private lastTypingSent = 0
+  private stream?: ChannelStream
   // The log scrolls; the list inside it holds the messages in seq order
   private readonly log = byId('messages')
   private readonly shown: MessageList
@@ -53,6 +55,8 @@ export class Conversation {
   async open(channel: ChannelView) {
     if (this.channel && this.channel.id !== channel.id)
       this.presence.leave({ channel_id: this.channel.id }).catch(() => {})
+    this.stream?.close()
+    this.stream = undefined
     this.channel = channel
     this.shown.reset(channel.last_read_seq)
     this.newest = 0
@@ -70,6 +74,7 @@ export class Conversation {
       this.hasOlder = page.data.length === PAGE
       this.add(page.data)
       this.shown.firstPageShown()
+      this.follow(channel)
       this.log.scrollTop = this.log.scrollHeight
       await this.presence.view({ channel_id: channel.id })
       await this.markRead()
@@ -83,17 +88,14 @@ export class Conversation {
     await this.guard(async () => {
       await this.people.load(channel.id)
       await this.presence.view({ channel_id: channel.id })
-      await this.catchUp()
+      // A stream that was refused (removed, then added again) starts over after what is shown
+      this.follow(channel)
     })
   }
 
+  /** Any channel's new message, for the list; the open channel's come through its stream. */
   received(message: Message) {
     this.channels.messageArrived(message, this.isViewing(message.channel_id))
-    if (!this.isOpen(message.channel_id)) return
-    // A seq that jumps means something was missed: fetch the gap and this message with it
-    if (this.newest && message.seq > this.newest + 1) return void this.guard(() => this.catchUp())
-    this.add([message], this.nearBottom())
-    this.markRead()
   }
 
   removed(message: Message) {
@@ -148,17 +150,30 @@ export class Conversation {
       : ''
   }
 
-  private async catchUp() {
-    const channel = this.channel!
-    for (;;) {
-      const page = await this.service.find({
-        query: { channel_id: channel.id, seq: { $gt: this.newest }, $sort: { seq: 1 }, $limit: 100 }
-      })
-      if (this.channel?.id !== channel.id) return
-      this.add(page.data, this.nearBottom())
-      if (page.data.length < 100) break
-    }
-    await this.markRead()
+  /**
+   * The open channel's messages after those shown, in seq order without gaps, through the
+   * client package's stream: it waits briefly for a late predecessor, fetches a gap by seq,
+   * and fetches what was missed after every (re)login.
+   */
+  private follow(channel: ChannelView) {
+    this.stream?.close()
+    this.stream = openChannelStream(this.client, channel.id, {
+      fromSeq: this.newest,
+      onMessage: (message) => this.streamed(message),
+      onError: (error) => (byId('notice').textContent = sentenceFor(error))
+    })
+  }
+
+  // A fetched page arrives one message at a time: shown and marked read once per batch
+  private pending: Message[] = []
+  private streamed(message: Message) {
+    if (this.pending.push(message) > 1) return
+    queueMicrotask(() => {
+      const batch = this.pending.splice(0)
+      if (!this.isOpen(batch[0].channel_id)) return
+      this.add(batch, this.nearBottom())
+      this.markRead()
+    })
   }
 
   private async loadOlder() {
@@ -209,6 +224,8 @@ export class Conversation {
       this.box.value = ''
       this.lastTypingSent = 0
       this.received(message)
+      // Shown at once; the stream hands out the same seq later, which replaces it
+      this.add([message], true)
       this.log.scrollTop = this.log.scrollHeight
     })
   }
