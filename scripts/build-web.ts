@@ -14,7 +14,7 @@ export async function buildWeb(outdir = path.join(root, 'public')) {
   fs.rmSync(assets, { recursive: true, force: true })
   const result = await build({
     absWorkingDir: root,
-    entryPoints: ['web/main.ts', 'web/styles.css'],
+    entryPoints: ['web/main.ts', 'web/styles.css', 'web/phone.css'],
     bundle: true,
     minify: true,
     sourcemap: true,

@@ -1,9 +1,12 @@
-import type { ChannelView, ClientApplication, Message, Participant } from '../src/client'
-import { byId, h, listOfNames } from './dom'
+import { openChannelStream } from '../src/client'
+import type { ChannelStream, ChannelView, ClientApplication, Message, Participant } from '../src/client'
+import { byId } from './dom'
 import type { ChannelList } from './channel-list'
 import type { Names } from './names'
 import { People } from './people'
 import { sentenceFor, WAITING_FOR_CONNECTION } from './notices'
+import { conversationOnScreen } from './layout'
+import { MessageList } from './message-list'
 
 const PAGE = 50
 // A person typing keeps the indicator alive well inside the server's 6 s expiry
@@ -18,15 +21,16 @@ const randomId = () =>
 export class Conversation {
   channel?: ChannelView
   readonly people: People
-  private messages = new Map<number, Message>()
-  private items = new Map<number, HTMLLIElement>()
   private newest = 0
   private readUpTo = 0
   private oldest = Infinity
   private hasOlder = false
   private loadingOlder = false
   private lastTypingSent = 0
-  private readonly list = byId<HTMLOListElement>('messages')
+  private stream?: ChannelStream
+  // The log scrolls; the list inside it holds the messages in seq order
+  private readonly log = byId('messages')
+  private readonly shown: MessageList
   private readonly box = byId<HTMLTextAreaElement>('message')
 
   constructor(
@@ -36,7 +40,8 @@ export class Conversation {
     private channels: ChannelList
   ) {
     this.people = new People(client, names, myId)
-    this.list.addEventListener('scroll', () => this.list.scrollTop < 80 && this.loadOlder())
+    this.shown = new MessageList(myId, (message) => this.remove(message))
+    this.log.addEventListener('scroll', () => this.log.scrollTop < 80 && this.loadOlder())
     this.box.addEventListener('keydown', (event) => {
       if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return
       event.preventDefault()
@@ -50,10 +55,10 @@ export class Conversation {
   async open(channel: ChannelView) {
     if (this.channel && this.channel.id !== channel.id)
       this.presence.leave({ channel_id: this.channel.id }).catch(() => {})
+    this.stream?.close()
+    this.stream = undefined
     this.channel = channel
-    this.messages.clear()
-    this.items.clear()
-    this.list.replaceChildren()
+    this.shown.reset(channel.last_read_seq)
     this.newest = 0
     this.readUpTo = channel.last_read_seq
     this.oldest = Infinity
@@ -68,7 +73,9 @@ export class Conversation {
       if (this.channel?.id !== channel.id) return
       this.hasOlder = page.data.length === PAGE
       this.add(page.data)
-      this.list.scrollTop = this.list.scrollHeight
+      this.shown.firstPageShown()
+      this.follow(channel)
+      this.log.scrollTop = this.log.scrollHeight
       await this.presence.view({ channel_id: channel.id })
       await this.markRead()
     })
@@ -81,22 +88,20 @@ export class Conversation {
     await this.guard(async () => {
       await this.people.load(channel.id)
       await this.presence.view({ channel_id: channel.id })
-      await this.catchUp()
+      // A stream that was refused (removed, then added again) starts over after what is shown
+      this.follow(channel)
     })
   }
 
+  /** Any channel's new message, for the list; the open channel's come through its stream. */
   received(message: Message) {
     this.channels.messageArrived(message, this.isViewing(message.channel_id))
-    if (!this.isOpen(message.channel_id)) return
-    // A seq that jumps means something was missed: fetch the gap and this message with it
-    if (this.newest && message.seq > this.newest + 1) return void this.guard(() => this.catchUp())
-    this.add([message], this.nearBottom())
-    this.markRead()
   }
 
   removed(message: Message) {
-    if (!this.isOpen(message.channel_id) || !this.messages.has(message.seq)) return
-    this.add([{ ...this.messages.get(message.seq)!, ...message, is_deleted: true }])
+    const shown = this.shown.messages.get(message.seq)
+    if (!this.isOpen(message.channel_id) || !shown) return
+    this.add([{ ...shown, ...message, is_deleted: true }])
   }
 
   participantPatched(participant: Participant) {
@@ -126,9 +131,10 @@ export class Conversation {
 
   private isOpen = (channelId: number) => this.channel?.id === channelId
 
-  private isViewing = (channelId: number) => this.isOpen(channelId) && document.visibilityState === 'visible'
+  private isViewing = (channelId: number) =>
+    this.isOpen(channelId) && document.visibilityState === 'visible' && conversationOnScreen()
 
-  private nearBottom = () => this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < 80
+  private nearBottom = () => this.log.scrollHeight - this.log.scrollTop - this.log.clientHeight < 80
 
   private showChannel(channel: ChannelView) {
     this.channel = channel
@@ -144,17 +150,30 @@ export class Conversation {
       : ''
   }
 
-  private async catchUp() {
-    const channel = this.channel!
-    for (;;) {
-      const page = await this.service.find({
-        query: { channel_id: channel.id, seq: { $gt: this.newest }, $sort: { seq: 1 }, $limit: 100 }
-      })
-      if (this.channel?.id !== channel.id) return
-      this.add(page.data, this.nearBottom())
-      if (page.data.length < 100) break
-    }
-    await this.markRead()
+  /**
+   * The open channel's messages after those shown, in seq order without gaps, through the
+   * client package's stream: it waits briefly for a late predecessor, fetches a gap by seq,
+   * and fetches what was missed after every (re)login.
+   */
+  private follow(channel: ChannelView) {
+    this.stream?.close()
+    this.stream = openChannelStream(this.client, channel.id, {
+      fromSeq: this.newest,
+      onMessage: (message) => this.streamed(message),
+      onError: (error) => (byId('notice').textContent = sentenceFor(error))
+    })
+  }
+
+  // A fetched page arrives one message at a time: shown and marked read once per batch
+  private pending: Message[] = []
+  private streamed(message: Message) {
+    if (this.pending.push(message) > 1) return
+    queueMicrotask(() => {
+      const batch = this.pending.splice(0)
+      if (!this.isOpen(batch[0].channel_id)) return
+      this.add(batch, this.nearBottom())
+      this.markRead()
+    })
   }
 
   private async loadOlder() {
@@ -166,64 +185,28 @@ export class Conversation {
         query: { channel_id: channel.id, seq: { $lt: this.oldest }, $sort: { seq: -1 }, $limit: PAGE }
       })
       if (this.channel?.id !== channel.id) return
-      const before = this.list.scrollHeight
+      const before = this.log.scrollHeight
       this.hasOlder = page.data.length === PAGE
       this.add(page.data)
-      this.list.scrollTop += this.list.scrollHeight - before
+      this.log.scrollTop += this.log.scrollHeight - before
     })
     this.loadingOlder = false
   }
 
-  /** Puts messages in seq order, replacing what is already shown for the same seq. */
+  /** Shows messages (new ones, or new copies of shown ones) and keeps the bookkeeping by seq. */
   private add(messages: Message[], scroll = false) {
     for (const message of messages) {
       this.names.remember(message.sender.id, message.sender.name)
-      this.messages.set(message.seq, message)
       this.newest = Math.max(this.newest, message.seq)
       this.oldest = Math.min(this.oldest, message.seq)
-      const item = this.item(message)
-      const shown = this.items.get(message.seq)
-      if (shown) shown.replaceWith(item)
-      else
-        this.list.insertBefore(
-          item,
-          [...this.list.children].find((shown) => Number((shown as HTMLElement).dataset.seq) > message.seq) ??
-            null
-        )
-      this.items.set(message.seq, item)
     }
-    if (scroll) this.list.scrollTop = this.list.scrollHeight
+    this.shown.put(messages)
+    if (scroll) this.log.scrollTop = this.log.scrollHeight
     this.showReceipt()
   }
 
-  private item(message: Message) {
-    const mine = message.sender_id === this.myId
-    const time = new Date(message.created_at)
-    return h(
-      'li',
-      {
-        class: `message${mine ? ' mine' : ''}${message.is_deleted ? ' deleted' : ''}`,
-        'data-seq': message.seq
-      },
-      mine &&
-        !message.is_deleted &&
-        h('button', { type: 'button', class: 'delete', onclick: () => this.remove(message) }, 'Delete'),
-      h('span', { class: 'who' }, message.sender.name),
-      h(
-        'time',
-        { datetime: message.created_at },
-        time.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
-      ),
-      h('p', {}, message.is_deleted ? 'Message deleted' : (message.content ?? ''))
-    )
-  }
-
   private showReceipt() {
-    const lastMine = [...this.messages.values()]
-      .filter((message) => message.sender_id === this.myId && !message.is_deleted)
-      .at(-1)
-    const seen = lastMine ? this.people.seenBy(lastMine.seq) : []
-    byId('receipt').textContent = seen.length ? `Seen by ${listOfNames(seen)}` : ''
+    this.shown.showReceipt((seq) => this.people.seenBy(seq))
   }
 
   private async send() {
@@ -241,7 +224,9 @@ export class Conversation {
       this.box.value = ''
       this.lastTypingSent = 0
       this.received(message)
-      this.list.scrollTop = this.list.scrollHeight
+      // Shown at once; the stream hands out the same seq later, which replaces it
+      this.add([message], true)
+      this.log.scrollTop = this.log.scrollHeight
     })
   }
 

@@ -7,6 +7,7 @@ import { ChannelList } from './channel-list'
 import { Conversation } from './conversation'
 import { Names } from './names'
 import { signInSentence } from './notices'
+import { followBack, isNarrow, showConversation } from './layout'
 
 // The page may be served elsewhere (another origin) and name its API with <meta name="chat-api">
 const apiUrl = document.querySelector<HTMLMetaElement>('meta[name="chat-api"]')?.content || location.origin
@@ -28,13 +29,19 @@ function showSignIn(message = '') {
 async function start(user: User) {
   const names = new Names(client)
   names.remember(user.id, user.name)
-  const channels: ChannelList = new ChannelList(client, user.id, (channel) => conversation.open(channel))
+  const channels: ChannelList = new ChannelList(client, user.id, (channel) => {
+    showConversation()
+    conversation.open(channel)
+  })
   const conversation = new Conversation(client, names, user.id, channels)
   session = { user, channels, conversation }
   byId('sign-in').hidden = true
   byId('chat').hidden = false
   byId('me').textContent = `Signed in as ${user.name}`
+  followBack(() => document.querySelector<HTMLElement>('#channel-list [aria-current="true"]')?.focus())
   await channels.refresh()
+  // A phone starts at the list: opening a channel behind it would mark it read unseen
+  if (isNarrow()) return
   const first = [...channels.channels.values()].sort((a, b) => b.unread_count - a.unread_count)[0]
   if (first) channels.open(first.id)
 }

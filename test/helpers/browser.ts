@@ -2,7 +2,7 @@ import fs from 'fs'
 import os from 'os'
 import path from 'path'
 import { chromium } from 'playwright-core'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core'
 import { buildWeb } from '../../scripts/build-web'
 import type { TestUser } from './factories'
 import { FEWEST_PACKETS_PER_WINDOW } from '../../src/socketio/packet-budget'
@@ -43,13 +43,21 @@ export function useBrowser() {
     // The smallest packet budget the app defaults to: a change that makes the page send
     // bursts fails here instead of cutting people off
     serverSettings: { public: outdir, connections: { packets_per_10_seconds: FEWEST_PACKETS_PER_WINDOW } },
-    async newPage() {
-      const context = await browser!.newContext({ viewport: { width: 1100, height: 720 } })
+    /** A desktop-sized window unless `options` say otherwise (a phone: `PHONE`). */
+    async newPage(options: BrowserContextOptions = {}) {
+      const context = await browser!.newContext({ viewport: { width: 1100, height: 720 }, ...options })
       context.setDefaultTimeout(WAIT_MS)
       contexts.push(context)
       return context.newPage()
     }
   }
+}
+
+/** A phone-sized screen, touch only. */
+export const PHONE: BrowserContextOptions = {
+  viewport: { width: 390, height: 844 },
+  isMobile: true,
+  hasTouch: true
 }
 
 export async function signIn(page: Page, url: string, who: TestUser) {
@@ -66,3 +74,10 @@ export const messageItem = (page: Page, text: string) =>
 export const messageBox = (page: Page) => page.getByRole('textbox', { name: 'Message' })
 export const channelButton = (page: Page, title: RegExp) =>
   page.getByRole('navigation').getByRole('button', { name: title })
+
+/** Opens one's own message's actions and chooses "Delete…": the confirmation is then open. */
+export async function askToDelete(page: Page, text: string) {
+  await messageItem(page, text).getByRole('button', { name: 'Message actions' }).click()
+  await messageItem(page, text).getByRole('button', { name: 'Delete…' }).click()
+  return page.getByRole('dialog', { name: 'Delete this message?' })
+}

@@ -69,7 +69,7 @@ describe('the web chat page when things go wrong or grow', function () {
 
     await messageLog(page).evaluate((log) => (log.scrollTop = 0))
     await messageItem(page, 'Older news 1.').waitFor({ state: 'attached' })
-    assert.strictEqual(await messageLog(page).locator('li').count(), 60)
+    assert.strictEqual(await messageLog(page).locator('li.message').count(), 60)
   })
 
   it('says in plain sentences when a channel is frozen, a person sends too fast, or is no longer allowed', async () => {
