@@ -8,7 +8,7 @@ export const configurationSchema = Type.Intersect([
   defaultAppConfiguration,
   Type.Object({
     host: Type.String(),
-    port: Type.Number(),
+    port: Type.Integer({ minimum: 0, maximum: 65535 }),
     // the folder `npm run build:web` writes the chat page into
     public: Type.String(),
     database: Type.Object({

@@ -9,6 +9,7 @@ import { shutdown } from './http/shutdown'
 import { logger } from './logging/logger'
 import { DataFolderInUse } from './database/embedded-lock'
 import { ConfigurationError } from './configuration'
+import { requireValidConfiguration } from './configuration-check'
 import { onRedisCluster, requireShardedPubSub } from './redis/redis'
 import { checkAuthSecret } from './modules/identity/auth-secret'
 
@@ -35,6 +36,13 @@ async function ensurePortFree(port: number, host: string) {
   })
 }
 
+// PostgreSQL answering with a refusal is not PostgreSQL being away: say what it refused
+const REFUSALS: Record<string, string> = {
+  '3D000': 'the database named in the URL does not exist',
+  '28000': 'the role named in the URL does not exist or may not connect',
+  '28P01': 'the password in the URL is wrong'
+}
+
 // A client that retries by itself (ioredis with a cluster that is not up) would otherwise wait without end
 const REACH_TIMEOUT_MS = 10_000
 
@@ -50,8 +58,11 @@ async function reach(what: string, setting: string, probe: () => Promise<unknown
   try {
     await Promise.race([probe(), timeout])
   } catch (error: any) {
+    const refusal = REFUSALS[error?.code]
     throw new ConfigurationError(
-      `${what} does not answer (${error?.code ?? error?.message}): start it, or check ${setting}`
+      refusal
+        ? `${what} answers but refuses: ${refusal} (${error.code}: ${error.message}); fix ${setting}, or create it`
+        : `${what} does not answer (${error?.code ?? error?.message}): start it, or check ${setting}`
     )
   } finally {
     clearTimeout(timer)
@@ -61,6 +72,7 @@ async function reach(what: string, setting: string, probe: () => Promise<unknown
 async function start() {
   // Before the app opens the database: a start that cannot listen must not touch the data folder
   const settings = feathers().configure(configuration())
+  await requireValidConfiguration(settings.settings)
   await ensurePortFree(settings.get('port'), settings.get('host'))
   const app = createApp()
   checkAuthSecret(app)

@@ -136,6 +136,77 @@ describe('start-up', function () {
     }
   })
 
+  describe('a database that answers but refuses', () => {
+    const cases = [
+      [
+        'a database that does not exist',
+        '/chat_no_such_database',
+        /the database named in the URL does not exist \(3D000/
+      ],
+      [
+        'a role that does not exist',
+        'chat_no_such_role',
+        /the role named in the URL does not exist or may not connect \(28000/
+      ]
+    ] as const
+    for (const [what, change, reason] of cases) {
+      it(`says it is ${what}, and what to fix, in one line`, async () => {
+        const url = new URL(testDatabaseUrl)
+        if (change.startsWith('/')) url.pathname = change
+        else url.username = change
+        const command = startServer({
+          NODE_ENV: 'test',
+          DATABASE_URL: url.toString(),
+          PORT: String(await freePort())
+        })
+        started.push(command)
+        assert.deepStrictEqual(await within(command.exited, 60_000, 'exit'), { code: 1, signal: null })
+        const errors = command
+          .output()
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line))
+          .filter((entry) => entry.level === 'error')
+        assert.strictEqual(errors.length, 1, command.output())
+        assert.match(errors[0].error, /^PostgreSQL answers but refuses: /)
+        assert.match(errors[0].error, reason)
+        assert.match(errors[0].error, /fix DATABASE_URL/)
+      })
+    }
+  })
+
+  describe('a setting that is not valid', () => {
+    const cases = [
+      ['PORT', 'abc', /^The setting port \(PORT\) is PORT="abc": it could not be read as a number; set PORT/],
+      ['PORT', '70000', /^The setting port \(PORT\) is PORT="70000": it must be <= 65535; set PORT/],
+      [
+        'REDIS_ADAPTER',
+        'bogus',
+        /^The setting redis\.adapter \(REDIS_ADAPTER\) is REDIS_ADAPTER="bogus": it must be one of "classic", "sharded"; set REDIS_ADAPTER/
+      ]
+    ] as const
+    for (const [variable, value, line] of cases) {
+      it(`names ${variable}=${value}, the rule and the fix in one line, before touching the data folder`, async () => {
+        const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-settings-'))
+        fs.rmSync(dataDir, { recursive: true })
+        const command = startServer({ NODE_ENV: 'test', DATA_DIR: dataDir, [variable]: value })
+        started.push(command)
+        const exit = await within(command.exited, 60_000, 'exit')
+        assert.deepStrictEqual(exit, { code: 1, signal: null }, command.output())
+        const errors = command
+          .output()
+          .trim()
+          .split('\n')
+          .map((entry) => JSON.parse(entry))
+          .filter((entry) => entry.level === 'error')
+        assert.strictEqual(errors.length, 1, command.output())
+        assert.match(errors[0].error, line)
+        assert.doesNotMatch(command.output(), /\n\s+at /, 'no stack frames')
+        assert.ok(!fs.existsSync(dataDir), 'the embedded database was not created')
+      })
+    }
+  })
+
   describe('demo data', () => {
     it('is never seeded into a PostgreSQL server, even an empty one', async () => {
       const admin = knex({
