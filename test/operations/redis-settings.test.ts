@@ -56,7 +56,11 @@ describe('Redis settings: REDIS_CLUSTER_NODES and REDIS_ADAPTER', function () {
 
   it('refuses to start with an adapter it does not know: exit 1 and one clear line', async () => {
     const { command } = await start({ REDIS_URL: testRedisUrl, REDIS_ADAPTER: 'shardd' })
-    await refusedWith(command, /^REDIS_ADAPTER is 'shardd': set it to 'classic' or 'sharded'$/)
+    // The settings check names the setting, the value, the choices and the fix before anything starts
+    await refusedWith(
+      command,
+      /^The setting redis\.adapter \(REDIS_ADAPTER\) is REDIS_ADAPTER="shardd": it must be one of "classic", "sharded"; set REDIS_ADAPTER/
+    )
   })
 
   // Checked before anything connects, so the app itself can be asked
