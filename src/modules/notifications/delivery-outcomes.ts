@@ -4,6 +4,8 @@ import type { Id } from '../../schema-types'
 import type { Notification } from './services/notifications/notifications.schema'
 import { DESTINATION_COLUMNS, SAME_DESTINATION, destinationOf } from './delivery-facts'
 import { deliveryCounter } from './metrics'
+import { withRetry } from '../../database/errors'
+import { logger } from '../../logging/logger'
 
 /**
  * What a worker pass writes about a whole batch, one statement per kind of outcome, so
@@ -160,4 +162,59 @@ export async function markAttempts(
     )
     return new Set<Id>(marked.map((row: { id: Id }) => Number(row.id)))
   })
+}
+
+/** What became of a batch's attempts, written together once they are all over. */
+export interface Outcomes {
+  sent: { row: Notification; upToMessageId: Id | null }[]
+  finished: Finish[]
+  retries: Retry[]
+  unregistered: Notification[]
+}
+
+/**
+ * Writes the pass's outcomes, each statement retried over a brief database outage (each
+ * checks that its rows are still open, so a retry writes nothing twice) and all of them
+ * settled before the pass ends; then forgets the devices their providers no longer know.
+ * One failure is logged and leaves the others written: the rows it left marked fail as
+ * interrupted once their claim runs out, as after a crash.
+ */
+export async function writeOutcomes(app: Application, outcomes: Outcomes, now: Date) {
+  const writes = await Promise.allSettled([
+    withRetry(() => finishSent(app, outcomes.sent, now)),
+    withRetry(() => finishAll(app, outcomes.finished)),
+    withRetry(() => retryLater(app, outcomes.retries))
+  ])
+  const unregistered = new Map(outcomes.unregistered.map((row) => [row.device_token_id!, row.id]))
+  for (const [deviceTokenId, failedId] of unregistered) {
+    await forgetDevice(app, deviceTokenId, failedId).catch((error: Error) =>
+      logger.error('could not forget an unregistered device', {
+        device_token_id: deviceTokenId,
+        error: error?.message
+      })
+    )
+  }
+  for (const write of writes) {
+    if (write.status === 'rejected')
+      logger.error('could not write notification outcomes', { error: write.reason?.message })
+  }
+}
+
+async function forgetDevice(app: Application, deviceTokenId: Id, failedId: Id) {
+  await app
+    .get('postgresqlClient')('notifications')
+    .where({ device_token_id: deviceTokenId })
+    .whereIn('status', ['pending', 'deferred'])
+    .whereNot({ id: failedId })
+    .update({
+      status: 'skipped',
+      reason: 'the device token is no longer registered'
+    })
+  await app
+    .service('device-tokens')
+    .remove(deviceTokenId)
+    .catch((error: { code?: number }) => {
+      // Already gone: its owner removed it, or another instance forgot it first
+      if (error?.code !== 404) throw error
+    })
 }

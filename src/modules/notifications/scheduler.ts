@@ -9,11 +9,10 @@ import { deliveryFactsOf } from './delivery-facts'
 import type { Prepared } from './delivery-facts'
 import { composeText } from './text'
 import { BATCH, claimDue, failInterruptedAttempts, skipThoseOnline } from './delivery-queue'
-import { finishAll, finishSent, markAttempts, retryLater } from './delivery-outcomes'
-import type { Finish, Retry } from './delivery-outcomes'
+import { finishAll, markAttempts, writeOutcomes } from './delivery-outcomes'
+import type { Finish, Outcomes } from './delivery-outcomes'
 import { inParallel } from './in-parallel'
 import { smsCapOf } from '../../limits/sms-cap'
-import { withRetry } from '../../database/errors'
 
 /** A delivery the rules let through: where it goes and what it says. */
 interface Outgoing {
@@ -27,14 +26,6 @@ interface Outgoing {
 // Provider calls under way at once: one slow answer does not hold up a batch, and a
 // backlog does not open hundreds of connections to a vendor
 const SENDING_AT_ONCE = 16
-
-/** What became of a batch's attempts, written together once they are all over. */
-interface Outcomes {
-  sent: { row: Notification; upToMessageId: Id | null }[]
-  finished: Finish[]
-  retries: Retry[]
-  unregistered: Notification[]
-}
 
 /**
  * The delivery worker. Every instance may run it: rows are claimed with
@@ -124,7 +115,7 @@ export class NotificationScheduler {
       outgoing.filter(({ row }) => marked.has(row.id)),
       now
     )
-    await this.write(outcomes, now)
+    await writeOutcomes(this.app, outcomes, now)
   }
 
   private deferred(row: Notification, until: Date, reason: string): Finish {
@@ -209,53 +200,6 @@ export class NotificationScheduler {
       last_error: delivery.message,
       scheduled_for: new Date(this.clock().getTime() + backoff).toISOString()
     })
-  }
-
-  /**
-   * Writes the pass's outcomes, each statement retried over a brief database outage (each
-   * checks that its rows are still open, so a retry writes nothing twice) and all of them
-   * settled before the pass ends; then forgets the devices their providers no longer know.
-   * One failure is logged and leaves the others written: the rows it left marked fail as
-   * interrupted once their claim runs out, as after a crash.
-   */
-  private async write(outcomes: Outcomes, now: Date) {
-    const writes = await Promise.allSettled([
-      withRetry(() => finishSent(this.app, outcomes.sent, now)),
-      withRetry(() => finishAll(this.app, outcomes.finished)),
-      withRetry(() => retryLater(this.app, outcomes.retries))
-    ])
-    const unregistered = new Map(outcomes.unregistered.map((row) => [row.device_token_id!, row.id]))
-    for (const [deviceTokenId, failedId] of unregistered) {
-      await this.forgetDevice(deviceTokenId, failedId).catch((error: Error) =>
-        logger.error('could not forget an unregistered device', {
-          device_token_id: deviceTokenId,
-          error: error?.message
-        })
-      )
-    }
-    for (const write of writes) {
-      if (write.status === 'rejected')
-        logger.error('could not write notification outcomes', { error: write.reason?.message })
-    }
-  }
-
-  private async forgetDevice(deviceTokenId: Id, failedId: Id) {
-    await this.app
-      .get('postgresqlClient')('notifications')
-      .where({ device_token_id: deviceTokenId })
-      .whereIn('status', ['pending', 'deferred'])
-      .whereNot({ id: failedId })
-      .update({
-        status: 'skipped',
-        reason: 'the device token is no longer registered'
-      })
-    await this.app
-      .service('device-tokens')
-      .remove(deviceTokenId)
-      .catch((error: { code?: number }) => {
-        // Already gone: its owner removed it, or another instance forgot it first
-        if (error?.code !== 404) throw error
-      })
   }
 
   /**
