@@ -6,7 +6,7 @@ import path from 'path'
 import knex from 'knex'
 import defaults from '../config/default.json'
 import { testDatabaseUrl } from './helpers/database'
-import { freePort, freshGet, isRunning, killTree, run, within } from './helpers/processes'
+import { freePort, freshGet, isRunning, killTree, refusedStart, run, within } from './helpers/processes'
 import type { Command } from './helpers/processes'
 import { sleep } from './helpers/clients'
 
@@ -63,18 +63,9 @@ describe('start-up', function () {
       it(`refuses to start in production with ${what}: exit 1 and one clear line`, async () => {
         const command = startServer({ ...production(secret), PORT: String(await freePort()) })
         started.push(command)
-        const exit = await within(command.exited, 60_000, 'exit')
-        assert.deepStrictEqual(exit, { code: 1, signal: null }, command.output())
-        const errors = command
-          .output()
-          .trim()
-          .split('\n')
-          .map((line) => JSON.parse(line))
-          .filter((entry) => entry.level === 'error')
-        assert.strictEqual(errors.length, 1, command.output())
-        assert.match(errors[0].error, /AUTH_SECRET/)
-        assert.strictEqual(errors[0].stack, undefined)
-        assert.doesNotMatch(command.output(), /\n\s+at /, 'no stack frames')
+        const refusal = await refusedStart(command)
+        assert.match(refusal.error, /AUTH_SECRET/)
+        assert.strictEqual(refusal.stack, undefined)
       })
     }
 
@@ -118,20 +109,8 @@ describe('start-up', function () {
       it(`stops the start when ${what} does not answer: exit 1 and one clear line`, async () => {
         const command = startServer({ ...env, PORT: String(await freePort()) })
         started.push(command)
-        assert.deepStrictEqual(
-          await within(command.exited, 60_000, 'exit'),
-          { code: 1, signal: null },
-          command.output()
-        )
-        const errors = command
-          .output()
-          .trim()
-          .split('\n')
-          .map((line) => JSON.parse(line))
-          .filter((entry) => entry.level === 'error')
-        assert.strictEqual(errors.length, 1, command.output())
-        assert.match(errors[0].error, new RegExp(`^${what} does not answer`))
-        assert.doesNotMatch(command.output(), /\n\s+at /, 'no stack frames')
+        const refusal = await refusedStart(command)
+        assert.match(refusal.error, new RegExp(`^${what} does not answer`))
       })
     }
   })
@@ -160,17 +139,10 @@ describe('start-up', function () {
           PORT: String(await freePort())
         })
         started.push(command)
-        assert.deepStrictEqual(await within(command.exited, 60_000, 'exit'), { code: 1, signal: null })
-        const errors = command
-          .output()
-          .trim()
-          .split('\n')
-          .map((line) => JSON.parse(line))
-          .filter((entry) => entry.level === 'error')
-        assert.strictEqual(errors.length, 1, command.output())
-        assert.match(errors[0].error, /^PostgreSQL answers but refuses: /)
-        assert.match(errors[0].error, reason)
-        assert.match(errors[0].error, /fix DATABASE_URL/)
+        const refusal = await refusedStart(command)
+        assert.match(refusal.error, /^PostgreSQL answers but refuses: /)
+        assert.match(refusal.error, reason)
+        assert.match(refusal.error, /fix DATABASE_URL/)
       })
     }
   })
@@ -191,17 +163,8 @@ describe('start-up', function () {
         fs.rmSync(dataDir, { recursive: true })
         const command = startServer({ NODE_ENV: 'test', DATA_DIR: dataDir, [variable]: value })
         started.push(command)
-        const exit = await within(command.exited, 60_000, 'exit')
-        assert.deepStrictEqual(exit, { code: 1, signal: null }, command.output())
-        const errors = command
-          .output()
-          .trim()
-          .split('\n')
-          .map((entry) => JSON.parse(entry))
-          .filter((entry) => entry.level === 'error')
-        assert.strictEqual(errors.length, 1, command.output())
-        assert.match(errors[0].error, line)
-        assert.doesNotMatch(command.output(), /\n\s+at /, 'no stack frames')
+        const refusal = await refusedStart(command)
+        assert.match(refusal.error, line)
         assert.ok(!fs.existsSync(dataDir), 'the embedded database was not created')
       })
     }

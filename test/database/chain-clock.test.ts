@@ -1,11 +1,7 @@
 import assert from 'assert'
-import type { Knex } from 'knex'
-import { createKnex } from '../../src/database/postgresql'
 import { useServer } from '../helpers/app'
-import { testDatabaseUrl } from '../helpers/database'
 import { buildAdmin, buildBooking, buildUser, openBookingChannel } from '../helpers/factories'
-import { createRuntimeRole } from '../helpers/runtime-role'
-import type { RuntimeRole } from '../helpers/runtime-role'
+import { useRuntimeRole } from '../helpers/runtime-role'
 
 /**
  * Who may be a sender, and when an entry happened, are the database's to say: times are
@@ -15,19 +11,7 @@ import type { RuntimeRole } from '../helpers/runtime-role'
 describe('the chain’s times and senders, decided by the database', function () {
   this.timeout(60_000)
   const server = useServer()
-  let owner: Knex
-  let role: RuntimeRole
-  let runtime: Knex
-
-  before(async () => {
-    owner = createKnex({ url: testDatabaseUrl, dataDir: '', pool: { min: 0, max: 2 } })
-    role = await createRuntimeRole(owner)
-    runtime = role.db
-  })
-  after(async () => {
-    await role.drop()
-    await owner.destroy()
-  })
+  const { owner, runtime } = useRuntimeRole()
 
   const check = (channelId: number) => server.app.service('history-checks').get(channelId)
   const send = (channelId: number, senderId: number, words: string) =>

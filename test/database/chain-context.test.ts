@@ -1,8 +1,6 @@
 import assert from 'assert'
-import type { Knex } from 'knex'
-import { createKnex } from '../../src/database/postgresql'
 import { useServer } from '../helpers/app'
-import { testDatabaseUrl } from '../helpers/database'
+import { useOwnerConnection } from '../helpers/runtime-role'
 import { buildAdmin, buildBooking, buildUser, openBookingChannel } from '../helpers/factories'
 
 /**
@@ -12,14 +10,7 @@ import { buildAdmin, buildBooking, buildUser, openBookingChannel } from '../help
 describe('the chain binds its context and names who acted', function () {
   this.timeout(60_000)
   const server = useServer()
-  let owner: Knex
-
-  before(() => {
-    owner = createKnex({ url: testDatabaseUrl, dataDir: '', pool: { min: 0, max: 2 } })
-  })
-  after(async () => {
-    await owner.destroy()
-  })
+  const owner = useOwnerConnection()
 
   const check = (channelId: number) => server.app.service('history-checks').get(channelId)
   const eventsOf = (channelId: number) =>

@@ -1,8 +1,7 @@
 import assert from 'assert'
 import type { Knex } from 'knex'
-import { createKnex } from '../../src/database/postgresql'
 import { useServer } from '../helpers/app'
-import { testDatabaseUrl } from '../helpers/database'
+import { useOwnerConnection } from '../helpers/runtime-role'
 import { buildBooking, buildUser, openBookingChannel } from '../helpers/factories'
 import type { BookingWorld } from '../helpers/factories'
 
@@ -16,14 +15,7 @@ const TABLES = ['chat_messages', 'chat_channel_events', 'chat_channels', 'chat_p
 describe('the rules of a record, checked beyond its links', function () {
   this.timeout(60_000)
   const server = useServer()
-  let owner: Knex
-
-  before(() => {
-    owner = createKnex({ url: testDatabaseUrl, dataDir: '', pool: { min: 0, max: 2 } })
-  })
-  after(async () => {
-    await owner.destroy()
-  })
+  const owner = useOwnerConnection()
 
   const check = (channelId: number) => server.app.service('history-checks').get(channelId)
 

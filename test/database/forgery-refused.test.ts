@@ -1,12 +1,9 @@
 import assert from 'assert'
 import type { Knex } from 'knex'
-import { createKnex } from '../../src/database/postgresql'
 import { useServer } from '../helpers/app'
-import { testDatabaseUrl } from '../helpers/database'
 import { buildAdmin, buildBooking, openBookingChannel } from '../helpers/factories'
 import type { BookingWorld } from '../helpers/factories'
-import { createRuntimeRole } from '../helpers/runtime-role'
-import type { RuntimeRole } from '../helpers/runtime-role'
+import { useRuntimeRole } from '../helpers/runtime-role'
 
 /**
  * Each forgery the role the app connects as could once write so that the chain still
@@ -15,19 +12,7 @@ import type { RuntimeRole } from '../helpers/runtime-role'
 describe('forgery refused by the database, for the role the app connects as', function () {
   this.timeout(60_000)
   const server = useServer()
-  let owner: Knex
-  let role: RuntimeRole
-  let runtime: Knex
-
-  before(async () => {
-    owner = createKnex({ url: testDatabaseUrl, dataDir: '', pool: { min: 0, max: 2 } })
-    role = await createRuntimeRole(owner)
-    runtime = role.db
-  })
-  after(async () => {
-    await role.drop()
-    await owner.destroy()
-  })
+  const { owner, runtime } = useRuntimeRole()
 
   const errorOf = async (statement: PromiseLike<unknown>) => {
     try {

@@ -1,3 +1,4 @@
+import assert from 'assert'
 import { spawn } from 'child_process'
 import type { ChildProcessWithoutNullStreams } from 'child_process'
 import { once } from 'events'
@@ -112,4 +113,25 @@ export async function serve(env: NodeJS.ProcessEnv): Promise<{ command: Command;
   }
   killTree(command)
   throw new Error(`the server did not answer /health\n${command.output()}`)
+}
+
+/**
+ * A start that must be refused: exit 1 with exactly one error line, no stack frames.
+ * Returns that line for the caller's own checks.
+ */
+export async function refusedStart(command: Command): Promise<{ error: string; stack?: string }> {
+  assert.deepStrictEqual(
+    await within(command.exited, 60_000, 'exit'),
+    { code: 1, signal: null },
+    command.output()
+  )
+  const errors = command
+    .output()
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line))
+    .filter((entry) => entry.level === 'error')
+  assert.strictEqual(errors.length, 1, command.output())
+  assert.doesNotMatch(command.output(), /\n\s+at /, 'no stack frames')
+  return errors[0]
 }

@@ -21,22 +21,58 @@ export interface RuntimeRole {
   drop(): Promise<void>
 }
 
-/** A login role that does not own the tables, granted as the README says; `owner` creates and drops it. */
-export async function createRuntimeRole(owner: Knex): Promise<RuntimeRole> {
-  const name = `chat_runtime_${process.pid}_${crypto.randomBytes(3).toString('hex')}`
-  await owner.raw(`create role ${name} login nosuperuser nocreatedb nocreaterole`)
-  for (const statement of runtimeGrants(name)) await owner.raw(statement)
+const roleName = () => `chat_runtime_${process.pid}_${crypto.randomBytes(3).toString('hex')}`
+
+/** The URL that connects as `name`; the connection is lazy, so it may be made before the role exists. */
+function connectAs(name: string): { url: string; db: Knex } {
   const url = new URL(testDatabaseUrl)
   url.username = name
-  const db = createKnex({ url: url.toString(), dataDir: '', pool: { min: 0, max: 2 } })
   return {
-    name,
     url: url.toString(),
-    db,
-    async drop() {
-      await db.destroy()
-      await owner.raw(`drop owned by ${name}`)
-      await owner.raw(`drop role ${name}`)
-    }
+    db: createKnex({ url: url.toString(), dataDir: '', pool: { min: 0, max: 2 } })
   }
+}
+
+async function grantRole(owner: Knex, name: string) {
+  await owner.raw(`create role ${name} login nosuperuser nocreatedb nocreaterole`)
+  for (const statement of runtimeGrants(name)) await owner.raw(statement)
+}
+
+async function dropRole(owner: Knex, name: string, db: Knex) {
+  await db.destroy()
+  await owner.raw(`drop owned by ${name}`)
+  await owner.raw(`drop role ${name}`)
+}
+
+/** A login role that does not own the tables, granted as the README says; `owner` creates and drops it. */
+export async function createRuntimeRole(owner: Knex): Promise<RuntimeRole> {
+  const name = roleName()
+  await grantRole(owner, name)
+  const { url, db } = connectAs(name)
+  return { name, url, db, drop: () => dropRole(owner, name, db) }
+}
+
+const ownerConnection = () => createKnex({ url: testDatabaseUrl, dataDir: '', pool: { min: 0, max: 2 } })
+
+/** A connection as the tables' owner for the enclosing suite, closed after it. */
+export function useOwnerConnection(): Knex {
+  const owner = ownerConnection()
+  after(() => owner.destroy())
+  return owner
+}
+
+/**
+ * The tables' owner and the role the app connects as, for the enclosing suite: the role
+ * is created before the suite's tests and dropped after them.
+ */
+export function useRuntimeRole(): { owner: Knex; runtime: Knex } {
+  const owner = ownerConnection()
+  const name = roleName()
+  const runtime = connectAs(name).db
+  before(() => grantRole(owner, name))
+  after(async () => {
+    await dropRole(owner, name, runtime)
+    await owner.destroy()
+  })
+  return { owner, runtime }
 }

@@ -2,7 +2,7 @@ import assert from 'assert'
 import { testDatabaseUrl } from '../helpers/database'
 import { testRedisPrefix, testRedisUrl } from '../helpers/redis'
 import { useRedisCluster } from '../helpers/redis-cluster'
-import { freePort, killTree, run, within } from '../helpers/processes'
+import { freePort, killTree, refusedStart, run, within } from '../helpers/processes'
 import type { Command } from '../helpers/processes'
 import { http, waitUntil } from '../helpers/clients'
 import { createApp } from '../../src/app'
@@ -28,20 +28,7 @@ const startServer = async (env: NodeJS.ProcessEnv) => {
 
 /** The one error line a refused start logs, checked for what it must say. */
 async function refusedWith(command: Command, says: RegExp) {
-  assert.deepStrictEqual(
-    await within(command.exited, 60_000, 'exit'),
-    { code: 1, signal: null },
-    command.output()
-  )
-  const errors = command
-    .output()
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line))
-    .filter((entry) => entry.level === 'error')
-  assert.strictEqual(errors.length, 1, command.output())
-  assert.match(errors[0].error, says)
-  assert.doesNotMatch(command.output(), /\n\s+at /, 'no stack frames')
+  assert.match((await refusedStart(command)).error, says)
 }
 
 describe('Redis settings: REDIS_CLUSTER_NODES and REDIS_ADAPTER', function () {
