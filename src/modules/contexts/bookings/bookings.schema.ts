@@ -33,10 +33,10 @@ export type Booking = Static<typeof bookingSchema>
 
 export const bookingDataSchema = Type.Object(
   {
-    borrower_company_id: Id,
-    lender_company_id: Id,
-    worker_id: Id,
-    supervisor_id: Id,
+    borrower_company_id: bookingSchema.properties.borrower_company_id,
+    lender_company_id: bookingSchema.properties.lender_company_id,
+    worker_id: bookingSchema.properties.worker_id,
+    supervisor_id: bookingSchema.properties.supervisor_id,
     status: Type.Optional(bookingSchema.properties.status)
   },
   {

@@ -36,7 +36,7 @@ export type Dispute = Static<typeof disputeSchema>
 
 export const disputeDataSchema = Type.Object(
   {
-    booking_id: Id,
+    booking_id: disputeSchema.properties.booking_id,
     status: Type.Optional(disputeSchema.properties.status),
     party_ids: disputeSchema.properties.party_ids
   },

@@ -31,7 +31,7 @@ export type DeviceToken = Static<typeof deviceTokenSchema>
 export const deviceTokenDataSchema = Type.Pick(deviceTokenSchema, ['token', 'platform'], {
   $id: 'DeviceTokenData',
   additionalProperties: false,
-  description: 'A device to register for push notifications (registering a known token again returns it)',
+  description: 'A device to register for push notifications',
   examples: [{ token: 'fcm-registration-token-of-anas-tablet', platform: 'android' }]
 })
 export type DeviceTokenData = Static<typeof deviceTokenDataSchema>
