@@ -117,10 +117,10 @@ export const fixedRoutes = (): Json => ({
       operationId: 'metrics',
       summary: 'Prometheus metrics',
       description:
-        'Behind `metrics.token` when it is set (a bearer token), and the address’s static budget (429 beyond it).',
+        'Behind `metrics.token` when it is set (a bearer token); in production without a token it is not served (404). Spends the address’s static budget (429 beyond it).',
       responses: {
         '200': { description: 'Prometheus text', content: { 'text/plain': { schema: { type: 'string' } } } },
-        ...errorResponses(['401', '429'])
+        ...errorResponses(['401', '404', '429'])
       }
     }
   }

@@ -66,10 +66,23 @@ const exampleOf = (schema: any): unknown =>
   schema?.examples?.[0] ??
   (schema?.anyOf ?? schema?.oneOf ?? []).map(exampleOf).find((x: unknown) => x !== undefined)
 
+// `$or` and `$and` repeat every field with every operator: spelled out they were most of
+// the document, which Swagger UI then took seconds to render. Their items are the query's fields.
+const COMBINED = {
+  $or: 'Any of these conditions, each over the query’s fields: `$or[0][name]=Ana&$or[1][id]=12`',
+  $and: 'All of these conditions, each over the query’s fields (or an `$or`)'
+}
+const combined = (name: keyof typeof COMBINED) => ({
+  type: 'array',
+  description: COMBINED[name],
+  items: { type: 'object', description: 'A condition' }
+})
+
 /** Query parameters from a query schema: operators (`seq[$gt]`, `$sort[seq]`) are deep objects. */
 export function queryParameters(query: any): Json[] {
   const required = new Set<string>(query?.required ?? [])
-  return Object.entries<any>(query?.properties ?? {}).map(([name, schema]) => {
+  return Object.entries<any>(query?.properties ?? {}).map(([name, full]) => {
+    const schema = name === '$or' || name === '$and' ? combined(name) : full
     const deep = JSON.stringify(schema).includes('"object"')
     const example = exampleOf(schema)
     return {
