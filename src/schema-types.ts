@@ -8,8 +8,25 @@ export type Id = Static<typeof Id>
 
 export const Timestamp = Type.String({ format: 'date-time' })
 
+/**
+ * A shared schema (an id, a time) with what it means where it is used: the API docs are
+ * generated from these schemas, so a field's description and examples are written here,
+ * once. Validation is unchanged: both are annotations.
+ */
+export const documented = <T extends TSchema>(schema: T, description: string, examples?: unknown[]): T => ({
+  ...schema,
+  description,
+  ...(examples ? { examples } : {})
+})
+
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
 
 /** A record as people see it named: a sender, a company. */
-export const NamedRef = (options: { $id?: string } = {}) =>
-  Type.Object({ id: Id, name: Type.String() }, { additionalProperties: false, ...options })
+export const NamedRef = (options: { $id?: string; description?: string } = {}) =>
+  Type.Object(
+    {
+      id: documented(Id, 'Its id'),
+      name: Type.String({ description: 'Its name, as people see it' })
+    },
+    { additionalProperties: false, ...options }
+  )

@@ -62,3 +62,24 @@ export async function statementsDuring<T>(
     db.off('query', listener)
   }
 }
+
+/**
+ * A fresh, migrated database of one suite's own, for a suite that needs rows with chosen
+ * ids (the documented examples' world): the run's database has other suites' rows.
+ */
+export async function createSuiteDatabase(label: string) {
+  const name = `${databaseName}_${label}`
+  const url = new URL(adminUrl)
+  url.pathname = `/${name}`
+  await withAdmin((db) => db.raw(`create database "${name}"`))
+  const db = createKnex({ url: url.toString(), dataDir: '', pool: { min: 0, max: 2 } })
+  try {
+    await migrate(db)
+  } finally {
+    await db.destroy()
+  }
+  return {
+    url: url.toString(),
+    drop: () => withAdmin((admin) => admin.raw(`drop database if exists "${name}" with (force)`))
+  }
+}

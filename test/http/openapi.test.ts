@@ -1,5 +1,6 @@
 import assert from 'assert'
 import SwaggerParser from '@apidevtools/swagger-parser'
+import { getServiceOptions } from '@feathersjs/feathers'
 import { Ajv, addFormats } from '@feathersjs/schema'
 import { useServer } from '../helpers/app'
 import { buildAdmin, buildBooking, buildUser, openBookingChannel } from '../helpers/factories'
@@ -27,18 +28,22 @@ describe('OpenAPI document and docs page', () => {
   it('covers every REST service, each method it offers, and every query operator of its schema', () => {
     const services = Object.keys(server.app.services).filter((path) => path !== 'authentication')
     for (const path of services) {
-      assert.ok(document.paths[`/${path}`], `/${path} is documented`)
-      const offered: string[] = (server.app.service(path as any) as any).methods ?? []
+      assert.ok(document.paths[`/${path}`] ?? document.paths[`/${path}/{id}`], `/${path} is documented`)
+      const offered: readonly string[] = getServiceOptions(server.app.service(path as any)).methods ?? []
+      assert.ok(offered.length > 0, `${path} offers methods`)
       const verbs = {
         find: ['', 'get'],
         get: ['/{id}', 'get'],
         create: ['', 'post'],
+        update: ['/{id}', 'put'],
         patch: ['/{id}', 'patch'],
         remove: ['/{id}', 'delete']
       }
       for (const [method, [suffix, verb]] of Object.entries(verbs)) {
-        if (!offered.includes(method)) continue
-        assert.ok(document.paths[`/${path}${suffix}`][verb].operationId, `${method} of ${path}`)
+        const operation = document.paths[`/${path}${suffix}`]?.[verb]
+        if (offered.includes(method)) assert.ok(operation?.operationId, `${method} of ${path}`)
+        // A method a service does not offer is a 405: it has no place in the document
+        else assert.strictEqual(operation, undefined, `${path} does not offer ${method}, yet it is listed`)
       }
     }
     const messageQuery = document.paths['/messages'].get.parameters.map((parameter: any) => parameter.name)
@@ -58,7 +63,67 @@ describe('OpenAPI document and docs page', () => {
     assert.strictEqual(seq.style, 'deepObject')
     assert.ok(JSON.stringify(seq.schema).includes('$gt'))
     assert.ok(document.paths['/participants'].patch, 'a patch without an id is documented')
-    assert.deepStrictEqual(Object.keys(document.paths['/messages/{id}'].put.responses), ['405'])
+    assert.strictEqual(document.paths['/messages/{id}'].put, undefined)
+    assert.ok(!JSON.stringify(document).includes('"405"'), 'no operation answers only 405')
+  })
+
+  it('describes every operation, parameter and property, and gives every request body an example', () => {
+    const undescribed: string[] = []
+    let properties = 0
+    const walk = (node: any, where: string) => {
+      if (Array.isArray(node)) return node.forEach((item, index) => walk(item, `${where}[${index}]`))
+      if (!node || typeof node !== 'object') return
+      if (node.properties && typeof node.properties === 'object') {
+        for (const [name, property] of Object.entries<any>(node.properties)) {
+          properties++
+          if (!property?.description) undescribed.push(`${where}.properties.${name}`)
+        }
+      }
+      for (const [key, value] of Object.entries(node)) walk(value, `${where}.${key}`)
+    }
+    walk(document, '#')
+    let operations = 0
+    for (const [route, verbs] of Object.entries<any>(document.paths)) {
+      for (const [verb, operation] of Object.entries<any>(verbs)) {
+        operations++
+        if (!operation.summary || !operation.description) undescribed.push(`${verb} ${route}`)
+        for (const parameter of operation.parameters ?? []) {
+          if (!parameter.description) undescribed.push(`${verb} ${route} parameter ${parameter.name}`)
+        }
+        const body = operation.requestBody?.content?.['application/json']
+        if (body) {
+          assert.ok(Object.keys(body.examples ?? {}).length > 0, `${verb} ${route} has an example body`)
+        }
+      }
+    }
+    assert.deepStrictEqual(undescribed, [], `${undescribed.length} of ${properties} properties undescribed`)
+    assert.ok(properties > 500 && operations > 40, `${properties} properties, ${operations} operations`)
+  })
+
+  it('documents the alternatives of a message body, logout, the budget and the real content limit', () => {
+    const send = document.paths['/messages'].post.requestBody.content['application/json']
+    const forms = send.schema.oneOf.map(
+      (form: any) => document.components.schemas[form.$ref.split('/').pop()]
+    )
+    assert.deepStrictEqual(
+      forms.map((form: any) => form.required),
+      [
+        ['channel_id', 'content'],
+        ['context_type', 'context_id', 'content']
+      ]
+    )
+    for (const form of forms) {
+      assert.strictEqual(form.additionalProperties, false)
+      assert.strictEqual(form.properties.content.maxLength, 4000)
+    }
+    assert.ok(document.paths['/authentication'].delete, 'logout is documented')
+    for (const [route, verbs] of Object.entries<any>(document.paths)) {
+      if (route === '/health' || route === '/ready') continue
+      for (const [verb, operation] of Object.entries<any>(verbs)) {
+        assert.ok(operation.responses['429'], `${verb} ${route} documents 429`)
+      }
+    }
+    assert.ok(document.components.responses.Error429.headers['Retry-After'])
   })
 
   it('answers every documented route with a documented status, and successes in the documented shape', async () => {

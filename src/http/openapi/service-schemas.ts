@@ -37,6 +37,7 @@ import {
 import {
   channelDataSchema,
   channelQuerySchema,
+  channelSchema,
   channelViewSchema
 } from '../../modules/messaging/services/channels/channels.schema'
 import {
@@ -46,6 +47,7 @@ import {
   participantSchema
 } from '../../modules/messaging/services/participants/participants.schema'
 import {
+  MAX_CONTENT_LENGTH,
   messageDataSchema,
   messageQuerySchema,
   messageSchema
@@ -86,9 +88,23 @@ export interface ServiceSchemas {
   patchQuery?: TSchema
   /** fields `find` adds next to `total`, `limit`, `skip`, `data` */
   pageTotals?: Record<string, TSchema>
+  /** what `{id}` names, when it is not the result's own `id` */
+  idParameter?: TSchema
+  /** the shapes a create body takes when its fields come in alternatives: documented as `oneOf` */
+  dataForms?: DataForm[]
+  /** documented limits stricter than the schema's, where a later rule is the real one */
+  documentedLimits?: Record<string, Record<string, unknown>>
 }
 
-const integer = Type.Integer({ minimum: 0 })
+/** One shape of a body: which of the data schema's fields it has, and which it needs. */
+export interface DataForm {
+  name: string
+  title: string
+  fields: string[]
+  required: string[]
+}
+
+const integer = Type.Integer({ minimum: 0, description: 'Unread messages across every matching channel' })
 
 // Others see a directory entry: the external resolver leaves contact details and the password out
 const { password: _password, ...userFields } = userSchema.properties
@@ -176,7 +192,23 @@ export const serviceSchemas: Record<string, ServiceSchemas> = {
       'History, append-only. Deleted messages stay as tombstones; admins see their content with `$withDeleted`.',
     result: messageSchema,
     data: messageDataSchema,
-    query: messageQuerySchema
+    query: messageQuerySchema,
+    dataForms: [
+      {
+        name: 'ByChannel',
+        title: 'To a channel',
+        fields: ['channel_id', 'content', 'client_id'],
+        required: ['channel_id', 'content']
+      },
+      {
+        name: 'ByContext',
+        title: 'To a booking’s or dispute’s channel (opened on the first message)',
+        fields: ['context_type', 'context_id', 'content', 'client_id'],
+        required: ['context_type', 'context_id', 'content']
+      }
+    ],
+    // The schema bounds raw input, markup included; the rule is on the sanitized text
+    documentedLimits: { content: { maxLength: MAX_CONTENT_LENGTH } }
   },
   presence: {
     description:
@@ -194,13 +226,15 @@ export const serviceSchemas: Record<string, ServiceSchemas> = {
     description:
       'A channel’s complete record by channel id, with its hash chain, signed with Ed25519 when the server has a key. Admins only.',
     result: transcriptSchema,
-    query: transcriptQuerySchema
+    query: transcriptQuerySchema,
+    idParameter: channelSchema.properties.id
   },
   'history-checks': {
     description:
       'A channel’s rows as they are now, recomputed against their hash chain; `problems` names each entry that breaks it. Admins only.',
     result: historyCheckSchema,
-    query: historyCheckQuerySchema
+    query: historyCheckQuerySchema,
+    idParameter: channelSchema.properties.id
   },
   'device-tokens': {
     description: 'One’s own push tokens.',

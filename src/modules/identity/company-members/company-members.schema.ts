@@ -3,24 +3,33 @@ import { Type, getValidator, querySyntax } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import type { HookContext } from '../../../declarations'
 import { dataValidator, queryValidator } from '../../../validators'
-import { Id, Timestamp } from '../../../schema-types'
+import { Id, Timestamp, documented } from '../../../schema-types'
 import type { CompanyMemberService } from './company-members.class'
 
 export const companyMemberSchema = Type.Object(
   {
-    id: Id,
-    company_id: Id,
-    user_id: Id,
-    role: Type.Union([Type.Literal('admin'), Type.Literal('manager')]),
-    created_at: Timestamp
+    id: documented(Id, 'The membership’s id', [32]),
+    company_id: documented(Id, 'The company', [21]),
+    user_id: documented(Id, 'The person', [14]),
+    role: Type.Union([Type.Literal('admin'), Type.Literal('manager')], {
+      description: 'Their role in the company: its admins and managers join its bookings’ channels',
+      examples: ['manager']
+    }),
+    created_at: documented(Timestamp, 'When they joined the company', ['2026-12-01T09:00:00.000Z'])
   },
-  { $id: 'CompanyMember', additionalProperties: false }
+  {
+    $id: 'CompanyMember',
+    additionalProperties: false,
+    description: 'A person’s role in a company'
+  }
 )
 export type CompanyMember = Static<typeof companyMemberSchema>
 
 export const companyMemberDataSchema = Type.Pick(companyMemberSchema, ['company_id', 'user_id', 'role'], {
   $id: 'CompanyMemberData',
-  additionalProperties: false
+  additionalProperties: false,
+  description: 'A person joining a company (once per company)',
+  examples: [{ company_id: 22, user_id: 12, role: 'manager' }]
 })
 export type CompanyMemberData = Static<typeof companyMemberDataSchema>
 export const companyMemberDataValidator = getValidator(companyMemberDataSchema, dataValidator)
@@ -28,7 +37,9 @@ export const companyMemberDataValidator = getValidator(companyMemberDataSchema, 
 // Who and where are fixed; moving someone is a remove and a create
 export const companyMemberPatchSchema = Type.Pick(companyMemberSchema, ['role'], {
   $id: 'CompanyMemberPatch',
-  additionalProperties: false
+  additionalProperties: false,
+  description: 'A new role',
+  examples: [{ role: 'admin' }]
 })
 export type CompanyMemberPatch = Static<typeof companyMemberPatchSchema>
 export const companyMemberPatchValidator = getValidator(companyMemberPatchSchema, dataValidator)

@@ -6,29 +6,74 @@ import type { HookContext } from '../../../declarations'
 import { dataValidator, queryValidator } from '../../../validators'
 import { isAdminOrInternal } from '../../../hooks/require-admin'
 import type { UserService } from './users.class'
-import { Id, Nullable, Timestamp } from '../../../schema-types'
+import { Id, Nullable, Timestamp, documented } from '../../../schema-types'
 
 const quietHour = Nullable(Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' }))
+const quietHoursStart = documented(
+  quietHour,
+  'Start of the daily window without SMS or push, `HH:MM` in one’s timezone (null: none); the window may cross midnight',
+  ['22:00']
+)
+const quietHoursEnd = documented(quietHour, 'End of the quiet window, `HH:MM` in one’s timezone', ['07:00'])
+const newPassword = Type.String({
+  minLength: 8,
+  maxLength: 200,
+  description: 'A password of 8 to 200 characters; stored as a hash, never shown',
+  examples: ['correct horse battery']
+})
 
 export const userSchema = Type.Object(
   {
-    id: Id,
-    email: Type.String({ format: 'email', maxLength: 254 }),
-    name: Type.String({ minLength: 1, maxLength: 200 }),
-    phone: Nullable(Type.String({ pattern: '^\\+[1-9][0-9]{6,14}$' })),
+    id: documented(Id, 'The person’s id', [11]),
+    email: Type.String({
+      format: 'email',
+      maxLength: 254,
+      description: 'Login address, stored in lower case; seen by its owner and admins only',
+      examples: ['ana@example.com']
+    }),
+    name: Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: 'Name shown in chats (1 to 200 characters)',
+      examples: ['Ana Silva']
+    }),
+    phone: documented(
+      Nullable(Type.String({ pattern: '^\\+[1-9][0-9]{6,14}$' })),
+      'Number for SMS in E.164 form (`+` and 7 to 15 digits); setting one’s own sends a code to confirm it. Owner and admins only',
+      ['+15555550123']
+    ),
     // When the phone was proven to be this person's (a code sent to it, or set by an admin): SMS go to confirmed numbers only
-    phone_confirmed_at: Nullable(Timestamp),
-    role: Type.Union([Type.Literal('user'), Type.Literal('admin')]),
-    timezone: Type.String({ minLength: 1, maxLength: 64 }),
-    quiet_hours_start: quietHour,
-    quiet_hours_end: quietHour,
-    password: Type.Optional(Type.String({ minLength: 8, maxLength: 200 })),
+    phone_confirmed_at: documented(
+      Nullable(Timestamp),
+      'When the phone number was confirmed (null: not yet; SMS go to confirmed numbers only)'
+    ),
+    role: Type.Union([Type.Literal('user'), Type.Literal('admin')], {
+      description: '`admin` may read and moderate every channel and manage people, companies and contexts',
+      examples: ['user']
+    }),
+    timezone: Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description: 'IANA time zone for quiet hours (an unknown zone is refused)',
+      examples: ['Europe/Lisbon']
+    }),
+    quiet_hours_start: quietHoursStart,
+    quiet_hours_end: quietHoursEnd,
+    password: Type.Optional(newPassword),
     // Bumped by a password or role change and by disabling: tokens issued under an older one end
-    token_version: Type.Integer({ minimum: 0 }),
-    disabled_at: Nullable(Timestamp),
-    created_at: Timestamp
+    token_version: Type.Integer({
+      minimum: 0,
+      description:
+        'Version of the person’s sessions: a password or role change or disabling bumps it and ends older tokens'
+    }),
+    disabled_at: documented(Nullable(Timestamp), 'When the account was disabled (null: it is not)'),
+    created_at: documented(Timestamp, 'When the account was created', ['2026-12-01T09:00:00.000Z'])
   },
-  { $id: 'User', additionalProperties: false }
+  {
+    $id: 'User',
+    additionalProperties: false,
+    description: 'A person; others see only id, name, role and timezone'
+  }
 )
 export type User = Static<typeof userSchema>
 export const userResolver = resolve<User, HookContext<UserService>>({})
@@ -68,14 +113,26 @@ export const userDataSchema = Type.Object(
   {
     email: userSchema.properties.email,
     name: userSchema.properties.name,
-    password: Type.String({ minLength: 8, maxLength: 200 }),
+    password: newPassword,
     phone: Type.Optional(userSchema.properties.phone),
     role: Type.Optional(userSchema.properties.role),
     timezone: Type.Optional(userSchema.properties.timezone),
-    quiet_hours_start: Type.Optional(quietHour),
-    quiet_hours_end: Type.Optional(quietHour)
+    quiet_hours_start: Type.Optional(quietHoursStart),
+    quiet_hours_end: Type.Optional(quietHoursEnd)
   },
-  { $id: 'UserData', additionalProperties: false }
+  {
+    $id: 'UserData',
+    additionalProperties: false,
+    description: 'A new account (a phone number given here counts as confirmed: admins vouch for it)',
+    examples: [
+      {
+        email: 'gus@example.com',
+        name: 'Gus Moreno',
+        password: 'correct horse battery',
+        timezone: 'Europe/Lisbon'
+      }
+    ]
+  }
 )
 export type UserData = Static<typeof userDataSchema>
 export const userDataValidator = getValidator(userDataSchema, dataValidator)
@@ -99,11 +156,26 @@ export const userPatchSchema = Type.Partial(
       'password'
     ]).properties,
     // Proves a new password is set by the account's owner, not by whoever holds a token; never stored
-    current_password: Type.String({ minLength: 1, maxLength: 200 }),
+    current_password: Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description:
+        'One’s current password: needed, and only allowed, with a new `password` for one’s own account'
+    }),
     // Admins only: a disabled account cannot log in, and its sessions end
-    disabled: Type.Boolean()
+    disabled: Type.Boolean({
+      description: 'Admins only: true disables the account (no login, its sessions end), false enables it'
+    })
   }),
-  { $id: 'UserPatch', additionalProperties: false, minProperties: 1 }
+  {
+    $id: 'UserPatch',
+    additionalProperties: false,
+    minProperties: 1,
+    description: 'Changes to one’s own profile (admins: anyone’s); at least one field',
+    examples: [
+      { name: 'Ana Silva', timezone: 'Europe/Lisbon', quiet_hours_start: '22:00', quiet_hours_end: '07:00' }
+    ]
+  }
 )
 export type UserPatch = Static<typeof userPatchSchema>
 export const userPatchValidator = getValidator(userPatchSchema, dataValidator)

@@ -1,7 +1,7 @@
 import { Type, getValidator } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import { queryValidator } from '../../../../validators'
-import { Id, NamedRef, Nullable, Timestamp } from '../../../../schema-types'
+import { Id, NamedRef, Nullable, Timestamp, documented } from '../../../../schema-types'
 import { seqRange } from '../messages/messages.schema'
 
 export const channelEventKinds = [
@@ -23,37 +23,56 @@ export const channelEventKinds = [
  */
 export const channelEventSchema = Type.Object(
   {
-    id: Id,
-    channel_id: Id,
-    event_seq: Type.Integer({ minimum: 1 }),
-    after_seq: Type.Integer({ minimum: 0 }),
-    kind: Type.Union(channelEventKinds.map((kind) => Type.Literal(kind))),
+    id: documented(Id, 'The event’s id', [61]),
+    channel_id: documented(Id, 'Its channel', [7]),
+    event_seq: Type.Integer({ minimum: 1, description: 'Its place among the channel’s events: 1, 2, 3…' }),
+    after_seq: Type.Integer({
+      minimum: 0,
+      description: 'The seq of the message it followed (0: before the first)',
+      examples: [0]
+    }),
+    kind: Type.Union(
+      channelEventKinds.map((kind) => Type.Literal(kind)),
+      { description: 'What happened', examples: ['participant.joined'] }
+    ),
     /** who did it: the deleter of a message, who patched the booking or dispute; null for the system */
-    actor: Nullable(NamedRef()),
+    actor: documented(Nullable(NamedRef()), 'Who did it (null: the system)'),
     /** whom it is about: the person joining or leaving, the sender of a deleted message */
-    user: Nullable(NamedRef()),
-    message_id: Nullable(Id),
+    user: documented(Nullable(NamedRef()), 'Whom it is about: who joined or left, whose message was deleted'),
+    message_id: documented(Nullable(Id), 'The deleted message, for `message.deleted`'),
     /** the role (participants), or the booking's or dispute's status (freezing, reopening) */
-    detail: Nullable(Type.String()),
-    created_at: Timestamp,
+    detail: documented(Nullable(Type.String()), 'The role (participants) or the context’s status (freezing)'),
+    created_at: documented(Timestamp, 'When it happened'),
     /** the system line: "Ben joined as worker", "Channel frozen: booking completed" */
-    text: Type.String()
+    text: Type.String({ description: 'The system line: "Ben Okafor joined as supervisor"' })
   },
-  { $id: 'ChannelEvent', additionalProperties: false }
+  {
+    $id: 'ChannelEvent',
+    additionalProperties: false,
+    description: 'Something that happened in a channel besides messages, placed after message `after_seq`'
+  }
 )
 export type ChannelEvent = Static<typeof channelEventSchema>
 
 export const channelEventQuerySchema = Type.Object(
   {
-    channel_id: Id,
-    after_seq: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), seqRange])),
+    channel_id: documented(Id, 'The channel (required)', [7]),
+    after_seq: Type.Optional(
+      Type.Union([channelEventSchema.properties.after_seq, seqRange], {
+        description: 'Events after one message, or in a range of message seq'
+      })
+    ),
     kind: Type.Optional(channelEventSchema.properties.kind),
-    $limit: Type.Optional(Type.Integer({ minimum: 0 })),
-    $skip: Type.Optional(Type.Integer({ minimum: 0 })),
+    $limit: Type.Optional(Type.Integer({ minimum: 0, description: 'Page size' })),
+    $skip: Type.Optional(Type.Integer({ minimum: 0, description: 'Rows to skip' })),
     $sort: Type.Optional(
       Type.Object(
-        { event_seq: Type.Union([Type.Literal(1), Type.Literal(-1)]) },
-        { additionalProperties: false }
+        {
+          event_seq: Type.Union([Type.Literal(1), Type.Literal(-1)], {
+            description: '1 oldest first, -1 newest first'
+          })
+        },
+        { additionalProperties: false, description: 'The order' }
       )
     )
   },

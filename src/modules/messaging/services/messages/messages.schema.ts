@@ -3,7 +3,7 @@ import { Type, getValidator } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import type { HookContext } from '../../../../declarations'
 import { dataValidator, queryValidator } from '../../../../validators'
-import { Id, NamedRef, Nullable, Timestamp } from '../../../../schema-types'
+import { Id, NamedRef, Nullable, Timestamp, documented } from '../../../../schema-types'
 import { maySeeRecord } from '../../access/channel-access'
 import { ContextType } from '../channels/channels.schema'
 
@@ -12,27 +12,37 @@ export const MAX_CONTENT_LENGTH = 4000
 export const MAX_RAW_CONTENT_LENGTH = 20000
 
 /** Who sent a message, as the people in its channel see them. */
-export const senderSchema = NamedRef({ $id: 'Sender' })
+export const senderSchema = NamedRef({ $id: 'Sender', description: 'Who sent it' })
 export type Sender = Static<typeof senderSchema>
 
 export const messageSchema = Type.Object(
   {
-    id: Id,
-    channel_id: Id,
-    seq: Type.Integer({ minimum: 1 }),
-    sender_id: Id,
+    id: documented(Id, 'The message’s id', [1001]),
+    channel_id: documented(Id, 'Its channel', [7]),
+    seq: Type.Integer({
+      minimum: 1,
+      description: 'Its place in the channel: 1, 2, 3… without gaps, in commit order',
+      examples: [1]
+    }),
+    sender_id: documented(Id, 'Who sent it', [11]),
     sender: senderSchema,
-    content: Type.Optional(Type.String()),
-    client_id: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
-    created_at: Timestamp,
-    is_deleted: Type.Boolean(),
-    deleted_at: Nullable(Timestamp),
+    content: Type.Optional(
+      Type.String({ description: 'Its sanitized text; absent once deleted (admins: kept)' })
+    ),
+    client_id: Type.Optional(
+      documented(Nullable(Type.String({ maxLength: 64 })), 'The sender’s idempotency key, if it gave one')
+    ),
+    created_at: documented(Timestamp, 'When it was sent'),
+    is_deleted: Type.Boolean({ description: 'Deleted: a tombstone that keeps its place', examples: [false] }),
+    deleted_at: documented(Nullable(Timestamp), 'When it was deleted (null: it was not)'),
     /** who deleted it (null: an internal call, or a deletion from before deleters were kept); admins only */
-    deleted_by: Type.Optional(Nullable(Id)),
+    deleted_by: Type.Optional(documented(Nullable(Id), 'Who deleted it; admins only')),
     /** its link in the channel's hash chain (see README, Evidence); admins only */
-    hash: Type.Optional(Nullable(Type.String()))
+    hash: Type.Optional(
+      documented(Nullable(Type.String()), 'Its link in the channel’s hash chain (hex SHA-256); admins only')
+    )
   },
-  { $id: 'Message', additionalProperties: false }
+  { $id: 'Message', additionalProperties: false, description: 'A message, or the tombstone of a deleted one' }
 )
 export type Message = Static<typeof messageSchema>
 
@@ -76,38 +86,92 @@ export const messageExternalResolver = resolve<Message, HookContext>({
 
 export const messageDataSchema = Type.Object(
   {
-    channel_id: Type.Optional(Id),
+    channel_id: Type.Optional(documented(Id, 'The channel to send to', [7])),
     context_type: Type.Optional(ContextType),
-    context_id: Type.Optional(Id),
-    content: Type.String({ maxLength: MAX_RAW_CONTENT_LENGTH }),
-    client_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64 }))
+    context_id: Type.Optional(
+      documented(Id, 'The booking or dispute to send to: its channel opens on the first message', [42])
+    ),
+    content: Type.String({
+      maxLength: MAX_RAW_CONTENT_LENGTH,
+      description: `The text. Sanitized on arrival: HTML tags removed (a script or style element with its body), control characters other than newline and tab removed, NFC-normalised, trimmed; plain text such as \`a < b\` is kept. Then it must have 1 to ${MAX_CONTENT_LENGTH} characters; raw input over ${MAX_RAW_CONTENT_LENGTH} characters is refused unread.`,
+      examples: ['I’m at the gate, running ten minutes late']
+    }),
+    client_id: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description:
+          'An idempotency key of the sender’s choosing (1 to 64 characters): sent again, the first message comes back',
+        examples: ['b7e3c1d2-5a4f-4e0b-9c8d-1f2a3b4c5d6e']
+      })
+    )
   },
-  { $id: 'MessageData', additionalProperties: false }
+  {
+    $id: 'MessageData',
+    additionalProperties: false,
+    description:
+      'A message for a channel named by `channel_id`, or by `context_type` and `context_id`: one or the other, not both',
+    examples: [
+      {
+        channel_id: 7,
+        content: 'I’m at the gate, running ten minutes late',
+        client_id: 'b7e3c1d2-5a4f-4e0b-9c8d-1f2a3b4c5d6e'
+      },
+      { context_type: 'booking', context_id: 42, content: 'Parking is behind building B' }
+    ]
+  }
 )
 export type MessageData = Static<typeof messageDataSchema>
 export const messageDataValidator = getValidator(messageDataSchema, dataValidator)
 
 export const seqRange = Type.Object(
   {
-    $lt: Type.Optional(Type.Integer({ minimum: 0 })),
-    $lte: Type.Optional(Type.Integer({ minimum: 0 })),
-    $gt: Type.Optional(Type.Integer({ minimum: 0 })),
-    $gte: Type.Optional(Type.Integer({ minimum: 0 }))
+    $lt: Type.Optional(Type.Integer({ minimum: 0, description: 'Before this seq (older history)' })),
+    $lte: Type.Optional(Type.Integer({ minimum: 0, description: 'At or before this seq' })),
+    $gt: Type.Optional(Type.Integer({ minimum: 0, description: 'After this seq (catching up)' })),
+    $gte: Type.Optional(Type.Integer({ minimum: 0, description: 'At or after this seq' }))
   },
-  { additionalProperties: false }
+  { additionalProperties: false, description: 'A range of seq' }
 )
 
 export const messageQuerySchema = Type.Object(
   {
-    channel_id: Id,
-    seq: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), seqRange])),
-    sender_id: Type.Optional(Type.Union([Id, Type.Object({ $ne: Id }, { additionalProperties: false })])),
-    is_deleted: Type.Optional(Type.Boolean()),
-    $withDeleted: Type.Optional(Type.Boolean()),
-    $limit: Type.Optional(Type.Integer({ minimum: 0 })),
-    $skip: Type.Optional(Type.Integer({ minimum: 0 })),
+    channel_id: documented(Id, 'The channel (required)', [7]),
+    seq: Type.Optional(
+      Type.Union([messageSchema.properties.seq, seqRange], {
+        description:
+          'One seq, or a range: `seq[$lt]=n` pages back, `seq[$gt]=n` with `$sort[seq]=1` catches up'
+      })
+    ),
+    sender_id: Type.Optional(
+      Type.Union(
+        [
+          documented(Id, 'This sender only', [11]),
+          Type.Object(
+            { $ne: documented(Id, 'Everyone but this sender') },
+            { additionalProperties: false, description: 'Everyone but one sender' }
+          )
+        ],
+        { description: 'By sender, or everyone but one' }
+      )
+    ),
+    is_deleted: Type.Optional(
+      Type.Boolean({ description: 'Only deleted (true) or only kept (false) messages' })
+    ),
+    $withDeleted: Type.Optional(
+      Type.Boolean({ description: 'Admins: deleted messages with their words instead of tombstones' })
+    ),
+    $limit: Type.Optional(Type.Integer({ minimum: 0, description: 'Page size' })),
+    $skip: Type.Optional(Type.Integer({ minimum: 0, description: 'Rows to skip' })),
     $sort: Type.Optional(
-      Type.Object({ seq: Type.Union([Type.Literal(1), Type.Literal(-1)]) }, { additionalProperties: false })
+      Type.Object(
+        {
+          seq: Type.Union([Type.Literal(1), Type.Literal(-1)], {
+            description: '1 oldest first, -1 newest first (default)'
+          })
+        },
+        { additionalProperties: false, description: 'The order' }
+      )
     )
   },
   { $id: 'MessageQuery', additionalProperties: false }

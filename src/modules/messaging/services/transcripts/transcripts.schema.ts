@@ -1,7 +1,7 @@
 import { Type, getValidator } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import { queryValidator } from '../../../../validators'
-import { Id, NamedRef, Nullable, Timestamp } from '../../../../schema-types'
+import { Id, NamedRef, Nullable, Timestamp, documented } from '../../../../schema-types'
 import { ContextType, channelSchema } from '../channels/channels.schema'
 import { participantRoles } from '../participants/participants.schema'
 import { channelEventKinds } from '../channel-events/channel-events.schema'
@@ -14,13 +14,16 @@ const Hash = Type.String({ pattern: '^[0-9a-f]{64}$' })
 
 export const transcriptSignatureSchema = Type.Object(
   {
-    algorithm: Type.Literal('Ed25519'),
-    public_key: Type.String(),
-    key_id: Type.String(),
-    value: Type.String()
+    algorithm: Type.Literal('Ed25519', { description: 'The signature scheme' }),
+    public_key: Type.String({ description: 'The server’s public key (PEM, SPKI)' }),
+    key_id: Type.String({ description: 'Names the key, so that a verifier picks the right one' }),
+    value: Type.String({ description: 'The signature over the transcript without it (base64)' })
   },
-  { $id: 'TranscriptSignature', additionalProperties: false }
+  { $id: 'TranscriptSignature', additionalProperties: false, description: 'The server’s signature' }
 )
+
+const text = (description: string) => Type.String({ description })
+const count = (description: string) => Type.Integer({ minimum: 0, description })
 
 /**
  * A channel's complete record as legal evidence: every message (deleted ones with
@@ -31,88 +34,107 @@ export const transcriptSignatureSchema = Type.Object(
  */
 export const transcriptSchema = Type.Object(
   {
-    format: Type.Literal(TRANSCRIPT_FORMAT),
-    exported_at: Timestamp,
+    format: Type.Literal(TRANSCRIPT_FORMAT, { description: 'The transcript format and its version' }),
+    exported_at: documented(Timestamp, 'When it was exported'),
     channel: Type.Object(
       {
-        id: Id,
+        id: documented(Id, 'The channel’s id'),
         context_type: ContextType,
-        context_id: Id,
-        title: Type.String(),
+        context_id: documented(Id, 'The booking’s or dispute’s id'),
+        title: text('Its title at export time'),
         status: channelSchema.properties.status,
-        created_at: Timestamp,
-        last_message_at: Nullable(Timestamp),
-        last_seq: Type.Integer({ minimum: 0 }),
-        last_event_seq: Type.Integer({ minimum: 0 }),
-        chain_head: Nullable(Hash)
+        created_at: documented(Timestamp, 'When it was opened'),
+        last_message_at: documented(Nullable(Timestamp), 'When its last message was sent'),
+        last_seq: count('The seq of its last message'),
+        last_event_seq: count('The event_seq of its last event'),
+        chain_head: documented(Nullable(Hash), 'The chain’s last link (null: empty)')
       },
-      { additionalProperties: false }
+      { additionalProperties: false, description: 'The channel' }
     ),
     // Everyone the record names, as they are at export time (signed, not chained)
     people: Type.Array(
       Type.Object(
-        { id: Id, name: Type.String(), email: Type.String(), admin: Type.Boolean() },
-        { additionalProperties: false }
-      )
+        {
+          id: documented(Id, 'Their id'),
+          name: text('Their name at export time'),
+          email: text('Their email at export time'),
+          admin: Type.Boolean({ description: 'Whether an admin' })
+        },
+        { additionalProperties: false, description: 'A person' }
+      ),
+      { description: 'Everyone the record names, as they are at export time (signed, not chained)' }
     ),
     participants: Type.Array(
       Type.Object(
         {
-          id: Id,
-          channel_id: Id,
-          user_id: Id,
-          name: Type.String(),
-          role: Role,
-          joined_at: Timestamp,
-          removed_at: Nullable(Timestamp),
-          last_read_seq: Type.Integer({ minimum: 0 }),
-          last_read_at: Nullable(Timestamp),
-          muted: Type.Boolean()
+          id: documented(Id, 'The participant row’s id'),
+          channel_id: documented(Id, 'The channel'),
+          user_id: documented(Id, 'The person'),
+          name: text('Their name at export time'),
+          role: documented(Role, 'Why they were in the channel'),
+          joined_at: documented(Timestamp, 'When they joined'),
+          removed_at: documented(Nullable(Timestamp), 'When they left (null: still in)'),
+          last_read_seq: count('Their read position at export time'),
+          last_read_at: documented(Nullable(Timestamp), 'When they last read'),
+          muted: Type.Boolean({ description: 'Whether they muted the channel' })
         },
-        { additionalProperties: false }
-      )
+        { additionalProperties: false, description: 'A membership interval' }
+      ),
+      { description: 'Every membership interval, removed ones included' }
     ),
     messages: Type.Array(
       Type.Object(
         {
-          id: Id,
-          channel_id: Id,
-          seq: Type.Integer({ minimum: 1 }),
-          sender_id: Id,
-          sender: NamedRef(),
-          content: Type.String(),
-          client_id: Nullable(Type.String()),
-          created_at: Timestamp,
-          is_deleted: Type.Boolean(),
-          deleted_at: Nullable(Timestamp),
-          deleted_by: Nullable(Id),
-          hash: Nullable(Hash)
+          id: documented(Id, 'The message’s id'),
+          channel_id: documented(Id, 'The channel'),
+          seq: Type.Integer({ minimum: 1, description: 'Its place in the channel' }),
+          sender_id: documented(Id, 'Who sent it'),
+          sender: NamedRef({ description: 'Who sent it, named' }),
+          content: text('Its words, deleted or not'),
+          client_id: documented(Nullable(Type.String()), 'The sender’s idempotency key'),
+          created_at: documented(Timestamp, 'When it was sent'),
+          is_deleted: Type.Boolean({ description: 'Whether it was deleted' }),
+          deleted_at: documented(Nullable(Timestamp), 'When it was deleted'),
+          deleted_by: documented(Nullable(Id), 'Who deleted it'),
+          hash: documented(Nullable(Hash), 'Its link in the chain')
         },
-        { additionalProperties: false }
-      )
+        { additionalProperties: false, description: 'A message' }
+      ),
+      { description: 'Every message, deleted ones with their words' }
     ),
     events: Type.Array(
       Type.Object(
         {
-          id: Id,
-          channel_id: Id,
-          event_seq: Type.Integer({ minimum: 1 }),
-          after_seq: Type.Integer({ minimum: 0 }),
-          kind: Type.Union(channelEventKinds.map((kind) => Type.Literal(kind))),
-          actor_id: Nullable(Id),
-          user_id: Nullable(Id),
-          message_id: Nullable(Id),
-          detail: Nullable(Type.String()),
-          created_at: Timestamp,
-          hash: Hash,
-          text: Type.String()
+          id: documented(Id, 'The event’s id'),
+          channel_id: documented(Id, 'The channel'),
+          event_seq: Type.Integer({ minimum: 1, description: 'Its place among the channel’s events' }),
+          after_seq: count('The seq of the message it followed'),
+          kind: Type.Union(
+            channelEventKinds.map((kind) => Type.Literal(kind)),
+            { description: 'What happened' }
+          ),
+          actor_id: documented(Nullable(Id), 'Who did it (null: the system)'),
+          user_id: documented(Nullable(Id), 'Whom it is about'),
+          message_id: documented(Nullable(Id), 'The message it is about'),
+          detail: documented(Nullable(Type.String()), 'The role or status it names'),
+          created_at: documented(Timestamp, 'When it happened'),
+          hash: documented(Hash, 'Its link in the chain'),
+          text: text('Its system line')
         },
-        { additionalProperties: false }
-      )
+        { additionalProperties: false, description: 'An event' }
+      ),
+      { description: 'Every event' }
     ),
-    signature: Nullable(transcriptSignatureSchema)
+    signature: documented(
+      Nullable(transcriptSignatureSchema),
+      'The server’s Ed25519 signature (null: no key)'
+    )
   },
-  { $id: 'Transcript', additionalProperties: false }
+  {
+    $id: 'Transcript',
+    additionalProperties: false,
+    description: 'A channel’s complete record, chained and signed: evidence'
+  }
 )
 export type Transcript = Static<typeof transcriptSchema>
 
