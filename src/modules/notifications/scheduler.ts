@@ -7,7 +7,7 @@ import { retryAt } from './delivery-rules'
 import { decideBatch } from './batch-decisions'
 import type { Outgoing } from './batch-decisions'
 import { BATCH, claimDue, failInterruptedAttempts } from './delivery-queue'
-import { finishAll, markAttempts, writeOutcomes } from './delivery-outcomes'
+import { finishAll, finishDecided, markAttempts, writeOutcomes } from './delivery-outcomes'
 import type { Finish, Outcomes } from './delivery-outcomes'
 import { inParallel } from './in-parallel'
 import { smsCapOf } from '../../limits/sms-cap'
@@ -88,7 +88,7 @@ export class NotificationScheduler {
     // Another delivery to the same destination is under way or went out just now
     for (const { row } of outgoing)
       if (!marked.has(row.id)) finishes.push(this.deferred(row, windowEnd, 'coalescing'))
-    await finishAll(this.app, finishes)
+    await finishDecided(this.app, finishes)
     const outcomes = await this.attempt(
       outgoing.filter(({ row }) => marked.has(row.id)),
       now
