@@ -10,6 +10,7 @@ import { BATCH, claimDue, failInterruptedAttempts } from './delivery-queue'
 import { finishAll, finishDecided, markAttempts, writeOutcomes } from './delivery-outcomes'
 import type { Finish, Outcomes } from './delivery-outcomes'
 import { inParallel } from './in-parallel'
+import { withRetry } from '../../database/errors'
 import { smsCapOf } from '../../limits/sms-cap'
 
 // Provider calls under way at once: one slow answer does not hold up a batch, and a
@@ -88,7 +89,10 @@ export class NotificationScheduler {
     // Another delivery to the same destination is under way or went out just now
     for (const { row } of outgoing)
       if (!marked.has(row.id)) finishes.push(this.deferred(row, windowEnd, 'coalescing'))
-    await finishDecided(this.app, finishes)
+    // The marked rows go out even if this write fails: their claim runs out and they are decided again
+    await withRetry(() => finishDecided(this.app, finishes)).catch((error) =>
+      logger.error('could not finish the decided notifications', { error: error?.message })
+    )
     const outcomes = await this.attempt(
       outgoing.filter(({ row }) => marked.has(row.id)),
       now

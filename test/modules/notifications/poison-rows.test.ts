@@ -54,6 +54,15 @@ describe('a delivery that breaks does not hold up the others', function () {
       return rows[0]
     }
     const textsTo = (person: TestUser) => logSms.sent.filter((sms) => sms.to === person.phone)
+    // This app's own count of SMS outcomes, as /metrics shows it
+    const counted = async (status: string) => {
+      const text = await fetch(`${server.url}/metrics`).then((response) => response.text())
+      const line = new RegExp(
+        `^chat_notification_deliveries_total\\{kind="sms",provider="log",status="${status}"\\} (\\d+)`,
+        'm'
+      )
+      return Number(line.exec(text)?.[1] ?? 0)
+    }
 
     module.providers.sms = throwingSms
     try {
@@ -75,6 +84,7 @@ describe('a delivery that breaks does not hold up the others', function () {
         )
         assert.ok(new Date(row.scheduled_for) > now, row.scheduled_for)
       }
+      assert.deepStrictEqual([await counted('sent'), await counted('pending')], [2, 2])
 
       // A message planned after the broken pass goes out on the next one; the broken rows come round again
       await latecomer.message('are you coming?')
@@ -92,6 +102,10 @@ describe('a delivery that breaks does not hold up the others', function () {
       for (const person of [undecidable.person, throwing.person])
         assert.deepStrictEqual([(await rowOf(person)).status, (await rowOf(person)).attempts], ['failed', 3])
       assert.strictEqual(await module.scheduler.runOnce(), 0)
+      assert.deepStrictEqual(
+        [await counted('sent'), await counted('pending'), await counted('failed')],
+        [3, 4, 2]
+      )
       assert.deepStrictEqual(textsTo(undecidable.person), [])
       assert.deepStrictEqual(textsTo(throwing.person), [])
     } finally {
