@@ -14,7 +14,7 @@
  * --login-lockout (login-lockout.ts) and --socket-flood (socket-flood.ts).
  *
  * Everyone has a phone number and a push device, as the marketplace's people do (so the
- * notification planner runs); --bare-people gives them neither.
+ * notification planner runs); --bare-people gives them neither. --help lists the scenarios.
  */
 import { performance } from 'perf_hooks'
 import { createTestDatabase, dropTestDatabase } from '../test/helpers/database'
@@ -153,6 +153,16 @@ async function chosen(names: string[]) {
 }
 
 const asked = Object.keys(optIn).filter(flag)
+if (flag('help')) {
+  console.log(
+    [
+      'npm run bench [-- --messages 2000 --concurrency 20 --instances 2 --logins 200 --bare-people]',
+      'Opt-in scenarios, alone or together (each file says its options):',
+      ...Object.keys(optIn).map((name) => `  --${name}`)
+    ].join('\n')
+  )
+  process.exit(0)
+}
 ;(asked.length ? chosen(asked) : main().then(floods)).catch((error) => {
   console.error(error)
   process.exit(1)

@@ -50,8 +50,8 @@ export async function seedDrain(db: Knex, people: number) {
   )
   // The recipient has read nothing; the supervisor has read what they sent
   await db.raw(
-    `insert into chat_participants (channel_id, user_id, role, joined_at, last_read_seq, last_read_at)
-     select c.id, who.user_id, who.role, c.created_at, who.read, case when who.read > 0 then c.last_message_at end
+    `insert into chat_participants (channel_id, user_id, role, last_read_seq, last_read_at)
+     select c.id, who.user_id, who.role, who.read, case when who.read > 0 then c.last_message_at end
      from chat_channels c join bookings b on b.id = c.context_id and c.context_type = 'booking',
        lateral (values (b.worker_id, 'worker', 0), (b.supervisor_id, 'supervisor', ${MESSAGES_PER_CHANNEL})) who(user_id, role, read)
      where b.borrower_company_id = ? order by c.id`,

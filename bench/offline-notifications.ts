@@ -3,8 +3,10 @@
  * receivers, offline participants and senders, every person with a phone and a push
  * device, the worker running (delay 2 s, polled every second), steady sending for a
  * while. Reports the send rate, notification rows written per message, the most open
- * deliveries seen (sampled each second), what is left open at the end and how long the
- * oldest due one has waited, and how many notifications each offline destination got.
+ * deliveries seen (sampled each second) against its goal (ten per offline destination),
+ * what is left open at the end and how long the oldest due one has waited, how many
+ * notifications each offline destination got (one: the run is shorter than the coalescing
+ * window) and how long after its message each went out (bound: the delay plus one poll).
  *
  *   npm run bench -- --offline-notifications [--seconds 60 --online 10 --offline 10 --senders 4]
  */
@@ -113,6 +115,18 @@ export async function offlineNotifications() {
       .where({ channel_id: channel.id, status: 'sent' })
       .min({ at: 'sent_at' })
       .first()
+    // Each notification from the message it was planned for (the first one its destination missed)
+    const {
+      rows: [latency]
+    } = await db.raw(
+      `select max(extract(epoch from n.sent_at - m.created_at))::float as slowest,
+         max(extract(epoch from n.sent_at - n.scheduled_for))::float as after_due
+       from notifications n join chat_messages m on m.id = n.message_id
+       where n.channel_id = ? and n.status = 'sent'`,
+      [channel.id]
+    )
+    const boundSeconds = DELAY_SECONDS + POLL_MS / 1000
+    const maxOpenGoal = 10 * destinationsAway
     return {
       offline_notifications: {
         seconds: round(elapsed, 1),
@@ -124,14 +138,22 @@ export async function offlineNotifications() {
         msgs_per_s: Math.round(sent / elapsed),
         notification_rows_per_message: round(rowsWritten / Math.max(sent, 1), 3),
         max_open_deliveries: maxOpen,
+        max_open_goal: maxOpenGoal,
+        max_open_within_goal: maxOpen <= maxOpenGoal,
         open_at_end: backlog.open,
         oldest_due_waited_s: round(backlog.waited, 1),
         destinations_notified: perDestination.length,
         notifications_per_destination: [...new Set(perDestination.map((row) => row.n))],
+        each_destination_notified_once:
+          perDestination.length === destinationsAway && perDestination.every((row) => row.n === 1),
         // From the first message; the bound is the delay plus one poll interval
         first_notification_after_s: firstSent?.at
           ? round((new Date(firstSent.at).getTime() - startedAt) / 1000, 1)
-          : null
+          : null,
+        slowest_notification_after_its_message_s: latency.slowest == null ? null : round(latency.slowest, 2),
+        slowest_notification_after_due_s: latency.after_due == null ? null : round(latency.after_due, 2),
+        bound_after_message_s: boundSeconds,
+        every_notification_within_bound: latency.slowest != null && latency.slowest <= boundSeconds
       }
     }
   } finally {

@@ -59,10 +59,12 @@ async function devicesOf(db: Knex, rows: Notification[]) {
  * What the delivery rules need about a whole batch of planned deliveries, in a handful of
  * statements whatever its size: people through `users`, where they stand in each channel
  * through the participants service's batch read, devices and past sends from this
- * module's tables. Everyone in the batch was found offline just before (skipThoseOnline).
+ * module's tables. Everyone in the batch was found offline just before. A row whose
+ * facts cannot be read (its recipient or channel no longer found) has no entry: the
+ * caller sets it back rather than let it hold the batch.
  */
-export async function deliveryFactsOf(app: Application, rows: Notification[]): Promise<Prepared[]> {
-  if (!rows.length) return []
+export async function deliveryFactsOf(app: Application, rows: Notification[]): Promise<Map<Id, Prepared>> {
+  if (!rows.length) return new Map()
   const db: Knex = app.get('postgresqlClient')
   const pairKey = (pair: { user_id: Id; channel_id: Id; message_id: Id }) =>
     `${pair.user_id}:${pair.channel_id}:${pair.message_id}`
@@ -83,10 +85,11 @@ export async function deliveryFactsOf(app: Application, rows: Notification[]): P
   ])
   const userOf = new Map(users.map((user) => [user.id, user]))
   const summaryOf = new Map(summaries.map((summary) => [pairKey(summary), summary]))
-  return rows.flatMap((row) => {
+  const prepared = new Map<Id, Prepared>()
+  for (const row of rows) {
     const user = userOf.get(row.user_id)
     const unread = summaryOf.get(pairKey(row))
-    if (!user || !unread) return []
+    if (!user || !unread) continue
     // A token that moved to another person no longer gets this person's notifications
     const device = row.device_token_id != null ? devices.get(row.device_token_id) : undefined
     const token = device && device.user_id === row.user_id ? device.token : null
@@ -103,6 +106,7 @@ export async function deliveryFactsOf(app: Application, rows: Notification[]): P
       last_sent_at: lastSent.get(keyOf(row)) ?? null,
       coalesce_seconds: app.get('notifications').coalesce_seconds
     }
-    return [{ row, facts, unread }]
-  })
+    prepared.set(row.id, { row, facts, unread })
+  }
+  return prepared
 }

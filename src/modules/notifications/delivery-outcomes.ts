@@ -28,14 +28,17 @@ const count = (app: Application, rows: Counted[]) =>
 const changed = (column: string, type: string) =>
   `${column} = case when jsonb_exists(v.changes, '${column}') then (v.changes->>'${column}')::${type} else n.${column} end`
 
-const FINISH_SQL = `
+const finishSql = (andWhere: string) => `
   update notifications n set status = v.changes->>'status',
     ${changed('reason', 'text')}, ${changed('scheduled_for', 'timestamptz')}, ${changed('sent_at', 'timestamptz')},
     ${changed('last_error', 'text')}, ${changed('attempts', 'int')},
     sending_at = null, claimed_until = null
   from jsonb_to_recordset(:rows::jsonb) as v(id bigint, changes jsonb)
-  where n.id = v.id and ${OPEN}
+  where n.id = v.id and ${OPEN} ${andWhere}
   returning n.kind, n.provider, n.status`
+const FINISH_SQL = finishSql('')
+// A pass's claim may run out while it decides: a row another worker has claimed and marked since is left to it
+const FINISH_DECIDED_SQL = finishSql('and n.sending_at is null')
 
 export interface Finish {
   id: Id
@@ -48,6 +51,16 @@ export interface Finish {
 export async function finishAll(app: Application, finishes: Finish[]) {
   if (!finishes.length) return
   const { rows } = await db(app).raw(FINISH_SQL, { rows: JSON.stringify(finishes) })
+  count(app, rows)
+}
+
+/**
+ * Ends, in one statement, every row of a batch that its decision left unsent: skipped,
+ * deferred, set back, or covered by another delivery to the same destination.
+ */
+export async function finishDecided(app: Application, finishes: Finish[]) {
+  if (!finishes.length) return
+  const { rows } = await db(app).raw(FINISH_DECIDED_SQL, { rows: JSON.stringify(finishes) })
   count(app, rows)
 }
 

@@ -10,7 +10,7 @@ const db = (app: Application): Knex => app.get('postgresqlClient')
 
 /**
  * The queue is the notifications table: what a worker pass does to a whole batch of rows
- * at once, before it decides about the rest (scheduler.ts).
+ * at once, before it decides about each (batch-decisions.ts).
  */
 
 /** Claims up to a batch of due rows for `claimSeconds`; `FOR UPDATE SKIP LOCKED` keeps workers on other instances off them. */
@@ -30,29 +30,6 @@ export async function claimDue(app: Application, now: Date, claimSeconds: number
     { now: now.toISOString(), claimedUntil: claimedUntil.toISOString(), batch: BATCH }
   )
   return rows
-}
-
-/**
- * The commonest verdict, for the whole batch in one statement: a recipient online
- * anywhere needs no notification (what they missed, they see). Returns the rest.
- */
-export async function skipThoseOnline(app: Application, rows: Notification[]) {
-  const online = await app.service('presence').onlineAmong([...new Set(rows.map((row) => row.user_id))])
-  const skipped = rows.filter((row) => online.has(row.user_id) && !row.sending_at)
-  if (!skipped.length) return rows
-  const finished: Notification[] = await db(app)('notifications')
-    .whereIn(
-      'id',
-      skipped.map((row) => row.id)
-    )
-    .whereIn('status', ['pending', 'deferred'])
-    .whereNull('sending_at')
-    .update({ status: 'skipped', reason: 'online', claimed_until: null })
-    .returning('*')
-  finished.forEach((row) =>
-    deliveryCounter(app).inc({ kind: row.kind, provider: row.provider, status: 'skipped' })
-  )
-  return rows.filter((row) => !skipped.includes(row))
 }
 
 /** An attempt whose worker vanished may or may not have gone out: never risk a second one. */

@@ -56,3 +56,11 @@ export function decide(facts: DeliveryFacts, now: Date): Decision {
 
   return { action: 'send', to: facts.to }
 }
+
+/**
+ * When the `attempts`th failed attempt is tried again: doubling from `baseSeconds`, spread
+ * by half either way so that rows that failed together do not come back together.
+ */
+export function retryAt(now: Date, attempts: number, baseSeconds: number): Date {
+  return new Date(now.getTime() + baseSeconds * 1000 * 2 ** (attempts - 1) * (0.5 + Math.random()))
+}

@@ -1,27 +1,17 @@
 import type { Application } from '../../declarations'
-import type { Id } from '../../schema-types'
 import { logger } from '../../logging/logger'
 import type { Notification } from './services/notifications/notifications.schema'
 import { DeliveryError } from './providers/provider'
 import type { Providers } from './providers'
-import { decide } from './delivery-rules'
-import { deliveryFactsOf } from './delivery-facts'
-import type { Prepared } from './delivery-facts'
-import { composeText } from './text'
-import { BATCH, claimDue, failInterruptedAttempts, skipThoseOnline } from './delivery-queue'
-import { finishAll, markAttempts, writeOutcomes } from './delivery-outcomes'
+import { retryAt } from './delivery-rules'
+import { decideBatch } from './batch-decisions'
+import type { Outgoing } from './batch-decisions'
+import { BATCH, claimDue, failInterruptedAttempts } from './delivery-queue'
+import { finishAll, finishDecided, markAttempts, writeOutcomes } from './delivery-outcomes'
 import type { Finish, Outcomes } from './delivery-outcomes'
 import { inParallel } from './in-parallel'
+import { withRetry } from '../../database/errors'
 import { smsCapOf } from '../../limits/sms-cap'
-
-/** A delivery the rules let through: where it goes and what it says. */
-interface Outgoing {
-  row: Notification
-  to: string
-  title: string
-  text: string
-  upToMessageId: Id | null
-}
 
 // Provider calls under way at once: one slow answer does not hold up a batch, and a
 // backlog does not open hundreds of connections to a vendor
@@ -78,8 +68,7 @@ export class NotificationScheduler {
       const now = this.clock()
       await failInterruptedAttempts(this.app, now)
       const claimed = await claimDue(this.app, now, this.settings.claim_seconds)
-      const rows = await skipThoseOnline(this.app, claimed)
-      await this.deliver(await deliveryFactsOf(this.app, rows), now)
+      await this.deliver(claimed, now)
       return claimed.length
     } catch (error: any) {
       logger.error('notification pass failed', { error: error?.message })
@@ -87,30 +76,23 @@ export class NotificationScheduler {
     }
   }
 
-  /** Decides the batch by the rules, finishes what is not sent, and sends the rest. */
-  private async deliver(prepared: Prepared[], now: Date) {
-    const finishes: Finish[] = []
-    const outgoing: Outgoing[] = []
-    const newestSenders = prepared.flatMap(({ unread }) => (unread.newest ? [unread.newest.sender_id] : []))
-    const names = await this.app.service('users').namesOf(newestSenders)
-    for (const { row, facts, unread } of prepared) {
-      const decision = decide(facts, now)
-      if (decision.action === 'skip')
-        finishes.push({ id: row.id, changes: { status: 'skipped', reason: decision.reason } })
-      else if (decision.action === 'defer') finishes.push(this.deferred(row, decision.until, decision.reason))
-      else
-        outgoing.push({
-          row,
-          to: decision.to,
-          ...composeText(unread, names.get(unread.newest?.sender_id ?? 0))
-        })
-    }
+  /**
+   * Decides the batch, then finishes in one statement everything that needs no provider
+   * (skipped, deferred, set back, or covered by another delivery to the same destination),
+   * and only then sends the rest.
+   */
+  private async deliver(claimed: Notification[], now: Date) {
+    if (!claimed.length) return
+    const { finishes, outgoing } = await decideBatch(this.app, claimed, now)
     const marked = await this.markAttempts(outgoing, now)
-    const coalesced = outgoing.filter(({ row }) => !marked.has(row.id))
     const windowEnd = new Date(now.getTime() + this.settings.coalesce_seconds * 1000)
     // Another delivery to the same destination is under way or went out just now
-    coalesced.forEach(({ row }) => finishes.push(this.deferred(row, windowEnd, 'coalescing')))
-    await finishAll(this.app, finishes)
+    for (const { row } of outgoing)
+      if (!marked.has(row.id)) finishes.push(this.deferred(row, windowEnd, 'coalescing'))
+    // The marked rows go out even if this write fails: their claim runs out and they are decided again
+    await withRetry(() => finishDecided(this.app, finishes)).catch((error) =>
+      logger.error('could not finish the decided notifications', { error: error?.message })
+    )
     const outcomes = await this.attempt(
       outgoing.filter(({ row }) => marked.has(row.id)),
       now
@@ -147,9 +129,10 @@ export class NotificationScheduler {
     return outcomes
   }
 
+  /** Anything that goes wrong before or during the call counts as a failed attempt, retried with backoff. */
   private async attemptOne(delivery: Outgoing, now: Date, outcomes: Outcomes) {
     const { row } = delivery
-    {
+    try {
       if (row.kind === 'sms') {
         const cap = await smsCapOf(this.app).consume(delivery.to)
         if (!cap.allowed) {
@@ -163,12 +146,10 @@ export class NotificationScheduler {
           return void outcomes.finished.push({ id: row.id, changes })
         }
       }
-      try {
-        await this.send(delivery)
-        outcomes.sent.push({ row, upToMessageId: delivery.upToMessageId })
-      } catch (error: any) {
-        this.failed(row, row.attempts + 1, error, outcomes)
-      }
+      await this.send(delivery)
+      outcomes.sent.push({ row, upToMessageId: delivery.upToMessageId })
+    } catch (error: any) {
+      this.failed(row, row.attempts + 1, error, outcomes)
     }
   }
 
@@ -194,11 +175,10 @@ export class NotificationScheduler {
         changes: { status: 'failed', last_error: delivery.message }
       })
     }
-    const backoff = this.settings.retry_base_seconds * 1000 * 2 ** (attempts - 1) * (0.5 + Math.random())
     outcomes.retries.push({
       id: row.id,
       last_error: delivery.message,
-      scheduled_for: new Date(this.clock().getTime() + backoff).toISOString()
+      scheduled_for: retryAt(this.clock(), attempts, this.settings.retry_base_seconds).toISOString()
     })
   }
 

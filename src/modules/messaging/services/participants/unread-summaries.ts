@@ -26,28 +26,27 @@ const SENDER_SAMPLE = 100
 
 /**
  * One statement for a whole batch of (person, channel) pairs: what a page of
- * `messages.find` per pair would tell, counted and sampled in the database.
+ * `messages.find` per pair would tell, counted and sampled in the database. The unread
+ * messages are read once, newest first: the count, the newest (what the notification is
+ * decided on) and the senders of the newest `sample` (what its text names) all come from
+ * that one scan.
  */
 const SQL = `
   select q.user_id, q.channel_id, q.message_id, c.context_type, c.context_id,
     p.id as participant_id, p.last_read_seq, p.muted,
     pm.is_deleted as planned_deleted, pm.seq as planned_seq,
-    coalesce(n.unread, 0) as unread, s.newest_id, s.newest_seq, s.newest_sender_id, coalesce(s.senders, 0) as senders
+    coalesce(s.unread, 0) as unread, s.newest_id, s.newest_seq, s.newest_sender_id, coalesce(s.senders, 0) as senders
   from jsonb_to_recordset(:pairs::jsonb) as q(user_id bigint, channel_id bigint, message_id bigint)
     join chat_channels c on c.id = q.channel_id
     left join chat_participants p on p.channel_id = q.channel_id and p.user_id = q.user_id and p.removed_at is null
     left join chat_messages pm on pm.id = q.message_id
     left join lateral (
-      select count(*)::int as unread from chat_messages m
-      where m.channel_id = q.channel_id and m.seq > p.last_read_seq and m.sender_id <> q.user_id and not m.is_deleted
-    ) n on true
-    left join lateral (
-      select (array_agg(r.id order by r.seq desc))[1] as newest_id, max(r.seq) as newest_seq,
-        (array_agg(r.sender_id order by r.seq desc))[1] as newest_sender_id, count(distinct r.sender_id)::int as senders
+      select count(*)::int as unread, max(r.seq) as newest_seq,
+        max(r.id) filter (where r.rank = 1) as newest_id, max(r.sender_id) filter (where r.rank = 1) as newest_sender_id,
+        count(distinct r.sender_id) filter (where r.rank <= :sample)::int as senders
       from (
-        select m.id, m.seq, m.sender_id from chat_messages m
+        select m.id, m.seq, m.sender_id, row_number() over (order by m.seq desc) as rank from chat_messages m
         where m.channel_id = q.channel_id and m.seq > p.last_read_seq and m.sender_id <> q.user_id and not m.is_deleted
-        order by m.seq desc limit :sample
       ) r
     ) s on true`
 
