@@ -4,9 +4,8 @@ import { logger } from '../logging/logger'
 import { connectionIdOf, currentCall, withinCall } from '../logging/call-context'
 import { errorCode, successCode } from '../metrics/calls'
 
-/** Whether the access log is on: `logging.access`, on unless set to false, and only if info is logged. */
-export const accessLogged = (app: Application) =>
-  app.get('logging')?.access !== false && logger.enabled('info')
+/** Whether the access log is on: `logging.access`, and only if info is logged. */
+export const accessLogged = (app: Application) => app.get('logging').access && logger.enabled('info')
 
 // A login answers with the person it signed in; every other call knows them from its params
 const userOf = (context: HookContext) =>
