@@ -17,8 +17,11 @@ import { limitCallRate } from './hooks/limit-call-rate'
 import { recordClientAddress } from './socketio/client-address'
 import { releaseHandshakeRequests } from './socketio/release-handshake-request'
 import { nameSessionIds } from './socketio/session-id-header'
+import { nameConnectionsForTheLog } from './socketio/connection-names'
 import { ConnectionLifecycle } from './socketio/connection-lifecycle'
 import { trackRequests, trackSocketCalls } from './http/shutdown'
+import { logRequests } from './http/access-log'
+import { logCalls } from './hooks/log-calls'
 import { health } from './http/health'
 import { metricsOf } from './metrics/registry'
 import { metricsRoute } from './http/metrics-route'
@@ -60,6 +63,7 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
   app.set('instanceId', crypto.randomUUID())
   app.configure(routesWithoutPrototype)
 
+  app.use(logRequests(app))
   app.use(httpCors(app))
   app.use(trackRequests(app))
   app.use(errorHandler())
@@ -75,6 +79,7 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
   app.configure(
     socketio({ cors: socketCors(app), maxHttpBufferSize: 64 * 1024 }, (io) => {
       nameSessionIds(io)
+      nameConnectionsForTheLog(io)
       releaseHandshakeRequests(io)
       countSocketDeliveries(app, io)
       const relay = attachRedisAdapter(app, io, (dropped) =>
@@ -95,6 +100,7 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
     // A send spends `limits.messages_per_minute` instead (see the messages service)
     around: {
       all: [
+        logCalls(app),
         trackSocketCalls,
         recordCalls(app),
         handleErrors,

@@ -98,6 +98,8 @@ export const configurationSchema = Type.Intersect([
     evidence: Type.Object({ signing_key: nullableString() }),
     // Swagger UI at /docs; unset: on outside production, off in production
     docs: Type.Optional(Type.Object({ enabled: Type.Optional(Type.Boolean()) })),
+    // one line per HTTP request and per Socket.io call at info (see README, Operating it)
+    logging: Type.Object({ access: Type.Boolean() }),
     // the bearer token /metrics asks for; unset: open outside production, 404 in production
     metrics: Type.Optional(Type.Object({ token: Type.Optional(nullableString()) }))
   })

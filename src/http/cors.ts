@@ -20,7 +20,7 @@ export const httpCors = (app: Application): Middleware => {
   const origins = allowedOrigins(app.get('cors').origins)
   const answer = cors({
     origin: (ctx) => (origins === '*' ? '*' : isAllowed(origins, ctx.get('Origin')) ? ctx.get('Origin') : ''),
-    exposeHeaders: ['Retry-After'],
+    exposeHeaders: ['Retry-After', 'X-Request-Id'],
     maxAge: 600
   })
   return async (ctx, next) => {

@@ -23,10 +23,10 @@ export const callMetrics = perApp((registers) => ({
   })
 }))
 
-// What a REST client would have been answered, for every transport alike
-const successCode = (context: HookContext) =>
+// What a REST client would have been answered, for every transport alike (the access log says the same)
+export const successCode = (context: HookContext) =>
   context.http?.status ?? (context.method === 'create' ? 201 : 200)
-const errorCode = (error: any) =>
+export const errorCode = (error: any) =>
   Number.isInteger(error?.code) && error.code >= 400 && error.code < 600 ? error.code : 500
 
 /**

@@ -19,6 +19,16 @@ export const deliveryMetrics = perApp((registers) => ({
     name: 'chat_redis_pubsub_received_bytes_total',
     help: 'Bytes of the messages this instance received through Redis pub/sub',
     registers
+  }),
+  redisPublished: new Counter({
+    name: 'chat_redis_pubsub_published_messages_total',
+    help: 'Messages this instance published to Redis through the Socket.io adapter: room broadcasts, requests to the other instances and answers to theirs',
+    registers
+  }),
+  redisPublishedBytes: new Counter({
+    name: 'chat_redis_pubsub_published_bytes_total',
+    help: 'Bytes of the messages this instance published to Redis through the Socket.io adapter',
+    registers
   })
 }))
 
@@ -44,4 +54,34 @@ export function countRedisReceipts(app: Application, subscriber: RedisClient) {
     redisReceivedBytes.inc(args[args.length - 1]?.length ?? 0)
   }
   for (const event of ['messageBuffer', 'pmessageBuffer', 'smessageBuffer']) subscriber.on(event, onMessage)
+}
+
+type Publish = (channel: string | Buffer, message: string | Buffer) => Promise<unknown>
+
+/**
+ * The client to hand the Socket.io adapter, counting what it publishes (PUBLISH with the
+ * classic adapter, SPUBLISH with the sharded one). The adapters take the client as it is
+ * and publish from many places; a proxy that counts those two methods and passes every
+ * other property through is the one place that sees them all. Methods run with the proxy
+ * as `this`, so that whatever they read comes from the client itself.
+ */
+export function countRedisPublishes(app: Application, client: RedisClient): RedisClient {
+  const { redisPublished, redisPublishedBytes } = deliveryMetrics(app)
+  const counted =
+    (publish: Publish): Publish =>
+    (channel, message) => {
+      redisPublished.inc()
+      redisPublishedBytes.inc(typeof message === 'string' ? Buffer.byteLength(message) : message.length)
+      return publish(channel, message)
+    }
+  const publish = counted((channel, message) => client.publish(channel, message))
+  const spublish = counted((channel, message) => client.spublish(channel, message))
+  return new Proxy(client, {
+    get: (target, property, receiver) =>
+      property === 'publish'
+        ? publish
+        : property === 'spublish'
+          ? spublish
+          : Reflect.get(target, property, receiver)
+  })
 }

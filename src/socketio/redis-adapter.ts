@@ -5,7 +5,7 @@ import { isClustered, redisKey, redisSubscriber } from '../redis/redis'
 import { boundDeliveryLag } from './delivery-lag'
 import { localRelay, serverSideRelay, shardedRoomRelay } from './room-relay'
 import type { RoomRelay } from './room-relay'
-import { countRedisReceipts } from '../metrics/deliveries'
+import { countRedisPublishes, countRedisReceipts } from '../metrics/deliveries'
 
 /**
  * Shares rooms between instances through Redis, and returns how to relay what each
@@ -29,7 +29,7 @@ export function attachRedisAdapter(
 ): RoomRelay {
   if (!isClustered(app)) return localRelay
   const subscriber = redisSubscriber(app)
-  const client = app.get('redisClient')!
+  const client = countRedisPublishes(app, app.get('redisClient')!)
   const sharded = app.get('redis').adapter === 'sharded'
   io.adapter(
     sharded

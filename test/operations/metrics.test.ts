@@ -71,6 +71,9 @@ describe('metrics after real traffic', function () {
     // The room broadcasts went out through Redis and came back to this instance
     assert.ok(moved(before, after, 'chat_redis_pubsub_received_messages_total') >= 6)
     assert.ok(moved(before, after, 'chat_redis_pubsub_received_bytes_total') > 0)
+    // ...having gone out from here: at least the six sends, each a room broadcast of its text
+    assert.ok(moved(before, after, 'chat_redis_pubsub_published_messages_total') >= 6)
+    assert.ok(moved(before, after, 'chat_redis_pubsub_published_bytes_total') > 6 * 'over REST'.length)
     // PostgreSQL: every acknowledged send waited for a barrier, which one barrier may serve for several
     const barriers = moved(before, after, 'chat_message_flush_barrier_duration_seconds_count')
     assert.ok(barriers >= 1 && barriers <= 6, `${barriers} barriers`)

@@ -2,7 +2,8 @@ import assert from 'assert'
 import { startApp } from '../helpers/app'
 import type { TestServer } from '../helpers/app'
 import { http, waitUntil } from '../helpers/clients'
-import { freePort, killTree, run } from '../helpers/processes'
+import { freePort, killTree, run, serve, within } from '../helpers/processes'
+import { testDatabaseUrl } from '../helpers/database'
 import type { Command } from '../helpers/processes'
 import { redisSettings, testRedisUrl } from '../helpers/redis'
 import { scrape } from '../helpers/metrics'
@@ -39,16 +40,17 @@ describe('readiness that tells the truth about Redis', function () {
   const servers: Command[] = []
   let cluster: RedisCluster | undefined
   after(async () => {
-    // On the read-only replica and the cluster without slots, the presence cleanup of the
-    // shutdown is refused like every other write: this test is about /ready, so that
-    // refusal (and only that one) is let go here
-    await Promise.all(
-      started.map((server) =>
-        server.close().catch((error) => assert.match(String(error?.message), /READONLY|CLUSTERDOWN/))
-      )
-    )
     servers.forEach(killTree)
     await cluster?.stop()
+  })
+
+  /** A Redis that refuses the shutdown's presence cleanup must not make the shutdown fail. */
+  async function closeCleanly(server: TestServer) {
+    started.splice(started.indexOf(server), 1)
+    await within(server.close(), 20_000, 'the shutdown')
+  }
+  afterEach(async () => {
+    await Promise.all([...started].map(closeCleanly))
   })
 
   async function startWithRedis(url: string) {
@@ -100,6 +102,44 @@ describe('readiness that tells the truth about Redis', function () {
     servers.push(replica)
     const server = await startWithRedis(`redis://127.0.0.1:${port}`)
     await assertNotReady(server, 'read-only replica')
+    await closeCleanly(server)
+  })
+
+  it('stops cleanly on a read-only replica: exit 0 after SIGTERM, with one line about the refused write', async () => {
+    const { port, server: replica } = await ownRedis('--replicaof', '127.0.0.1', String(await freePort()))
+    servers.push(replica)
+    const { command } = await serve({
+      DATABASE_URL: testDatabaseUrl,
+      REDIS_URL: `redis://127.0.0.1:${port}`,
+      REDIS_ADAPTER: 'classic',
+      LOG_LEVEL: 'info',
+      // The /health polls above would each have an access line
+      LOG_ACCESS: 'false'
+    })
+    servers.push(command)
+    // /health answers while the app is still being set up, before SIGTERM is handled; /ready never does here
+    await waitUntil(() => command.output().includes('"message":"listening"'), 'listening', 20_000)
+    command.child.kill('SIGTERM')
+    const exit = await within(command.exited, 30_000, 'exit after SIGTERM')
+    assert.deepStrictEqual(exit, { code: 0, signal: null }, command.output())
+    const lines = command
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line))
+    const refused = lines.filter((line) => /presence at shutdown/.test(line.message))
+    assert.strictEqual(refused.length, 1, command.output())
+    assert.match(refused[0].error, /READONLY/)
+    assert.deepStrictEqual(
+      lines.filter((line) => /unclean shutdown/.test(line.message)),
+      []
+    )
+    assert.ok(lines.some((line) => line.message === 'shut down'))
+    assert.deepStrictEqual(
+      lines.filter((line) => line.message === 'http request'),
+      [],
+      'LOG_ACCESS=false turns the access log off'
+    )
   })
 
   it('fails on a Redis Cluster that no longer serves every slot', async () => {
@@ -115,5 +155,6 @@ describe('readiness that tells the truth about Redis', function () {
       await exec('redis-cli', ['-h', host, '-p', port, 'cluster', 'delslotsrange', '0', '100'])
     }
     await assertNotReady(server, 'cluster without slots')
+    await closeCleanly(server)
   })
 })

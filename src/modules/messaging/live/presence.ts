@@ -63,6 +63,13 @@ export class OnlinePresence {
   async close() {
     this.heartbeat.stop()
     await Promise.allSettled([...this.pending])
-    await this.service.store.close()
+    // The instance's `alive` key expires by itself (presence.expiry_seconds): a Redis that
+    // refuses the write (a read-only replica, a cluster without every slot) leaves it to
+    // expire, and the shutdown still ends cleanly
+    await this.service.store.close().catch((error) =>
+      logger.warn('could not remove this instance’s presence at shutdown; it expires by itself', {
+        error: error?.message
+      })
+    )
   }
 }
