@@ -67,6 +67,11 @@ import {
   historyCheckSchema
 } from '../../modules/messaging/services/history-checks/history-checks.schema'
 import {
+  checkpointDataSchema,
+  checkpointQuerySchema,
+  checkpointSchema
+} from '../../modules/messaging/services/checkpoints/checkpoints.schema'
+import {
   deviceTokenDataSchema,
   deviceTokenQuerySchema,
   deviceTokenSchema
@@ -201,6 +206,13 @@ export const serviceSchemas: Record<string, ServiceSchemas> = {
       'A channel’s rows as they are now, recomputed against their hash chain; `problems` names each entry that breaks it. Admins only.',
     result: historyCheckSchema,
     query: historyCheckQuerySchema
+  },
+  checkpoints: {
+    description:
+      'Signed heads of a channel’s hash chain (at a freeze, a dispute opened on the booking, an admin’s request, on the schedule), newest first, with their RFC 3161 token once stamped: `checkpoint` is the file a party keeps. Read by the channel’s participants; made by admins; never changed.',
+    result: checkpointSchema,
+    data: checkpointDataSchema,
+    query: checkpointQuerySchema
   },
   'device-tokens': {
     description: 'One’s own push tokens.',
