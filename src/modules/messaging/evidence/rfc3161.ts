@@ -146,6 +146,8 @@ export async function verifyToken(
   try {
     const result = await signed.verify({
       signer: 0,
+      // PKI.js checks the token's imprint against these bytes too
+      data: arrayBufferOf(bytes),
       trustedCerts: trusted,
       checkChain: true,
       checkDate: info.genTime,
