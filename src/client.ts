@@ -59,6 +59,8 @@ export const rest = (base?: string) => restClient<ServiceTypes>(base)
 export { io } from 'socket.io-client'
 export { openChannelStream } from './channel-stream'
 export type { ChannelStream, ChannelStreamOptions } from './channel-stream'
+export { HistoryRewrittenError, heldHead } from './channel-heads'
+export type { SeenHead } from './channel-heads'
 
 /** The typed client for apps: pass `socketio(io(url))` or `rest(url).fetch(fetch)`. */
 export const createClient = (
