@@ -74,11 +74,15 @@ async function declarations() {
   ].join('\n\n')
 }
 
-/** The channel stream's declarations, from its source; the types it imports are declared above in the same file. */
+/** The channel stream's declarations and its heads', from their source; the types they import are declared in the same file. */
 function channelStreamDeclarations() {
-  const source = fs.readFileSync(path.join(root, 'src', 'channel-stream.ts'), 'utf8')
-  const { outputText } = ts.transpileDeclaration(source, { compilerOptions: {} })
-  return outputText.replace(/^import type .*\n/gm, '').trim()
+  return ['channel-heads.ts', 'channel-stream.ts']
+    .map((file) => {
+      const source = fs.readFileSync(path.join(root, 'src', file), 'utf8')
+      const { outputText } = ts.transpileDeclaration(source, { compilerOptions: {} })
+      return outputText.replace(/^import (type )?.*\n/gm, '').trim()
+    })
+    .join('\n\n')
 }
 
 /** A schema without `$id` and `title` at any depth: a name would make the generator refer to a type instead. */

@@ -95,6 +95,15 @@ import {
   historyCheckPath
 } from '../src/modules/messaging/services/history-checks/history-checks.shared'
 import {
+  checkpointDataSchema,
+  checkpointQuerySchema,
+  checkpointSchema
+} from '../src/modules/messaging/services/checkpoints/checkpoints.schema'
+import {
+  checkpointMethods,
+  checkpointPath
+} from '../src/modules/messaging/services/checkpoints/checkpoints.shared'
+import {
   deviceTokenDataSchema,
   deviceTokenQuerySchema,
   deviceTokenSchema
@@ -270,6 +279,11 @@ export const contract: ServiceContract[] = [
   standard(historyCheckPath, historyCheckMethods, 'HistoryCheck', {
     result: historyCheckSchema,
     query: historyCheckQuerySchema
+  }),
+  standard(checkpointPath, checkpointMethods, 'Checkpoint', {
+    result: checkpointSchema,
+    data: checkpointDataSchema,
+    query: checkpointQuerySchema
   }),
   standard(deviceTokenPath, deviceTokenMethods, 'DeviceToken', {
     result: deviceTokenSchema,

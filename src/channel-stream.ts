@@ -1,5 +1,7 @@
 import type { ClientApplication } from './client'
 import type { Message } from './modules/messaging/services/messages/messages.shared'
+import { compareWithHeld } from './channel-heads'
+import type { HistoryRewrittenError } from './channel-heads'
 
 export interface ChannelStreamOptions {
   /** Called with each message of the channel, in seq order, once: a deleted one as its tombstone. */
@@ -8,6 +10,12 @@ export interface ChannelStreamOptions {
   onRemoved?(tombstone: Message): void
   /** A fetch that failed (it is tried again after `retryMs` unless the service refused it). */
   onError?(error: unknown): void
+  /**
+   * The server showed a history that does not extend a head this client saw (its signed
+   * checkpoints, read at every fill): called with the typed error, which also goes to
+   * `onError` and to the console, as it means the record was cut or rewritten.
+   */
+  onHistoryRewritten?(error: HistoryRewrittenError): void
   /** The seq the app already holds: the stream starts after it (0, the default: from the first message). */
   fromSeq?: number
   /** How long a message may wait for a predecessor that has not arrived before the stream fetches it. */
@@ -36,7 +44,7 @@ export function openChannelStream(
   channelId: number,
   options: ChannelStreamOptions
 ): ChannelStream {
-  const { onMessage, onRemoved, onError, gapMs = 1000, retryMs = 2000 } = options
+  const { onMessage, onRemoved, onError, onHistoryRewritten, gapMs = 1000, retryMs = 2000 } = options
   const messages = client.service('messages')
   let last = options.fromSeq ?? 0
   // Arrived ahead of a gap, by seq; a tombstone here wins over a later copy with content
@@ -84,6 +92,7 @@ export function openChannelStream(
         if (page.data.length < PAGE) break
         after = page.data[page.data.length - 1].seq
       }
+      await compareHeads()
     } catch (error: any) {
       onError?.(error)
       // A refusal (not a participant, signed out) is final until the next login; anything else is tried again
@@ -95,6 +104,19 @@ export function openChannelStream(
       fetchAgain = false
       await fill()
     }
+  }
+
+  /** The channel's newest signed checkpoint against the newest head this client saw. */
+  async function compareHeads() {
+    const [newest] = (
+      await client.service('checkpoints').find({ query: { channel_id: channelId, $limit: 1 } })
+    ).data
+    if (!newest || closed) return
+    const rewritten = compareWithHeld(client, channelId, newest.checkpoint)
+    if (!rewritten) return
+    console.error(rewritten.message)
+    onHistoryRewritten?.(rewritten)
+    onError?.(rewritten)
   }
 
   const created = (message: Message) => {

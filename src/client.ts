@@ -18,6 +18,7 @@ import { presenceClient } from './modules/messaging/services/presence/presence.s
 import { channelEventClient } from './modules/messaging/services/channel-events/channel-events.shared'
 import { transcriptClient } from './modules/messaging/services/transcripts/transcripts.shared'
 import { historyCheckClient } from './modules/messaging/services/history-checks/history-checks.shared'
+import { checkpointClient } from './modules/messaging/services/checkpoints/checkpoints.shared'
 import { deviceTokenClient } from './modules/notifications/services/device-tokens/device-tokens.shared'
 import { notificationClient } from './modules/notifications/services/notifications/notifications.shared'
 import { phoneConfirmationClient } from './modules/identity/phone-confirmations/phone-confirmations.shared'
@@ -58,6 +59,8 @@ export const rest = (base?: string) => restClient<ServiceTypes>(base)
 export { io } from 'socket.io-client'
 export { openChannelStream } from './channel-stream'
 export type { ChannelStream, ChannelStreamOptions } from './channel-stream'
+export { HistoryRewrittenError, heldHead } from './channel-heads'
+export type { SeenHead } from './channel-heads'
 
 /** The typed client for apps: pass `socketio(io(url))` or `rest(url).fetch(fetch)`. */
 export const createClient = (
@@ -91,6 +94,7 @@ export const createClient = (
   client.configure(channelEventClient)
   client.configure(transcriptClient)
   client.configure(historyCheckClient)
+  client.configure(checkpointClient)
   client.configure(deviceTokenClient)
   client.configure(notificationClient)
   client.configure(phoneConfirmationClient)

@@ -94,8 +94,16 @@ export const configurationSchema = Type.Intersect([
       from: nullableString()
     }),
     firebase: Type.Object({ serviceAccount: nullableString() }),
-    // the path of the Ed25519 private key (PEM) that signs transcripts; none: unsigned
-    evidence: Type.Object({ signing_key: nullableString() }),
+    // the path of the Ed25519 private key (PEM) that signs transcripts and checkpoints; none: unsigned
+    evidence: Type.Object({
+      signing_key: nullableString(),
+      // how often channels with new entries get a scheduled checkpoint; 0: never
+      checkpoint_minutes: Type.Optional(Type.Number({ minimum: 0 })),
+      // an RFC 3161 time-stamp authority (http:// or https://) for checkpoints; none: no trusted time
+      tsa_url: Type.Optional(Type.Union([Type.String({ pattern: '^https?://' }), Type.Null()])),
+      tsa_timeout_seconds: Type.Optional(Type.Number({ minimum: 1 })),
+      tsa_retry_seconds: Type.Optional(Type.Number({ minimum: 1 }))
+    }),
     // Swagger UI at /docs; unset: on outside production, off in production
     docs: Type.Optional(Type.Object({ enabled: Type.Optional(Type.Boolean()) })),
     // one line per HTTP request and per Socket.io call at info (see README, Operating it)

@@ -7,6 +7,16 @@ import { parseStrictJson } from '../modules/messaging/evidence/strict-json'
 import { readKeyList, trustedKeyFile, verifySignature } from '../modules/messaging/evidence/trust'
 import type { SignatureVerdict, TrustedKey } from '../modules/messaging/evidence/trust'
 import type { TranscriptSignature } from '../modules/messaging/evidence/signature'
+import {
+  CHECKPOINT_FORMAT,
+  checkExtendsCheckpoint,
+  checkpointShapeProblem,
+  checkpointSignedBytes,
+  timestampedBytes
+} from '../modules/messaging/evidence/checkpoint'
+import type { CheckpointDocument } from '../modules/messaging/evidence/checkpoint'
+import { readCertificate, verifyToken } from '../modules/messaging/evidence/rfc3161'
+import type { TimestampVerdict } from '../modules/messaging/evidence/rfc3161'
 
 /**
  * What the two verify commands share: their exit codes, how they read a transcript file
@@ -39,11 +49,14 @@ export const EXIT_CODES_HELP = `Exit codes (when several apply, 2 before 1 befor
 export const TRUST_OPTIONS_HELP = `  --public-key key.pem   a published Ed25519 public key to trust (repeatable)
   --keys keys.json       published keys with their dates:
                          {"keys": [{"key_id": "<sha-256 of the DER key, hex>", "public_key": "<PEM>",
-                                    "not_before": "2026-01-01T00:00:00Z", "not_after": null}]}`
+                                    "not_before": "2026-01-01T00:00:00Z", "not_after": null}]}
+  --tsa-cert tsa.pem     the certificate of a time-stamp authority to trust (or of its CA), for the
+                         RFC 3161 token of a checkpoint (repeatable)`
 
 export const trustOptions = {
   'public-key': { type: 'string', multiple: true },
   keys: { type: 'string' },
+  'tsa-cert': { type: 'string', multiple: true },
   against: { type: 'string' },
   help: { type: 'boolean', short: 'h' }
 } as const
@@ -71,6 +84,42 @@ export function readTranscriptFile(file: string): TranscriptFile {
   } catch (error: any) {
     throw new Refused(`${file}: ${error.message}`)
   }
+}
+
+export type CheckpointFile = CheckpointDocument
+
+/** An earlier state to compare with: an export, or a checkpoint a party kept. */
+export type EarlierState =
+  { kind: 'transcript'; document: TranscriptFile } | { kind: 'checkpoint'; document: CheckpointFile }
+
+/** A transcript or a checkpoint file, read strictly, told apart by its `format`. */
+export function readEarlierState(file: string): EarlierState {
+  let document: any
+  try {
+    document = parseStrictJson(fs.readFileSync(file, 'utf8'))
+  } catch (error: any) {
+    throw new Refused(`${file}: ${error.message}`)
+  }
+  if (document?.format !== CHECKPOINT_FORMAT)
+    return { kind: 'transcript', document: readTranscriptFile(file) }
+  const problem = checkpointShapeProblem(document)
+  if (problem) throw new Refused(`${file}: ${problem}`)
+  return { kind: 'checkpoint', document }
+}
+
+/** The time-stamp authorities' certificates given on the command line. */
+export function trustedAuthorities(values: { 'tsa-cert'?: string[] }) {
+  try {
+    return (values['tsa-cert'] ?? []).map((file) => readCertificate(fs.readFileSync(file)))
+  } catch (error: any) {
+    throw new Refused(`--tsa-cert: not a certificate (${error.message})`)
+  }
+}
+
+export function timestampLine(name: string, verdict: TimestampVerdict) {
+  if (verdict.status === 'verified')
+    return `Timestamp of ${name} verified: RFC 3161 token of ${verdict.time} by ${verdict.authority}, a trusted authority`
+  return `Timestamp of ${name} ${verdict.status === 'invalid' ? 'INVALID' : 'UNVERIFIED'}: ${verdict.reason}`
 }
 
 /** The keys given on the command line; none means nothing is trusted. */
@@ -126,6 +175,39 @@ export class Findings {
     this.signature(olderName, older, trusted)
     const consistency = checkExtends(newer, older)
     this.lines.push(...describeConsistency(consistency, newerName, olderName))
+    this.broken ||= !consistency.extends
+  }
+
+  /** A checkpoint a party kept: its signature, its time-stamp, then whether `newer` passes through its head. */
+  async againstCheckpoint(
+    newer: ChainRecord,
+    newerName: string,
+    checkpoint: CheckpointFile,
+    name: string,
+    trusted: TrustedKey[],
+    authorities: Awaited<ReturnType<typeof trustedAuthorities>>
+  ) {
+    const verdict = verifySignature(checkpoint, trusted, {
+      bytes: checkpointSignedBytes(checkpoint),
+      signedAt: checkpoint.time
+    })
+    this.lines.push(signatureLine(name, verdict))
+    this.broken ||= verdict.status === 'invalid'
+    this.unverified ||= verdict.status === 'unverified'
+    if (checkpoint.timestamp) {
+      const stamped = await verifyToken(
+        Buffer.from(checkpoint.timestamp.token, 'base64'),
+        timestampedBytes(checkpoint),
+        authorities
+      )
+      this.lines.push(timestampLine(name, stamped))
+      this.broken ||= stamped.status === 'invalid'
+      this.unverified ||= stamped.status === 'unverified'
+    } else {
+      this.lines.push(`Timestamp of ${name}: none (its time is only the signer's word)`)
+    }
+    const consistency = checkExtendsCheckpoint(newer, checkpoint)
+    this.lines.push(...describeConsistency(consistency, newerName, name))
     this.broken ||= !consistency.extends
   }
 

@@ -8,15 +8,16 @@ import {
   Findings,
   Refused,
   TRUST_OPTIONS_HELP,
-  readTranscriptFile,
+  readEarlierState,
   trustOptions,
+  trustedAuthorities,
   trustedKeys
 } from './evidence-input'
-import type { TranscriptFile } from './evidence-input'
+import type { EarlierState } from './evidence-input'
 import { channelOf, parseContext, runCommand } from './context-argument'
 
 const USAGE =
-  'usage: npm run verify-history -- --context booking:42 (or dispute:7) [--against export.json [--public-key key.pem ...] [--keys keys.json]]'
+  'usage: npm run verify-history -- --context booking:42 (or dispute:7) [--against export.json|checkpoint.json [--public-key key.pem ...] [--keys keys.json] [--tsa-cert tsa.pem ...]]'
 
 const HELP = `${USAGE}
 
@@ -24,17 +25,25 @@ Checks one channel's rows in the live database against their hash chain. With --
 also proves that the database still holds an earlier export's entries, in order, up to its
 head: a history cut and re-chained, or recomputed link by link, by whoever owns the tables
 is valid on its own but parts from the export. The export's own chain and signature are
-checked too (--context may then be left out: the export names its channel).
+checked too (--context may then be left out: the export names its channel). Given a
+checkpoint (npm run checkpoint), the database must pass through its state with its head;
+its signature and its RFC 3161 time-stamp token are checked too.
 
 ${TRUST_OPTIONS_HELP}
 
 ${EXIT_CODES_HELP}`
 
+/** The context an export or a checkpoint names, as [type, id]. */
+const namedBy = (older: EarlierState) =>
+  older.kind === 'checkpoint'
+    ? parseContext(older.document.context)!
+    : [older.document.channel.context_type, older.document.channel.context_id]
+
 /** The channel to check: --context, or the one the export names; both must agree. */
-function contextOf(value: string | undefined, older: TranscriptFile | undefined) {
+function contextOf(value: string | undefined, older: EarlierState | undefined) {
   const given = value === undefined ? undefined : parseContext(value)
   if (value !== undefined && !given) throw new Refused(`--context ${value} is not type:id\n${USAGE}`)
-  const named = older && [older.channel.context_type, older.channel.context_id]
+  const named = older && namedBy(older)
   if (given && named && (given[0] !== named[0] || given[1] !== named[1]))
     throw new Refused(`--context ${value} is not the export's channel (${named[0]}:${named[1]})`)
   const context = given ?? (named && parseContext(`${named[0]}:${named[1]}`))
@@ -57,7 +66,8 @@ async function main() {
   }
   if (positionals.length) throw new Refused(USAGE)
   const trusted = trustedKeys(values)
-  const older = values.against ? readTranscriptFile(values.against) : undefined
+  const authorities = trustedAuthorities(values)
+  const older = values.against ? readEarlierState(values.against) : undefined
   const context = contextOf(values.context, older)
   const app = createApp()
   try {
@@ -71,7 +81,16 @@ async function main() {
     findings.checked('the database', check.channel_id, check)
     // The rows read again, in one snapshot: entries added since the check only extend them
     const live = (await readChannelRecord(app.get('postgresqlClient'), channelId))!
-    findings.against(live, 'the database', older, values.against!, trusted)
+    if (older.kind === 'checkpoint')
+      await findings.againstCheckpoint(
+        live,
+        'the database',
+        older.document,
+        values.against!,
+        trusted,
+        authorities
+      )
+    else findings.against(live, 'the database', older.document, values.against!, trusted)
     findings.lines.forEach((line) => console.log(line))
     console.log(findings.verdict)
     return findings.code

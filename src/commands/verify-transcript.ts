@@ -4,14 +4,16 @@ import {
   EXIT_CODES_HELP,
   Findings,
   TRUST_OPTIONS_HELP,
+  readEarlierState,
   readTranscriptFile,
   trustOptions,
+  trustedAuthorities,
   trustedKeys
 } from './evidence-input'
 import { runCommand } from './context-argument'
 
 const USAGE =
-  'usage: npm run verify-transcript -- transcript.json [--public-key key.pem ...] [--keys keys.json] [--against older.json]'
+  'usage: npm run verify-transcript -- transcript.json [--public-key key.pem ...] [--keys keys.json] [--against older.json|checkpoint.json [--tsa-cert tsa.pem ...]]'
 
 const HELP = `${USAGE}
 
@@ -21,7 +23,8 @@ and with --against proves that it extends an older export of the same channel.
 
 ${TRUST_OPTIONS_HELP}
   --against older.json   an earlier export of the same channel: this one must hold all its
-                         entries, in order, up to its head (checked, and its signature too)
+                         entries, in order, up to its head (checked, and its signature too);
+                         or a checkpoint of the channel: this one must pass through its head
 
 ${EXIT_CODES_HELP}`
 
@@ -43,12 +46,22 @@ async function main() {
   if (positionals.length !== 1) throw new Error(`${USAGE}\n(--help for the exit codes)`)
   const trusted = trustedKeys(values)
   const transcript = readTranscriptFile(positionals[0])
-  const older = values.against ? readTranscriptFile(values.against) : undefined
+  const authorities = trustedAuthorities(values)
+  const older = values.against ? readEarlierState(values.against) : undefined
 
   const findings = new Findings()
   findings.chain(positionals[0], transcript)
   findings.signature(positionals[0], transcript, trusted)
-  if (older) findings.against(transcript, positionals[0], older, values.against!, trusted)
+  if (older?.kind === 'checkpoint')
+    await findings.againstCheckpoint(
+      transcript,
+      positionals[0],
+      older.document,
+      values.against!,
+      trusted,
+      authorities
+    )
+  else if (older) findings.against(transcript, positionals[0], older.document, values.against!, trusted)
   findings.lines.forEach((line) => console.log(line))
   console.log(findings.verdict)
   return findings.code

@@ -1,5 +1,6 @@
 import type { Application } from '../declarations'
 import { callMetrics } from './calls'
+import { checkpointMetrics } from './checkpoints'
 import { connectionMetrics } from './connections'
 import { deliveryMetrics } from './deliveries'
 import { messageMetrics } from './messages'
@@ -14,6 +15,7 @@ import { watchPool } from './pool'
  */
 export function installMetrics(app: Application) {
   callMetrics(app)
+  checkpointMetrics(app)
   connectionMetrics(app)
   deliveryMetrics(app)
   messageMetrics(app)

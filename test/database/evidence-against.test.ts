@@ -4,17 +4,10 @@ import os from 'os'
 import path from 'path'
 import type { Knex } from 'knex'
 import { createKnex } from '../../src/database/postgresql'
-import { readChannelRecord } from '../../src/modules/messaging/evidence/record'
 import type { ChannelRecord } from '../../src/modules/messaging/evidence/record'
-import {
-  eventEncoding,
-  inChainOrder,
-  link,
-  messageEncoding
-} from '../../src/modules/messaging/evidence/chain-encoding'
 import { useServer } from '../helpers/app'
 import { testDatabaseUrl } from '../helpers/database'
-import { runTool, writeKeyPair } from '../helpers/evidence'
+import { rewriteAsOwner, runTool, writeKeyPair } from '../helpers/evidence'
 import { buildBooking, openBookingChannel } from '../helpers/factories'
 import type { BookingWorld } from '../helpers/factories'
 
@@ -58,48 +51,8 @@ describe('consistency between two states of a record (--against)', function () {
     return file
   }
 
-  /**
-   * As the tables' owner, guards off: `change` edits the channel's record, then every link is
-   * recomputed with the chain's own encoding and the whole record written back, head and
-   * counters too, so that the rewrite is valid on its own.
-   */
-  async function rewrite(channelId: number, change: (record: ChannelRecord) => void) {
-    const record = (await readChannelRecord(owner, channelId))!
-    change(record)
-    let previous: string | null = null
-    for (const entry of inChainOrder(record.messages, record.events)) {
-      const item = entry.type === 'message' ? entry.message : entry.event
-      item.hash = previous = link(
-        previous,
-        entry.type === 'message' ? messageEncoding(entry.message) : eventEncoding(entry.event)
-      )
-    }
-    const tables = ['chat_messages', 'chat_channel_events', 'chat_channels']
-    await owner.transaction(async (trx) => {
-      for (const table of tables) await trx.raw(`alter table ${table} disable trigger user`)
-      const ids = (rows: Array<{ id: number }>) => rows.map((row) => row.id)
-      await trx('chat_messages')
-        .where({ channel_id: channelId })
-        .whereNotIn('id', ids(record.messages))
-        .delete()
-      await trx('chat_channel_events')
-        .where({ channel_id: channelId })
-        .whereNotIn('id', ids(record.events))
-        .delete()
-      for (const m of record.messages)
-        await trx('chat_messages').where({ id: m.id }).update({ content: m.content, hash: m.hash })
-      for (const e of record.events)
-        await trx('chat_channel_events').where({ id: e.id }).update({ hash: e.hash })
-      await trx('chat_channels')
-        .where({ id: channelId })
-        .update({
-          last_seq: Math.max(0, ...record.messages.map((m) => m.seq)),
-          last_event_seq: Math.max(0, ...record.events.map((e) => e.event_seq)),
-          chain_head: previous
-        })
-      for (const table of tables) await trx.raw(`alter table ${table} enable trigger user`)
-    })
-  }
+  const rewrite = (channelId: number, change: (record: ChannelRecord) => void) =>
+    rewriteAsOwner(owner, channelId, change)
 
   const history = (world: BookingWorld, ...args: string[]) =>
     runTool('verify-history', ['--context', `booking:${world.booking.id}`, ...args])

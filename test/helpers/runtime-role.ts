@@ -9,6 +9,7 @@ export const runtimeGrants = (role: string) => [
   `grant select, insert, update, delete on all tables in schema public to ${role}`,
   `revoke delete, truncate on chat_messages from ${role}`,
   `revoke update, delete, truncate on chat_channel_events from ${role}`,
+  `revoke delete, truncate on chat_checkpoints from ${role}`,
   `grant usage on all sequences in schema public to ${role}`
 ]
 

@@ -69,6 +69,11 @@ import {
   historyCheckSchema
 } from '../../modules/messaging/services/history-checks/history-checks.schema'
 import {
+  checkpointDataSchema,
+  checkpointQuerySchema,
+  checkpointSchema
+} from '../../modules/messaging/services/checkpoints/checkpoints.schema'
+import {
   deviceTokenDataSchema,
   deviceTokenQuerySchema,
   deviceTokenSchema
@@ -235,6 +240,13 @@ export const serviceSchemas: Record<string, ServiceSchemas> = {
     result: historyCheckSchema,
     query: historyCheckQuerySchema,
     idParameter: channelSchema.properties.id
+  },
+  checkpoints: {
+    description:
+      'Signed heads of a channel’s hash chain (at a freeze, a dispute opened on the booking, an admin’s request, on the schedule), newest first, with their RFC 3161 token once stamped: `checkpoint` is the file a party keeps. Read by the channel’s participants; made by admins; never changed.',
+    result: checkpointSchema,
+    data: checkpointDataSchema,
+    query: checkpointQuerySchema
   },
   'device-tokens': {
     description: 'One’s own push tokens.',

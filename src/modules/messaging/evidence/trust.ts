@@ -95,7 +95,9 @@ const within = (key: TrustedKey, time: number) =>
  */
 export function verifySignature(
   document: { signature?: TranscriptSignature | null; exported_at?: unknown },
-  trusted: TrustedKey[]
+  trusted: TrustedKey[],
+  // another kind of document (a checkpoint) names its own signed bytes and the time it was signed
+  kind: { bytes?: Buffer; signedAt?: unknown } = {}
 ): SignatureVerdict {
   const signature = document.signature as Partial<TranscriptSignature> | null | undefined
   if (signature === null || signature === undefined)
@@ -124,7 +126,7 @@ export function verifySignature(
   const value = Buffer.from(signature.value!, 'base64')
   let matches = false
   try {
-    matches = crypto.verify(null, signedBytes(document), carried, value)
+    matches = crypto.verify(null, kind.bytes ?? signedBytes(document), carried, value)
   } catch {
     // a value of the wrong length: no signature at all
   }
@@ -144,12 +146,13 @@ export function verifySignature(
       status: 'invalid',
       reason: `signed by key ${keyId}, which is none of the trusted keys (${trusted.map((key) => key.key_id).join(', ')})`
     }
-  const time = typeof document.exported_at === 'string' ? Date.parse(document.exported_at) : NaN
-  if (Number.isNaN(time)) return { status: 'invalid', reason: 'the transcript names no time of export' }
+  const signedAt = 'signedAt' in kind ? kind.signedAt : document.exported_at
+  const time = typeof signedAt === 'string' ? Date.parse(signedAt) : NaN
+  if (Number.isNaN(time)) return { status: 'invalid', reason: 'the document names no time it was signed' }
   if (!candidates.some((key) => within(key, time)))
     return {
       status: 'invalid',
-      reason: `key ${keyId} signed at ${document.exported_at}, outside its validity (${candidates.map(validity).join('; ')})`
+      reason: `key ${keyId} signed at ${signedAt}, outside its validity (${candidates.map(validity).join('; ')})`
     }
   return { status: 'verified', key_id: keyId }
 }
