@@ -6,7 +6,7 @@ import { logger } from '../logging/logger'
 import { beforeTeardown } from '../process/teardown'
 import { guardConnections } from './connection-limits'
 import type { ConnectionGuard } from './connection-limits'
-import { answerMethodsNoServiceOffers } from './methods'
+import { routeMethodCalls } from './methods'
 import { closeTransport } from './end-connections'
 
 /** Whom a connection is signed in as: the user that authentication put on it. */
@@ -43,7 +43,7 @@ export interface ConnectionSteps {
  */
 export class ConnectionLifecycle {
   private guard: ConnectionGuard
-  private answerUnoffered: (socket: Socket) => void
+  private routeCalls: (socket: Socket) => void
   private registrations: { name: string; steps: ConnectionSteps }[] = []
   // Feathers hands services the connection (socket.feathers); room work needs its socket
   private sockets = new WeakMap<RealTimeConnection, Socket>()
@@ -51,7 +51,7 @@ export class ConnectionLifecycle {
 
   constructor(app: Application, io: Server) {
     this.guard = guardConnections(app, io)
-    this.answerUnoffered = answerMethodsNoServiceOffers(app)
+    this.routeCalls = routeMethodCalls(app)
 
     io.on('connection', (socket) => this.connected(socket))
     // Modules' steps run before the login answer leaves, so the first event after it arrives
@@ -83,7 +83,7 @@ export class ConnectionLifecycle {
     const connection = (socket as any).feathers as RealTimeConnection
     this.guard.admitted(socket)
     this.sockets.set(connection, socket)
-    this.answerUnoffered(socket)
+    this.routeCalls(socket)
     socket.on('disconnect', () => this.disconnected(socket))
     // Authenticated by a header during the handshake, before the connection existed here
     const person = connection.user as SignedInPerson | undefined

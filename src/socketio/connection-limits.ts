@@ -70,6 +70,9 @@ export const guardConnections = (app: Application, io: Server): ConnectionGuard 
       `Too many open connections for this person (${maxPerUser}): close a tab or device and try again`
     )
 
+  // What gives back a connection that ends between the handshake and its admission
+  const unadmitted = new WeakMap<Socket, () => void>()
+
   useFirst(io, (socket, next) => {
     const address = socketAddress(socket, trust_proxy)
     budget
@@ -110,7 +113,11 @@ export const guardConnections = (app: Application, io: Server): ConnectionGuard 
       app.emit('disconnect', connection)
     }
     if (socket.conn.readyState === 'closed') release()
-    else socket.conn.once('close', release)
+    else {
+      socket.conn.once('close', release)
+      // Admitted, the connection is given back by the lifecycle: nothing to hold until it closes
+      unadmitted.set(socket, release)
+    }
     // Authenticated by its handshake's header: the person is known before it connects
     const user: Person | undefined = connection.user
     if (user && !open.signIn(socket.conn, user.id)) {
@@ -137,6 +144,9 @@ export const guardConnections = (app: Application, io: Server): ConnectionGuard 
   return {
     admitted(socket) {
       socket.data.admitted = true
+      const release = unadmitted.get(socket)
+      if (release) socket.conn.off('close', release)
+      unadmitted.delete(socket)
       metrics.socketConnects.inc()
     },
     signedIn(socket, user) {

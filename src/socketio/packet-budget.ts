@@ -49,8 +49,9 @@ export function budgetPackets(app: Application, io: Server) {
   // A flooder cut off reconnects and floods again: one line a minute per address says enough
   const logged = new ExpiringCache<string, true>(LOG_EVERY_MS)
 
-  const cutOff = (connection: Connection, address: string) => {
+  const cutOff = (connection: Connection) => {
     metrics.packetBudgetCuts.inc()
+    const address = connectionAddress(connection, trust_proxy)
     if (!logged.has(address)) {
       logged.set(address, true)
       logger.warn('cutting off connections past their packet budget', {
@@ -60,27 +61,34 @@ export function budgetPackets(app: Application, io: Server) {
     }
     cutConnection(connection)
   }
-  io.engine.on('connection', (connection: Connection) => {
-    const address = connectionAddress(connection, trust_proxy)
-    countPackets(connection, perWindow, () => cutOff(connection, address))
-  })
+  const counted = countPackets(perWindow, cutOff)
+  io.engine.on('connection', (connection: Connection) => connection.on('packet', counted))
+}
+
+/** A connection's current window: when it began and the packets counted in it. */
+class PacketWindow {
+  started = Date.now()
+  count = 0
 }
 
 /**
  * A fixed window counted on the connection itself: a limiter that answers with a promise
  * would cost more per packet than the packets it refuses. Engine.IO announces a packet
  * before handing it to Socket.io; once the connection is cut it hands on no more, that
- * one included.
+ * one included. One listener serves every connection (Engine.IO calls it with the
+ * connection as `this`), which keeps only its window: an idle connection holds no
+ * closures of its own for the budget.
  */
-function countPackets(connection: Connection, perWindow: number, cutOff: () => void) {
-  let windowStarted = Date.now()
-  let count = 0
-  connection.on('packet', () => {
+function countPackets(perWindow: number, cutOff: (connection: Connection) => void) {
+  const windows = new WeakMap<Connection, PacketWindow>()
+  return function counted(this: Connection) {
+    let window = windows.get(this)
+    if (!window) windows.set(this, (window = new PacketWindow()))
     const now = Date.now()
-    if (now - windowStarted >= WINDOW_MS) {
-      windowStarted = now
-      count = 0
+    if (now - window.started >= WINDOW_MS) {
+      window.started = now
+      window.count = 0
     }
-    if (++count === perWindow + 1) cutOff()
-  })
+    if (++window.count === perWindow + 1) cutOff(this)
+  }
 }

@@ -2,7 +2,8 @@ import { AuthenticationService, JWTStrategy } from '@feathersjs/authentication'
 import type {
   AuthenticationParams,
   AuthenticationRequest,
-  AuthenticationResult
+  AuthenticationResult,
+  ConnectionEvent
 } from '@feathersjs/authentication'
 import type { Params } from '@feathersjs/feathers'
 import crypto from 'crypto'
@@ -13,6 +14,7 @@ import { ExpiringCache } from '../../cache/expiring-cache'
 import type { User } from './users/users.schema'
 import { EmailLocalStrategy } from './local-strategy'
 import { createLoginThrottle } from './login-throttle'
+import { TokenExpiry } from './token-expiry'
 
 const USER_CACHE_TTL_MS = 30_000
 const VERIFIED_TOKENS = 20_000
@@ -27,6 +29,7 @@ type TokenPayload = Awaited<ReturnType<AuthenticationService['verifyAccessToken'
  */
 class CachedJWTStrategy extends JWTStrategy {
   private cache = new ExpiringCache<string, User>(USER_CACHE_TTL_MS)
+  private expiry = new TokenExpiry<object>((connection) => this.app!.emit('disconnect', connection))
 
   async setup() {
     const app = this.app as Application
@@ -45,6 +48,36 @@ class CachedJWTStrategy extends JWTStrategy {
       )
     }
     return result
+  }
+
+  /**
+   * What Feathers' strategy does on a connection's login, logout and disconnect, with its
+   * timer per connection (for the token's expiry) replaced by one for the instance.
+   */
+  async handleConnection(event: ConnectionEvent, connection: any, authResult?: AuthenticationResult) {
+    const { entity } = this.configuration
+    const accessToken: string | undefined = authResult?.accessToken
+    if (accessToken && event === 'login') {
+      const { exp } =
+        authResult!.authentication?.payload ?? (await this.authentication!.verifyAccessToken(accessToken))
+      this.expiry.track(connection, exp)
+      connection.authentication = { strategy: this.name, accessToken }
+      connection[entity] = authResult![entity]
+      return
+    }
+    const isValidLogout =
+      event === 'logout' && authResult && connection.authentication?.accessToken === authResult.accessToken
+    if (event === 'disconnect' || isValidLogout) {
+      // A tick later, as Feathers does: the event's other listeners still see who it was
+      await new Promise<void>((resolve) =>
+        process.nextTick(() => {
+          delete connection[entity]
+          delete connection.authentication
+          resolve()
+        })
+      )
+      this.expiry.forget(connection)
+    }
   }
 
   async getEntity(id: string, _params: Params): Promise<User> {
