@@ -4,7 +4,7 @@ import { execFileSync } from 'child_process'
 import { build } from 'esbuild'
 import { compile } from 'json-schema-to-typescript'
 import ts from 'typescript'
-import { contract } from './client-contract'
+import { contract, sharedTypes } from './client-contract'
 
 const root = path.resolve(__dirname, '..')
 const out = path.join(root, 'dist', 'client')
@@ -38,8 +38,8 @@ async function declarations() {
     declareExternallyReferenced: false
   }
   const interfaces: string[] = []
-  for (const service of contract) {
-    for (const [name, schema] of Object.entries(service.types)) {
+  for (const types of [...contract.map((service) => service.types), sharedTypes]) {
+    for (const [name, schema] of Object.entries(types)) {
       // The contract names each emitted type; nested schemas are written out in place
       const plain = { ...(withoutNames(JSON.parse(JSON.stringify(schema))) as object), title: name }
       interfaces.push((await compile(plain, name, options)).trim())
@@ -50,7 +50,7 @@ async function declarations() {
       .map((s) => `  ${s}`)
       .join('\n')}\n}`
   return [
-    `import type { Application, Params, Paginated, TransportConnection } from '@feathersjs/feathers'`,
+    `import type { Application, FeathersService, Params, Paginated, TransportConnection } from '@feathersjs/feathers'`,
     `import type { AuthenticationClientOptions } from '@feathersjs/authentication-client'`,
     `import type { Transport } from '@feathersjs/rest-client'`,
     `import type { Socket } from 'socket.io-client'`,
@@ -61,28 +61,34 @@ async function declarations() {
     ...contract.flatMap((service) => service.declarations ?? []),
     ...contract.map(serviceInterface),
     `export interface ServiceTypes {\n${contract.map((s) => `  '${s.path}': ${typeName(s.path)}Service`).join('\n')}\n}`,
+    `export interface ServiceEvents {\n${contract
+      .filter((s) => s.events)
+      .map(
+        (s) =>
+          `  '${s.path}': { ${Object.entries(s.events!)
+            .map(([event, type]) => `${event}: ${type}`)
+            .join('; ')} }`
+      )
+      .join('\n')}\n}`,
     `export interface Configuration {\n  connection: TransportConnection<ServiceTypes>\n}`,
-    `export type ClientApplication = Application<ServiceTypes, Configuration>`,
+    declarationsOf('client-types.ts'),
     `/** Socket.io transport: createClient(socketio(io(url))) */`,
     `export declare function socketio(socket: Socket, options?: { timeout?: number }): TransportConnection<ServiceTypes>`,
     `/** REST transport: createClient(rest(url).fetch(fetch)) */`,
     `export declare function rest(base?: string): Transport<ServiceTypes>`,
     `/** The typed client, with presence's custom methods (view, leave, typing) registered. */`,
     `export declare function createClient(connection: TransportConnection<ServiceTypes>, authenticationOptions?: Partial<AuthenticationClientOptions>): ClientApplication`,
-    channelStreamDeclarations(),
+    declarationsOf('channel-heads.ts'),
+    declarationsOf('channel-stream.ts'),
     ''
   ].join('\n\n')
 }
 
-/** The channel stream's declarations and its heads', from their source; the types they import are declared in the same file. */
-function channelStreamDeclarations() {
-  return ['channel-heads.ts', 'channel-stream.ts']
-    .map((file) => {
-      const source = fs.readFileSync(path.join(root, 'src', file), 'utf8')
-      const { outputText } = ts.transpileDeclaration(source, { compilerOptions: {} })
-      return outputText.replace(/^import (type )?.*\n/gm, '').trim()
-    })
-    .join('\n\n')
+/** A client module's declarations, from its source; the types it imports are declared in the same file. */
+function declarationsOf(file: string) {
+  const source = fs.readFileSync(path.join(root, 'src', file), 'utf8')
+  const { outputText } = ts.transpileDeclaration(source, { compilerOptions: {} })
+  return outputText.replace(/^import (type )?.*\n/gm, '').trim()
 }
 
 /** A schema without `$id` and `title` at any depth: a name would make the generator refer to a type instead. */
@@ -135,6 +141,9 @@ async function main() {
     dependencies: Object.fromEntries(RUNTIME_DEPENDENCIES.map((name) => [name, versionOf(name)]))
   }
   fs.writeFileSync(path.join(out, 'package.json'), JSON.stringify(manifest, null, 2) + '\n')
+  // The package's README, with the examples it links to
+  fs.copyFileSync(path.join(root, 'client', 'README.md'), path.join(out, 'README.md'))
+  fs.cpSync(path.join(root, 'client', 'examples'), path.join(out, 'examples'), { recursive: true })
   const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', path.dirname(out)], {
     cwd: out,
     encoding: 'utf8'

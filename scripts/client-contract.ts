@@ -1,4 +1,11 @@
 import type { TSchema } from '@feathersjs/typebox'
+import type { ServiceEvents } from '../src/client'
+import {
+  accessTokenPayloadSchema,
+  authenticationRequestSchema,
+  authenticationResultSchema,
+  signedInUserSchema
+} from '../src/modules/identity/authentication.schema'
 import {
   userDataSchema,
   userPatchSchema,
@@ -137,6 +144,28 @@ export interface ServiceContract {
   signatures: Record<string, string>
   /** Types the signatures use that are not a schema of their own */
   declarations?: string[]
+  /** Event → the type it carries, for the events the server sends to clients */
+  events?: Record<string, string>
+}
+
+/** Types of no one service: signing in. */
+export const sharedTypes: Record<string, TSchema> = {
+  AuthenticationRequest: authenticationRequestSchema,
+  AccessTokenPayload: accessTokenPayloadSchema,
+  SignedInUser: signedInUserSchema,
+  AuthenticationResult: authenticationResultSchema
+}
+
+/**
+ * The events each service sends to clients, by the payload's type name. Typed by the
+ * client's own ServiceEvents, so that an event added there (or dropped) without its entry
+ * here fails the type check instead of shipping untyped.
+ */
+const events: { [P in keyof ServiceEvents]: Record<keyof ServiceEvents[P], string> } = {
+  messages: { created: 'Message', removed: 'Message' },
+  participants: { created: 'Participant', patched: 'Participant', removed: 'Participant' },
+  channels: { created: 'ChannelView', patched: 'Channel' },
+  presence: { patched: 'Presence', typing: 'TypingEvent' }
 }
 
 const find = (result: string, query: string) =>
@@ -173,7 +202,7 @@ const standard = (
   }
 }
 
-export const contract: ServiceContract[] = [
+const services: ServiceContract[] = [
   standard(userPath, userMethods, 'User', {
     result: userSchema,
     data: userDataSchema,
@@ -261,6 +290,8 @@ export const contract: ServiceContract[] = [
       ChannelRef: channelRefSchema,
       Typing: typingSchema
     },
+    // What the channel's viewers hear: who is typing there
+    declarations: ['export type TypingEvent = Typing & { user_id: Id }'],
     signatures: {
       find: find('Presence', 'PresenceQuery'),
       view: 'view(data: ChannelRef, params?: Params): Promise<{ channel_id: Id; viewing: true }>',
@@ -295,3 +326,8 @@ export const contract: ServiceContract[] = [
     query: notificationQuerySchema
   })
 ]
+
+export const contract: ServiceContract[] = services.map((service) => ({
+  ...service,
+  events: events[service.path as keyof ServiceEvents]
+}))

@@ -1,11 +1,12 @@
 import { feathers } from '@feathersjs/feathers'
-import type { TransportConnection, Application } from '@feathersjs/feathers'
+import type { TransportConnection } from '@feathersjs/feathers'
 import authenticationClient, { getDefaultStorage } from '@feathersjs/authentication-client'
 import type { AuthenticationClientOptions } from '@feathersjs/authentication-client'
 import socketioClient from '@feathersjs/socketio-client'
 import restClient from '@feathersjs/rest-client'
 import type { Socket } from 'socket.io-client'
 import { ReconnectingAuthentication } from './reconnecting-authentication'
+import type { ClientApplication, FeathersClient } from './client-types'
 import { userClient } from './modules/identity/users/users.shared'
 import { companyClient } from './modules/identity/companies/companies.shared'
 import { companyMemberClient } from './modules/identity/company-members/company-members.shared'
@@ -38,6 +39,8 @@ export type * from './modules/messaging/services/history-checks/history-checks.s
 export type * from './modules/notifications/services/device-tokens/device-tokens.shared'
 export type * from './modules/notifications/services/notifications/notifications.shared'
 export type * from './modules/identity/phone-confirmations/phone-confirmations.shared'
+export type * from './modules/identity/authentication.schema'
+export type * from './client-types'
 
 export interface Configuration {
   connection: TransportConnection<ServiceTypes>
@@ -46,7 +49,9 @@ export interface Configuration {
 // Each service's .shared.ts adds itself here
 export interface ServiceTypes {}
 
-export type ClientApplication = Application<ServiceTypes, Configuration>
+// What each service's events carry to a client (event name → payload); each .shared.ts adds
+// the events the server sends for it. A service without an entry sends none.
+export interface ServiceEvents {}
 
 /**
  * The transports, typed for this service and re-exported so that an app needs nothing but
@@ -67,20 +72,22 @@ export const createClient = (
   connection: TransportConnection<ServiceTypes>,
   authenticationOptions: Partial<AuthenticationClientOptions> = {}
 ) => {
-  const client: ClientApplication = feathers()
-  client.configure(connection)
+  const app: FeathersClient = feathers()
+  app.configure(connection)
   // Feathers' default storage is one MemoryStorage per process outside a browser: two clients
   // in one process (a bot, an integration, a test) would share one token, and a client
   // reconnecting would sign in again as whoever signed in last. Each client gets its own
   // (in a browser, getDefaultStorage wraps the origin's localStorage as Feathers does).
-  client.configure(
+  app.configure(
     authenticationClient({
       Authentication: ReconnectingAuthentication,
       storage: getDefaultStorage(),
       ...authenticationOptions
     })
   )
-  client.set('connection', connection)
+  app.set('connection', connection)
+  // The same object, seen through the typed interface (Feathers' own types cannot be narrowed)
+  const client = app as unknown as ClientApplication
 
   client.configure(userClient)
   client.configure(companyClient)

@@ -1,7 +1,7 @@
 import { io } from 'socket.io-client'
 import socketio from '@feathersjs/socketio-client'
 import { createClient } from '../src/client'
-import type { User } from '../src/client'
+import type { ServiceEventListeners, ServiceEvents, User } from '../src/client'
 import { byId } from './dom'
 import { ChannelList } from './channel-list'
 import { Conversation } from './conversation'
@@ -52,11 +52,15 @@ client.on('login', ({ user }: { user: User }) => {
   session.channels.refresh().then(() => session?.conversation.resume())
 })
 
-const live = (
-  path: 'messages' | 'participants' | 'channels' | 'presence',
-  event: string,
-  handle: (data: any) => void
-) => client.service(path).on(event, (data: any) => session && handle(data))
+const live = <P extends keyof ServiceEvents, E extends keyof ServiceEvents[P] & string>(
+  path: P,
+  event: E,
+  handle: (data: ServiceEvents[P][E]) => void
+) =>
+  (client.service(path) as ServiceEventListeners<ServiceEvents[P]>).on(
+    event,
+    (data) => session && handle(data)
+  )
 
 live('messages', 'created', (message) => session!.conversation.received(message))
 live('messages', 'removed', (message) => {
@@ -76,8 +80,12 @@ live('participants', 'removed', (participant) => {
 })
 live('channels', 'created', (channel) => session!.channels.upsert(channel))
 live('channels', 'patched', async (channel) => {
-  session!.channels.upsert(channel)
-  session!.conversation.channelChanged(channel)
+  // The channel's row, without what only a viewer has (title, unread): merged into the view held
+  const known = session!.channels.channels.get(channel.id)
+  if (known) {
+    session!.channels.upsert({ ...known, ...channel })
+    session!.conversation.channelChanged({ ...known, ...channel })
+  }
   // The event carries the channel's status, not its context's: read the view again for that
   await session!.channels.refresh().catch(() => {})
   const view = session?.channels.channels.get(channel.id)

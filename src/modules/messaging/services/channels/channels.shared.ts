@@ -30,4 +30,8 @@ declare module '../../../../client' {
   interface ServiceTypes {
     [channelPath]: ChannelClientService
   }
+  interface ServiceEvents {
+    // `created` goes to a person who joined a channel, as they see it; `patched` to all when its status changes
+    [channelPath]: { created: ChannelView; patched: Channel }
+  }
 }

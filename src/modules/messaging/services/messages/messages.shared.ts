@@ -24,4 +24,8 @@ declare module '../../../../client' {
   interface ServiceTypes {
     [messagePath]: MessageClientService
   }
+  interface ServiceEvents {
+    // `removed` carries a tombstone (no content) to everyone but admins
+    [messagePath]: { created: Message; removed: Message }
+  }
 }

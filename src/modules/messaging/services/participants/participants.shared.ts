@@ -28,4 +28,8 @@ declare module '../../../../client' {
   interface ServiceTypes {
     [participantPath]: ParticipantClientService
   }
+  interface ServiceEvents {
+    // `muted` only to the participant it belongs to: the others hear the row without it
+    [participantPath]: { created: Participant; patched: Participant; removed: Participant }
+  }
 }

@@ -23,4 +23,8 @@ declare module '../../../../client' {
   interface ServiceTypes {
     [presencePath]: PresenceClientService
   }
+  interface ServiceEvents {
+    // `patched`: someone who shares a channel came online or went offline; `typing`: to the channel's viewers
+    [presencePath]: { patched: Presence; typing: TypingEvent }
+  }
 }
