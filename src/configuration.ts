@@ -1,8 +1,14 @@
 import { Type, getValidator, defaultAppConfiguration } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import { dataValidator } from './validators'
+import { bookingStatuses, disputeStatuses } from './context-statuses'
 
 const nullableString = () => Type.Union([Type.String(), Type.Null()])
+const guardPolicy = Type.Union(['off', 'flag', 'mask', 'block'].map((policy) => Type.Literal(policy)))
+const statusPolicies = (statuses: readonly string[]) =>
+  Type.Object(Object.fromEntries(statuses.map((status) => [status, Type.Optional(guardPolicy)])), {
+    additionalProperties: false
+  })
 
 export const configurationSchema = Type.Intersect([
   defaultAppConfiguration,
@@ -96,6 +102,24 @@ export const configurationSchema = Type.Intersect([
     firebase: Type.Object({ serviceAccount: nullableString() }),
     // the path of the Ed25519 private key (PEM) that signs transcripts; none: unsigned
     evidence: Type.Object({ signing_key: nullableString() }),
+    // the contact-details guard: see src/modules/messaging/contact-guard/policy.ts for its defaults
+    contact_guard: Type.Optional(
+      Type.Object(
+        {
+          regions: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Z]{2}$' }), { minItems: 1 })),
+          policies: Type.Optional(
+            Type.Object(
+              {
+                booking: Type.Optional(statusPolicies(bookingStatuses)),
+                dispute: Type.Optional(statusPolicies(disputeStatuses))
+              },
+              { additionalProperties: false }
+            )
+          )
+        },
+        { additionalProperties: false }
+      )
+    ),
     // Swagger UI at /docs; unset: on outside production, off in production
     docs: Type.Optional(Type.Object({ enabled: Type.Optional(Type.Boolean()) })),
     // the bearer token /metrics asks for; unset: open outside production, 404 in production

@@ -9,6 +9,7 @@ import { presence } from './services/presence/presence'
 import { channelEvent } from './services/channel-events/channel-events'
 import { transcript } from './services/transcripts/transcripts'
 import { historyCheck } from './services/history-checks/history-checks'
+import { contactFinding } from './services/contact-findings/contact-findings'
 import { followContexts } from './services/channels/follow-contexts'
 import { ConnectionRooms } from './live/rooms'
 import { OnlinePresence } from './live/presence'
@@ -56,5 +57,6 @@ export const messaging = (app: Application) => {
   app.configure(channelEvent)
   app.configure(transcript)
   app.configure(historyCheck)
+  app.configure(contactFinding)
   app.configure(followContexts)
 }

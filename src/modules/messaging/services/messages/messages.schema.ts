@@ -4,7 +4,7 @@ import type { Static } from '@feathersjs/typebox'
 import type { HookContext } from '../../../../declarations'
 import { dataValidator, queryValidator } from '../../../../validators'
 import { Id, NamedRef, Nullable, Timestamp } from '../../../../schema-types'
-import { maySeeRecord } from '../../access/channel-access'
+import { maySeeHiddenDetails, maySeeRecord } from '../../access/channel-access'
 import { ContextType } from '../channels/channels.schema'
 
 export const MAX_CONTENT_LENGTH = 4000
@@ -30,7 +30,9 @@ export const messageSchema = Type.Object(
     /** who deleted it (null: an internal call, or a deletion from before deleters were kept); admins only */
     deleted_by: Type.Optional(Nullable(Id)),
     /** its link in the channel's hash chain (see README, Evidence); admins only */
-    hash: Type.Optional(Nullable(Type.String()))
+    hash: Type.Optional(Nullable(Type.String())),
+    /** internal: the text participants see when the contact-details guard masks the channel; never sent */
+    masked_content: Type.Optional(Type.String())
   },
   { $id: 'Message', additionalProperties: false }
 )
@@ -42,6 +44,7 @@ export const tombstoneOf = ({
   client_id: _clientId,
   deleted_by: _deletedBy,
   hash: _hash,
+  masked_content: _maskedContent,
   ...tombstone
 }: Message): Message => tombstone
 
@@ -66,8 +69,19 @@ const forAdmins = async <T>(value: T, message: Message, context: HookContext) =>
     ? unlessDeleted(value, message, context)
     : undefined
 
+/** Masked contact details (see the contact guard) read as masked, except by admins. */
+const asShownTo = async (value: string | undefined, message: Message, context: HookContext) =>
+  unlessDeleted(
+    message.masked_content !== undefined && !maySeeHiddenDetails(context.params)
+      ? message.masked_content
+      : value,
+    message,
+    context
+  )
+
 export const messageExternalResolver = resolve<Message, HookContext>({
-  content: unlessDeleted,
+  content: asShownTo,
+  masked_content: async () => undefined,
   client_id: unlessDeleted,
   hash: forAdmins,
   deleted_by: async (value, message, context) =>
