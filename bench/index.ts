@@ -11,7 +11,8 @@
  * --scale (scale.ts), --idle-memory (idle-memory.ts), --pg-cpu (pg-cpu.ts),
  * --restart (restart.ts), --fanout (fanout.ts), --offline-notifications
  * (offline-notifications.ts), --notification-drain (notification-drain.ts),
- * --login-lockout (login-lockout.ts) and --socket-flood (socket-flood.ts).
+ * --login-lockout (login-lockout.ts), --socket-flood (socket-flood.ts) and --contact-guard
+ * (contact-guard.ts).
  *
  * Everyone has a phone number and a push device, as the marketplace's people do (so the
  * notification planner runs); --bare-people gives them neither.
@@ -35,6 +36,7 @@ import { offlineNotifications } from './offline-notifications'
 import { fanout } from './fanout'
 import { notificationDrain } from './notification-drain'
 import { socketFlood } from './socket-flood'
+import { contactGuard } from './contact-guard'
 
 const optIn: Record<string, () => Promise<unknown>> = {
   scale,
@@ -45,7 +47,8 @@ const optIn: Record<string, () => Promise<unknown>> = {
   'login-lockout': loginLockout,
   fanout,
   'notification-drain': notificationDrain,
-  'socket-flood': socketFlood
+  'socket-flood': socketFlood,
+  'contact-guard': contactGuard
 }
 
 async function main() {

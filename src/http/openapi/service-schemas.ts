@@ -67,6 +67,11 @@ import {
   historyCheckSchema
 } from '../../modules/messaging/services/history-checks/history-checks.schema'
 import {
+  contactFindingPatchSchema,
+  contactFindingQuerySchema,
+  contactFindingSchema
+} from '../../modules/messaging/services/contact-findings/contact-findings.schema'
+import {
   deviceTokenDataSchema,
   deviceTokenQuerySchema,
   deviceTokenSchema
@@ -201,6 +206,13 @@ export const serviceSchemas: Record<string, ServiceSchemas> = {
       'A channel’s rows as they are now, recomputed against their hash chain; `problems` names each entry that breaks it. Admins only.',
     result: historyCheckSchema,
     query: historyCheckQuerySchema
+  },
+  'contact-findings': {
+    description:
+      'Messages in which the contact-details guard found a phone number, an e-mail address or a messaging handle (flagged or masked), with where they are; a patch resolves one. Admins only.',
+    result: contactFindingSchema,
+    patch: contactFindingPatchSchema,
+    query: contactFindingQuerySchema
   },
   'device-tokens': {
     description: 'One’s own push tokens.',

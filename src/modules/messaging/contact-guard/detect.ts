@@ -18,7 +18,8 @@ export interface ContactDetail {
 }
 
 // Digits with what people put between them: spaces, dots, dashes, brackets, slashes
-const DIGIT_RUN = /\+?\d(?:[\s.\-–—/()_*•·,:]{0,3}\d)*/g
+// (a colon joins digits only directly, as in a time: "order 4410: 6 rooms" is two numbers)
+const DIGIT_RUN = /\+?\d(?:(?:[\s.\-–—/()_*•·,]{0,3}|:)\d)*/g
 const MIN_PHONE_DIGITS = 7
 // Past this, no reading of a run as dates, times or amounts makes it anything but a number to call
 const SURELY_PHONE_DIGITS = 8
@@ -66,7 +67,7 @@ function isPhone(run: string, textBefore: string, regions: CountryCode[]): boole
 function phones(mapped: Mapped, regions: CountryCode[]): ContactDetail[] {
   const found: ContactDetail[] = []
   for (const match of mapped.text.matchAll(DIGIT_RUN)) {
-    const run = match[0].replace(/[\s.\-–—/()_*•·,:]+$/, '')
+    const run = match[0]
     const before = mapped.text.slice(Math.max(0, match.index! - 24), match.index)
     if (isPhone(run, before, regions)) {
       found.push({ kind: 'phone', ...originalSpan(mapped, match.index!, match.index! + run.length) })
@@ -78,7 +79,8 @@ function phones(mapped: Mapped, regions: CountryCode[]): ContactDetail[] {
 function addressesAndLinks(folded: Mapped): ContactDetail[] {
   let mapped = rewrite(folded, AT_PROVIDER, () => '@')
   mapped = rewrite(mapped, AT_SPELLED, () => '@')
-  mapped = rewrite(mapped, DOT_SPELLED, () => '.')
+  // again for each further dot: "co [dot] uk" follows a rewritten "gmail [dot] co"
+  for (let pass = 0; pass < 3; pass++) mapped = rewrite(mapped, DOT_SPELLED, () => '.')
   const found: ContactDetail[] = []
   for (const link of linkify.match(mapped.text) ?? []) {
     const span = originalSpan(mapped, link.index, link.lastIndex)

@@ -44,6 +44,12 @@ async function contextOf(app: Application, data: MessageData) {
   return context ? { type, status: context.status as ContextStatus } : undefined
 }
 
+/** With every policy off, nothing is looked for (and a send costs what it did before the guard). */
+const guardsAnything = (settings: ContactGuardSettings) =>
+  Object.values(settings.policies).some((byStatus) =>
+    Object.values(byStatus ?? {}).some((policy) => policy !== 'off')
+  )
+
 function countFindings(app: Application, policy: GuardPolicy, details: ContactDetail[]) {
   const found = contactGuardMetrics(app).found
   for (const detail of details) found.inc({ kind: detail.kind, policy })
@@ -72,6 +78,7 @@ export const guardContactDetails = async (context: HookContext) => {
   const data = context.data as MessageData
   if (!sender || isAdmin(sender)) return
   const settings = contactGuardSettings(context.app)
+  if (!guardsAnything(settings)) return
   const details = detectContactDetails(data.content, settings)
   if (!details.length) return
   const where = await contextOf(context.app, data)

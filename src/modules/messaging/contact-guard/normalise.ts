@@ -40,7 +40,11 @@ export function fold(original: string): Mapped {
   for (const character of original) {
     const start = offset
     offset += character.length
-    if (INVISIBLE.test(character)) continue
+    if (INVISIBLE.test(character)) {
+      // it belongs to the character before it: a masked 3️⃣ leaves no keycap behind
+      if (mapped.ends.length) mapped.ends[mapped.ends.length - 1] = offset
+      continue
+    }
     const codePoint = character.codePointAt(0)!
     const folded = asciiDigit(codePoint) ?? character.normalize('NFKC').toLowerCase()
     for (const unit of folded) {

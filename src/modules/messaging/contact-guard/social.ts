@@ -43,7 +43,7 @@ export function isSocialLink(url: string): boolean {
 
 const PLATFORM =
   '(?:whats\\s?app|whatsap|watsapp|wa|telegram|tg|insta(?:gram)?|ig|snap(?:chat)?|facebook|fb|messenger|signal|viber|wechat|tiktok|linkedin|skype|discord|kik|threema)'
-const HANDLE = '(?:\\s*[:=]?\\s*@?[\\p{L}\\d._-]{2,32})?'
+const HANDLE = '(?:\\s*(?:[:=]|is|ist|es)?\\s*@?[\\p{L}\\d._-]{2,32})?'
 
 /**
  * A platform named as a way to reach someone: "on/via/at (my) insta", "whatsapp me",

@@ -48,6 +48,7 @@ const REPEATED = /(?<![\p{L}])(double|doppel|doble|triple|dreifach)[\s-]+(\d)/gu
 const LOOKALIKE_TOKEN = /(?<![\p{L}\d])(?=[\doil]*\d)(?=[\doil]*[oil])[\doil]{2,}(?![\p{L}\d])/gu
 // A token like "9oo" is a number only beside other digits ("io" or "oil" never is: no digit)
 const besideDigits = (match: RegExpExecArray) =>
+  match[0].replace(/\D/g, '').length >= 4 ||
   /\d[\s.-]{0,2}$/.test(match.input.slice(Math.max(0, match.index - 3), match.index)) ||
   /^[\s.-]{0,2}\d/.test(match.input.slice(match.index + match[0].length, match.index + match[0].length + 3))
 const LOOKALIKES: Record<string, string> = { o: '0', i: '1', l: '1' }
@@ -55,7 +56,8 @@ const LOOKALIKES: Record<string, string> = { o: '0', i: '1', l: '1' }
 /** Spelled-out digits, repeated digits and look-alike letters inside numbers, as digits. */
 export function digitsFromWords(mapped: Mapped): Mapped {
   let out = rewrite(mapped, WORD, (match) => DIGIT_WORDS[match[1]])
-  out = rewrite(out, OH_BY_DIGITS, () => '0')
+  // twice: "oh oh" after a digit becomes digits one at a time
+  for (let pass = 0; pass < 2; pass++) out = rewrite(out, OH_BY_DIGITS, () => '0')
   out = rewrite(out, REPEATED, (match) => match[2].repeat(match[1].startsWith('tri') ? 3 : 2))
   // twice: a look-alike token turned into digits makes its neighbour one beside digits
   for (let pass = 0; pass < 2; pass++) {
