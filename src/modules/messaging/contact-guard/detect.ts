@@ -32,12 +32,12 @@ const AT_SPELLED = new RegExp(
   'gu'
 )
 const DOT_SPELLED = new RegExp(
-  `(?<=@[a-z0-9.-]*[a-z0-9])(?:\\s*${BRACKETED(`${DOT_WORD}|\\.`)}\\s*|\\s${DOT_WORD}\\s|\\s\\.\\s|\\.)(?=[a-z]{2,})`,
+  `(?<=@[a-z0-9.-]{0,64}[a-z0-9])(?:\\s*${BRACKETED(`${DOT_WORD}|\\.`)}\\s*|\\s${DOT_WORD}\\s|\\s\\.\\s|\\.)(?=[a-z]{2,})`,
   'gu'
 )
 // A known mailbox provider needs no top-level domain: "john at gmail" is an address
 const MAILBOX_PROVIDER =
-  /[\p{L}\d._%+-]+@(?:gmail|googlemail|hotmail|yahoo|outlook|icloud|gmx|web|live|aol|proton(?:mail)?|yandex|mail|msn|me)(?![\p{L}\d])/gu
+  /(?<![\p{L}\d._%+-])[\p{L}\d._%+-]{1,64}@(?:gmail|googlemail|hotmail|yahoo|outlook|icloud|gmx|web|live|aol|proton(?:mail)?|yandex|mail|msn|me)(?![\p{L}\d])/gu
 // "john at gmail" without a dot: only a provider after a bare "at" makes it an address
 const AT_PROVIDER =
   /(?<=[\p{L}\d._-])\s+(?:at|ät|arroba)\s+(?=(?:gmail|googlemail|hotmail|yahoo|outlook|icloud|gmx|proton(?:mail)?|yandex)(?![\p{L}\d]))/gu
@@ -66,6 +66,7 @@ function isPhone(run: string, textBefore: string, regions: CountryCode[]): boole
 
 function phones(mapped: Mapped, regions: CountryCode[]): ContactDetail[] {
   const found: ContactDetail[] = []
+  if (!/\d/.test(mapped.text)) return found
   for (const match of mapped.text.matchAll(DIGIT_RUN)) {
     const run = match[0]
     const before = mapped.text.slice(Math.max(0, match.index! - 24), match.index)
@@ -80,14 +81,20 @@ function addressesAndLinks(folded: Mapped): ContactDetail[] {
   let mapped = rewrite(folded, AT_PROVIDER, () => '@')
   mapped = rewrite(mapped, AT_SPELLED, () => '@')
   // again for each further dot: "co [dot] uk" follows a rewritten "gmail [dot] co"
-  for (let pass = 0; pass < 3; pass++) mapped = rewrite(mapped, DOT_SPELLED, () => '.')
+  if (!mapped.text.includes('@') && !mapped.text.includes('.')) return []
+  for (let pass = 0, before; pass < 3 && before !== mapped; pass++) {
+    before = mapped
+    mapped = rewrite(mapped, DOT_SPELLED, () => '.')
+  }
+  // No address or link is longer than 254 characters; a longer word would only cost time
+  const text = mapped.text.replace(/\S{255,}/g, (word) => ' '.repeat(word.length))
   const found: ContactDetail[] = []
-  for (const link of linkify.match(mapped.text) ?? []) {
+  for (const link of linkify.match(text) ?? []) {
     const span = originalSpan(mapped, link.index, link.lastIndex)
     if (link.schema === 'mailto:') found.push({ kind: 'email', ...span })
     else if (isSocialLink(link.url)) found.push({ kind: 'social', ...span })
   }
-  for (const match of mapped.text.matchAll(MAILBOX_PROVIDER)) {
+  for (const match of text.matchAll(MAILBOX_PROVIDER)) {
     found.push({ kind: 'email', ...originalSpan(mapped, match.index!, match.index! + match[0].length) })
   }
   return found

@@ -46,6 +46,13 @@ export function fold(original: string): Mapped {
       continue
     }
     const codePoint = character.codePointAt(0)!
+    if (codePoint < 0x80) {
+      // most of what people write: nothing to fold but the case
+      mapped.text += character.toLowerCase()
+      mapped.starts.push(start)
+      mapped.ends.push(offset)
+      continue
+    }
     const folded = asciiDigit(codePoint) ?? character.normalize('NFKC').toLowerCase()
     for (const unit of folded) {
       mapped.text += unit
@@ -96,6 +103,8 @@ export function rewrite(
     }
     last = to
   }
+  // nothing replaced: the same text, and the callers' passes can stop
+  if (last === 0) return mapped
   copy(last, mapped.text.length)
   return out
 }

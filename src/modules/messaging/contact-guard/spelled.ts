@@ -57,10 +57,14 @@ const LOOKALIKES: Record<string, string> = { o: '0', i: '1', l: '1' }
 export function digitsFromWords(mapped: Mapped): Mapped {
   let out = rewrite(mapped, WORD, (match) => DIGIT_WORDS[match[1]])
   // twice: "oh oh" after a digit becomes digits one at a time
-  for (let pass = 0; pass < 2; pass++) out = rewrite(out, OH_BY_DIGITS, () => '0')
+  for (let pass = 0, before; pass < 2 && before !== out; pass++) {
+    before = out
+    out = rewrite(out, OH_BY_DIGITS, () => '0')
+  }
   out = rewrite(out, REPEATED, (match) => match[2].repeat(match[1].startsWith('tri') ? 3 : 2))
   // twice: a look-alike token turned into digits makes its neighbour one beside digits
-  for (let pass = 0; pass < 2; pass++) {
+  for (let pass = 0, before; pass < 2 && before !== out; pass++) {
+    before = out
     out = rewrite(out, LOOKALIKE_TOKEN, (match) =>
       besideDigits(match) ? match[0].replace(/[oil]/g, (letter) => LOOKALIKES[letter]) : undefined
     )
