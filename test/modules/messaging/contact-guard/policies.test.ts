@@ -2,7 +2,7 @@ import assert from 'assert'
 import { useServer } from '../../../helpers/app'
 import { addMember, buildAdmin, buildBooking, buildDispute } from '../../../helpers/factories'
 import type { BookingWorld, TestUser } from '../../../helpers/factories'
-import { http, login, nextEvent, socketClient } from '../../../helpers/clients'
+import { http, login, nextEvent, socketClient, waitUntil } from '../../../helpers/clients'
 import type { ClientApplication } from '../../../../src/client'
 import { BLOCKED_SENTENCE } from '../../../../src/modules/messaging/contact-guard/policy'
 
@@ -80,6 +80,21 @@ describe('the contact-details guard over REST and Socket.io', () => {
     assert.strictEqual(findings.total, 1)
     assert.strictEqual(findings.data[0].policy, 'mask')
     assert.deepStrictEqual(findings.data[0].kinds, ['phone'])
+  })
+
+  it('announces a masked message to notification listeners with the masked preview', async () => {
+    const events = server.app.get('events')
+    const previews: string[] = []
+    const stop = events.on('chat.message.created', (event) => {
+      if (event.channel_id === channelId) previews.push(event.message_preview)
+    })
+    try {
+      await worker.service('messages').create({ channel_id: channelId, content: 'or t.me/jonny_b' })
+      await waitUntil(() => previews.length > 0, 'the announcement')
+      assert.deepStrictEqual(previews, ['or [contact handle hidden]'])
+    } finally {
+      stop()
+    }
   })
 
   it('an idempotent retry answers the masked text too, and a message without details is untouched', async () => {
