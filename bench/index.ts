@@ -11,8 +11,8 @@
  * --scale (scale.ts), --idle-memory (idle-memory.ts), --pg-cpu (pg-cpu.ts),
  * --restart (restart.ts), --fanout (fanout.ts), --offline-notifications
  * (offline-notifications.ts), --notification-drain (notification-drain.ts),
- * --login-lockout (login-lockout.ts), --socket-flood (socket-flood.ts) and --people-cost
- * (people-cost.ts).
+ * --login-lockout (login-lockout.ts), --socket-flood (socket-flood.ts), --people-cost
+ * (people-cost.ts) and --contact-guard (contact-guard.ts).
  *
  * Everyone has a phone number and a push device, as the marketplace's people do (so the
  * notification planner runs); --bare-people gives them neither. --help lists the scenarios.
@@ -37,6 +37,7 @@ import { fanout } from './fanout'
 import { notificationDrain } from './notification-drain'
 import { socketFlood } from './socket-flood'
 import { peopleCost } from './people-cost'
+import { contactGuard } from './contact-guard'
 
 const optIn: Record<string, () => Promise<unknown>> = {
   scale,
@@ -48,7 +49,8 @@ const optIn: Record<string, () => Promise<unknown>> = {
   fanout,
   'notification-drain': notificationDrain,
   'socket-flood': socketFlood,
-  'people-cost': peopleCost
+  'people-cost': peopleCost,
+  'contact-guard': contactGuard
 }
 
 async function main() {

@@ -20,6 +20,7 @@ import { channelEventClient } from './modules/messaging/services/channel-events/
 import { transcriptClient } from './modules/messaging/services/transcripts/transcripts.shared'
 import { historyCheckClient } from './modules/messaging/services/history-checks/history-checks.shared'
 import { checkpointClient } from './modules/messaging/services/checkpoints/checkpoints.shared'
+import { contactFindingClient } from './modules/messaging/services/contact-findings/contact-findings.shared'
 import { deviceTokenClient } from './modules/notifications/services/device-tokens/device-tokens.shared'
 import { notificationClient } from './modules/notifications/services/notifications/notifications.shared'
 import { phoneConfirmationClient } from './modules/identity/phone-confirmations/phone-confirmations.shared'
@@ -36,6 +37,7 @@ export type * from './modules/messaging/services/presence/presence.shared'
 export type * from './modules/messaging/services/channel-events/channel-events.shared'
 export type * from './modules/messaging/services/transcripts/transcripts.shared'
 export type * from './modules/messaging/services/history-checks/history-checks.shared'
+export type * from './modules/messaging/services/contact-findings/contact-findings.shared'
 export type * from './modules/notifications/services/device-tokens/device-tokens.shared'
 export type * from './modules/notifications/services/notifications/notifications.shared'
 export type * from './modules/identity/phone-confirmations/phone-confirmations.shared'
@@ -102,6 +104,7 @@ export const createClient = (
   client.configure(transcriptClient)
   client.configure(historyCheckClient)
   client.configure(checkpointClient)
+  client.configure(contactFindingClient)
   client.configure(deviceTokenClient)
   client.configure(notificationClient)
   client.configure(phoneConfirmationClient)

@@ -1,8 +1,14 @@
 import { Type, getValidator, defaultAppConfiguration } from '@feathersjs/typebox'
 import type { Static } from '@feathersjs/typebox'
 import { dataValidator } from './validators'
+import { bookingStatuses, disputeStatuses } from './context-statuses'
 
 const nullableString = () => Type.Union([Type.String(), Type.Null()])
+const guardPolicy = Type.Union(['off', 'flag', 'mask', 'block'].map((policy) => Type.Literal(policy)))
+const statusPolicies = (statuses: readonly string[]) =>
+  Type.Object(Object.fromEntries(statuses.map((status) => [status, Type.Optional(guardPolicy)])), {
+    additionalProperties: false
+  })
 
 export const configurationSchema = Type.Intersect([
   defaultAppConfiguration,
@@ -104,6 +110,24 @@ export const configurationSchema = Type.Intersect([
       tsa_timeout_seconds: Type.Optional(Type.Number({ minimum: 1 })),
       tsa_retry_seconds: Type.Optional(Type.Number({ minimum: 1 }))
     }),
+    // the contact-details guard: see src/modules/messaging/contact-guard/policy.ts for its defaults
+    contact_guard: Type.Optional(
+      Type.Object(
+        {
+          regions: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Z]{2}$' }), { minItems: 1 })),
+          policies: Type.Optional(
+            Type.Object(
+              {
+                booking: Type.Optional(statusPolicies(bookingStatuses)),
+                dispute: Type.Optional(statusPolicies(disputeStatuses))
+              },
+              { additionalProperties: false }
+            )
+          )
+        },
+        { additionalProperties: false }
+      )
+    ),
     // Swagger UI at /docs; unset: on outside production, off in production
     docs: Type.Optional(Type.Object({ enabled: Type.Optional(Type.Boolean()) })),
     // one line per HTTP request and per Socket.io call at info (see README, Operating it)

@@ -74,6 +74,11 @@ import {
   checkpointSchema
 } from '../../modules/messaging/services/checkpoints/checkpoints.schema'
 import {
+  contactFindingPatchSchema,
+  contactFindingQuerySchema,
+  contactFindingSchema
+} from '../../modules/messaging/services/contact-findings/contact-findings.schema'
+import {
   deviceTokenDataSchema,
   deviceTokenQuerySchema,
   deviceTokenSchema
@@ -247,6 +252,13 @@ export const serviceSchemas: Record<string, ServiceSchemas> = {
     result: checkpointSchema,
     data: checkpointDataSchema,
     query: checkpointQuerySchema
+  },
+  'contact-findings': {
+    description:
+      'Messages in which the contact-details guard found a phone number, an e-mail address or a messaging handle (flagged or masked), with where they are; a patch resolves one. Admins only.',
+    result: contactFindingSchema,
+    patch: contactFindingPatchSchema,
+    query: contactFindingQuerySchema
   },
   'device-tokens': {
     description: 'One’s own push tokens.',

@@ -10,6 +10,7 @@ import { channelEvent } from './services/channel-events/channel-events'
 import { transcript } from './services/transcripts/transcripts'
 import { historyCheck } from './services/history-checks/history-checks'
 import { checkpoint } from './services/checkpoints/checkpoints'
+import { contactFinding } from './services/contact-findings/contact-findings'
 import { followContexts } from './services/channels/follow-contexts'
 import { ConnectionRooms } from './live/rooms'
 import { OnlinePresence } from './live/presence'
@@ -58,5 +59,6 @@ export const messaging = (app: Application) => {
   app.configure(transcript)
   app.configure(historyCheck)
   app.configure(checkpoint)
+  app.configure(contactFinding)
   app.configure(followContexts)
 }

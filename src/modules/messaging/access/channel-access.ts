@@ -19,6 +19,8 @@ import type { Channel } from '../services/channels/channels.schema'
  *   may see the record   who moderates: deleted words, chain links, former participants,
  *                        evidence exports and history checks
  *   may see muted        the participant it belongs to, and who moderates
+ *   may see hidden       an admin, or an internal call that acts for nobody: contact details
+ *   details              the guard masks (an internal call for a person sees what they see)
  *   may see presence     oneself, who shares a current channel, and who moderates
  *   may view and type    a current participant (its connection sits in the channel's room,
  *                        which follows participation)
@@ -49,6 +51,8 @@ export const mayDelete = (caller: Caller, standing: Standing, senderId: Id) =>
   mayRead(caller, standing) &&
   (moderates(caller) || (senderId === caller.user?.id && standing.status === 'active'))
 export const maySeeRecord = (caller: Caller) => moderates(caller)
+export const maySeeHiddenDetails = (caller: Caller) =>
+  caller.user ? isAdmin(caller.user) : moderates(caller)
 export const maySeeMutedOf = (caller: Caller, userId: Id) => moderates(caller) || caller.user?.id === userId
 export const maySeePresenceOf = (caller: Caller, userId: Id, sharesAChannel: boolean) =>
   moderates(caller) || caller.user?.id === userId || sharesAChannel

@@ -16,6 +16,7 @@ export const announceToRecipients = async (context: HookContext) => {
     message_id: message.id,
     sender_id: message.sender_id,
     recipient_ids: context.params.recipientIds ?? [],
-    message_preview: [...(message.content ?? '')].slice(0, PREVIEW_LENGTH).join('')
+    // recipients read a masked channel's words masked, and so does anything that notifies them
+    message_preview: [...(message.masked_content ?? message.content ?? '')].slice(0, PREVIEW_LENGTH).join('')
   })
 }

@@ -11,6 +11,7 @@ import type { TypingStates } from './typing-states'
 import { ADMINS, channelRoom, userRoom } from './rooms'
 import { seqOrderedPublisher } from './seq-order'
 import { withoutMuted } from '../hooks/hide-others-muted'
+import { asSent } from '../contact-guard/mask-hooks'
 
 /**
  * Publishes service events through Socket.io rooms instead of Feathers' per-connection
@@ -33,7 +34,7 @@ export const realtime = (
     const room = channelRoom(message.channel_id)
     io.to(room).except(ADMINS).emit('messages removed', tombstoneOf(message))
     const admins = (await io.in(room).fetchSockets()).filter((socket) => socket.rooms.has(ADMINS))
-    admins.forEach((socket) => socket.emit('messages removed', message))
+    admins.forEach((socket) => socket.emit('messages removed', asSent(message)))
   })
   app
     .service('participants')

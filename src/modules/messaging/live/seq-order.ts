@@ -5,6 +5,7 @@ import { ExpiringCache } from '../../../cache/expiring-cache'
 import type { RoomRelay } from '../../../socketio/room-relay'
 import type { Message } from '../services/messages/messages.schema'
 import { channelRoom } from './rooms'
+import { publishCreated } from './publish-created'
 
 export interface SeqOrderSettings {
   /** How long a message whose predecessor has not been published yet waits for it (0: no wait). */
@@ -88,10 +89,7 @@ const HOP = 'chat:messages created'
  * orders the whole stream of a channel before it emits to its own sockets.
  */
 export function seqOrderedPublisher(app: Application, io: Server, relay: RoomRelay) {
-  const push = createSeqOrder(
-    (message) => io.local.to(channelRoom(message.channel_id)).emit('messages created', message),
-    app.get('realtime')
-  )
+  const push = createSeqOrder(publishCreated(io), app.get('realtime'))
   const relayed = relay.open<Message>(HOP, (room) => room.startsWith('channel:'), push)
   return (message: Message) => {
     push(message)

@@ -2,6 +2,7 @@ import { authenticate } from '@feathersjs/authentication'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../../declarations'
 import { skipEventForExisting } from '../../hooks/skip-event-for-existing'
+import { maskLastMessages } from '../../contact-guard/mask-hooks'
 import { ChannelService } from './channels.class'
 import { channelDataValidator, channelQueryValidator } from './channels.schema'
 import { channelMethods, channelPath } from './channels.shared'
@@ -20,6 +21,8 @@ export const channel = (app: Application) => {
       create: [schemaHooks.validateData(channelDataValidator)]
     },
     after: {
+      find: [maskLastMessages],
+      get: [maskLastMessages],
       create: [skipEventForExisting]
     }
   })

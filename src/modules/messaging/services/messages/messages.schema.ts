@@ -4,7 +4,7 @@ import type { Static } from '@feathersjs/typebox'
 import type { HookContext } from '../../../../declarations'
 import { dataValidator, queryValidator } from '../../../../validators'
 import { Id, NamedRef, Nullable, Timestamp, documented } from '../../../../schema-types'
-import { maySeeRecord } from '../../access/channel-access'
+import { maySeeHiddenDetails, maySeeRecord } from '../../access/channel-access'
 import { ContextType } from '../channels/channels.schema'
 
 export const MAX_CONTENT_LENGTH = 4000
@@ -40,6 +40,10 @@ export const messageSchema = Type.Object(
     /** its link in the channel's hash chain (see README, Evidence); admins only */
     hash: Type.Optional(
       documented(Nullable(Type.String()), 'Its link in the channel’s hash chain (hex SHA-256); admins only')
+    ),
+    /** internal: the text participants see when the contact-details guard masks the channel; never sent */
+    masked_content: Type.Optional(
+      Type.String({ description: 'Internal to the server: never part of an answer or an event' })
     )
   },
   { $id: 'Message', additionalProperties: false, description: 'A message, or the tombstone of a deleted one' }
@@ -52,6 +56,7 @@ export const tombstoneOf = ({
   client_id: _clientId,
   deleted_by: _deletedBy,
   hash: _hash,
+  masked_content: _maskedContent,
   ...tombstone
 }: Message): Message => tombstone
 
@@ -76,8 +81,19 @@ const forAdmins = async <T>(value: T, message: Message, context: HookContext) =>
     ? unlessDeleted(value, message, context)
     : undefined
 
+/** Masked contact details (see the contact guard) read as masked, except by admins. */
+const asShownTo = async (value: string | undefined, message: Message, context: HookContext) =>
+  unlessDeleted(
+    message.masked_content !== undefined && !maySeeHiddenDetails(context.params)
+      ? message.masked_content
+      : value,
+    message,
+    context
+  )
+
 export const messageExternalResolver = resolve<Message, HookContext>({
-  content: unlessDeleted,
+  content: asShownTo,
+  masked_content: async () => undefined,
   client_id: unlessDeleted,
   hash: forAdmins,
   deleted_by: async (value, message, context) =>

@@ -7,6 +7,8 @@ import { limitSendRate } from '../../hooks/limit-send-rate'
 import { sanitizeMessageContent } from '../../hooks/sanitize-content'
 import { softDelete } from '../../hooks/soft-delete'
 import { skipEventForExisting } from '../../hooks/skip-event-for-existing'
+import { attachMaskedContents } from '../../contact-guard/mask-hooks'
+import { guardContactDetails, recordContactFindings } from '../../contact-guard/guard-hooks'
 import { MessageService } from './messages.class'
 import { messageDataValidator, messageQueryValidator } from './messages.schema'
 import { messageMethods, messagePath } from './messages.shared'
@@ -22,11 +24,16 @@ export const message = (app: Application) => {
     },
     before: {
       find: [schemaHooks.validateQuery(messageQueryValidator)],
-      create: [limitSendRate, schemaHooks.validateData(messageDataValidator), sanitizeMessageContent]
+      create: [
+        limitSendRate,
+        schemaHooks.validateData(messageDataValidator),
+        sanitizeMessageContent,
+        guardContactDetails
+      ]
     },
     after: {
-      all: [attachSenders],
-      create: [skipEventForExisting, announceToRecipients]
+      all: [attachSenders, attachMaskedContents],
+      create: [recordContactFindings, skipEventForExisting, announceToRecipients]
     }
   })
 }

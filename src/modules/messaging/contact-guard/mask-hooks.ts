@@ -1,0 +1,44 @@
+import type { HookContext } from '../../../declarations'
+import { maySeeHiddenDetails } from '../access/channel-access'
+import type { Message } from '../services/messages/messages.schema'
+import type { ChannelView } from '../services/channels/channels.schema'
+
+/**
+ * Messages read by a participant carry the masked text of a masked channel's messages
+ * (`masked_content`, which the external resolver shows instead of `content` and never
+ * sends itself): one read for the whole page. Admins read the record as sent.
+ */
+export const attachMaskedContents = async (context: HookContext) => {
+  if (maySeeHiddenDetails(context.params)) return
+  if (context.method === 'create' && !context.params.alreadyExisted) return
+  const messages: Message[] = context.method === 'find' ? context.result.data : [context.result]
+  const masked = await context.app
+    .service('contact-findings')
+    .maskedContents(messages.filter((message) => message.masked_content === undefined))
+  if (!masked.size) return
+  const withMask = (message: Message): Message =>
+    masked.has(message.id) ? { ...message, masked_content: masked.get(message.id) } : message
+  context.result =
+    context.method === 'find' ? { ...context.result, data: messages.map(withMask) } : withMask(context.result)
+}
+
+/** A channel list's last-message previews, masked for a participant as the messages are. */
+export const maskLastMessages = async (context: HookContext) => {
+  if (maySeeHiddenDetails(context.params)) return
+  const views: ChannelView[] = context.method === 'find' ? context.result.data : [context.result]
+  const previews = views.flatMap((view) =>
+    view.last_message && 'content' in view.last_message ? [view.last_message] : []
+  )
+  const masked = await context.app.service('contact-findings').maskedContents(previews)
+  for (const preview of previews) {
+    const text = masked.get(preview.id)
+    if (text !== undefined) preview.content = text
+  }
+}
+
+/** A message as it leaves for someone who sees contact details: the record, without the masked copy. */
+export const asSent = ({ masked_content: _masked, ...message }: Message): Message => message
+
+/** … and for a participant of a masked channel: the masked text in place of the words. */
+export const asMasked = ({ masked_content, ...message }: Message): Message =>
+  masked_content === undefined ? message : { ...message, content: masked_content }
