@@ -8,7 +8,9 @@ import { http, login } from './clients'
  * services' schemas give as examples: Ana Silva (user 11, ana@example.com) works booking
  * 42 between Northwind Retail (21) and Harbour Staffing (22), supervised by Ben (12); its
  * channel is 7, Ana's row in it 71, its first event 61, Ana's first message 1001, her
- * phone +15555550123 awaits the code 123456, her device token is 5, a delivery to her 9,
+ * second (1002) gives a phone number, which the contact guard flags (a confirmed booking)
+ * as finding 91, and checkpoint 81 signs the channel's head after both; her phone
+ * +15555550123 awaits the code 123456, her device token is 5, a delivery to her 9,
  * and dispute 51 is between her and Carla (13). Dana (1) is an admin. It needs a database
  * of its own (`createSuiteDatabase`): rows are given their ids by moving each table's
  * sequence just before the row is made through the services.
@@ -88,6 +90,23 @@ export async function buildExampleWorld(app: Application, url: string) {
     1001,
     'Ana’s message'
   )
+  // A confirmed booking's channel is flagged by the contact guard: a number is a finding
+  await nextId('chat_contact_findings', 91)
+  made(
+    await app
+      .service('messages')
+      .create(
+        { channel_id: 7, content: 'If the gate is locked, call me on +1 555 555 0123' },
+        { user: people.ana }
+      ),
+    1002,
+    'Ana’s message with her number'
+  )
+  const [finding] = await db('chat_contact_findings').where({ message_id: 1002 })
+  assert.strictEqual(Number(finding?.id), 91, 'the contact finding has the example id')
+  // An admin's checkpoint of the channel, before the dispute's own (taken in the background)
+  await nextId('chat_checkpoints', 81)
+  made(await app.service('checkpoints').create({ channel_id: 7 }), 81, 'the checkpoint')
 
   await nextId('disputes', 51)
   made(await app.service('disputes').create({ booking_id: 42, party_ids: [11, 13] }), 51, 'the dispute')

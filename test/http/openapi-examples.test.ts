@@ -9,7 +9,7 @@ import { PASSWORD } from '../helpers/factories'
 import { EXAMPLE_PEOPLE, buildExampleWorld } from '../helpers/example-world'
 
 // Who sends an operation's examples: Dana (admin) for what only admins may call and for the
-// admin's side of users; Ana, who works the example booking, for everything else
+// admin's side of users and checkpoints; Ana, who works the example booking, for everything else
 const ADMIN_SERVICES = [
   'companies',
   'company-members',
@@ -17,12 +17,14 @@ const ADMIN_SERVICES = [
   'disputes',
   'transcripts',
   'history-checks',
+  'contact-findings',
   'notifications'
 ]
-const senderOf = (route: string) => {
+const senderOf = (route: string, verb: string) => {
   const service = route.split('/')[1]
   const adminSideOfUsers = route === '/users' // finding by email and creating accounts
-  return ADMIN_SERVICES.includes(service) || adminSideOfUsers ? 'dana' : 'ana'
+  const adminSideOfCheckpoints = route === '/checkpoints' && verb === 'post' // participants read them
+  return ADMIN_SERVICES.includes(service) || adminSideOfUsers || adminSideOfCheckpoints ? 'dana' : 'ana'
 }
 
 // Reads first, then creations, changes and removals, and logging out last: each example
@@ -70,7 +72,7 @@ function documentedRequests(document: any): { requests: Request[]; examples: num
     assert.ok(success, `${label} documents a success`)
     const expected = Number(success)
     const schema = operation.responses[success].content?.['application/json']?.schema
-    const sender = operation.security ? senderOf(route) : undefined
+    const sender = operation.security ? senderOf(route, verb) : undefined
     const content = operation.requestBody?.content?.['application/json']
     if (!content) {
       requests.push({ label, verb, path: target, sender, expected, schema })

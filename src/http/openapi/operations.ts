@@ -64,7 +64,20 @@ function componentsOf(path: string, schemas: ServiceSchemas) {
   return { names, components }
 }
 
-function findParameters(query: Json | undefined, page: PageSettings): Json[] {
+function findParameters(query: Json | undefined, page: PageSettings, schemas: ServiceSchemas): Json[] {
+  // A find with its own page (checkpoints) documents its own `$limit`, in its own words, and no `$skip`
+  if (schemas.ownPaging) {
+    const ownLimit = plain(schemas.query).properties.$limit
+    return queryParameters(query).map((parameter) =>
+      parameter.name === '$limit'
+        ? {
+            ...parameter,
+            description: ownLimit.description,
+            schema: { ...parameter.schema, description: ownLimit.description }
+          }
+        : parameter
+    )
+  }
   const paging = [
     {
       name: '$limit',
@@ -115,7 +128,7 @@ export function serviceOperations(
       parameters: route.item ? [idParameter] : []
     }
     if (method === 'find') {
-      operation.parameters = findParameters(query, page)
+      operation.parameters = findParameters(query, page, schemas)
       const pageSchema = {
         type: 'object',
         description: 'One page of matching records',

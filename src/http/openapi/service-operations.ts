@@ -155,6 +155,29 @@ export const serviceOperations: Record<string, OperationTexts> = {
       description: `${ADMINS} The id is the channel’s.`
     }
   },
+  checkpoints: {
+    find: {
+      summary: 'A channel’s checkpoints',
+      description:
+        'Its current participants (admins: any channel), newest first: each `checkpoint` is the file to keep. One page of `$limit`, without `$skip`.'
+    },
+    create: {
+      summary: 'Checkpoint a channel now',
+      description: `${ADMINS} Signs the channel’s head as it is now (reason \`request\`); its time-stamp is asked for in the background. An unknown channel is a 404.`,
+      result: 'The new checkpoint'
+    }
+  },
+  'contact-findings': {
+    find: {
+      summary: 'Find contact findings',
+      description: `${ADMINS} Newest first unless \`$sort[id]=1\`; \`resolved=false\` lists the open ones.`
+    },
+    get: { summary: 'Get a contact finding', description: ADMINS },
+    patch: {
+      summary: 'Resolve a contact finding',
+      description: `${ADMINS} Once: the first admin’s word and time stay, and a later patch returns the finding as it is. The message is never changed.`
+    }
+  },
   'device-tokens': {
     find: { summary: 'List one’s devices', description: 'One’s own push tokens only.' },
     get: { summary: 'Get a device', description: 'One’s own only; others’ are a 404.' },

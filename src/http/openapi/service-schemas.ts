@@ -102,6 +102,8 @@ export interface ServiceSchemas {
   idParameter?: TSchema
   /** the shapes a create body takes when its fields come in alternatives: documented as `oneOf` */
   dataForms?: DataForm[]
+  /** `find` reads one page by its query's own `$limit` (its size, its bounds) and has no `$skip` */
+  ownPaging?: boolean
   /** documented limits stricter than the schema's, where a later rule is the real one */
   documentedLimits?: Record<string, Record<string, unknown>>
 }
@@ -251,7 +253,8 @@ export const serviceSchemas: Record<string, ServiceSchemas> = {
       'Signed heads of a channel’s hash chain (at a freeze, a dispute opened on the booking, an admin’s request, on the schedule), newest first, with their RFC 3161 token once stamped: `checkpoint` is the file a party keeps. Read by the channel’s participants; made by admins; never changed.',
     result: checkpointSchema,
     data: checkpointDataSchema,
-    query: checkpointQuerySchema
+    query: checkpointQuerySchema,
+    ownPaging: true
   },
   'contact-findings': {
     description:

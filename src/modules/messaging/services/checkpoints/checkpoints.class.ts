@@ -1,5 +1,6 @@
 import { NotFound } from '@feathersjs/errors'
 import type { Application, ServiceParams } from '../../../../declarations'
+import { CHECKPOINT_PAGE } from './checkpoints.schema'
 import type { Checkpoint, CheckpointData, CheckpointQuery } from './checkpoints.schema'
 import { documentOf, takeCheckpoint } from './take-checkpoint'
 import type { CheckpointRow } from './take-checkpoint'
@@ -23,7 +24,7 @@ export class CheckpointService {
   constructor(private app: Application) {}
 
   async find(params: CheckpointParams): Promise<Paginated<Checkpoint>> {
-    const { channel_id, $limit = 10 } = params.query!
+    const { channel_id, $limit = CHECKPOINT_PAGE.default } = params.query!
     const db = this.app.get('postgresqlClient')
     const rows: CheckpointRow[] = await db('chat_checkpoints')
       .where({ channel_id })
