@@ -6,6 +6,7 @@ import { dataValidator, queryValidator } from '../../../../validators'
 import { Id, NamedRef, Nullable, Timestamp } from '../../../../schema-types'
 import { maySeeRecord } from '../../access/channel-access'
 import { ContextType } from '../channels/channels.schema'
+import { searchQueryProperties, searchSortProperties } from './search.schema'
 
 export const MAX_CONTENT_LENGTH = 4000
 // Raw input may carry markup that sanitizing removes; beyond this it is refused unread
@@ -30,11 +31,18 @@ export const messageSchema = Type.Object(
     /** who deleted it (null: an internal call, or a deletion from before deleters were kept); admins only */
     deleted_by: Type.Optional(Nullable(Id)),
     /** its link in the channel's hash chain (see README, Evidence); admins only */
-    hash: Type.Optional(Nullable(Type.String()))
+    hash: Type.Optional(Nullable(Type.String())),
+    /** in `$search` results: HTML-escaped words around the matches, each match in `<mark>` */
+    snippet: Type.Optional(Type.String())
   },
   { $id: 'Message', additionalProperties: false }
 )
 export type Message = Static<typeof messageSchema>
+
+// The table's columns a message reads: not its search vector, which is for the index alone
+export const MESSAGE_COLUMNS = Object.keys(messageSchema.properties).filter(
+  (name) => name !== 'sender' && name !== 'snippet'
+)
 
 /** What a deleted message leaves in views without its words: its place in the history. */
 export const tombstoneOf = ({
@@ -69,6 +77,7 @@ const forAdmins = async <T>(value: T, message: Message, context: HookContext) =>
 export const messageExternalResolver = resolve<Message, HookContext>({
   content: unlessDeleted,
   client_id: unlessDeleted,
+  snippet: unlessDeleted,
   hash: forAdmins,
   deleted_by: async (value, message, context) =>
     message.is_deleted ? forAdmins(value, message, context) : undefined
@@ -99,7 +108,8 @@ export const seqRange = Type.Object(
 
 export const messageQuerySchema = Type.Object(
   {
-    channel_id: Id,
+    // Required unless `$search` reads across channels (the service says so)
+    channel_id: Type.Optional(Id),
     seq: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), seqRange])),
     sender_id: Type.Optional(Type.Union([Id, Type.Object({ $ne: Id }, { additionalProperties: false })])),
     is_deleted: Type.Optional(Type.Boolean()),
@@ -107,8 +117,12 @@ export const messageQuerySchema = Type.Object(
     $limit: Type.Optional(Type.Integer({ minimum: 0 })),
     $skip: Type.Optional(Type.Integer({ minimum: 0 })),
     $sort: Type.Optional(
-      Type.Object({ seq: Type.Union([Type.Literal(1), Type.Literal(-1)]) }, { additionalProperties: false })
-    )
+      Type.Object(
+        { seq: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(-1)])), ...searchSortProperties },
+        { additionalProperties: false }
+      )
+    ),
+    ...searchQueryProperties
   },
   { $id: 'MessageQuery', additionalProperties: false }
 )
