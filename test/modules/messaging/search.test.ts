@@ -201,6 +201,12 @@ describe('message search ($search)', () => {
     for (const $cursor of cursors) {
       assert.strictEqual((await search(workerToken, { $search: WORD, $cursor })).status, 400, $cursor)
     }
+    // Ranks a real cannot hold, crafted into a cursor
+    for (const rank of [1e308, 1e-50, -1e300]) {
+      const $cursor = Buffer.from(JSON.stringify({ id: 1, rank })).toString('base64url')
+      const { status } = await search(workerToken, { $search: WORD, $cursor, '$sort[relevance]': -1 })
+      assert.strictEqual(status, 400, String(rank))
+    }
     assert.strictEqual((await search(workerToken, { $search: WORD, '$sort[relevance]': 1 })).status, 400)
     // Reading a history still needs its channel
     assert.strictEqual((await http(server.url, 'GET', '/messages', { token: workerToken })).status, 400)

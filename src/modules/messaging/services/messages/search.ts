@@ -49,7 +49,10 @@ function decodeCursor(text: string, byRelevance: boolean): Cursor {
     cursor = undefined
   }
   const validId = Number.isSafeInteger(cursor?.id) && cursor.id > 0
-  const validRank = !byRelevance || (typeof cursor?.rank === 'number' && Number.isFinite(cursor.rank))
+  // A rank is a float4 from ts_rank: anything a real cannot hold would fail in the database
+  const rank = cursor?.rank
+  const validRank =
+    !byRelevance || (typeof rank === 'number' && (rank === 0 || (rank >= 1e-30 && rank <= 1e30)))
   if (!validId || !validRank)
     throw new BadRequest('$cursor is not a cursor of this search', { field: '$cursor' })
   return cursor
