@@ -4,7 +4,9 @@
  * /proc) of the backends serving the service's connections, and of the raw client's
  * backend, over N messages, divided by N. Also the WAL written per message, whether the
  * send's updates of chat_channels and chat_participants are HOT, and EXPLAIN (ANALYZE,
- * BUFFERS, WAL) of the send statement, run in a transaction that is rolled back.
+ * BUFFERS, WAL) of the send statement, run in a transaction that is rolled back. The raw
+ * insert runs twice: without the message search vector and with it (generated tsvector
+ * and GIN index), which is what full-text search costs each write.
  *
  *   npm run bench -- --pg-cpu [--pg-messages 3000]
  *
@@ -111,18 +113,25 @@ export async function pgCpu() {
     db.off('query', count)
     const updatesAfter = await updates(observer)
 
-    await raw.query(
-      `create table bench_raw_messages (like chat_messages including defaults including constraints including indexes)`
-    )
-    await raw.query(
-      `create sequence bench_raw_messages_id; alter table bench_raw_messages alter id set default nextval('bench_raw_messages_id')`
-    )
-    const insert =
-      'insert into bench_raw_messages (channel_id, seq, sender_id, content) values ($1, $2, $3, $4)'
-    const rawSide = await measured(observer, [observerPid], n, async () => {
-      for (let i = 1; i <= n; i++)
-        await raw.query(insert, [channel.id, i, sender.id, `message ${i} of the CPU bench`])
-    })
+    // The raw insert without the search vector (as before message search), and with it
+    // (the generated tsvector and its GIN index): the difference is what search costs a write
+    const rawTable = async (name: string, search: boolean) => {
+      await raw.query(
+        `create table ${name} (like chat_messages including defaults including constraints including indexes including generated)`
+      )
+      if (!search) await raw.query(`alter table ${name} drop column search_vector`)
+      await raw.query(
+        `create sequence ${name}_id; alter table ${name} alter id set default nextval('${name}_id')`
+      )
+      const insert = `insert into ${name} (channel_id, seq, sender_id, content) values ($1, $2, $3, $4)`
+      const cost = await measured(observer, [observerPid], n, async () => {
+        for (let i = 1; i <= n; i++)
+          await raw.query(insert, [channel.id, i, sender.id, `message ${i} of the CPU bench`])
+      })
+      return { insert, cost }
+    }
+    const { insert, cost: rawSide } = await rawTable('bench_raw_messages', false)
+    const { cost: rawWithSearch } = await rawTable('bench_raw_messages_searched', true)
 
     const delta = (table: string) => ({
       updates: updatesAfter[table].upd - updatesBefore[table].upd,
@@ -139,9 +148,12 @@ export async function pgCpu() {
         messages: n,
         service_send: { ...service, statements_per_message: round(statements / n, 2) },
         raw_insert: rawSide,
+        raw_insert_with_search_vector: rawWithSearch,
         ratio: {
           cpu: round(service.cpu_us_per_message / rawSide.cpu_us_per_message, 2),
-          wal: round(service.wal_bytes_per_message / rawSide.wal_bytes_per_message, 2)
+          wal: round(service.wal_bytes_per_message / rawSide.wal_bytes_per_message, 2),
+          search_vector_cpu: round(rawWithSearch.cpu_us_per_message / rawSide.cpu_us_per_message, 2),
+          search_vector_wal: round(rawWithSearch.wal_bytes_per_message / rawSide.wal_bytes_per_message, 2)
         },
         hot: { chat_channels: delta('chat_channels'), chat_participants: delta('chat_participants') }
       },

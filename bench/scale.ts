@@ -4,7 +4,8 @@
  * page of one channel's messages and of that person's channel list with unread counts:
  * inside the service (the service call as the app makes it, hooks included) and over
  * REST on loopback. Prints the EXPLAIN (ANALYZE, BUFFERS) of the statements the service
- * ran for each, captured from knex's `query` event. Opt-in, as seeding takes minutes:
+ * ran for each, captured from knex's `query` event. Message search ($search) is timed in
+ * one channel and across the person's 500. Opt-in, as seeding takes minutes:
  *
  *   npm run bench -- --scale [--scale-messages 1000000] [--scale-keep]
  *
@@ -96,6 +97,15 @@ export async function scale() {
     const newest = (channel_id: number) => messagesService.find({ query: { channel_id, $limit: 50 }, ...as })
     const firstChannels = () => channelsService.find({ query: { $limit: 50 }, ...as })
     const calls = Array.from({ length: 200 }, (_, i) => i)
+    // Every seeded message has "safety boots" (the worst case: all match); "channel <id>"
+    // matches the 200 messages of one channel among the person's 500
+    const search = (query: Record<string, unknown>) =>
+      messagesService.find({ query: { $limit: 20, ...query }, ...as })
+    const searchOneChannel = (channel_id: number) => search({ channel_id, $search: 'safety boo' })
+    const searchEverywhere = (channel_id: number) => search({ $search: `channel ${channel_id}` })
+    const searchEverywhereAll = () => search({ $search: 'safety boots' })
+    const searchByRelevance = (channel_id: number) =>
+      search({ $search: `boots ${channel_id}`, $sort: { relevance: -1 } })
 
     log('timing')
     const figures = {
@@ -114,7 +124,11 @@ export async function scale() {
         channels_first_page: await timed(calls, firstChannels),
         channels_page_9_by_skip: await timed(calls, () =>
           channelsService.find({ query: { $limit: 50, $skip: 400 }, ...as })
-        )
+        ),
+        search_one_channel: await timed(readerChannels, searchOneChannel),
+        search_500_channels_one_matches: await timed(readerChannels, searchEverywhere),
+        search_500_channels_all_match: await timed(calls.slice(0, 50), searchEverywhereAll),
+        search_500_channels_by_relevance: await timed(readerChannels.slice(0, 100), searchByRelevance)
       },
       rest_ms: {
         messages_newest_page: await timed(readerChannels, (id) =>
@@ -122,11 +136,21 @@ export async function scale() {
         ),
         channels_first_page: await timed(calls, () => rest('/channels?$limit=50'))
       },
-      goals_p99_ms: { messages_newest_page: 2, channels_first_page: 20 }
+      goals_p99_ms: {
+        messages_newest_page: 2,
+        channels_first_page: 20,
+        search_one_channel: 20,
+        search_500_channels_one_matches: 100,
+        search_500_channels_all_match: 100
+      }
     }
     const plans = {
       messages_newest_page: await plansOf(db, () => newest(readerChannels[7])),
-      channels_first_page: await plansOf(db, firstChannels)
+      channels_first_page: await plansOf(db, firstChannels),
+      search_one_channel: await plansOf(db, () => searchOneChannel(readerChannels[7])),
+      search_500_channels_one_matches: await plansOf(db, () => searchEverywhere(readerChannels[7])),
+      search_500_channels_all_match: await plansOf(db, searchEverywhereAll),
+      search_500_channels_by_relevance: await plansOf(db, () => searchByRelevance(readerChannels[7]))
     }
     return { scale: figures, plans }
   } finally {

@@ -115,4 +115,20 @@ describe('the app on the embedded database (PGlite)', function () {
     const transcript = await app.service('transcripts').get(channel.id)
     assert.strictEqual(transcript.messages.find((message) => message.id === sent.id)?.hash, row.hash)
   })
+
+  it('searches messages with accents folded and the last word as a prefix, with unaccent loaded into PGlite', async () => {
+    const channel = await openBookingChannel(app, world)
+    const as = { user: world.worker, provider: 'rest', authenticated: true } as const
+    await app
+      .service('messages')
+      .create({ channel_id: channel.id, content: 'Rendez-vous au Café Zürich & co' }, as)
+    const page = (await app.service('messages').find({ query: { $search: 'CAFE zu' }, ...as })) as any
+    assert.strictEqual(page.data.length, 1)
+    assert.strictEqual(page.data[0].snippet, 'Rendez-vous au <mark>Café</mark> <mark>Zürich</mark> &amp; co')
+    const outsider = { user: world.outsider, provider: 'rest', authenticated: true } as const
+    assert.deepStrictEqual(
+      ((await app.service('messages').find({ query: { $search: 'cafe' }, ...outsider })) as any).data,
+      []
+    )
+  })
 })

@@ -5,6 +5,7 @@ import type { ServiceEventListeners, ServiceEvents, User } from '../src/client'
 import { byId } from './dom'
 import { ChannelList } from './channel-list'
 import { Conversation } from './conversation'
+import { MessageSearch } from './search'
 import { Names } from './names'
 import { signInSentence } from './notices'
 import { followBack, isNarrow, showConversation } from './layout'
@@ -34,6 +35,7 @@ async function start(user: User) {
     conversation.open(channel)
   })
   const conversation = new Conversation(client, names, user.id, channels)
+  new MessageSearch(client, channels)
   session = { user, channels, conversation }
   byId('sign-in').hidden = true
   byId('chat').hidden = false

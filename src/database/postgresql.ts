@@ -4,6 +4,7 @@ import knex from 'knex'
 import type { Knex } from 'knex'
 import pg from 'pg'
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite'
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent'
 import ClientPGlite from 'knex-pglite'
 import { lockDataFolder } from './embedded-lock'
 import { EMBEDDED_SETTINGS, initializeDataFolder } from './embedded-init'
@@ -86,9 +87,14 @@ function createEmbeddedKnex(dataDir: string): Knex {
   const release = memory ? () => undefined : lockDataFolder(path.resolve(dataDir))
   try {
     if (!memory) initializeDataFolder(path.resolve(dataDir))
-    const pglite = new PGlite(memory ? undefined : path.resolve(dataDir), {
+    // One options object: PGlite reads its second argument only after a data folder, so
+    // a database in memory given `(undefined, options)` silently started without them
+    const pglite = new PGlite({
+      dataDir: memory ? undefined : path.resolve(dataDir),
       parsers: { [pgliteTypes.TIMESTAMPTZ]: toIsoTimestamp },
-      postgresqlconf: EMBEDDED_SETTINGS
+      postgresqlconf: EMBEDDED_SETTINGS,
+      // Message search folds accents with it (migrations/20261207000300_message-search.ts)
+      extensions: { unaccent }
     })
     // The folder is released only once PGlite has closed it cleanly (a checkpoint, so the
     // next start needs no recovery and sequences continue where they stopped)

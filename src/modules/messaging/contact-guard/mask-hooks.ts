@@ -1,3 +1,4 @@
+import escapeHtml from 'escape-html'
 import type { HookContext } from '../../../declarations'
 import { maySeeHiddenDetails } from '../access/channel-access'
 import type { Message } from '../services/messages/messages.schema'
@@ -16,8 +17,14 @@ export const attachMaskedContents = async (context: HookContext) => {
     .service('contact-findings')
     .maskedContents(messages.filter((message) => message.masked_content === undefined))
   if (!masked.size) return
-  const withMask = (message: Message): Message =>
-    masked.has(message.id) ? { ...message, masked_content: masked.get(message.id) } : message
+  // A search snippet is cut from the words as sent, so a masked message's snippet is its
+  // masked text instead: searching must not show what masking hides
+  const withMask = (message: Message): Message => {
+    const text = masked.get(message.id)
+    if (text === undefined) return message
+    const snippet = message.snippet === undefined ? {} : { snippet: escapeHtml(text.slice(0, 240)) }
+    return { ...message, masked_content: text, ...snippet }
+  }
   context.result =
     context.method === 'find' ? { ...context.result, data: messages.map(withMask) } : withMask(context.result)
 }

@@ -82,6 +82,25 @@ describe('the contact-details guard over REST and Socket.io', () => {
     assert.deepStrictEqual(findings.data[0].kinds, ['phone'])
   })
 
+  it('a masked message is not found by a participant’s search, so prefixes cannot spell its number out; an admin finds it', async () => {
+    const sent = await worker.service('messages').create({ channel_id: channelId, content: PHONE })
+    assert.strictEqual(sent.content, MASKED)
+    for (const words of ['900 12', '900 123', 'call me after']) {
+      const search = `/messages?channel_id=${channelId}&$search=${encodeURIComponent(words)}`
+      const workerFound = await http(server.url, 'GET', search, {
+        token: await login(server.url, world.worker)
+      })
+      assert.strictEqual(workerFound.status, 200, workerFound.text)
+      assert.ok(!workerFound.body.data.some((m: { id: number }) => m.id === sent.id), words)
+      assert.ok(!workerFound.text.includes('900'), workerFound.text)
+      const adminFound = await http(server.url, 'GET', search, { token: await login(server.url, admin) })
+      assert.ok(
+        adminFound.body.data.some((m: { id: number }) => m.id === sent.id),
+        `${words}: ${adminFound.text}`
+      )
+    }
+  })
+
   it('announces a masked message to notification listeners with the masked preview', async () => {
     const events = server.app.get('events')
     const previews: string[] = []

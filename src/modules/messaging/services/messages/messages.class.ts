@@ -13,9 +13,11 @@ import {
 } from '../../access/channel-access'
 import { page } from '../../page'
 import { preparedStatement } from '../../../../database/prepared-statement'
+import { MESSAGE_COLUMNS } from './messages.schema'
 import type { Message, MessageData, MessageQuery } from './messages.schema'
 import { SendBatches } from './send-batches'
 import { FlushBarrier } from './flush-barrier'
+import { searchMessages } from './search'
 import { messageMetrics } from '../../../../metrics/messages'
 import { secondsSince } from '../../../../metrics/per-app'
 
@@ -83,9 +85,15 @@ export class MessageService {
 
   async find(params: MessageParams = {}): Promise<Paginated<Message>> {
     const query = params.query!
+    if (query.$search !== undefined) return searchMessages(this.app, query, params)
+    if (query.channel_id === undefined) {
+      throw new BadRequest('A history needs a channel_id (only $search reads across channels)', {
+        field: 'channel_id'
+      })
+    }
     await requireChannelAccess(this.db, query.channel_id, params)
     // Deleted messages stay in the page (the soft-delete hook makes them tombstones), so that seq is contiguous
-    const base = this.db('chat_messages').where({ channel_id: query.channel_id })
+    const base = this.db('chat_messages').select(MESSAGE_COLUMNS).where({ channel_id: query.channel_id })
     if (query.is_deleted !== undefined) base.where({ is_deleted: query.is_deleted })
     if (typeof query.sender_id === 'number') base.where({ sender_id: query.sender_id })
     else if (query.sender_id) base.whereNot({ sender_id: query.sender_id.$ne })
@@ -103,7 +111,7 @@ export class MessageService {
   }
 
   async get(id: Id, params: MessageParams = {}): Promise<Message> {
-    const message: Message | undefined = await this.db('chat_messages').where({ id }).first()
+    const message: Message | undefined = await this.db('chat_messages').where({ id }).first(MESSAGE_COLUMNS)
     if (!message) throw new NotFound(NOT_FOUND)
     if (!(await maySeeChannel(this.db, message.channel_id, params))) throw new NotFound(NOT_FOUND)
     return message
@@ -219,7 +227,7 @@ export class MessageService {
   private findByClientId(channelId: Id, senderId: Id, clientId: string): Promise<Message | undefined> {
     return this.db('chat_messages')
       .where({ channel_id: channelId, sender_id: senderId, client_id: clientId })
-      .first()
+      .first(MESSAGE_COLUMNS)
   }
 
   /** Soft delete: the row stays as evidence, flagged and hidden from normal views. */
@@ -240,7 +248,7 @@ export class MessageService {
     const [deleted]: Message[] = await this.db('chat_messages')
       .where({ id, is_deleted: false })
       .update({ is_deleted: true, deleted_at: this.db.fn.now(), deleted_by: params.user?.id ?? null })
-      .returning('*')
-    return deleted ?? this.db('chat_messages').where({ id }).first()
+      .returning(MESSAGE_COLUMNS)
+    return deleted ?? this.db('chat_messages').where({ id }).first(MESSAGE_COLUMNS)
   }
 }

@@ -6,6 +6,7 @@ import { dataValidator, queryValidator } from '../../../../validators'
 import { Id, NamedRef, Nullable, Timestamp, documented } from '../../../../schema-types'
 import { maySeeHiddenDetails, maySeeRecord } from '../../access/channel-access'
 import { ContextType } from '../channels/channels.schema'
+import { searchQueryProperties, searchSortProperties } from './search.schema'
 
 export const MAX_CONTENT_LENGTH = 4000
 // Raw input may carry markup that sanitizing removes; beyond this it is refused unread
@@ -44,11 +45,23 @@ export const messageSchema = Type.Object(
     /** internal: the text participants see when the contact-details guard masks the channel; never sent */
     masked_content: Type.Optional(
       Type.String({ description: 'Internal to the server: never part of an answer or an event' })
+    ),
+    /** in `$search` results: HTML-escaped words around the matches, each match in `<mark>` */
+    snippet: Type.Optional(
+      Type.String({
+        description: 'In `$search` results: HTML-escaped words around the matches, each match in `<mark>`'
+      })
     )
   },
   { $id: 'Message', additionalProperties: false, description: 'A message, or the tombstone of a deleted one' }
 )
 export type Message = Static<typeof messageSchema>
+
+// The table's columns a message reads: not its search vector, which is for the index alone,
+// nor what the service adds to a read (the sender, a search snippet, the guard's masked copy)
+export const MESSAGE_COLUMNS = Object.keys(messageSchema.properties).filter(
+  (name) => name !== 'sender' && name !== 'snippet' && name !== 'masked_content'
+)
 
 /** What a deleted message leaves in views without its words: its place in the history. */
 export const tombstoneOf = ({
@@ -95,6 +108,7 @@ export const messageExternalResolver = resolve<Message, HookContext>({
   content: asShownTo,
   masked_content: async () => undefined,
   client_id: unlessDeleted,
+  snippet: unlessDeleted,
   hash: forAdmins,
   deleted_by: async (value, message, context) =>
     message.is_deleted ? forAdmins(value, message, context) : undefined
@@ -152,7 +166,10 @@ export const seqRange = Type.Object(
 
 export const messageQuerySchema = Type.Object(
   {
-    channel_id: documented(Id, 'The channel (required)', [7]),
+    // Required unless `$search` reads across channels (the service says so)
+    channel_id: Type.Optional(
+      documented(Id, 'The channel: required, except for a `$search` across every channel one may read', [7])
+    ),
     seq: Type.Optional(
       Type.Union([messageSchema.properties.seq, seqRange], {
         description:
@@ -182,13 +199,17 @@ export const messageQuerySchema = Type.Object(
     $sort: Type.Optional(
       Type.Object(
         {
-          seq: Type.Union([Type.Literal(1), Type.Literal(-1)], {
-            description: '1 oldest first, -1 newest first (default)'
-          })
+          seq: Type.Optional(
+            Type.Union([Type.Literal(1), Type.Literal(-1)], {
+              description: '1 oldest first, -1 newest first (default)'
+            })
+          ),
+          ...searchSortProperties
         },
         { additionalProperties: false, description: 'The order' }
       )
-    )
+    ),
+    ...searchQueryProperties
   },
   { $id: 'MessageQuery', additionalProperties: false }
 )

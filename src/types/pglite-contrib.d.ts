@@ -1,0 +1,5 @@
+// The package exports its extensions under `contrib/*` only through `exports`, which the
+// project's module resolution does not read; the types sit beside the built files
+declare module '@electric-sql/pglite/contrib/unaccent' {
+  export { unaccent } from '@electric-sql/pglite/dist/contrib/unaccent'
+}
