@@ -45,6 +45,13 @@ interface Request {
   schema?: object
 }
 
+/** A query parameter as OpenAPI's deepObject style sends an object: `$sort[relevance]=-1`. */
+function setQueryParameter(query: URLSearchParams, name: string, value: unknown) {
+  if (value && typeof value === 'object') {
+    for (const [key, inner] of Object.entries(value)) setQueryParameter(query, `${name}[${key}]`, inner)
+  } else query.set(name, String(value))
+}
+
 /** Every request the document's examples make, as they are: path, query and body from the examples only. */
 function documentedRequests(document: any): { requests: Request[]; examples: number } {
   const requests: Request[] = []
@@ -64,7 +71,7 @@ function documentedRequests(document: any): { requests: Request[]; examples: num
       }
       examples++
       if (parameter.in === 'path') path = path.replace(`{${parameter.name}}`, String(parameter.example))
-      else query.set(parameter.name, String(parameter.example))
+      else setQueryParameter(query, parameter.name, parameter.example)
     }
     assert.ok(!path.includes('{'), `${label}: a path parameter has no example`)
     const target = query.size ? `${path}?${query}` : path

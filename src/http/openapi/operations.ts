@@ -138,7 +138,8 @@ export function serviceOperations(
           limit: { type: 'integer', description: 'The page size used' },
           skip: { type: 'integer', description: 'How many were passed over' },
           data: { type: 'array', description: 'This page’s records', items: ref('') },
-          ...plain(schemas.pageTotals ?? {})
+          ...plain(schemas.pageTotals ?? {}),
+          ...plain(schemas.pageFields ?? {})
         }
       }
       operation.responses = { '200': { description: 'A page', ...json(pageSchema) } }
@@ -157,7 +158,8 @@ export function serviceOperations(
       }
     }
     // An admin naming a channel that does not exist gets 404 (others: 403 either way)
-    const namesChannel = method === 'find' && query?.required?.includes('channel_id')
+    const namesChannel =
+      method === 'find' && (query?.required?.includes('channel_id') || schemas.findNamesChannel)
     Object.assign(operation.responses, errorResponses([...ERRORS[method], ...(namesChannel ? ['404'] : [])]))
     const target = route.item ? `/${path}/{id}` : `/${path}`
     paths[target] = { ...paths[target], [route.verb]: operation }

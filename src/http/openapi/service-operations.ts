@@ -112,9 +112,9 @@ export const serviceOperations: Record<string, OperationTexts> = {
   },
   messages: {
     find: {
-      summary: 'Read a channel’s history',
+      summary: 'Read a channel’s history, or search messages',
       description:
-        'Participants (admins: any channel). Newest first by default; deleted messages are tombstones that keep their seq.'
+        'Participants (admins: any channel). Newest first by default; deleted messages are tombstones that keep their seq. With `$search`, the messages containing its words, each with a `snippet`: in the channel `channel_id` names, or without it in every channel one reads (admins: all); newest first or best first (`$sort[relevance]=-1`), a page at a time by `next_cursor` and `$cursor`. Deleted messages are left out of a search unless an admin asks with `$withDeleted`; a masked channel’s messages never match for its participants.'
     },
     get: {
       summary: 'Get a message',

@@ -52,6 +52,7 @@ import {
   messageQuerySchema,
   messageSchema
 } from '../../modules/messaging/services/messages/messages.schema'
+import { searchPageProperties } from '../../modules/messaging/services/messages/search.schema'
 import {
   presenceQuerySchema,
   presenceSchema
@@ -98,6 +99,10 @@ export interface ServiceSchemas {
   patchQuery?: TSchema
   /** fields `find` adds next to `total`, `limit`, `skip`, `data` */
   pageTotals?: Record<string, TSchema>
+  /** a page's fields in this service's own words, or fields only some of its pages have (optional ones) */
+  pageFields?: Record<string, TSchema>
+  /** `find` reads the channel `channel_id` names, when it names one: an admin naming none that exists gets 404 */
+  findNamesChannel?: boolean
   /** what `{id}` names, when it is not the result's own `id` */
   idParameter?: TSchema
   /** the shapes a create body takes when its fields come in alternatives: documented as `oneOf` */
@@ -205,6 +210,8 @@ export const serviceSchemas: Record<string, ServiceSchemas> = {
     result: messageSchema,
     data: messageDataSchema,
     query: messageQuerySchema,
+    pageFields: searchPageProperties,
+    findNamesChannel: true,
     dataForms: [
       {
         name: 'ByChannel',

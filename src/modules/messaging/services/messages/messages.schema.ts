@@ -206,7 +206,7 @@ export const messageQuerySchema = Type.Object(
           ),
           ...searchSortProperties
         },
-        { additionalProperties: false, description: 'The order' }
+        { additionalProperties: false, description: 'The order', examples: [{ relevance: -1 }] }
       )
     ),
     ...searchQueryProperties

@@ -1,4 +1,5 @@
 import { Type } from '@feathersjs/typebox'
+import { Nullable, documented } from '../../../../schema-types'
 
 /** What `$search` adds to the messages query (see search.ts). */
 export const MAX_SEARCH_LENGTH = 200
@@ -13,17 +14,40 @@ export const searchQueryProperties = {
     Type.String({
       maxLength: MAX_RAW_SEARCH_LENGTH,
       description: `Full-text search: words (letters and digits; anything else separates them), 1 to ${MAX_SEARCH_LENGTH} characters after trimming, all of which a message must contain; the last word also matches as a prefix (from ${MIN_PREFIX_LENGTH} letters). Accents and case do not matter. Without \`channel_id\`, searches every channel the caller may read. Results carry \`snippet\`: HTML-escaped text in which only \`<mark>\`…\`</mark>\` is markup. Pages have \`total\` -1 and \`next_cursor\`.`,
-      examples: ['cafe zur']
+      // Ana's first message in the docs' example channel: “Good morning, I’m on my way”
+      examples: ['good morn']
     })
   ),
   $cursor: Type.Optional(
     Type.String({
       maxLength: 200,
-      description: 'With `$search`: the `next_cursor` of the page before, to read the next one.'
+      description:
+        'With `$search`: the `next_cursor` of the page before, to read the next one (with the same `$search` and `$sort`; a search is paged by cursor, not `$skip`). An opaque token: a cursor of another order, or made up, is a 400.',
+      // what a relevance search's page ending at message 1002 (rank 1) hands on
+      examples: ['eyJpZCI6MTAwMiwicmFuayI6MX0']
     })
   )
 }
 
 export const searchSortProperties = {
-  relevance: Type.Optional(Type.Literal(-1, { description: 'With `$search`: best matches first.' }))
+  relevance: Type.Optional(
+    Type.Literal(-1, {
+      description: 'With `$search`: best matches first (`$sort[relevance]=-1`); otherwise newest first'
+    })
+  )
+}
+
+/** What a page of a `$search` says besides its messages: no count, and where the next page starts. */
+export const searchPageProperties = {
+  total: Type.Integer({
+    minimum: -1,
+    description: 'How many records match, on every page; -1 for a `$search`, which does not count them'
+  }),
+  next_cursor: Type.Optional(
+    documented(
+      Nullable(Type.String()),
+      'With `$search`: where the next page starts, to give as `$cursor` (null: this is the last page)',
+      ['eyJpZCI6MTAwMiwicmFuayI6MX0']
+    )
+  )
 }
