@@ -1,7 +1,6 @@
-import { parseArgs } from 'util'
 import { createApp } from '../app'
 import { checkpointWorkOf } from '../modules/messaging/services/checkpoints/checkpoint-moments'
-import { channelOf, parseContext, runCommand } from './context-argument'
+import { channelOf, parseContextArguments, runCommand } from './context-argument'
 
 const USAGE = 'usage: npm run -s checkpoint -- --context booking:42 (or dispute:7) [--take] > checkpoint.json'
 
@@ -14,22 +13,11 @@ set, the command waits for its RFC 3161 time-stamp token, or says on stderr that
 authority gave none (the scheduled pass tries again).`
 
 function options(argv: string[]) {
-  try {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        context: { type: 'string' },
-        take: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' }
-      }
-    })
-    if (values.help) return undefined
-    const context = parseContext(values.context)
-    if (!context) throw new Error('--context is missing or not type:id')
-    return { context, take: values.take === true }
-  } catch (error: any) {
-    throw new Error(`${error.message}\n${USAGE}`)
-  }
+  const parsed = parseContextArguments(argv, USAGE, {
+    take: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' }
+  })
+  return parsed && { context: parsed.context, take: parsed.values.take === true }
 }
 
 /** The channel's newest checkpoint (or a new one), through the `checkpoints` service (internal calls). */

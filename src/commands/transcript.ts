@@ -1,11 +1,10 @@
 import fs from 'fs'
-import { parseArgs } from 'util'
 import { createApp } from '../app'
 import type { Application } from '../declarations'
 import type { ContextType } from '../modules/messaging/services/channels/channels.schema'
 import type { Transcript } from '../modules/messaging/services/transcripts/transcripts.schema'
 import { timeFormatter, transcriptHtml } from '../modules/messaging/evidence/html'
-import { channelOf, parseContext, runCommand } from './context-argument'
+import { channelOf, parseContextArguments, runCommand } from './context-argument'
 
 const USAGE =
   'usage: npm run -s transcript -- --context booking:42 (or dispute:7) [--html transcript.html] [--time-zone Europe/Berlin] > transcript.json'
@@ -25,22 +24,13 @@ export async function exportTranscript(
 }
 
 function options(argv: string[]) {
-  try {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        context: { type: 'string' },
-        html: { type: 'string' },
-        'time-zone': { type: 'string', default: 'UTC' }
-      }
-    })
-    const context = parseContext(values.context)
-    if (!context) throw new Error('--context is missing or not type:id')
-    timeFormatter(values['time-zone'])
-    return { context, html: values.html, timeZone: values['time-zone'] }
-  } catch (error: any) {
-    throw new Error(`${error.message}\n${USAGE}`)
-  }
+  const { context, values } = parseContextArguments(
+    argv,
+    USAGE,
+    { html: { type: 'string' }, 'time-zone': { type: 'string', default: 'UTC' } },
+    (values) => timeFormatter(values['time-zone'])
+  )!
+  return { context, html: values.html, timeZone: values['time-zone'] }
 }
 
 async function main() {
