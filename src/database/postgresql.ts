@@ -52,14 +52,18 @@ export interface DatabaseSettings {
  */
 const SESSION_SETTINGS = 'set jit = off; set random_page_cost = 1.1'
 
+// knex promisifies afterCreate: it answers through `done` and returns nothing, since Node 22
+// prints a deprecation warning (DEP0174) on stderr, outside the JSON log, for a function
+// promisified that returns a promise
 const withSessionSettings = (
   connection: pg.Client,
   done: (error: Error | null, connection: pg.Client) => void
-) =>
+): void => {
   connection.query(SESSION_SETTINGS).then(
     () => done(null, connection),
     (error: Error) => done(error, connection)
   )
+}
 
 export function createKnex({ url, dataDir, pool }: DatabaseSettings): Knex {
   if (url) {
