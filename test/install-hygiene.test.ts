@@ -32,6 +32,25 @@ describe('a fresh install', () => {
     assert.deepStrictEqual(narrower, [], `engines.node '${ours}' allows a Node that these do not`)
   })
 
+  it('pins a Node for CI (.ci/pinned-node.sh) that the declared range allows', () => {
+    const script = fs.readFileSync(path.join(root, '.ci/pinned-node.sh'), 'utf8')
+    const pinned = /^PINNED_NODE_VERSION=(\S+)$/m.exec(script)?.[1] ?? ''
+    const integrity = /^PINNED_NODE_INTEGRITY=(\S+)$/m.exec(script)?.[1] ?? ''
+    assert.ok(semver.valid(pinned), `the pinned version '${pinned}' is x.y.z`)
+    assert.ok(semver.satisfies(pinned, manifest.engines.node), `Node ${pinned} is outside engines.node`)
+    assert.strictEqual(semver.major(pinned) % 2, 0, `Node ${pinned} is not of a long-term support line`)
+    assert.match(integrity, /^sha512-[A-Za-z0-9+/]{86}==$/, 'the tarball is pinned by its sha512')
+  })
+
+  it('runs CI on a Node the declared range allows', function () {
+    // Elsewhere a developer may run a test file on the machine's own node
+    if (process.env.CI !== 'true') this.skip()
+    assert.ok(
+      semver.satisfies(process.versions.node, manifest.engines.node),
+      `CI ran on Node ${process.versions.node}, outside engines.node '${manifest.engines.node}'`
+    )
+  })
+
   it('names every install script in allowScripts: allowed to run, or denied', () => {
     const decided = manifest.allowScripts as Record<string, boolean>
     const withScripts = [
