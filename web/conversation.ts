@@ -4,20 +4,14 @@ import { byId } from './dom'
 import type { ChannelList } from './channel-list'
 import type { Names } from './names'
 import { People } from './people'
-import { sentenceFor, WAITING_FOR_CONNECTION } from './notices'
+import { sentenceFor } from './notices'
 import { conversationOnScreen } from './layout'
 import { MessageList } from './message-list'
+import { Composer } from './composer'
 
 const PAGE = 50
-// A person typing keeps the indicator alive well inside the server's 6 s expiry
-const TYPING_REFRESH_MS = 2000
 
-const randomId = () =>
-  Array.from(crypto.getRandomValues(new Uint8Array(12)), (byte) => byte.toString(16).padStart(2, '0')).join(
-    ''
-  )
-
-/** The open channel: its history, live messages, sending, deleting and the read position. */
+/** The open channel: its history, live messages, deleting and the read position; its Composer sends. */
 export class Conversation {
   channel?: ChannelView
   readonly people: People
@@ -26,12 +20,11 @@ export class Conversation {
   private oldest = Infinity
   private hasOlder = false
   private loadingOlder = false
-  private lastTypingSent = 0
   private stream?: ChannelStream
   // The log scrolls; the list inside it holds the messages in seq order
   private readonly log = byId('messages')
   private readonly shown: MessageList
-  private readonly box = byId<HTMLTextAreaElement>('message')
+  private readonly composer: Composer
 
   constructor(
     private client: ClientApplication,
@@ -41,14 +34,13 @@ export class Conversation {
   ) {
     this.people = new People(client, names, myId)
     this.shown = new MessageList(myId, (message) => this.remove(message))
+    this.composer = new Composer(
+      client,
+      () => this.channel,
+      (message) => this.sent(message),
+      (action) => this.guard(action)
+    )
     this.log.addEventListener('scroll', () => this.log.scrollTop < 80 && this.loadOlder())
-    this.box.addEventListener('keydown', (event) => {
-      if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return
-      event.preventDefault()
-      this.send()
-    })
-    this.box.addEventListener('input', () => this.typed())
-    byId('composer').addEventListener('submit', (event) => (event.preventDefault(), this.send()))
     document.addEventListener('visibilitychange', () => this.markRead())
   }
 
@@ -113,7 +105,7 @@ export class Conversation {
   participantRemoved(participant: Participant) {
     if (!this.isOpen(participant.channel_id)) return
     if (participant.user_id !== this.myId) return void this.people.load(participant.channel_id)
-    this.box.disabled = true
+    this.composer.disabled = true
     byId('notice').textContent = 'You are no longer in this conversation.'
   }
 
@@ -144,7 +136,7 @@ export class Conversation {
       ? `${channel.context_type === 'booking' ? 'Booking' : 'Dispute'} ${status}`
       : ''
     const frozen = channel.status === 'frozen'
-    this.box.disabled = frozen
+    this.composer.disabled = frozen
     byId('notice').textContent = frozen
       ? 'This conversation is closed: it can be read but no longer written to.'
       : ''
@@ -209,36 +201,16 @@ export class Conversation {
     this.shown.showReceipt((seq) => this.people.seenBy(seq))
   }
 
-  private async send() {
-    const content = this.box.value.trim()
-    if (!content || !this.channel || this.box.disabled) return
-    // Calls made while the connection is away wait for it: say so rather than seem to ignore the message
-    if (!(this.client.io as { connected?: boolean } | undefined)?.connected)
-      byId('notice').textContent = WAITING_FOR_CONNECTION
-    await this.guard(async () => {
-      const message = await this.service.create({
-        channel_id: this.channel!.id,
-        content,
-        client_id: randomId()
-      })
-      this.box.value = ''
-      this.lastTypingSent = 0
-      this.received(message)
-      // Shown at once; the stream hands out the same seq later, which replaces it
-      this.add([message], true)
-      this.log.scrollTop = this.log.scrollHeight
-    })
+  /** One's own message, once the server took it. */
+  private sent(message: Message) {
+    this.received(message)
+    // Shown at once; the stream hands out the same seq later, which replaces it
+    this.add([message], true)
+    this.log.scrollTop = this.log.scrollHeight
   }
 
   private async remove(message: Message) {
     await this.guard(async () => this.removed(await this.service.remove(message.id)))
-  }
-
-  private typed() {
-    if (!this.channel || Date.now() - this.lastTypingSent < TYPING_REFRESH_MS) return
-    if (!this.box.value.trim()) return
-    this.lastTypingSent = Date.now()
-    this.presence.typing({ channel_id: this.channel.id, typing: true }).catch(() => {})
   }
 
   /** Moves the read position to the newest message while the channel is on screen. */
