@@ -5,7 +5,9 @@
  * inside the service (the service call as the app makes it, hooks included) and over
  * REST on loopback. Prints the EXPLAIN (ANALYZE, BUFFERS) of the statements the service
  * ran for each, captured from knex's `query` event. Message search ($search) is timed in
- * one channel and across the person's 500. Opt-in, as seeding takes minutes:
+ * one channel and across the person's 500 (a word in one of them, in all, in none, and
+ * in every channel but theirs; newest first and by relevance). Opt-in, as seeding takes
+ * minutes:
  *
  *   npm run bench -- --scale [--scale-messages 1000000] [--scale-keep]
  *
@@ -104,6 +106,9 @@ export async function scale() {
     const searchOneChannel = (channel_id: number) => search({ channel_id, $search: 'safety boo' })
     const searchEverywhere = (channel_id: number) => search({ $search: `channel ${channel_id}` })
     const searchEverywhereAll = () => search({ $search: 'safety boots' })
+    // A word in no message, and one in every message but the reader's: the plans' worst cases
+    const searchEverywhereNone = () => search({ $search: 'zeppelin' })
+    const searchEverywhereElsewhere = () => search({ $search: 'overtime' })
     const searchByRelevance = (channel_id: number) =>
       search({ $search: `boots ${channel_id}`, $sort: { relevance: -1 } })
 
@@ -128,6 +133,8 @@ export async function scale() {
         search_one_channel: await timed(readerChannels, searchOneChannel),
         search_500_channels_one_matches: await timed(readerChannels, searchEverywhere),
         search_500_channels_all_match: await timed(calls.slice(0, 50), searchEverywhereAll),
+        search_500_channels_no_match: await timed(calls.slice(0, 50), searchEverywhereNone),
+        search_500_channels_word_only_elsewhere: await timed(calls.slice(0, 50), searchEverywhereElsewhere),
         search_500_channels_by_relevance: await timed(readerChannels.slice(0, 100), searchByRelevance)
       },
       rest_ms: {
@@ -141,7 +148,10 @@ export async function scale() {
         channels_first_page: 20,
         search_one_channel: 20,
         search_500_channels_one_matches: 100,
-        search_500_channels_all_match: 100
+        search_500_channels_all_match: 100,
+        search_500_channels_no_match: 100,
+        search_500_channels_word_only_elsewhere: 100,
+        search_500_channels_by_relevance: 100
       }
     }
     const plans = {
@@ -150,6 +160,8 @@ export async function scale() {
       search_one_channel: await plansOf(db, () => searchOneChannel(readerChannels[7])),
       search_500_channels_one_matches: await plansOf(db, () => searchEverywhere(readerChannels[7])),
       search_500_channels_all_match: await plansOf(db, searchEverywhereAll),
+      search_500_channels_no_match: await plansOf(db, searchEverywhereNone),
+      search_500_channels_word_only_elsewhere: await plansOf(db, searchEverywhereElsewhere),
       search_500_channels_by_relevance: await plansOf(db, () => searchByRelevance(readerChannels[7]))
     }
     return { scale: figures, plans }

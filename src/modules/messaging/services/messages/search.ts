@@ -6,7 +6,7 @@ import type { Application } from '../../../../declarations'
 import {
   maySeeHiddenDetails,
   moderates,
-  participatesSql,
+  participationsSql,
   requireChannelAccess
 } from '../../access/channel-access'
 import type { Caller } from '../../access/channel-access'
@@ -94,8 +94,6 @@ export async function searchMessages(
 
   const tsquery = db.raw(`to_tsquery('chat_search', ?)`, [tsqueryOf(words)])
   const hits = db('chat_messages as m').select('m.id').whereRaw('m.search_vector @@ ?', [tsquery])
-  if (query.channel_id !== undefined) hits.where('m.channel_id', query.channel_id)
-  else if (!moderates(caller)) hits.whereRaw(participatesSql('m.channel_id', '?'), [caller.user?.id ?? 0])
   // A masked message never matches for someone who sees it masked: its words as sent are in
   // the index, and prefix matches would otherwise spell a hidden number out digit by digit
   if (!maySeeHiddenDetails(caller))
@@ -108,23 +106,27 @@ export async function searchMessages(
   if (!(moderates(caller) && query.$withDeleted === true)) hits.where('m.is_deleted', false)
   else if (query.is_deleted !== undefined) hits.where('m.is_deleted', query.is_deleted)
   inSenders(hits, query.sender_id)
-
   if (byRelevance) {
     hits.select(db.raw('ts_rank(m.search_vector, ?) as rank', [tsquery]))
     if (cursor)
       hits.whereRaw('(ts_rank(m.search_vector, ?), m.id) < (?::real, ?)', [tsquery, cursor.rank!, cursor.id])
-    hits.orderBy([
-      { column: 'rank', order: 'desc' },
-      { column: 'm.id', order: 'desc' }
-    ])
-  } else {
-    if (cursor) hits.where('m.id', '<', cursor.id)
-    hits.orderBy('m.id', 'desc')
-  }
-  hits.limit(limit + 1)
+  } else if (cursor) hits.where('m.id', '<', cursor.id)
+  const ordered = (builder: Knex.QueryBuilder, id: string) =>
+    builder.orderByRaw(byRelevance ? `rank desc, ${id} desc` : `${id} desc`).limit(limit + 1)
+
+  let found: Knex.QueryBuilder
+  if (query.channel_id !== undefined) found = ordered(hits.where('m.channel_id', query.channel_id), 'm.id')
+  else if (moderates(caller)) found = ordered(hits, 'm.id')
+  else
+    found = ordered(
+      inEachChannel(db, hits, caller.user?.id ?? 0, byRelevance, limit + 1).select(
+        byRelevance ? ['hit.id', 'hit.rank'] : ['hit.id']
+      ),
+      'hit.id'
+    )
 
   const rows: Array<Message & { headline: string; rank?: number }> = await db
-    .from(hits.as('hit'))
+    .from(found.as('hit'))
     .join('chat_messages as m', 'm.id', 'hit.id')
     .select(MESSAGE_COLUMNS.map((column) => `m.${column}`))
     .select(byRelevance ? ['hit.rank'] : [])
@@ -153,6 +155,25 @@ export async function searchMessages(
       ? encodeCursor({ id: last.id, ...(byRelevance ? { rank: Number(last.rank) } : {}) })
       : null
   }
+}
+
+/**
+ * The page across the caller's channels, found channel by channel: each channel's own
+ * best or newest `limit + 1` matches, then the page among those. Asked of the whole table
+ * at once, a word rare in the person's channels had PostgreSQL walk every message
+ * backwards by id looking for them; one channel at a time, it reads that channel's entries
+ * of the channel-and-words index, or its visible messages newest first until a page
+ * matches (`seq` and `id` rise together within a channel: a send locks its channel row
+ * before taking either), so the cost is bounded by the person's own channels.
+ */
+function inEachChannel(db: Knex, hits: Knex.QueryBuilder, userId: Id, byRelevance: boolean, perChannel: number) {
+  const inChannel = hits
+    .whereRaw('m.channel_id = mine.channel_id')
+    .orderByRaw(byRelevance ? 'rank desc, m.id desc' : 'm.seq desc')
+    .limit(perChannel)
+  return db
+    .from(db.raw(`(${participationsSql('?')}) as mine`, [userId]))
+    .crossJoin(db.raw('lateral ? as hit', [inChannel]) as any)
 }
 
 function inSenders(builder: Knex.QueryBuilder, sender: MessageQuery['sender_id']) {
