@@ -18,7 +18,9 @@ import type { Knex } from 'knex'
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.raw('create extension if not exists btree_gin')
-  await knex.raw('create index chat_messages_channel_search on chat_messages using gin (channel_id, search_vector)')
+  await knex.raw(
+    'create index chat_messages_channel_search on chat_messages using gin (channel_id, search_vector)'
+  )
   await knex.raw('drop index chat_messages_search')
 }
 

@@ -166,7 +166,13 @@ export async function searchMessages(
  * matches (`seq` and `id` rise together within a channel: a send locks its channel row
  * before taking either), so the cost is bounded by the person's own channels.
  */
-function inEachChannel(db: Knex, hits: Knex.QueryBuilder, userId: Id, byRelevance: boolean, perChannel: number) {
+function inEachChannel(
+  db: Knex,
+  hits: Knex.QueryBuilder,
+  userId: Id,
+  byRelevance: boolean,
+  perChannel: number
+) {
   const inChannel = hits
     .whereRaw('m.channel_id = mine.channel_id')
     .orderByRaw(byRelevance ? 'rank desc, m.id desc' : 'm.seq desc')
