@@ -5,17 +5,20 @@
  * inside the service (the service call as the app makes it, hooks included) and over
  * REST on loopback. Prints the EXPLAIN (ANALYZE, BUFFERS) of the statements the service
  * ran for each, captured from knex's `query` event. Message search ($search) is timed in
- * one channel and across the person's 500. Opt-in, as seeding takes minutes:
+ * one channel and across the person's 500 (a word in one of them, in all, in none, and
+ * in every channel but theirs; newest first and by relevance). Opt-in, as seeding takes
+ * minutes:
  *
- *   npm run bench -- --scale [--scale-messages 1000000] [--scale-keep]
+ *   npm run bench -- --scale [--scale-messages 1000000] [--scale-keep] [--scale-database URL]
  *
- * --scale-keep leaves the seeded database in place (its URL goes to stderr) to study it.
+ * --scale-keep leaves the seeded database in place (its URL goes to stderr) to study it;
+ * --scale-database times such a database again, without seeding it (nor dropping it).
  */
 import { performance } from 'perf_hooks'
 import type { Knex } from 'knex'
 import { createTestDatabase, dropTestDatabase, testDatabaseUrl } from '../test/helpers/database'
 import { startApp } from '../test/helpers/app'
-import { buildUser } from '../test/helpers/factories'
+import { PASSWORD, buildUser } from '../test/helpers/factories'
 import { http, login } from '../test/helpers/clients'
 import { flag, spread } from './figures'
 import { option } from './options'
@@ -62,21 +65,40 @@ async function plansOf(db: Knex, call: () => Promise<unknown>) {
   }
 }
 
+/** The database a run with --scale-keep left, to time again without seeding (--scale-database URL). */
+const keptDatabase = () => {
+  const index = process.argv.indexOf('--scale-database')
+  return index >= 0 ? process.argv[index + 1] : undefined
+}
+
 export async function scale() {
-  const messages = option('scale-messages', 10_000_000)
-  const channels = Math.max(READER_CHANNELS, Math.round(messages / PER_CHANNEL))
-  await createTestDatabase()
-  const server = await startApp()
+  const kept = keptDatabase()
+  if (!kept) await createTestDatabase()
+  const server = await startApp(
+    kept ? { database: { url: kept, dataDir: '', pool: { min: 0, max: 10 } } } : {}
+  )
   try {
     const db: Knex = server.app.get('postgresqlClient')
-    const reader = await buildUser(server.app, { name: 'Scale reader' })
-    log(`seeding ${channels * PER_CHANNEL} messages in ${channels} channels`)
-    const seeding = await seedScale(
-      db,
-      { channels, perChannel: PER_CHANNEL, readerChannels: READER_CHANNELS },
-      reader.id,
-      log
-    )
+    let channels = Math.max(READER_CHANNELS, Math.round(option('scale-messages', 10_000_000) / PER_CHANNEL))
+    let reader: { id: number; email: string; password: string }
+    let seeding: Record<string, number> | 'kept' = 'kept'
+    if (kept) {
+      // buildUser gave the reader the factories' password
+      reader = {
+        ...(await db('users').where({ name: 'Scale reader' }).first('id', 'email')),
+        password: PASSWORD
+      }
+      channels = Number((await db('chat_channels').count({ n: '*' }))[0].n)
+    } else {
+      reader = await buildUser(server.app, { name: 'Scale reader' })
+      log(`seeding ${channels * PER_CHANNEL} messages in ${channels} channels`)
+      seeding = await seedScale(
+        db,
+        { channels, perChannel: PER_CHANNEL, readerChannels: READER_CHANNELS },
+        reader.id,
+        log
+      )
+    }
     const user = await server.app.service('users').get(reader.id)
     // As the reader calling from outside (an internal call would be an admin's view of every channel)
     const as = { user, provider: 'rest', authenticated: true } as const
@@ -104,6 +126,9 @@ export async function scale() {
     const searchOneChannel = (channel_id: number) => search({ channel_id, $search: 'safety boo' })
     const searchEverywhere = (channel_id: number) => search({ $search: `channel ${channel_id}` })
     const searchEverywhereAll = () => search({ $search: 'safety boots' })
+    // A word in no message, and one in every message but the reader's: the plans' worst cases
+    const searchEverywhereNone = () => search({ $search: 'zeppelin' })
+    const searchEverywhereElsewhere = () => search({ $search: 'overtime' })
     const searchByRelevance = (channel_id: number) =>
       search({ $search: `boots ${channel_id}`, $sort: { relevance: -1 } })
 
@@ -128,6 +153,8 @@ export async function scale() {
         search_one_channel: await timed(readerChannels, searchOneChannel),
         search_500_channels_one_matches: await timed(readerChannels, searchEverywhere),
         search_500_channels_all_match: await timed(calls.slice(0, 50), searchEverywhereAll),
+        search_500_channels_no_match: await timed(calls.slice(0, 50), searchEverywhereNone),
+        search_500_channels_word_only_elsewhere: await timed(calls.slice(0, 50), searchEverywhereElsewhere),
         search_500_channels_by_relevance: await timed(readerChannels.slice(0, 100), searchByRelevance)
       },
       rest_ms: {
@@ -141,7 +168,10 @@ export async function scale() {
         channels_first_page: 20,
         search_one_channel: 20,
         search_500_channels_one_matches: 100,
-        search_500_channels_all_match: 100
+        search_500_channels_all_match: 100,
+        search_500_channels_no_match: 100,
+        search_500_channels_word_only_elsewhere: 100,
+        search_500_channels_by_relevance: 100
       }
     }
     const plans = {
@@ -150,12 +180,15 @@ export async function scale() {
       search_one_channel: await plansOf(db, () => searchOneChannel(readerChannels[7])),
       search_500_channels_one_matches: await plansOf(db, () => searchEverywhere(readerChannels[7])),
       search_500_channels_all_match: await plansOf(db, searchEverywhereAll),
+      search_500_channels_no_match: await plansOf(db, searchEverywhereNone),
+      search_500_channels_word_only_elsewhere: await plansOf(db, searchEverywhereElsewhere),
       search_500_channels_by_relevance: await plansOf(db, () => searchByRelevance(readerChannels[7]))
     }
     return { scale: figures, plans }
   } finally {
     await server.close()
-    if (flag('scale-keep')) log(`kept ${testDatabaseUrl}`)
+    if (kept) log(`timed ${kept} again`)
+    else if (flag('scale-keep')) log(`kept ${testDatabaseUrl}`)
     else await dropTestDatabase()
   }
 }

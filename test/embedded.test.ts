@@ -116,7 +116,13 @@ describe('the app on the embedded database (PGlite)', function () {
     assert.strictEqual(transcript.messages.find((message) => message.id === sent.id)?.hash, row.hash)
   })
 
-  it('searches messages with accents folded and the last word as a prefix, with unaccent loaded into PGlite', async () => {
+  it('searches messages with accents folded and the last word as a prefix, with unaccent and btree_gin loaded into PGlite', async () => {
+    // A person's channels are searched through the index on channel and words (btree_gin)
+    const [index] = await app
+      .get('postgresqlClient')('pg_indexes')
+      .where({ indexname: 'chat_messages_channel_search' })
+      .pluck('indexdef')
+    assert.match(index, /USING gin \(channel_id, search_vector\)/)
     const channel = await openBookingChannel(app, world)
     const as = { user: world.worker, provider: 'rest', authenticated: true } as const
     await app

@@ -5,6 +5,7 @@ import type { Knex } from 'knex'
 import pg from 'pg'
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite'
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent'
+import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin'
 import ClientPGlite from 'knex-pglite'
 import { lockDataFolder } from './embedded-lock'
 import { EMBEDDED_SETTINGS, initializeDataFolder } from './embedded-init'
@@ -97,8 +98,9 @@ function createEmbeddedKnex(dataDir: string): Knex {
       dataDir: memory ? undefined : path.resolve(dataDir),
       parsers: { [pgliteTypes.TIMESTAMPTZ]: toIsoTimestamp },
       postgresqlconf: EMBEDDED_SETTINGS,
-      // Message search folds accents with it (migrations/20261207000300_message-search.ts)
-      extensions: { unaccent }
+      // Message search folds accents with one (migrations/20261207000300_message-search.ts)
+      // and finds a person's channels' matches with the other (20261208000100)
+      extensions: { unaccent, btree_gin }
     })
     // The folder is released only once PGlite has closed it cleanly (a checkpoint, so the
     // next start needs no recovery and sequences continue where they stopped)

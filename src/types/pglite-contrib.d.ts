@@ -3,3 +3,6 @@
 declare module '@electric-sql/pglite/contrib/unaccent' {
   export { unaccent } from '@electric-sql/pglite/dist/contrib/unaccent'
 }
+declare module '@electric-sql/pglite/contrib/btree_gin' {
+  export { btree_gin } from '@electric-sql/pglite/dist/contrib/btree_gin'
+}

@@ -63,6 +63,10 @@ export const participatesSql = (channel: string, user: string) =>
   `exists (select 1 from chat_participants p
     where p.channel_id = ${channel} and p.user_id = ${user} and p.removed_at is null)`
 
+/** SQL: the channels `user` is a current participant of, as rows of `channel_id` (the rule of `participatesSql`). */
+export const participationsSql = (user: string) =>
+  `select p.channel_id from chat_participants p where p.user_id = ${user} and p.removed_at is null`
+
 /** SQL of `mayWrite` for the channel row `channel`, a sender id and whether the sender is an admin. */
 export const mayWriteSql = (channel: string, sender: string, senderIsAdmin: string) =>
   `(${senderIsAdmin} or (${channel}.status = 'active' and ${participatesSql(`${channel}.id`, sender)}))`

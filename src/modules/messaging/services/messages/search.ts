@@ -6,7 +6,7 @@ import type { Application } from '../../../../declarations'
 import {
   maySeeHiddenDetails,
   moderates,
-  participatesSql,
+  participationsSql,
   requireChannelAccess
 } from '../../access/channel-access'
 import type { Caller } from '../../access/channel-access'
@@ -34,14 +34,33 @@ export function searchWords(search: string): string[] {
   return (trimmed.match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, MAX_SEARCH_WORDS)
 }
 
-/** tsquery text of words, all required, the last also as a prefix: only quoted letters and digits. */
-export function tsqueryOf(words: string[]): string {
+const isPrefix = (word: string) => [...word].length >= MIN_PREFIX_LENGTH
+
+/** tsquery text of words, all required, the last also as a prefix (unless told): only quoted letters and digits. */
+export function tsqueryOf(words: string[], lastAsPrefix = true): string {
   return words
     .map((word, index) => {
-      const prefix = index === words.length - 1 && [...word].length >= MIN_PREFIX_LENGTH
+      const prefix = lastAsPrefix && index === words.length - 1 && isPrefix(word)
       return `'${word}'${prefix ? ':*' : ''}`
     })
     .join(' & ')
+}
+
+/**
+ * The search's conditions on `m`. A prefix is matched in the index by collecting every
+ * entry of every word it begins, over the whole table, on each scan: asked once per
+ * channel of a person's 500, `'10':*` cost seconds. So, except for an admin's search of
+ * every channel (one scan), the words typed out are looked up in the index and the prefix
+ * is checked on the rows they, or the channel's index, lead to (`ts_match_vq` is `@@`
+ * written so that no index takes it).
+ */
+function matchWords(hits: Knex.QueryBuilder, words: string[], prefixInIndex: boolean) {
+  const typing = !prefixInIndex && isPrefix(words[words.length - 1])
+  const whole = typing ? words.slice(0, -1) : words
+  if (whole.length)
+    hits.whereRaw(`m.search_vector @@ to_tsquery('chat_search', ?)`, [tsqueryOf(whole, !typing)])
+  if (typing)
+    hits.whereRaw(`ts_match_vq(m.search_vector, to_tsquery('chat_search', ?))`, [tsqueryOf(words.slice(-1))])
 }
 
 const encodeCursor = (cursor: Cursor) => Buffer.from(JSON.stringify(cursor)).toString('base64url')
@@ -93,9 +112,8 @@ export async function searchMessages(
   if (words.length === 0 || limit === 0) return { total: -1, limit, skip: 0, data: [], next_cursor: null }
 
   const tsquery = db.raw(`to_tsquery('chat_search', ?)`, [tsqueryOf(words)])
-  const hits = db('chat_messages as m').select('m.id').whereRaw('m.search_vector @@ ?', [tsquery])
-  if (query.channel_id !== undefined) hits.where('m.channel_id', query.channel_id)
-  else if (!moderates(caller)) hits.whereRaw(participatesSql('m.channel_id', '?'), [caller.user?.id ?? 0])
+  const hits = db('chat_messages as m').select('m.id')
+  matchWords(hits, words, query.channel_id === undefined && moderates(caller))
   // A masked message never matches for someone who sees it masked: its words as sent are in
   // the index, and prefix matches would otherwise spell a hidden number out digit by digit
   if (!maySeeHiddenDetails(caller))
@@ -108,23 +126,27 @@ export async function searchMessages(
   if (!(moderates(caller) && query.$withDeleted === true)) hits.where('m.is_deleted', false)
   else if (query.is_deleted !== undefined) hits.where('m.is_deleted', query.is_deleted)
   inSenders(hits, query.sender_id)
-
   if (byRelevance) {
     hits.select(db.raw('ts_rank(m.search_vector, ?) as rank', [tsquery]))
     if (cursor)
       hits.whereRaw('(ts_rank(m.search_vector, ?), m.id) < (?::real, ?)', [tsquery, cursor.rank!, cursor.id])
-    hits.orderBy([
-      { column: 'rank', order: 'desc' },
-      { column: 'm.id', order: 'desc' }
-    ])
-  } else {
-    if (cursor) hits.where('m.id', '<', cursor.id)
-    hits.orderBy('m.id', 'desc')
-  }
-  hits.limit(limit + 1)
+  } else if (cursor) hits.where('m.id', '<', cursor.id)
+  const ordered = (builder: Knex.QueryBuilder, id: string) =>
+    builder.orderByRaw(byRelevance ? `rank desc, ${id} desc` : `${id} desc`).limit(limit + 1)
+
+  let found: Knex.QueryBuilder
+  if (query.channel_id !== undefined) found = ordered(hits.where('m.channel_id', query.channel_id), 'm.id')
+  else if (moderates(caller)) found = ordered(hits, 'm.id')
+  else
+    found = ordered(
+      inEachChannel(db, hits, caller.user?.id ?? 0, byRelevance, limit + 1).select(
+        byRelevance ? ['hit.id', 'hit.rank'] : ['hit.id']
+      ),
+      'hit.id'
+    )
 
   const rows: Array<Message & { headline: string; rank?: number }> = await db
-    .from(hits.as('hit'))
+    .from(found.as('hit'))
     .join('chat_messages as m', 'm.id', 'hit.id')
     .select(MESSAGE_COLUMNS.map((column) => `m.${column}`))
     .select(byRelevance ? ['hit.rank'] : [])
@@ -153,6 +175,31 @@ export async function searchMessages(
       ? encodeCursor({ id: last.id, ...(byRelevance ? { rank: Number(last.rank) } : {}) })
       : null
   }
+}
+
+/**
+ * The page across the caller's channels, found channel by channel: each channel's own
+ * best or newest `limit + 1` matches, then the page among those. Asked of the whole table
+ * at once, a word rare in the person's channels had PostgreSQL walk every message
+ * backwards by id looking for them; one channel at a time, it reads that channel's entries
+ * of the channel-and-words index, or its visible messages newest first until a page
+ * matches (`seq` and `id` rise together within a channel: a send locks its channel row
+ * before taking either), so the cost is bounded by the person's own channels.
+ */
+function inEachChannel(
+  db: Knex,
+  hits: Knex.QueryBuilder,
+  userId: Id,
+  byRelevance: boolean,
+  perChannel: number
+) {
+  const inChannel = hits
+    .whereRaw('m.channel_id = mine.channel_id')
+    .orderByRaw(byRelevance ? 'rank desc, m.id desc' : 'm.seq desc')
+    .limit(perChannel)
+  return db
+    .from(db.raw(`(${participationsSql('?')}) as mine`, [userId]))
+    .crossJoin(db.raw('lateral ? as hit', [inChannel]) as any)
 }
 
 function inSenders(builder: Knex.QueryBuilder, sender: MessageQuery['sender_id']) {
