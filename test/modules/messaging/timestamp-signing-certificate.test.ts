@@ -90,6 +90,12 @@ describe('an RFC 3161 token verifies only with the signing certificate it names 
       const trusted = [certificate(`${name}-ca.pem`)] // what a verifier is given: --tsa-cert
       const real = await verifyToken(token, data, trusted)
       assert.strictEqual(real.status, 'verified', JSON.stringify(real))
+      const byItself = await verifyToken(token, data, [certificate(`${name}.pem`)])
+      assert.strictEqual(
+        byItself.status,
+        'verified',
+        `the authority's own certificate: ${JSON.stringify(byItself)}`
+      )
       const rewritten = await verifyToken(carrying(token, [`${name}.pem`]), data, trusted)
       assert.strictEqual(
         rewritten.status,
