@@ -40,8 +40,9 @@ const ENCODINGS = [
 
 /**
  * The send, as before (seq, time, link and row under the channel's lock; who may write
- * decided from the database's rows), now with the sender's name from the same users row
- * that says whether they are an admin: one statement still, no extra lookup.
+ * decided from the database's rows), now with the sender's name read from their users
+ * row in the same statement (one snapshot: the name hashed is the name stored), by key,
+ * beside the admin check as it was: one statement still.
  */
 const SEND = `
   create or replace function chat_send_message(channel bigint, sender bigint, words text, client text)
@@ -54,12 +55,13 @@ const SEND = `
     at := clock_timestamp();
     update chat_channels c set last_seq = c.last_seq + 1, last_message_at = at,
       chain_head = chat_chain_link(c.chain_head,
-        chat_message_encoding_v2(c.id, c.last_seq + 1, sender, u.name, words, client, at))
-    from users u
-    where c.id = channel and u.id = sender
-      and (u.role = 'admin' or (c.status = 'active' and exists (select 1 from chat_participants p
-        where p.channel_id = c.id and p.user_id = sender and p.removed_at is null)))
-    returning c.last_seq, c.chain_head, u.name into next;
+        chat_message_encoding_v2(c.id, c.last_seq + 1, sender, (select u.name from users u where u.id = sender),
+          words, client, at))
+    where c.id = channel
+      and (exists (select 1 from users u where u.id = sender and u.role = 'admin')
+        or (c.status = 'active' and exists (select 1 from chat_participants p
+          where p.channel_id = c.id and p.user_id = sender and p.removed_at is null)))
+    returning c.last_seq, c.chain_head, (select u.name from users u where u.id = sender) as name into next;
     if not found then
       return;
     end if;
