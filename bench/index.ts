@@ -12,7 +12,7 @@
  * --restart (restart.ts), --fanout (fanout.ts), --offline-notifications
  * (offline-notifications.ts), --notification-drain (notification-drain.ts),
  * --login-lockout (login-lockout.ts), --socket-flood (socket-flood.ts), --people-cost
- * (people-cost.ts) and --contact-guard (contact-guard.ts).
+ * (people-cost.ts), --contact-guard (contact-guard.ts) and --chain-names (chain-names.ts).
  *
  * Everyone has a phone number and a push device, as the marketplace's people do (so the
  * notification planner runs); --bare-people gives them neither. --help lists the scenarios.
@@ -38,6 +38,7 @@ import { notificationDrain } from './notification-drain'
 import { socketFlood } from './socket-flood'
 import { peopleCost } from './people-cost'
 import { contactGuard } from './contact-guard'
+import { chainNames } from './chain-names'
 
 const optIn: Record<string, () => Promise<unknown>> = {
   scale,
@@ -50,7 +51,8 @@ const optIn: Record<string, () => Promise<unknown>> = {
   'notification-drain': notificationDrain,
   'socket-flood': socketFlood,
   'people-cost': peopleCost,
-  'contact-guard': contactGuard
+  'contact-guard': contactGuard,
+  'chain-names': chainNames
 }
 
 async function main() {

@@ -25,7 +25,7 @@ import { option } from './options'
 const TABLES = ['chat_channels', 'chat_participants', 'chat_messages']
 
 /** CPU of the database's backends other than `except`, by pid. */
-async function backendCpu(db: pg.Client, except: number[]) {
+export async function backendCpu(db: pg.Client, except: number[]) {
   const { rows } = await db.query(
     `select pid from pg_stat_activity where datname = current_database() and pid <> all($1)`,
     [except]
@@ -33,7 +33,7 @@ async function backendCpu(db: pg.Client, except: number[]) {
   return new Map<number, number>(rows.map(({ pid }) => [pid, cpuMicros(pid)]))
 }
 
-const cpuSpent = (before: Map<number, number>, after: Map<number, number>) =>
+export const cpuSpent = (before: Map<number, number>, after: Map<number, number>) =>
   [...after].reduce((sum, [pid, micros]) => sum + micros - (before.get(pid) ?? 0), 0)
 
 /** Updates and HOT updates so far, per table (statistics are flushed about once a second). */

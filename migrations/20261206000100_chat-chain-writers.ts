@@ -49,7 +49,7 @@ const APPEND = `
  * (a current participant of an active channel, or a person whose role is admin), never
  * from what the caller says. No row back means the send was refused.
  */
-const SEND = `
+export const SEND = `
   create function chat_send_message(channel bigint, sender bigint, words text, client text)
     returns setof chat_messages language plpgsql ${DEFINER} as $$
   declare

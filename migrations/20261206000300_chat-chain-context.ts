@@ -26,7 +26,7 @@ const kindCheck = (kinds: string[]) => `kind in (${kinds.map((kind) => `'${kind}
  * (`chat.actor`, a user id: who patched the booking or dispute), null for the system.
  * A message's deletion keeps its deleter (deleted_by), as before.
  */
-const APPEND = `
+export const APPEND = `
   create or replace function chat_chain_append(channel bigint, kind text, actor bigint, subject bigint, message bigint,
     detail text) returns timestamptz language plpgsql ${DEFINER} as $$
   declare

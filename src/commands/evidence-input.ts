@@ -71,15 +71,18 @@ export type TranscriptFile = ChainRecord & {
   channel: ChainRecord['channel'] & { context_type?: string; context_id?: number }
 }
 
+// 1: exported before names were chained (every entry is format 1); 2: entries say their format
+const TRANSCRIPT_FORMATS = ['context-chat-transcript/1', 'context-chat-transcript/2']
+
 /** A transcript file, read strictly: not JSON, a repeated key or another shape refuse it. */
 export function readTranscriptFile(file: string): TranscriptFile {
   try {
     const document = parseStrictJson(fs.readFileSync(file, 'utf8'))
     const shaped =
-      document?.format === 'context-chat-transcript/1' &&
+      TRANSCRIPT_FORMATS.includes(document?.format) &&
       ['messages', 'events', 'participants'].every((field) => Array.isArray(document[field])) &&
       typeof document.channel?.id === 'number'
-    if (!shaped) throw new Error('not a context-chat transcript (format context-chat-transcript/1)')
+    if (!shaped) throw new Error(`not a context-chat transcript (format ${TRANSCRIPT_FORMATS.join(' or ')})`)
     return document
   } catch (error: any) {
     throw new Refused(`${file}: ${error.message}`)

@@ -66,7 +66,7 @@ describe('signed transcripts and their offline verification', function () {
   after(() => fs.rmSync(dir, { recursive: true, force: true }))
 
   it('exports the whole record: deleted words, events as system lines, names, intervals, read positions, chain and signature', () => {
-    assert.strictEqual(signed.format, 'context-chat-transcript/1')
+    assert.strictEqual(signed.format, 'context-chat-transcript/2')
     assert.strictEqual(signed.signature.algorithm, 'Ed25519')
     assert.strictEqual(signed.messages.length, 3)
     const deleted = signed.messages[1]

@@ -29,11 +29,16 @@ describe('the rules of a record, checked beyond its links', function () {
           union all select 1, after_seq, event_seq, id from chat_channel_events where channel_id = ${channelId}
           order by after_seq, rank, event_seq loop
           if e.rank = 0 then
-            update chat_messages m set hash = chat_chain_link(head, chat_message_encoding(m.channel_id, m.seq,
-              m.sender_id, m.content, m.client_id, m.created_at)) where m.id = e.id returning m.hash into head;
+            update chat_messages m set hash = chat_chain_link(head, case m.chain_format
+              when 1 then chat_message_encoding(m.channel_id, m.seq, m.sender_id, m.content, m.client_id, m.created_at)
+              else chat_message_encoding_v2(m.channel_id, m.seq, m.sender_id, m.sender_name, m.content, m.client_id,
+                m.created_at) end) where m.id = e.id returning m.hash into head;
           else
-            update chat_channel_events v set hash = chat_chain_link(head, chat_event_encoding(v.channel_id, v.event_seq,
-              v.after_seq, v.kind, v.actor_id, v.user_id, v.message_id, v.detail, v.created_at))
+            update chat_channel_events v set hash = chat_chain_link(head, case v.chain_format
+              when 1 then chat_event_encoding(v.channel_id, v.event_seq, v.after_seq, v.kind, v.actor_id, v.user_id,
+                v.message_id, v.detail, v.created_at)
+              else chat_event_encoding_v2(v.channel_id, v.event_seq, v.after_seq, v.kind, v.actor_id, v.actor_name,
+                v.user_id, v.user_name, v.message_id, v.detail, v.created_at) end)
               where v.id = e.id returning v.hash into head;
           end if;
         end loop;

@@ -58,6 +58,8 @@ describe('the app connected as a role that does not own the tables', function ()
       'alter table chat_messages disable trigger chat_messages_no_update',
       'drop trigger chat_messages_no_update on chat_messages',
       `create or replace function chat_messages_append_only() returns trigger language plpgsql as $$ begin return new; end $$`,
+      'drop trigger chat_messages_names_kept on chat_messages',
+      `create or replace function chat_messages_names_kept() returns trigger language plpgsql as $$ begin return new; end $$`,
       'set session_replication_role = replica',
       'truncate chat_messages',
       `delete from chat_messages where id = ${Number(message?.id ?? 0)}`
@@ -77,6 +79,7 @@ describe('the app connected as a role that does not own the tables', function ()
       [
         'chat_messages_chain_writer',
         'chat_messages_live_insert',
+        'chat_messages_names_kept',
         'chat_messages_no_delete',
         'chat_messages_no_truncate',
         'chat_messages_no_update'

@@ -80,7 +80,7 @@ export async function rewriteAsOwner(
     const item = entry.type === 'message' ? entry.message : entry.event
     item.hash = previous = link(
       previous,
-      entry.type === 'message' ? messageEncoding(entry.message) : eventEncoding(entry.event)
+      (entry.type === 'message' ? messageEncoding(entry.message) : eventEncoding(entry.event))!
     )
   }
   const tables = ['chat_messages', 'chat_channel_events', 'chat_channels']

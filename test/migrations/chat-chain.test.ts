@@ -10,6 +10,7 @@ import * as chainTriggers from '../../migrations/20261201000200_chat-chain-trigg
 import * as chainWriters from '../../migrations/20261206000100_chat-chain-writers'
 import * as chainGuards from '../../migrations/20261206000200_chat-chain-guards'
 import * as chainContext from '../../migrations/20261206000300_chat-chain-context'
+import * as chainNames from '../../migrations/20261208000200_chat-chain-names'
 
 /**
  * History written before the chain existed is chained by the migration in the order
@@ -33,6 +34,7 @@ describe('migration: the chain over existing history', () => {
     const trx = await db.transaction()
     try {
       // The migrations after the chain first, newest first, as knex rolls back
+      await chainNames.down(trx)
       await chainContext.down(trx)
       await chainGuards.down(trx)
       await chainWriters.down(trx)
@@ -94,6 +96,7 @@ describe('migration: the chain over existing history', () => {
       await chainWriters.up(trx)
       await chainGuards.up(trx)
       await chainContext.up(trx)
+      await chainNames.up(trx)
 
       const record = (await readChannelRecord(trx, channelId))!
       assert.deepStrictEqual(verifyChain(record).problems, [])
@@ -119,6 +122,12 @@ describe('migration: the chain over existing history', () => {
       const extended = (await readChannelRecord(trx, channelId))!
       assert.deepStrictEqual(verifyChain(extended).problems, [])
       assert.strictEqual(extended.events.at(-1)!.kind, 'participant.left')
+      // in the format with names, after the history chained without them, and both verify
+      assert.deepStrictEqual(
+        extended.events.map((event) => event.chain_format),
+        [1, 1, 1, 1, 1, 1, 2]
+      )
+      assert.strictEqual(extended.events.at(-1)!.user_name, 'ana')
     } finally {
       await trx.rollback()
     }

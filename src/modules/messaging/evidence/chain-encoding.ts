@@ -2,8 +2,9 @@ import crypto from 'crypto'
 
 /**
  * The channel hash chain's bytes, recomputed outside the database: the same canonical
- * encoding as the SQL functions of the chain's migration (chat_message_encoding,
- * chat_event_encoding, chat_chain_link), and the order of its entries. Kept free of the
+ * encoding as the SQL functions of the chain's migrations (chat_message_encoding,
+ * chat_event_encoding, chat_chain_link; the `_v2` encodings of the names' migration),
+ * and the order of its entries. Kept free of the
  * app, as is `chain.ts`, so that the offline verifier needs nothing but these and node.
  */
 
@@ -13,6 +14,9 @@ export interface ChainMessage {
   channel_id: number
   seq: number
   sender_id: number
+  /** the sender's name when they sent it (format 2; null in format 1) */
+  sender_name?: string | null
+  chain_format?: number
   content: string
   client_id: string | null
   created_at: string
@@ -30,6 +34,10 @@ export interface ChainEvent {
   kind: string
   actor_id: number | null
   user_id: number | null
+  /** the actor's and the subject's names when it happened (format 2; null in format 1) */
+  actor_name?: string | null
+  user_name?: string | null
+  chain_format?: number
   message_id: number | null
   detail: string | null
   created_at: string
@@ -68,22 +76,64 @@ export function encodeFields(fields: Array<string | number | null>): Buffer {
   )
 }
 
-export const messageEncoding = (m: ChainMessage) =>
-  encodeFields(['message', m.channel_id, m.seq, m.sender_id, m.content, m.client_id, m.created_at])
+/**
+ * How an entry is encoded: 1 for entries chained before names were kept (no names), 2
+ * since (the sender's, actor's and subject's names as they were, hashed with the entry).
+ * A record without the field (an export of format context-chat-transcript/1) is all 1.
+ */
+export const formatOf = (entry: { chain_format?: number }) => entry.chain_format ?? 1
 
-export const eventEncoding = (e: ChainEvent) =>
-  encodeFields([
-    'event',
-    e.channel_id,
-    e.event_seq,
-    e.after_seq,
-    e.kind,
-    e.actor_id,
-    e.user_id,
-    e.message_id,
-    e.detail,
-    e.created_at
-  ])
+/** The entry's bytes in its format; undefined for a format this code does not know. */
+export function messageEncoding(m: ChainMessage): Buffer | undefined {
+  const format = formatOf(m)
+  if (format === 1)
+    return encodeFields(['message', m.channel_id, m.seq, m.sender_id, m.content, m.client_id, m.created_at])
+  if (format === 2)
+    return encodeFields([
+      'message/2',
+      m.channel_id,
+      m.seq,
+      m.sender_id,
+      m.sender_name ?? null,
+      m.content,
+      m.client_id,
+      m.created_at
+    ])
+  return undefined
+}
+
+export function eventEncoding(e: ChainEvent): Buffer | undefined {
+  const format = formatOf(e)
+  if (format === 1)
+    return encodeFields([
+      'event',
+      e.channel_id,
+      e.event_seq,
+      e.after_seq,
+      e.kind,
+      e.actor_id,
+      e.user_id,
+      e.message_id,
+      e.detail,
+      e.created_at
+    ])
+  if (format === 2)
+    return encodeFields([
+      'event/2',
+      e.channel_id,
+      e.event_seq,
+      e.after_seq,
+      e.kind,
+      e.actor_id,
+      e.actor_name ?? null,
+      e.user_id,
+      e.user_name ?? null,
+      e.message_id,
+      e.detail,
+      e.created_at
+    ])
+  return undefined
+}
 
 /** SHA-256 of the previous hash's 32 bytes (zeros for the first entry) and the encoding, as hex. */
 export const link = (previous: string | null, encoding: Buffer) =>

@@ -1,4 +1,4 @@
-import { eventEncoding, inChainOrder, link, messageEncoding } from './chain-encoding'
+import { eventEncoding, formatOf, inChainOrder, link, messageEncoding } from './chain-encoding'
 import type { ChainEntry, ChainEvent, ChainMessage } from './chain-encoding'
 import { checkRules } from './rules'
 import type { RuleRecord } from './rules'
@@ -46,15 +46,31 @@ const linkOf = (entry: ChainEntry) =>
   entry.type === 'message'
     ? {
         label: messageLabel(entry.message),
+        format: formatOf(entry.message),
         hash: entry.message.hash,
-        encoding: messageEncoding(entry.message)
+        encoding: messageEncoding(entry.message),
+        names: [entry.message.sender_name]
       }
-    : { label: eventLabel(entry.event), hash: entry.event.hash, encoding: eventEncoding(entry.event) }
+    : {
+        label: eventLabel(entry.event),
+        format: formatOf(entry.event),
+        hash: entry.event.hash,
+        encoding: eventEncoding(entry.event),
+        names: [entry.event.actor_name, entry.event.user_name]
+      }
 
 /** Each entry must link from the recorded hash of the one before: a break names its entry. */
 function checkLinks(record: RuleRecord, problems: ChainProblem[]) {
   let previous: string | null = null
   for (const entry of inChainOrder(record.messages, record.events).map(linkOf)) {
+    if (!entry.encoding) {
+      problems.push({ entry: entry.label, reason: `is in chain format ${entry.format}, which is not 1 or 2` })
+      previous = entry.hash
+      continue
+    }
+    // A format-1 entry hashes no names: a name beside it would be believed and bound by nothing
+    if (entry.format === 1 && entry.names.some((name) => name !== undefined && name !== null))
+      problems.push({ entry: entry.label, reason: 'carries a name, yet its chain format (1) hashes none' })
     const expected = link(previous, entry.encoding)
     if (entry.hash === null)
       problems.push({ entry: entry.label, reason: 'has no hash: it was written around the chain' })

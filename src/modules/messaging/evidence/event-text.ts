@@ -9,14 +9,16 @@ const nameOf = (names: Names, id: number | null) =>
 /**
  * The system line a channel's history shows for one of its events, the way the
  * business reads its own audit trail: "Ben joined as worker", "Channel frozen: booking
- * completed". Plain text: whoever shows it escapes it like any other text.
+ * completed". People are named as the event chained them (format 2), else from `names`.
+ * Plain text: whoever shows it escapes it like any other text.
  */
 export function eventText(
-  event: Pick<ChainEvent, 'kind' | 'actor_id' | 'user_id' | 'detail'>,
+  event: Pick<ChainEvent, 'kind' | 'actor_id' | 'user_id' | 'detail' | 'actor_name' | 'user_name'>,
   names: Names,
   contextType: string
 ) {
-  const person = nameOf(names, event.user_id)
+  const person = event.user_name ?? nameOf(names, event.user_id)
+  const actor = event.actor_name ?? nameOf(names, event.actor_id)
   switch (event.kind) {
     case 'participant.joined':
       return `${person} joined as ${words(event.detail)}`
@@ -27,7 +29,7 @@ export function eventText(
     case 'message.deleted':
       if (event.actor_id === null) return `A message from ${person} was deleted`
       if (event.actor_id === event.user_id) return `${person} deleted a message`
-      return `${nameOf(names, event.actor_id)} deleted a message from ${person}`
+      return `${actor} deleted a message from ${person}`
     case 'channel.frozen':
       return `Channel frozen: ${contextType} ${words(event.detail)}`
     case 'channel.reopened':

@@ -69,6 +69,19 @@ export function transcriptHtml(transcript: Transcript, timeZone = 'UTC'): string
     if (!person) return `user ${text(id)} (not in the record's list of people)`
     return `<bdi>${text(person.name)}</bdi> (user ${text(id)}${person.admin ? ', admin' : ''})`
   }
+  /**
+   * A person under the name the chain kept for that moment, with today's name beside it
+   * when it differs (a rename since must not change who seems to have said what).
+   */
+  const personThen = (id: number | null, nameThen: string | null | undefined) => {
+    const person = id === null ? undefined : people.get(id)
+    if (nameThen === null || nameThen === undefined || !person) return personOf(id)
+    const now = person.name === nameThen ? '' : `, now named <bdi>${text(person.name)}</bdi>`
+    return `<bdi>${text(nameThen)}</bdi> (user ${text(id)}${person.admin ? ', admin' : ''}${now})`
+  }
+  const deletions = new Map(
+    transcript.events.filter((e) => e.kind === 'message.deleted').map((e) => [e.message_id, e])
+  )
   const { channel, signature } = transcript
 
   const peopleRows = transcript.people
@@ -88,14 +101,29 @@ export function transcriptHtml(transcript: Transcript, timeZone = 'UTC'): string
 
   const message = (m: Message) => {
     const deleted = m.is_deleted
-      ? `<div class="label">Deleted ${text(at(m.deleted_at))} by ${personOf(m.deleted_by)}</div>`
+      ? `<div class="label">Deleted ${text(at(m.deleted_at))} by ${personThen(m.deleted_by, deletions.get(m.id)?.actor_name)}</div>`
       : ''
     return `<div class="entry message${m.is_deleted ? ' deleted' : ''}" id="message-${text(m.seq)}">
-      <div class="meta">#${text(m.seq)} · ${text(at(m.created_at))} · <strong>${personOf(m.sender_id)}</strong></div>
+      <div class="meta">#${text(m.seq)} · ${text(at(m.created_at))} · <strong>${personThen(m.sender_id, m.sender_name)}</strong></div>
       ${deleted}<div class="content"><bdi>${text(m.content)}</bdi></div></div>`
   }
+  /** Today's name of each person an event's line names under a name that is no longer theirs. */
+  const renamed = (e: Event) => {
+    const notes = new Set<string>()
+    for (const [id, then] of [
+      [e.actor_id, e.actor_name],
+      [e.user_id, e.user_name]
+    ] as const) {
+      const person = id === null ? undefined : people.get(id)
+      if (person && then && person.name !== then)
+        notes.add(
+          ` <span class="meta">(user ${text(id)} is now named <bdi>${text(person.name)}</bdi>)</span>`
+        )
+    }
+    return [...notes].join('')
+  }
   const event = (e: Event) =>
-    `<div class="entry event"><span class="meta">${text(at(e.created_at))}</span> — <bdi>${text(e.text)}</bdi></div>`
+    `<div class="entry event"><span class="meta">${text(at(e.created_at))}</span> — <bdi>${text(e.text)}</bdi>${renamed(e)}</div>`
   const history = inChainOrder(transcript.messages, transcript.events)
     .map((entry) => (entry.type === 'message' ? message(entry.message) : event(entry.event)))
     .join('\n')
@@ -112,7 +140,8 @@ Exported ${text(at(transcript.exported_at))}. Times are shown in ${text(timeZone
 ${text(transcript.messages.length)} messages, ${text(transcript.events.length)} events. ${signedBy}
 Chain head <code>${text(channel.chain_head ?? 'none')}</code>.</p>
 <h2>People</h2>
-<p class="meta">Everyone the record names, with their name and email at export time.</p>
+<p class="meta">Everyone the record names, with their name and email at export time. The history names each
+person as the chain kept them when they acted, with today's name beside it where it has changed since.</p>
 <table><thead><tr><th>Name</th><th>User id</th><th>Email</th><th>Admin</th></tr></thead>
 <tbody>${peopleRows}</tbody></table>
 <h2>Participants</h2>

@@ -14,8 +14,8 @@ export interface ChannelRecord extends ChainRecord {
     created_at: string
     last_message_at: string | null
   }
-  messages: ChainMessage[]
-  events: ChainEvent[]
+  messages: Array<ChainMessage & { sender_name: string | null; chain_format: 1 | 2 }>
+  events: Array<ChainEvent & { actor_name: string | null; user_name: string | null; chain_format: 1 | 2 }>
   participants: Array<
     ChainParticipant & {
       channel_id: number
@@ -58,6 +58,8 @@ export async function readChannelRecord(db: Knex, channelId: Id): Promise<Channe
           'channel_id',
           'seq',
           'sender_id',
+          'sender_name',
+          'chain_format',
           'content',
           'client_id',
           'is_deleted',
@@ -76,9 +78,12 @@ export async function readChannelRecord(db: Knex, channelId: Id): Promise<Channe
           'after_seq',
           'kind',
           'actor_id',
+          'actor_name',
           'user_id',
+          'user_name',
           'message_id',
           'detail',
+          'chain_format',
           'hash',
           time(trx, 'created_at')
         )

@@ -14,6 +14,15 @@ const SIGNED_DATA = '1.2.840.113549.1.7.2'
 const TST_INFO = '1.2.840.113549.1.9.16.1.4'
 const TIME_STAMPING = '1.3.6.1.5.5.7.3.8'
 const EXTENDED_KEY_USAGE = '2.5.29.37'
+// The ESS attributes that name the signing certificate by its hash (RFC 2634, RFC 5035)
+const SIGNING_CERTIFICATE = '1.2.840.113549.1.9.16.2.12'
+const SIGNING_CERTIFICATE_V2 = '1.2.840.113549.1.9.16.2.47'
+const HASHES: Record<string, string> = {
+  '1.3.14.3.2.26': 'sha1',
+  [SHA256]: 'sha256',
+  '2.16.840.1.101.3.4.2.2': 'sha384',
+  '2.16.840.1.101.3.4.2.3': 'sha512'
+}
 
 pkijs.setEngine('node', new pkijs.CryptoEngine({ name: 'node', crypto: crypto.webcrypto as Crypto }))
 
@@ -106,6 +115,11 @@ const stampsTime = (certificate: pkijs.Certificate) =>
       (extension.parsedValue as pkijs.ExtKeyUsage | undefined)?.keyPurposes?.includes(TIME_STAMPING)
   )
 
+const derOf = (certificate: pkijs.Certificate) => Buffer.from(certificate.toSchema().toBER(false))
+const sameCertificate = (a: pkijs.Certificate, b: pkijs.Certificate) => derOf(a).equals(derOf(b))
+const validAt = (certificate: pkijs.Certificate, at: Date) =>
+  certificate.notBefore.value <= at && at <= certificate.notAfter.value
+
 /** A PEM (or DER) certificate, as an authority publishes it. */
 export function readCertificate(bytes: Buffer): pkijs.Certificate {
   const text = bytes.toString('latin1')
@@ -116,9 +130,47 @@ export function readCertificate(bytes: Buffer): pkijs.Certificate {
 }
 
 /**
+ * The signing certificate's hash as the token's signed ESS attribute gives it: the first
+ * ESSCertID of SigningCertificateV2 (hash algorithm SHA-256 unless named) or of
+ * SigningCertificate (SHA-1). RFC 3161 requires one; a string says what is wrong.
+ */
+function essCertificateHash(signed: pkijs.SignedData): { algorithm: string; hash: Buffer } | string {
+  const attributes = signed.signerInfos[0]?.signedAttrs?.attributes ?? []
+  const v2 = attributes.find((attribute) => attribute.type === SIGNING_CERTIFICATE_V2)
+  const attribute = v2 ?? attributes.find((attribute) => attribute.type === SIGNING_CERTIFICATE)
+  if (!attribute) return 'it names no signing certificate (no ESS signing-certificate attribute)'
+  try {
+    const certs = (attribute.values[0] as asn1js.Sequence).valueBlock.value[0] as asn1js.Sequence
+    const [first, second] = (certs.valueBlock.value[0] as asn1js.Sequence).valueBlock.value
+    const named = v2 && first instanceof asn1js.Sequence
+    const oid = named
+      ? (first.valueBlock.value[0] as asn1js.ObjectIdentifier).valueBlock.toString()
+      : undefined
+    const algorithm = oid ? HASHES[oid] : v2 ? 'sha256' : 'sha1'
+    if (!algorithm)
+      return `its signing-certificate attribute uses a hash this verifier does not know (${oid})`
+    const hash = (named ? second : first) as asn1js.OctetString
+    return { algorithm, hash: Buffer.from(hash.valueBlock.valueHexView) }
+  } catch {
+    return 'its signing-certificate attribute cannot be read'
+  }
+}
+
+/** Whether the certificate that verified the token is the one its signed ESS attribute names. */
+function essProblem(signed: pkijs.SignedData, certificate: pkijs.Certificate): string | null {
+  const named = essCertificateHash(signed)
+  if (typeof named === 'string') return named
+  if (crypto.createHash(named.algorithm).update(derOf(certificate)).digest().equals(named.hash)) return null
+  return `the certificate that verifies it is not the one its signed attribute names (ESS ${named.algorithm} hash): another certificate for the authority's key`
+}
+
+/**
  * Checks a token offline: it stamps SHA-256(bytes), its CMS signature holds, and the
  * signing certificate is one of `trusted` or chains to one, was valid at the stamped
- * time and is for time-stamping. Without a trusted certificate the token proves nothing.
+ * time, is for time-stamping and is the one the token's signed ESS attribute names by its
+ * hash (so no other certificate for the same key can stand in for it). Without a trusted
+ * certificate the token proves nothing. Revocation is not checked: offline, with no CRL or
+ * OCSP answer at hand, a certificate revoked since is taken as it was issued.
  */
 export async function verifyToken(
   token: Buffer,
@@ -144,19 +196,31 @@ export async function verifyToken(
   // A token may leave out the certificates; the trusted ones then name the signer
   signed.certificates = [...(signed.certificates ?? []), ...trusted]
   try {
-    const result = await signed.verify({
-      signer: 0,
-      // PKI.js checks the token's imprint against these bytes too
-      data: arrayBufferOf(bytes),
-      trustedCerts: trusted,
-      checkChain: true,
-      checkDate: info.genTime,
-      extendedMode: true
-    })
+    // PKI.js checks the token's imprint against these bytes too
+    const data = arrayBufferOf(bytes)
+    // An authority's own certificate given as trusted is trusted as it is: PKI.js builds
+    // paths only up to a root, so it is checked here for its dates at the stamped time
+    const found = await signed.verify({ signer: 0, data, checkChain: false, extendedMode: true })
+    const direct =
+      found.signerCertificate && trusted.some((t) => sameCertificate(t, found.signerCertificate!))
+    if (direct && !validAt(found.signerCertificate!, info.genTime))
+      return { status: 'invalid', reason: `its signing certificate was not valid at ${time}` }
+    const result = direct
+      ? found
+      : await signed.verify({
+          signer: 0,
+          data,
+          trustedCerts: trusted,
+          checkChain: true,
+          checkDate: info.genTime,
+          extendedMode: true
+        })
     if (!result.signatureVerified || !result.signerCertificate)
       return { status: 'invalid', reason: `its signature does not hold: ${result.message}` }
     if (!stampsTime(result.signerCertificate))
       return { status: 'invalid', reason: 'it is signed by a certificate that is not for time-stamping' }
+    const ess = essProblem(signed, result.signerCertificate)
+    if (ess) return { status: 'invalid', reason: ess }
     return { status: 'verified', time, authority: subjectOf(result.signerCertificate) }
   } catch (error: any) {
     return {

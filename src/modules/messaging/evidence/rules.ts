@@ -1,4 +1,4 @@
-import { inChainOrder } from './chain-encoding'
+import { formatOf, inChainOrder } from './chain-encoding'
 import type { ChainEvent, ChainRecord } from './chain-encoding'
 // chain.ts calls into this file; the labels are read when a check runs, after both have loaded
 import { eventLabel, messageLabel } from './chain'
@@ -14,7 +14,9 @@ import type { ChainProblem } from './chain'
  *   - nothing is sent while the channel is frozen, except by an admin;
  *   - every joining and leaving event has its membership row (the rows' side is in chain.ts);
  *   - the first entry (`channel.opened`) names the channel's context, or, for a channel
- *     chained before bindings existed, one `channel.bound` does; no other binds it.
+ *     chained before bindings existed, one `channel.bound` does; no other binds it;
+ *   - once an entry is chained with names (format 2), every later one is: the chain's
+ *     functions write nothing else since, so a later entry without names was written around them.
  * Who is an admin is `record.admins` (the senders whose role is admin); when a record
  * does not say, the two rules that depend on it are not checked.
  */
@@ -28,9 +30,18 @@ export function checkRules(record: RuleRecord, problems: ChainProblem[]) {
   const members = new Set<number>()
   let frozen = false
   let previous: { label: string; at: string } | undefined
+  let firstNamed: string | undefined
   for (const entry of inChainOrder(record.messages, record.events)) {
     const label = entry.type === 'message' ? messageLabel(entry.message) : eventLabel(entry.event)
     const at = entry.type === 'message' ? entry.message.created_at : entry.event.created_at
+    const format = formatOf(entry.type === 'message' ? entry.message : entry.event)
+    if (format === 2) firstNamed ??= label
+    else if (format === 1 && firstNamed) {
+      problems.push({
+        entry: label,
+        reason: `is chained without names (format 1) after ${firstNamed} was chained with them`
+      })
+    }
     if (previous && at < previous.at) {
       problems.push({
         entry: label,

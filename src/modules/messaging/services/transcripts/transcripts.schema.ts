@@ -6,7 +6,8 @@ import { ContextType, channelSchema } from '../channels/channels.schema'
 import { participantRoles } from '../participants/participants.schema'
 import { channelEventKinds } from '../channel-events/channel-events.schema'
 
-export const TRANSCRIPT_FORMAT = 'context-chat-transcript/1'
+// 2: entries carry their chain format and, from format 2 on, the names they were chained with
+export const TRANSCRIPT_FORMAT = 'context-chat-transcript/2'
 
 // Times in a transcript are the chain's own text: UTC with microseconds
 const Role = Type.Union(participantRoles.map((role) => Type.Literal(role)))
@@ -23,6 +24,10 @@ export const transcriptSignatureSchema = Type.Object(
 )
 
 const text = (description: string) => Type.String({ description })
+const nameThen = (description: string) => documented(Nullable(Type.String()), description)
+const ChainFormat = Type.Union([Type.Literal(1), Type.Literal(2)], {
+  description: 'How the entry is hashed: 1 without names (chained before names were kept), 2 with them'
+})
 const count = (description: string) => Type.Integer({ minimum: 0, description })
 
 /**
@@ -89,14 +94,16 @@ export const transcriptSchema = Type.Object(
           channel_id: documented(Id, 'The channel'),
           seq: Type.Integer({ minimum: 1, description: 'Its place in the channel' }),
           sender_id: documented(Id, 'Who sent it'),
-          sender: NamedRef({ description: 'Who sent it, named' }),
+          sender_name: nameThen('The sender’s name when they sent it, chained (null: format 1)'),
+          sender: NamedRef({ description: 'Who sent it, under their name at export time' }),
           content: text('Its words, deleted or not'),
           client_id: documented(Nullable(Type.String()), 'The sender’s idempotency key'),
           created_at: documented(Timestamp, 'When it was sent'),
           is_deleted: Type.Boolean({ description: 'Whether it was deleted' }),
           deleted_at: documented(Nullable(Timestamp), 'When it was deleted'),
           deleted_by: documented(Nullable(Id), 'Who deleted it'),
-          hash: documented(Nullable(Hash), 'Its link in the chain')
+          hash: documented(Nullable(Hash), 'Its link in the chain'),
+          chain_format: ChainFormat
         },
         { additionalProperties: false, description: 'A message' }
       ),
@@ -114,12 +121,15 @@ export const transcriptSchema = Type.Object(
             { description: 'What happened' }
           ),
           actor_id: documented(Nullable(Id), 'Who did it (null: the system)'),
+          actor_name: nameThen('The actor’s name then, chained (null: the system, or format 1)'),
           user_id: documented(Nullable(Id), 'Whom it is about'),
+          user_name: nameThen('Their name then, chained (null: nobody, or format 1)'),
           message_id: documented(Nullable(Id), 'The message it is about'),
           detail: documented(Nullable(Type.String()), 'The role or status it names'),
           created_at: documented(Timestamp, 'When it happened'),
           hash: documented(Hash, 'Its link in the chain'),
-          text: text('Its system line')
+          chain_format: ChainFormat,
+          text: text('Its system line, with the names chained with it (format 2)')
         },
         { additionalProperties: false, description: 'An event' }
       ),
