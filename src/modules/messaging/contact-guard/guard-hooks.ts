@@ -38,8 +38,11 @@ async function contextOf(app: Application, data: MessageData) {
   }
   if (type === undefined || id === undefined) return undefined
   const contextId = id
+  // The adapter's read without the service's hooks: this internal call needs no admin
+  // check, query validation or call budget, which cost more than the read on every send
+  // with a detail in it
   const read =
-    type === 'booking' ? app.service('bookings').get(contextId) : app.service('disputes').get(contextId)
+    type === 'booking' ? app.service('bookings')._get(contextId) : app.service('disputes')._get(contextId)
   const context = await read.catch(() => undefined)
   return context ? { type, status: context.status as ContextStatus } : undefined
 }
