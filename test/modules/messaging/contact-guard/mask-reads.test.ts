@@ -14,9 +14,10 @@ const findingReads = (statements: string[]) =>
 
 /**
  * A participant's read looks masked texts up only where something can be masked: a
- * context type with a masking status. Bookings mask here, disputes only flag.
+ * context type with a masking status. Bookings mask here, disputes only flag. A send
+ * with a detail reads its channel's context once and its context's status each time.
  */
-describe('reading messages where nothing can be masked', () => {
+describe('what the contact guard reads', () => {
   const server = useServer({
     contact_guard: {
       policies: { booking: { pending: 'mask', confirmed: 'flag' }, dispute: { open: 'flag' } }
@@ -86,5 +87,22 @@ describe('reading messages where nothing can be masked', () => {
     const byId = new Map(found.body.data.map((m: { id: number; content: string }) => [m.id, m.content]))
     assert.strictEqual(byId.get(disputeMessageId), PHONE)
     assert.notStrictEqual(byId.get(bookingMessageId), PHONE)
+  })
+
+  it('a send with a detail reads its channel’s context once, and its context’s status every time', async () => {
+    const send = () => worker.service('messages').create({ channel_id: disputeChannelId, content: PHONE })
+    await send()
+    const { result, statements } = await statementsDuring(server.app, send)
+    assert.strictEqual(result.content, PHONE)
+    assert.ok(!statements.some((sql) => sql.includes('"chat_channels"')), statements.join('\n'))
+    assert.ok(
+      statements.some((sql) => sql.includes('"disputes"')),
+      statements.join('\n')
+    )
+    assert.strictEqual(
+      findingReads(statements),
+      1,
+      'the finding is recorded, and nothing else of findings read'
+    )
   })
 })
