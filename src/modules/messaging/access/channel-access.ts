@@ -126,6 +126,12 @@ export async function maySeeChannel(db: Knex, channelId: Id, caller: Caller): Pr
   return mayRead(caller, await standingIn(db, channelId, caller.user?.id))
 }
 
+/** The channel, if the caller may read it (read from the database for who moderates too). */
+export async function readableChannel(db: Knex, channelId: Id, caller: Caller): Promise<Channel | undefined> {
+  const { channel, standing } = await standingWith(db, channelId, caller.user?.id)
+  return mayRead(caller, standing) ? channel : undefined
+}
+
 /** The channels each of these users currently takes part in: the rooms their connections sit in. */
 export function currentParticipations(db: Knex, userIds: Id[]): Promise<{ user_id: Id; channel_id: Id }[]> {
   return db('chat_participants')

@@ -4,6 +4,7 @@ import type { Id } from '../../../schema-types'
 import type { ContextStatus } from '../../../context-statuses'
 import { isAdmin } from '../../../hooks/require-admin'
 import { withRetry } from '../../../database/errors'
+import { ExpiringCache } from '../../../cache/expiring-cache'
 import { logger } from '../../../logging/logger'
 import { contactGuardMetrics } from '../../../metrics/contact-guard'
 import { mayWrite, standingIn } from '../access/channel-access'
@@ -27,19 +28,41 @@ export function contactGuardSettings(app: Application): ContactGuardSettings {
   }
 }
 
+type ChannelContext = { context_type: 'booking' | 'dispute'; context_id: Id }
+
+// A channel's context never changes, so it is read once per channel, not on every send
+// with a detail in it (the context's status, which decides the policy, is read each time)
+const channelContexts = new WeakMap<Application, ExpiringCache<Id, ChannelContext>>()
+
+async function channelContext(app: Application, channelId: Id): Promise<ChannelContext | undefined> {
+  let known = channelContexts.get(app)
+  if (!known) channelContexts.set(app, (known = new ExpiringCache<Id, ChannelContext>(Infinity)))
+  const cached = known.get(channelId)
+  if (cached) return cached
+  const channel = await app
+    .get('postgresqlClient')('chat_channels')
+    .where({ id: channelId })
+    .first('context_type', 'context_id')
+  if (channel) known.set(channelId, { context_type: channel.context_type, context_id: channel.context_id })
+  return channel
+}
+
 /** The channel's context and its status now, or undefined for a channel that does not exist (yet). */
 async function contextOf(app: Application, data: MessageData) {
   let type = data.context_type
   let id = data.context_id
   if (data.channel_id !== undefined) {
-    const channel = await app.get('postgresqlClient')('chat_channels').where({ id: data.channel_id }).first()
+    const channel = await channelContext(app, data.channel_id)
     if (!channel) return undefined
     ;({ context_type: type, context_id: id } = channel)
   }
   if (type === undefined || id === undefined) return undefined
   const contextId = id
+  // The adapter's read without the service's hooks: this internal call needs no admin
+  // check, query validation or call budget, which cost more than the read on every send
+  // with a detail in it
   const read =
-    type === 'booking' ? app.service('bookings').get(contextId) : app.service('disputes').get(contextId)
+    type === 'booking' ? app.service('bookings')._get(contextId) : app.service('disputes')._get(contextId)
   const context = await read.catch(() => undefined)
   return context ? { type, status: context.status as ContextStatus } : undefined
 }

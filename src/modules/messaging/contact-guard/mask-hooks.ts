@@ -1,18 +1,35 @@
 import escapeHtml from 'escape-html'
 import type { HookContext } from '../../../declarations'
 import { maySeeHiddenDetails } from '../access/channel-access'
+import { contactGuardSettings } from './guard-hooks'
+import { masksSomeStatus } from './policy'
 import type { Message } from '../services/messages/messages.schema'
 import type { ChannelView } from '../services/channels/channels.schema'
 
 /**
+ * Whether what was read can hold no masked message: it is all from the one channel the
+ * service read (`channelRead`, set by `find` and `get`), and no status of that channel's
+ * context type masks, so no finding there was ever recorded as a mask under these
+ * settings. Anything else (a search across channels, an idempotent retry's answer) is
+ * looked up.
+ */
+function nothingMaskable(context: HookContext, messages: Message[]) {
+  const read = context.params.channelRead
+  if (!read || !messages.every((message) => message.channel_id === read.id)) return false
+  return !masksSomeStatus(contactGuardSettings(context.app), read.context_type)
+}
+
+/**
  * Messages read by a participant carry the masked text of a masked channel's messages
  * (`masked_content`, which the external resolver shows instead of `content` and never
- * sends itself): one read for the whole page. Admins read the record as sent.
+ * sends itself): one read for the whole page, none in a channel nothing can be masked in.
+ * Admins read the record as sent.
  */
 export const attachMaskedContents = async (context: HookContext) => {
   if (maySeeHiddenDetails(context.params)) return
   if (context.method === 'create' && !context.params.alreadyExisted) return
   const messages: Message[] = context.method === 'find' ? context.result.data : [context.result]
+  if (nothingMaskable(context, messages)) return
   const masked = await context.app
     .service('contact-findings')
     .maskedContents(messages.filter((message) => message.masked_content === undefined))

@@ -38,6 +38,10 @@ export const policyFor = (
   status: ContextStatus
 ): GuardPolicy => settings.policies[contextType]?.[status] ?? 'off'
 
+/** Whether any status of a context type masks: in a type where none does, no message is shown masked. */
+export const masksSomeStatus = (settings: ContactGuardSettings, contextType: 'booking' | 'dispute') =>
+  Object.values(settings.policies[contextType] ?? {}).includes('mask')
+
 export const BLOCKED_SENTENCE =
   'This message was not sent: it contains contact details (a phone number, an e-mail address or a messaging handle), which cannot be shared in this conversation. Please keep talking here.'
 

@@ -3,23 +3,23 @@ import type { Paginated } from '@feathersjs/feathers'
 import type { Id } from '../../../../schema-types'
 import { BadRequest, Forbidden, NotFound } from '@feathersjs/errors'
 import type { Application, ServiceParams } from '../../../../declarations'
-import { isTransientDatabaseError, withRetry } from '../../../../database/errors'
+import { withRetry } from '../../../../database/errors'
 import {
   mayDelete,
-  maySeeChannel,
+  moderates,
+  readableChannel,
   refusalToWrite,
   requireChannelAccess,
   standingIn
 } from '../../access/channel-access'
 import { page } from '../../page'
-import { preparedStatement } from '../../../../database/prepared-statement'
 import { MESSAGE_COLUMNS } from './messages.schema'
 import type { Message, MessageData, MessageQuery } from './messages.schema'
-import { SendBatches } from './send-batches'
+import type { Channel } from '../channels/channels.schema'
+import { MessageSends } from './message-sends'
 import { FlushBarrier } from './flush-barrier'
 import { searchMessages } from './search'
 import { messageMetrics } from '../../../../metrics/messages'
-import { secondsSince } from '../../../../metrics/per-app'
 
 export type { Message, MessageData, MessageQuery }
 
@@ -28,47 +28,18 @@ export interface MessageParams extends ServiceParams<MessageQuery> {
   recipientIds?: Id[]
   /** set by `remove` when the message was deleted before: the soft-delete hook hides it from non-admins */
   alreadyDeleted?: boolean
+  /** set by `find` and `get` for a person: the channel read, whose context type says whether anything in it can be masked */
+  channelRead?: Pick<Channel, 'id' | 'context_type'>
 }
 
 // The same words whether the id is unknown, in a channel the caller cannot see, or deleted
 export const NOT_FOUND = 'No such message'
 
-const SEND_SQL = `
-  with message as (
-    -- The database's send (migrations/20261206000100_chat-chain-writers.ts) takes the seq, the
-    -- time and the link under the channel's row lock and decides who may write, as the
-    -- policy's mayWrite does, from its own rows; no row back means refused
-    select m.* from chat_send_message(:channelId, :senderId, :content, :clientId) m
-    -- see FlushBarrier: the answer waits for the disk, the channel's lock does not
-    where set_config('synchronous_commit', :synchronousCommit, true) is not null
-  ), own_read as (
-    update chat_participants p set last_read_seq = message.seq, last_read_at = message.created_at
-    from message
-    where p.channel_id = message.channel_id and p.user_id = message.sender_id
-      and p.removed_at is null and p.last_read_seq < message.seq
-  ), recipients as (
-    select coalesce(array_agg(p.user_id), '{}') as recipient_ids
-    from chat_participants p join message on p.channel_id = message.channel_id
-    where p.removed_at is null and p.user_id <> message.sender_id
-  )
-  select message.id, message.channel_id, message.seq, message.sender_id, message.content, message.client_id,
-    message.created_at, message.is_deleted, message.deleted_at, recipients.recipient_ids
-  from message, recipients`
-const SEND = preparedStatement('chat-send-message', SEND_SQL)
-
-type SendValues = {
-  channelId: Id
-  senderId: Id
-  content: string
-  clientId: string | null
-  synchronousCommit: 'on' | 'off'
-}
-type SentRow = Message & { recipient_ids: Id[] }
-
 export class MessageService {
   private metrics: ReturnType<typeof messageMetrics>
-  private batches = new SendBatches<SendValues, SentRow | undefined>((_channelId, items) =>
-    this.sendTogether(items)
+  private sends = new MessageSends(
+    () => this.db,
+    (seconds) => this.metrics.sendStatement.observe(seconds)
   )
   private flushed = new FlushBarrier(
     () => this.db,
@@ -91,7 +62,8 @@ export class MessageService {
         field: 'channel_id'
       })
     }
-    await requireChannelAccess(this.db, query.channel_id, params)
+    const channel = await requireChannelAccess(this.db, query.channel_id, params)
+    params.channelRead = { id: channel.id, context_type: channel.context_type }
     // Deleted messages stay in the page (the soft-delete hook makes them tombstones), so that seq is contiguous
     const base = this.db('chat_messages').select(MESSAGE_COLUMNS).where({ channel_id: query.channel_id })
     if (query.is_deleted !== undefined) base.where({ is_deleted: query.is_deleted })
@@ -113,7 +85,10 @@ export class MessageService {
   async get(id: Id, params: MessageParams = {}): Promise<Message> {
     const message: Message | undefined = await this.db('chat_messages').where({ id }).first(MESSAGE_COLUMNS)
     if (!message) throw new NotFound(NOT_FOUND)
-    if (!(await maySeeChannel(this.db, message.channel_id, params))) throw new NotFound(NOT_FOUND)
+    if (moderates(params)) return message
+    const channel = await readableChannel(this.db, message.channel_id, params)
+    if (!channel) throw new NotFound(NOT_FOUND)
+    params.channelRead = { id: channel.id, context_type: channel.context_type }
     return message
   }
 
@@ -131,11 +106,11 @@ export class MessageService {
 
     const sent = await withRetry(async () => {
       if (clientId) {
-        const first = await this.findByClientId(channelId, sender.id, clientId)
+        const first = await this.sends.findByClientId(channelId, sender.id, clientId)
         if (first) return { message: first, existed: true }
       }
       try {
-        const row = await this.batches.submit(channelId, {
+        const row = await this.sends.submit(channelId, {
           channelId,
           senderId: sender.id,
           content: data.content,
@@ -149,7 +124,7 @@ export class MessageService {
       } catch (error: any) {
         // A concurrent retry with the same client_id committed first; this one rolled back whole
         if (clientId && error?.constraint === 'chat_messages_client_id_unique') {
-          const first = await this.findByClientId(channelId, sender.id, clientId)
+          const first = await this.sends.findByClientId(channelId, sender.id, clientId)
           if (first) return { message: first, existed: true }
         }
         throw error
@@ -186,48 +161,6 @@ export class MessageService {
       (await channels.idOf(context_type, context_id)) ??
       (await channels.open(context_type, context_id, { user: params.user, provider: params.provider })).id
     )
-  }
-
-  /**
-   * One send alone is one statement. Several to one channel run in one transaction; if
-   * that fails for a reason of one of them (a client_id sent twice at once), each runs
-   * again alone, in order, so that only that one fails.
-   */
-  private async sendTogether(items: SendValues[]): Promise<Array<PromiseSettledResult<SentRow | undefined>>> {
-    const start = process.hrtime.bigint()
-    try {
-      return await this.sendInStatements(items)
-    } finally {
-      this.metrics.sendStatement.observe(secondsSince(start))
-    }
-  }
-
-  private async sendInStatements(
-    items: SendValues[]
-  ): Promise<Array<PromiseSettledResult<SentRow | undefined>>> {
-    if (items.length > 1) {
-      try {
-        const results = await SEND.runInOneTransaction<SentRow>(this.db, items)
-        return results.map(([row]) => ({ status: 'fulfilled', value: row }))
-      } catch (error) {
-        if (isTransientDatabaseError(error)) throw error
-      }
-    }
-    const outcomes: Array<PromiseSettledResult<SentRow | undefined>> = []
-    for (const item of items) {
-      try {
-        outcomes.push({ status: 'fulfilled', value: (await SEND.run<SentRow>(this.db, item))[0] })
-      } catch (reason) {
-        outcomes.push({ status: 'rejected', reason })
-      }
-    }
-    return outcomes
-  }
-
-  private findByClientId(channelId: Id, senderId: Id, clientId: string): Promise<Message | undefined> {
-    return this.db('chat_messages')
-      .where({ channel_id: channelId, sender_id: senderId, client_id: clientId })
-      .first(MESSAGE_COLUMNS)
   }
 
   /** Soft delete: the row stays as evidence, flagged and hidden from normal views. */

@@ -1,0 +1,100 @@
+import type { Knex } from 'knex'
+import type { Id } from '../../../../schema-types'
+import { isTransientDatabaseError } from '../../../../database/errors'
+import { preparedStatement } from '../../../../database/prepared-statement'
+import { secondsSince } from '../../../../metrics/per-app'
+import { MESSAGE_COLUMNS } from './messages.schema'
+import type { Message } from './messages.schema'
+import { SendBatches } from './send-batches'
+
+const SEND_SQL = `
+  with message as (
+    -- The database's send (migrations/20261206000100_chat-chain-writers.ts) takes the seq, the
+    -- time and the link under the channel's row lock and decides who may write, as the
+    -- policy's mayWrite does, from its own rows; no row back means refused
+    select m.* from chat_send_message(:channelId, :senderId, :content, :clientId) m
+    -- see FlushBarrier: the answer waits for the disk, the channel's lock does not
+    where set_config('synchronous_commit', :synchronousCommit, true) is not null
+  ), own_read as (
+    update chat_participants p set last_read_seq = message.seq, last_read_at = message.created_at
+    from message
+    where p.channel_id = message.channel_id and p.user_id = message.sender_id
+      and p.removed_at is null and p.last_read_seq < message.seq
+  ), recipients as (
+    select coalesce(array_agg(p.user_id), '{}') as recipient_ids
+    from chat_participants p join message on p.channel_id = message.channel_id
+    where p.removed_at is null and p.user_id <> message.sender_id
+  )
+  select message.id, message.channel_id, message.seq, message.sender_id, message.content, message.client_id,
+    message.created_at, message.is_deleted, message.deleted_at, recipients.recipient_ids
+  from message, recipients`
+const SEND = preparedStatement('chat-send-message', SEND_SQL)
+
+export type SendValues = {
+  channelId: Id
+  senderId: Id
+  content: string
+  clientId: string | null
+  synchronousCommit: 'on' | 'off'
+}
+export type SentRow = Message & { recipient_ids: Id[] }
+
+/** The send statement, run alone or with the sends that queued behind it on their channel (SendBatches). */
+export class MessageSends {
+  private batches = new SendBatches<SendValues, SentRow | undefined>((_channelId, items) =>
+    this.sendTogether(items)
+  )
+
+  constructor(
+    private db: () => Knex,
+    private observeStatement: (seconds: number) => void
+  ) {}
+
+  /** The sent row, or undefined where the database refused the sender. */
+  submit(channelId: Id, values: SendValues): Promise<SentRow | undefined> {
+    return this.batches.submit(channelId, values)
+  }
+
+  /**
+   * One send alone is one statement. Several to one channel run in one transaction; if
+   * that fails for a reason of one of them (a client_id sent twice at once), each runs
+   * again alone, in order, so that only that one fails.
+   */
+  private async sendTogether(items: SendValues[]): Promise<Array<PromiseSettledResult<SentRow | undefined>>> {
+    const start = process.hrtime.bigint()
+    try {
+      return await this.sendInStatements(items)
+    } finally {
+      this.observeStatement(secondsSince(start))
+    }
+  }
+
+  private async sendInStatements(
+    items: SendValues[]
+  ): Promise<Array<PromiseSettledResult<SentRow | undefined>>> {
+    if (items.length > 1) {
+      try {
+        const results = await SEND.runInOneTransaction<SentRow>(this.db(), items)
+        return results.map(([row]) => ({ status: 'fulfilled', value: row }))
+      } catch (error) {
+        if (isTransientDatabaseError(error)) throw error
+      }
+    }
+    const outcomes: Array<PromiseSettledResult<SentRow | undefined>> = []
+    for (const item of items) {
+      try {
+        outcomes.push({ status: 'fulfilled', value: (await SEND.run<SentRow>(this.db(), item))[0] })
+      } catch (reason) {
+        outcomes.push({ status: 'rejected', reason })
+      }
+    }
+    return outcomes
+  }
+
+  /** The message this sender already sent with this client_id, if any: an idempotent retry answers it. */
+  findByClientId(channelId: Id, senderId: Id, clientId: string): Promise<Message | undefined> {
+    return this.db()('chat_messages')
+      .where({ channel_id: channelId, sender_id: senderId, client_id: clientId })
+      .first(MESSAGE_COLUMNS)
+  }
+}

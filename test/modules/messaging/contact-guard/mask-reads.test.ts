@@ -1,0 +1,108 @@
+import assert from 'assert'
+import { useServer } from '../../../helpers/app'
+import { buildBooking, buildDispute } from '../../../helpers/factories'
+import type { BookingWorld } from '../../../helpers/factories'
+import { http, login, socketClient } from '../../../helpers/clients'
+import { statementsDuring } from '../../../helpers/database'
+import type { ClientApplication } from '../../../../src/client'
+
+const PHONE = 'text me: +44 7700 900123'
+const MASKED = 'text me: [phone number hidden]'
+
+const findingReads = (statements: string[]) =>
+  statements.filter((sql) => sql.includes('chat_contact_findings')).length
+
+/**
+ * A participant's read looks masked texts up only where something can be masked: a
+ * context type with a masking status. Bookings mask here, disputes only flag. A send
+ * with a detail reads its channel's context once and its context's status each time.
+ */
+describe('what the contact guard reads', () => {
+  const server = useServer({
+    contact_guard: {
+      policies: { booking: { pending: 'mask', confirmed: 'flag' }, dispute: { open: 'flag' } }
+    }
+  })
+  let world: BookingWorld
+  let worker: ClientApplication
+  let disputeChannelId: number
+  let disputeMessageId: number
+  let bookingChannelId: number
+  let bookingMessageId: number
+
+  before(async () => {
+    world = await buildBooking(server.app, { status: 'pending' })
+    worker = await socketClient(server.url, world.worker)
+    const dispute = await buildDispute(server.app, world.booking.id, [world.worker.id, world.supervisor.id])
+    const flagged = await worker
+      .service('messages')
+      .create({ context_type: 'dispute', context_id: dispute.id, content: PHONE })
+    disputeChannelId = flagged.channel_id
+    disputeMessageId = flagged.id
+    const masked = await worker
+      .service('messages')
+      .create({ context_type: 'booking', context_id: world.booking.id, content: PHONE })
+    bookingChannelId = masked.channel_id
+    bookingMessageId = masked.id
+    assert.strictEqual(masked.content, MASKED)
+  })
+
+  it('a participant’s find and get of a dispute’s messages over Socket.io and REST read no findings', async () => {
+    const supervisor = await socketClient(server.url, world.supervisor)
+    const token = await login(server.url, world.supervisor)
+    const { result, statements } = await statementsDuring(server.app, async () => ({
+      page: await supervisor.service('messages').find({ query: { channel_id: disputeChannelId } }),
+      one: await supervisor.service('messages').get(disputeMessageId),
+      rest: await http(server.url, 'GET', `/messages?channel_id=${disputeChannelId}`, { token }),
+      restOne: await http(server.url, 'GET', `/messages/${disputeMessageId}`, { token })
+    }))
+    assert.ok(
+      statements.some((sql) => sql.includes('chat_messages')),
+      'the reads were captured'
+    )
+    assert.strictEqual(findingReads(statements), 0, statements.join('\n'))
+    assert.strictEqual(result.page.data[0].content, PHONE)
+    assert.strictEqual(result.one.content, PHONE)
+    assert.strictEqual(result.rest.body.data[0].content, PHONE)
+    assert.strictEqual(result.restOne.body.content, PHONE)
+  })
+
+  it('a booking’s messages are still masked for a participant, page and single message, which reads findings', async () => {
+    const supervisor = await socketClient(server.url, world.supervisor)
+    const { result, statements } = await statementsDuring(server.app, async () => ({
+      page: await supervisor.service('messages').find({ query: { channel_id: bookingChannelId } }),
+      one: await supervisor.service('messages').get(bookingMessageId)
+    }))
+    assert.strictEqual(findingReads(statements), 2, statements.join('\n'))
+    assert.strictEqual(result.page.data[0].content, MASKED)
+    assert.strictEqual(result.one.content, MASKED)
+  })
+
+  it('a search across both channels still masks the booking’s message', async () => {
+    const token = await login(server.url, world.supervisor)
+    const found = await http(server.url, 'GET', `/messages?$search=${encodeURIComponent('text me')}`, {
+      token
+    })
+    assert.strictEqual(found.status, 200, found.text)
+    const byId = new Map(found.body.data.map((m: { id: number; content: string }) => [m.id, m.content]))
+    assert.strictEqual(byId.get(disputeMessageId), PHONE)
+    assert.notStrictEqual(byId.get(bookingMessageId), PHONE)
+  })
+
+  it('a send with a detail reads its channel’s context once, and its context’s status every time', async () => {
+    const send = () => worker.service('messages').create({ channel_id: disputeChannelId, content: PHONE })
+    await send()
+    const { result, statements } = await statementsDuring(server.app, send)
+    assert.strictEqual(result.content, PHONE)
+    assert.ok(!statements.some((sql) => sql.includes('"chat_channels"')), statements.join('\n'))
+    assert.ok(
+      statements.some((sql) => sql.includes('"disputes"')),
+      statements.join('\n')
+    )
+    assert.strictEqual(
+      findingReads(statements),
+      1,
+      'the finding is recorded, and nothing else of findings read'
+    )
+  })
+})
