@@ -1,0 +1,47 @@
+import assert from 'assert'
+import { buildBooking, openBookingChannel } from '../helpers/factories'
+import { login, socketClient, socketOf } from '../helpers/clients'
+import type { ClientApplication } from '../../src/client'
+import type { TestServer } from '../helpers/app'
+import { assertCleanErrorBody } from '../helpers/transport-calls'
+
+export function expectHttpError(response: { status: number; body: any }, status: number, what = '') {
+  assert.strictEqual(
+    response.status,
+    status,
+    `${what}: expected HTTP ${status}, got ${response.status} ${JSON.stringify(response.body)}`
+  )
+  assertCleanErrorBody(response.body, status, what)
+}
+
+/** Emits a raw Socket.io service call, as any client could, and resolves with [error, result]. */
+export function rawCall(
+  client: ClientApplication,
+  method: string,
+  path: string,
+  ...args: unknown[]
+): Promise<[any, any]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within 5 s`)), 5000)
+    socketOf(client).emit(method, path, ...args, (error: any, result: any) => {
+      clearTimeout(timer)
+      resolve([error, result])
+    })
+  })
+}
+
+/** A booking channel with one message, and its worker connected over Socket.io and logged in over HTTP. */
+export async function buildValidationScene(server: TestServer) {
+  const world = await buildBooking(server.app)
+  const channel = await openBookingChannel(server.app, world)
+  const channelId = channel.id
+  const message = await server.app
+    .service('messages')
+    .create({ channel_id: channelId, content: 'first' }, { user: world.worker })
+  const messageId = message.id
+  const participants = await server.app.service('participants').find({ query: { channel_id: channelId } })
+  const participantId = participants.data.find((p) => p.user_id === world.worker.id)!.id
+  const worker = await socketClient(server.url, world.worker)
+  const token = await login(server.url, world.worker)
+  return { world, channelId, messageId, participantId, worker, token }
+}
