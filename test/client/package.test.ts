@@ -5,7 +5,7 @@ import path from 'path'
 import { execFile, execFileSync } from 'child_process'
 import { promisify } from 'util'
 import { useServer } from '../helpers/app'
-import { buildBooking, openBookingChannel } from '../helpers/factories'
+import { bookingChannel } from '../helpers/fixtures'
 import { root, run, nodeWithTsx } from '../helpers/processes'
 
 // What npm installs beside the package in a separate app: its dependencies, nothing else
@@ -164,8 +164,7 @@ describe('the installable client package', function () {
   })
 
   it('runs in that app against the server over Socket.io and REST', async () => {
-    const world = await buildBooking(server.app)
-    const channel = await openBookingChannel(server.app, world)
+    const { world, channel } = await bookingChannel(server.app)
     const compiled = path.join(app, 'out', 'app.js')
     assert.ok(fs.existsSync(compiled), 'the node16 build emitted the app')
     const command = run(

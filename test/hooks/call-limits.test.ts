@@ -1,7 +1,7 @@
 import assert from 'assert'
 import { performance } from 'perf_hooks'
 import { useServer } from '../helpers/app'
-import { buildBooking, buildUser, openBookingChannel } from '../helpers/factories'
+import { buildUser } from '../helpers/factories'
 import type { BookingWorld } from '../helpers/factories'
 import { http, login, socketClient, socketOf } from '../helpers/clients'
 import type { ClientApplication } from '../../src/client'
@@ -45,10 +45,11 @@ describe('a budget for every external call', function () {
   for (const flood of ['participants.patch', 'messages.find'] as const) {
     it(`refuses most of ${FLOOD} pipelined ${flood} calls on one socket with 429, and another person stays fast`, async () => {
       // People of their own booking, whose budgets no other test has spent
-      const { worker, supervisor, ...fresh } = await buildBooking(server.app)
-      const own = await openBookingChannel(server.app, { worker, supervisor, ...fresh })
-      const attacker = await socketClient(server.url, worker)
-      const bystander = await socketClient(server.url, supervisor)
+      const {
+        worker,
+        channel: own,
+        clients: { worker: attacker, supervisor: bystander }
+      } = await bookingChannelWithClients(server, { connected: ['worker', 'supervisor'] })
       const ownRow = (
         await attacker.service('participants').find({ query: { channel_id: own.id, user_id: worker.id } })
       ).data[0]

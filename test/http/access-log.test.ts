@@ -2,8 +2,8 @@ import assert from 'assert'
 import crypto from 'crypto'
 import { useServer } from '../helpers/app'
 import { testDatabaseUrl } from '../helpers/database'
-import { buildBooking, openBookingChannel } from '../helpers/factories'
 import type { BookingWorld } from '../helpers/factories'
+import { bookingChannel } from '../helpers/fixtures'
 import { closeClients, login, sleep, socketClient, waitUntil } from '../helpers/clients'
 import { killTree, serve } from '../helpers/processes'
 import type { Command } from '../helpers/processes'
@@ -36,8 +36,7 @@ describe('the access log and request ids', function () {
 
   before(async () => {
     // People exist before it starts, so that it does not take itself for a first run
-    world = await buildBooking(server.app)
-    channelId = (await openBookingChannel(server.app, world)).id
+    ;({ world, channelId } = await bookingChannel(server.app))
     ;({ command, url } = await serve({
       DATABASE_URL: testDatabaseUrl,
       LOG_LEVEL: 'info',

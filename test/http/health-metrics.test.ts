@@ -4,8 +4,8 @@ import type { AddressInfo } from 'net'
 import { createApp } from '../../src/app'
 import { stopServing } from '../../src/http/shutdown'
 import { useServer } from '../helpers/app'
-import { buildBooking } from '../helpers/factories'
 import { http as request, socketClient } from '../helpers/clients'
+import { bookingWorld } from '../helpers/fixtures'
 
 describe('operations', function () {
   this.timeout(90_000)
@@ -37,7 +37,7 @@ describe('operations', function () {
       const idle = gauge(text)
       assert.ok(Number.isInteger(idle))
 
-      const world = await buildBooking(server.app)
+      const world = await bookingWorld(server.app)
       await socketClient(server.url, world.worker)
       await socketClient(server.url, world.supervisor)
       const after = await (await fetch(server.url + '/metrics')).text()

@@ -2,7 +2,8 @@ import assert from 'assert'
 import crypto from 'crypto'
 import { useServer } from '../helpers/app'
 import { testDatabaseUrl } from '../helpers/database'
-import { buildBooking, buildUser } from '../helpers/factories'
+import { buildUser } from '../helpers/factories'
+import { bookingWorld } from '../helpers/fixtures'
 import { closeClients, http, login, waitUntil } from '../helpers/clients'
 import { killTree, serve } from '../helpers/processes'
 import type { Command } from '../helpers/processes'
@@ -29,7 +30,7 @@ describe('what the process logs at info', function () {
 
   it('masks the phone number and push token of a delivery and the email of the bootstrap admin', async () => {
     const recipient = await buildUser(server.app, { phone })
-    const world = await buildBooking(server.app, { supervisor_id: recipient.id } as any)
+    const world = await bookingWorld(server.app, { booking: { supervisor_id: recipient.id } })
     await server.app
       .service('device-tokens')
       .create({ token: deviceToken, platform: 'android' }, { user: recipient })

@@ -1,7 +1,7 @@
 import assert from 'assert'
 import { useServer } from '../helpers/app'
-import { buildBooking, openBookingChannel } from '../helpers/factories'
 import type { BookingWorld } from '../helpers/factories'
+import { bookingChannel } from '../helpers/fixtures'
 import { http, login, restClient, socketClient, socketOf, waitUntil } from '../helpers/clients'
 import { redisSettings } from '../helpers/redis'
 import { moved, scrape } from '../helpers/metrics'
@@ -19,8 +19,7 @@ describe('metrics after real traffic', function () {
   let channelId: number
 
   before(async () => {
-    world = await buildBooking(server.app)
-    channelId = (await openBookingChannel(server.app, world)).id
+    ;({ world, channelId } = await bookingChannel(server.app))
   })
 
   it('counts calls by service, method, transport and code, with their durations, sends and refusals by budget', async () => {

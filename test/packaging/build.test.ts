@@ -5,9 +5,9 @@ import { testDatabaseUrl } from '../helpers/database'
 import { http, login } from '../helpers/clients'
 import { freePort, killTree, root, run, untilReady } from '../helpers/processes'
 import type { Command } from '../helpers/processes'
-import { buildBooking, openBookingChannel } from '../helpers/factories'
 import { useServer } from '../helpers/app'
 import { buildOnce } from '../helpers/build'
+import { bookingChannel } from '../helpers/fixtures'
 
 /**
  * `npm run build` compiles the server to JavaScript and `npm start` runs that, with
@@ -38,8 +38,7 @@ describe('the compiled server (npm run build, npm start)', function () {
   })
 
   it('starts under plain node on a database migrated from TypeScript, serves, and exits 0 on SIGTERM', async () => {
-    const world = await buildBooking(seeding.app)
-    const channel = await openBookingChannel(seeding.app, world)
+    const { world, channel } = await bookingChannel(seeding.app)
     const port = await freePort()
     const { DATA_DIR: _dir, ...inherited } = process.env
     server = run(process.execPath, [path.join(outDir, 'src', 'index.js')], {

@@ -3,7 +3,8 @@ import knex from 'knex'
 import { startApp } from '../helpers/app'
 import type { TestServer } from '../helpers/app'
 import { testDatabaseUrl } from '../helpers/database'
-import { buildBooking, buildUser, openBookingChannel } from '../helpers/factories'
+import { buildUser } from '../helpers/factories'
+import { bookingChannel } from '../helpers/fixtures'
 import { closeClients, http as request, login, sleep, socketClient, socketOf } from '../helpers/clients'
 import { freePort, freshGet, isRunning, killTree, run, nodeWithTsx, within } from '../helpers/processes'
 import type { Command } from '../helpers/processes'
@@ -113,8 +114,7 @@ describe('operations', function () {
 
     for (const transport of ['rest', 'socketio'] as const) {
       it(`on SIGTERM stops taking connections but finishes a call under way, answer included, then exits 0 (${transport})`, async () => {
-        const world = await buildBooking(server.app)
-        const channel = await openBookingChannel(server.app, world)
+        const { world, channel } = await bookingChannel(server.app)
         const { command, url } = await startProcess()
         const content = `sent just before shutdown over ${transport} ${Date.now()}`
         const send =

@@ -1,7 +1,8 @@
 import assert from 'assert'
 import { io } from 'socket.io-client'
 import { useServer } from '../helpers/app'
-import { buildAdmin, buildBooking, buildUser, openBookingChannel } from '../helpers/factories'
+import { buildAdmin, buildUser } from '../helpers/factories'
+import { bookingChannel } from '../helpers/fixtures'
 import type { BookingWorld } from '../helpers/factories'
 import { http, login, socketClient, waitUntil } from '../helpers/clients'
 import { countMessages } from '../helpers/database'
@@ -20,8 +21,7 @@ describe('hardening against hostile input', () => {
   let token: string
 
   before(async () => {
-    world = await buildBooking(server.app)
-    channelId = (await openBookingChannel(server.app, world)).id
+    ;({ world, channelId } = await bookingChannel(server.app))
     token = await login(server.url, world.worker)
   })
 

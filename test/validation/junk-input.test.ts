@@ -1,7 +1,8 @@
 import assert from 'assert'
 import zlib from 'zlib'
 import { useServer } from '../helpers/app'
-import { buildBooking, openBookingChannel } from '../helpers/factories'
+import { openBookingChannel } from '../helpers/factories'
+import { bookingWorld } from '../helpers/fixtures'
 import type { BookingWorld } from '../helpers/factories'
 import { http, login } from '../helpers/clients'
 import { assertCleanErrorBody, emitCall, rawSocket, restCall } from '../helpers/transport-calls'
@@ -14,7 +15,7 @@ describe('junk that used to be answered with 500', () => {
   let participantId: number
 
   before(async () => {
-    world = await buildBooking(server.app)
+    world = await bookingWorld(server.app)
     const channel = await openBookingChannel(server.app, world)
     token = await login(server.url, world.worker)
     const own = await server.app

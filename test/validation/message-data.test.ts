@@ -1,7 +1,7 @@
 import assert from 'assert'
 import { useServer } from '../helpers/app'
-import { buildBooking } from '../helpers/factories'
 import type { BookingWorld } from '../helpers/factories'
+import { bookingWorld } from '../helpers/fixtures'
 import { http, socketClient } from '../helpers/clients'
 import type { ClientApplication } from '../../src/client'
 import { failure, rejectsWith } from '../helpers/assertions'
@@ -67,7 +67,7 @@ describe('validation and errors', () => {
     })
 
     it('refuses unknown fields in the context form too, without opening a channel', async () => {
-      const other = await buildBooking(server.app)
+      const other = await bookingWorld(server.app)
       const client = await socketClient(server.url, other.worker)
       const channelsBefore = await channelCount()
       await rejectsWith(

@@ -1,10 +1,10 @@
 import assert from 'assert'
 import { useServer } from '../helpers/app'
-import { buildBooking, openBookingChannel } from '../helpers/factories'
 import { http, login, socketClient } from '../helpers/clients'
 import type { ClientApplication } from '../../src/client'
 import { rejectsWith } from '../helpers/assertions'
 import { buildValidationScene, expectHttpError } from './scene'
+import { bookingChannel } from '../helpers/fixtures'
 
 describe('validation and errors', () => {
   const server = useServer()
@@ -74,8 +74,7 @@ describe('validation and errors', () => {
     })
 
     it('caps $limit at 100', async () => {
-      const other = await buildBooking(server.app)
-      const channel = await openBookingChannel(server.app, other)
+      const { world: other, channel } = await bookingChannel(server.app)
       for (let i = 0; i < 105; i++) {
         await server.app
           .service('messages')

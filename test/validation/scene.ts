@@ -1,9 +1,9 @@
 import assert from 'assert'
-import { buildBooking, openBookingChannel } from '../helpers/factories'
 import { login, socketClient, socketOf } from '../helpers/clients'
 import type { ClientApplication } from '../../src/client'
 import type { TestServer } from '../helpers/app'
 import { assertCleanErrorBody } from '../helpers/transport-calls'
+import { bookingChannel } from '../helpers/fixtures'
 
 export function expectHttpError(response: { status: number; body: any }, status: number, what = '') {
   assert.strictEqual(
@@ -32,8 +32,7 @@ export function rawCall(
 
 /** A booking channel with one message, and its worker connected over Socket.io and logged in over HTTP. */
 export async function buildValidationScene(server: TestServer) {
-  const world = await buildBooking(server.app)
-  const channel = await openBookingChannel(server.app, world)
+  const { world, channel } = await bookingChannel(server.app)
   const channelId = channel.id
   const message = await server.app
     .service('messages')

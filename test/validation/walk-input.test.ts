@@ -1,7 +1,8 @@
 import assert from 'assert'
 import type { Socket } from 'socket.io-client'
 import { useServer } from '../helpers/app'
-import { buildAdmin, buildBooking, openBookingChannel } from '../helpers/factories'
+import { buildAdmin } from '../helpers/factories'
+import { bookingChannel } from '../helpers/fixtures'
 import { http, login } from '../helpers/clients'
 import {
   assertFeathersClientError,
@@ -48,8 +49,7 @@ describe('every service and method against junk input', function () {
   const callers: { who: string; token?: string; socket?: Socket }[] = [{ who: 'anonymous' }]
 
   before(async () => {
-    const world = await buildBooking(server.app)
-    await openBookingChannel(server.app, world)
+    const { world } = await bookingChannel(server.app)
     callers.push({ who: 'user', token: await login(server.url, world.worker) })
     callers.push({ who: 'admin', token: await login(server.url, await buildAdmin(server.app)) })
     for (const caller of callers) caller.socket = await rawSocket(server.url, caller.token)

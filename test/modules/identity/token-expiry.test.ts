@@ -1,7 +1,8 @@
 import assert from 'assert'
 import config from 'config'
 import { useServer } from '../../helpers/app'
-import { buildBooking, openBookingChannel } from '../../helpers/factories'
+import { openBookingChannel } from '../../helpers/factories'
+import { bookingWorld } from '../../helpers/fixtures'
 import type { BookingWorld } from '../../helpers/factories'
 import { http, nextEvent, recordEvents, sleep, socketClient, socketOf } from '../../helpers/clients'
 
@@ -15,7 +16,7 @@ describe('token expiry on a live connection', () => {
   let world: BookingWorld
 
   before(async () => {
-    world = await buildBooking(server.app)
+    world = await bookingWorld(server.app)
   })
 
   it('stops delivering a channel’s events once the token has expired', async () => {

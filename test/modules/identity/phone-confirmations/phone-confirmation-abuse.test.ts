@@ -1,7 +1,8 @@
 import assert from 'assert'
 import crypto from 'crypto'
 import { useServer } from '../../../helpers/app'
-import { buildBooking, buildUser, openBookingChannel } from '../../../helpers/factories'
+import { buildUser, openBookingChannel } from '../../../helpers/factories'
+import { bookingWorld } from '../../../helpers/fixtures'
 import { socketClient, waitUntil } from '../../../helpers/clients'
 import { notificationSettings } from '../../../helpers/notifications'
 import { redisSettings } from '../../../helpers/redis'
@@ -53,7 +54,7 @@ describe('phone confirmation against someone aiming at a stranger’s number', f
     for (const server of [a, b]) notificationsOf(server.app).clock.now = () => now
     // The stranger is a real user with that number, confirmed by an admin
     const stranger = randomPhone()
-    const world = await buildBooking(a.app)
+    const world = await bookingWorld(a.app)
     await a.app.service('users').patch(world.supervisor.id, { phone: stranger })
     const channel = await openBookingChannel(a.app, world)
 

@@ -1,6 +1,7 @@
 import assert from 'assert'
 import { useServer } from '../../../helpers/app'
-import { buildAdmin, buildBooking, buildUser, openBookingChannel } from '../../../helpers/factories'
+import { buildAdmin, buildUser, openBookingChannel } from '../../../helpers/factories'
+import { bookingWorld, bookingChannel } from '../../../helpers/fixtures'
 import { http, login, socketClient } from '../../../helpers/clients'
 import { notificationSettings } from '../../../helpers/notifications'
 import { codeSentTo, otherThan, randomPhone, smsTo, useTwilio } from '../../../helpers/phones'
@@ -14,8 +15,7 @@ describe('phone numbers people set for themselves', function () {
   it('get no notification until their owner enters the code sent to them', async () => {
     const now = new Date('2026-11-25T12:00:00Z')
     notificationsOf(server.app).clock.now = () => now
-    const world = await buildBooking(server.app)
-    const channel = await openBookingChannel(server.app, world)
+    const { world, channel } = await bookingChannel(server.app)
     const client = await socketClient(server.url, world.supervisor)
     const phone = randomPhone()
     const patched = await client.service('users').patch(world.supervisor.id, { phone })
@@ -61,7 +61,7 @@ describe('phone numbers people set for themselves', function () {
   it('does not send a delivery planned for a confirmed number to the unconfirmed one that replaced it', async () => {
     const now = new Date('2026-11-25T13:00:00Z')
     notificationsOf(server.app).clock.now = () => now
-    const world = await buildBooking(server.app)
+    const world = await bookingWorld(server.app)
     const confirmed = randomPhone()
     await server.app.service('users').patch(world.supervisor.id, { phone: confirmed })
     const channel = await openBookingChannel(server.app, world)

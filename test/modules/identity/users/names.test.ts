@@ -1,6 +1,7 @@
 import assert from 'assert'
 import { useServer } from '../../../helpers/app'
-import { buildAdmin, buildBooking, buildUser } from '../../../helpers/factories'
+import { buildAdmin, buildUser } from '../../../helpers/factories'
+import { bookingWorld } from '../../../helpers/fixtures'
 import type { TestUser } from '../../../helpers/factories'
 import { http, login, socketClient } from '../../../helpers/clients'
 import { cheatSheetVectors, issueVectors } from '../../../fixtures/xss-vectors'
@@ -126,7 +127,7 @@ describe('names people see are stored without markup', () => {
   })
 
   it('shows other people the sanitized name over Socket.io', async () => {
-    const world = await buildBooking(server.app)
+    const world = await bookingWorld(server.app)
     const supervisor = await socketClient(server.url, world.supervisor)
     const token = await login(server.url, world.worker)
     const patched = await http(server.url, 'PATCH', `/users/${world.worker.id}`, {

@@ -1,7 +1,7 @@
 import assert from 'assert'
 import { useServer } from '../../../helpers/app'
-import { buildBooking, openBookingChannel } from '../../../helpers/factories'
 import type { BookingWorld, TestUser } from '../../../helpers/factories'
+import { bookingChannel } from '../../../helpers/fixtures'
 import { http, login, socketClient } from '../../../helpers/clients'
 import { buildAuthorizationScene, expectStatus } from './scene'
 
@@ -51,8 +51,7 @@ describe('authorization', () => {
     })
 
     it('may use $withDeleted and $withRemoved, and then see what others do not', async () => {
-      const other = await buildBooking(server.app)
-      const channel = await openBookingChannel(server.app, other)
+      const { world: other, channel } = await bookingChannel(server.app)
       const doomed = await server.app
         .service('messages')
         .create({ channel_id: channel.id, content: 'regrettable' }, { user: other.worker })

@@ -1,6 +1,7 @@
 import assert from 'assert'
 import { useServer } from '../../../helpers/app'
-import { buildBooking, openBookingChannel } from '../../../helpers/factories'
+import { openBookingChannel } from '../../../helpers/factories'
+import { bookingWorld } from '../../../helpers/fixtures'
 import type { BookingWorld } from '../../../helpers/factories'
 import { http, login, socketClient } from '../../../helpers/clients'
 import type { ClientApplication } from '../../../../src/client'
@@ -25,9 +26,9 @@ describe('ids an outsider may not see look like ids that do not exist', () => {
   const missing = 2_000_000_000 + Math.floor(Math.random() * 1_000_000)
 
   before(async () => {
-    world = await buildBooking(server.app)
-    channelless = await buildBooking(server.app)
-    stranger = await buildBooking(server.app)
+    world = await bookingWorld(server.app)
+    channelless = await bookingWorld(server.app)
+    stranger = await bookingWorld(server.app)
     channelId = (await openBookingChannel(server.app, world)).id
     // The prober takes part in a channel of their own: a real user, not an empty account
     await openBookingChannel(server.app, stranger)

@@ -1,6 +1,7 @@
 import assert from 'assert'
 import type { Application } from '../../../../src/declarations'
-import { buildAdmin, buildBooking, openBookingChannel } from '../../../helpers/factories'
+import { buildAdmin, openBookingChannel } from '../../../helpers/factories'
+import { bookingWorld } from '../../../helpers/fixtures'
 
 export function expectStatus(response: { status: number; body: any }, status: number, what = '') {
   assert.strictEqual(
@@ -13,8 +14,8 @@ export function expectStatus(response: { status: number; body: any }, status: nu
 
 /** A booking channel with one message, a second booking with its own channel, and an admin. */
 export async function buildAuthorizationScene(app: Application) {
-  const world = await buildBooking(app)
-  const otherWorld = await buildBooking(app)
+  const world = await bookingWorld(app)
+  const otherWorld = await bookingWorld(app)
   const admin = await buildAdmin(app)
   const channel = await openBookingChannel(app, world)
   const channelId = channel.id

@@ -1,6 +1,7 @@
 import assert from 'assert'
 import { useServer } from '../../../helpers/app'
-import { buildAdmin, buildBooking, openBookingChannel } from '../../../helpers/factories'
+import { buildAdmin, openBookingChannel } from '../../../helpers/factories'
+import { bookingWorld } from '../../../helpers/fixtures'
 import type { BookingWorld, TestUser } from '../../../helpers/factories'
 import { transcriptHtml } from '../../../../src/modules/messaging/evidence/html'
 import type { Transcript } from '../../../../src/modules/messaging/services/transcripts/transcripts.schema'
@@ -20,7 +21,7 @@ describe('the transcript a judge reads', function () {
   let html: string
 
   before(async () => {
-    world = await buildBooking(server.app)
+    world = await bookingWorld(server.app)
     admin = await buildAdmin(server.app)
     const channelId = (await openBookingChannel(server.app, world)).id
     const said = await server.app

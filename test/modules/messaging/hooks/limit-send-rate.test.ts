@@ -1,8 +1,8 @@
 import assert from 'assert'
 import { startApp } from '../../../helpers/app'
 import type { TestServer } from '../../../helpers/app'
-import { buildBooking, openBookingChannel } from '../../../helpers/factories'
 import type { BookingWorld } from '../../../helpers/factories'
+import { bookingChannel } from '../../../helpers/fixtures'
 import { closeClients, http, login, socketClient } from '../../../helpers/clients'
 import { redisSettings } from '../../../helpers/redis'
 import { countMessages } from '../../../helpers/database'
@@ -21,8 +21,7 @@ for (const clustered of [false, true]) {
       }
       a = await startApp(settings)
       b = clustered ? await startApp(settings) : a
-      world = await buildBooking(a.app)
-      channelId = (await openBookingChannel(a.app, world)).id
+      ;({ world, channelId } = await bookingChannel(a.app))
     })
     after(async () => {
       closeClients()

@@ -1,12 +1,11 @@
 import assert from 'assert'
 import { sanitizeText as sanitizeContent } from '../../../../src/sanitize-text'
 import { useServer } from '../../../helpers/app'
-import { buildBooking } from '../../../helpers/factories'
 import type { BookingWorld } from '../../../helpers/factories'
 import { http, login, nextEvent, socketClient } from '../../../helpers/clients'
 import type { ClientApplication } from '../../../../src/client'
 import { countMessages } from '../../../helpers/database'
-import { bookingChannelWithClients } from '../../../helpers/fixtures'
+import { bookingChannelWithClients, bookingWorld } from '../../../helpers/fixtures'
 
 const EMOJI = '\u{1F600}' // 😀: one character, two UTF-16 code units
 
@@ -146,7 +145,7 @@ describe('content sanitizing', () => {
     })
 
     it('refuses an empty message in the context form without opening a channel', async () => {
-      const other = await buildBooking(server.app)
+      const other = await bookingWorld(server.app)
       const otherClient = await socketClient(server.url, other.worker)
       let error: any
       try {

@@ -1,6 +1,7 @@
 import assert from 'assert'
 import { useServer } from '../../../helpers/app'
-import { addMember, buildAdmin, buildBooking, openBookingChannel } from '../../../helpers/factories'
+import { addMember, buildAdmin, openBookingChannel } from '../../../helpers/factories'
+import { bookingWorld } from '../../../helpers/fixtures'
 import type { BookingWorld, TestUser } from '../../../helpers/factories'
 import { http, login, nextEvent, recordEvents, sleep, socketClient } from '../../../helpers/clients'
 import type { ClientApplication } from '../../../../src/client'
@@ -20,7 +21,7 @@ describe('real-time delivery', () => {
     let outsideAdminClient: ClientApplication
 
     before(async () => {
-      world = await buildBooking(server.app)
+      world = await bookingWorld(server.app)
       // A platform admin who also manages the lender company, so is a participant
       participantAdmin = await buildAdmin(server.app)
       await addMember(server.app, world.lenderCompanyId, participantAdmin.id, 'manager')

@@ -1,11 +1,11 @@
 import assert from 'assert'
 import { useServer } from '../../../helpers/app'
-import { addMember, buildAdmin, buildBooking, openBookingChannel } from '../../../helpers/factories'
+import { addMember, buildAdmin, openBookingChannel } from '../../../helpers/factories'
 import type { BookingWorld } from '../../../helpers/factories'
 import { login, nextEvent, recordEvents, sleep, socketClient } from '../../../helpers/clients'
 import type { ClientApplication } from '../../../../src/client'
 import { QUIET_MS, rejectsWithCode } from '../../../helpers/assertions'
-import { bookingChannelWithClients } from '../../../helpers/fixtures'
+import { bookingChannelWithClients, bookingWorld } from '../../../helpers/fixtures'
 
 describe('real-time delivery', () => {
   const server = useServer()
@@ -161,7 +161,7 @@ describe('real-time delivery', () => {
 
   describe('a role change on an open connection', () => {
     it('stops sending deleted content to an admin demoted while connected, at once', async () => {
-      const world = await buildBooking(server.app)
+      const world = await bookingWorld(server.app)
       const admin = await buildAdmin(server.app)
       await addMember(server.app, world.lenderCompanyId, admin.id, 'manager')
       const channelId = (await openBookingChannel(server.app, world)).id

@@ -1,7 +1,8 @@
 import assert from 'assert'
 import { startApp } from '../../../helpers/app'
 import type { TestServer } from '../../../helpers/app'
-import { buildBooking, buildUser, openBookingChannel } from '../../../helpers/factories'
+import { buildUser, openBookingChannel } from '../../../helpers/factories'
+import { bookingWorld } from '../../../helpers/fixtures'
 import { notificationSettings } from '../../../helpers/notifications'
 import { startTwilioStub } from '../../../helpers/twilio-stub'
 import { startFcmStub } from '../../../helpers/fcm-stub'
@@ -56,7 +57,7 @@ describe('notifications through the Twilio and Firebase SDKs', function () {
   })
 
   async function scene(recipientData: Record<string, unknown>) {
-    const world = await buildBooking(server.app)
+    const world = await bookingWorld(server.app)
     const recipient = await buildUser(server.app, recipientData)
     await server.app.service('bookings').patch(world.booking.id, { supervisor_id: recipient.id })
     const channel = await openBookingChannel(server.app, world)
@@ -167,7 +168,7 @@ describe('notifications through the Twilio and Firebase SDKs', function () {
 
   it('writes the whole pass when one token, planned in two channels, is reported unregistered twice', async () => {
     const first = await scene({})
-    const second = await buildBooking(server.app)
+    const second = await bookingWorld(server.app)
     await server.app.service('bookings').patch(second.booking.id, { supervisor_id: first.recipient.id })
     const secondChannel = await openBookingChannel(server.app, second)
     await server.app

@@ -4,7 +4,8 @@ import os from 'os'
 import path from 'path'
 import { useServer } from '../../../../helpers/app'
 import { writeKeyPair } from '../../../../helpers/evidence'
-import { buildAdmin, buildBooking, buildUser, openBookingChannel } from '../../../../helpers/factories'
+import { buildAdmin, buildUser, openBookingChannel } from '../../../../helpers/factories'
+import { bookingWorld } from '../../../../helpers/fixtures'
 import type { BookingWorld, TestUser } from '../../../../helpers/factories'
 import { closeClients, http, login, nextEvent, socketClient } from '../../../../helpers/clients'
 import { trustedKeyFile, verifySignature } from '../../../../../src/modules/messaging/evidence/trust'
@@ -24,7 +25,7 @@ describe('channel events, transcripts and history checks over the API', () => {
   let deletedId: number
 
   before(async () => {
-    world = await buildBooking(server.app)
+    world = await bookingWorld(server.app)
     admin = await buildAdmin(server.app)
     channelId = (await openBookingChannel(server.app, world)).id
     const say = (content: string) =>

@@ -2,7 +2,8 @@ import assert from 'assert'
 import { useServer } from '../../../../helpers/app'
 import { statementsDuring } from '../../../../helpers/database'
 import { notificationSettings } from '../../../../helpers/notifications'
-import { buildAdmin, buildBooking, buildDispute, openBookingChannel } from '../../../../helpers/factories'
+import { buildAdmin, buildDispute, openBookingChannel } from '../../../../helpers/factories'
+import { bookingWorld, bookingChannel } from '../../../../helpers/fixtures'
 import type { BookingWorld } from '../../../../helpers/factories'
 import { http, login, nextEvent, socketClient } from '../../../../helpers/clients'
 
@@ -19,8 +20,8 @@ describe('channels as an app draws them', () => {
   let dispute: { id: number; channelId: number }
 
   before(async () => {
-    world = await buildBooking(server.app)
-    other = await buildBooking(server.app)
+    world = await bookingWorld(server.app)
+    other = await bookingWorld(server.app)
     channelId = (await openBookingChannel(server.app, world)).id
     otherChannelId = (await openBookingChannel(server.app, other)).id
     const companyName = async (id: number) => (await server.app.service('companies').get(id)).name
@@ -158,8 +159,7 @@ describe('channels as an app draws them', () => {
   })
 
   it('sends a person who joins a channel its title in channels created', async () => {
-    const fresh = await buildBooking(server.app)
-    const freshChannel = await openBookingChannel(server.app, fresh)
+    const { world: fresh, channel: freshChannel } = await bookingChannel(server.app)
     const joiner = await socketClient(server.url, world.outsider)
     const created = nextEvent(joiner, 'channels', 'created', (view) => view.id === freshChannel.id)
     await server.app.service('bookings').patch(fresh.booking.id, { supervisor_id: world.outsider.id })

@@ -1,6 +1,7 @@
 import assert from 'assert'
 import { useServer } from '../../../../helpers/app'
-import { buildAdmin, buildBooking } from '../../../../helpers/factories'
+import { buildAdmin } from '../../../../helpers/factories'
+import { bookingWorld } from '../../../../helpers/fixtures'
 import { nextEvent, recordEvents, sleep, socketClient } from '../../../../helpers/clients'
 import { QUIET_MS } from '../../../../helpers/assertions'
 import { notificationSettings } from '../../../../helpers/notifications'
@@ -11,7 +12,7 @@ describe('channels', () => {
 
   describe('create', () => {
     it('is idempotent: the same channel, and no second channels created event', async () => {
-      const world = await buildBooking(server.app)
+      const world = await bookingWorld(server.app)
       const worker = await socketClient(server.url, world.worker)
       const supervisor = await socketClient(server.url, world.supervisor)
       const announcements = recordEvents(supervisor, 'channels', 'created')
@@ -49,7 +50,7 @@ describe('channels', () => {
     })
 
     it('returns one channel to concurrent creators of the same context', async () => {
-      const world = await buildBooking(server.app)
+      const world = await bookingWorld(server.app)
       const clients = await Promise.all(
         [world.worker, world.supervisor, world.borrowerAdmin, world.lenderManager].map((who) =>
           socketClient(server.url, who)

@@ -3,13 +3,13 @@ import { useServer } from '../../../../helpers/app'
 import {
   addMember,
   buildAdmin,
-  buildBooking,
   buildCompany,
   buildDispute,
   buildUser,
   openBookingChannel
 } from '../../../../helpers/factories'
 import type { BookingWorld } from '../../../../helpers/factories'
+import { bookingWorld } from '../../../../helpers/fixtures'
 import { socketClient } from '../../../../helpers/clients'
 import { notificationSettings } from '../../../../helpers/notifications'
 import { notificationsOf } from '../../../../../src/modules/notifications'
@@ -28,8 +28,8 @@ describe('channels', () => {
     let disputeId: number
 
     before(async () => {
-      worldA = await buildBooking(server.app)
-      worldB = await buildBooking(server.app)
+      worldA = await bookingWorld(server.app)
+      worldB = await bookingWorld(server.app)
       channelA = (await openBookingChannel(server.app, worldA)).id
       channelB = (await openBookingChannel(server.app, worldB)).id
       const dispute = await buildDispute(server.app, worldA.booking.id, [
@@ -169,7 +169,7 @@ describe('channels', () => {
           .service('messages')
           .create({ channel_id: channel.id, content: `hello ${i}` }, { user: worker })
       }
-      const lonelyWorld = await buildBooking(server.app, { worker_id: lonely.id })
+      const lonelyWorld = await bookingWorld(server.app, { booking: { worker_id: lonely.id } })
       const lonelyChannel = await openBookingChannel(server.app, { ...lonelyWorld, worker: lonely })
       await server.app
         .service('messages')

@@ -2,7 +2,8 @@ import assert from 'assert'
 import type { Knex } from 'knex'
 import { GeneralError } from '@feathersjs/errors'
 import { useServer } from '../../../../helpers/app'
-import { addMember, buildBooking, buildUser, openBookingChannel } from '../../../../helpers/factories'
+import { addMember, buildUser } from '../../../../helpers/factories'
+import { bookingChannel } from '../../../../helpers/fixtures'
 import { duringNextLockedRead, notFollowedLogs } from './follow-contexts'
 
 describe('a channel that fails to follow its context', function () {
@@ -21,8 +22,7 @@ describe('a channel that fails to follow its context', function () {
     )
 
   it('is logged with its context, does not fail the write, and the next change repairs it', async () => {
-    const world = await buildBooking(server.app)
-    const channel = await openBookingChannel(server.app, world)
+    const { world, channel } = await bookingChannel(server.app)
     const replacement = await buildUser(server.app)
     const injected = duringNextLockedRead(server.app, 'bookings', failTheRead)
 
@@ -55,8 +55,7 @@ describe('a channel that fails to follow its context', function () {
   })
 
   it("does not keep a company's other channels from following a membership change", async () => {
-    const world = await buildBooking(server.app)
-    const failing = await openBookingChannel(server.app, world)
+    const { world, channel: failing } = await bookingChannel(server.app)
     // A later booking of the same companies: its channel is reconciled after the failing one
     const other = await server.app.service('bookings').create({
       borrower_company_id: world.borrowerCompanyId,

@@ -1,7 +1,8 @@
 import assert from 'assert'
 import type { Knex } from 'knex'
 import { useServer } from '../../../../helpers/app'
-import { addMember, buildBooking, buildUser, openBookingChannel } from '../../../../helpers/factories'
+import { addMember, buildUser, openBookingChannel } from '../../../../helpers/factories'
+import { bookingWorld, bookingChannel } from '../../../../helpers/fixtures'
 import type { BookingWorld } from '../../../../helpers/factories'
 import { closeClients, waitUntil } from '../../../../helpers/clients'
 import type { DomainEventMap } from '../../../../../src/events'
@@ -51,8 +52,7 @@ describe('channels follow their contexts through the events contexts and identit
   }
 
   it('reconciles a booking channel once when a booking patch replaces the supervisor', async () => {
-    const world = await buildBooking(server.app)
-    const channel = await openBookingChannel(server.app, world)
+    const { world, channel } = await bookingChannel(server.app)
     const replacement = await buildUser(server.app)
 
     let heard: ParticipantsChanged[] = []
@@ -109,7 +109,7 @@ describe('channels follow their contexts through the events contexts and identit
   })
 
   it('does not lose a supervisor change that commits while the channel is being opened', async () => {
-    const world = await buildBooking(server.app)
+    const world = await bookingWorld(server.app)
     const replacement = await buildUser(server.app)
     let patched: Promise<unknown> = Promise.resolve()
     // The opening has read the booking; the change commits before the channel does
@@ -133,7 +133,7 @@ describe('channels follow their contexts through the events contexts and identit
   })
 
   it('does not lose a company member who joins while the channel is being opened', async () => {
-    const world = await buildBooking(server.app)
+    const world = await bookingWorld(server.app)
     const newcomer = await buildUser(server.app)
     let joined: Promise<unknown> = Promise.resolve()
     // The opening has read who works at the companies; the newcomer commits before the channel does

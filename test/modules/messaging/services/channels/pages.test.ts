@@ -1,6 +1,7 @@
 import assert from 'assert'
 import { useServer } from '../../../../helpers/app'
-import { buildBooking, buildUser, openBookingChannel } from '../../../../helpers/factories'
+import { buildUser, openBookingChannel } from '../../../../helpers/factories'
+import { bookingWorld } from '../../../../helpers/fixtures'
 import type { TestUser } from '../../../../helpers/factories'
 import { socketClient } from '../../../../helpers/clients'
 import { statementsDuring } from '../../../../helpers/database'
@@ -14,7 +15,7 @@ describe('pages of the channel list', () => {
   before(async () => {
     reader = await buildUser(server.app)
     for (const unread of [2, 0, 3]) {
-      const world = await buildBooking(server.app, { supervisor_id: reader.id })
+      const world = await bookingWorld(server.app, { booking: { supervisor_id: reader.id } })
       const { id } = await openBookingChannel(server.app, world)
       for (let i = 0; i < unread; i++)
         await server.app

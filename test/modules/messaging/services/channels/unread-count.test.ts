@@ -1,6 +1,7 @@
 import assert from 'assert'
 import { useServer } from '../../../../helpers/app'
-import { buildBooking, buildDispute, openBookingChannel } from '../../../../helpers/factories'
+import { buildDispute } from '../../../../helpers/factories'
+import { bookingChannel } from '../../../../helpers/fixtures'
 import { socketClient } from '../../../../helpers/clients'
 import { notificationSettings } from '../../../../helpers/notifications'
 
@@ -10,8 +11,7 @@ describe('channels', () => {
 
   describe('unread_count', () => {
     it("counts messages after the caller's read position, not sent by the caller, not deleted, per channel", async () => {
-      const world = await buildBooking(server.app)
-      const channel = await openBookingChannel(server.app, world)
+      const { world, channel } = await bookingChannel(server.app)
       const dispute = await buildDispute(server.app, world.booking.id, [world.worker.id, world.supervisor.id])
       const disputeChannel = await server.app
         .service('channels')

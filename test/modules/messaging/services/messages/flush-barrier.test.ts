@@ -1,7 +1,7 @@
 import assert from 'assert'
 import { useServer } from '../../../../helpers/app'
-import { buildBooking, openBookingChannel } from '../../../../helpers/factories'
 import type { BookingWorld } from '../../../../helpers/factories'
+import { bookingChannel } from '../../../../helpers/fixtures'
 
 // The send statement: the database's send function inserts the row
 const isSend = (sql: string) => sql.includes('chat_send_message(')
@@ -13,8 +13,7 @@ describe('a send is answered once it is on disk (flush barrier)', () => {
   let channelId: number
 
   before(async () => {
-    world = await buildBooking(server.app)
-    channelId = (await openBookingChannel(server.app, world)).id
+    ;({ world, channelId } = await bookingChannel(server.app))
   })
 
   /** What happened, in order: statements started, statements finished, answers. */

@@ -1,7 +1,8 @@
 import assert from 'assert'
 import { useServer } from '../../../../helpers/app'
 import type { TestServer } from '../../../../helpers/app'
-import { addMember, buildBooking, buildUser, openBookingChannel } from '../../../../helpers/factories'
+import { addMember, buildUser, openBookingChannel } from '../../../../helpers/factories'
+import { bookingWorld } from '../../../../helpers/fixtures'
 import type { BookingWorld } from '../../../../helpers/factories'
 import { restClient, socketClient } from '../../../../helpers/clients'
 import { notificationsOf } from '../../../../../src/modules/notifications'
@@ -34,8 +35,8 @@ describe('the send path (hot path)', () => {
 
   before(async () => {
     const { app } = server
-    small = await buildBooking(app)
-    large = await buildBooking(app)
+    small = await bookingWorld(app)
+    large = await bookingWorld(app)
     const managers = await Promise.all(Array.from({ length: EXTRA_MANAGERS }, () => buildUser(app)))
     for (const manager of managers) await addMember(app, large.borrowerCompanyId, manager.id, 'manager')
     smallChannelId = (await openBookingChannel(app, small)).id

@@ -1,7 +1,7 @@
 import assert from 'assert'
 import { useServer } from '../../../../helpers/app'
-import { buildBooking } from '../../../../helpers/factories'
 import type { BookingWorld } from '../../../../helpers/factories'
+import { bookingWorld } from '../../../../helpers/fixtures'
 import {
   http,
   login,
@@ -17,7 +17,7 @@ describe('messages', () => {
   let world: BookingWorld
 
   before(async () => {
-    world = await buildBooking(server.app)
+    world = await bookingWorld(server.app)
   })
 
   it('opens the channel on the first message in a context and delivers it live to participants only', async () => {

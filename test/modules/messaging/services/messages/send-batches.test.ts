@@ -1,7 +1,7 @@
 import assert from 'assert'
 import { useServer } from '../../../../helpers/app'
-import { buildBooking, openBookingChannel } from '../../../../helpers/factories'
 import type { BookingWorld, TestUser } from '../../../../helpers/factories'
+import { bookingChannel } from '../../../../helpers/fixtures'
 import { statementsDuring } from '../../../../helpers/database'
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1)
@@ -12,8 +12,7 @@ describe('sends to one channel committed together (group commit)', () => {
   let channelId: number
 
   beforeEach(async () => {
-    world = await buildBooking(server.app)
-    channelId = (await openBookingChannel(server.app, world)).id
+    ;({ world, channelId } = await bookingChannel(server.app))
   })
 
   const send = (user: TestUser, content: string, clientId?: string) =>

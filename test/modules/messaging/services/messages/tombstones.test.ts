@@ -1,6 +1,7 @@
 import assert from 'assert'
 import { useServer } from '../../../../helpers/app'
-import { buildAdmin, buildBooking, openBookingChannel } from '../../../../helpers/factories'
+import { buildAdmin, openBookingChannel } from '../../../../helpers/factories'
+import { bookingWorld } from '../../../../helpers/fixtures'
 import type { BookingWorld, TestUser } from '../../../../helpers/factories'
 import { http, login, nextEvent, socketClient } from '../../../../helpers/clients'
 
@@ -22,7 +23,7 @@ describe('deleted messages in history (tombstones)', () => {
   let channelId: number
 
   before(async () => {
-    world = await buildBooking(server.app)
+    world = await bookingWorld(server.app)
     admin = await buildAdmin(server.app)
     channelId = (await openBookingChannel(server.app, world)).id
   })

@@ -1,13 +1,13 @@
 import assert from 'assert'
 import { useServer } from '../../../../helpers/app'
-import { buildBooking, buildUser, openBookingChannel } from '../../../../helpers/factories'
+import { buildUser } from '../../../../helpers/factories'
+import { bookingChannel } from '../../../../helpers/fixtures'
 
 describe('the chat.participants.changed event', () => {
   const server = useServer()
 
   it('names the channel, its status and who joined and left by ids and roles, nothing of the rows', async () => {
-    const world = await buildBooking(server.app)
-    const channel = await openBookingChannel(server.app, world)
+    const { world, channel } = await bookingChannel(server.app)
     const newcomer = await buildUser(server.app)
     const seen: any[] = []
     const stop = server.app.get('events').on('chat.participants.changed', (event) => void seen.push(event))

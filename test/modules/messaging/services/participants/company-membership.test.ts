@@ -1,6 +1,7 @@
 import assert from 'assert'
 import { useServer } from '../../../../helpers/app'
-import { buildAdmin, buildBooking, buildUser, openBookingChannel } from '../../../../helpers/factories'
+import { buildAdmin, buildUser } from '../../../../helpers/factories'
+import { bookingChannel } from '../../../../helpers/fixtures'
 import { nextEvent, recordEvents, sleep, socketClient } from '../../../../helpers/clients'
 import { QUIET_MS, rejectsWithCode } from '../../../../helpers/assertions'
 import { participantsOf } from './queries'
@@ -10,8 +11,7 @@ describe('participants', () => {
 
   describe('company membership changes', () => {
     it('adds a new company manager to every existing booking channel of that company, live', async () => {
-      const world = await buildBooking(server.app)
-      const first = await openBookingChannel(server.app, world)
+      const { world, channel: first } = await bookingChannel(server.app)
       const other = await server.app.service('bookings').create({
         borrower_company_id: world.borrowerCompanyId,
         lender_company_id: world.lenderCompanyId,
@@ -23,8 +23,7 @@ describe('participants', () => {
         .service('channels')
         .create({ context_type: 'booking', context_id: other.id }, { user: world.worker })
       // A booking of unrelated companies, whose channel the newcomer must not join
-      const unrelated = await buildBooking(server.app)
-      const unrelatedChannel = await openBookingChannel(server.app, unrelated)
+      const { channel: unrelatedChannel } = await bookingChannel(server.app)
 
       const newcomer = await buildUser(server.app)
       const newcomerClient = await socketClient(server.url, newcomer)
@@ -67,8 +66,7 @@ describe('participants', () => {
     })
 
     it('removes a company member who leaves from its booking channels, live', async () => {
-      const world = await buildBooking(server.app)
-      const channel = await openBookingChannel(server.app, world)
+      const { world, channel } = await bookingChannel(server.app)
       const leaverClient = await socketClient(server.url, world.borrowerManager)
       const workerClient = await socketClient(server.url, world.worker)
       const adminClient = await socketClient(server.url, await buildAdmin(server.app))

@@ -1,19 +1,19 @@
 import assert from 'assert'
 import { useServer } from '../../../../helpers/app'
-import { buildAdmin, buildBooking, buildDispute } from '../../../../helpers/factories'
+import { buildAdmin, buildDispute } from '../../../../helpers/factories'
 import type { BookingWorld } from '../../../../helpers/factories'
 import { nextEvent, recordEvents, sleep, socketClient } from '../../../../helpers/clients'
 import type { ClientApplication } from '../../../../../src/client'
 import { QUIET_MS, rejectsWithCode } from '../../../../helpers/assertions'
 import { participantsOf, rolesOf } from './queries'
-import { bookingChannelWithClients } from '../../../../helpers/fixtures'
+import { bookingChannelWithClients, bookingWorld } from '../../../../helpers/fixtures'
 
 describe('participants', () => {
   const server = useServer()
 
   describe('dispute channels', () => {
     it('adds and removes parties as party_ids change, with the role dispute_party', async () => {
-      const world = await buildBooking(server.app)
+      const world = await bookingWorld(server.app)
       const dispute = await buildDispute(server.app, world.booking.id, [
         world.worker.id,
         world.lenderAdmin.id
@@ -66,7 +66,7 @@ describe('participants', () => {
     })
 
     it('freezes a dispute channel when the dispute is resolved and reopens it with the dispute', async () => {
-      const world = await buildBooking(server.app)
+      const world = await bookingWorld(server.app)
       const dispute = await buildDispute(server.app, world.booking.id, [world.worker.id, world.supervisor.id])
       const channel = await server.app
         .service('channels')

@@ -1,15 +1,9 @@
 import assert from 'assert'
 import { useServer } from '../../../../helpers/app'
-import {
-  addMember,
-  buildAdmin,
-  buildBooking,
-  buildUser,
-  openBookingChannel
-} from '../../../../helpers/factories'
+import { addMember, buildAdmin, buildUser, openBookingChannel } from '../../../../helpers/factories'
 import { nextEvent, socketClient } from '../../../../helpers/clients'
 import { participantsOf, rolesOf } from './queries'
-import { bookingChannelWithClients } from '../../../../helpers/fixtures'
+import { bookingChannelWithClients, bookingWorld } from '../../../../helpers/fixtures'
 
 describe('participants', () => {
   const server = useServer()
@@ -39,7 +33,7 @@ describe('participants', () => {
     })
 
     it('lists a person with two roles once', async () => {
-      const world = await buildBooking(server.app)
+      const world = await bookingWorld(server.app)
       // The worker is also a manager of the borrower company before the channel opens
       await addMember(server.app, world.borrowerCompanyId, world.worker.id, 'manager')
       const channel = await openBookingChannel(server.app, world)
@@ -70,7 +64,7 @@ describe('participants', () => {
 
   describe('a person who still belongs through another role', () => {
     it('keeps a replaced supervisor who is also a lender admin, with the remaining role, and keeps delivering to them', async () => {
-      const world = await buildBooking(server.app)
+      const world = await bookingWorld(server.app)
       await addMember(server.app, world.lenderCompanyId, world.supervisor.id, 'admin')
       const channel = await openBookingChannel(server.app, world)
       const stayingClient = await socketClient(server.url, world.supervisor)

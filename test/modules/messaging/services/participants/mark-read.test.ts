@@ -1,6 +1,7 @@
 import assert from 'assert'
 import { useServer } from '../../../../helpers/app'
-import { buildAdmin, buildBooking, openBookingChannel } from '../../../../helpers/factories'
+import { buildAdmin } from '../../../../helpers/factories'
+import { bookingChannel } from '../../../../helpers/fixtures'
 import type { BookingWorld } from '../../../../helpers/factories'
 import { http, login, nextEvent, restClient, socketClient } from '../../../../helpers/clients'
 import { rejectsWithCode } from '../../../../helpers/assertions'
@@ -12,9 +13,8 @@ describe('marking a channel read without looking up one’s participant id', () 
   let otherChannelId: number
 
   before(async () => {
-    world = await buildBooking(server.app)
-    channelId = (await openBookingChannel(server.app, world)).id
-    otherChannelId = (await openBookingChannel(server.app, await buildBooking(server.app))).id
+    ;({ world, channelId } = await bookingChannel(server.app))
+    otherChannelId = (await bookingChannel(server.app)).channelId
     for (const content of ['one', 'two', 'three']) {
       await server.app
         .service('messages')

@@ -1,6 +1,7 @@
 import assert from 'assert'
 import { useServer } from '../../../../helpers/app'
-import { buildAdmin, buildBooking, buildUser, openBookingChannel } from '../../../../helpers/factories'
+import { buildAdmin, buildUser } from '../../../../helpers/factories'
+import { bookingChannel } from '../../../../helpers/fixtures'
 import type { BookingWorld, TestUser } from '../../../../helpers/factories'
 import { nextEvent, recordEvents, sleep, socketClient } from '../../../../helpers/clients'
 import type { ClientApplication } from '../../../../../src/client'
@@ -23,8 +24,7 @@ describe('participants', () => {
     let newChannelCreated: Promise<any>
 
     before(async () => {
-      world = await buildBooking(server.app)
-      channelId = (await openBookingChannel(server.app, world)).id
+      ;({ world, channelId } = await bookingChannel(server.app))
       newSupervisor = await buildUser(server.app)
       oldClient = await socketClient(server.url, world.supervisor)
       workerClient = await socketClient(server.url, world.worker)

@@ -1,6 +1,7 @@
 import assert from 'assert'
 import { useServer } from '../../../../helpers/app'
-import { buildBooking, buildUser, openBookingChannel } from '../../../../helpers/factories'
+import { buildUser } from '../../../../helpers/factories'
+import { bookingChannel } from '../../../../helpers/fixtures'
 
 describe('participants: unread summaries for notifications', function () {
   this.timeout(60_000)
@@ -8,8 +9,7 @@ describe('participants: unread summaries for notifications', function () {
 
   it('counts, picks the newest and names the senders of the newest hundred from one read of the unread messages', async () => {
     const db = server.app.get('postgresqlClient')
-    const world = await buildBooking(server.app)
-    const channel = await openBookingChannel(server.app, world)
+    const { world, channel } = await bookingChannel(server.app)
     const outsider = await buildUser(server.app)
     const { supervisor, worker, borrowerManager, lenderManager } = world
     // Written straight in SQL: 107 messages through the service would take minutes on a busy machine

@@ -1,6 +1,7 @@
 import assert from 'assert'
 import { useServer } from '../../../../helpers/app'
-import { buildBooking, buildUser, openBookingChannel } from '../../../../helpers/factories'
+import { buildUser } from '../../../../helpers/factories'
+import { bookingChannel } from '../../../../helpers/fixtures'
 
 // When an instance restarts, its clients all come back within seconds
 const RECONNECTING = 300
@@ -10,8 +11,7 @@ describe('presence when many people come back at once', function () {
   const server = useServer()
 
   it('records every transition in a few statements, each with the person’s own channels', async () => {
-    const world = await buildBooking(server.app)
-    const channel = await openBookingChannel(server.app, world)
+    const { world, channel } = await bookingChannel(server.app)
     const others = await Promise.all(Array.from({ length: RECONNECTING - 2 }, () => buildUser(server.app)))
     const people = [world.worker, world.supervisor, ...others]
     const db = server.app.get('postgresqlClient')

@@ -1,6 +1,5 @@
 import assert from 'assert'
 import { useServer } from '../../../../helpers/app'
-import { buildBooking, openBookingChannel } from '../../../../helpers/factories'
 import type { BookingWorld } from '../../../../helpers/factories'
 import {
   nextEvent,
@@ -11,7 +10,7 @@ import {
   socketOf
 } from '../../../../helpers/clients'
 import { QUIET_MS, rejectsWithCode } from '../../../../helpers/assertions'
-import { bookingChannelWithClients } from '../../../../helpers/fixtures'
+import { bookingChannel, bookingChannelWithClients } from '../../../../helpers/fixtures'
 
 describe('presence and typing (one instance)', () => {
   const server = useServer({ presence: { expiry_seconds: 30, typing_seconds: 1, typing_throttle_ms: 500 } })
@@ -138,8 +137,7 @@ describe('typing ends when the typer sends', () => {
   for (const transport of ['Socket.io', 'REST'] as const) {
     it(`tells the viewers typing: false when the typer sends a message over ${transport}`, async () => {
       // A booking of its own: a person's typing announcements are throttled per channel
-      const world = await buildBooking(server.app)
-      const channelId = (await openBookingChannel(server.app, world)).id
+      const { world, channelId } = await bookingChannel(server.app)
       const typer = await socketClient(server.url, world.worker)
       const viewer = await socketClient(server.url, world.supervisor)
       await viewer.service('presence').view({ channel_id: channelId })
