@@ -1,12 +1,7 @@
 import assert from 'assert'
 import crypto from 'crypto'
-import { useServer } from '../helpers/app'
-import { testDatabaseUrl } from '../helpers/database'
-import type { BookingWorld } from '../helpers/factories'
-import { bookingChannel } from '../helpers/fixtures'
-import { closeClients, login, sleep, socketClient, waitUntil } from '../helpers/clients'
-import { killTree, serve } from '../helpers/processes'
-import type { Command } from '../helpers/processes'
+import { login, sleep, socketClient, waitUntil } from '../helpers/clients'
+import { jsonLogLines, useServedApp } from '../helpers/served-app'
 import { acceptedRequestId } from '../../src/logging/call-context'
 
 const CALLS_PER_MINUTE = 20
@@ -19,36 +14,15 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
  */
 describe('the access log and request ids', function () {
   this.timeout(90_000)
-  // The same database, to build people the separate process serves
-  const server = useServer()
-  let command: Command | undefined
-  let url: string
-  let world: BookingWorld
-  let channelId: number
+  const served = useServedApp({
+    LOG_LEVEL: 'info',
+    CALLS_PER_MINUTE: String(CALLS_PER_MINUTE)
+  })
 
-  const lines = () =>
-    command!
-      .output()
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line))
+  const lines = () => jsonLogLines(served.command)
   const accessLines = (message: string) => lines().filter((line) => line.message === message)
 
-  before(async () => {
-    // People exist before it starts, so that it does not take itself for a first run
-    ;({ world, channelId } = await bookingChannel(server.app))
-    ;({ command, url } = await serve({
-      DATABASE_URL: testDatabaseUrl,
-      LOG_LEVEL: 'info',
-      CALLS_PER_MINUTE: String(CALLS_PER_MINUTE)
-    }))
-  })
-  after(() => {
-    closeClients()
-    killTree(command)
-  })
-
-  const get = (path: string, headers: Record<string, string> = {}) => fetch(url + path, { headers })
+  const get = (path: string, headers: Record<string, string> = {}) => fetch(served.url + path, { headers })
 
   it('answers the client’s X-Request-Id and logs the request under it', async () => {
     const given = `client-${crypto.randomBytes(6).toString('hex')}`
@@ -84,7 +58,7 @@ describe('the access log and request ids', function () {
       const headers = new Headers()
       if (value) headers.set('X-Request-Id', value)
       else (headers.append('X-Request-Id', 'one'), headers.append('X-Request-Id', 'two'))
-      const response = await fetch(`${url}/health`, { headers })
+      const response = await fetch(`${served.url}/health`, { headers })
       assert.strictEqual(response.status, 200)
       assert.match(response.headers.get('x-request-id') ?? '', UUID, `instead of ${value.slice(0, 40)}`)
     }
@@ -94,7 +68,7 @@ describe('the access log and request ids', function () {
     assert.strictEqual(acceptedRequestId('a'.repeat(128)), 'a'.repeat(128))
     assert.match(acceptedRequestId('a'.repeat(129)), UUID)
     await sleep(200)
-    const output = command!.output()
+    const output = served.command.output()
     assert.ok(!output.includes('x'.repeat(200)), 'the long id reached the log')
     assert.ok(!output.includes('forged'), 'the forged line reached the log')
     assert.deepStrictEqual(
@@ -105,21 +79,21 @@ describe('the access log and request ids', function () {
 
   it('logs a REST call with its route and person, and never the password, the token or the message', async () => {
     const content = `Gate code ${crypto.randomInt(100_000, 999_999)}`
-    const token = await login(url, world.worker)
+    const token = await login(served.url, served.world.worker)
     const given = `send-${crypto.randomBytes(6).toString('hex')}`
-    const sent = await fetch(`${url}/messages?secret_query=${encodeURIComponent(token)}`, {
+    const sent = await fetch(`${served.url}/messages?secret_query=${encodeURIComponent(token)}`, {
       method: 'POST',
       headers: {
         'Content-Type': 'application/json',
         Authorization: `Bearer ${token}`,
         'X-Request-Id': given
       },
-      body: JSON.stringify({ context_type: 'booking', context_id: world.booking.id, content })
+      body: JSON.stringify({ context_type: 'booking', context_id: served.world.booking.id, content })
     })
     assert.strictEqual(sent.status, 201, await sent.text())
     assert.strictEqual(sent.headers.get('x-request-id'), given)
     // Logging out names the token in the path
-    const loggedOut = await fetch(`${url}/authentication/${token}`, {
+    const loggedOut = await fetch(`${served.url}/authentication/${token}`, {
       method: 'DELETE',
       headers: { Authorization: `Bearer ${token}` }
     })
@@ -137,7 +111,7 @@ describe('the access log and request ids', function () {
         time: undefined,
         message: 'http request',
         request_id: given,
-        user_id: world.worker.id,
+        user_id: served.world.worker.id,
         method: 'POST',
         path: '/messages',
         status: 201,
@@ -147,11 +121,11 @@ describe('the access log and request ids', function () {
     const loginLine = accessLines('http request').find(
       (entry) => entry.path === '/authentication' && entry.method === 'POST' && entry.status === 201
     )
-    assert.strictEqual(loginLine?.user_id, world.worker.id, 'the login’s line names who logged in')
+    assert.strictEqual(loginLine?.user_id, served.world.worker.id, 'the login’s line names who logged in')
 
-    const output = command!.output()
+    const output = served.command.output()
     for (const [what, secret] of [
-      ['password', world.worker.password],
+      ['password', served.world.worker.password],
       ['token', token],
       ['token’s signature', token.split('.')[2]],
       ['message text', content],
@@ -163,10 +137,10 @@ describe('the access log and request ids', function () {
 
   it('logs each Socket.io call with its own id, person and connection, and never the password or the message', async () => {
     const content = `Door code ${crypto.randomInt(100_000, 999_999)}`
-    const client = await socketClient(url, world.supervisor)
+    const client = await socketClient(served.url, served.world.supervisor)
     await client
       .service('messages')
-      .create({ context_type: 'booking', context_id: world.booking.id, content })
+      .create({ context_type: 'booking', context_id: served.world.booking.id, content })
     const refused = await client
       .service('messages')
       .get(2 ** 31 - 1)
@@ -174,7 +148,7 @@ describe('the access log and request ids', function () {
     assert.strictEqual(refused.code, 404)
 
     const socketLines = () =>
-      accessLines('socket call').filter((line) => line.user_id === world.supervisor.id)
+      accessLines('socket call').filter((line) => line.user_id === served.world.supervisor.id)
     await waitUntil(() => socketLines().some((line) => line.status === 404), 'the refused call’s line')
     const [loggedIn, created, missing] = ['create:authentication', 'create:messages', 'get:messages'].map(
       (call) => socketLines().find((line) => `${line.method}:${line.service}` === call)
@@ -193,7 +167,7 @@ describe('the access log and request ids', function () {
         time: undefined,
         message: 'socket call',
         request_id: undefined,
-        user_id: world.supervisor.id,
+        user_id: served.world.supervisor.id,
         connection_id: undefined,
         service: 'messages',
         method: 'create',
@@ -208,20 +182,20 @@ describe('the access log and request ids', function () {
     assert.ok(created.connection_id && created.connection_id === missing.connection_id, 'one connection')
     assert.strictEqual(loggedIn.connection_id, created.connection_id)
 
-    const output = command!.output()
+    const output = served.command.output()
     assert.ok(!output.includes(content), 'the log holds the message text')
-    assert.ok(!output.includes(world.supervisor.password), 'the log holds the password')
+    assert.ok(!output.includes(served.world.supervisor.password), 'the log holds the password')
   })
 
   it('carries the request id into what a call’s hooks log, over REST and Socket.io', async () => {
     // Past the per-person budget, the first refusal is logged by the rate limit, during the call
-    const token = await login(url, world.lenderAdmin)
+    const token = await login(served.url, served.world.lenderAdmin)
     const ids: string[] = []
     let firstRefused: string | undefined
     for (let call = 0; call <= CALLS_PER_MINUTE && !firstRefused; call++) {
       const id = `flood-${call}-${crypto.randomBytes(4).toString('hex')}`
       ids.push(id)
-      const response = await fetch(`${url}/messages?channel_id=${channelId}`, {
+      const response = await fetch(`${served.url}/messages?channel_id=${served.channelId}`, {
         headers: { Authorization: `Bearer ${token}`, 'X-Request-Id': id }
       })
       if (response.status === 429) firstRefused = id
@@ -229,25 +203,27 @@ describe('the access log and request ids', function () {
     assert.ok(firstRefused, `no 429 in ${ids.length} calls`)
     const refusalLine = () =>
       lines().find(
-        (line) => /rate limit reached/.test(line.message) && line.key === `user:${world.lenderAdmin.id}`
+        (line) =>
+          /rate limit reached/.test(line.message) && line.key === `user:${served.world.lenderAdmin.id}`
       )
     await waitUntil(() => Boolean(refusalLine()), 'the refusal’s line')
     assert.strictEqual(refusalLine().request_id, firstRefused, JSON.stringify(refusalLine()))
     assert.strictEqual(refusalLine().level, 'warn')
 
-    const attacker = await socketClient(url, world.lenderManager)
+    const attacker = await socketClient(served.url, served.world.lenderManager)
     await Promise.allSettled(
       Array.from({ length: CALLS_PER_MINUTE + 5 }, () =>
-        attacker.service('messages').find({ query: { channel_id: channelId } })
+        attacker.service('messages').find({ query: { channel_id: served.channelId } })
       )
     )
     const socketRefusal = () =>
       lines().find(
-        (line) => /rate limit reached/.test(line.message) && line.key === `user:${world.lenderManager.id}`
+        (line) =>
+          /rate limit reached/.test(line.message) && line.key === `user:${served.world.lenderManager.id}`
       )
     await waitUntil(() => Boolean(socketRefusal()), 'the socket refusal’s line')
     const itsCall = accessLines('socket call').find((line) => line.request_id === socketRefusal().request_id)
     assert.strictEqual(itsCall?.status, 429, JSON.stringify(socketRefusal()))
-    assert.strictEqual(itsCall.user_id, world.lenderManager.id)
+    assert.strictEqual(itsCall.user_id, served.world.lenderManager.id)
   })
 })

@@ -7,6 +7,7 @@ import { testDatabaseUrl } from '../helpers/database'
 import type { Command } from '../helpers/processes'
 import { redisSettings, testRedisUrl } from '../helpers/redis'
 import { scrape } from '../helpers/metrics'
+import { jsonLogLines } from '../helpers/served-app'
 import { startRedisCluster } from '../helpers/redis-cluster'
 import type { RedisCluster } from '../helpers/redis-cluster'
 import { execFile } from 'child_process'
@@ -122,11 +123,7 @@ describe('readiness that tells the truth about Redis', function () {
     command.child.kill('SIGTERM')
     const exit = await within(command.exited, 30_000, 'exit after SIGTERM')
     assert.deepStrictEqual(exit, { code: 0, signal: null }, command.output())
-    const lines = command
-      .output()
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line))
+    const lines = jsonLogLines(command)
     const refused = lines.filter((line) => /presence at shutdown/.test(line.message))
     assert.strictEqual(refused.length, 1, command.output())
     assert.match(refused[0].error, /READONLY/)

@@ -3,13 +3,7 @@ import { testDatabaseUrl } from '../helpers/database'
 import { http, sleep } from '../helpers/clients'
 import { killTree, serve } from '../helpers/processes'
 import type { Command } from '../helpers/processes'
-
-const logLines = (command: Command) =>
-  command
-    .output()
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line))
+import { jsonLogLines } from '../helpers/served-app'
 
 describe('logs of client errors', function () {
   this.timeout(60_000)
@@ -46,7 +40,7 @@ describe('logs of client errors', function () {
     assert.ok(loggedIn.status >= 400 && loggedIn.status < 500, `login with a NUL: ${loggedIn.status}`)
     await sleep(200)
 
-    const lines = logLines(command!)
+    const lines = jsonLogLines(command!)
     const warnings = lines.filter((line) => line.level === 'warn')
     assert.ok(
       warnings.some((line) => /unreadable request body/.test(line.message)),

@@ -7,6 +7,7 @@ import { bookingWorld } from '../helpers/fixtures'
 import { closeClients, http, login, waitUntil } from '../helpers/clients'
 import { killTree, serve } from '../helpers/processes'
 import type { Command } from '../helpers/processes'
+import { jsonLogLines } from '../helpers/served-app'
 import { notificationSettings } from '../helpers/notifications'
 import { maskEmail, maskPhone, maskToken } from '../../src/logging/log-masking'
 
@@ -50,12 +51,7 @@ describe('what the process logs at info', function () {
     })
     assert.strictEqual(sent.status, 201, sent.text)
 
-    const entries = () =>
-      command!
-        .output()
-        .split('\n')
-        .filter((line) => line.startsWith('{'))
-        .map((line) => JSON.parse(line))
+    const entries = () => jsonLogLines(command!)
     const delivered = (message: string) =>
       entries().find((entry) => entry.message === message && entry.body?.includes('Booking'))
     await waitUntil(
