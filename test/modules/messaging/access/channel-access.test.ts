@@ -2,7 +2,7 @@ import assert from 'assert'
 import type { Knex } from 'knex'
 import { useServer } from '../../../helpers/app'
 import { buildAdmin, buildUser, openBookingChannel } from '../../../helpers/factories'
-import { bookingWorld } from '../../../helpers/fixtures'
+import { bookingChannel, bookingWorld } from '../../../helpers/fixtures'
 import type { TestUser } from '../../../helpers/factories'
 import { recordEvents, restClient, sleep, socketClient } from '../../../helpers/clients'
 import { QUIET_MS } from '../../../helpers/assertions'
@@ -247,9 +247,8 @@ describe('the channel-access policy', () => {
 
     it('agree on who may write, for every role in an active and a frozen channel', async () => {
       const db: Knex = server.app.get('postgresqlClient')
-      const world = await bookingWorld(server.app)
+      const { world, channel } = await bookingChannel(server.app)
       const admin = await buildAdmin(server.app)
-      const channel = await openBookingChannel(server.app, world)
       await server.app
         .service('bookings')
         .patch(world.booking.id, { supervisor_id: (await buildUser(server.app)).id })

@@ -4,8 +4,8 @@ import os from 'os'
 import path from 'path'
 import { useServer } from '../../../../helpers/app'
 import { writeKeyPair } from '../../../../helpers/evidence'
-import { buildAdmin, buildUser, openBookingChannel } from '../../../../helpers/factories'
-import { bookingWorld } from '../../../../helpers/fixtures'
+import { buildAdmin, buildUser } from '../../../../helpers/factories'
+import { bookingChannel } from '../../../../helpers/fixtures'
 import type { BookingWorld, TestUser } from '../../../../helpers/factories'
 import { closeClients, http, login, nextEvent, socketClient } from '../../../../helpers/clients'
 import { trustedKeyFile, verifySignature } from '../../../../../src/modules/messaging/evidence/trust'
@@ -25,9 +25,8 @@ describe('channel events, transcripts and history checks over the API', () => {
   let deletedId: number
 
   before(async () => {
-    world = await bookingWorld(server.app)
+    ;({ world, channelId } = await bookingChannel(server.app))
     admin = await buildAdmin(server.app)
-    channelId = (await openBookingChannel(server.app, world)).id
     const say = (content: string) =>
       server.app.service('messages').create({ channel_id: channelId, content }, { user: world.worker })
     await say('one')

@@ -1,7 +1,7 @@
 import assert from 'assert'
 import { useServer } from '../../../../helpers/app'
-import { buildAdmin, openBookingChannel } from '../../../../helpers/factories'
-import { bookingWorld } from '../../../../helpers/fixtures'
+import { buildAdmin } from '../../../../helpers/factories'
+import { bookingChannel } from '../../../../helpers/fixtures'
 import type { BookingWorld, TestUser } from '../../../../helpers/factories'
 import { http, login, nextEvent, socketClient } from '../../../../helpers/clients'
 
@@ -23,9 +23,8 @@ describe('deleted messages in history (tombstones)', () => {
   let channelId: number
 
   before(async () => {
-    world = await bookingWorld(server.app)
+    ;({ world, channelId } = await bookingChannel(server.app))
     admin = await buildAdmin(server.app)
-    channelId = (await openBookingChannel(server.app, world)).id
   })
 
   it('keeps seq contiguous over REST: a tombstone without words for participants, the words for an admin who asks', async () => {
