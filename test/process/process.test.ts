@@ -6,7 +6,7 @@ import { testDatabaseUrl } from '../helpers/database'
 import { buildUser } from '../helpers/factories'
 import { bookingChannel } from '../helpers/fixtures'
 import { closeClients, http as request, login, sleep, socketClient, socketOf } from '../helpers/clients'
-import { freePort, freshGet, isRunning, killTree, run, nodeWithTsx, within } from '../helpers/processes'
+import { freePort, freshGet, isRunning, killTree, run, runApp, within } from '../helpers/processes'
 import type { Command } from '../helpers/processes'
 import { uniqueEmail } from '../helpers/factories'
 
@@ -31,16 +31,8 @@ describe('operations', function () {
 
     /** `npm start` on the test database and a free port; resolves once /health answers. */
     async function startProcess(env: NodeJS.ProcessEnv = {}) {
-      const port = await freePort()
-      const url = `http://127.0.0.1:${port}`
-      // Node itself rather than `npx tsx`: npm exec dies on SIGTERM without passing it on
-      // (its children are orphaned and keep running); here the signal reaches the app
-      const command = run(process.execPath, [...nodeWithTsx, 'src/index.ts'], {
-        ...process.env,
-        NODE_ENV: 'test',
+      const { command, url } = runApp(await freePort(), {
         DATABASE_URL: testDatabaseUrl,
-        PORT: String(port),
-        HOST: '127.0.0.1',
         LOG_LEVEL: 'info',
         ...env
       })

@@ -7,7 +7,7 @@ import { closeClients, http, login, sleep, socketClient, waitUntil } from '../..
 import { notificationsOf } from '../../../src/modules/notifications'
 import type { LogSmsProvider } from '../../../src/modules/notifications/providers/log'
 import { testDatabaseUrl } from '../../helpers/database'
-import { freePort, killTree, run, nodeWithTsx } from '../../helpers/processes'
+import { freePort, killTree, runApp } from '../../helpers/processes'
 import type { Command } from '../../helpers/processes'
 import { notificationSettings } from '../../helpers/notifications'
 import type { Paginated } from '@feathersjs/feathers'
@@ -118,15 +118,11 @@ describe('notification workers', function () {
     const recipient = await buildUser(a.app, { phone: '+15553999999' })
     await a.app.service('bookings').patch(world.booking.id, { supervisor_id: recipient.id })
     const port = await freePort()
-    let doomed: Command | undefined = run(process.execPath, [...nodeWithTsx, 'src/index.ts'], {
-      ...process.env,
-      NODE_ENV: 'test',
+    let doomed: Command | undefined = runApp(port, {
       LOG_LEVEL: 'silent',
-      HOST: '127.0.0.1',
-      PORT: String(port),
       DATABASE_URL: testDatabaseUrl,
       NOTIFICATIONS_DELAY_SECONDS: '3000'
-    })
+    }).command
     try {
       const url = `http://127.0.0.1:${port}`
       await waitUntil(
