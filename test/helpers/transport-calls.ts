@@ -7,14 +7,18 @@ import type { Application } from '../../src/declarations'
 import { answerOf } from './clients'
 
 /** An error body as the spec describes it: a Feathers error, without internals. */
-export function assertCleanErrorBody(body: unknown, code: number | undefined, what = '') {
+export function assertCleanErrorBody(
+  body: unknown,
+  code: number | undefined,
+  what = ''
+): asserts body is FeathersErrorJSON {
   assert.ok(body && typeof body === 'object', `${what}: error body is JSON`)
   assert.strictEqual((body as Partial<FeathersErrorJSON>).code, code, `${what}: body.code`)
   assertFeathersClientError(body, what)
 }
 
 /** A 4xx Feathers error with a name, a class and a message, and no stack or trace. */
-export function assertFeathersClientError(body: unknown, what = '') {
+export function assertFeathersClientError(body: unknown, what = ''): asserts body is FeathersErrorJSON {
   const text = JSON.stringify(body)
   assert.ok(body && typeof body === 'object', `${what}: error is an object: ${text}`)
   const fields = body as Record<string, unknown>

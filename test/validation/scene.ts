@@ -2,10 +2,10 @@ import assert from 'assert'
 import { login, socketClient, socketOf } from '../helpers/clients'
 import type { ClientApplication } from '../../src/client'
 import type { TestServer } from '../helpers/app'
-import { assertCleanErrorBody } from '../helpers/transport-calls'
+import { assertCleanErrorBody, emitCall } from '../helpers/transport-calls'
 import { bookingChannel } from '../helpers/fixtures'
 
-export function expectHttpError(response: { status: number; body: any }, status: number, what = '') {
+export function expectHttpError(response: { status: number; body: unknown }, status: number, what = '') {
   assert.strictEqual(
     response.status,
     status,
@@ -14,21 +14,13 @@ export function expectHttpError(response: { status: number; body: any }, status:
   assertCleanErrorBody(response.body, status, what)
 }
 
-/** Emits a raw Socket.io service call, as any client could, and resolves with [error, result]. */
-export function rawCall(
+/** A raw Socket.io service call on a client's connection: see emitCall. */
+export const rawCall = <Result = unknown>(
   client: ClientApplication,
   method: string,
   path: string,
   ...args: unknown[]
-): Promise<[any, any]> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer within 5 s`)), 5000)
-    socketOf(client).emit(method, path, ...args, (error: any, result: any) => {
-      clearTimeout(timer)
-      resolve([error, result])
-    })
-  })
-}
+) => emitCall<Result>(socketOf(client), method, path, ...args)
 
 /** A booking channel with one message, and its worker connected over Socket.io and logged in over HTTP. */
 export async function buildValidationScene(server: TestServer) {

@@ -3,7 +3,11 @@ import type { Application } from '../../../../src/declarations'
 import { buildAdmin, openBookingChannel } from '../../../helpers/factories'
 import { bookingWorld } from '../../../helpers/fixtures'
 
-export function expectStatus(response: { status: number; body: any }, status: number, what = '') {
+export function expectStatus(
+  response: { status: number; body?: { code?: unknown } },
+  status: number,
+  what = ''
+) {
   assert.strictEqual(
     response.status,
     status,
