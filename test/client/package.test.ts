@@ -1,21 +1,11 @@
 import assert from 'assert'
 import fs from 'fs'
-import os from 'os'
 import path from 'path'
-import { execFile, execFileSync } from 'child_process'
-import { promisify } from 'util'
 import { useServer } from '../helpers/app'
-import { buildBooking, openBookingChannel } from '../helpers/factories'
-import { root, run, nodeWithTsx } from '../helpers/processes'
+import { APP_DEPENDENCIES, appWithClientPackage, typeCheck } from '../helpers/client-package'
+import { bookingChannel } from '../helpers/fixtures'
+import { run } from '../helpers/processes'
 
-// What npm installs beside the package in a separate app: its dependencies, nothing else
-const APP_DEPENDENCIES = [
-  '@feathersjs/feathers',
-  '@feathersjs/authentication-client',
-  '@feathersjs/socketio-client',
-  '@feathersjs/rest-client',
-  'socket.io-client'
-]
 const SERVER_ONLY = [
   '@electric-sql/pglite',
   'twilio',
@@ -66,9 +56,6 @@ console.log(JSON.stringify({
 socket.close()
 `
 
-// Asynchronous: the server under test runs in this process and must keep answering meanwhile
-const exec = promisify(execFile)
-
 const tsconfig = (moduleResolution: 'bundler' | 'node16') => ({
   compilerOptions: {
     strict: true,
@@ -88,27 +75,9 @@ describe('the installable client package', function () {
   this.timeout(180_000)
   const server = useServer()
   let app: string
-  let tarball: string
 
   before(async () => {
-    const { stdout: built } = await exec(process.execPath, [...nodeWithTsx, 'scripts/build-client.ts'], {
-      cwd: root,
-      encoding: 'utf8'
-    })
-    tarball = path.join(root, /client package: (\S+)/.exec(built)![1])
-    app = fs.mkdtempSync(path.join(os.tmpdir(), 'client-app-'))
-    const installed = path.join(app, 'node_modules', '@context-chat', 'client')
-    fs.mkdirSync(installed, { recursive: true })
-    execFileSync('tar', ['xzf', tarball, '-C', installed, '--strip-components=1'])
-    // The app's own node_modules holds only the package and the libraries an app installs
-    for (const name of APP_DEPENDENCIES) {
-      fs.mkdirSync(path.dirname(path.join(app, 'node_modules', name)), { recursive: true })
-      fs.symlinkSync(path.join(root, 'node_modules', name), path.join(app, 'node_modules', name), 'dir')
-    }
-    fs.writeFileSync(
-      path.join(app, 'package.json'),
-      JSON.stringify({ name: 'an-app', private: true, type: 'module' })
-    )
+    ;({ app } = await appWithClientPackage('client-app-'))
     fs.writeFileSync(path.join(app, 'app.ts'), APP_SOURCE)
   })
 
@@ -138,12 +107,8 @@ describe('the installable client package', function () {
   for (const moduleResolution of ['bundler', 'node16'] as const) {
     it(`type-checks in a separate strict app with moduleResolution ${moduleResolution}`, async () => {
       fs.writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify(tsconfig(moduleResolution)))
-      const tsc = path.join(root, 'node_modules', '.bin', 'tsc')
-      try {
-        await exec(tsc, ['-p', app], { cwd: app, encoding: 'utf8' })
-      } catch (error: any) {
-        assert.fail(`tsc reported:\n${error.stdout}${error.stderr}`)
-      }
+      const { passed, output } = await typeCheck(app, app)
+      assert.ok(passed, `tsc reported:\n${output}`)
     })
   }
 
@@ -157,15 +122,13 @@ describe('the installable client package', function () {
       path.join(app, 'tsconfig.json'),
       JSON.stringify({ ...tsconfig('bundler'), files: ['wrong.ts'] })
     )
-    const tsc = path.join(root, 'node_modules', '.bin', 'tsc')
-    await assert.rejects(exec(tsc, ['-p', app], { cwd: app, encoding: 'utf8' }), (error: any) =>
-      /colour/.test(String(error.stdout))
-    )
+    const { passed, stdout } = await typeCheck(app, app)
+    assert.strictEqual(passed, false, 'tsc refuses the unknown field')
+    assert.match(stdout, /colour/)
   })
 
   it('runs in that app against the server over Socket.io and REST', async () => {
-    const world = await buildBooking(server.app)
-    const channel = await openBookingChannel(server.app, world)
+    const { world, channel } = await bookingChannel(server.app)
     const compiled = path.join(app, 'out', 'app.js')
     assert.ok(fs.existsSync(compiled), 'the node16 build emitted the app')
     const command = run(

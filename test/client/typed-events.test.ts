@@ -3,7 +3,8 @@ import { Ajv, addFormats } from '@feathersjs/schema'
 import { Type } from '@feathersjs/typebox'
 import type { TSchema } from '@feathersjs/typebox'
 import { useServer } from '../helpers/app'
-import { buildBooking, buildUser, openBookingChannel } from '../helpers/factories'
+import { buildUser, openBookingChannel } from '../helpers/factories'
+import { bookingWorld } from '../helpers/fixtures'
 import { socketClient, waitUntil } from '../helpers/clients'
 import type { ClientApplication, ServiceEventListeners, ServiceEvents } from '../../src/client'
 import { messageSchema } from '../../src/modules/messaging/services/messages/messages.schema'
@@ -58,7 +59,7 @@ describe('the client’s typed events and sign-in result', function () {
   const server = useServer()
 
   it('carry what a real server sends: each typed event arrives in the shape of its declared type', async () => {
-    const world = await buildBooking(server.app)
+    const world = await bookingWorld(server.app)
     // Connected before the channel opens: the worker hears it created, and its participants join
     const worker = await socketClient(server.url, world.worker)
     const heard = hearEverything(worker)
@@ -103,7 +104,7 @@ describe('the client’s typed events and sign-in result', function () {
   })
 
   it('authenticate() and reAuthenticate() answer an AuthenticationResult: the token, its payload, the own record without its password', async () => {
-    const world = await buildBooking(server.app)
+    const world = await bookingWorld(server.app)
     const client = await socketClient(server.url)
     const login = await client.authenticate({
       strategy: 'local',

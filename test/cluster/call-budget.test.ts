@@ -2,10 +2,10 @@ import assert from 'assert'
 import { startApp } from '../helpers/app'
 import type { TestServer } from '../helpers/app'
 import { buildUser } from '../helpers/factories'
+import { bookingChannel } from '../helpers/fixtures'
 import { closeClients, http, login, socketClient } from '../helpers/clients'
 import Redis from 'ioredis'
 import { redisSettings, testRedisPrefix, testRedisUrl } from '../helpers/redis'
-import { buildBooking, openBookingChannel } from '../helpers/factories'
 import { rejectsWithCode } from '../helpers/assertions'
 
 const CALLS_PER_MINUTE = 30
@@ -57,8 +57,7 @@ describe('the call budget, shared by two instances through Redis', function () {
   })
 
   it('spends a send’s budget in one trip to Redis', async () => {
-    const world = await buildBooking(a.app)
-    const channelId = (await openBookingChannel(a.app, world)).id
+    const { world, channelId } = await bookingChannel(a.app)
     const worker = await socketClient(a.url, world.worker)
     await worker.service('messages').create({ channel_id: channelId, content: 'warm-up' })
 

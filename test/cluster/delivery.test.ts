@@ -1,8 +1,8 @@
 import assert from 'assert'
 import { useServer } from '../helpers/app'
 import type { TestServer } from '../helpers/app'
-import { buildBooking, openBookingChannel } from '../helpers/factories'
 import type { BookingWorld } from '../helpers/factories'
+import { bookingChannel } from '../helpers/fixtures'
 import { nextEvent, recordEvents, sleep, socketClient } from '../helpers/clients'
 import { redisSettings } from '../helpers/redis'
 
@@ -31,8 +31,7 @@ describe('several instances through Redis', () => {
   let channelId: number
 
   before(async () => {
-    world = await buildBooking(a.app)
-    channelId = (await openBookingChannel(a.app, world)).id
+    ;({ world, channelId } = await bookingChannel(a.app))
   })
 
   it('delivers a message sent through A to a participant on B exactly once, and to no outsider', async () => {
@@ -53,8 +52,7 @@ describe('several instances through Redis', () => {
   })
 
   it('does not let a login on B that raced a removal on A rejoin the channel', async () => {
-    const raced = await buildBooking(a.app)
-    const racedChannel = await openBookingChannel(a.app, raced)
+    const { world: raced, channel: racedChannel } = await bookingChannel(a.app)
     const restore = slowParticipantReads(b, 500)
     let login
     try {

@@ -1,6 +1,7 @@
 import assert from 'assert'
 import { useServer } from '../helpers/app'
-import { buildAdmin, buildBooking, openBookingChannel } from '../helpers/factories'
+import { buildAdmin } from '../helpers/factories'
+import { bookingWorld, bookingChannel } from '../helpers/fixtures'
 import { http, login, sleep, socketClient, waitUntil } from '../helpers/clients'
 import { QUIET_MS } from '../helpers/assertions'
 import { redisSettings } from '../helpers/redis'
@@ -40,8 +41,7 @@ describe('identity across instances', () => {
   })
 
   it('shows a name changed through A in history read on B, not after a cache expires', async () => {
-    const world = await buildBooking(a.app)
-    const channelId = (await openBookingChannel(a.app, world)).id
+    const { world, channelId } = await bookingChannel(a.app)
     await a.app
       .service('messages')
       .create({ channel_id: channelId, content: 'hello' }, { user: world.worker })
@@ -60,8 +60,7 @@ describe('identity across instances', () => {
   })
 
   it('texts a phone number added through A to messages planned on B, not after a cache expires', async () => {
-    const world = await buildBooking(a.app)
-    const channelId = (await openBookingChannel(a.app, world)).id
+    const { world, channelId } = await bookingChannel(a.app)
     const smsRowsFor = async (messageId: number) =>
       b.app
         .get('postgresqlClient')('notifications')
@@ -88,7 +87,7 @@ describe('identity across instances', () => {
   })
 
   it('hears each change to a user once on every instance, the one that made it included', async () => {
-    const world = await buildBooking(a.app)
+    const world = await bookingWorld(a.app)
     const heard = { a: 0, b: 0 }
     const stops = [
       a.app

@@ -2,11 +2,11 @@ import assert from 'assert'
 import type Redis from 'ioredis'
 import { io } from 'socket.io-client'
 import { startApp } from '../helpers/app'
-import { buildBooking, openBookingChannel } from '../helpers/factories'
 import { closeClients, http, socketClient, socketOf, waitUntil } from '../helpers/clients'
 import { probeChannels } from '../../src/socketio/delivery-lag'
 import { publish } from '../../src/redis/redis'
 import { redisSettings } from '../helpers/redis'
+import { bookingWorld, bookingChannel } from '../helpers/fixtures'
 
 const connections = (overrides: Record<string, unknown>) => ({
   per_ip_per_minute: 120,
@@ -57,8 +57,7 @@ describe('connection limits and metrics', function () {
   it('drops a connection that stops reading instead of buffering for it without bound', async () => {
     const server = await startApp({ connections: connections({ max_buffered_packets: 20 }) })
     try {
-      const world = await buildBooking(server.app)
-      const channel = await openBookingChannel(server.app, world)
+      const { world, channel } = await bookingChannel(server.app)
       const stalled = await socketClient(server.url, world.supervisor)
       const healthy = await socketClient(server.url, world.worker)
       // The client stops reading: its TCP window fills and the server's packets queue up
@@ -85,7 +84,7 @@ describe('connection limits and metrics', function () {
       connections: connections({ max_delivery_lag_ms: 300 })
     })
     try {
-      const world = await buildBooking(server.app)
+      const world = await bookingWorld(server.app)
       const client = await socketClient(server.url, world.worker)
       const dropped = new Promise((resolve) => socketOf(client).on('disconnect', resolve))
       // A probe is in flight while this process is too busy to read it: it waits in the subscriber connection

@@ -1,12 +1,12 @@
 import assert from 'assert'
 import { useServer } from '../helpers/app'
-import { buildBooking, openBookingChannel } from '../helpers/factories'
 import type { BookingWorld } from '../helpers/factories'
+import { bookingChannel } from '../helpers/fixtures'
 import { nextEvent, recordEvents, sleep, socketClient, socketOf, waitUntil } from '../helpers/clients'
 import { QUIET_MS } from '../helpers/assertions'
 import { testDatabaseUrl } from '../helpers/database'
 import { redisSettings, testClusterNodes, testRedisPrefix, testRedisUrl } from '../helpers/redis'
-import { freePort, killTree, run, nodeWithTsx } from '../helpers/processes'
+import { freePort, killTree, runApp } from '../helpers/processes'
 import type { Command } from '../helpers/processes'
 
 const EXPIRY_SECONDS = 3
@@ -20,8 +20,7 @@ describe('presence and typing across instances', function () {
   let channelId: number
 
   before(async () => {
-    world = await buildBooking(a.app)
-    channelId = (await openBookingChannel(a.app, world)).id
+    ;({ world, channelId } = await bookingChannel(a.app))
   })
 
   it('sees on B a user who came online on A, and keeps two tabs on two instances online until both close', async () => {
@@ -123,13 +122,8 @@ describe('presence and typing across instances', function () {
     after(() => killTree(victim))
 
     it(`makes its users offline within the presence expiry (${EXPIRY_SECONDS} s here) after a SIGKILL`, async () => {
-      const port = await freePort()
-      victim = run(process.execPath, [...nodeWithTsx, 'src/index.ts'], {
-        ...process.env,
-        NODE_ENV: 'test',
+      const started = runApp(await freePort(), {
         LOG_LEVEL: 'silent',
-        HOST: '127.0.0.1',
-        PORT: String(port),
         DATABASE_URL: testDatabaseUrl,
         ...(testClusterNodes.length
           ? { REDIS_CLUSTER_NODES: testClusterNodes.join(',') }
@@ -138,7 +132,8 @@ describe('presence and typing across instances', function () {
         REDIS_ADAPTER: redisSettings().adapter,
         PRESENCE_EXPIRY_SECONDS: String(EXPIRY_SECONDS)
       })
-      const url = `http://127.0.0.1:${port}`
+      victim = started.command
+      const { url } = started
       await waitUntil(
         async () => (await fetch(`${url}/ready`).catch(() => undefined))?.status === 200,
         'the victim is ready',

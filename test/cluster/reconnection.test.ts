@@ -1,8 +1,8 @@
 import assert from 'assert'
 import type { Message } from '../../src/client'
 import { useServer } from '../helpers/app'
-import { buildBooking, openBookingChannel } from '../helpers/factories'
 import type { BookingWorld } from '../helpers/factories'
+import { bookingChannel } from '../helpers/fixtures'
 import { reconnectingClient, socketClient, waitUntil } from '../helpers/clients'
 import { redisSettings } from '../helpers/redis'
 
@@ -14,8 +14,7 @@ describe('reconnection and gap fill', function () {
   let channelId: number
 
   before(async () => {
-    world = await buildBooking(a.app)
-    channelId = (await openBookingChannel(a.app, world)).id
+    ;({ world, channelId } = await bookingChannel(a.app))
   })
 
   it('holds all 100 messages exactly once, in seq order, after its socket dropped mid-stream', async () => {

@@ -1,8 +1,8 @@
 import assert from 'assert'
 import { useServer } from '../helpers/app'
 import type { TestServer } from '../helpers/app'
-import { buildBooking, openBookingChannel } from '../helpers/factories'
 import type { BookingWorld } from '../helpers/factories'
+import { bookingChannel } from '../helpers/fixtures'
 import { http, login, sleep, socketClient, waitUntil } from '../helpers/clients'
 import { testRedisPrefix } from '../helpers/redis'
 import { freePort, killTree, run } from '../helpers/processes'
@@ -43,8 +43,7 @@ describe('sending while Redis restarts', function () {
   let channelId: number
 
   before(async () => {
-    world = await buildBooking(a.app)
-    channelId = (await openBookingChannel(a.app, world)).id
+    ;({ world, channelId } = await bookingChannel(a.app))
   })
 
   async function sendUntil(

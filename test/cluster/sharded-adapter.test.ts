@@ -2,7 +2,8 @@ import assert from 'assert'
 import { Cluster } from 'ioredis'
 import { useServer } from '../helpers/app'
 import type { TestServer } from '../helpers/app'
-import { addMember, buildAdmin, buildBooking, openBookingChannel } from '../helpers/factories'
+import { addMember, buildAdmin } from '../helpers/factories'
+import { bookingChannel } from '../helpers/fixtures'
 import type { BookingWorld } from '../helpers/factories'
 import {
   http,
@@ -97,8 +98,7 @@ for (const { adapter, onCluster } of setups) {
       let channelId: number
 
       beforeEach(async () => {
-        world = await buildBooking(a.app)
-        channelId = (await openBookingChannel(a.app, world)).id
+        ;({ world, channelId } = await bookingChannel(a.app))
       })
 
       it(`delivers messages sent on A and B to participants on both in seq order, and C, with no socket in the room, hears ${sharded ? 'none' : 'all'} of it`, async () => {

@@ -1,4 +1,5 @@
 import assert from 'assert'
+import type { FeathersError } from '@feathersjs/errors'
 
 /**
  * How long a test waits after the last expected event before asserting that no other
@@ -7,11 +8,12 @@ import assert from 'assert'
 export const QUIET_MS = 300
 
 /** Runs `call` and returns the Feathers error it fails with (fails the test if it succeeds). */
-export async function failure(call: () => Promise<unknown>): Promise<any> {
+export async function failure(call: () => Promise<unknown>): Promise<FeathersError> {
   try {
     await call()
-  } catch (error: any) {
-    return error
+  } catch (error) {
+    // What a Feathers client rejects with, over either transport
+    return error as FeathersError
   }
   assert.fail('expected the call to be refused, but it succeeded')
 }
@@ -29,7 +31,7 @@ export async function rejectsWith(code: number, call: () => Promise<unknown>, wh
 
 /** Resolves if `promise` rejects with a Feathers error of this code; fails otherwise. */
 export async function rejectsWithCode(promise: Promise<unknown>, code: number) {
-  await assert.rejects(promise, (error: any) => {
+  await assert.rejects(promise, (error: Partial<FeathersError> | undefined) => {
     assert.strictEqual(error?.code, code, `expected a ${code}, got ${error?.code} ${error?.message}`)
     return true
   })

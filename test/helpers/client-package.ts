@@ -5,6 +5,7 @@ import { execFile, execFileSync } from 'child_process'
 import { promisify } from 'util'
 import { root, nodeWithTsx } from './processes'
 
+// Asynchronous: a server under test may run in the calling process and must keep answering
 const exec = promisify(execFile)
 
 // What npm installs beside the package in a separate app: its dependencies, nothing else
@@ -41,13 +42,18 @@ export async function appWithClientPackage(prefix: string) {
   return { app, installed }
 }
 
-/** Runs tsc on a project in `app`; resolves with its output, whether it passed or not. */
+/**
+ * Runs tsc on a project in `app`; resolves with what it printed (its diagnostics are on
+ * stdout), whether it passed or not.
+ */
 export async function typeCheck(app: string, project: string) {
   const tsc = path.join(root, 'node_modules', '.bin', 'tsc')
   try {
-    await exec(tsc, ['-p', project], { cwd: app, encoding: 'utf8' })
-    return { passed: true, output: '' }
-  } catch (error: any) {
-    return { passed: false, output: `${error.stdout ?? ''}${error.stderr ?? ''}` }
+    const { stdout } = await exec(tsc, ['-p', project], { cwd: app, encoding: 'utf8' })
+    return { passed: true, stdout, output: stdout }
+  } catch (error) {
+    // A failed run rejects with an Error that carries both streams
+    const { stdout = '', stderr = '' } = error as Error & { stdout?: string; stderr?: string }
+    return { passed: false, stdout, output: `${stdout}${stderr}` }
   }
 }

@@ -2,7 +2,8 @@ import { io } from 'socket.io-client'
 import socketio from '@feathersjs/socketio-client'
 import rest from '@feathersjs/rest-client'
 import { createClient } from '../../src/client'
-import type { ClientApplication, Presence, ServiceTypes, TypingEvent } from '../../src/client'
+import type { ClientApplication, ServiceEvents, ServiceTypes } from '../../src/client'
+import type { ServiceEventListeners } from '../../src/client-types'
 
 export interface Credentials {
   email: string
@@ -46,42 +47,44 @@ export async function restClient(url: string, who?: Credentials): Promise<Client
 }
 
 export function closeClients() {
-  for (const client of openClients.splice(0)) (client.io as any)?.close()
+  for (const client of openClients.splice(0)) socketOf(client).close()
 }
 
 export const socketOf = (client: ClientApplication) => client.io as ReturnType<typeof io>
 
 /** The services whose events a client hears, and what each event carries, from the client's own types. */
-export type EventPath = keyof ServiceTypes
-export type EventName = 'created' | 'patched' | 'removed' | 'typing'
-export type EventData<P extends EventPath, E extends EventName> = P extends 'presence'
-  ? E extends 'typing'
-    ? TypingEvent
-    : Presence
-  : ServiceTypes[P] extends { get(...args: any[]): Promise<infer Record> }
-    ? Record
-    : never
+export type EventPath = keyof ServiceEvents & keyof ServiceTypes & string
+export type EventName<P extends EventPath> = keyof ServiceEvents[P] & string
+export type EventData<P extends EventPath, E extends EventName<P>> = ServiceEvents[P][E]
+
+/**
+ * A client's service by its listener methods. For a path known only as a type parameter
+ * TypeScript does not resolve the client's conditional service type, though for every such
+ * path it is exactly this.
+ */
+const listenersOf = <P extends EventPath>(client: ClientApplication, path: P) =>
+  client.service(path) as unknown as ServiceEventListeners<ServiceEvents[P]>
 
 /** Records every event a client's service emits, for later assertions. */
-export function recordEvents<P extends EventPath, E extends EventName>(
+export function recordEvents<P extends EventPath, E extends EventName<P>>(
   client: ClientApplication,
   path: P,
   event: E
 ) {
   const seen: EventData<P, E>[] = []
-  ;(client.service(path) as any).on(event, (data: EventData<P, E>) => seen.push(data))
+  listenersOf(client, path).on(event, (data: EventData<P, E>) => seen.push(data))
   return seen
 }
 
 /** Resolves with the first matching event, or rejects after `timeoutMs`. */
-export function nextEvent<P extends EventPath, E extends EventName>(
+export function nextEvent<P extends EventPath, E extends EventName<P>>(
   client: ClientApplication,
   path: P,
   event: E,
   matches: (data: EventData<P, E>) => boolean = () => true,
   timeoutMs = 3000
 ): Promise<EventData<P, E>> {
-  const service = client.service(path) as any
+  const service = listenersOf(client, path)
   return new Promise((resolve, reject) => {
     const listener = (data: EventData<P, E>) => {
       if (!matches(data)) return
@@ -129,6 +132,7 @@ export async function http(
 /** A response as tests read it: the status, the JSON body when there is one, and the text. */
 export async function answerOf(response: Response) {
   const text = await response.text()
+  // Whatever shape the route answered: each test reads the fields it expects of it
   let json: any
   try {
     json = JSON.parse(text)
@@ -147,10 +151,10 @@ export async function login(url: string, who: Credentials): Promise<string> {
 }
 
 function memoryStorage() {
-  const values = new Map<string, any>()
+  const values = new Map<string, unknown>()
   return {
     getItem: (key: string) => values.get(key),
-    setItem: (key: string, value: any) => void values.set(key, value),
+    setItem: (key: string, value: unknown) => void values.set(key, value),
     removeItem: (key: string) => void values.delete(key)
   }
 }

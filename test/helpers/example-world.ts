@@ -1,5 +1,6 @@
 import assert from 'assert'
 import type { Application } from '../../src/declarations'
+import type { User } from '../../src/modules/identity/users/users.schema'
 import { PASSWORD } from './factories'
 import { http, login } from './clients'
 
@@ -37,13 +38,13 @@ export async function buildExampleWorld(app: Application, url: string) {
     return row
   }
 
-  const people: Record<string, any> = {}
+  const people: Partial<Record<keyof typeof EXAMPLE_PEOPLE, User>> = {}
   for (const [key, { id, ...person }] of Object.entries(EXAMPLE_PEOPLE)) {
     await nextId('users', id)
     const user = await app
       .service('users')
       .create({ timezone: 'Europe/Lisbon', ...person, password: PASSWORD })
-    people[key] = made(user, id, person.name)
+    people[key as keyof typeof EXAMPLE_PEOPLE] = made(user, id, person.name)
   }
   const companies = []
   for (const [id, name] of [
@@ -137,10 +138,10 @@ export async function buildExampleWorld(app: Application, url: string) {
   const token = await login(url, { email: EXAMPLE_PEOPLE.ana.email, password: PASSWORD })
   const setPhone = await http(url, 'PATCH', '/users/11', { token, body: { phone: EXAMPLE_PHONE } })
   assert.strictEqual(setPhone.status, 200, setPhone.text)
-  const confirmations = app.service('phone-confirmations') as any
+  const confirmations = app.service('phone-confirmations')
   const updated = await db('phone_confirmations')
     .where({ user_id: 11 })
-    .update({ code_hash: confirmations.hashOf(11, EXAMPLE_PHONE, EXAMPLE_CODE) })
+    .update({ code_hash: confirmations['hashOf'](11, EXAMPLE_PHONE, EXAMPLE_CODE) })
   assert.strictEqual(updated, 1, 'a code awaits Ana’s number')
   return { people, booking }
 }

@@ -1,6 +1,6 @@
 import type { Application } from '../../src/declarations'
-import type { User } from '../../src/modules/identity/users/users.schema'
-import type { Booking } from '../../src/modules/contexts/bookings/bookings.schema'
+import type { User, UserData } from '../../src/modules/identity/users/users.schema'
+import type { Booking, BookingData } from '../../src/modules/contexts/bookings/bookings.schema'
 import type { Dispute } from '../../src/modules/contexts/disputes/disputes.schema'
 
 export const PASSWORD = 'correct horse battery'
@@ -14,22 +14,18 @@ export const uniqueEmail = (label: string) => `${label}-${unique()}@Example.test
 export type TestUser = User & { password: string }
 
 /** A user created through the service (as admin tooling would), with its plain password. */
-export async function buildUser(
-  app: Application,
-  overrides: Partial<User> & { password?: string } = {}
-): Promise<TestUser> {
+export async function buildUser(app: Application, overrides: Partial<UserData> = {}): Promise<TestUser> {
   const id = unique()
-  const { id: _id, created_at: _created, ...data } = overrides as any
   const user = await app.service('users').create({
     email: `user-${id}@example.test`,
     name: `User ${id}`,
     password: PASSWORD,
-    ...data
+    ...overrides
   })
   return { ...user, password: overrides.password ?? PASSWORD }
 }
 
-export const buildAdmin = (app: Application, overrides: Partial<User> = {}) =>
+export const buildAdmin = (app: Application, overrides: Partial<UserData> = {}) =>
   buildUser(app, { role: 'admin', ...overrides })
 
 export async function buildCompany(app: Application, name = `Company ${unique()}`) {
@@ -58,10 +54,10 @@ export interface BookingWorld {
   lenderCompanyId: number
 }
 
-/** A booking with one person in every participant role, plus an outsider. */
+/** A booking with one person in every participant role, plus an outsider (tests take it through the world fixture, fixtures.ts). */
 export async function buildBooking(
   app: Application,
-  overrides: Partial<Booking> = {}
+  overrides: Partial<BookingData> = {}
 ): Promise<BookingWorld> {
   const [worker, supervisor, borrowerAdmin, borrowerManager, lenderAdmin, lenderManager, outsider] =
     await Promise.all(Array.from({ length: 7 }, () => buildUser(app)))
@@ -77,7 +73,7 @@ export async function buildBooking(
     worker_id: worker.id,
     supervisor_id: supervisor.id,
     status: 'confirmed',
-    ...(overrides as any)
+    ...overrides
   })
   return {
     booking,

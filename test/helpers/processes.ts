@@ -91,9 +91,12 @@ export async function untilReady(url: string, server: Command, timeoutMs = 60_00
   }
 }
 
-export async function serve(env: NodeJS.ProcessEnv): Promise<{ command: Command; url: string }> {
-  const port = env.PORT ? Number(env.PORT) : await freePort()
-  const url = `http://127.0.0.1:${port}`
+/**
+ * The app's source in a process of its own on a loopback port, in the test environment with
+ * `env` on top. Node itself rather than `npx tsx`: npm exec dies on SIGTERM without passing
+ * it on (its children are orphaned and keep running); here the signal reaches the app.
+ */
+export function runApp(port: number, env: NodeJS.ProcessEnv): { command: Command; url: string } {
   const command = run(process.execPath, [...nodeWithTsx, 'src/index.ts'], {
     ...process.env,
     NODE_ENV: 'test',
@@ -101,6 +104,11 @@ export async function serve(env: NodeJS.ProcessEnv): Promise<{ command: Command;
     PORT: String(port),
     ...env
   })
+  return { command, url: `http://127.0.0.1:${port}` }
+}
+
+export async function serve(env: NodeJS.ProcessEnv): Promise<{ command: Command; url: string }> {
+  const { command, url } = runApp(env.PORT ? Number(env.PORT) : await freePort(), env)
   for (let attempt = 0; attempt < 300 && isRunning(command); attempt++) {
     if (
       await freshGet(`${url}/health`).then(

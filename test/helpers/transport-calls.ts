@@ -2,26 +2,34 @@ import assert from 'assert'
 import { io } from 'socket.io-client'
 import type { Socket } from 'socket.io-client'
 import { getServiceOptions } from '@feathersjs/feathers'
+import type { FeathersErrorJSON } from '@feathersjs/errors'
 import type { Application } from '../../src/declarations'
 import { answerOf } from './clients'
 
 /** An error body as the spec describes it: a Feathers error, without internals. */
-export function assertCleanErrorBody(body: any, code: number, what = '') {
+export function assertCleanErrorBody(
+  body: unknown,
+  code: number | undefined,
+  what = ''
+): asserts body is FeathersErrorJSON {
   assert.ok(body && typeof body === 'object', `${what}: error body is JSON`)
-  assert.strictEqual(body.code, code, `${what}: body.code`)
+  assert.strictEqual((body as Partial<FeathersErrorJSON>).code, code, `${what}: body.code`)
   assertFeathersClientError(body, what)
 }
 
 /** A 4xx Feathers error with a name, a class and a message, and no stack or trace. */
-export function assertFeathersClientError(body: any, what = '') {
+export function assertFeathersClientError(body: unknown, what = ''): asserts body is FeathersErrorJSON {
   const text = JSON.stringify(body)
   assert.ok(body && typeof body === 'object', `${what}: error is an object: ${text}`)
+  const fields = body as Record<string, unknown>
+  const { code } = fields
   assert.ok(
-    Number.isInteger(body.code) && body.code >= 400 && body.code < 500,
+    typeof code === 'number' && Number.isInteger(code) && code >= 400 && code < 500,
     `${what}: a 4xx code: ${text}`
   )
   for (const field of ['name', 'message', 'className']) {
-    assert.ok(typeof body[field] === 'string' && body[field].length > 0, `${what}: body.${field}: ${text}`)
+    const value = fields[field]
+    assert.ok(typeof value === 'string' && value.length > 0, `${what}: body.${field}: ${text}`)
   }
   assert.ok(!('stack' in body), `${what}: no stack in ${text}`)
   assert.ok(
@@ -45,7 +53,10 @@ const VERBS: Record<string, string> = {
 /** Every method every service offers, custom ones included. */
 export const offeredMethods = (app: Application) =>
   Object.keys(app.services).flatMap((path) =>
-    getServiceOptions(app.service(path as any)).methods!.map((method) => ({ path, method }))
+    getServiceOptions(app.service(path as keyof typeof app.services)).methods!.map((method) => ({
+      path,
+      method
+    }))
   )
 
 export const takesId = (method: string) => WITH_ID.includes(method)
@@ -96,7 +107,7 @@ export async function restCall(
       ...(custom ? { 'X-Service-Method': method } : {}),
       ...headers
     },
-    body: raw as any
+    body: raw as BodyInit | undefined
   })
   return answerOf(response)
 }
@@ -121,19 +132,23 @@ export async function rawSocket(url: string, token?: string): Promise<Socket> {
   return socket
 }
 
-/** Emits a raw Socket.io service call and resolves with [error, result]; fails if there is no answer. */
-export function emitCall(
+/**
+ * Emits a raw Socket.io service call and resolves with [error, result] as the server
+ * answered them (a Feathers error as JSON, and a result of the shape the caller expects);
+ * fails if there is no answer.
+ */
+export function emitCall<Result = unknown>(
   socket: Socket,
   method: string,
   path: unknown,
   ...args: unknown[]
-): Promise<[any, any]> {
+): Promise<[FeathersErrorJSON | null | undefined, Result]> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`no answer to ${method} ${String(path)} within 5 s`)),
       5000
     )
-    socket.emit(method, path, ...args, (error: any, result: any) => {
+    socket.emit(method, path, ...args, (error: FeathersErrorJSON | null | undefined, result: Result) => {
       clearTimeout(timer)
       resolve([error, result])
     })

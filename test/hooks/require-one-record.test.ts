@@ -1,6 +1,7 @@
 import assert from 'assert'
 import { useServer } from '../helpers/app'
-import { buildAdmin, buildBooking, buildDispute, buildUser, PASSWORD } from '../helpers/factories'
+import { buildAdmin, buildDispute, buildUser, PASSWORD } from '../helpers/factories'
+import { bookingWorld } from '../helpers/fixtures'
 import { http, login } from '../helpers/clients'
 import {
   assertCleanErrorBody,
@@ -125,7 +126,7 @@ describe('one record per call', () => {
       assertCleanErrorBody(error, 400, `patch users ${JSON.stringify(data)}`)
     }
     socket.close()
-    const world = await buildBooking(server.app)
+    const world = await bookingWorld(server.app)
     const dispute = await buildDispute(server.app, world.booking.id, [world.worker.id])
     const ids: Record<string, number> = {
       users: user.id,

@@ -5,8 +5,8 @@ import { createClient, openChannelStream } from '../../src/client'
 import type { ClientApplication, Message } from '../../src/client'
 import { useServer } from '../helpers/app'
 import { testDatabaseUrl } from '../helpers/database'
-import { buildBooking, openBookingChannel } from '../helpers/factories'
 import type { BookingWorld } from '../helpers/factories'
+import { bookingChannel } from '../helpers/fixtures'
 import { http, login, sleep, waitUntil } from '../helpers/clients'
 import { freePort, freshGet, killTree, serve, within } from '../helpers/processes'
 import type { Command } from '../helpers/processes'
@@ -25,8 +25,7 @@ describe('a graceful restart under a connected client', function () {
   let client: ClientApplication | undefined
 
   beforeEach(async () => {
-    world = await buildBooking(seeding.app)
-    channelId = (await openBookingChannel(seeding.app, world)).id
+    ;({ world, channelId } = await bookingChannel(seeding.app))
   })
   afterEach(() => {
     ;(client?.io as any)?.close()

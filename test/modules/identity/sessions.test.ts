@@ -1,7 +1,8 @@
 import assert from 'assert'
 import bcrypt from 'bcrypt'
 import { useServer } from '../../helpers/app'
-import { buildAdmin, buildBooking, buildUser, openBookingChannel } from '../../helpers/factories'
+import { buildAdmin, buildUser } from '../../helpers/factories'
+import { bookingChannel } from '../../helpers/fixtures'
 import { http, login, socketClient, socketOf, waitUntil } from '../../helpers/clients'
 import { rejectsWith } from '../../helpers/assertions'
 import { redisSettings } from '../../helpers/redis'
@@ -159,8 +160,7 @@ describe('sessions: password changes, role changes and disabled accounts', funct
     })
 
     it('ends the person’s tokens and connections on every instance, refuses their logins, and keeps their history', async () => {
-      const world = await buildBooking(a.app)
-      const channel = await openBookingChannel(a.app, world)
+      const { world, channel } = await bookingChannel(a.app)
       const { worker, supervisor } = world
       const token = await login(b.url, worker)
       const socket = await socketClient(b.url, worker)

@@ -1,6 +1,7 @@
 import assert from 'assert'
 import { useServer } from '../../helpers/app'
-import { buildBooking, buildUser, openBookingChannel } from '../../helpers/factories'
+import { buildUser, openBookingChannel } from '../../helpers/factories'
+import { bookingWorld } from '../../helpers/fixtures'
 import type { BookingWorld } from '../../helpers/factories'
 import { closeClients, sleep, socketClient, waitUntil } from '../../helpers/clients'
 import { notificationsOf } from '../../../src/modules/notifications'
@@ -26,7 +27,7 @@ describe('notifications: who is notified, when, and how often', () => {
   /** A booking whose supervisor has a phone number; messages come from the worker. */
   async function scene(supervisor: Record<string, unknown> = {}) {
     const phone = `+1555${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`
-    const world: BookingWorld = await buildBooking(server.app)
+    const world: BookingWorld = await bookingWorld(server.app)
     await server.app.service('users').patch(world.worker.id, { name: 'Ana Pereira' })
     const recipient = await buildUser(server.app, { phone, ...supervisor })
     await server.app.service('bookings').patch(world.booking.id, { supervisor_id: recipient.id })

@@ -1,6 +1,7 @@
 import assert from 'assert'
 import { useServer } from '../../helpers/app'
-import { buildBooking, buildUser, openBookingChannel } from '../../helpers/factories'
+import { buildUser } from '../../helpers/factories'
+import { bookingChannel } from '../../helpers/fixtures'
 import { notificationsOf } from '../../../src/modules/notifications'
 import { notificationSettings } from '../../helpers/notifications'
 
@@ -16,8 +17,7 @@ describe('an attempt whose worker vanished', function () {
     const { delay_seconds, claim_seconds, coalesce_seconds } = server.app.get('notifications')
     const later = (seconds: number) => (now = new Date(now.getTime() + seconds * 1000))
     const person = await buildUser(server.app, { phone: '+15554999101' })
-    const world = await buildBooking(server.app, { supervisor_id: person.id } as any)
-    const channel = await openBookingChannel(server.app, world)
+    const { world, channel } = await bookingChannel(server.app, { booking: { supervisor_id: person.id } })
     const send = async (content: string) => {
       await server.app.service('messages').create({ channel_id: channel.id, content }, { user: world.worker })
       await module.planner.settled()

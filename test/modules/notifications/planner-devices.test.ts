@@ -1,8 +1,8 @@
 import assert from 'assert'
 import { useServer } from '../../helpers/app'
 import type { TestServer } from '../../helpers/app'
-import { buildBooking, openBookingChannel } from '../../helpers/factories'
 import type { BookingWorld } from '../../helpers/factories'
+import { bookingChannel } from '../../helpers/fixtures'
 import { notificationSettings } from '../../helpers/notifications'
 import { redisSettings } from '../../helpers/redis'
 import { notificationsOf } from '../../../src/modules/notifications'
@@ -31,8 +31,7 @@ describe('the planner’s memory of devices', () => {
   let channelId: number
 
   before(async () => {
-    world = await buildBooking(a.app)
-    channelId = (await openBookingChannel(a.app, world)).id
+    ;({ world, channelId } = await bookingChannel(a.app))
   })
 
   it('reads devices once for a run of messages, not once per message', async () => {

@@ -1,7 +1,8 @@
 import assert from 'assert'
 import { useServer } from '../../helpers/app'
 import type { TestServer } from '../../helpers/app'
-import { buildBooking, buildUser, openBookingChannel } from '../../helpers/factories'
+import { buildUser, openBookingChannel } from '../../helpers/factories'
+import { bookingWorld, bookingChannel } from '../../helpers/fixtures'
 import { sleep, socketClient, waitUntil } from '../../helpers/clients'
 import { notificationSettings } from '../../helpers/notifications'
 import { redisSettings } from '../../helpers/redis'
@@ -29,7 +30,7 @@ describe('notifications: planning only what can be sent', function () {
   async function scene(recipientFields: Record<string, unknown> = {}) {
     const phone = `+1555${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`
     const recipient = await buildUser(a.app, { phone, ...recipientFields })
-    const world = await buildBooking(a.app, { supervisor_id: recipient.id } as any)
+    const world = await bookingWorld(a.app, { booking: { supervisor_id: recipient.id } })
     await a.app.service('users').patch(world.worker.id, { name: 'Ana Pereira' })
     const channel = await openBookingChannel(a.app, world)
     // A device too, as the marketplace's people have
@@ -150,8 +151,9 @@ describe('notifications: SMS per number', function () {
     const phone = `+1555${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`
     const recipient = await buildUser(server.app, { phone })
     for (let i = 0; i < 3; i++) {
-      const world = await buildBooking(server.app, { supervisor_id: recipient.id } as any)
-      const channel = await openBookingChannel(server.app, world)
+      const { world, channel } = await bookingChannel(server.app, {
+        booking: { supervisor_id: recipient.id }
+      })
       await server.app
         .service('messages')
         .create({ channel_id: channel.id, content: `channel ${i}` }, { user: world.worker })

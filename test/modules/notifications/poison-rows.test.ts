@@ -1,6 +1,7 @@
 import assert from 'assert'
 import { useServer } from '../../helpers/app'
-import { buildBooking, buildUser, openBookingChannel } from '../../helpers/factories'
+import { buildUser } from '../../helpers/factories'
+import { bookingChannel } from '../../helpers/fixtures'
 import type { TestUser } from '../../helpers/factories'
 import { notificationsOf } from '../../../src/modules/notifications'
 import type { LogSmsProvider } from '../../../src/modules/notifications/providers/log'
@@ -20,8 +21,7 @@ describe('a delivery that breaks does not hold up the others', function () {
 
     const recipient = async (phone: string) => {
       const person = await buildUser(server.app, { phone })
-      const world = await buildBooking(server.app, { supervisor_id: person.id } as any)
-      const channel = await openBookingChannel(server.app, world)
+      const { world, channel } = await bookingChannel(server.app, { booking: { supervisor_id: person.id } })
       const message = (content: string) =>
         server.app.service('messages').create({ channel_id: channel.id, content }, { user: world.worker })
       return { person, message }

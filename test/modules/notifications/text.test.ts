@@ -1,6 +1,7 @@
 import assert from 'assert'
 import { useServer } from '../../helpers/app'
-import { buildBooking, buildUser, openBookingChannel } from '../../helpers/factories'
+import { buildUser, openBookingChannel } from '../../helpers/factories'
+import { bookingWorld } from '../../helpers/fixtures'
 import { notificationsOf } from '../../../src/modules/notifications'
 import type { LogSmsProvider } from '../../../src/modules/notifications/providers/log'
 import { notificationSettings } from '../../helpers/notifications'
@@ -18,7 +19,7 @@ describe('notification text: names stored before names were sanitized', () => {
   /** The SMS an offline supervisor gets for one message of a worker whose stored name is `name`. */
   async function smsFrom(name: string) {
     const phone = `+1555${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`
-    const world = await buildBooking(server.app)
+    const world = await bookingWorld(server.app)
     const recipient = await buildUser(server.app, { phone })
     await server.app.service('bookings').patch(world.booking.id, { supervisor_id: recipient.id })
     const channel = await openBookingChannel(server.app, world)

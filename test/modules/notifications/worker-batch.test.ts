@@ -1,6 +1,7 @@
 import assert from 'assert'
 import { useServer } from '../../helpers/app'
-import { buildBooking, buildUser, openBookingChannel } from '../../helpers/factories'
+import { buildUser } from '../../helpers/factories'
+import { bookingChannel } from '../../helpers/fixtures'
 import { notificationsOf } from '../../../src/modules/notifications'
 import type { LogPushProvider, LogSmsProvider } from '../../../src/modules/notifications/providers/log'
 import { notificationSettings } from '../../helpers/notifications'
@@ -24,8 +25,7 @@ describe('the notification worker decides a batch as a whole', function () {
     )
     const worlds = []
     for (const [i, person] of people.entries()) {
-      const world = await buildBooking(server.app, { supervisor_id: person.id } as any)
-      const channel = await openBookingChannel(server.app, world)
+      const { world, channel } = await bookingChannel(server.app, { booking: { supervisor_id: person.id } })
       // Half of them have a device as well: an SMS and a push each
       if (i % 2 === 0)
         await db('device_tokens').insert({

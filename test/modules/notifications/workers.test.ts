@@ -1,12 +1,13 @@
 import assert from 'assert'
 import { startApp } from '../../helpers/app'
 import type { TestServer } from '../../helpers/app'
-import { buildBooking, buildUser, openBookingChannel } from '../../helpers/factories'
+import { buildUser } from '../../helpers/factories'
+import { bookingWorld, bookingChannel } from '../../helpers/fixtures'
 import { closeClients, http, login, sleep, socketClient, waitUntil } from '../../helpers/clients'
 import { notificationsOf } from '../../../src/modules/notifications'
 import type { LogSmsProvider } from '../../../src/modules/notifications/providers/log'
 import { testDatabaseUrl } from '../../helpers/database'
-import { freePort, killTree, run, nodeWithTsx } from '../../helpers/processes'
+import { freePort, killTree, runApp } from '../../helpers/processes'
 import type { Command } from '../../helpers/processes'
 import { notificationSettings } from '../../helpers/notifications'
 import type { Paginated } from '@feathersjs/feathers'
@@ -41,8 +42,9 @@ describe('notification workers', function () {
     // Each recipient is the supervisor of their own booking's channel, each with a message waiting
     const messageIds: number[] = []
     for (const recipient of recipients) {
-      const own = await buildBooking(a.app, { supervisor_id: recipient.id } as any)
-      const ownChannel = await openBookingChannel(a.app, own)
+      const { world: own, channel: ownChannel } = await bookingChannel(a.app, {
+        booking: { supervisor_id: recipient.id }
+      })
       const message = await a.app
         .service('messages')
         .create({ channel_id: ownChannel.id, content: 'ping' }, { user: own.worker })
@@ -66,8 +68,7 @@ describe('notification workers', function () {
 
   it('sends one SMS when two instances handle two messages of one conversation while a send is under way', async () => {
     const recipient = await buildUser(a.app, { phone: '+15557770001' })
-    const world = await buildBooking(a.app, { supervisor_id: recipient.id } as any)
-    const channel = await openBookingChannel(a.app, world)
+    const { world, channel } = await bookingChannel(a.app, { booking: { supervisor_id: recipient.id } })
     const settings = notificationSettings({ delay_seconds: 30 })
     for (const server of [a, b]) server.app.set('notifications', settings)
     const at = (server: TestServer, ms: number) =>
@@ -113,19 +114,15 @@ describe('notification workers', function () {
   })
 
   it('delivers once, after a restart, what a killed process had planned', async () => {
-    const world = await buildBooking(a.app)
+    const world = await bookingWorld(a.app)
     const recipient = await buildUser(a.app, { phone: '+15553999999' })
     await a.app.service('bookings').patch(world.booking.id, { supervisor_id: recipient.id })
     const port = await freePort()
-    let doomed: Command | undefined = run(process.execPath, [...nodeWithTsx, 'src/index.ts'], {
-      ...process.env,
-      NODE_ENV: 'test',
+    let doomed: Command | undefined = runApp(port, {
       LOG_LEVEL: 'silent',
-      HOST: '127.0.0.1',
-      PORT: String(port),
       DATABASE_URL: testDatabaseUrl,
       NOTIFICATIONS_DELAY_SECONDS: '3000'
-    })
+    }).command
     try {
       const url = `http://127.0.0.1:${port}`
       await waitUntil(

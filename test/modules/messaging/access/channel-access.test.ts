@@ -1,7 +1,8 @@
 import assert from 'assert'
 import type { Knex } from 'knex'
 import { useServer } from '../../../helpers/app'
-import { buildAdmin, buildBooking, buildUser, openBookingChannel } from '../../../helpers/factories'
+import { buildAdmin, buildUser, openBookingChannel } from '../../../helpers/factories'
+import { bookingChannel, bookingWorld } from '../../../helpers/fixtures'
 import type { TestUser } from '../../../helpers/factories'
 import { recordEvents, restClient, sleep, socketClient } from '../../../helpers/clients'
 import { QUIET_MS } from '../../../helpers/assertions'
@@ -46,7 +47,7 @@ describe('the channel-access policy', () => {
   let sender: TestUser
 
   before(async () => {
-    const world = await buildBooking(server.app)
+    const world = await bookingWorld(server.app)
     const admin = await buildAdmin(server.app)
     channelId = (await openBookingChannel(server.app, world)).id
     // The first supervisor is replaced, and so leaves the channel
@@ -246,9 +247,8 @@ describe('the channel-access policy', () => {
 
     it('agree on who may write, for every role in an active and a frozen channel', async () => {
       const db: Knex = server.app.get('postgresqlClient')
-      const world = await buildBooking(server.app)
+      const { world, channel } = await bookingChannel(server.app)
       const admin = await buildAdmin(server.app)
-      const channel = await openBookingChannel(server.app, world)
       await server.app
         .service('bookings')
         .patch(world.booking.id, { supervisor_id: (await buildUser(server.app)).id })

@@ -1,4 +1,5 @@
-import { addMember, buildBooking, buildUser, openBookingChannel } from '../../../helpers/factories'
+import { addMember, buildUser, openBookingChannel } from '../../../helpers/factories'
+import { bookingWorld } from '../../../helpers/fixtures'
 import type { BookingWorld, TestUser } from '../../../helpers/factories'
 import { nextEvent, socketClient } from '../../../helpers/clients'
 import type { ClientApplication } from '../../../../src/client'
@@ -13,7 +14,7 @@ export const sortedNumbers = (values: number[]) => [...values].sort((a, b) => a 
 export function crowdHelpers(server: TestServer) {
   /** A booking whose channel will have ten participants: the six roles plus four more borrower managers. */
   async function crowdedBooking(): Promise<{ world: BookingWorld; people: TestUser[] }> {
-    const world = await buildBooking(server.app)
+    const world = await bookingWorld(server.app)
     const extra = await Promise.all(Array.from({ length: 4 }, () => buildUser(server.app)))
     for (const user of extra) await addMember(server.app, world.borrowerCompanyId, user.id, 'manager')
     const people = [

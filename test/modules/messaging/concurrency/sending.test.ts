@@ -1,10 +1,10 @@
 import assert from 'assert'
 import { useServer } from '../../../helpers/app'
-import { buildBooking } from '../../../helpers/factories'
 import { closeClients, recordEvents, restClient, sleep, waitUntil } from '../../../helpers/clients'
 import { QUIET_MS } from '../../../helpers/assertions'
 import type { Message } from '../../../../src/client'
 import { crowdHelpers, range, sortedNumbers } from './crowd'
+import { bookingWorld } from '../../../helpers/fixtures'
 
 describe('messaging under concurrency (real parallel calls over real connections)', function () {
   this.timeout(60_000)
@@ -14,7 +14,7 @@ describe('messaging under concurrency (real parallel calls over real connections
   const { connectAll, openChannelFor, channelRows, messageRows } = crowdHelpers(server)
 
   it('3 senders × 20 parallel sends into one channel give seq exactly 1..60 and every receiver gets all 60 events', async () => {
-    const world = await buildBooking(server.app)
+    const world = await bookingWorld(server.app)
     const senderPeople = [world.worker, world.supervisor, world.borrowerAdmin]
     const receiverPeople = [world.borrowerManager, world.lenderAdmin, world.lenderManager]
     const senders = await connectAll(senderPeople)
@@ -74,7 +74,7 @@ describe('messaging under concurrency (real parallel calls over real connections
   })
 
   it('4 parallel retries with one client_id from one sender return one message and announce it once', async () => {
-    const world = await buildBooking(server.app)
+    const world = await bookingWorld(server.app)
     const [sender, listener] = await connectAll([world.worker, world.supervisor])
     const channel = await openChannelFor(world, [sender, listener])
     const heard = recordEvents(listener, 'messages', 'created')
@@ -117,7 +117,7 @@ describe('messaging under concurrency (real parallel calls over real connections
   })
 
   it('the same client_id from two different senders gives two messages (the key is per sender)', async () => {
-    const world = await buildBooking(server.app)
+    const world = await bookingWorld(server.app)
     const [worker, supervisor] = await connectAll([world.worker, world.supervisor])
     const channel = await openChannelFor(world, [worker, supervisor])
     const clientId = 'shared-key-1'
@@ -144,7 +144,7 @@ describe('messaging under concurrency (real parallel calls over real connections
   })
 
   it('parallel sends over REST and Socket.io together give gap-free seq', async () => {
-    const world = await buildBooking(server.app)
+    const world = await bookingWorld(server.app)
     const [workerSocket, supervisorSocket, listener] = await connectAll([
       world.worker,
       world.supervisor,

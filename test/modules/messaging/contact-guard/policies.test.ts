@@ -1,6 +1,7 @@
 import assert from 'assert'
 import { useServer } from '../../../helpers/app'
-import { addMember, buildAdmin, buildBooking, buildDispute } from '../../../helpers/factories'
+import { addMember, buildAdmin, buildDispute } from '../../../helpers/factories'
+import { bookingWorld } from '../../../helpers/fixtures'
 import type { BookingWorld, TestUser } from '../../../helpers/factories'
 import { http, login, nextEvent, socketClient, waitUntil } from '../../../helpers/clients'
 import type { ClientApplication } from '../../../../src/client'
@@ -26,7 +27,7 @@ describe('the contact-details guard over REST and Socket.io', () => {
   let adminClient: ClientApplication
 
   before(async () => {
-    world = await buildBooking(server.app, { status: 'pending' })
+    world = await bookingWorld(server.app, { booking: { status: 'pending' } })
     // A platform admin who also manages the lender company, so is a participant and hears the channel
     admin = await buildAdmin(server.app)
     await addMember(server.app, world.lenderCompanyId, admin.id, 'manager')
@@ -133,7 +134,7 @@ describe('the contact-details guard over REST and Socket.io', () => {
   })
 
   it('blocks with 400 and a plain sentence where the context says block, and stores nothing', async () => {
-    const confirmed = await buildBooking(server.app, { status: 'confirmed' })
+    const confirmed = await bookingWorld(server.app, { booking: { status: 'confirmed' } })
     const token = await login(server.url, confirmed.worker)
     const opened = await http(server.url, 'POST', '/messages', {
       token,
@@ -159,7 +160,7 @@ describe('the contact-details guard over REST and Socket.io', () => {
   })
 
   it('an outsider sending details to a blocking channel is refused as an outsider (403), learning nothing', async () => {
-    const confirmed = await buildBooking(server.app, { status: 'confirmed' })
+    const confirmed = await bookingWorld(server.app, { booking: { status: 'confirmed' } })
     const opened = await server.app
       .service('messages')
       .create(

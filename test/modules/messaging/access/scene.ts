@@ -1,0 +1,36 @@
+import assert from 'assert'
+import type { Application } from '../../../../src/declarations'
+import { buildAdmin, openBookingChannel } from '../../../helpers/factories'
+import { bookingWorld } from '../../../helpers/fixtures'
+
+export function expectStatus(
+  response: { status: number; body?: { code?: unknown } },
+  status: number,
+  what = ''
+) {
+  assert.strictEqual(
+    response.status,
+    status,
+    `${what}: expected HTTP ${status}, got ${response.status} ${JSON.stringify(response.body)}`
+  )
+  if (status >= 400) assert.strictEqual(response.body?.code, status, `${what}: error body code`)
+}
+
+/** A booking channel with one message, a second booking with its own channel, and an admin. */
+export async function buildAuthorizationScene(app: Application) {
+  const world = await bookingWorld(app)
+  const otherWorld = await bookingWorld(app)
+  const admin = await buildAdmin(app)
+  const channel = await openBookingChannel(app, world)
+  const channelId = channel.id
+  const message = await app
+    .service('messages')
+    .create({ channel_id: channelId, content: 'Shift starts at eight' }, { user: world.worker })
+  const messageId = message.id
+  const participants = await app.service('participants').find({ query: { channel_id: channelId } })
+  const workerParticipantId = participants.data.find((p) => p.user_id === world.worker.id)!.id
+  const supervisorParticipantId = participants.data.find((p) => p.user_id === world.supervisor.id)!.id
+  // The unrelated user really does participate in a channel of their own
+  await openBookingChannel(app, otherWorld)
+  return { world, otherWorld, admin, channelId, messageId, workerParticipantId, supervisorParticipantId }
+}

@@ -1,0 +1,128 @@
+import assert from 'assert'
+import type { Knex } from 'knex'
+import { createSuiteDatabase } from '../../../../helpers/database'
+import { startApp } from '../../../../helpers/app'
+import type { TestServer } from '../../../../helpers/app'
+import { buildUser } from '../../../../helpers/factories'
+import { seedScale } from '../../../../../bench/scale-seed'
+
+// The scale bench's shape, small: 400 channels of 50 messages, the reader in 20 of them.
+// Every message of the others' channels says "overtime", none of the reader's
+const SHAPE = { channels: 400, perChannel: 50, readerChannels: 20 }
+const READERS_MESSAGES = SHAPE.readerChannels * SHAPE.perChannel
+const ALL_MESSAGES = SHAPE.channels * SHAPE.perChannel
+
+interface PlanNode {
+  'Node Type': string
+  'Relation Name'?: string
+  'Index Name'?: string
+  'Actual Rows': number
+  'Actual Loops': number
+  'Rows Removed by Filter'?: number
+  'Rows Removed by Index Recheck'?: number
+  Plans?: PlanNode[]
+}
+
+const nodesOf = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodesOf)]
+
+/**
+ * What one search read of chat_messages, summed over every statement it ran: the rows
+ * its scans of the table produced or filtered out (EXPLAIN ANALYZE, JSON), and the
+ * indexes they went through.
+ */
+async function messageRowsRead(db: Knex, search: () => Promise<unknown>) {
+  const statements: Array<{ sql: string; bindings: unknown[] }> = []
+  const record = (query: { sql: string; bindings?: unknown[] }) =>
+    statements.push({ sql: query.sql, bindings: query.bindings ?? [] })
+  db.on('query', record)
+  try {
+    await search()
+  } finally {
+    db.off('query', record)
+  }
+  const connection = await db.client.acquireConnection()
+  try {
+    let rows = 0
+    const indexes = new Set<string>()
+    for (const { sql, bindings } of statements) {
+      const { rows: explained } = await connection.query(`explain (analyze, format json) ${sql}`, bindings)
+      for (const node of nodesOf(explained[0]['QUERY PLAN'][0].Plan)) {
+        if (node['Relation Name'] === 'chat_messages') {
+          const perLoop =
+            node['Actual Rows'] +
+            (node['Rows Removed by Filter'] ?? 0) +
+            (node['Rows Removed by Index Recheck'] ?? 0)
+          rows += perLoop * node['Actual Loops']
+        }
+        if (node['Index Name']) indexes.add(node['Index Name'])
+      }
+    }
+    return { rows, indexes }
+  } finally {
+    db.client.releaseConnection(connection)
+  }
+}
+
+/**
+ * Newest first across a person's channels, a word rare among them must cost what their
+ * channels hold, not what the table holds: with an index on the words alone, PostgreSQL
+ * walked the whole table backwards by id, looking for a page of matches that never came.
+ * Sequential scans stay allowed: the plan is the one the service gets.
+ */
+describe('message search across channels reads the person’s channels, not the table', function () {
+  this.timeout(120_000)
+  let database: { url: string; drop: () => Promise<unknown> }
+  let server: TestServer
+  let db: Knex
+  let search: (text: string) => Promise<any>
+
+  before(async () => {
+    database = await createSuiteDatabase('search_plan')
+    server = await startApp({ database: { url: database.url, dataDir: '', pool: { min: 0, max: 4 } } })
+    db = server.app.get('postgresqlClient')
+    const reader = await buildUser(server.app, { name: 'Plan reader' })
+    await seedScale(db, SHAPE, reader.id, () => undefined)
+    const user = await server.app.service('users').get(reader.id)
+    search = (text) =>
+      server.app
+        .service('messages')
+        .find({ query: { $search: text, $limit: 20 }, user, provider: 'rest', authenticated: true })
+  })
+
+  after(async () => {
+    await server?.close()
+    await database?.drop()
+  })
+
+  it('a word in every channel but the person’s: nothing found, and no more rows read than their channels hold', async () => {
+    assert.strictEqual((await search('overtime')).data.length, 0)
+    const { rows } = await messageRowsRead(db, () => search('overtime'))
+    assert.ok(
+      rows <= READERS_MESSAGES,
+      `read ${rows} rows of ${ALL_MESSAGES}; the person's channels hold ${READERS_MESSAGES}`
+    )
+  })
+
+  it('words in none: each of the person’s channels is asked of the channel-and-words index', async () => {
+    assert.strictEqual((await search('zeppelin hangar')).data.length, 0)
+    const { rows, indexes } = await messageRowsRead(db, () => search('zeppelin hangar'))
+    assert.ok(indexes.has('chat_messages_channel_search'), [...indexes].join(', '))
+    assert.ok(rows <= READERS_MESSAGES, `read ${rows} rows`)
+  })
+
+  it('still finds what is there, newest first: a word of one of the person’s channels', async () => {
+    const [channelId] = await db('chat_participants')
+      .where({ user_id: (await db('users').where({ name: 'Plan reader' }).first('id')).id })
+      .orderBy('channel_id', 'desc')
+      .pluck('channel_id')
+    const page = await search(`channel ${channelId} safety`)
+    assert.strictEqual(page.data.length, 20)
+    assert.ok(page.data.every((message: any) => message.channel_id === Number(channelId)))
+    assert.deepStrictEqual(
+      page.data.map((message: any) => message.seq),
+      Array.from({ length: 20 }, (_, i) => SHAPE.perChannel - i)
+    )
+    const { rows } = await messageRowsRead(db, () => search(`channel ${channelId} safety`))
+    assert.ok(rows <= READERS_MESSAGES, `read ${rows} rows`)
+  })
+})
