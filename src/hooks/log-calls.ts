@@ -45,7 +45,7 @@ export const logCalls = (app: Application) => async (context: HookContext, next:
     throw error
   } finally {
     if (accessLogged(app))
-      logger.info('socket call', {
+      logger.access('socket call', {
         ...call,
         user_id: userOf(context) ?? call.user_id,
         service: context.path,

@@ -42,7 +42,7 @@ export const logRequests =
       throw error
     } finally {
       if (accessLogged(app))
-        logger.info('http request', {
+        logger.access('http request', {
           ...call,
           method: ctx.method,
           path: routeOf(ctx),

@@ -11,13 +11,16 @@ const configured = process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? '
 const CREDENTIALS = ['accessToken', 'authorization', 'cookie', 'headers.authorization', 'headers.cookie']
 
 /**
- * Lines leave in writes of about 4 KB: one write of its own per line (a socket call's
- * access line is one) was a tenth of a busy instance's CPU in a profile of the send path.
- * A warning or an error is written at once, the rest within FLUSH_EVERY_MS, and pino
- * writes what is left synchronously when the process exits (process.exit() included), so
- * only a process killed outright (SIGKILL) can lose the last moment's info lines.
+ * Access lines (one per HTTP request and per Socket.io call) leave in writes of about 4 KB:
+ * a write of its own per line was a tenth of a busy instance's CPU in a profile of the send
+ * path. Every other line is written at once, with the access lines before it, so that what
+ * an operator or a supervisor reads (listening, not ready, a warning) is on stderr before
+ * the process answers anything that depends on it. The destination writes synchronously:
+ * nothing is ever in flight when a line must go at once, so lines keep their order, and
+ * pino writes what is left when the process exits (process.exit() included); only a
+ * process killed outright (SIGKILL) can lose the access lines of its last FLUSH_EVERY_MS.
  */
-const destination = pino.destination({ dest: 2, sync: false, minLength: 4096 })
+const destination = pino.destination({ dest: 2, sync: true, minLength: 4096 })
 const FLUSH_EVERY_MS = 200
 
 const engine = pino(
@@ -33,24 +36,28 @@ const engine = pino(
   destination
 )
 
+// Whether access lines wait in the buffer: the timer then has something to write
+let accessWaiting = false
 const flush = () => {
+  accessWaiting = false
   try {
-    destination.flush()
+    destination.flushSync()
   } catch {
     // closed (the process is ending, or stderr is gone): nothing more can be written
   }
 }
-// Flushed while quiet too, so a line never waits long for the lines after it
-setInterval(flush, FLUSH_EVERY_MS).unref()
+// Access lines written while quiet still leave within FLUSH_EVERY_MS
+setInterval(() => accessWaiting && flush(), FLUSH_EVERY_MS).unref()
 
 type Level = 'debug' | 'info' | 'warn' | 'error'
 
 // The message goes in the object, first, so that a line reads `"message":…` and then its
 // context (pino would put its own message key last)
-const write = (level: Level, message: string, context?: Record<string, unknown>) => {
+const write = (level: Level, message: string, context?: Record<string, unknown>, batched = false) => {
   if (!engine.isLevelEnabled(level)) return
   engine[level]({ message, ...(context && maskLogContext(context)) })
-  if (level === 'warn' || level === 'error') flush()
+  if (batched) accessWaiting = true
+  else flush()
 }
 
 // One JSON line per entry, so that log collectors can parse context fields; phone
@@ -60,5 +67,7 @@ export const logger = {
   info: (message: string, context?: Record<string, unknown>) => write('info', message, context),
   warn: (message: string, context?: Record<string, unknown>) => write('warn', message, context),
   error: (message: string, context?: Record<string, unknown>) => write('error', message, context),
+  /** An access line at info: batched with the others (see the destination above) */
+  access: (message: string, context?: Record<string, unknown>) => write('info', message, context, true),
   enabled: (level: Level) => engine.isLevelEnabled(level)
 }
