@@ -23,7 +23,7 @@ describe('forgery refused by the database, for the role the app connects as', fu
     }
   }
   /** Refused by a guard (hint append-only) or for want of privilege (42501), never merely failed. */
-  async function assertRefused(statement: Knex.QueryBuilder | Knex.Raw, code?: '42501') {
+  async function assertRefused(statement: Knex.QueryBuilder | Knex.Raw, code?: '42501' | '42883') {
     const error = await errorOf(statement)
     assert.ok(error, `${statement.toString()}: should have been refused`)
     if (code) assert.strictEqual(error.code, code, `${statement.toString()}: ${error.message}`)
@@ -92,12 +92,15 @@ describe('forgery refused by the database, for the role the app connects as', fu
 
   it('refuses events forged through the chain’s internal functions or written straight in', async () => {
     const { world, channelId } = await channelWithHistory()
+    // The first writer, which took its time from the caller and wrote no names, is gone
+    const { rows } = await owner.raw(`select 1 from pg_proc where proname = 'chat_chain_event'`)
+    assert.deepStrictEqual(rows, [], 'chat_chain_event() no longer exists')
     await assertRefused(
       runtime.raw(
         `select chat_chain_event(?, 'participant.left', null, ?, null, 'worker', now() - interval '1 day')`,
         [channelId, world.worker.id]
       ),
-      '42501'
+      '42883'
     )
     await assertRefused(
       runtime.raw(`select chat_chain_append(?, 'channel.frozen', null, null, null, 'completed')`, [

@@ -11,6 +11,7 @@ import * as chainWriters from '../../migrations/20261206000100_chat-chain-writer
 import * as chainGuards from '../../migrations/20261206000200_chat-chain-guards'
 import * as chainContext from '../../migrations/20261206000300_chat-chain-context'
 import * as chainNames from '../../migrations/20261208000200_chat-chain-names'
+import * as eventWriterDropped from '../../migrations/20261208000300_chat-chain-event-dropped'
 
 /**
  * History written before the chain existed is chained by the migration in the order
@@ -28,12 +29,19 @@ describe('migration: the chain over existing history', () => {
     await db.destroy()
   })
 
+  const EVENT_WRITER = 'chat_chain_event(bigint, text, bigint, bigint, bigint, text, timestamptz)'
   const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString()
 
   it('chains old channels in time order on up, and leaves no trace on down', async () => {
     const trx = await db.transaction()
     try {
       // The migrations after the chain first, newest first, as knex rolls back
+      await eventWriterDropped.down(trx)
+      assert.deepStrictEqual(
+        (await trx.raw(`select has_function_privilege('public', ?, 'execute') as open`, [EVENT_WRITER])).rows,
+        [{ open: false }],
+        'down brings the first event writer back, shut to PUBLIC as it was'
+      )
       await chainNames.down(trx)
       await chainContext.down(trx)
       await chainGuards.down(trx)
@@ -97,6 +105,12 @@ describe('migration: the chain over existing history', () => {
       await chainGuards.up(trx)
       await chainContext.up(trx)
       await chainNames.up(trx)
+      await eventWriterDropped.up(trx)
+      assert.deepStrictEqual(
+        (await trx.raw(`select to_regprocedure(?) as writer`, [EVENT_WRITER])).rows,
+        [{ writer: null }],
+        'up drops the first event writer'
+      )
 
       const record = (await readChannelRecord(trx, channelId))!
       assert.deepStrictEqual(verifyChain(record).problems, [])

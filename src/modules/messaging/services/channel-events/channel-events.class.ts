@@ -23,7 +23,9 @@ interface EventRow {
   after_seq: number
   kind: ChannelEvent['kind']
   actor_id: number | null
+  actor_name: string | null
   user_id: number | null
+  user_name: string | null
   message_id: number | null
   detail: string | null
   created_at: string
@@ -48,7 +50,9 @@ export class ChannelEventService {
         'e.after_seq',
         'e.kind',
         'e.actor_id',
+        'e.actor_name',
         'e.user_id',
+        'e.user_name',
         'e.message_id'
       )
       .select('e.detail', 'e.created_at', 'c.context_type')
@@ -78,7 +82,12 @@ export class ChannelEventService {
     return (await this.describe([row]))[0]
   }
 
-  /** Names and the system line, with one lookup of names for a whole page. */
+  /**
+   * Names now and the system line, with one lookup of names for a whole page. The line
+   * names people as the chain kept them when it happened (a rename since changes only
+   * `actor`/`user`), as the exported record does; events from before names were kept
+   * have none, and are named as people are called now.
+   */
   private async describe(rows: EventRow[]): Promise<ChannelEvent[]> {
     const names = await this.app.service('users').namesOf(peopleOf(rows))
     const ref = (id: number | null) => (id === null ? null : { id, name: names.get(id) ?? '' })
@@ -86,7 +95,7 @@ export class ChannelEventService {
       ...event,
       actor: ref(actor_id),
       user: ref(user_id),
-      text: eventText({ kind: event.kind, actor_id, user_id, detail: event.detail }, names, context_type)
+      text: eventText({ ...event, actor_id, user_id }, names, context_type)
     }))
   }
 }

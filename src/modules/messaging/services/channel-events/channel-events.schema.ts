@@ -36,15 +36,30 @@ export const channelEventSchema = Type.Object(
       { description: 'What happened', examples: ['participant.joined'] }
     ),
     /** who did it: the deleter of a message, who patched the booking or dispute; null for the system */
-    actor: documented(Nullable(NamedRef()), 'Who did it (null: the system)'),
+    actor: documented(Nullable(NamedRef()), 'Who did it, under their name now (null: the system)'),
+    /** the actor's name when it happened, as the chain keeps it: a later rename does not change it */
+    actor_name: documented(
+      Nullable(Type.String()),
+      'The actor’s name when it happened, kept in the chain (null: the system, or an event from before names were kept)'
+    ),
     /** whom it is about: the person joining or leaving, the sender of a deleted message */
-    user: documented(Nullable(NamedRef()), 'Whom it is about: who joined or left, whose message was deleted'),
+    user: documented(
+      Nullable(NamedRef()),
+      'Whom it is about, under their name now: who joined or left, whose message was deleted'
+    ),
+    user_name: documented(
+      Nullable(Type.String()),
+      'Their name when it happened, kept in the chain (null: nobody, or an event from before names were kept)'
+    ),
     message_id: documented(Nullable(Id), 'The deleted message, for `message.deleted`'),
     /** the role (participants), or the booking's or dispute's status (freezing, reopening) */
     detail: documented(Nullable(Type.String()), 'The role (participants) or the context’s status (freezing)'),
     created_at: documented(Timestamp, 'When it happened'),
-    /** the system line: "Ben joined as worker", "Channel frozen: booking completed" */
-    text: Type.String({ description: 'The system line: "Ben Okafor joined as supervisor"' })
+    /** the system line: "Ben joined as worker", "Channel frozen: booking completed"; names as kept */
+    text: Type.String({
+      description:
+        'The system line: "Ben Okafor joined as supervisor", naming people as they were called when it happened'
+    })
   },
   {
     $id: 'ChannelEvent',

@@ -71,6 +71,45 @@ describe('channel events, transcripts and history checks over the API', () => {
     assert.deepStrictEqual(await supervisor.service('channel-events').get(deletion.id), deletion)
   })
 
+  it('names people in events as they were called then, beside their name now, after a rename', async () => {
+    const renamed = await bookingChannel(server.app)
+    const said = await server.app
+      .service('messages')
+      .create({ channel_id: renamed.channelId, content: 'soon gone' }, { user: renamed.worker })
+    await server.app.service('messages').remove(said.id, { user: admin })
+    const [workerThen, adminThen] = [renamed.worker.name, admin.name]
+    const rename = (person: TestUser, name: string) => server.app.service('users').patch(person.id, { name })
+    await rename(renamed.worker, 'Worker Renamed')
+    await rename(admin, 'Admin Renamed')
+    try {
+      const supervisor = await socketClient(server.url, renamed.supervisor)
+      const events = (
+        await supervisor
+          .service('channel-events')
+          .find({ query: { channel_id: renamed.channelId, $sort: { event_seq: 1 } } })
+      ).data
+      const joined = events.find((e) => e.kind === 'participant.joined' && e.user?.id === renamed.worker.id)!
+      assert.deepStrictEqual(
+        [joined.text, joined.user_name, joined.user],
+        [`${workerThen} joined as worker`, workerThen, { id: renamed.worker.id, name: 'Worker Renamed' }]
+      )
+      const deletion = events.find((e) => e.kind === 'message.deleted')!
+      assert.deepStrictEqual(
+        [deletion.text, deletion.actor_name, deletion.actor, deletion.user_name],
+        [
+          `${adminThen} deleted a message from ${workerThen}`,
+          adminThen,
+          { id: admin.id, name: 'Admin Renamed' },
+          workerThen
+        ]
+      )
+      assert.deepStrictEqual(await supervisor.service('channel-events').get(joined.id), joined)
+    } finally {
+      // The other tests name the admin as the suite built him
+      await rename(admin, adminThen)
+    }
+  })
+
   it('keeps a channel’s events from outsiders, as it keeps the channel', async () => {
     const outsider = await login(server.url, world.outsider)
     const listed = await http(server.url, 'GET', `/channel-events?channel_id=${channelId}`, {
