@@ -1,10 +1,11 @@
 import type { TestServer } from './app'
 import { socketClient } from './clients'
 import { buildBooking, openBookingChannel } from './factories'
-import type { BookingWorld } from './factories'
+import type { BookingWorld, TestUser } from './factories'
 import type { Application } from '../../src/declarations'
 import type { BookingData } from '../../src/modules/contexts/bookings/bookings.schema'
 import type { ClientApplication } from '../../src/client'
+import type { UserPatch } from '../../src/modules/identity/users/users.schema'
 
 /**
  * The world fixture: the one way a test sets up people, companies, a booking and its
@@ -18,14 +19,32 @@ export type BookingRole =
 export interface WorldOptions {
   /** What differs from a confirmed booking between two fresh companies and fresh people */
   booking?: Partial<BookingData>
+  /** People of another world who take these roles here too (one worker on two bookings) */
+  existing?: { worker?: TestUser; supervisor?: TestUser }
+  /** What differs in a person's profile, set before the channel opens (names it records) */
+  profiles?: { [Role in BookingRole]?: UserPatch }
 }
 
 /**
  * A booking with one person in every participant role, plus an outsider, and no channel
  * yet (a booking's channel opens with its first message).
  */
-export function bookingWorld(app: Application, { booking = {} }: WorldOptions = {}): Promise<BookingWorld> {
-  return buildBooking(app, booking)
+export async function bookingWorld(
+  app: Application,
+  { booking = {}, existing = {}, profiles = {} }: WorldOptions = {}
+): Promise<BookingWorld> {
+  const { worker, supervisor } = existing
+  const world = await buildBooking(app, {
+    ...(worker && { worker_id: worker.id }),
+    ...(supervisor && { supervisor_id: supervisor.id }),
+    ...booking
+  })
+  const people: BookingWorld = { ...world, ...(worker && { worker }), ...(supervisor && { supervisor }) }
+  for (const [role, patch] of Object.entries(profiles) as [BookingRole, UserPatch][]) {
+    const patched = await app.service('users').patch(people[role].id, patch)
+    people[role] = { ...patched, password: people[role].password }
+  }
+  return people
 }
 
 /** A booking world with its channel open, as its first message would open it. */
@@ -42,9 +61,9 @@ export async function bookingChannel(app: Application, options: WorldOptions = {
  */
 export async function bookingChannelWithClients<Role extends BookingRole = never>(
   server: TestServer,
-  { connected = [], booking = {} }: WorldOptions & { connected?: Role[] } = {}
+  { connected = [], ...options }: WorldOptions & { connected?: Role[] } = {}
 ) {
-  const opened = await bookingChannel(server.app, { booking })
+  const opened = await bookingChannel(server.app, options)
   const connections = await Promise.all(connected.map((role) => socketClient(server.url, opened.world[role])))
   const clients = Object.fromEntries(connected.map((role, i) => [role, connections[i]])) as Record<
     Role,
