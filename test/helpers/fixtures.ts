@@ -1,6 +1,8 @@
+import { useServer } from './app'
 import type { TestServer } from './app'
 import { socketClient } from './clients'
 import { buildBooking, openBookingChannel } from './factories'
+import { redisSettings } from './redis'
 import type { BookingWorld, TestUser } from './factories'
 import type { Application } from '../../src/declarations'
 import type { BookingData } from '../../src/modules/contexts/bookings/bookings.schema'
@@ -70,4 +72,19 @@ export async function bookingChannelWithClients<Role extends BookingRole = never
     ClientApplication
   >
   return { ...opened, clients }
+}
+
+/**
+ * Two instances on one Redis, and a booking channel opened through the first (`a`): the
+ * scene of a suite that follows messages and connections from one instance to the other.
+ * The channel is there once the suite's `before` hooks run.
+ */
+export function useTwoInstancesWithChannel() {
+  const a = useServer({ redis: redisSettings() })
+  const b = useServer({ redis: redisSettings() })
+  const scene = {} as Awaited<ReturnType<typeof bookingChannel>>
+  before(async () => {
+    Object.assign(scene, await bookingChannel(a.app))
+  })
+  return { a, b, scene }
 }

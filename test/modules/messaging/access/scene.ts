@@ -1,5 +1,6 @@
 import assert from 'assert'
 import type { Application } from '../../../../src/declarations'
+import { useServer } from '../../../helpers/app'
 import { buildAdmin, openBookingChannel } from '../../../helpers/factories'
 import { bookingWorld } from '../../../helpers/fixtures'
 
@@ -33,4 +34,14 @@ export async function buildAuthorizationScene(app: Application) {
   // The unrelated user really does participate in a channel of their own
   await openBookingChannel(app, otherWorld)
   return { world, otherWorld, admin, channelId, messageId, workerParticipantId, supervisorParticipantId }
+}
+
+/** A server, and the authorization scene on it once the suite's `before` hooks ran. */
+export function useAuthorizationScene() {
+  const server = useServer()
+  const scene = {} as Awaited<ReturnType<typeof buildAuthorizationScene>>
+  before(async () => {
+    Object.assign(scene, await buildAuthorizationScene(server.app))
+  })
+  return { server, scene }
 }

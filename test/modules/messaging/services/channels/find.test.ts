@@ -8,7 +8,7 @@ import {
   buildUser,
   openBookingChannel
 } from '../../../../helpers/factories'
-import type { BookingWorld } from '../../../../helpers/factories'
+import type { BookingWorld, TestUser } from '../../../../helpers/factories'
 import { bookingWorld } from '../../../../helpers/fixtures'
 import { socketClient } from '../../../../helpers/clients'
 import { notificationSettings } from '../../../../helpers/notifications'
@@ -18,6 +18,26 @@ import { statementsDuring } from '../../../../helpers/database'
 describe('channels', () => {
   // Without the delivery worker's polls, which a query count would otherwise catch by chance
   const server = useServer({ notifications: notificationSettings() })
+
+  /** One more booking of these companies and people, its channel open: a person in several channels */
+  async function channelOfBooking(people: {
+    lender: { id: number }
+    borrower: { id: number }
+    worker: TestUser
+    supervisor: TestUser
+  }) {
+    const booking = await server.app.service('bookings').create({
+      borrower_company_id: people.borrower.id,
+      lender_company_id: people.lender.id,
+      worker_id: people.worker.id,
+      supervisor_id: people.supervisor.id,
+      status: 'confirmed'
+    })
+    const channel = await server.app
+      .service('channels')
+      .create({ context_type: 'booking', context_id: booking.id }, { user: people.worker })
+    return channel.id
+  }
 
   describe('find', () => {
     let worldA: BookingWorld
@@ -113,20 +133,7 @@ describe('channels', () => {
       await addMember(server.app, lender.id, manager.id, 'manager')
       const channelIds: number[] = []
       for (let i = 0; i < 3; i++) {
-        const booking = await server.app.service('bookings').create({
-          borrower_company_id: borrower.id,
-          lender_company_id: lender.id,
-          worker_id: worker.id,
-          supervisor_id: supervisor.id,
-          status: 'confirmed'
-        })
-        channelIds.push(
-          (
-            await server.app
-              .service('channels')
-              .create({ context_type: 'booking', context_id: booking.id }, { user: worker })
-          ).id
-        )
+        channelIds.push(await channelOfBooking({ lender, borrower, worker, supervisor }))
       }
       const [first, second, third] = channelIds
       const workerClient = await socketClient(server.url, worker)
@@ -154,20 +161,11 @@ describe('channels', () => {
       await addMember(server.app, lender.id, busy.id, 'manager')
       const busyChannels: number[] = []
       for (let i = 0; i < 8; i++) {
-        const booking = await server.app.service('bookings').create({
-          borrower_company_id: borrower.id,
-          lender_company_id: lender.id,
-          worker_id: worker.id,
-          supervisor_id: supervisor.id,
-          status: 'confirmed'
-        })
-        const channel = await server.app
-          .service('channels')
-          .create({ context_type: 'booking', context_id: booking.id }, { user: worker })
-        busyChannels.push(channel.id)
+        const channelId = await channelOfBooking({ lender, borrower, worker, supervisor })
+        busyChannels.push(channelId)
         await server.app
           .service('messages')
-          .create({ channel_id: channel.id, content: `hello ${i}` }, { user: worker })
+          .create({ channel_id: channelId, content: `hello ${i}` }, { user: worker })
       }
       const lonelyWorld = await bookingWorld(server.app, { booking: { worker_id: lonely.id } })
       const lonelyChannel = await openBookingChannel(server.app, { ...lonelyWorld, worker: lonely })
