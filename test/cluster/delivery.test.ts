@@ -1,7 +1,7 @@
 import assert from 'assert'
 import type { TestServer } from '../helpers/app'
 import { bookingChannel, useTwoInstancesWithChannel } from '../helpers/fixtures'
-import { nextEvent, recordEvents, sleep, socketClient } from '../helpers/clients'
+import { heardBesideControl, nextEvent, recordEvents, sleep, socketClient } from '../helpers/clients'
 
 /** Makes `server`'s reads of chat_participants answer `ms` late, as a slow database would. */
 function slowParticipantReads(server: TestServer, ms: number) {
@@ -54,14 +54,12 @@ describe('several instances through Redis', () => {
     } finally {
       restore()
     }
-    const seen = recordEvents(login, 'messages', 'created')
     const control = await socketClient(b.url, raced.worker)
-    const arrived = nextEvent(control, 'messages', 'created', (m) => m.content === 'after the removal')
-    await a.app
-      .service('messages')
-      .create({ channel_id: racedChannel.id, content: 'after the removal' }, { user: raced.lenderAdmin })
-    await arrived
-    await sleep(300)
+    const seen = await heardBesideControl(login, control, 'after the removal', () =>
+      a.app
+        .service('messages')
+        .create({ channel_id: racedChannel.id, content: 'after the removal' }, { user: raced.lenderAdmin })
+    )
     assert.deepStrictEqual(seen, [])
   })
 
