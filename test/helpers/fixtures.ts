@@ -56,6 +56,34 @@ export async function bookingChannel(app: Application, options: WorldOptions = {
   return { ...world, world, channel, channelId: channel.id }
 }
 
+/** The companies and people of a booking world that another of their bookings needs. */
+export type BookingParties = Pick<
+  BookingWorld,
+  'borrowerCompanyId' | 'lenderCompanyId' | 'worker' | 'supervisor'
+>
+
+/**
+ * One more booking of the same companies and people (confirmed unless `booking` says
+ * otherwise), its channel open: a person in several channels, a company with several bookings.
+ */
+export async function anotherBookingChannel(
+  app: Application,
+  parties: BookingParties,
+  booking: Partial<BookingData> = {}
+) {
+  const created = await app.service('bookings').create({
+    borrower_company_id: parties.borrowerCompanyId,
+    lender_company_id: parties.lenderCompanyId,
+    worker_id: parties.worker.id,
+    supervisor_id: parties.supervisor.id,
+    status: 'confirmed',
+    ...booking
+  })
+  return app
+    .service('channels')
+    .create({ context_type: 'booking', context_id: created.id }, { user: parties.worker })
+}
+
 /**
  * A booking with one person in every role, its channel open, and the named people connected
  * over Socket.io. They connect after the channel opened, so each is in its room by the time

@@ -1,15 +1,8 @@
 import assert from 'assert'
 import { useServer } from '../../../../helpers/app'
-import {
-  addMember,
-  buildAdmin,
-  buildCompany,
-  buildDispute,
-  buildUser,
-  openBookingChannel
-} from '../../../../helpers/factories'
-import type { BookingWorld, TestUser } from '../../../../helpers/factories'
-import { bookingWorld } from '../../../../helpers/fixtures'
+import { addMember, buildAdmin, buildCompany, buildDispute, buildUser } from '../../../../helpers/factories'
+import type { BookingWorld } from '../../../../helpers/factories'
+import { anotherBookingChannel, bookingChannel } from '../../../../helpers/fixtures'
 import { socketClient } from '../../../../helpers/clients'
 import { notificationSettings } from '../../../../helpers/notifications'
 import { notificationsOf } from '../../../../../src/modules/notifications'
@@ -18,26 +11,6 @@ import { statementsDuring } from '../../../../helpers/database'
 describe('channels', () => {
   // Without the delivery worker's polls, which a query count would otherwise catch by chance
   const server = useServer({ notifications: notificationSettings() })
-
-  /** One more booking of these companies and people, its channel open: a person in several channels */
-  async function channelOfBooking(people: {
-    lender: { id: number }
-    borrower: { id: number }
-    worker: TestUser
-    supervisor: TestUser
-  }) {
-    const booking = await server.app.service('bookings').create({
-      borrower_company_id: people.borrower.id,
-      lender_company_id: people.lender.id,
-      worker_id: people.worker.id,
-      supervisor_id: people.supervisor.id,
-      status: 'confirmed'
-    })
-    const channel = await server.app
-      .service('channels')
-      .create({ context_type: 'booking', context_id: booking.id }, { user: people.worker })
-    return channel.id
-  }
 
   describe('find', () => {
     let worldA: BookingWorld
@@ -48,10 +21,8 @@ describe('channels', () => {
     let disputeId: number
 
     before(async () => {
-      worldA = await bookingWorld(server.app)
-      worldB = await bookingWorld(server.app)
-      channelA = (await openBookingChannel(server.app, worldA)).id
-      channelB = (await openBookingChannel(server.app, worldB)).id
+      ;({ world: worldA, channelId: channelA } = await bookingChannel(server.app))
+      ;({ world: worldB, channelId: channelB } = await bookingChannel(server.app))
       const dispute = await buildDispute(server.app, worldA.booking.id, [
         worldA.worker.id,
         worldA.lenderAdmin.id
@@ -131,9 +102,10 @@ describe('channels', () => {
       const borrower = await buildCompany(server.app)
       const [manager, worker, supervisor] = await Promise.all([0, 1, 2].map(() => buildUser(server.app)))
       await addMember(server.app, lender.id, manager.id, 'manager')
+      const parties = { lenderCompanyId: lender.id, borrowerCompanyId: borrower.id, worker, supervisor }
       const channelIds: number[] = []
       for (let i = 0; i < 3; i++) {
-        channelIds.push(await channelOfBooking({ lender, borrower, worker, supervisor }))
+        channelIds.push((await anotherBookingChannel(server.app, parties)).id)
       }
       const [first, second, third] = channelIds
       const workerClient = await socketClient(server.url, worker)
@@ -159,19 +131,19 @@ describe('channels', () => {
         [0, 1, 2, 3].map(() => buildUser(server.app))
       )
       await addMember(server.app, lender.id, busy.id, 'manager')
+      const parties = { lenderCompanyId: lender.id, borrowerCompanyId: borrower.id, worker, supervisor }
       const busyChannels: number[] = []
       for (let i = 0; i < 8; i++) {
-        const channelId = await channelOfBooking({ lender, borrower, worker, supervisor })
+        const channelId = (await anotherBookingChannel(server.app, parties)).id
         busyChannels.push(channelId)
         await server.app
           .service('messages')
           .create({ channel_id: channelId, content: `hello ${i}` }, { user: worker })
       }
-      const lonelyWorld = await bookingWorld(server.app, { booking: { worker_id: lonely.id } })
-      const lonelyChannel = await openBookingChannel(server.app, { ...lonelyWorld, worker: lonely })
+      const lonelyWorld = await bookingChannel(server.app, { existing: { worker: lonely } })
       await server.app
         .service('messages')
-        .create({ channel_id: lonelyChannel.id, content: 'hello' }, { user: lonelyWorld.supervisor })
+        .create({ channel_id: lonelyWorld.channelId, content: 'hello' }, { user: lonelyWorld.supervisor })
 
       const busyClient = await socketClient(server.url, busy)
       const lonelyClient = await socketClient(server.url, lonely)
@@ -198,7 +170,7 @@ describe('channels', () => {
       assert.ok(busyResult.data.every((channel: any) => channel.unread_count === 1))
       assert.deepStrictEqual(
         lonelyResult.data.map((channel: any) => channel.id),
-        [lonelyChannel.id]
+        [lonelyWorld.channelId]
       )
       assert.strictEqual(lonelyResult.data[0].unread_count, 1)
       assert.ok(lonelyQueries.length > 0, 'the query listener saw the call')
