@@ -14,6 +14,32 @@ describe('authorization', () => {
         .service('authentication')
         .createAccessToken({}, { subject: String(user.id), ...options } as any, secret)
 
+    /**
+     * Refuses `token` for reading and sending over HTTP (writing nothing) and for signing in
+     * over Socket.io; returns that unauthenticated connection.
+     */
+    async function expectRefusedEverywhere(token: string, what: string) {
+      const read = await http(server.url, 'GET', `/messages?channel_id=${scene.channelId}`, { token })
+      expectStatus(read, 401, `${what} over HTTP`)
+      const before = await countMessages(server, scene.channelId)
+      expectStatus(
+        await http(server.url, 'POST', '/messages', {
+          token,
+          body: { channel_id: scene.channelId, content: what }
+        }),
+        401,
+        `${what} POST`
+      )
+      assert.strictEqual(await countMessages(server, scene.channelId), before)
+      const client = await socketClient(server.url)
+      await rejectsWith(
+        401,
+        () => client.authenticate({ strategy: 'jwt', accessToken: token }),
+        `${what} over Socket.io`
+      )
+      return client
+    }
+
     it('refuses unauthenticated calls with 401 over Socket.io', async () => {
       const client = await socketClient(server.url)
       const calls: [string, () => Promise<unknown>][] = [
@@ -98,24 +124,7 @@ describe('authorization', () => {
 
     it('refuses a forged token (signed with another secret) with 401', async () => {
       const forged = await createToken(scene.admin, {}, 'some-other-secret-entirely')
-      const response = await http(server.url, 'GET', `/messages?channel_id=${scene.channelId}`, {
-        token: forged
-      })
-      expectStatus(response, 401, 'forged token over HTTP')
-      expectStatus(
-        await http(server.url, 'POST', '/messages', {
-          token: forged,
-          body: { channel_id: scene.channelId, content: 'forged' }
-        }),
-        401,
-        'forged token POST'
-      )
-      const client = await socketClient(server.url)
-      await rejectsWith(
-        401,
-        () => client.authenticate({ strategy: 'jwt', accessToken: forged }),
-        'forged token over Socket.io'
-      )
+      const client = await expectRefusedEverywhere(forged, 'forged token')
       await rejectsWith(
         401,
         () => client.service('messages').find({ query: { channel_id: scene.channelId } }),
@@ -125,26 +134,7 @@ describe('authorization', () => {
 
     it('refuses an expired token with 401', async () => {
       const expired = await createToken(scene.world.worker, { expiresIn: -60 })
-      const response = await http(server.url, 'GET', `/messages?channel_id=${scene.channelId}`, {
-        token: expired
-      })
-      expectStatus(response, 401, 'expired token over HTTP')
-      const before = await countMessages(server, scene.channelId)
-      expectStatus(
-        await http(server.url, 'POST', '/messages', {
-          token: expired,
-          body: { channel_id: scene.channelId, content: 'late' }
-        }),
-        401,
-        'expired token POST'
-      )
-      assert.strictEqual(await countMessages(server, scene.channelId), before)
-      const client = await socketClient(server.url)
-      await rejectsWith(
-        401,
-        () => client.authenticate({ strategy: 'jwt', accessToken: expired }),
-        'expired token over Socket.io'
-      )
+      await expectRefusedEverywhere(expired, 'expired token')
     })
 
     it('refuses a garbage bearer token and a wrong password with 401', async () => {
