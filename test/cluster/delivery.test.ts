@@ -1,10 +1,7 @@
 import assert from 'assert'
-import { useServer } from '../helpers/app'
 import type { TestServer } from '../helpers/app'
-import type { BookingWorld } from '../helpers/factories'
-import { bookingChannel } from '../helpers/fixtures'
-import { nextEvent, recordEvents, sleep, socketClient } from '../helpers/clients'
-import { redisSettings } from '../helpers/redis'
+import { bookingChannel, useTwoInstancesWithChannel } from '../helpers/fixtures'
+import { heardBesideControl, nextEvent, recordEvents, sleep, socketClient } from '../helpers/clients'
 
 /** Makes `server`'s reads of chat_participants answer `ms` late, as a slow database would. */
 function slowParticipantReads(server: TestServer, ms: number) {
@@ -25,26 +22,19 @@ function slowParticipantReads(server: TestServer, ms: number) {
 }
 
 describe('several instances through Redis', () => {
-  const a = useServer({ redis: redisSettings() })
-  const b = useServer({ redis: redisSettings() })
-  let world: BookingWorld
-  let channelId: number
-
-  before(async () => {
-    ;({ world, channelId } = await bookingChannel(a.app))
-  })
+  const { a, b, scene } = useTwoInstancesWithChannel()
 
   it('delivers a message sent through A to a participant on B exactly once, and to no outsider', async () => {
-    const sender = await socketClient(a.url, world.worker)
-    const receiver = await socketClient(b.url, world.supervisor)
-    const outsider = await socketClient(b.url, world.outsider)
+    const sender = await socketClient(a.url, scene.world.worker)
+    const receiver = await socketClient(b.url, scene.world.supervisor)
+    const outsider = await socketClient(b.url, scene.world.outsider)
     const received = recordEvents(receiver, 'messages', 'created')
     const outsiderSaw = recordEvents(outsider, 'messages', 'created')
 
     const arrived = nextEvent(receiver, 'messages', 'created')
     const sent = await sender
       .service('messages')
-      .create({ channel_id: channelId, content: 'across instances' })
+      .create({ channel_id: scene.channelId, content: 'across instances' })
     assert.deepStrictEqual(await arrived, sent)
     await sleep(300)
     assert.strictEqual(received.length, 1)
@@ -64,26 +54,24 @@ describe('several instances through Redis', () => {
     } finally {
       restore()
     }
-    const seen = recordEvents(login, 'messages', 'created')
     const control = await socketClient(b.url, raced.worker)
-    const arrived = nextEvent(control, 'messages', 'created', (m) => m.content === 'after the removal')
-    await a.app
-      .service('messages')
-      .create({ channel_id: racedChannel.id, content: 'after the removal' }, { user: raced.lenderAdmin })
-    await arrived
-    await sleep(300)
+    const seen = await heardBesideControl(login, control, 'after the removal', () =>
+      a.app
+        .service('messages')
+        .create({ channel_id: racedChannel.id, content: 'after the removal' }, { user: raced.lenderAdmin })
+    )
     assert.deepStrictEqual(seen, [])
   })
 
   it('moves connections on another instance when participants change', async () => {
-    const oldSupervisor = await socketClient(b.url, world.supervisor)
-    const worker = await socketClient(b.url, world.worker)
-    const replacement = await socketClient(b.url, world.outsider)
-    const joined = nextEvent(replacement, 'channels', 'created', (channel) => channel.id === channelId)
+    const oldSupervisor = await socketClient(b.url, scene.world.supervisor)
+    const worker = await socketClient(b.url, scene.world.worker)
+    const replacement = await socketClient(b.url, scene.world.outsider)
+    const joined = nextEvent(replacement, 'channels', 'created', (channel) => channel.id === scene.channelId)
     const oldSaw = recordEvents(oldSupervisor, 'messages', 'created')
 
     // The change is written through A; the sockets live on B
-    await a.app.service('bookings').patch(world.booking.id, { supervisor_id: world.outsider.id })
+    await a.app.service('bookings').patch(scene.world.booking.id, { supervisor_id: scene.world.outsider.id })
     await joined
 
     const control = nextEvent(worker, 'messages', 'created', (m) => m.content === 'after the change')
@@ -95,7 +83,7 @@ describe('several instances through Redis', () => {
     )
     await a.app
       .service('messages')
-      .create({ channel_id: channelId, content: 'after the change' }, { user: world.lenderAdmin })
+      .create({ channel_id: scene.channelId, content: 'after the change' }, { user: scene.world.lenderAdmin })
     await Promise.all([control, toReplacement])
     await sleep(300)
     assert.deepStrictEqual(oldSaw, [])

@@ -2,7 +2,15 @@ import assert from 'assert'
 import { useServer } from '../helpers/app'
 import type { BookingWorld } from '../helpers/factories'
 import { bookingChannel } from '../helpers/fixtures'
-import { nextEvent, recordEvents, sleep, socketClient, socketOf, waitUntil } from '../helpers/clients'
+import {
+  nextEvent,
+  nextPresence,
+  recordEvents,
+  sleep,
+  socketClient,
+  socketOf,
+  waitUntil
+} from '../helpers/clients'
 import { QUIET_MS } from '../helpers/assertions'
 import { testDatabaseUrl } from '../helpers/database'
 import { redisSettings, testClusterNodes, testRedisPrefix, testRedisUrl } from '../helpers/redis'
@@ -26,7 +34,7 @@ describe('presence and typing across instances', function () {
   it('sees on B a user who came online on A, and keeps two tabs on two instances online until both close', async () => {
     const watcher = await socketClient(b.url, world.supervisor)
     const seen = recordEvents(watcher, 'presence', 'patched')
-    const online = nextEvent(watcher, 'presence', 'patched', (s) => s.user_id === world.worker.id && s.online)
+    const online = nextPresence(watcher, world.worker.id, true)
     const tabOnA = await socketClient(a.url, world.worker)
     await online
     const onB = await watcher.service('presence').find({ query: { user_id: world.worker.id } })
@@ -40,12 +48,7 @@ describe('presence and typing across instances', function () {
       true
     )
 
-    const offline = nextEvent(
-      watcher,
-      'presence',
-      'patched',
-      (s) => s.user_id === world.worker.id && !s.online
-    )
+    const offline = nextPresence(watcher, world.worker.id, false)
     socketOf(tabOnB).disconnect()
     await offline
     assert.deepStrictEqual(
@@ -77,12 +80,7 @@ describe('presence and typing across instances', function () {
 
   it('puts back the users of an instance that lost Redis long enough to be taken for dead', async () => {
     const watcher = await socketClient(b.url, world.supervisor)
-    const online = nextEvent(
-      watcher,
-      'presence',
-      'patched',
-      (s) => s.user_id === world.lenderAdmin.id && s.online
-    )
+    const online = nextPresence(watcher, world.lenderAdmin.id, true)
     const tab = await socketClient(a.url, world.lenderAdmin)
     await online
     const isOnline = async () =>
@@ -96,21 +94,10 @@ describe('presence and typing across instances', function () {
     assert.strictEqual(await isOnline(), false)
 
     // A's next heartbeat finds its life had lapsed and puts its connections back
-    const back = nextEvent(
-      watcher,
-      'presence',
-      'patched',
-      (s) => s.user_id === world.lenderAdmin.id && s.online,
-      5000
-    )
+    const back = nextPresence(watcher, world.lenderAdmin.id, true, 5000)
     await back
     assert.strictEqual(await isOnline(), true)
-    const offline = nextEvent(
-      watcher,
-      'presence',
-      'patched',
-      (s) => s.user_id === world.lenderAdmin.id && !s.online
-    )
+    const offline = nextPresence(watcher, world.lenderAdmin.id, false)
     socketOf(tab).disconnect()
     await offline
     assert.strictEqual(await isOnline(), false, 'the restored count was exact')
@@ -141,20 +128,14 @@ describe('presence and typing across instances', function () {
       )
 
       const watcher = await socketClient(a.url, world.supervisor)
-      const online = nextEvent(
-        watcher,
-        'presence',
-        'patched',
-        (s) => s.user_id === world.borrowerAdmin.id && s.online
-      )
+      const online = nextPresence(watcher, world.borrowerAdmin.id, true)
       await socketClient(url, world.borrowerAdmin)
       await online
 
-      const offline = nextEvent(
+      const offline = nextPresence(
         watcher,
-        'presence',
-        'patched',
-        (s) => s.user_id === world.borrowerAdmin.id && !s.online,
+        world.borrowerAdmin.id,
+        false,
         // the expiry, then at most one heartbeat of a surviving instance
         (EXPIRY_SECONDS + EXPIRY_SECONDS / 3 + 2) * 1000
       )

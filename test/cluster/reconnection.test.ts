@@ -1,25 +1,15 @@
 import assert from 'assert'
 import type { Message } from '../../src/client'
-import { useServer } from '../helpers/app'
-import type { BookingWorld } from '../helpers/factories'
-import { bookingChannel } from '../helpers/fixtures'
+import { useTwoInstancesWithChannel } from '../helpers/fixtures'
 import { reconnectingClient, socketClient, waitUntil } from '../helpers/clients'
-import { redisSettings } from '../helpers/redis'
 
 describe('reconnection and gap fill', function () {
   this.timeout(60_000)
-  const a = useServer({ redis: redisSettings() })
-  const b = useServer({ redis: redisSettings() })
-  let world: BookingWorld
-  let channelId: number
-
-  before(async () => {
-    ;({ world, channelId } = await bookingChannel(a.app))
-  })
+  const { a, b, scene } = useTwoInstancesWithChannel()
 
   it('holds all 100 messages exactly once, in seq order, after its socket dropped mid-stream', async () => {
-    const { client: receiver, socket } = await reconnectingClient(b.url, world.supervisor)
-    const sender = await socketClient(a.url, world.worker)
+    const { client: receiver, socket } = await reconnectingClient(b.url, scene.world.supervisor)
+    const sender = await socketClient(a.url, scene.world.worker)
 
     const live: Message[] = []
     receiver.service('messages').on('created', (message: Message) => live.push(message))
@@ -30,7 +20,7 @@ describe('reconnection and gap fill', function () {
     for (let i = 1; i <= 100; i++) {
       await sender
         .service('messages')
-        .create({ channel_id: channelId, content: `message ${i}`, client_id: `c${i}` })
+        .create({ channel_id: scene.channelId, content: `message ${i}`, client_id: `c${i}` })
       if (i === 30) {
         // The network goes away under the receiver: the transport closes, Socket.io reconnects
         socket.io.engine.close()
@@ -47,7 +37,7 @@ describe('reconnection and gap fill', function () {
     for (;;) {
       const page = await receiver
         .service('messages')
-        .find({ query: { channel_id: channelId, seq: { $gt: last }, $sort: { seq: 1 }, $limit: 50 } })
+        .find({ query: { channel_id: scene.channelId, seq: { $gt: last }, $sort: { seq: 1 }, $limit: 50 } })
       page.data.forEach((message) => bySeq.set(message.seq, message))
       if (page.data.length < 50) break
       last = page.data[page.data.length - 1].seq

@@ -9,6 +9,7 @@ import {
   http,
   login,
   nextEvent,
+  nextPresence,
   recordEvents,
   sleep,
   socketClient,
@@ -175,23 +176,13 @@ for (const { adapter, onCluster } of setups) {
 
       it('shows presence across instances: online on A is online on B and C until the last tab closes', async () => {
         const watcher = await socketClient(b.url, world.supervisor)
-        const online = nextEvent(
-          watcher,
-          'presence',
-          'patched',
-          (s) => s.user_id === world.worker.id && s.online
-        )
+        const online = nextPresence(watcher, world.worker.id, true)
         const tab = await socketClient(a.url, world.worker)
         await online
         const asked = await c.app.service('presence').find({ query: { user_id: world.worker.id } })
         assert.strictEqual(asked.data[0].online, true)
 
-        const offline = nextEvent(
-          watcher,
-          'presence',
-          'patched',
-          (s) => s.user_id === world.worker.id && !s.online
-        )
+        const offline = nextPresence(watcher, world.worker.id, false)
         socketOf(tab).disconnect()
         await offline
         assert.strictEqual(

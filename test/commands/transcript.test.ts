@@ -2,7 +2,8 @@ import assert from 'assert'
 import { exportTranscript } from '../../src/commands/transcript'
 import { useServer } from '../helpers/app'
 import { runTool } from '../helpers/evidence'
-import { buildBooking, buildUser, openBookingChannel } from '../helpers/factories'
+import { buildUser } from '../helpers/factories'
+import { bookingChannel, bookingWorld } from '../helpers/fixtures'
 import type { BookingWorld, TestUser } from '../helpers/factories'
 
 const MESSAGES = 105
@@ -18,9 +19,7 @@ describe('transcript export', function () {
 
   before(async () => {
     const { app } = server
-    world = await buildBooking(app)
-    const channel = await openBookingChannel(app, world)
-    channelId = channel.id
+    ;({ world, channelId } = await bookingChannel(app))
 
     // More than one page of messages, from two senders
     for (let i = 1; i <= MESSAGES; i++) {
@@ -97,7 +96,7 @@ describe('transcript export', function () {
   })
 
   it('fails for a context that has no channel', async () => {
-    const booking = await buildBooking(server.app)
+    const booking = await bookingWorld(server.app)
     await assert.rejects(exportTranscript(server.app, 'booking', booking.booking.id), /No channel/)
   })
 

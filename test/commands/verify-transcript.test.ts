@@ -5,7 +5,7 @@ import os from 'os'
 import path from 'path'
 import { useServer } from '../helpers/app'
 import { runTool, writeKeyPair } from '../helpers/evidence'
-import { buildBooking, openBookingChannel } from '../helpers/factories'
+import { bookingChannel } from '../helpers/fixtures'
 import type { BookingWorld } from '../helpers/factories'
 import { sign } from '../../src/modules/messaging/evidence/signature'
 
@@ -38,9 +38,9 @@ describe('signed transcripts and their offline verification', function () {
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'transcript-'))
     keys = writeKeyPair(dir, 'evidence')
-    world = await buildBooking(server.app)
-    await server.app.service('users').patch(world.supervisor.id, { name: 'Ben <3 & "Co"' })
-    const channelId = (await openBookingChannel(server.app, world)).id
+    const opened = await bookingChannel(server.app, { profiles: { supervisor: { name: 'Ben <3 & "Co"' } } })
+    world = opened.world
+    const { channelId } = opened
     const say = (content: string, user = world.worker) =>
       server.app.service('messages').create({ channel_id: channelId, content }, { user })
     await say('Shift starts at 8')

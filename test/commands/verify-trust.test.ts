@@ -5,7 +5,7 @@ import os from 'os'
 import path from 'path'
 import { useServer } from '../helpers/app'
 import { runTool, writeKeyPair } from '../helpers/evidence'
-import { buildBooking, openBookingChannel } from '../helpers/factories'
+import { bookingChannel } from '../helpers/fixtures'
 import { keyIdOf, sign } from '../../src/modules/messaging/evidence/signature'
 
 /**
@@ -37,8 +37,7 @@ describe('verify-transcript trusts nothing by default', function () {
     })
 
   before(async () => {
-    const world = await buildBooking(server.app)
-    const channelId = (await openBookingChannel(server.app, world)).id
+    const { world, channelId } = await bookingChannel(server.app)
     await server.app
       .service('messages')
       .create({ channel_id: channelId, content: 'Pay 100' }, { user: world.worker })

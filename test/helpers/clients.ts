@@ -4,6 +4,7 @@ import rest from '@feathersjs/rest-client'
 import { createClient } from '../../src/client'
 import type { ClientApplication, ServiceEvents, ServiceTypes } from '../../src/client'
 import type { ServiceEventListeners } from '../../src/client-types'
+import { QUIET_MS } from './assertions'
 
 export interface Credentials {
   email: string
@@ -100,7 +101,34 @@ export function nextEvent<P extends EventPath, E extends EventName<P>>(
   })
 }
 
+/** Resolves when `client` hears that `userId` went online (or offline), as `nextEvent` would. */
+export const nextPresence = (
+  client: ClientApplication,
+  userId: number,
+  online: boolean,
+  timeoutMs?: number
+) => nextEvent(client, 'presence', 'patched', (s) => s.user_id === userId && s.online === online, timeoutMs)
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * What `silent` hears of new messages while `send` sends one with `content`, up to a quiet
+ * moment after `control` (a connection that should hear it) has: a connection that must hear
+ * nothing is checked against a control, so that silence is not merely a slow delivery.
+ */
+export async function heardBesideControl(
+  silent: ClientApplication,
+  control: ClientApplication,
+  content: string,
+  send: () => Promise<unknown>
+) {
+  const seen = recordEvents(silent, 'messages', 'created')
+  const arrived = nextEvent(control, 'messages', 'created', (message) => message.content === content)
+  await send()
+  await arrived
+  await sleep(QUIET_MS)
+  return seen
+}
 
 /** Polls until `condition` holds; fails the test (instead of hanging) if it never does. */
 export async function waitUntil(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000) {

@@ -1,10 +1,13 @@
+import { useServer } from './app'
 import type { TestServer } from './app'
 import { socketClient } from './clients'
 import { buildBooking, openBookingChannel } from './factories'
-import type { BookingWorld } from './factories'
+import { redisSettings } from './redis'
+import type { BookingWorld, TestUser } from './factories'
 import type { Application } from '../../src/declarations'
 import type { BookingData } from '../../src/modules/contexts/bookings/bookings.schema'
 import type { ClientApplication } from '../../src/client'
+import type { UserPatch } from '../../src/modules/identity/users/users.schema'
 
 /**
  * The world fixture: the one way a test sets up people, companies, a booking and its
@@ -18,14 +21,32 @@ export type BookingRole =
 export interface WorldOptions {
   /** What differs from a confirmed booking between two fresh companies and fresh people */
   booking?: Partial<BookingData>
+  /** People of another world who take these roles here too (one worker on two bookings) */
+  existing?: { worker?: TestUser; supervisor?: TestUser }
+  /** What differs in a person's profile, set before the channel opens (names it records) */
+  profiles?: { [Role in BookingRole]?: UserPatch }
 }
 
 /**
  * A booking with one person in every participant role, plus an outsider, and no channel
  * yet (a booking's channel opens with its first message).
  */
-export function bookingWorld(app: Application, { booking = {} }: WorldOptions = {}): Promise<BookingWorld> {
-  return buildBooking(app, booking)
+export async function bookingWorld(
+  app: Application,
+  { booking = {}, existing = {}, profiles = {} }: WorldOptions = {}
+): Promise<BookingWorld> {
+  const { worker, supervisor } = existing
+  const world = await buildBooking(app, {
+    ...(worker && { worker_id: worker.id }),
+    ...(supervisor && { supervisor_id: supervisor.id }),
+    ...booking
+  })
+  const people: BookingWorld = { ...world, ...(worker && { worker }), ...(supervisor && { supervisor }) }
+  for (const [role, patch] of Object.entries(profiles) as [BookingRole, UserPatch][]) {
+    const patched = await app.service('users').patch(people[role].id, patch)
+    people[role] = { ...patched, password: people[role].password }
+  }
+  return people
 }
 
 /** A booking world with its channel open, as its first message would open it. */
@@ -35,6 +56,34 @@ export async function bookingChannel(app: Application, options: WorldOptions = {
   return { ...world, world, channel, channelId: channel.id }
 }
 
+/** The companies and people of a booking world that another of their bookings needs. */
+export type BookingParties = Pick<
+  BookingWorld,
+  'borrowerCompanyId' | 'lenderCompanyId' | 'worker' | 'supervisor'
+>
+
+/**
+ * One more booking of the same companies and people (confirmed unless `booking` says
+ * otherwise), its channel open: a person in several channels, a company with several bookings.
+ */
+export async function anotherBookingChannel(
+  app: Application,
+  parties: BookingParties,
+  booking: Partial<BookingData> = {}
+) {
+  const created = await app.service('bookings').create({
+    borrower_company_id: parties.borrowerCompanyId,
+    lender_company_id: parties.lenderCompanyId,
+    worker_id: parties.worker.id,
+    supervisor_id: parties.supervisor.id,
+    status: 'confirmed',
+    ...booking
+  })
+  return app
+    .service('channels')
+    .create({ context_type: 'booking', context_id: created.id }, { user: parties.worker })
+}
+
 /**
  * A booking with one person in every role, its channel open, and the named people connected
  * over Socket.io. They connect after the channel opened, so each is in its room by the time
@@ -42,13 +91,28 @@ export async function bookingChannel(app: Application, options: WorldOptions = {
  */
 export async function bookingChannelWithClients<Role extends BookingRole = never>(
   server: TestServer,
-  { connected = [], booking = {} }: WorldOptions & { connected?: Role[] } = {}
+  { connected = [], ...options }: WorldOptions & { connected?: Role[] } = {}
 ) {
-  const opened = await bookingChannel(server.app, { booking })
+  const opened = await bookingChannel(server.app, options)
   const connections = await Promise.all(connected.map((role) => socketClient(server.url, opened.world[role])))
   const clients = Object.fromEntries(connected.map((role, i) => [role, connections[i]])) as Record<
     Role,
     ClientApplication
   >
   return { ...opened, clients }
+}
+
+/**
+ * Two instances on one Redis, and a booking channel opened through the first (`a`): the
+ * scene of a suite that follows messages and connections from one instance to the other.
+ * The channel is there once the suite's `before` hooks run.
+ */
+export function useTwoInstancesWithChannel() {
+  const a = useServer({ redis: redisSettings() })
+  const b = useServer({ redis: redisSettings() })
+  const scene = {} as Awaited<ReturnType<typeof bookingChannel>>
+  before(async () => {
+    Object.assign(scene, await bookingChannel(a.app))
+  })
+  return { a, b, scene }
 }

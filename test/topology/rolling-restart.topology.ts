@@ -2,7 +2,7 @@ import assert from 'assert'
 import knex from 'knex'
 import { useServer } from '../helpers/app'
 import { testDatabaseUrl } from '../helpers/database'
-import { buildBooking, openBookingChannel } from '../helpers/factories'
+import { bookingChannel } from '../helpers/fixtures'
 import type { BookingWorld } from '../helpers/factories'
 import { messageBox, messageItem, signIn, useBrowser } from '../helpers/browser'
 import { socketClient, nextEvent } from '../helpers/clients'
@@ -43,8 +43,7 @@ describe('a deployment behind HAProxy', function () {
   const figures: Record<string, unknown> = {}
 
   before(async () => {
-    world = await buildBooking(seeding.app)
-    channelId = (await openBookingChannel(seeding.app, world)).id
+    ;({ world, channelId } = await bookingChannel(seeding.app))
     deployment = new Deployment(3, {
       NODE_CONFIG: JSON.stringify({ public: browser.outdir }),
       SHUTDOWN_DRAIN_SECONDS: '4',
@@ -192,8 +191,7 @@ describe('a deployment behind HAProxy', function () {
   })
 
   it('loses and doubles nothing when an instance is killed, and says its people are offline', async () => {
-    const victimWorld = await buildBooking(seeding.app)
-    await openBookingChannel(seeding.app, victimWorld)
+    const { world: victimWorld } = await bookingChannel(seeding.app)
     // The instance holding the most of the people's connections
     const connections = await Promise.all(
       deployment.instances.map((instance) => openConnections(instance.url))

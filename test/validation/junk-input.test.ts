@@ -1,8 +1,7 @@
 import assert from 'assert'
 import zlib from 'zlib'
 import { useServer } from '../helpers/app'
-import { openBookingChannel } from '../helpers/factories'
-import { bookingWorld } from '../helpers/fixtures'
+import { bookingChannel } from '../helpers/fixtures'
 import type { BookingWorld } from '../helpers/factories'
 import { http, login } from '../helpers/clients'
 import { assertCleanErrorBody, emitCall, rawSocket, restCall } from '../helpers/transport-calls'
@@ -15,8 +14,9 @@ describe('junk that used to be answered with 500', () => {
   let participantId: number
 
   before(async () => {
-    world = await bookingWorld(server.app)
-    const channel = await openBookingChannel(server.app, world)
+    const opened = await bookingChannel(server.app)
+    world = opened.world
+    const { channel } = opened
     token = await login(server.url, world.worker)
     const own = await server.app
       .service('participants')

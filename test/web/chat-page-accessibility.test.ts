@@ -3,7 +3,7 @@ import type { Socket } from 'socket.io'
 import type { Page } from 'playwright-core'
 import axe from 'axe-core'
 import { useServer } from '../helpers/app'
-import { buildBooking, openBookingChannel } from '../helpers/factories'
+import { bookingChannel } from '../helpers/fixtures'
 import type { BookingWorld } from '../helpers/factories'
 import { askToDelete, messageItem, PHONE, signIn, useBrowser } from '../helpers/browser'
 
@@ -28,8 +28,8 @@ describe('the web chat page for everyone (axe-core, both themes, both sizes)', f
 
   // Each test its own channel: viewing one moves the read position, and the divider with it
   beforeEach(async () => {
-    world = await buildBooking(server.app)
-    const channelId = (await openBookingChannel(server.app, world)).id
+    const { world: opened, channelId } = await bookingChannel(server.app)
+    world = opened
     const say = (content: string, user = world.supervisor) =>
       server.app.service('messages').create({ channel_id: channelId, content }, { user })
     await say('Mine, read', world.worker)

@@ -2,7 +2,8 @@ import assert from 'assert'
 import type { Page } from 'playwright-core'
 import axe from 'axe-core'
 import { useServer } from '../helpers/app'
-import { addMember, buildAdmin, buildBooking, openBookingChannel } from '../helpers/factories'
+import { addMember, buildAdmin, openBookingChannel } from '../helpers/factories'
+import { bookingWorld } from '../helpers/fixtures'
 import { channelButton, messageBox, messageItem, signIn, useBrowser } from '../helpers/browser'
 
 /** axe-core's findings that keep someone from using the page (serious or critical), as lines. */
@@ -24,7 +25,7 @@ describe('the web chat page: a channel the contact guard masks', function () {
 
   it('shows a participant the masked text, live and in history, and an admin the original', async () => {
     // a pending booking: the defaults mask contact details until it is confirmed
-    const world = await buildBooking(server.app, { status: 'pending' })
+    const world = await bookingWorld(server.app, { booking: { status: 'pending' } })
     const admin = await buildAdmin(server.app)
     await addMember(server.app, world.lenderCompanyId, admin.id, 'manager')
     await openBookingChannel(server.app, world)

@@ -1,7 +1,7 @@
 import assert from 'assert'
 import type { Page } from 'playwright-core'
 import { useServer } from '../helpers/app'
-import { buildBooking, openBookingChannel } from '../helpers/factories'
+import { bookingChannel } from '../helpers/fixtures'
 import type { BookingWorld, TestUser } from '../helpers/factories'
 import { messageItem, messageLog, PHONE, signIn, useBrowser } from '../helpers/browser'
 
@@ -43,8 +43,7 @@ describe('the web chat page: days and new messages', function () {
 
   // Each test its own channel: viewing one moves the read position, for good
   beforeEach(async () => {
-    world = await buildBooking(server.app)
-    channelId = (await openBookingChannel(server.app, world)).id
+    ;({ world, channelId } = await bookingChannel(server.app))
     await sayAt('2024-05-06T10:00:00Z', 'Evening in Tokyo', world.supervisor) // 19:00, Monday 6 May
     await sayAt('2024-05-06T16:00:00Z', 'After midnight in Tokyo', world.worker) // 01:00, Tuesday 7 May
     await sayAt('2024-05-07T02:00:00Z', 'Morning in Tokyo', world.supervisor) // 11:00, Tuesday 7 May

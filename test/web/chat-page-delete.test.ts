@@ -1,6 +1,6 @@
 import assert from 'assert'
 import { useServer } from '../helpers/app'
-import { buildBooking, openBookingChannel } from '../helpers/factories'
+import { bookingChannel } from '../helpers/fixtures'
 import { askToDelete, messageItem, messageLog, PHONE, signIn, useBrowser } from '../helpers/browser'
 
 describe("the web chat page: deleting one of one's messages", function () {
@@ -13,8 +13,7 @@ describe("the web chat page: deleting one of one's messages", function () {
     ['a phone', PHONE]
   ] as const)
     it(`is behind the message's actions and asks first, saying the message stays in the record, on ${size}`, async () => {
-      const world = await buildBooking(server.app)
-      const channelId = (await openBookingChannel(server.app, world)).id
+      const { world, channelId } = await bookingChannel(server.app)
       const say = (content: string, user = world.worker) =>
         server.app.service('messages').create({ channel_id: channelId, content }, { user })
       await say('Not mine', world.supervisor)

@@ -3,7 +3,7 @@ import fs from 'fs'
 import path from 'path'
 import type { Page } from 'playwright-core'
 import { useServer } from '../helpers/app'
-import { buildBooking, openBookingChannel } from '../helpers/factories'
+import { bookingChannel } from '../helpers/fixtures'
 import type { BookingWorld } from '../helpers/factories'
 import {
   ARTIFACTS,
@@ -33,13 +33,10 @@ describe('the web chat page on a phone and with its Send button', function () {
   const back = (page: Page) => page.getByRole('button', { name: 'Back to channels' })
 
   before(async () => {
-    world = await buildBooking(server.app)
-    channelId = (await openBookingChannel(server.app, world)).id
-    const other = await buildBooking(server.app, {
-      worker_id: world.worker.id,
-      supervisor_id: world.supervisor.id
-    } as any)
-    otherId = (await openBookingChannel(server.app, other)).id
+    ;({ world, channelId } = await bookingChannel(server.app))
+    ;({ channelId: otherId } = await bookingChannel(server.app, {
+      existing: { worker: world.worker, supervisor: world.supervisor }
+    }))
     await say('Hello from the first booking')
     await say('Hello from the second booking', otherId)
   })

@@ -1,6 +1,6 @@
 import assert from 'assert'
 import { useServer } from '../helpers/app'
-import { buildBooking, openBookingChannel } from '../helpers/factories'
+import { bookingChannel } from '../helpers/fixtures'
 import type { BookingWorld, TestUser } from '../helpers/factories'
 import { messageItem, messageLog, signIn, useBrowser } from '../helpers/browser'
 
@@ -19,8 +19,7 @@ describe('the web chat page: "seen by"', function () {
       .patch(null, { last_read_seq: seq }, { user: who, query: { channel_id: channelId } })
 
   before(async () => {
-    world = await buildBooking(server.app)
-    channelId = (await openBookingChannel(server.app, world)).id
+    ;({ world, channelId } = await bookingChannel(server.app))
     const names: [TestUser, string][] = [
       [world.worker, 'Wes Wong'],
       [world.lenderManager, 'Ana Alvarez'],

@@ -1,7 +1,7 @@
 import assert from 'assert'
 import type { Socket } from 'socket.io'
 import { useServer } from '../helpers/app'
-import { buildBooking, openBookingChannel } from '../helpers/factories'
+import { bookingChannel } from '../helpers/fixtures'
 import type { BookingWorld } from '../helpers/factories'
 import { channelButton, messageBox, messageItem, messageLog, signIn, useBrowser } from '../helpers/browser'
 
@@ -23,8 +23,7 @@ describe('the web chat page when things go wrong or grow', function () {
     )
 
   beforeEach(async () => {
-    world = await buildBooking(server.app)
-    channelId = (await openBookingChannel(server.app, world)).id
+    ;({ world, channelId } = await bookingChannel(server.app))
   })
 
   it('reconnects by itself after a network drop and fills the gap by seq', async () => {
@@ -50,8 +49,9 @@ describe('the web chat page when things go wrong or grow', function () {
   it('counts unread messages per channel and in total, and loads older pages on scroll', async () => {
     const page = await browser.newPage()
     await signIn(page, server.url, world.worker)
-    const other = await buildBooking(server.app, { worker_id: world.worker.id } as any)
-    const otherId = (await openBookingChannel(server.app, other)).id
+    const { world: other, channelId: otherId } = await bookingChannel(server.app, {
+      existing: { worker: world.worker }
+    })
     for (let n = 1; n <= 60; n++) await say(`Older news ${n}.`, other.supervisor, otherId)
 
     const otherChannel = channelButton(page, new RegExp(`Booking #${other.booking.id}`))

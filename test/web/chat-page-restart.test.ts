@@ -1,7 +1,7 @@
 import assert from 'assert'
 import { startApp, useServer } from '../helpers/app'
 import type { TestServer } from '../helpers/app'
-import { buildBooking, openBookingChannel } from '../helpers/factories'
+import { bookingChannel } from '../helpers/fixtures'
 import type { BookingWorld } from '../helpers/factories'
 import { closeClients, sleep, socketClient } from '../helpers/clients'
 import { freePort } from '../helpers/processes'
@@ -22,8 +22,7 @@ describe('the web chat page across a server restart', function () {
   let current: TestServer | undefined
 
   before(async () => {
-    world = await buildBooking(elsewhere.app)
-    channelId = (await openBookingChannel(elsewhere.app, world)).id
+    ;({ world, channelId } = await bookingChannel(elsewhere.app))
   })
   after(async () => {
     closeClients()

@@ -1,6 +1,6 @@
 import assert from 'assert'
 import { useServer } from '../helpers/app'
-import { buildBooking, openBookingChannel } from '../helpers/factories'
+import { bookingChannel } from '../helpers/fixtures'
 import { messageItem, signIn, useBrowser } from '../helpers/browser'
 
 describe('the web chat page: searching messages', function () {
@@ -9,8 +9,7 @@ describe('the web chat page: searching messages', function () {
   const server = useServer(browser.serverSettings)
 
   it('finds what one types, shows the snippet with the matches marked, and opens the channel', async () => {
-    const world = await buildBooking(server.app)
-    const channelId = (await openBookingChannel(server.app, world)).id
+    const { world, channelId } = await bookingChannel(server.app)
     const say = (content: string) =>
       server.app.service('messages').create({ channel_id: channelId, content }, { user: world.supervisor })
     await say('See you at the Café Zürich, 1 < 2 & "no markup"')

@@ -5,7 +5,7 @@ import { createServer } from 'http'
 import type { AddressInfo } from 'net'
 import type { Page } from 'playwright-core'
 import { useServer } from '../helpers/app'
-import { buildBooking, openBookingChannel } from '../helpers/factories'
+import { bookingChannel } from '../helpers/fixtures'
 import type { BookingWorld } from '../helpers/factories'
 import {
   ARTIFACTS,
@@ -31,10 +31,9 @@ describe('the web chat page in Chromium', function () {
     let ben: Page
 
     before(async () => {
-      world = await buildBooking(server.app)
-      await server.app.service('users').patch(world.worker.id, { name: 'Ana Alvarez' })
-      await server.app.service('users').patch(world.supervisor.id, { name: 'Ben Brooks' })
-      channelId = (await openBookingChannel(server.app, world)).id
+      ;({ world, channelId } = await bookingChannel(server.app, {
+        profiles: { worker: { name: 'Ana Alvarez' }, supervisor: { name: 'Ben Brooks' } }
+      }))
       await server.app
         .service('messages')
         .create({ channel_id: channelId, content: 'Shift starts at eight' }, { user: world.supervisor })
@@ -146,8 +145,7 @@ describe('the web chat page in Chromium', function () {
     after(() => new Promise<void>((resolve) => foreign.close(() => resolve())))
 
     it('logs in over REST and connects with the default transports', async () => {
-      const world = await buildBooking(server.app)
-      const channelId = (await openBookingChannel(server.app, world)).id
+      const { world, channelId } = await bookingChannel(server.app)
       const page = await newPage()
       const polls: number[] = []
       page.on('response', (response) => {

@@ -3,7 +3,8 @@ import SwaggerParser from '@apidevtools/swagger-parser'
 import { getServiceOptions } from '@feathersjs/feathers'
 import { Ajv, addFormats } from '@feathersjs/schema'
 import { useServer } from '../../helpers/app'
-import { buildAdmin, buildBooking, buildUser, openBookingChannel } from '../../helpers/factories'
+import { buildAdmin, buildUser } from '../../helpers/factories'
+import { bookingChannel } from '../../helpers/fixtures'
 import { http, login } from '../../helpers/clients'
 
 const UNKNOWN_ID = 999999999
@@ -13,8 +14,7 @@ describe('OpenAPI document and docs page', () => {
   let document: any
 
   before(async () => {
-    const world = await buildBooking(server.app)
-    await openBookingChannel(server.app, world)
+    await bookingChannel(server.app)
     const { status, body } = await http(server.url, 'GET', '/openapi.json')
     assert.strictEqual(status, 200)
     document = body

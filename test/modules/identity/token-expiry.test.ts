@@ -4,7 +4,7 @@ import { useServer } from '../../helpers/app'
 import { openBookingChannel } from '../../helpers/factories'
 import { bookingWorld } from '../../helpers/fixtures'
 import type { BookingWorld } from '../../helpers/factories'
-import { http, nextEvent, recordEvents, sleep, socketClient, socketOf } from '../../helpers/clients'
+import { heardBesideControl, http, nextEvent, sleep, socketClient, socketOf } from '../../helpers/clients'
 
 describe('token expiry on a live connection', () => {
   const server = useServer(() => {
@@ -30,15 +30,13 @@ describe('token expiry on a live connection', () => {
 
     const ended = new Promise((resolve) => socketOf(worker).once('disconnect', resolve))
     await sleep(2500)
-    const seen = recordEvents(worker, 'messages', 'created')
     // A connection that logged in after the expiry is the control: it does get the message
     const supervisor = await socketClient(server.url, world.supervisor)
-    const control = nextEvent(supervisor, 'messages', 'created', (m) => m.content === 'after')
-    await server.app
-      .service('messages')
-      .create({ channel_id: channel.id, content: 'after' }, { user: world.lenderAdmin })
-    await control
-    await sleep(300)
+    const seen = await heardBesideControl(worker, supervisor, 'after', () =>
+      server.app
+        .service('messages')
+        .create({ channel_id: channel.id, content: 'after' }, { user: world.lenderAdmin })
+    )
     assert.deepStrictEqual(seen, [])
     assert.strictEqual(socketOf(worker).connected, false)
     // As a lost connection, not "io server disconnect": a client comes back and learns on signing in again that its token expired

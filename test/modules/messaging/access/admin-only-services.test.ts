@@ -1,19 +1,13 @@
 import assert from 'assert'
-import { useServer } from '../../../helpers/app'
 import { buildUser } from '../../../helpers/factories'
-import type { BookingWorld, TestUser } from '../../../helpers/factories'
+import type { TestUser } from '../../../helpers/factories'
 import { http, login, socketClient } from '../../../helpers/clients'
 import type { ClientApplication } from '../../../../src/client'
 import { rejectsWith } from '../../../helpers/assertions'
-import { buildAuthorizationScene, expectStatus } from './scene'
+import { expectStatus, useAuthorizationScene } from './scene'
 
 describe('authorization', () => {
-  const server = useServer()
-  let world: BookingWorld
-
-  before(async () => {
-    ;({ world } = await buildAuthorizationScene(server.app))
-  })
+  const { server, scene } = useAuthorizationScene()
 
   describe('a plain user and the admin-only services', () => {
     const attempts = (user: TestUser, other: TestUser) =>
@@ -48,19 +42,19 @@ describe('authorization', () => {
         {
           label: 'companies.patch',
           socket: (c: ClientApplication) =>
-            c.service('companies').patch(world.borrowerCompanyId, { name: 'Mine' } as any),
-          http: ['PATCH', `/companies/${world.borrowerCompanyId}`, { name: 'Mine' }]
+            c.service('companies').patch(scene.world.borrowerCompanyId, { name: 'Mine' } as any),
+          http: ['PATCH', `/companies/${scene.world.borrowerCompanyId}`, { name: 'Mine' }]
         },
         {
           label: 'company-members.create',
           socket: (c: ClientApplication) =>
             c
               .service('company-members')
-              .create({ company_id: world.borrowerCompanyId, user_id: user.id, role: 'admin' } as any),
+              .create({ company_id: scene.world.borrowerCompanyId, user_id: user.id, role: 'admin' } as any),
           http: [
             'POST',
             '/company-members',
-            { company_id: world.borrowerCompanyId, user_id: user.id, role: 'admin' }
+            { company_id: scene.world.borrowerCompanyId, user_id: user.id, role: 'admin' }
           ]
         },
         {
@@ -72,8 +66,8 @@ describe('authorization', () => {
           label: 'bookings.create',
           socket: (c: ClientApplication) =>
             c.service('bookings').create({
-              borrower_company_id: world.borrowerCompanyId,
-              lender_company_id: world.lenderCompanyId,
+              borrower_company_id: scene.world.borrowerCompanyId,
+              lender_company_id: scene.world.lenderCompanyId,
               worker_id: user.id,
               supervisor_id: user.id
             } as any),
@@ -81,8 +75,8 @@ describe('authorization', () => {
             'POST',
             '/bookings',
             {
-              borrower_company_id: world.borrowerCompanyId,
-              lender_company_id: world.lenderCompanyId,
+              borrower_company_id: scene.world.borrowerCompanyId,
+              lender_company_id: scene.world.lenderCompanyId,
               worker_id: user.id,
               supervisor_id: user.id
             }
@@ -91,20 +85,20 @@ describe('authorization', () => {
         {
           label: 'bookings.patch',
           socket: (c: ClientApplication) =>
-            c.service('bookings').patch(world.booking.id, { worker_id: user.id } as any),
-          http: ['PATCH', `/bookings/${world.booking.id}`, { worker_id: user.id }]
+            c.service('bookings').patch(scene.world.booking.id, { worker_id: user.id } as any),
+          http: ['PATCH', `/bookings/${scene.world.booking.id}`, { worker_id: user.id }]
         },
         {
           label: 'disputes.create',
           socket: (c: ClientApplication) =>
-            c.service('disputes').create({ booking_id: world.booking.id, party_ids: [user.id] } as any),
-          http: ['POST', '/disputes', { booking_id: world.booking.id, party_ids: [user.id] }]
+            c.service('disputes').create({ booking_id: scene.world.booking.id, party_ids: [user.id] } as any),
+          http: ['POST', '/disputes', { booking_id: scene.world.booking.id, party_ids: [user.id] }]
         }
       ] as const
 
     it('is refused (403) over Socket.io and HTTP, and nothing changes', async () => {
-      const user = world.borrowerManager
-      const other = world.supervisor
+      const user = scene.world.borrowerManager
+      const other = scene.world.supervisor
       const db = server.app.get('postgresqlClient')
       const counts = async () => {
         const tables = ['users', 'companies', 'company_members', 'bookings', 'disputes']
@@ -125,11 +119,11 @@ describe('authorization', () => {
       assert.strictEqual(stored.role, 'user')
       assert.strictEqual((await db('users').where({ id: other.id }).first()).name, other.name)
       assert.strictEqual(
-        (await db('bookings').where({ id: world.booking.id }).first()).worker_id,
-        world.worker.id
+        (await db('bookings').where({ id: scene.world.booking.id }).first()).worker_id,
+        scene.world.worker.id
       )
       assert.strictEqual(
-        (await db('companies').where({ id: world.borrowerCompanyId }).first()).name !== 'Mine',
+        (await db('companies').where({ id: scene.world.borrowerCompanyId }).first()).name !== 'Mine',
         true
       )
     })

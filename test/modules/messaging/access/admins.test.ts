@@ -1,50 +1,42 @@
 import assert from 'assert'
-import { useServer } from '../../../helpers/app'
-import type { BookingWorld, TestUser } from '../../../helpers/factories'
 import { bookingChannel } from '../../../helpers/fixtures'
 import { http, login, socketClient } from '../../../helpers/clients'
-import { buildAuthorizationScene, expectStatus } from './scene'
+import { expectStatus, useAuthorizationScene } from './scene'
 
 describe('authorization', () => {
-  const server = useServer()
-  let world: BookingWorld
-  let admin: TestUser
-  let channelId: number
-  let messageId: number
-
-  before(async () => {
-    ;({ world, admin, channelId, messageId } = await buildAuthorizationScene(server.app))
-  })
+  const { server, scene } = useAuthorizationScene()
 
   describe('admins', () => {
     it('can read any channel, its messages and participants, over Socket.io and HTTP', async () => {
-      const client = await socketClient(server.url, admin)
-      const channel = await client.service('channels').get(channelId)
-      assert.strictEqual(channel.id, channelId)
+      const client = await socketClient(server.url, scene.admin)
+      const channel = await client.service('channels').get(scene.channelId)
+      assert.strictEqual(channel.id, scene.channelId)
       const listed = await client
         .service('channels')
-        .find({ query: { context_type: 'booking', context_id: world.booking.id } })
+        .find({ query: { context_type: 'booking', context_id: scene.world.booking.id } })
       assert.deepStrictEqual(
         listed.data.map((c) => c.id),
-        [channelId]
+        [scene.channelId]
       )
-      const messages = await client.service('messages').find({ query: { channel_id: channelId } })
-      assert.ok(messages.data.some((m) => m.id === messageId))
-      assert.strictEqual((await client.service('messages').get(messageId)).id, messageId)
-      const participants = await client.service('participants').find({ query: { channel_id: channelId } })
-      assert.ok(participants.data.some((p) => p.user_id === world.worker.id))
+      const messages = await client.service('messages').find({ query: { channel_id: scene.channelId } })
+      assert.ok(messages.data.some((m) => m.id === scene.messageId))
+      assert.strictEqual((await client.service('messages').get(scene.messageId)).id, scene.messageId)
+      const participants = await client
+        .service('participants')
+        .find({ query: { channel_id: scene.channelId } })
+      assert.ok(participants.data.some((p) => p.user_id === scene.world.worker.id))
 
-      const token = await login(server.url, admin)
+      const token = await login(server.url, scene.admin)
       expectStatus(
-        await http(server.url, 'GET', `/channels/${channelId}`, { token }),
+        await http(server.url, 'GET', `/channels/${scene.channelId}`, { token }),
         200,
         'admin GET /channels/:id'
       )
-      const viaHttp = await http(server.url, 'GET', `/messages?channel_id=${channelId}`, { token })
+      const viaHttp = await http(server.url, 'GET', `/messages?channel_id=${scene.channelId}`, { token })
       expectStatus(viaHttp, 200, 'admin GET /messages')
-      assert.ok(viaHttp.body.data.some((m: any) => m.id === messageId))
+      assert.ok(viaHttp.body.data.some((m: any) => m.id === scene.messageId))
       expectStatus(
-        await http(server.url, 'GET', `/participants?channel_id=${channelId}`, { token }),
+        await http(server.url, 'GET', `/participants?channel_id=${scene.channelId}`, { token }),
         200,
         'admin GET /participants'
       )
@@ -63,7 +55,7 @@ describe('authorization', () => {
       })
       await server.app.service('company-members').remove(membership.id)
 
-      const client = await socketClient(server.url, admin)
+      const client = await socketClient(server.url, scene.admin)
       const normal = await client.service('messages').find({ query: { channel_id: channel.id } })
       const tombstone = normal.data.find((m) => m.id === doomed.id)
       assert.ok(tombstone?.is_deleted && !('content' in tombstone), 'deleted message a tombstone by default')
@@ -87,7 +79,7 @@ describe('authorization', () => {
       assert.ok(removed, 'removed participant listed with $withRemoved')
       assert.ok(removed.removed_at, 'with its removed_at')
 
-      const token = await login(server.url, admin)
+      const token = await login(server.url, scene.admin)
       const viaHttp = await http(server.url, 'GET', `/messages?channel_id=${channel.id}&$withDeleted=true`, {
         token
       })

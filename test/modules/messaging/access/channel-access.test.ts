@@ -1,8 +1,8 @@
 import assert from 'assert'
 import type { Knex } from 'knex'
 import { useServer } from '../../../helpers/app'
-import { buildAdmin, buildUser, openBookingChannel } from '../../../helpers/factories'
-import { bookingChannel, bookingWorld } from '../../../helpers/fixtures'
+import { buildAdmin, buildUser } from '../../../helpers/factories'
+import { bookingChannel } from '../../../helpers/fixtures'
 import type { TestUser } from '../../../helpers/factories'
 import { recordEvents, restClient, sleep, socketClient } from '../../../helpers/clients'
 import { QUIET_MS } from '../../../helpers/assertions'
@@ -47,9 +47,10 @@ describe('the channel-access policy', () => {
   let sender: TestUser
 
   before(async () => {
-    const world = await bookingWorld(server.app)
+    const opened = await bookingChannel(server.app)
+    const { world } = opened
+    channelId = opened.channelId
     const admin = await buildAdmin(server.app)
-    channelId = (await openBookingChannel(server.app, world)).id
     // The first supervisor is replaced, and so leaves the channel
     await server.app
       .service('bookings')

@@ -1,7 +1,6 @@
 import assert from 'assert'
 import { useServer } from '../../../helpers/app'
-import { openBookingChannel } from '../../../helpers/factories'
-import { bookingWorld } from '../../../helpers/fixtures'
+import { bookingChannel, bookingWorld } from '../../../helpers/fixtures'
 import type { BookingWorld } from '../../../helpers/factories'
 import { http, login, socketClient } from '../../../helpers/clients'
 import type { ClientApplication } from '../../../../src/client'
@@ -26,12 +25,10 @@ describe('ids an outsider may not see look like ids that do not exist', () => {
   const missing = 2_000_000_000 + Math.floor(Math.random() * 1_000_000)
 
   before(async () => {
-    world = await bookingWorld(server.app)
+    ;({ world, channelId } = await bookingChannel(server.app))
     channelless = await bookingWorld(server.app)
-    stranger = await bookingWorld(server.app)
-    channelId = (await openBookingChannel(server.app, world)).id
     // The prober takes part in a channel of their own: a real user, not an empty account
-    await openBookingChannel(server.app, stranger)
+    ;({ world: stranger } = await bookingChannel(server.app))
     messageId = (
       await server.app
         .service('messages')

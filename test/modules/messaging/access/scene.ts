@@ -1,7 +1,8 @@
 import assert from 'assert'
 import type { Application } from '../../../../src/declarations'
+import { useServer } from '../../../helpers/app'
 import { buildAdmin, openBookingChannel } from '../../../helpers/factories'
-import { bookingWorld } from '../../../helpers/fixtures'
+import { bookingChannel, bookingWorld } from '../../../helpers/fixtures'
 
 export function expectStatus(
   response: { status: number; body?: { code?: unknown } },
@@ -18,11 +19,9 @@ export function expectStatus(
 
 /** A booking channel with one message, a second booking with its own channel, and an admin. */
 export async function buildAuthorizationScene(app: Application) {
-  const world = await bookingWorld(app)
+  const { world, channelId } = await bookingChannel(app)
   const otherWorld = await bookingWorld(app)
   const admin = await buildAdmin(app)
-  const channel = await openBookingChannel(app, world)
-  const channelId = channel.id
   const message = await app
     .service('messages')
     .create({ channel_id: channelId, content: 'Shift starts at eight' }, { user: world.worker })
@@ -33,4 +32,14 @@ export async function buildAuthorizationScene(app: Application) {
   // The unrelated user really does participate in a channel of their own
   await openBookingChannel(app, otherWorld)
   return { world, otherWorld, admin, channelId, messageId, workerParticipantId, supervisorParticipantId }
+}
+
+/** A server, and the authorization scene on it once the suite's `before` hooks ran. */
+export function useAuthorizationScene() {
+  const server = useServer()
+  const scene = {} as Awaited<ReturnType<typeof buildAuthorizationScene>>
+  before(async () => {
+    Object.assign(scene, await buildAuthorizationScene(server.app))
+  })
+  return { server, scene }
 }

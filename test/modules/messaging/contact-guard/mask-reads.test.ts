@@ -1,6 +1,7 @@
 import assert from 'assert'
 import { useServer } from '../../../helpers/app'
-import { buildBooking, buildDispute } from '../../../helpers/factories'
+import { buildDispute } from '../../../helpers/factories'
+import { bookingWorld } from '../../../helpers/fixtures'
 import type { BookingWorld } from '../../../helpers/factories'
 import { http, login, socketClient } from '../../../helpers/clients'
 import { statementsDuring } from '../../../helpers/database'
@@ -31,7 +32,7 @@ describe('what the contact guard reads', () => {
   let bookingMessageId: number
 
   before(async () => {
-    world = await buildBooking(server.app, { status: 'pending' })
+    world = await bookingWorld(server.app, { booking: { status: 'pending' } })
     worker = await socketClient(server.url, world.worker)
     const dispute = await buildDispute(server.app, world.booking.id, [world.worker.id, world.supervisor.id])
     const flagged = await worker

@@ -1,7 +1,7 @@
 import assert from 'assert'
 import { useServer } from '../../../helpers/app'
-import { buildAdmin, openBookingChannel } from '../../../helpers/factories'
-import { bookingWorld } from '../../../helpers/fixtures'
+import { buildAdmin } from '../../../helpers/factories'
+import { bookingChannel } from '../../../helpers/fixtures'
 import type { BookingWorld, TestUser } from '../../../helpers/factories'
 import { transcriptHtml } from '../../../../src/modules/messaging/evidence/html'
 import type { Transcript } from '../../../../src/modules/messaging/services/transcripts/transcripts.schema'
@@ -21,9 +21,10 @@ describe('the transcript a judge reads', function () {
   let html: string
 
   before(async () => {
-    world = await bookingWorld(server.app)
+    const opened = await bookingChannel(server.app)
+    world = opened.world
     admin = await buildAdmin(server.app)
-    const channelId = (await openBookingChannel(server.app, world)).id
+    const { channelId } = opened
     const said = await server.app
       .service('messages')
       .create({ channel_id: channelId, content: 'Pay 100' }, { user: world.worker })

@@ -2,8 +2,8 @@ import assert from 'assert'
 import { useServer } from '../../../../helpers/app'
 import { statementsDuring } from '../../../../helpers/database'
 import { notificationSettings } from '../../../../helpers/notifications'
-import { buildAdmin, buildDispute, openBookingChannel } from '../../../../helpers/factories'
-import { bookingWorld, bookingChannel } from '../../../../helpers/fixtures'
+import { buildAdmin, buildDispute } from '../../../../helpers/factories'
+import { bookingChannel } from '../../../../helpers/fixtures'
 import type { BookingWorld } from '../../../../helpers/factories'
 import { http, login, nextEvent, socketClient } from '../../../../helpers/clients'
 
@@ -20,10 +20,8 @@ describe('channels as an app draws them', () => {
   let dispute: { id: number; channelId: number }
 
   before(async () => {
-    world = await bookingWorld(server.app)
-    other = await bookingWorld(server.app)
-    channelId = (await openBookingChannel(server.app, world)).id
-    otherChannelId = (await openBookingChannel(server.app, other)).id
+    ;({ world, channelId } = await bookingChannel(server.app))
+    ;({ world: other, channelId: otherChannelId } = await bookingChannel(server.app))
     const companyName = async (id: number) => (await server.app.service('companies').get(id)).name
     names = {
       borrower: await companyName(world.borrowerCompanyId),

@@ -1,15 +1,8 @@
 import assert from 'assert'
 import { useServer } from '../../../../helpers/app'
-import {
-  addMember,
-  buildAdmin,
-  buildCompany,
-  buildDispute,
-  buildUser,
-  openBookingChannel
-} from '../../../../helpers/factories'
+import { addMember, buildAdmin, buildCompany, buildDispute, buildUser } from '../../../../helpers/factories'
 import type { BookingWorld } from '../../../../helpers/factories'
-import { bookingWorld } from '../../../../helpers/fixtures'
+import { anotherBookingChannel, bookingChannel } from '../../../../helpers/fixtures'
 import { socketClient } from '../../../../helpers/clients'
 import { notificationSettings } from '../../../../helpers/notifications'
 import { notificationsOf } from '../../../../../src/modules/notifications'
@@ -28,10 +21,8 @@ describe('channels', () => {
     let disputeId: number
 
     before(async () => {
-      worldA = await bookingWorld(server.app)
-      worldB = await bookingWorld(server.app)
-      channelA = (await openBookingChannel(server.app, worldA)).id
-      channelB = (await openBookingChannel(server.app, worldB)).id
+      ;({ world: worldA, channelId: channelA } = await bookingChannel(server.app))
+      ;({ world: worldB, channelId: channelB } = await bookingChannel(server.app))
       const dispute = await buildDispute(server.app, worldA.booking.id, [
         worldA.worker.id,
         worldA.lenderAdmin.id
@@ -111,22 +102,10 @@ describe('channels', () => {
       const borrower = await buildCompany(server.app)
       const [manager, worker, supervisor] = await Promise.all([0, 1, 2].map(() => buildUser(server.app)))
       await addMember(server.app, lender.id, manager.id, 'manager')
+      const parties = { lenderCompanyId: lender.id, borrowerCompanyId: borrower.id, worker, supervisor }
       const channelIds: number[] = []
       for (let i = 0; i < 3; i++) {
-        const booking = await server.app.service('bookings').create({
-          borrower_company_id: borrower.id,
-          lender_company_id: lender.id,
-          worker_id: worker.id,
-          supervisor_id: supervisor.id,
-          status: 'confirmed'
-        })
-        channelIds.push(
-          (
-            await server.app
-              .service('channels')
-              .create({ context_type: 'booking', context_id: booking.id }, { user: worker })
-          ).id
-        )
+        channelIds.push((await anotherBookingChannel(server.app, parties)).id)
       }
       const [first, second, third] = channelIds
       const workerClient = await socketClient(server.url, worker)
@@ -152,28 +131,19 @@ describe('channels', () => {
         [0, 1, 2, 3].map(() => buildUser(server.app))
       )
       await addMember(server.app, lender.id, busy.id, 'manager')
+      const parties = { lenderCompanyId: lender.id, borrowerCompanyId: borrower.id, worker, supervisor }
       const busyChannels: number[] = []
       for (let i = 0; i < 8; i++) {
-        const booking = await server.app.service('bookings').create({
-          borrower_company_id: borrower.id,
-          lender_company_id: lender.id,
-          worker_id: worker.id,
-          supervisor_id: supervisor.id,
-          status: 'confirmed'
-        })
-        const channel = await server.app
-          .service('channels')
-          .create({ context_type: 'booking', context_id: booking.id }, { user: worker })
-        busyChannels.push(channel.id)
+        const channelId = (await anotherBookingChannel(server.app, parties)).id
+        busyChannels.push(channelId)
         await server.app
           .service('messages')
-          .create({ channel_id: channel.id, content: `hello ${i}` }, { user: worker })
+          .create({ channel_id: channelId, content: `hello ${i}` }, { user: worker })
       }
-      const lonelyWorld = await bookingWorld(server.app, { booking: { worker_id: lonely.id } })
-      const lonelyChannel = await openBookingChannel(server.app, { ...lonelyWorld, worker: lonely })
+      const lonelyWorld = await bookingChannel(server.app, { existing: { worker: lonely } })
       await server.app
         .service('messages')
-        .create({ channel_id: lonelyChannel.id, content: 'hello' }, { user: lonelyWorld.supervisor })
+        .create({ channel_id: lonelyWorld.channelId, content: 'hello' }, { user: lonelyWorld.supervisor })
 
       const busyClient = await socketClient(server.url, busy)
       const lonelyClient = await socketClient(server.url, lonely)
@@ -200,7 +170,7 @@ describe('channels', () => {
       assert.ok(busyResult.data.every((channel: any) => channel.unread_count === 1))
       assert.deepStrictEqual(
         lonelyResult.data.map((channel: any) => channel.id),
-        [lonelyChannel.id]
+        [lonelyWorld.channelId]
       )
       assert.strictEqual(lonelyResult.data[0].unread_count, 1)
       assert.ok(lonelyQueries.length > 0, 'the query listener saw the call')

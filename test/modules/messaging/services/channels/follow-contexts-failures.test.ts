@@ -3,7 +3,7 @@ import type { Knex } from 'knex'
 import { GeneralError } from '@feathersjs/errors'
 import { useServer } from '../../../../helpers/app'
 import { addMember, buildUser } from '../../../../helpers/factories'
-import { bookingChannel } from '../../../../helpers/fixtures'
+import { anotherBookingChannel, bookingChannel } from '../../../../helpers/fixtures'
 import { duringNextLockedRead, notFollowedLogs } from './follow-contexts'
 
 describe('a channel that fails to follow its context', function () {
@@ -57,15 +57,7 @@ describe('a channel that fails to follow its context', function () {
   it("does not keep a company's other channels from following a membership change", async () => {
     const { world, channel: failing } = await bookingChannel(server.app)
     // A later booking of the same companies: its channel is reconciled after the failing one
-    const other = await server.app.service('bookings').create({
-      borrower_company_id: world.borrowerCompanyId,
-      lender_company_id: world.lenderCompanyId,
-      worker_id: world.worker.id,
-      supervisor_id: world.supervisor.id
-    })
-    const following = await server.app
-      .service('channels')
-      .create({ context_type: 'booking', context_id: other.id }, { user: world.worker })
+    const following = await anotherBookingChannel(server.app, world, { status: 'pending' })
     const newcomer = await buildUser(server.app)
     const injected = duringNextLockedRead(server.app, 'bookings', failTheRead, world.booking.id)
 

@@ -1,7 +1,7 @@
 import assert from 'assert'
 import { useServer } from '../../../../helpers/app'
-import { buildUser, openBookingChannel } from '../../../../helpers/factories'
-import { bookingWorld } from '../../../../helpers/fixtures'
+import { buildUser } from '../../../../helpers/factories'
+import { bookingChannel } from '../../../../helpers/fixtures'
 import type { TestUser } from '../../../../helpers/factories'
 import { socketClient } from '../../../../helpers/clients'
 import { statementsDuring } from '../../../../helpers/database'
@@ -15,8 +15,9 @@ describe('pages of the channel list', () => {
   before(async () => {
     reader = await buildUser(server.app)
     for (const unread of [2, 0, 3]) {
-      const world = await bookingWorld(server.app, { booking: { supervisor_id: reader.id } })
-      const { id } = await openBookingChannel(server.app, world)
+      const { world, channelId: id } = await bookingChannel(server.app, {
+        booking: { supervisor_id: reader.id }
+      })
       for (let i = 0; i < unread; i++)
         await server.app
           .service('messages')

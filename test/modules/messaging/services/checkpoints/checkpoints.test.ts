@@ -11,7 +11,8 @@ import { startApp, useServer } from '../../../../helpers/app'
 import { http, login } from '../../../../helpers/clients'
 import { testDatabaseUrl } from '../../../../helpers/database'
 import { writeKeyPair } from '../../../../helpers/evidence'
-import { buildAdmin, buildBooking, buildDispute, openBookingChannel } from '../../../../helpers/factories'
+import { buildAdmin, buildDispute } from '../../../../helpers/factories'
+import { bookingChannel } from '../../../../helpers/fixtures'
 import type { BookingWorld } from '../../../../helpers/factories'
 
 /**
@@ -41,8 +42,7 @@ describe('checkpoints', function () {
     })
 
   async function channelWithTwo() {
-    const world = await buildBooking(server.app)
-    const channelId = (await openBookingChannel(server.app, world)).id
+    const { world, channelId } = await bookingChannel(server.app)
     await say(channelId, 'one', world)
     await say(channelId, 'two', world)
     return { world, channelId }

@@ -1,6 +1,7 @@
 import assert from 'assert'
 import { useServer } from '../../../../helpers/app'
-import { buildAdmin, buildBooking, buildUser, openBookingChannel } from '../../../../helpers/factories'
+import { buildAdmin, buildUser } from '../../../../helpers/factories'
+import { bookingChannel } from '../../../../helpers/fixtures'
 import type { BookingWorld, TestUser } from '../../../../helpers/factories'
 import { http, login, socketClient } from '../../../../helpers/clients'
 import { countMessages } from '../../../../helpers/database'
@@ -11,7 +12,6 @@ const WORD = `zephyr${process.pid}`
 describe('message search ($search)', () => {
   const server = useServer()
   let world: BookingWorld
-  let other: BookingWorld
   let admin: TestUser
   let channelId: number
   let otherChannelId: number
@@ -29,12 +29,12 @@ describe('message search ($search)', () => {
     http(server.url, 'GET', `/messages?${new URLSearchParams(params as Record<string, string>)}`, { token })
 
   before(async () => {
-    world = await buildBooking(server.app)
+    ;({ world, channelId } = await bookingChannel(server.app))
     // The same worker on a second booking: a channel with other people in it
-    other = await buildBooking(server.app, { worker_id: world.worker.id } as any)
+    ;({ channelId: otherChannelId } = await bookingChannel(server.app, {
+      existing: { worker: world.worker }
+    }))
     admin = await buildAdmin(server.app)
-    channelId = (await openBookingChannel(server.app, world)).id
-    otherChannelId = (await openBookingChannel(server.app, { ...other, worker: world.worker })).id
     workerToken = await login(server.url, world.worker)
     adminToken = await login(server.url, admin)
     await send(workerToken, channelId, `Meet at the Café Zürich, ${WORD} one`)
@@ -103,8 +103,7 @@ describe('message search ($search)', () => {
   })
 
   it("follows a removed participant's reading: once replaced, the old supervisor finds nothing of the channel", async () => {
-    const booking = await buildBooking(server.app)
-    const channel = (await openBookingChannel(server.app, booking)).id
+    const { world: booking, channelId: channel } = await bookingChannel(server.app)
     const word = `quokka${process.pid}`
     await send(await login(server.url, booking.worker), channel, `before the change ${word}`)
     const oldToken = await login(server.url, booking.supervisor)
@@ -142,8 +141,7 @@ describe('message search ($search)', () => {
   })
 
   it('pages by cursor, newest first or by relevance, without repeats or gaps', async () => {
-    const booking = await buildBooking(server.app)
-    const channel = (await openBookingChannel(server.app, booking)).id
+    const { world: booking, channelId: channel } = await bookingChannel(server.app)
     const token = await login(server.url, booking.worker)
     const word = `ibis${process.pid}`
     const sent = []

@@ -1,7 +1,7 @@
 import assert from 'assert'
 import { useServer } from '../../../../helpers/app'
 import { buildAdmin, buildUser } from '../../../../helpers/factories'
-import { bookingChannel } from '../../../../helpers/fixtures'
+import { anotherBookingChannel, bookingChannel } from '../../../../helpers/fixtures'
 import { nextEvent, recordEvents, sleep, socketClient } from '../../../../helpers/clients'
 import { QUIET_MS, rejectsWithCode } from '../../../../helpers/assertions'
 import { participantsOf } from './queries'
@@ -12,16 +12,7 @@ describe('participants', () => {
   describe('company membership changes', () => {
     it('adds a new company manager to every existing booking channel of that company, live', async () => {
       const { world, channel: first } = await bookingChannel(server.app)
-      const other = await server.app.service('bookings').create({
-        borrower_company_id: world.borrowerCompanyId,
-        lender_company_id: world.lenderCompanyId,
-        worker_id: world.worker.id,
-        supervisor_id: world.supervisor.id,
-        status: 'confirmed'
-      })
-      const second = await server.app
-        .service('channels')
-        .create({ context_type: 'booking', context_id: other.id }, { user: world.worker })
+      const second = await anotherBookingChannel(server.app, world)
       // A booking of unrelated companies, whose channel the newcomer must not join
       const { channel: unrelatedChannel } = await bookingChannel(server.app)
 

@@ -3,6 +3,7 @@ import { useServer } from '../../../../helpers/app'
 import type { BookingWorld } from '../../../../helpers/factories'
 import {
   nextEvent,
+  nextPresence,
   recordEvents,
   restClient,
   sleep,
@@ -27,12 +28,7 @@ describe('presence and typing (one instance)', () => {
     const seen = recordEvents(supervisor, 'presence', 'patched')
     const outsiderSeen = recordEvents(outsider, 'presence', 'patched')
 
-    const online = nextEvent(
-      supervisor,
-      'presence',
-      'patched',
-      (s) => s.user_id === world.worker.id && s.online
-    )
+    const online = nextPresence(supervisor, world.worker.id, true)
     const tab1 = await socketClient(server.url, world.worker)
     await online
     const tab2 = await socketClient(server.url, world.worker)
@@ -50,12 +46,7 @@ describe('presence and typing (one instance)', () => {
       .find({ query: { user_id: { $in: [world.worker.id] } } })
     assert.strictEqual(statuses.data[0].online, true)
 
-    const offline = nextEvent(
-      supervisor,
-      'presence',
-      'patched',
-      (s) => s.user_id === world.worker.id && !s.online
-    )
+    const offline = nextPresence(supervisor, world.worker.id, false)
     socketOf(tab2).disconnect()
     const status = await offline
     assert.ok(Date.parse(status.last_seen_at!) > 0)
