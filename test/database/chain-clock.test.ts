@@ -1,6 +1,7 @@
 import assert from 'assert'
 import { useServer } from '../helpers/app'
-import { buildAdmin, buildBooking, buildUser, openBookingChannel } from '../helpers/factories'
+import { buildAdmin, buildUser } from '../helpers/factories'
+import { bookingChannel } from '../helpers/fixtures'
 import { useRuntimeRole } from '../helpers/runtime-role'
 
 /**
@@ -42,8 +43,7 @@ describe('the chain’s times and senders, decided by the database', function ()
     })
 
   it('stamps a deletion and a leave from a transaction begun earlier after the entries chained before them', async () => {
-    const world = await buildBooking(server.app)
-    const channelId = (await openBookingChannel(server.app, world)).id
+    const { world, channelId } = await bookingChannel(server.app)
     const first = await server.app
       .service('messages')
       .create({ channel_id: channelId, content: 'first' }, { user: world.worker })
@@ -75,9 +75,8 @@ describe('the chain’s times and senders, decided by the database', function ()
   })
 
   it('lets only a current participant of an active channel, or an admin, be a sender', async () => {
-    const world = await buildBooking(server.app)
     const admin = await buildAdmin(server.app)
-    const channelId = (await openBookingChannel(server.app, world)).id
+    const { world, channelId } = await bookingChannel(server.app)
     const formerSupervisor = world.supervisor
     await server.app
       .service('bookings')
