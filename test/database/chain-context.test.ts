@@ -1,7 +1,8 @@
 import assert from 'assert'
 import { useServer } from '../helpers/app'
 import { useOwnerConnection } from '../helpers/runtime-role'
-import { buildAdmin, buildBooking, buildUser, openBookingChannel } from '../helpers/factories'
+import { buildAdmin, buildUser } from '../helpers/factories'
+import { bookingChannel, bookingWorld } from '../helpers/fixtures'
 
 /**
  * A channel's chain says which booking or dispute it belongs to, from its first entry,
@@ -17,9 +18,8 @@ describe('the chain binds its context and names who acted', function () {
     owner('chat_channel_events').where({ channel_id: channelId }).orderBy('event_seq')
 
   it('opens a channel with an entry naming its context, and names a channel moved to another booking', async () => {
-    const world = await buildBooking(server.app)
-    const other = await buildBooking(server.app)
-    const channelId = (await openBookingChannel(server.app, world)).id
+    const { world, channelId } = await bookingChannel(server.app)
+    const other = await bookingWorld(server.app)
     const [first] = await eventsOf(channelId)
     assert.deepStrictEqual(
       [first.event_seq, first.after_seq, first.kind, first.detail],
@@ -44,9 +44,8 @@ describe('the chain binds its context and names who acted', function () {
   })
 
   it('names who patched the booking on the membership and status events it caused, and the system otherwise', async () => {
-    const world = await buildBooking(server.app)
     const admin = await buildAdmin(server.app)
-    const channelId = (await openBookingChannel(server.app, world)).id
+    const { world, channelId } = await bookingChannel(server.app)
     const opened = (await eventsOf(channelId)).length
     const bookings = server.app.service('bookings')
     // As an admin's call reaches the hooks (the bookings' params type names no user)
