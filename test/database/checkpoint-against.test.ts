@@ -13,7 +13,7 @@ import { useServer } from '../helpers/app'
 import { sleep } from '../helpers/clients'
 import { testDatabaseUrl } from '../helpers/database'
 import { rewriteAsOwner, runTool, writeKeyPair } from '../helpers/evidence'
-import { buildBooking, openBookingChannel } from '../helpers/factories'
+import { bookingChannel } from '../helpers/fixtures'
 import type { BookingWorld } from '../helpers/factories'
 import { makeAuthorityFiles, startTimestampAuthority } from '../helpers/timestamp-authority'
 import type { TimestampAuthority } from '../helpers/timestamp-authority'
@@ -59,8 +59,7 @@ describe('checkpoints kept by a party, with RFC 3161 time-stamps (--against)', f
     (await server.app.service('checkpoints').find({ query: { channel_id: channelId, $limit: 1 } })).data[0]
 
   async function channelWithFive() {
-    const world = await buildBooking(server.app)
-    const channelId = (await openBookingChannel(server.app, world)).id
+    const { world, channelId } = await bookingChannel(server.app)
     for (let i = 1; i <= 5; i++) await say(channelId, `line ${i}`, world)
     return { world, channelId }
   }
