@@ -4,7 +4,7 @@ import { createKnex } from '../../src/database/postgresql'
 import { migrate } from '../../src/database/migrate'
 import { startApp } from '../helpers/app'
 import type { TestServer } from '../helpers/app'
-import { buildBooking, openBookingChannel } from '../helpers/factories'
+import { bookingChannel } from '../helpers/fixtures'
 import { privatePostgres } from '../helpers/private-postgres'
 
 describe('acknowledged messages across a PostgreSQL crash', function () {
@@ -31,8 +31,7 @@ describe('acknowledged messages across a PostgreSQL crash', function () {
     server = await startApp({
       database: { url: postgres.url('chat'), dataDir: '', pool: { min: 0, max: 10 } }
     })
-    const world = await buildBooking(server.app)
-    const channelId = (await openBookingChannel(server.app, world)).id
+    const { world, channelId } = await bookingChannel(server.app)
     const senders = [world.worker, world.supervisor, world.lenderAdmin]
     const answered: number[] = []
     const sends = Array.from({ length: 60 }, (_, i) =>
