@@ -8,7 +8,7 @@ import type { ChannelRecord } from '../../src/modules/messaging/evidence/record'
 import { useServer } from '../helpers/app'
 import { testDatabaseUrl } from '../helpers/database'
 import { rewriteAsOwner, runTool, writeKeyPair } from '../helpers/evidence'
-import { buildBooking, openBookingChannel } from '../helpers/factories'
+import { bookingChannel } from '../helpers/fixtures'
 import type { BookingWorld } from '../helpers/factories'
 
 /**
@@ -35,8 +35,7 @@ describe('consistency between two states of a record (--against)', function () {
   })
 
   async function channelWithFive(): Promise<{ world: BookingWorld; channelId: number; ids: number[] }> {
-    const world = await buildBooking(server.app)
-    const channelId = (await openBookingChannel(server.app, world)).id
+    const { world, channelId } = await bookingChannel(server.app)
     const ids: number[] = []
     for (let i = 1; i <= 5; i++) ids.push((await say(channelId, `line ${i}`, world)).id)
     return { world, channelId, ids }
