@@ -3,7 +3,8 @@ import type { Knex } from 'knex'
 import { createKnex } from '../../src/database/postgresql'
 import { useServer } from '../helpers/app'
 import { testDatabaseUrl } from '../helpers/database'
-import { buildAdmin, buildBooking, buildUser, openBookingChannel } from '../helpers/factories'
+import { buildAdmin, buildUser } from '../helpers/factories'
+import { bookingChannel } from '../helpers/fixtures'
 import type { BookingWorld, TestUser } from '../helpers/factories'
 import { closeClients, socketClient } from '../helpers/clients'
 import { runTool } from '../helpers/evidence'
@@ -33,8 +34,7 @@ describe('the hash chain of a channel, in the live database', function () {
 
   /** A channel with five messages, the third one deleted by its sender. */
   async function channelWithHistory(): Promise<{ world: BookingWorld; channelId: number; ids: number[] }> {
-    const world = await buildBooking(server.app)
-    const channelId = (await openBookingChannel(server.app, world)).id
+    const { world, channelId } = await bookingChannel(server.app)
     const ids: number[] = []
     for (let i = 1; i <= 5; i++) {
       const sender = i % 2 ? world.worker : world.supervisor
@@ -120,8 +120,7 @@ describe('the hash chain of a channel, in the live database', function () {
   })
 
   it('records a channel opened for a booking already completed as frozen from its start', async () => {
-    const world = await buildBooking(server.app, { status: 'completed' })
-    const channelId = (await openBookingChannel(server.app, world)).id
+    const { world, channelId } = await bookingChannel(server.app, { booking: { status: 'completed' } })
     const events = await owner('chat_channel_events').where({ channel_id: channelId }).orderBy('event_seq')
     assert.deepStrictEqual(
       events.slice(0, 2).map((event) => [event.kind, event.detail]),
@@ -242,8 +241,7 @@ describe('the hash chain of a channel, in the live database', function () {
   })
 
   it('keeps the chain valid and seq gap-free under 3 senders × 20 parallel sends', async () => {
-    const world = await buildBooking(server.app)
-    const channelId = (await openBookingChannel(server.app, world)).id
+    const { world, channelId } = await bookingChannel(server.app)
     const senders = await Promise.all(
       [world.worker, world.supervisor, world.lenderAdmin].map((person) => socketClient(server.url, person))
     )
