@@ -3,7 +3,8 @@ import type { Knex } from 'knex'
 import { useServer } from '../helpers/app'
 import { useRuntimeRole } from '../helpers/runtime-role'
 import { runTool } from '../helpers/evidence'
-import { buildAdmin, buildBooking, openBookingChannel } from '../helpers/factories'
+import { buildAdmin } from '../helpers/factories'
+import { bookingChannel } from '../helpers/fixtures'
 import type { BookingWorld, TestUser } from '../helpers/factories'
 import { readChannelRecord } from '../../src/modules/messaging/evidence/record'
 import type { ChannelRecord } from '../../src/modules/messaging/evidence/record'
@@ -32,8 +33,8 @@ describe('names as they were when each entry was chained', function () {
   const check = (channelId: number) => server.app.service('history-checks').get(channelId)
 
   async function channelOf(): Promise<{ world: BookingWorld; channelId: number }> {
-    const world = await buildBooking(server.app)
-    return { world, channelId: (await openBookingChannel(server.app, world)).id }
+    const { world, channelId } = await bookingChannel(server.app)
+    return { world, channelId }
   }
 
   /** Runs `statement` as the tables' owner with every trigger of `table` switched off, as a tamperer could. */
