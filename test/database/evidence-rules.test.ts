@@ -2,7 +2,8 @@ import assert from 'assert'
 import type { Knex } from 'knex'
 import { useServer } from '../helpers/app'
 import { useOwnerConnection } from '../helpers/runtime-role'
-import { buildBooking, buildUser, openBookingChannel } from '../helpers/factories'
+import { buildUser } from '../helpers/factories'
+import { bookingChannel } from '../helpers/fixtures'
 import type { BookingWorld } from '../helpers/factories'
 
 const TABLES = ['chat_messages', 'chat_channel_events', 'chat_channels', 'chat_participants']
@@ -65,8 +66,7 @@ describe('the rules of a record, checked beyond its links', function () {
   }
 
   async function channelWithMessages(): Promise<{ world: BookingWorld; channelId: number; ids: number[] }> {
-    const world = await buildBooking(server.app)
-    const channelId = (await openBookingChannel(server.app, world)).id
+    const { world, channelId } = await bookingChannel(server.app)
     const ids: number[] = []
     for (const sender of [world.worker, world.supervisor, world.worker]) {
       ids.push(
@@ -93,8 +93,7 @@ describe('the rules of a record, checked beyond its links', function () {
   })
 
   it('names a leave moved before its join', async () => {
-    const world = await buildBooking(server.app)
-    const channelId = (await openBookingChannel(server.app, world)).id
+    const { world, channelId } = await bookingChannel(server.app)
     await server.app
       .service('bookings')
       .patch(world.booking.id, { supervisor_id: (await buildUser(server.app)).id })
