@@ -1,7 +1,8 @@
 import assert from 'assert'
 import type { Knex } from 'knex'
 import { useServer } from '../helpers/app'
-import { buildAdmin, buildBooking, openBookingChannel } from '../helpers/factories'
+import { buildAdmin } from '../helpers/factories'
+import { bookingChannel } from '../helpers/fixtures'
 import type { BookingWorld } from '../helpers/factories'
 import { useRuntimeRole } from '../helpers/runtime-role'
 
@@ -32,8 +33,7 @@ describe('forgery refused by the database, for the role the app connects as', fu
   const check = (channelId: number) => server.app.service('history-checks').get(channelId)
 
   async function channelWithHistory(): Promise<{ world: BookingWorld; channelId: number; ids: number[] }> {
-    const world = await buildBooking(server.app)
-    const channelId = (await openBookingChannel(server.app, world)).id
+    const { world, channelId } = await bookingChannel(server.app)
     const ids: number[] = []
     for (const [i, sender] of [world.worker, world.supervisor].entries()) {
       const sent = await server.app
