@@ -6,7 +6,7 @@ import { migrate } from '../../src/database/migrate'
 import { startApp } from '../helpers/app'
 import type { TestServer } from '../helpers/app'
 import { testDatabaseUrl } from '../helpers/database'
-import { buildBooking, openBookingChannel } from '../helpers/factories'
+import { bookingChannel, bookingWorld } from '../helpers/fixtures'
 import { closeClients, http, login } from '../helpers/clients'
 import { runtimeGrants } from '../helpers/runtime-role'
 import { notificationsOf } from '../../src/modules/notifications'
@@ -89,8 +89,7 @@ describe('the app connected as a role that does not own the tables', function ()
 
   it('starts (nothing to migrate), and sends and soft-deletes a message over HTTP', async () => {
     assert.deepStrictEqual(await migrate(runtime), [])
-    const world = await buildBooking(server!.app)
-    const channel = await openBookingChannel(server!.app, world)
+    const { world, channel } = await bookingChannel(server!.app)
     const token = await login(server!.url, world.worker)
     const sent = await http(server!.url, 'POST', '/messages', {
       token,
@@ -108,7 +107,7 @@ describe('the app connected as a role that does not own the tables', function ()
   })
 
   it('confirms a phone number its owner set: the pending codes’ table is granted like the others', async () => {
-    const world = await buildBooking(server!.app)
+    const world = await bookingWorld(server!.app)
     const token = await login(server!.url, world.worker)
     const phone = `+1555${String(crypto.randomInt(1e7)).padStart(7, '0')}`
     const patched = await http(server!.url, 'PATCH', `/users/${world.worker.id}`, { token, body: { phone } })
