@@ -2,9 +2,9 @@ import assert from 'assert'
 import crypto from 'crypto'
 import type { Knex } from 'knex'
 import { useServer } from '../helpers/app'
-import { buildBooking, openBookingChannel } from '../helpers/factories'
+import { bookingChannelWithClients } from '../helpers/fixtures'
 import type { BookingWorld } from '../helpers/factories'
-import { nextEvent, recordEvents, sleep, socketClient, waitUntil } from '../helpers/clients'
+import { recordEvents, sleep, waitUntil } from '../helpers/clients'
 import { failure } from '../helpers/assertions'
 import type { ClientApplication } from '../../src/client'
 
@@ -24,17 +24,14 @@ describe('database failures', () => {
 
     before(async () => {
       db = server.app.get('postgresqlClient')
-      world = await buildBooking(server.app)
-      sender = await socketClient(server.url, world.worker)
-      listener = await socketClient(server.url, world.supervisor)
-      const told = nextEvent(
-        listener,
-        'channels',
-        'created',
-        (channel) => channel.context_id === world.booking.id
-      )
-      channelId = (await openBookingChannel(server.app, world)).id
-      await told
+      ;({
+        world,
+        channelId,
+        clients: { worker: sender, supervisor: listener }
+      } = await bookingChannelWithClients(server, {
+        connected: ['worker', 'supervisor'],
+        connectFirst: true
+      }))
     })
     afterEach(() => removeForcedFailure())
 

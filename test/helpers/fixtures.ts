@@ -1,6 +1,6 @@
 import { useServer } from './app'
 import type { TestServer } from './app'
-import { socketClient } from './clients'
+import { nextEvent, socketClient } from './clients'
 import { buildBooking, openBookingChannel } from './factories'
 import { redisSettings } from './redis'
 import type { BookingWorld, TestUser } from './factories'
@@ -87,19 +87,32 @@ export async function anotherBookingChannel(
 /**
  * A booking with one person in every role, its channel open, and the named people connected
  * over Socket.io. They connect after the channel opened, so each is in its room by the time
- * their login answers, and hears every event of the channel from then on.
+ * their login answers, and hears every event of the channel from then on. With
+ * `connectFirst` they connect before it opens instead, and the fixture returns once each of
+ * them has heard it open (a suite that follows the opening itself).
  */
 export async function bookingChannelWithClients<Role extends BookingRole = never>(
   server: TestServer,
-  { connected = [], ...options }: WorldOptions & { connected?: Role[] } = {}
+  {
+    connected = [],
+    connectFirst = false,
+    ...options
+  }: WorldOptions & { connected?: Role[]; connectFirst?: boolean } = {}
 ) {
-  const opened = await bookingChannel(server.app, options)
-  const connections = await Promise.all(connected.map((role) => socketClient(server.url, opened.world[role])))
+  const world = await bookingWorld(server.app, options)
+  const connect = () => Promise.all(connected.map((role) => socketClient(server.url, world[role])))
+  let connections = connectFirst ? await connect() : []
+  const heard = connections.map((client) =>
+    nextEvent(client, 'channels', 'created', (channel) => channel.context_id === world.booking.id)
+  )
+  const channel = await openBookingChannel(server.app, world)
+  await Promise.all(heard)
+  if (!connectFirst) connections = await connect()
   const clients = Object.fromEntries(connected.map((role, i) => [role, connections[i]])) as Record<
     Role,
     ClientApplication
   >
-  return { ...opened, clients }
+  return { ...world, world, channel, channelId: channel.id, clients }
 }
 
 /**
