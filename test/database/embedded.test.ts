@@ -10,7 +10,7 @@ import { migrate } from '../../src/database/migrate'
 import { isEmbedded } from '../../src/database/postgresql'
 import { stopServing } from '../../src/http/shutdown'
 import type { Application } from '../../src/declarations'
-import { buildBooking, openBookingChannel } from '../helpers/factories'
+import { bookingChannel } from '../helpers/fixtures'
 import type { BookingWorld } from '../helpers/factories'
 import { closeClients, nextEvent, socketClient } from '../helpers/clients'
 
@@ -24,6 +24,8 @@ describe('the app on the embedded database (PGlite)', function () {
   let server: Server | undefined
   let url: string
   let world: BookingWorld
+  // The booking's channel, opened once: opening it again would give the same channel
+  let channel: Awaited<ReturnType<typeof bookingChannel>>['channel']
 
   before(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-embedded-'))
@@ -33,7 +35,7 @@ describe('the app on the embedded database (PGlite)', function () {
     server = await app.listen(0, '127.0.0.1')
     if (!server.listening) await once(server, 'listening')
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-    world = await buildBooking(app)
+    ;({ world, channel } = await bookingChannel(app))
   })
 
   after(async () => {
@@ -49,7 +51,6 @@ describe('the app on the embedded database (PGlite)', function () {
   })
 
   it('delivers a message live between two socket clients and keeps it in history with numeric ids', async () => {
-    const channel = await openBookingChannel(app, world)
     assert.strictEqual(typeof channel.id, 'number')
 
     const worker = await socketClient(url, world.worker)
@@ -102,7 +103,6 @@ describe('the app on the embedded database (PGlite)', function () {
   })
 
   it('computes the hash chain in the send statement and the triggers on PGlite too, and it verifies', async () => {
-    const channel = await openBookingChannel(app, world)
     const sent = await app
       .service('messages')
       .create({ channel_id: channel.id, content: 'Chained on PGlite ✓' }, { user: world.worker })
@@ -123,7 +123,6 @@ describe('the app on the embedded database (PGlite)', function () {
       .where({ indexname: 'chat_messages_channel_search' })
       .pluck('indexdef')
     assert.match(index, /USING gin \(channel_id, search_vector\)/)
-    const channel = await openBookingChannel(app, world)
     const as = { user: world.worker, provider: 'rest', authenticated: true } as const
     await app
       .service('messages')
