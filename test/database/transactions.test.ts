@@ -32,6 +32,26 @@ describe('database failures', () => {
     const labels = async () =>
       (await db(probe).orderBy('id').select('label')).map((row: { label: string }) => row.label)
 
+    /**
+     * Work in a transaction whose every attempt writes its label and then fails with what
+     * `errorOf` gives for that attempt: what surfaced, and how many attempts ran.
+     */
+    const failingEveryAttempt = async (attempts: number, errorOf: (attempt: number) => Error) => {
+      let calls = 0
+      const surfaced = await failure(() =>
+        withTransaction(
+          db,
+          async (trx) => {
+            calls++
+            await trx(probe).insert({ label: `attempt ${calls}` })
+            throw errorOf(calls)
+          },
+          { attempts, baseDelayMs: 1 }
+        )
+      )
+      return { surfaced, calls }
+    }
+
     it('retries after 40001 and 40P01, succeeds, and keeps only the successful attempt’s writes', async () => {
       let calls = 0
       const result = await withTransaction(
@@ -84,18 +104,7 @@ describe('database failures', () => {
       ['a plain error without a code', new Error('a bug in the work')]
     ] as const) {
       it(`does not retry ${what}, surfaces it and rolls back`, async () => {
-        let calls = 0
-        const surfaced = await failure(() =>
-          withTransaction(
-            db,
-            async (trx) => {
-              calls++
-              await trx(probe).insert({ label: `attempt ${calls}` })
-              throw error
-            },
-            { attempts: 5, baseDelayMs: 1 }
-          )
-        )
+        const { surfaced, calls } = await failingEveryAttempt(5, () => error)
         assert.strictEqual(calls, 1, 'the work ran once')
         assert.strictEqual(surfaced, error)
         assert.deepStrictEqual(await labels(), [])
@@ -103,18 +112,9 @@ describe('database failures', () => {
     }
 
     it('surfaces the transient error once the attempts run out, with nothing written', async () => {
-      let calls = 0
       const lastError = databaseError('40001', 'could not serialize access')
-      const surfaced = await failure(() =>
-        withTransaction(
-          db,
-          async (trx) => {
-            calls++
-            await trx(probe).insert({ label: `attempt ${calls}` })
-            throw calls === 3 ? lastError : databaseError('40P01', 'deadlock detected')
-          },
-          { attempts: 3, baseDelayMs: 1 }
-        )
+      const { surfaced, calls } = await failingEveryAttempt(3, (attempt) =>
+        attempt === 3 ? lastError : databaseError('40P01', 'deadlock detected')
       )
       assert.strictEqual(calls, 3, 'every attempt ran, and no more')
       assert.strictEqual(surfaced, lastError)
