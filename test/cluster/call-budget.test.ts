@@ -7,6 +7,7 @@ import { closeClients, http, login, socketClient } from '../helpers/clients'
 import Redis from 'ioredis'
 import { redisSettings, testRedisPrefix, testRedisUrl } from '../helpers/redis'
 import { rejectsWithCode } from '../helpers/assertions'
+import type { ErrorBody } from '../helpers/clients'
 
 const CALLS_PER_MINUTE = 30
 
@@ -50,7 +51,12 @@ describe('the call budget, shared by two instances through Redis', function () {
     )
 
     await rejectsWithCode(onB.service('users').get(person.id), 429)
-    const refused = await http(b.url, 'GET', `/users/${person.id}`, { token })
+    const refused = await http<ErrorBody<{ retry_after_seconds: number }>>(
+      b.url,
+      'GET',
+      `/users/${person.id}`,
+      { token }
+    )
     assert.strictEqual(refused.status, 429)
     assert.ok(refused.body.data.retry_after_seconds >= 1)
     assert.strictEqual((await otherOnB.service('users').get(other.id)).id, other.id)

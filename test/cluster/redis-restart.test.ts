@@ -7,7 +7,8 @@ import { http, login, sleep, socketClient, waitUntil } from '../helpers/clients'
 import { testRedisPrefix } from '../helpers/redis'
 import { freePort, killTree, run } from '../helpers/processes'
 import type { Command } from '../helpers/processes'
-import type { ClientApplication } from '../../src/client'
+import type { ClientApplication, Message } from '../../src/client'
+import type { ErrorBody } from '../helpers/clients'
 
 interface Outcome {
   via: string
@@ -65,7 +66,7 @@ describe('sending while Redis restarts', function () {
           outcomes.push({ via, status: error.code ?? 0, error: error.message })
         }
       } else {
-        const response = await http(server.url, 'POST', '/messages', {
+        const response = await http<Partial<Message & ErrorBody>>(server.url, 'POST', '/messages', {
           token,
           body: { channel_id: channelId, content }
         })

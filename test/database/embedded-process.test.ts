@@ -5,6 +5,8 @@ import path from 'path'
 import { http, login } from '../helpers/clients'
 import { freePort, isRunning, killTree, run, nodeWithTsx } from '../helpers/processes'
 import type { Command } from '../helpers/processes'
+import type { Paginated } from '@feathersjs/feathers'
+import type { Message } from '../../src/client'
 
 const DEMO = { email: 'ana@demo.local', password: 'demo-password' }
 
@@ -69,7 +71,12 @@ describe('the embedded database folder, across processes', function () {
 
   const history = async () => {
     const token = await login(url, DEMO)
-    const page = await http(url, 'GET', '/messages?channel_id=1&$sort[seq]=1&$limit=100', { token })
+    const page = await http<Paginated<Message>>(
+      url,
+      'GET',
+      '/messages?channel_id=1&$sort[seq]=1&$limit=100',
+      { token }
+    )
     assert.strictEqual(page.status, 200, JSON.stringify(page.body))
     return (page.body.data as { id: number; content: string }[]).map(({ id, content }) => ({ id, content }))
   }

@@ -11,6 +11,7 @@ import { closeClients, http, login } from '../helpers/clients'
 import { runtimeGrants } from '../helpers/runtime-role'
 import { notificationsOf } from '../../src/modules/notifications'
 import type { LogSmsProvider } from '../../src/modules/notifications/providers/log'
+import type { Message } from '../../src/client'
 
 /**
  * The owner of a table can switch its triggers off, so the history guard holds only
@@ -91,7 +92,7 @@ describe('the app connected as a role that does not own the tables', function ()
     assert.deepStrictEqual(await migrate(runtime), [])
     const { world, channel } = await bookingChannel(server!.app)
     const token = await login(server!.url, world.worker)
-    const sent = await http(server!.url, 'POST', '/messages', {
+    const sent = await http<Message>(server!.url, 'POST', '/messages', {
       token,
       body: { channel_id: channel.id, content: 'Running late' }
     })

@@ -140,7 +140,7 @@ export async function waitUntil(condition: () => boolean | Promise<boolean>, wha
 }
 
 /** Plain HTTP, as a REST consumer without the Feathers client would call. */
-export async function http(
+export async function http<T = unknown>(
   url: string,
   method: string,
   path: string,
@@ -154,24 +154,41 @@ export async function http(
     },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body)
   })
-  return answerOf(response)
+  return answerOf<T>(response)
+}
+
+/** A Feathers error as it travels over HTTP; `Data` is what the route puts in `data`. */
+export interface ErrorBody<Data = Record<string, unknown> | undefined> {
+  name: string
+  message: string
+  code: number
+  className: string
+  data: Data
+  errors?: unknown
+}
+
+/** A plain HTTP answer; `body` is undefined when the text is not JSON. */
+export interface HttpAnswer<T = unknown> {
+  status: number
+  body: T
+  text: string
 }
 
 /** A response as tests read it: the status, the JSON body when there is one, and the text. */
-export async function answerOf(response: Response) {
+export async function answerOf<T = unknown>(response: Response): Promise<HttpAnswer<T>> {
   const text = await response.text()
-  // Whatever shape the route answered: each test reads the fields it expects of it
-  let json: any
+  // The route's shape is not checked here: each caller names the shape it expects as `T`
+  let json: T | undefined
   try {
-    json = JSON.parse(text)
+    json = JSON.parse(text) as T
   } catch {
     json = undefined
   }
-  return { status: response.status, body: json, text }
+  return { status: response.status, body: json as T, text }
 }
 
 export async function login(url: string, who: Credentials): Promise<string> {
-  const { status, body } = await http(url, 'POST', '/authentication', {
+  const { status, body } = await http<{ accessToken: string }>(url, 'POST', '/authentication', {
     body: { strategy: 'local', email: who.email, password: who.password }
   })
   if (status !== 201) throw new Error(`login failed: ${status} ${JSON.stringify(body)}`)

@@ -77,7 +77,7 @@ const pathSegment = (id: unknown) => {
  * naming the method in `X-Service-Method`; `body` is sent as given if it is a string or
  * a Buffer, as JSON otherwise.
  */
-export async function restCall(
+export async function restCall<T = unknown>(
   url: string,
   {
     method,
@@ -109,7 +109,7 @@ export async function restCall(
     },
     body: raw as BodyInit | undefined
   })
-  return answerOf(response)
+  return answerOf<T>(response)
 }
 
 /** A bare Socket.io connection (no Feathers client), logged in over the socket if a token is given. */

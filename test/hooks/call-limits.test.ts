@@ -6,6 +6,7 @@ import type { BookingWorld } from '../helpers/factories'
 import { http, login, socketClient, socketOf } from '../helpers/clients'
 import type { ClientApplication } from '../../src/client'
 import { bookingChannelWithClients } from '../helpers/fixtures'
+import type { ErrorBody } from '../helpers/clients'
 
 const CALLS_PER_MINUTE = 150
 const FLOOD = 2000
@@ -146,9 +147,19 @@ describe('a budget for every external call', function () {
   it('answers 429 over HTTP with Retry-After and retry_after_seconds, per person, and leaves internal calls alone', async () => {
     const person = await buildUser(server.app)
     const token = await login(server.url, person)
-    let answer = await http(server.url, 'GET', `/users/${person.id}`, { token })
+    let answer = await http<ErrorBody<{ retry_after_seconds: number }>>(
+      server.url,
+      'GET',
+      `/users/${person.id}`,
+      { token }
+    )
     for (let i = 0; answer.status === 200 && i < CALLS_PER_MINUTE + 5; i++) {
-      answer = await http(server.url, 'GET', `/users/${person.id}`, { token })
+      answer = await http<ErrorBody<{ retry_after_seconds: number }>>(
+        server.url,
+        'GET',
+        `/users/${person.id}`,
+        { token }
+      )
     }
     assert.strictEqual(answer.status, 429)
     assert.strictEqual(answer.body.name, 'TooManyRequests')

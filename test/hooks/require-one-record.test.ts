@@ -13,6 +13,7 @@ import {
   takesData,
   takesId
 } from '../helpers/transport-calls'
+import type { ErrorBody } from '../helpers/clients'
 
 const ELEMENTS = 150
 
@@ -103,7 +104,7 @@ describe('one record per call', () => {
       if (error?.code !== 405) wrong.push(`Socket.io ${method} ${path}: ${JSON.stringify(error)}`)
     }
     // Without the channel it names no record: a 400 that says so
-    const unnamed = await restCall(server.url, {
+    const unnamed = await restCall<ErrorBody>(server.url, {
       method: 'patch',
       path: 'participants',
       body: { muted: true },

@@ -14,13 +14,13 @@ describe('operations', function () {
     const server = useServer()
 
     it('GET /health answers 200', async () => {
-      const health = await request(server.url, 'GET', '/health')
+      const health = await request<{ status: string }>(server.url, 'GET', '/health')
       assert.strictEqual(health.status, 200)
       assert.strictEqual(health.body?.status, 'ok')
     })
 
     it('GET /ready answers 200 while the database answers', async () => {
-      const ready = await request(server.url, 'GET', '/ready')
+      const ready = await request<{ status: string }>(server.url, 'GET', '/ready')
       assert.strictEqual(ready.status, 200)
       assert.strictEqual(ready.body?.status, 'ready')
     })

@@ -9,6 +9,7 @@ import { http, login } from '../helpers/clients'
 import { buildOnce } from '../helpers/build'
 import { freePort, killTree, root, run, within, untilReady } from '../helpers/processes'
 import type { Command } from '../helpers/processes'
+import type { User } from '../../src/client'
 
 // What a production image holds besides node_modules: the build output and what npm and
 // the config loader read (README, "Production install")
@@ -113,10 +114,10 @@ describe('a production install (npm ci --omit=dev)', function () {
 
     const adminToken = await login(url, admin)
     const person = { email: 'worker@example.test', password: 'worker-password', name: 'Worker' }
-    const created = await http(url, 'POST', '/users', { token: adminToken, body: person })
+    const created = await http<User>(url, 'POST', '/users', { token: adminToken, body: person })
     assert.strictEqual(created.status, 201, JSON.stringify(created.body))
     const token = await login(url, person)
-    const me = await http(url, 'GET', `/users/${created.body.id}`, { token })
+    const me = await http<User>(url, 'GET', `/users/${created.body.id}`, { token })
     assert.strictEqual(me.body.email, person.email, JSON.stringify(me.body))
 
     process.kill(server.child.pid!, 'SIGTERM')

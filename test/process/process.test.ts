@@ -9,6 +9,7 @@ import { closeClients, http as request, login, sleep, socketClient, socketOf } f
 import { freePort, freshGet, isRunning, killTree, run, runApp, within } from '../helpers/processes'
 import type { Command } from '../helpers/processes'
 import { uniqueEmail } from '../helpers/factories'
+import type { AuthenticationResult } from '../../src/client'
 
 describe('operations', function () {
   this.timeout(90_000)
@@ -78,7 +79,7 @@ describe('operations', function () {
       assert.match(command.output(), /"message":"listening"/)
 
       // The environment's bootstrap admin was created on start and can log in
-      const admin = await request(url, 'POST', '/authentication', {
+      const admin = await request<AuthenticationResult>(url, 'POST', '/authentication', {
         body: { strategy: 'local', ...bootstrapAdmin }
       })
       assert.strictEqual(admin.status, 201, admin.text)

@@ -4,6 +4,7 @@ import { startApp } from '../helpers/app'
 import type { TestServer } from '../helpers/app'
 import { http as request, login } from '../helpers/clients'
 import { uniqueEmail } from '../helpers/factories'
+import type { AuthenticationResult } from '../../src/client'
 
 describe('operations', function () {
   this.timeout(90_000)
@@ -27,9 +28,14 @@ describe('operations', function () {
       assert.strictEqual(found.total, 1)
       assert.strictEqual(found.data[0].role, 'admin')
 
-      const auth = await request(server.url, 'POST', '/authentication', {
-        body: { strategy: 'local', email: bootstrapAdmin.email, password: bootstrapAdmin.password }
-      })
+      const auth = await request<AuthenticationResult & { user: Record<string, unknown> }>(
+        server.url,
+        'POST',
+        '/authentication',
+        {
+          body: { strategy: 'local', email: bootstrapAdmin.email, password: bootstrapAdmin.password }
+        }
+      )
       assert.strictEqual(auth.status, 201, auth.text)
       assert.strictEqual(auth.body.user.role, 'admin')
       assert.strictEqual(auth.body.user.password, undefined)

@@ -6,6 +6,9 @@ import { bookingChannel } from '../helpers/fixtures'
 import type { BookingWorld } from '../helpers/factories'
 import { http, login, socketClient, waitUntil } from '../helpers/clients'
 import { countMessages } from '../helpers/database'
+import type { Paginated } from '@feathersjs/feathers'
+import type { ErrorBody } from '../helpers/clients'
+import type { User } from '../../src/client'
 
 describe('hardening against hostile input', () => {
   const server = useServer({
@@ -47,15 +50,20 @@ describe('hardening against hostile input', () => {
     assert.strictEqual(byEmail.status, 400)
     const range = await http(server.url, 'GET', `/users?id=${target.id}&email[$gte]=a`, { token })
     assert.strictEqual(range.status, 400)
-    const seen = await http(server.url, 'GET', `/users/${target.id}`, { token })
+    const seen = await http<Record<string, unknown>>(server.url, 'GET', `/users/${target.id}`, { token })
     assert.deepStrictEqual(Object.keys(seen.body).sort(), ['id', 'name', 'role', 'timezone'])
     // Whether the number is confirmed is as private as the number: its owner sees both
-    const own = await http(server.url, 'GET', `/users/${target.id}`, {
+    const own = await http<User>(server.url, 'GET', `/users/${target.id}`, {
       token: await login(server.url, target)
     })
     assert.strictEqual(own.body.phone, '+15558880000')
     assert.ok(own.body.phone_confirmed_at, own.text)
-    const byName = await http(server.url, 'GET', `/users?name=${encodeURIComponent(target.name)}`, { token })
+    const byName = await http<Paginated<User>>(
+      server.url,
+      'GET',
+      `/users?name=${encodeURIComponent(target.name)}`,
+      { token }
+    )
     assert.deepStrictEqual(
       byName.body.data.map((user: any) => user.id),
       [target.id]
@@ -69,11 +77,11 @@ describe('hardening against hostile input', () => {
       body: { channel_id: channelId, content: 'hi', client_id: 'a\u0000b' }
     })
     assert.strictEqual(nulClientId.status, 400)
-    const nulQuery = await http(server.url, 'GET', '/users?name=a%00b', { token })
+    const nulQuery = await http<ErrorBody>(server.url, 'GET', '/users?name=a%00b', { token })
     assert.strictEqual(nulQuery.status, 400)
     assert.ok(!/select|users/i.test(nulQuery.body.message), nulQuery.body.message)
     // A name is free text: its control characters are removed before it is stored, as in messages
-    const nulName = await http(server.url, 'PATCH', `/users/${world.worker.id}`, {
+    const nulName = await http<User>(server.url, 'PATCH', `/users/${world.worker.id}`, {
       token,
       body: { name: 'x\u0000y' }
     })

@@ -2,10 +2,11 @@ import assert from 'assert'
 import { useServer } from '../helpers/app'
 import type { BookingWorld } from '../helpers/factories'
 import { http, login, socketClient, socketOf } from '../helpers/clients'
-import type { ClientApplication } from '../../src/client'
+import type { ClientApplication, Message } from '../../src/client'
 import { countMessages } from '../helpers/database'
 import { assertCleanErrorBody } from '../helpers/transport-calls'
 import { buildValidationScene, expectHttpError, rawCall } from './scene'
+import type { ErrorBody } from '../helpers/clients'
 
 describe('validation and errors', () => {
   const server = useServer()
@@ -44,7 +45,7 @@ describe('validation and errors', () => {
         expectHttpError(response, status, `${method} ${path}`)
       }
       // The names and classes are the standard Feathers ones
-      const bad = await http(server.url, 'POST', '/messages', {
+      const bad = await http<ErrorBody>(server.url, 'POST', '/messages', {
         token,
         body: { content: 42, channel_id: channelId }
       })
@@ -81,7 +82,7 @@ describe('validation and errors', () => {
 
       const health = await http(server.url, 'GET', '/health')
       assert.strictEqual(health.status, 200)
-      const sent = await http(server.url, 'POST', '/messages', {
+      const sent = await http<Message>(server.url, 'POST', '/messages', {
         token,
         body: { channel_id: channelId, content: 'still here' }
       })

@@ -6,6 +6,7 @@ import type { BookingWorld } from '../helpers/factories'
 import { http, login } from '../helpers/clients'
 import { assertCleanErrorBody, emitCall, rawSocket, restCall } from '../helpers/transport-calls'
 import { LEAP_SECOND, PROTOTYPE_NAMES } from '../helpers/junk'
+import type { ErrorBody } from '../helpers/clients'
 
 describe('junk that used to be answered with 500', () => {
   const server = useServer()
@@ -75,7 +76,7 @@ describe('junk that used to be answered with 500', () => {
       assertCleanErrorBody(response.body, 400, `Content-Encoding: ${encoding}`)
     }
     // A body that is compressed as it says is read
-    const response = await restCall(server.url, {
+    const response = await restCall<ErrorBody>(server.url, {
       method: 'create',
       path: 'messages',
       body: zlib.gzipSync(JSON.stringify({ channel_id: 'x', content: 'hello' })),

@@ -1,10 +1,11 @@
 import assert from 'assert'
 import { useServer } from '../helpers/app'
 import { http, login, socketClient } from '../helpers/clients'
-import type { ClientApplication } from '../../src/client'
+import type { ClientApplication, Message } from '../../src/client'
 import { rejectsWith } from '../helpers/assertions'
 import { buildValidationScene, expectHttpError } from './scene'
 import { bookingChannel } from '../helpers/fixtures'
+import type { Paginated } from '@feathersjs/feathers'
 
 describe('validation and errors', () => {
   const server = useServer()
@@ -88,9 +89,14 @@ describe('validation and errors', () => {
       assert.strictEqual(page.data[0].seq, 105)
 
       const otherToken = await login(server.url, other.supervisor)
-      const viaHttp = await http(server.url, 'GET', `/messages?channel_id=${channel.id}&$limit=101`, {
-        token: otherToken
-      })
+      const viaHttp = await http<Paginated<Message>>(
+        server.url,
+        'GET',
+        `/messages?channel_id=${channel.id}&$limit=101`,
+        {
+          token: otherToken
+        }
+      )
       assert.strictEqual(viaHttp.status, 200)
       assert.strictEqual(viaHttp.body.data.length, 100)
       assert.strictEqual(viaHttp.body.limit, 100)

@@ -7,6 +7,7 @@ import { closeClients, http, login } from '../../helpers/clients'
 import { createSuiteDatabase } from '../../helpers/database'
 import { PASSWORD } from '../../helpers/factories'
 import { EXAMPLE_PEOPLE, buildExampleWorld } from '../../helpers/example-world'
+import type { OpenAPIV3 } from 'openapi-types'
 
 // Who sends an operation's examples: Dana (admin) for what only admins may call and for the
 // admin's side of users and checkpoints; Ana, who works the example booking, for everything else
@@ -121,7 +122,7 @@ describe('the API docs’ examples, sent as they are', function () {
   })
 
   it('get the documented status and shape, every one of them', async () => {
-    const { body: document } = await http(server.url, 'GET', '/openapi.json')
+    const { body: document } = await http<OpenAPIV3.Document>(server.url, 'GET', '/openapi.json')
     const dereferenced: any = await SwaggerParser.dereference(structuredClone(document))
     const ajv = addFormats(new Ajv({ strict: false, allErrors: true }), ['date-time', 'email'])
     const tokens: Record<string, string> = {

@@ -6,6 +6,8 @@ import { bookingChannel } from '../../helpers/fixtures'
 import { http, login, socketClient, socketOf, waitUntil } from '../../helpers/clients'
 import { rejectsWith } from '../../helpers/assertions'
 import { redisSettings } from '../../helpers/redis'
+import type { ErrorBody } from '../../helpers/clients'
+import type { User } from '../../../src/client'
 
 const NEW_PASSWORD = 'a brand new passphrase'
 
@@ -20,13 +22,13 @@ describe('sessions: password changes, role changes and disabled accounts', funct
       const user = await buildUser(a.app)
       const token = await login(a.url, user)
 
-      const missing = await http(a.url, 'PATCH', `/users/${user.id}`, {
+      const missing = await http<ErrorBody>(a.url, 'PATCH', `/users/${user.id}`, {
         token,
         body: { password: NEW_PASSWORD }
       })
       assert.strictEqual(missing.status, 400, missing.text)
       assert.match(missing.body.message, /current_password/)
-      const wrong = await http(a.url, 'PATCH', `/users/${user.id}`, {
+      const wrong = await http<ErrorBody>(a.url, 'PATCH', `/users/${user.id}`, {
         token,
         body: { password: NEW_PASSWORD, current_password: 'a guess' }
       })
@@ -34,7 +36,7 @@ describe('sessions: password changes, role changes and disabled accounts', funct
       assert.match(wrong.body.message, /current password is wrong/)
       assert.ok(await login(a.url, user), 'the password did not change')
 
-      const changed = await http(a.url, 'PATCH', `/users/${user.id}`, {
+      const changed = await http<Record<string, unknown>>(a.url, 'PATCH', `/users/${user.id}`, {
         token,
         body: { password: NEW_PASSWORD, current_password: user.password }
       })
@@ -108,7 +110,7 @@ describe('sessions: password changes, role changes and disabled accounts', funct
         'B refuses the old token',
         1000
       )
-      const refused = await http(b.url, 'GET', '/channels', { token })
+      const refused = await http<ErrorBody>(b.url, 'GET', '/channels', { token })
       assert.match(refused.body.message, /session has ended/)
       assert.strictEqual(
         (await http(a.url, 'GET', '/channels', { token: fresh })).status,
@@ -143,7 +145,7 @@ describe('sessions: password changes, role changes and disabled accounts', funct
       })
       assert.strictEqual(edit.status, 200, edit.text)
       await waitUntil(
-        async () => (await http(b.url, 'GET', `/users/${user.id}`, { token })).body?.name === 'Renamed',
+        async () => (await http<User>(b.url, 'GET', `/users/${user.id}`, { token })).body?.name === 'Renamed',
         'B sees the edit',
         1000
       )
@@ -171,7 +173,7 @@ describe('sessions: password changes, role changes and disabled accounts', funct
 
       const admin = await buildAdmin(a.app)
       const adminToken = await login(a.url, admin)
-      const disabled = await http(a.url, 'PATCH', `/users/${worker.id}`, {
+      const disabled = await http<User & Record<string, unknown>>(a.url, 'PATCH', `/users/${worker.id}`, {
         token: adminToken,
         body: { disabled: true }
       })
@@ -190,14 +192,14 @@ describe('sessions: password changes, role changes and disabled accounts', funct
         1000
       )
       for (const url of [a.url, b.url]) {
-        const refused = await http(url, 'POST', '/authentication', {
+        const refused = await http<ErrorBody>(url, 'POST', '/authentication', {
           body: { strategy: 'local', email: worker.email, password: worker.password }
         })
         assert.strictEqual(refused.status, 401, refused.text)
         assert.match(refused.body.message, /disabled/)
       }
       // A wrong password learns nothing about the account's state
-      const guess = await http(a.url, 'POST', '/authentication', {
+      const guess = await http<ErrorBody>(a.url, 'POST', '/authentication', {
         body: { strategy: 'local', email: worker.email, password: 'a guess!' }
       })
       assert.doesNotMatch(guess.body.message, /disabled/)
@@ -214,7 +216,7 @@ describe('sessions: password changes, role changes and disabled accounts', funct
       assert.strictEqual(history.data[0].sender_id, worker.id)
       assert.strictEqual(history.data[0].content, 'before I was disabled')
 
-      const enabled = await http(a.url, 'PATCH', `/users/${worker.id}`, {
+      const enabled = await http<User>(a.url, 'PATCH', `/users/${worker.id}`, {
         token: adminToken,
         body: { disabled: false }
       })

@@ -6,6 +6,7 @@ import { http, login, socketClient } from '../../../helpers/clients'
 import { notificationSettings } from '../../../helpers/notifications'
 import { codeSentTo, otherThan, randomPhone, smsTo, useTwilio } from '../../../helpers/phones'
 import { notificationsOf } from '../../../../src/modules/notifications'
+import type { User } from '../../../../src/client'
 
 describe('phone numbers people set for themselves', function () {
   this.timeout(60_000)
@@ -37,7 +38,7 @@ describe('phone numbers people set for themselves', function () {
     assert.deepStrictEqual(planned, [])
 
     const token = await login(server.url, world.supervisor)
-    const confirm = (body: unknown) => http(server.url, 'POST', '/phone-confirmations', { token, body })
+    const confirm = (body: unknown) => http<User>(server.url, 'POST', '/phone-confirmations', { token, body })
     assert.strictEqual((await confirm({ code: otherThan(code!) })).status, 400)
     assert.strictEqual((await confirm({ code: 'abc' })).status, 400)
     const confirmed = await confirm({ code })

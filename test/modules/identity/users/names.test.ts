@@ -5,6 +5,8 @@ import { bookingWorld } from '../../../helpers/fixtures'
 import type { TestUser } from '../../../helpers/factories'
 import { http, login, socketClient } from '../../../helpers/clients'
 import { cheatSheetVectors, issueVectors } from '../../../fixtures/xss-vectors'
+import type { ErrorBody } from '../../../helpers/clients'
+import type { Company, User } from '../../../../src/client'
 
 const MARKUP_START = /<[a-zA-Z/!?]/
 
@@ -25,7 +27,7 @@ describe('names people see are stored without markup', () => {
   })
 
   it("PATCH /users/:id removes the markup of the issue's display name", async () => {
-    const response = await http(server.url, 'PATCH', `/users/${eve.id}`, {
+    const response = await http<User>(server.url, 'PATCH', `/users/${eve.id}`, {
       token: eveToken,
       body: { name: '<img/src=x/onerror=alert(1)> Eve' }
     })
@@ -38,7 +40,7 @@ describe('names people see are stored without markup', () => {
     const statuses = new Map<number, number>()
     for (const vector of [...issueVectors, ...cheatSheetVectors]) {
       const name = `${vector} Eve`
-      const response = await http(server.url, 'PATCH', `/users/${eve.id}`, {
+      const response = await http<User | ErrorBody>(server.url, 'PATCH', `/users/${eve.id}`, {
         token: eveToken,
         body: { name }
       })
@@ -64,7 +66,7 @@ describe('names people see are stored without markup', () => {
       ' <b></b> ',
       '<\u0000script>x<\u0000/script>'
     ]) {
-      const response = await http(server.url, 'PATCH', `/users/${eve.id}`, {
+      const response = await http<ErrorBody>(server.url, 'PATCH', `/users/${eve.id}`, {
         token: eveToken,
         body: { name }
       })
@@ -87,7 +89,7 @@ describe('names people see are stored without markup', () => {
   })
 
   it('sanitizes the name of a user an admin creates', async () => {
-    const response = await http(server.url, 'POST', '/users', {
+    const response = await http<User>(server.url, 'POST', '/users', {
       token: adminToken,
       body: {
         email: `mallory-${eve.id}@example.test`,
@@ -101,13 +103,13 @@ describe('names people see are stored without markup', () => {
   })
 
   it('sanitizes company names on create and patch', async () => {
-    const created = await http(server.url, 'POST', '/companies', {
+    const created = await http<Company>(server.url, 'POST', '/companies', {
       token: adminToken,
       body: { name: 'Acme <\u0000script>alert(1)<\u0000/script>Staffing' }
     })
     assert.strictEqual(created.status, 201, created.text)
     assert.strictEqual(created.body.name, 'Acme Staffing')
-    const patched = await http(server.url, 'PATCH', `/companies/${created.body.id}`, {
+    const patched = await http<Company>(server.url, 'PATCH', `/companies/${created.body.id}`, {
       token: adminToken,
       body: { name: 'Acme <img src=x title="<" onerror=alert(1)>& Sons' }
     })

@@ -2,7 +2,7 @@ import assert from 'assert'
 import { buildUser } from '../../../helpers/factories'
 import type { TestUser } from '../../../helpers/factories'
 import { http, login, socketClient } from '../../../helpers/clients'
-import type { ClientApplication } from '../../../../src/client'
+import type { ClientApplication, User } from '../../../../src/client'
 import { rejectsWith } from '../../../helpers/assertions'
 import { expectStatus, useAuthorizationScene } from './scene'
 
@@ -140,7 +140,7 @@ describe('authorization', () => {
       assert.strictEqual((patched as any).password, undefined)
 
       const token = await login(server.url, user)
-      const response = await http(server.url, 'PATCH', `/users/${user.id}`, {
+      const response = await http<User>(server.url, 'PATCH', `/users/${user.id}`, {
         token,
         body: { quiet_hours_start: '22:00', quiet_hours_end: '07:00' }
       })

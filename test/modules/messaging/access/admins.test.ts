@@ -2,6 +2,8 @@ import assert from 'assert'
 import { bookingChannel } from '../../../helpers/fixtures'
 import { http, login, socketClient } from '../../../helpers/clients'
 import { expectStatus, useAuthorizationScene } from './scene'
+import type { Paginated } from '@feathersjs/feathers'
+import type { Message } from '../../../../src/client'
 
 describe('authorization', () => {
   const { server, scene } = useAuthorizationScene()
@@ -32,7 +34,12 @@ describe('authorization', () => {
         200,
         'admin GET /channels/:id'
       )
-      const viaHttp = await http(server.url, 'GET', `/messages?channel_id=${scene.channelId}`, { token })
+      const viaHttp = await http<Paginated<Message>>(
+        server.url,
+        'GET',
+        `/messages?channel_id=${scene.channelId}`,
+        { token }
+      )
       expectStatus(viaHttp, 200, 'admin GET /messages')
       assert.ok(viaHttp.body.data.some((m: any) => m.id === scene.messageId))
       expectStatus(
@@ -80,9 +87,14 @@ describe('authorization', () => {
       assert.ok(removed.removed_at, 'with its removed_at')
 
       const token = await login(server.url, scene.admin)
-      const viaHttp = await http(server.url, 'GET', `/messages?channel_id=${channel.id}&$withDeleted=true`, {
-        token
-      })
+      const viaHttp = await http<Paginated<Message>>(
+        server.url,
+        'GET',
+        `/messages?channel_id=${channel.id}&$withDeleted=true`,
+        {
+          token
+        }
+      )
       expectStatus(viaHttp, 200, 'admin $withDeleted over HTTP')
       assert.ok(viaHttp.body.data.some((m: any) => m.id === doomed.id))
     })

@@ -4,6 +4,7 @@ import { http, socketClient } from '../../../helpers/clients'
 import { rejectsWith } from '../../../helpers/assertions'
 import { countMessages } from '../../../helpers/database'
 import { expectStatus, useAuthorizationScene } from './scene'
+import type { ErrorBody } from '../../../helpers/clients'
 
 describe('authorization', () => {
   const { server, scene } = useAuthorizationScene()
@@ -101,7 +102,7 @@ describe('authorization', () => {
         ['GET', '/disputes']
       ]
       for (const [method, path, body] of calls) {
-        const response = await http(server.url, method, path, { body })
+        const response = await http<ErrorBody>(server.url, method, path, { body })
         expectStatus(response, 401, `${method} ${path}`)
         assert.strictEqual(response.body.name, 'NotAuthenticated')
       }

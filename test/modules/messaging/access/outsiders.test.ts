@@ -3,6 +3,7 @@ import { http, login, socketClient } from '../../../helpers/clients'
 import { rejectsWith } from '../../../helpers/assertions'
 import { countMessages } from '../../../helpers/database'
 import { expectStatus, useAuthorizationScene } from './scene'
+import type { ChannelPage } from '../../../../src/client'
 
 describe('authorization', () => {
   const { server, scene } = useAuthorizationScene()
@@ -146,7 +147,7 @@ describe('authorization', () => {
         assert.deepStrictEqual(filtered.data, [])
 
         const token = await login(server.url, who)
-        const response = await http(
+        const response = await http<ChannelPage>(
           server.url,
           'GET',
           `/channels?context_type=booking&context_id=${scene.world.booking.id}`,

@@ -3,18 +3,20 @@ import type { Application } from '../../../../src/declarations'
 import { useServer } from '../../../helpers/app'
 import { buildAdmin, openBookingChannel } from '../../../helpers/factories'
 import { bookingChannel, bookingWorld } from '../../../helpers/fixtures'
+import type { ErrorBody } from '../../../helpers/clients'
 
-export function expectStatus(
-  response: { status: number; body?: { code?: unknown } },
-  status: number,
-  what = ''
-) {
+export function expectStatus(response: { status: number; body?: unknown }, status: number, what = '') {
   assert.strictEqual(
     response.status,
     status,
     `${what}: expected HTTP ${status}, got ${response.status} ${JSON.stringify(response.body)}`
   )
-  if (status >= 400) assert.strictEqual(response.body?.code, status, `${what}: error body code`)
+  if (status >= 400)
+    assert.strictEqual(
+      (response.body as Partial<ErrorBody> | undefined)?.code,
+      status,
+      `${what}: error body code`
+    )
 }
 
 /** A booking channel with one message, a second booking with its own channel, and an admin. */

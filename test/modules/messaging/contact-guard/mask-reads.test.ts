@@ -5,7 +5,8 @@ import { bookingWorld } from '../../../helpers/fixtures'
 import type { BookingWorld } from '../../../helpers/factories'
 import { http, login, socketClient } from '../../../helpers/clients'
 import { statementsDuring } from '../../../helpers/database'
-import type { ClientApplication } from '../../../../src/client'
+import type { ClientApplication, Message } from '../../../../src/client'
+import type { Paginated } from '@feathersjs/feathers'
 
 const PHONE = 'text me: +44 7700 900123'
 const MASKED = 'text me: [phone number hidden]'
@@ -54,8 +55,10 @@ describe('what the contact guard reads', () => {
     const { result, statements } = await statementsDuring(server.app, async () => ({
       page: await supervisor.service('messages').find({ query: { channel_id: disputeChannelId } }),
       one: await supervisor.service('messages').get(disputeMessageId),
-      rest: await http(server.url, 'GET', `/messages?channel_id=${disputeChannelId}`, { token }),
-      restOne: await http(server.url, 'GET', `/messages/${disputeMessageId}`, { token })
+      rest: await http<Paginated<Message>>(server.url, 'GET', `/messages?channel_id=${disputeChannelId}`, {
+        token
+      }),
+      restOne: await http<Message>(server.url, 'GET', `/messages/${disputeMessageId}`, { token })
     }))
     assert.ok(
       statements.some((sql) => sql.includes('chat_messages')),
@@ -81,9 +84,14 @@ describe('what the contact guard reads', () => {
 
   it('a search across both channels still masks the booking’s message', async () => {
     const token = await login(server.url, world.supervisor)
-    const found = await http(server.url, 'GET', `/messages?$search=${encodeURIComponent('text me')}`, {
-      token
-    })
+    const found = await http<Paginated<{ id: number; content: string }>>(
+      server.url,
+      'GET',
+      `/messages?$search=${encodeURIComponent('text me')}`,
+      {
+        token
+      }
+    )
     assert.strictEqual(found.status, 200, found.text)
     const byId = new Map(found.body.data.map((m: { id: number; content: string }) => [m.id, m.content]))
     assert.strictEqual(byId.get(disputeMessageId), PHONE)

@@ -4,11 +4,24 @@ import { addMember, buildAdmin, buildDispute } from '../../../helpers/factories'
 import { bookingWorld } from '../../../helpers/fixtures'
 import type { BookingWorld, TestUser } from '../../../helpers/factories'
 import { http, login, nextEvent, socketClient, waitUntil } from '../../../helpers/clients'
-import type { ClientApplication } from '../../../../src/client'
 import { BLOCKED_SENTENCE } from '../../../../src/modules/messaging/contact-guard/policy'
+import type { Paginated } from '@feathersjs/feathers'
+import type {
+  ChannelView,
+  ClientApplication,
+  ContactFinding,
+  HistoryCheck,
+  Message
+} from '../../../../src/client'
+import type { ErrorBody } from '../../../helpers/clients'
 
 const PHONE = 'call me on zero seven seven zero zero, 900 123 after 18:00'
 const MASKED = 'call me on [phone number hidden] after 18:00'
+
+// A channel whose last message still has its words
+type ChannelWithWords = ChannelView & {
+  last_message: Extract<ChannelView['last_message'], { content: string }>
+}
 
 describe('the contact-details guard over REST and Socket.io', () => {
   const server = useServer({
@@ -55,26 +68,37 @@ describe('the contact-details guard over REST and Socket.io', () => {
     assert.ok(!('masked_content' in adminEvent))
 
     const workerToken = await login(server.url, world.worker)
-    const history = await http(server.url, 'GET', `/messages?channel_id=${channelId}&$sort[seq]=1`, {
+    const history = await http<Paginated<Message>>(
+      server.url,
+      'GET',
+      `/messages?channel_id=${channelId}&$sort[seq]=1`,
+      {
+        token: workerToken
+      }
+    )
+    assert.strictEqual(history.body.data.at(-1)!.content, MASKED)
+    assert.ok(!history.text.includes('900 123'), history.text)
+    const got = await http<Message>(server.url, 'GET', `/messages/${sent.id}`, { token: workerToken })
+    assert.strictEqual(got.body.content, MASKED)
+    const channels = await http<ChannelWithWords>(server.url, 'GET', `/channels/${channelId}`, {
       token: workerToken
     })
-    assert.strictEqual(history.body.data.at(-1).content, MASKED)
-    assert.ok(!history.text.includes('900 123'), history.text)
-    const got = await http(server.url, 'GET', `/messages/${sent.id}`, { token: workerToken })
-    assert.strictEqual(got.body.content, MASKED)
-    const channels = await http(server.url, 'GET', `/channels/${channelId}`, { token: workerToken })
     assert.strictEqual(channels.body.last_message.content, MASKED)
 
     const adminToken = await login(server.url, admin)
-    const adminHistory = await http(server.url, 'GET', `/messages/${sent.id}`, { token: adminToken })
+    const adminHistory = await http<Message>(server.url, 'GET', `/messages/${sent.id}`, { token: adminToken })
     assert.strictEqual(adminHistory.body.content, PHONE)
-    const adminChannel = await http(server.url, 'GET', `/channels/${channelId}`, { token: adminToken })
+    const adminChannel = await http<ChannelWithWords>(server.url, 'GET', `/channels/${channelId}`, {
+      token: adminToken
+    })
     assert.strictEqual(adminChannel.body.last_message.content, PHONE)
 
     // the record is what was sent, and the chain over it still holds
     const stored = await server.app.get('postgresqlClient')('chat_messages').where({ id: sent.id }).first()
     assert.strictEqual(stored.content, PHONE)
-    const check = await http(server.url, 'GET', `/history-checks/${channelId}`, { token: adminToken })
+    const check = await http<HistoryCheck>(server.url, 'GET', `/history-checks/${channelId}`, {
+      token: adminToken
+    })
     assert.strictEqual(check.body.valid, true, JSON.stringify(check.body.problems))
 
     const findings = await adminClient.service('contact-findings').find({ query: { message_id: sent.id } })
@@ -88,13 +112,15 @@ describe('the contact-details guard over REST and Socket.io', () => {
     assert.strictEqual(sent.content, MASKED)
     for (const words of ['900 12', '900 123', 'call me after']) {
       const search = `/messages?channel_id=${channelId}&$search=${encodeURIComponent(words)}`
-      const workerFound = await http(server.url, 'GET', search, {
+      const workerFound = await http<Paginated<Message>>(server.url, 'GET', search, {
         token: await login(server.url, world.worker)
       })
       assert.strictEqual(workerFound.status, 200, workerFound.text)
       assert.ok(!workerFound.body.data.some((m: { id: number }) => m.id === sent.id), words)
       assert.ok(!workerFound.text.includes('900'), workerFound.text)
-      const adminFound = await http(server.url, 'GET', search, { token: await login(server.url, admin) })
+      const adminFound = await http<Paginated<Message>>(server.url, 'GET', search, {
+        token: await login(server.url, admin)
+      })
       assert.ok(
         adminFound.body.data.some((m: { id: number }) => m.id === sent.id),
         `${words}: ${adminFound.text}`
@@ -136,18 +162,23 @@ describe('the contact-details guard over REST and Socket.io', () => {
   it('blocks with 400 and a plain sentence where the context says block, and stores nothing', async () => {
     const confirmed = await bookingWorld(server.app, { booking: { status: 'confirmed' } })
     const token = await login(server.url, confirmed.worker)
-    const opened = await http(server.url, 'POST', '/messages', {
+    const opened = await http<Message>(server.url, 'POST', '/messages', {
       token,
       body: { context_type: 'booking', context_id: confirmed.booking.id, content: 'see you Monday' }
     })
     assert.strictEqual(opened.status, 201)
-    const refused = await http(server.url, 'POST', '/messages', {
+    const refused = await http<ErrorBody>(server.url, 'POST', '/messages', {
       token,
       body: { channel_id: opened.body.channel_id, content: 'add me on insta: @maria.k' }
     })
     assert.strictEqual(refused.status, 400)
     assert.strictEqual(refused.body.message, BLOCKED_SENTENCE)
-    const history = await http(server.url, 'GET', `/messages?channel_id=${opened.body.channel_id}`, { token })
+    const history = await http<Paginated<Message>>(
+      server.url,
+      'GET',
+      `/messages?channel_id=${opened.body.channel_id}`,
+      { token }
+    )
     assert.strictEqual(history.body.total, 1)
 
     const socket = await socketClient(server.url, confirmed.worker)
@@ -178,7 +209,7 @@ describe('the contact-details guard over REST and Socket.io', () => {
   it('flags in a dispute: delivered as sent, a finding admins list and resolve, others cannot see', async () => {
     const dispute = await buildDispute(server.app, world.booking.id, [world.worker.id, world.supervisor.id])
     const token = await login(server.url, world.worker)
-    const sent = await http(server.url, 'POST', '/messages', {
+    const sent = await http<Message>(server.url, 'POST', '/messages', {
       token,
       body: { context_type: 'dispute', context_id: dispute.id, content: 'text me: +44 7700 900123' }
     })
@@ -186,9 +217,14 @@ describe('the contact-details guard over REST and Socket.io', () => {
     assert.strictEqual(sent.body.content, 'text me: +44 7700 900123')
 
     const adminToken = await login(server.url, admin)
-    const listed = await http(server.url, 'GET', `/contact-findings?message_id=${sent.body.id}`, {
-      token: adminToken
-    })
+    const listed = await http<Paginated<ContactFinding>>(
+      server.url,
+      'GET',
+      `/contact-findings?message_id=${sent.body.id}`,
+      {
+        token: adminToken
+      }
+    )
     assert.strictEqual(listed.status, 200)
     assert.strictEqual(listed.body.total, 1)
     const finding = listed.body.data[0]
@@ -219,14 +255,14 @@ describe('the contact-details guard over REST and Socket.io', () => {
     })
     assert.strictEqual(junk.status, 400)
 
-    const resolved = await http(server.url, 'PATCH', `/contact-findings/${finding.id}`, {
+    const resolved = await http<ContactFinding>(server.url, 'PATCH', `/contact-findings/${finding.id}`, {
       token: adminToken,
       body: { resolved: true, resolution: 'reminded the worker of the terms' }
     })
     assert.strictEqual(resolved.status, 200)
     assert.strictEqual(resolved.body.resolved_by, admin.id)
     assert.ok(resolved.body.resolved_at)
-    const open = await http(
+    const open = await http<Paginated<ContactFinding>>(
       server.url,
       'GET',
       `/contact-findings?resolved=false&message_id=${sent.body.id}`,

@@ -3,6 +3,8 @@ import { useServer } from '../../../helpers/app'
 import type { BookingWorld } from '../../../helpers/factories'
 import { http, login, nextEvent, socketClient } from '../../../helpers/clients'
 import { bookingChannelWithClients } from '../../../helpers/fixtures'
+import type { Paginated } from '@feathersjs/feathers'
+import type { Message } from '../../../../src/client'
 
 describe('message senders', () => {
   const server = useServer()
@@ -17,7 +19,7 @@ describe('message senders', () => {
 
   it('names the sender in the REST create result, in find and in get', async () => {
     const token = await login(server.url, world.worker)
-    const sent = await http(server.url, 'POST', '/messages', {
+    const sent = await http<Message>(server.url, 'POST', '/messages', {
       token,
       body: { channel_id: channelId, content: 'Over REST' }
     })
@@ -27,14 +29,19 @@ describe('message senders', () => {
     await server.app
       .service('messages')
       .create({ channel_id: channelId, content: 'From the supervisor' }, { user: world.supervisor })
-    const page = await http(server.url, 'GET', `/messages?channel_id=${channelId}&$sort[seq]=1`, { token })
+    const page = await http<Paginated<Message>>(
+      server.url,
+      'GET',
+      `/messages?channel_id=${channelId}&$sort[seq]=1`,
+      { token }
+    )
     assert.strictEqual(page.status, 200)
     const senders = page.body.data.map((message: any) => [message.content, message.sender])
     assert.deepStrictEqual(senders.slice(-2), [
       ['Over REST', senderOf(world.worker)],
       ['From the supervisor', senderOf(world.supervisor)]
     ])
-    const one = await http(server.url, 'GET', `/messages/${page.body.data.at(-1).id}`, { token })
+    const one = await http<Message>(server.url, 'GET', `/messages/${page.body.data.at(-1)!.id}`, { token })
     assert.deepStrictEqual(one.body.sender, senderOf(world.supervisor))
   })
 

@@ -3,7 +3,7 @@ import { sanitizeText as sanitizeContent } from '../../../../src/sanitize-text'
 import { useServer } from '../../../helpers/app'
 import type { BookingWorld } from '../../../helpers/factories'
 import { http, login, nextEvent, socketClient } from '../../../helpers/clients'
-import type { ClientApplication } from '../../../../src/client'
+import type { ClientApplication, Message } from '../../../../src/client'
 import { countMessages } from '../../../helpers/database'
 import { bookingChannelWithClients, bookingWorld } from '../../../helpers/fixtures'
 
@@ -210,7 +210,7 @@ describe('content sanitizing', () => {
 
     it('sanitizes the same way over plain HTTP', async () => {
       const token = await login(server.url, world.supervisor)
-      const response = await http(server.url, 'POST', '/messages', {
+      const response = await http<Message>(server.url, 'POST', '/messages', {
         token,
         body: { channel_id: channelId, content: ' <style>p{}</style><b>bold</b> a < b & c\u0007 e\u0301 ' }
       })

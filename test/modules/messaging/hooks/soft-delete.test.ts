@@ -4,7 +4,7 @@ import { addMember, buildAdmin, openBookingChannel } from '../../../helpers/fact
 import { bookingWorld } from '../../../helpers/fixtures'
 import type { BookingWorld, TestUser } from '../../../helpers/factories'
 import { http, login, nextEvent, recordEvents, sleep, socketClient } from '../../../helpers/clients'
-import type { ClientApplication } from '../../../../src/client'
+import type { ClientApplication, Message } from '../../../../src/client'
 import { QUIET_MS, rejectsWithCode } from '../../../helpers/assertions'
 
 describe('real-time delivery', () => {
@@ -124,12 +124,12 @@ describe('real-time delivery', () => {
 
     it('gives the sender a REST remove result without the content', async () => {
       const token = await login(server.url, world.worker)
-      const sent = await http(server.url, 'POST', '/messages', {
+      const sent = await http<Message>(server.url, 'POST', '/messages', {
         token,
         body: { channel_id: channelId, content: 'over REST' }
       })
       assert.strictEqual(sent.status, 201)
-      const removed = await http(server.url, 'DELETE', `/messages/${sent.body.id}`, { token })
+      const removed = await http<Message>(server.url, 'DELETE', `/messages/${sent.body.id}`, { token })
       assert.strictEqual(removed.status, 200)
       assert.strictEqual(removed.body.id, sent.body.id)
       assert.strictEqual(removed.body.is_deleted, true)

@@ -2,10 +2,11 @@ import assert from 'assert'
 import { useServer } from '../../../helpers/app'
 import type { BookingWorld } from '../../../helpers/factories'
 import { http, login, recordEvents, waitUntil } from '../../../helpers/clients'
-import type { ClientApplication } from '../../../../src/client'
+import type { ClientApplication, Message } from '../../../../src/client'
 import { countMessages } from '../../../helpers/database'
 import { cheatSheetVectors, issueVectors } from '../../../fixtures/xss-vectors'
 import { bookingChannelWithClients } from '../../../helpers/fixtures'
+import type { ErrorBody } from '../../../helpers/clients'
 
 const MARKUP_START = /<[a-zA-Z/!?]/
 
@@ -76,13 +77,13 @@ describe('messages: stored XSS through the sanitizer', () => {
   it('answers 2,857 × <script with 400 as fast as a plain text of the same size, writing nothing', async () => {
     const token = await login(server.url, world.worker)
     const before = await countMessages(server, channelId)
-    const post = (content: string) =>
-      http(server.url, 'POST', '/messages', { token, body: { channel_id: channelId, content } })
+    const post = <T = unknown>(content: string) =>
+      http<T>(server.url, 'POST', '/messages', { token, body: { channel_id: channelId, content } })
     const fastest = async (content: string) => {
       let best = Infinity
       for (let run = 0; run < 3; run++) {
         const start = process.hrtime.bigint()
-        const response = await post(content)
+        const response = await post<ErrorBody>(content)
         best = Math.min(best, Number(process.hrtime.bigint() - start))
         assert.strictEqual(response.status, 400, response.text.slice(0, 200))
         assert.strictEqual(response.body.name, 'BadRequest')
@@ -104,7 +105,7 @@ describe('messages: stored XSS through the sanitizer', () => {
       `${'<div><b>'.repeat(200)}deep${'</b></div>'.repeat(200)}`,
       '<'.repeat(9999) + 'b>'.repeat(5000)
     ]) {
-      const response = await http(server.url, 'POST', '/messages', {
+      const response = await http<Message & { content: string }>(server.url, 'POST', '/messages', {
         token,
         body: { channel_id: channelId, content }
       })

@@ -10,6 +10,8 @@ import type { BookingWorld, TestUser } from '../../../../helpers/factories'
 import { closeClients, http, login, nextEvent, socketClient } from '../../../../helpers/clients'
 import { trustedKeyFile, verifySignature } from '../../../../../src/modules/messaging/evidence/trust'
 import { verifyChain } from '../../../../../src/modules/messaging/evidence/chain'
+import type { Paginated } from '@feathersjs/feathers'
+import type { Message, Transcript } from '../../../../../src/client'
 
 /**
  * The record over the API: participants read a channel's events as system lines
@@ -135,7 +137,9 @@ describe('channel events, transcripts and history checks over the API', () => {
 
   it('hides chain links from participants but shows them to admins reading history', async () => {
     const worker = await login(server.url, world.worker)
-    const history = await http(server.url, 'GET', `/messages?channel_id=${channelId}`, { token: worker })
+    const history = await http<Paginated<Message>>(server.url, 'GET', `/messages?channel_id=${channelId}`, {
+      token: worker
+    })
     assert.ok(
       history.body.data.every((message: any) => !('hash' in message) && !('deleted_by' in message)),
       history.text
@@ -159,7 +163,7 @@ describe('channel events, transcripts and history checks over the API', () => {
       'a new message’s event, which every participant gets, has no link'
     )
     const adminToken = await login(server.url, admin)
-    const evidence = await http(
+    const evidence = await http<Paginated<Message & { hash: string }>>(
       server.url,
       'GET',
       `/messages?channel_id=${channelId}&$withDeleted=true&$sort[seq]=1`,
@@ -171,7 +175,9 @@ describe('channel events, transcripts and history checks over the API', () => {
 
   it('gives admins, and only them, the signed transcript and the chain’s check', async () => {
     const adminToken = await login(server.url, admin)
-    const transcript = await http(server.url, 'GET', `/transcripts/${channelId}`, { token: adminToken })
+    const transcript = await http<Transcript>(server.url, 'GET', `/transcripts/${channelId}`, {
+      token: adminToken
+    })
     assert.strictEqual(transcript.status, 200, transcript.text)
     assert.deepStrictEqual(
       verifySignature(transcript.body, [trustedKeyFile(keys.publicPath)]).status,

@@ -6,6 +6,7 @@ import { buildAdmin, buildDispute } from '../../../../helpers/factories'
 import { bookingChannel } from '../../../../helpers/fixtures'
 import type { BookingWorld } from '../../../../helpers/factories'
 import { http, login, nextEvent, socketClient } from '../../../../helpers/clients'
+import type { ChannelPage, ChannelView } from '../../../../../src/client'
 
 const MAX_FIND_STATEMENTS = 6
 
@@ -43,7 +44,7 @@ describe('channels as an app draws them', () => {
 
   it('titles and summarises a booking channel, with the caller’s participant id and no last message yet, over REST', async () => {
     const token = await login(server.url, world.supervisor)
-    const { status, body } = await http(server.url, 'GET', `/channels/${channelId}`, { token })
+    const { status, body } = await http<ChannelView>(server.url, 'GET', `/channels/${channelId}`, { token })
     assert.strictEqual(status, 200)
     assert.strictEqual(body.title, `Booking #${world.booking.id} · ${names.borrower} ↔ ${names.lender}`)
     assert.deepStrictEqual(body.summary, {
@@ -74,7 +75,9 @@ describe('channels as an app draws them', () => {
 
     await worker.service('messages').remove(sent.id)
     const token = await login(server.url, world.supervisor)
-    const afterDelete = await http(server.url, 'GET', `/channels/${channelId}`, { token })
+    const afterDelete = await http<
+      ChannelView & { last_message: Extract<ChannelView['last_message'], { is_deleted: true }> }
+    >(server.url, 'GET', `/channels/${channelId}`, { token })
     assert.deepStrictEqual(Object.keys(afterDelete.body.last_message).sort(), [
       'deleted_at',
       'id',
@@ -119,7 +122,7 @@ describe('channels as an app draws them', () => {
 
   it('never shows anyone another channel’s title or last message', async () => {
     const token = await login(server.url, world.worker)
-    const listed = await http(server.url, 'GET', '/channels?$limit=100', { token })
+    const listed = await http<ChannelPage>(server.url, 'GET', '/channels?$limit=100', { token })
     assert.ok(listed.body.data.length > 0)
     assert.ok(!listed.body.data.some((view: any) => view.id === otherChannelId))
     assert.ok(!listed.text.includes('secret of the other booking'), listed.text)
@@ -128,7 +131,7 @@ describe('channels as an app draws them', () => {
     assert.strictEqual(refused.status, 403)
     assert.ok(!refused.text.includes('secret') && !refused.text.includes('Booking #'), refused.text)
 
-    const outsider = await http(server.url, 'GET', '/channels', {
+    const outsider = await http<ChannelPage>(server.url, 'GET', '/channels', {
       token: await login(server.url, world.outsider)
     })
     assert.deepStrictEqual([outsider.body.total, outsider.body.total_unread, outsider.body.data], [0, 0, []])

@@ -14,6 +14,8 @@ import { writeKeyPair } from '../../../../helpers/evidence'
 import { buildAdmin, buildDispute } from '../../../../helpers/factories'
 import { bookingChannel } from '../../../../helpers/fixtures'
 import type { BookingWorld } from '../../../../helpers/factories'
+import type { Paginated } from '@feathersjs/feathers'
+import type { Checkpoint } from '../../../../../src/modules/messaging/services/checkpoints/checkpoints.shared'
 
 /**
  * Signed checkpoints of a channel's head: taken when the channel freezes, when a dispute
@@ -86,28 +88,38 @@ describe('checkpoints', function () {
     const [adminToken, workerToken, outsiderToken] = await Promise.all(
       [admin, world.worker, world.outsider].map((who) => login(server.url, who))
     )
-    const first = await http(server.url, 'POST', '/checkpoints', {
+    const first = await http<Checkpoint>(server.url, 'POST', '/checkpoints', {
       token: adminToken,
       body: { channel_id: channelId }
     })
     assert.strictEqual(first.status, 201, first.text)
     assert.strictEqual(first.body.checkpoint.reason, 'request')
     await say(channelId, 'three', world)
-    const second = await http(server.url, 'POST', '/checkpoints', {
+    const second = await http<Checkpoint>(server.url, 'POST', '/checkpoints', {
       token: adminToken,
       body: { channel_id: channelId }
     })
     assert.strictEqual(second.body.checkpoint.seq, first.body.checkpoint.seq + 1)
 
-    const read = await http(server.url, 'GET', `/checkpoints?channel_id=${channelId}`, { token: workerToken })
+    const read = await http<Paginated<Checkpoint>>(
+      server.url,
+      'GET',
+      `/checkpoints?channel_id=${channelId}`,
+      { token: workerToken }
+    )
     assert.strictEqual(read.status, 200, read.text)
     assert.deepStrictEqual(
       read.body.data.map((k: { id: number }) => k.id),
       [second.body.id, first.body.id]
     )
-    const latest = await http(server.url, 'GET', `/checkpoints?channel_id=${channelId}&$limit=1`, {
-      token: workerToken
-    })
+    const latest = await http<Paginated<Checkpoint>>(
+      server.url,
+      'GET',
+      `/checkpoints?channel_id=${channelId}&$limit=1`,
+      {
+        token: workerToken
+      }
+    )
     assert.deepStrictEqual(latest.body.data, [second.body])
 
     const refusals = [

@@ -11,6 +11,8 @@ import {
   sleep,
   socketClient
 } from '../../../../helpers/clients'
+import type { Paginated } from '@feathersjs/feathers'
+import type { ChannelPage, Message } from '../../../../../src/client'
 
 describe('messages', () => {
   const server = useServer()
@@ -53,7 +55,7 @@ describe('messages', () => {
 
   it('pages history newest first and catches up oldest first over REST', async () => {
     const token = await login(server.url, world.supervisor)
-    const channels = await http(
+    const channels = await http<ChannelPage>(
       server.url,
       'GET',
       `/channels?context_type=booking&context_id=${world.booking.id}`,
@@ -67,14 +69,24 @@ describe('messages', () => {
       })
       assert.strictEqual(sent.status, 201)
     }
-    const latest = await http(server.url, 'GET', `/messages?channel_id=${channelId}&$limit=3`, { token })
+    const latest = await http<Paginated<Message>>(
+      server.url,
+      'GET',
+      `/messages?channel_id=${channelId}&$limit=3`,
+      { token }
+    )
     assert.deepStrictEqual(
       latest.body.data.map((m: any) => m.seq),
       [7, 6, 5]
     )
-    const older = await http(server.url, 'GET', `/messages?channel_id=${channelId}&$limit=3&seq[$lt]=5`, {
-      token
-    })
+    const older = await http<Paginated<Message>>(
+      server.url,
+      'GET',
+      `/messages?channel_id=${channelId}&$limit=3&seq[$lt]=5`,
+      {
+        token
+      }
+    )
     assert.deepStrictEqual(
       older.body.data.map((m: any) => m.seq),
       [4, 3, 2]

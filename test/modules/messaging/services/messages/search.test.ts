@@ -4,10 +4,18 @@ import { buildAdmin, buildUser } from '../../../../helpers/factories'
 import { bookingChannel } from '../../../../helpers/fixtures'
 import type { BookingWorld, TestUser } from '../../../../helpers/factories'
 import { http, login, socketClient } from '../../../../helpers/clients'
+import type { ErrorBody } from '../../../../helpers/clients'
+import type { Message } from '../../../../../src/client'
+import type { MessageSearchPage } from '../../../../../src/modules/messaging/services/messages/search'
 import { countMessages } from '../../../../helpers/database'
 
 // Words no other test writes, so that searches across channels see this file's messages only
 const WORD = `zephyr${process.pid}`
+
+// Search results with their words, as a participant reads them; other fields are checked to be absent
+type SearchPage = Omit<MessageSearchPage, 'data'> & {
+  data: (MessageSearchPage['data'][number] & { content: string } & Record<string, unknown>)[]
+}
 
 describe('message search ($search)', () => {
   const server = useServer()
@@ -19,14 +27,16 @@ describe('message search ($search)', () => {
   let adminToken: string
 
   const send = (token: string, channel: number, content: string) =>
-    http(server.url, 'POST', '/messages', { token, body: { channel_id: channel, content } }).then(
+    http<Message>(server.url, 'POST', '/messages', { token, body: { channel_id: channel, content } }).then(
       ({ status, body }) => {
         assert.strictEqual(status, 201, JSON.stringify(body))
         return body
       }
     )
-  const search = (token: string, params: Record<string, string | number>) =>
-    http(server.url, 'GET', `/messages?${new URLSearchParams(params as Record<string, string>)}`, { token })
+  const search = <T = SearchPage>(token: string, params: Record<string, string | number>) =>
+    http<T>(server.url, 'GET', `/messages?${new URLSearchParams(params as Record<string, string>)}`, {
+      token
+    })
 
   before(async () => {
     ;({ world, channelId } = await bookingChannel(server.app))
@@ -93,8 +103,10 @@ describe('message search ($search)', () => {
     assert.strictEqual(outsider.status, 200)
     assert.deepStrictEqual(outsider.body.data, [])
     // Naming the channel is refused as reading it is
-    const named = await search(outsiderToken, { channel_id: channelId, $search: WORD })
-    const read = await http(server.url, 'GET', `/messages?channel_id=${channelId}`, { token: outsiderToken })
+    const named = await search<ErrorBody>(outsiderToken, { channel_id: channelId, $search: WORD })
+    const read = await http<ErrorBody>(server.url, 'GET', `/messages?channel_id=${channelId}`, {
+      token: outsiderToken
+    })
     assert.strictEqual(named.status, 403)
     assert.deepStrictEqual([named.status, named.body.message], [read.status, read.body.message])
 
@@ -113,8 +125,10 @@ describe('message search ($search)', () => {
       .service('bookings')
       .patch(booking.booking.id, { supervisor_id: (await buildUser(server.app)).id })
     assert.deepStrictEqual((await search(oldToken, { $search: word })).body.data, [])
-    const named = await search(oldToken, { channel_id: channel, $search: word })
-    const read = await http(server.url, 'GET', `/messages?channel_id=${channel}`, { token: oldToken })
+    const named = await search<ErrorBody>(oldToken, { channel_id: channel, $search: word })
+    const read = await http<ErrorBody>(server.url, 'GET', `/messages?channel_id=${channel}`, {
+      token: oldToken
+    })
     assert.deepStrictEqual([named.status, named.body.message], [read.status, read.body.message])
   })
 

@@ -4,6 +4,8 @@ import { buildAdmin } from '../../../../helpers/factories'
 import { bookingChannel } from '../../../../helpers/fixtures'
 import type { BookingWorld, TestUser } from '../../../../helpers/factories'
 import { http, login, nextEvent, socketClient } from '../../../../helpers/clients'
+import type { Paginated } from '@feathersjs/feathers'
+import type { Message } from '../../../../../src/client'
 
 const TOMBSTONE_KEYS = [
   'channel_id',
@@ -32,7 +34,7 @@ describe('deleted messages in history (tombstones)', () => {
     const contents = ['first', 'regrettable', 'third']
     const sent = []
     for (const content of contents) {
-      const { body } = await http(server.url, 'POST', '/messages', {
+      const { body } = await http<Message>(server.url, 'POST', '/messages', {
         token,
         body: { channel_id: channelId, content, client_id: content }
       })
@@ -41,7 +43,7 @@ describe('deleted messages in history (tombstones)', () => {
     assert.strictEqual((await http(server.url, 'DELETE', `/messages/${sent[1].id}`, { token })).status, 200)
 
     const supervisorToken = await login(server.url, world.supervisor)
-    const history = await http(
+    const history = await http<Paginated<Message>>(
       server.url,
       'GET',
       `/messages?channel_id=${channelId}&seq[$gt]=0&$sort[seq]=1`,
@@ -63,15 +65,20 @@ describe('deleted messages in history (tombstones)', () => {
     assert.strictEqual(history.body.data[2].content, 'third')
 
     const adminToken = await login(server.url, admin)
-    const plain = await http(server.url, 'GET', `/messages?channel_id=${channelId}&$sort[seq]=1`, {
-      token: adminToken
-    })
+    const plain = await http<Paginated<Message>>(
+      server.url,
+      'GET',
+      `/messages?channel_id=${channelId}&$sort[seq]=1`,
+      {
+        token: adminToken
+      }
+    )
     assert.deepStrictEqual(
       Object.keys(plain.body.data[1]).sort(),
       TOMBSTONE_KEYS,
       'an admin’s plain history shows the tombstone'
     )
-    const evidence = await http(
+    const evidence = await http<Paginated<Message>>(
       server.url,
       'GET',
       `/messages?channel_id=${channelId}&$sort[seq]=1&$withDeleted=true`,

@@ -5,6 +5,7 @@ import { bookingChannel } from '../../../../helpers/fixtures'
 import type { BookingWorld } from '../../../../helpers/factories'
 import { http, login, nextEvent, restClient, socketClient } from '../../../../helpers/clients'
 import { rejectsWithCode } from '../../../../helpers/assertions'
+import type { ChannelView, Participant } from '../../../../../src/client'
 
 describe('marking a channel read without looking up one’s participant id', () => {
   const server = useServer()
@@ -32,7 +33,7 @@ describe('marking a channel read without looking up one’s participant id', () 
     const supervisorBefore = await ownRow(world.supervisor.id)
     const token = await login(server.url, world.worker)
 
-    const marked = await http(server.url, 'PATCH', `/participants?channel_id=${channelId}`, {
+    const marked = await http<Participant>(server.url, 'PATCH', `/participants?channel_id=${channelId}`, {
       token,
       body: { last_read_seq: 2 }
     })
@@ -41,7 +42,7 @@ describe('marking a channel read without looking up one’s participant id', () 
     assert.strictEqual(marked.body.last_read_seq, 2)
     assert.strictEqual((await receipt).last_read_seq, 2)
     assert.deepStrictEqual(await ownRow(world.supervisor.id), supervisorBefore, 'nobody else’s row moves')
-    const view = await http(server.url, 'GET', `/channels/${channelId}`, { token })
+    const view = await http<ChannelView>(server.url, 'GET', `/channels/${channelId}`, { token })
     assert.strictEqual(view.body.unread_count, 1)
   })
 

@@ -4,6 +4,7 @@ import { useServer } from '../../../../helpers/app'
 import { buildUser } from '../../../../helpers/factories'
 import { http, login, socketClient } from '../../../../helpers/clients'
 import { rejectsWithCode } from '../../../../helpers/assertions'
+import type { DeviceToken } from '../../../../../src/client'
 
 describe('device tokens: what a token may be', () => {
   const server = useServer()
@@ -13,7 +14,10 @@ describe('device tokens: what a token may be', () => {
   })
 
   const register = (value: string) =>
-    http(server.url, 'POST', '/device-tokens', { token, body: { token: value, platform: 'android' } })
+    http<DeviceToken>(server.url, 'POST', '/device-tokens', {
+      token,
+      body: { token: value, platform: 'android' }
+    })
 
   it('refuses a token longer than the unique index holds with 400, not a 500', async () => {
     // Random, so that the database cannot compress it under the index's limit
