@@ -17,7 +17,7 @@ const CREDENTIALS = ['accessToken', 'authorization', 'cookie', 'headers.authoriz
  * an operator or a supervisor reads (listening, not ready, a warning) is on stderr before
  * the process answers anything that depends on it. The destination writes synchronously:
  * nothing is ever in flight when a line must go at once, so lines keep their order, and
- * pino writes what is left when the process exits (process.exit() included); only a
+ * what is left is written when the process exits (process.exit() included); only a
  * process killed outright (SIGKILL) can lose the access lines of its last FLUSH_EVERY_MS.
  */
 const destination = pino.destination({ dest: 2, sync: true, minLength: 4096 })
@@ -41,13 +41,18 @@ let accessWaiting = false
 const flush = () => {
   accessWaiting = false
   try {
-    destination.flushSync()
+    // flush(), not flushSync(): on a synchronous destination both write at once, but
+    // flushSync also fsyncs, which on a stderr redirected to a file would put a disk flush
+    // on the event loop for every warning (junk input is logged at warn)
+    destination.flush()
   } catch {
     // closed (the process is ending, or stderr is gone): nothing more can be written
   }
 }
 // Access lines written while quiet still leave within FLUSH_EVERY_MS
 setInterval(() => accessWaiting && flush(), FLUSH_EVERY_MS).unref()
+// pino flushes only an asynchronous destination on exit; this one is written out here
+process.on('exit', flush)
 
 type Level = 'debug' | 'info' | 'warn' | 'error'
 
