@@ -85,7 +85,8 @@ async function mayWriteThere(app: Application, data: MessageData, sender: { id: 
 
 /** Whether some status of the channel's context type blocks: only there is the policy read before the send. */
 async function blocksSomeStatus(app: Application, settings: ContactGuardSettings, data: MessageData) {
-  const blocks = (type: 'booking' | 'dispute') => Object.values(settings.policies[type] ?? {}).includes('block')
+  const blocks = (type: 'booking' | 'dispute') =>
+    Object.values(settings.policies[type] ?? {}).includes('block')
   if (!blocks('booking') && !blocks('dispute')) return false
   const type =
     data.channel_id === undefined

@@ -22,7 +22,8 @@ export interface GuardRequest {
 
 /** The policy table with only what the send statement may apply: flag and mask. */
 export function deliveredPolicies(settings: ContactGuardSettings): ContactGuardSettings['policies'] {
-  const delivered = ([_status, policy]: [string, string | undefined]) => policy === 'flag' || policy === 'mask'
+  const delivered = ([_status, policy]: [string, string | undefined]) =>
+    policy === 'flag' || policy === 'mask'
   return Object.fromEntries(
     Object.entries(settings.policies).map(([type, byStatus]) => [
       type,
