@@ -20,16 +20,22 @@ export interface GuardRequest {
   applied?: DeliveredPolicy
 }
 
+// The configured table is one object for the app's life: filtered once, not on every send
+const delivered = new WeakMap<ContactGuardSettings['policies'], ContactGuardSettings['policies']>()
+
 /** The policy table with only what the send statement may apply: flag and mask. */
 export function deliveredPolicies(settings: ContactGuardSettings): ContactGuardSettings['policies'] {
-  const delivered = ([_status, policy]: [string, string | undefined]) =>
-    policy === 'flag' || policy === 'mask'
-  return Object.fromEntries(
+  const known = delivered.get(settings.policies)
+  if (known) return known
+  const delivers = ([_status, policy]: [string, string | undefined]) => policy === 'flag' || policy === 'mask'
+  const table = Object.fromEntries(
     Object.entries(settings.policies).map(([type, byStatus]) => [
       type,
-      Object.fromEntries(Object.entries(byStatus ?? {}).filter(delivered))
+      Object.fromEntries(Object.entries(byStatus ?? {}).filter(delivers))
     ])
   )
+  delivered.set(settings.policies, table)
+  return table
 }
 
 /** The send statement's `:contactGuard` parameter: null for a send the guard has nothing to say about. */
