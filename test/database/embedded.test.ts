@@ -136,4 +136,32 @@ describe('the app on the embedded database (PGlite)', function () {
       []
     )
   })
+
+  it('applies the contact guard in the send statement on PGlite too, for sends that go together and alone', async () => {
+    const db = app.get('postgresqlClient')
+    const as = { user: world.worker }
+    // The booking is confirmed: flag, with the defaults; sent at once, they go together
+    const flagged = await Promise.all(
+      ['+44 7700 900101', '+44 7700 900102', '+44 7700 900103'].map((phone) =>
+        app.service('messages').create({ channel_id: channel.id, content: `call ${phone}` }, as)
+      )
+    )
+    const findings = await db('chat_contact_findings')
+      .whereIn(
+        'message_id',
+        flagged.map((message) => message.id)
+      )
+      .pluck('policy')
+    assert.deepStrictEqual(findings, ['flag', 'flag', 'flag'])
+    assert.ok(flagged.every((message) => message.masked_content === undefined))
+    await db('bookings').where({ id: world.booking.id }).update({ status: 'pending' })
+    const masked = await app
+      .service('messages')
+      .create({ channel_id: channel.id, content: 'call +44 7700 900104' }, as)
+    assert.strictEqual(masked.masked_content, 'call [phone number hidden]')
+    const finding = await db('chat_contact_findings')
+      .where({ message_id: masked.id })
+      .first('policy', 'spans')
+    assert.deepStrictEqual(finding, { policy: 'mask', spans: [{ kind: 'phone', start: 5, end: 20 }] })
+  })
 })

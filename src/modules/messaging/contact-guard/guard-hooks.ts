@@ -3,22 +3,16 @@ import type { Application, HookContext } from '../../../declarations'
 import type { Id } from '../../../schema-types'
 import type { ContextStatus } from '../../../context-statuses'
 import { isAdmin } from '../../../hooks/require-admin'
-import { withRetry } from '../../../database/errors'
 import { ExpiringCache } from '../../../cache/expiring-cache'
-import { logger } from '../../../logging/logger'
 import { contactGuardMetrics } from '../../../metrics/contact-guard'
 import { mayWrite, standingIn } from '../access/channel-access'
 import type { Message, MessageData } from '../services/messages/messages.schema'
 import type { ContactDetail } from './detect'
+import type { GuardRequest } from './send-guard'
+import { deliveredPolicies } from './send-guard'
 import { detectContactDetails } from './detect'
 import type { ContactGuardSettings, GuardPolicy } from './policy'
 import { BLOCKED_SENTENCE, DEFAULT_CONTACT_GUARD, maskedText, policyFor } from './policy'
-
-/** What the guard decided for a send it let through with contact details in it. */
-export interface GuardDecision {
-  policy: 'flag' | 'mask'
-  details: ContactDetail[]
-}
 
 export function contactGuardSettings(app: Application): ContactGuardSettings {
   const configured = app.get('contact_guard')
@@ -31,7 +25,7 @@ export function contactGuardSettings(app: Application): ContactGuardSettings {
 type ChannelContext = { context_type: 'booking' | 'dispute'; context_id: Id }
 
 // A channel's context never changes, so it is read once per channel, not on every send
-// with a detail in it (the context's status, which decides the policy, is read each time)
+// with a detail in it where a status blocks (the status, which decides the policy, is read each time)
 const channelContexts = new WeakMap<Application, ExpiringCache<Id, ChannelContext>>()
 
 async function channelContext(app: Application, channelId: Id): Promise<ChannelContext | undefined> {
@@ -59,8 +53,7 @@ async function contextOf(app: Application, data: MessageData) {
   if (type === undefined || id === undefined) return undefined
   const contextId = id
   // The adapter's read without the service's hooks: this internal call needs no admin
-  // check, query validation or call budget, which cost more than the read on every send
-  // with a detail in it
+  // check, query validation or call budget, which cost more than the read itself
   const read =
     type === 'booking' ? app.service('bookings')._get(contextId) : app.service('disputes')._get(contextId)
   const context = await read.catch(() => undefined)
@@ -90,11 +83,26 @@ async function mayWriteThere(app: Application, data: MessageData, sender: { id: 
   return mayWrite(sender, await standingIn(app.get('postgresqlClient'), channelId, sender.id))
 }
 
+/** Whether some status of the channel's context type blocks: only there is the policy read before the send. */
+async function blocksSomeStatus(app: Application, settings: ContactGuardSettings, data: MessageData) {
+  const blocks = (type: 'booking' | 'dispute') =>
+    Object.values(settings.policies[type] ?? {}).includes('block')
+  if (!blocks('booking') && !blocks('dispute')) return false
+  const type =
+    data.channel_id === undefined
+      ? data.context_type
+      : (await channelContext(app, data.channel_id))?.context_type
+  // A channel that does not exist: the send refuses it, whatever the guard says
+  return type !== undefined && blocks(type)
+}
+
 /**
- * Before a send: looks for contact details in what a person (not an admin) writes and
- * applies the policy of the channel's context type and status. Only a message with
- * details costs a read: the context's status, and for a block, whether the sender may
- * write there (an outsider learns nothing of a channel from a block).
+ * Before a send: looks for contact details in what a person (not an admin) writes. The
+ * send statement itself reads the context's status, applies the flag or mask policy it
+ * asks for and records the finding (no round trip of its own: `GuardRequest`). Only a
+ * context type that blocks in some status has its status read here first, so that a
+ * block refuses before anything is stored, and then whether the sender may write there
+ * (an outsider learns nothing of a channel from a block).
  */
 export const guardContactDetails = async (context: HookContext) => {
   const sender = context.params.user
@@ -104,6 +112,10 @@ export const guardContactDetails = async (context: HookContext) => {
   if (!guardsAnything(settings)) return
   const details = detectContactDetails(data.content, settings)
   if (!details.length) return
+  if (!(await blocksSomeStatus(context.app, settings, data))) {
+    context.params.contactGuard = { details, policies: deliveredPolicies(settings) } satisfies GuardRequest
+    return
+  }
   const where = await contextOf(context.app, data)
   const policy: GuardPolicy = where ? policyFor(settings, where.type, where.status) : 'off'
   if (policy === 'off') return
@@ -112,29 +124,20 @@ export const guardContactDetails = async (context: HookContext) => {
     countFindings(context.app, policy, details)
     throw new BadRequest(BLOCKED_SENTENCE, { kinds: [...new Set(details.map((detail) => detail.kind))] })
   }
-  context.params.contactGuard = { policy, details } satisfies GuardDecision
+  context.params.contactGuard = { details, policy } satisfies GuardRequest
 }
 
 /**
- * After the send committed: the finding for admins, and for a masked channel the text
+ * After the send committed (with its finding): for a masked channel the text
  * participants see, carried with the message to its answer and its live event. The
  * stored message is what was sent.
  */
-export const recordContactFindings = async (context: HookContext) => {
-  const decision: GuardDecision | undefined = context.params.contactGuard
+export const applyContactDecision = async (context: HookContext) => {
+  const request: GuardRequest | undefined = context.params.contactGuard
   const message = context.result as Message
-  if (!decision || context.params.alreadyExisted) return
-  countFindings(context.app, decision.policy, decision.details)
-  if (decision.policy === 'mask') {
-    context.result = { ...message, masked_content: maskedText(message.content ?? '', decision.details) }
+  if (!request?.applied || context.params.alreadyExisted) return
+  countFindings(context.app, request.applied, request.details)
+  if (request.applied === 'mask') {
+    context.result = { ...message, masked_content: maskedText(message.content ?? '', request.details) }
   }
-  const finding = {
-    message_id: message.id,
-    channel_id: message.channel_id,
-    sender_id: message.sender_id,
-    ...decision
-  }
-  await withRetry(() => context.app.service('contact-findings').record(finding)).catch((error) =>
-    logger.error('a contact finding was not recorded', { message_id: message.id, error: error?.message })
-  )
 }

@@ -4,22 +4,12 @@ import { BadRequest, NotFound } from '@feathersjs/errors'
 import type { Application, ServiceParams } from '../../../../declarations'
 import type { Id } from '../../../../schema-types'
 import { page } from '../../page'
-import type { ContactDetail } from '../../contact-guard/detect'
 import { maskedText } from '../../contact-guard/policy'
 import type { ContactFinding, ContactFindingPatch, ContactFindingQuery } from './contact-findings.schema'
 
 export type { ContactFinding, ContactFindingPatch, ContactFindingQuery }
 
 export interface ContactFindingParams extends ServiceParams<ContactFindingQuery> {}
-
-/** What the guard decided about one sent message, for `record`. */
-export interface NewContactFinding {
-  message_id: Id
-  channel_id: Id
-  sender_id: Id
-  policy: 'flag' | 'mask'
-  details: ContactDetail[]
-}
 
 const NOT_FOUND = 'No such contact finding'
 
@@ -58,22 +48,6 @@ export class ContactFindingService {
       })
       .returning('*')
     return (resolved as ContactFinding | undefined) ?? this.get(id)
-  }
-
-  /** Internal: the guard's finding for a message it let through (not a method callers reach). */
-  async record(finding: NewContactFinding): Promise<void> {
-    const spans = finding.details.map(({ kind, start, end }) => ({ kind, start, end }))
-    await this.db('chat_contact_findings')
-      .insert({
-        message_id: finding.message_id,
-        channel_id: finding.channel_id,
-        sender_id: finding.sender_id,
-        policy: finding.policy,
-        kinds: [...new Set(spans.map((span) => span.kind))],
-        spans: JSON.stringify(spans)
-      })
-      .onConflict('message_id')
-      .ignore()
   }
 
   /** Internal: the masked text of those of `messages` their channel masks, by message id. */

@@ -6,6 +6,7 @@ import { secondsSince } from '../../../../metrics/per-app'
 import { MESSAGE_COLUMNS } from './messages.schema'
 import type { Message } from './messages.schema'
 import { SendBatches } from './send-batches'
+import type { DeliveredPolicy } from '../../contact-guard/send-guard'
 
 const SEND_SQL = `
   with message as (
@@ -24,9 +25,25 @@ const SEND_SQL = `
     select coalesce(array_agg(p.user_id), '{}') as recipient_ids
     from chat_participants p join message on p.channel_id = message.channel_id
     where p.removed_at is null and p.user_id <> message.sender_id
+  ), guard as (
+    -- The contact guard's policy (see GuardRequest): the one decided before the send, or
+    -- the one the channel's context asks for in its status as this statement reads it
+    select g.kinds, g.spans, coalesce(g.policy, g.policies -> c.context_type ->> case c.context_type
+        when 'booking' then (select b.status from bookings b where b.id = c.context_id)
+        when 'dispute' then (select d.status from disputes d where d.id = c.context_id) end) as policy
+    from message join chat_channels c on c.id = message.channel_id,
+      jsonb_to_record(cast(:contactGuard as jsonb)) as g(policy text, policies jsonb, kinds text[], spans jsonb)
+    where cast(:contactGuard as jsonb) is not null
+  ), finding as (
+    -- In the send's transaction: a send that rolls back leaves no finding
+    insert into chat_contact_findings (message_id, channel_id, sender_id, policy, kinds, spans)
+    select message.id, message.channel_id, message.sender_id, guard.policy, guard.kinds, guard.spans
+    from message, guard where guard.policy in ('flag', 'mask')
+    on conflict (message_id) do nothing
   )
   select message.id, message.channel_id, message.seq, message.sender_id, message.content, message.client_id,
-    message.created_at, message.is_deleted, message.deleted_at, recipients.recipient_ids
+    message.created_at, message.is_deleted, message.deleted_at, recipients.recipient_ids,
+    (select guard.policy from guard where guard.policy in ('flag', 'mask')) as contact_policy
   from message, recipients`
 const SEND = preparedStatement('chat-send-message', SEND_SQL)
 
@@ -36,8 +53,10 @@ export type SendValues = {
   content: string
   clientId: string | null
   synchronousCommit: 'on' | 'off'
+  /** the contact guard's request as JSON (guardParameter), or null */
+  contactGuard: string | null
 }
-export type SentRow = Message & { recipient_ids: Id[] }
+export type SentRow = Message & { recipient_ids: Id[]; contact_policy: DeliveredPolicy | null }
 
 /** The send statement, run alone or with the sends that queued behind it on their channel (SendBatches). */
 export class MessageSends {

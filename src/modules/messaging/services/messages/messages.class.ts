@@ -20,6 +20,8 @@ import { MessageSends } from './message-sends'
 import { FlushBarrier } from './flush-barrier'
 import { searchMessages } from './search'
 import { messageMetrics } from '../../../../metrics/messages'
+import { guardParameter } from '../../contact-guard/send-guard'
+import type { GuardRequest } from '../../contact-guard/send-guard'
 
 export type { Message, MessageData, MessageQuery }
 
@@ -30,6 +32,8 @@ export interface MessageParams extends ServiceParams<MessageQuery> {
   alreadyDeleted?: boolean
   /** set by `find` and `get` for a person: the channel read, whose context type says whether anything in it can be masked */
   channelRead?: Pick<Channel, 'id' | 'context_type'>
+  /** set by the contact guard before `create`: what the send records of the details found, and told what it applied */
+  contactGuard?: GuardRequest
 }
 
 // The same words whether the id is unknown, in a channel the caller cannot see, or deleted
@@ -115,11 +119,13 @@ export class MessageService {
           senderId: sender.id,
           content: data.content,
           clientId,
-          synchronousCommit: this.flushed.sendsCommit
+          synchronousCommit: this.flushed.sendsCommit,
+          contactGuard: guardParameter(params.contactGuard)
         })
         if (!row) return { message: undefined, existed: false }
-        const { recipient_ids, ...message } = row
+        const { recipient_ids, contact_policy, ...message } = row
         params.recipientIds = recipient_ids
+        if (params.contactGuard && contact_policy) params.contactGuard.applied = contact_policy
         return { message: message as Message, existed: false }
       } catch (error: any) {
         // A concurrent retry with the same client_id committed first; this one rolled back whole

@@ -8,7 +8,7 @@ import { sanitizeMessageContent } from '../../hooks/sanitize-content'
 import { softDelete } from '../../hooks/soft-delete'
 import { skipEventForExisting } from '../../hooks/skip-event-for-existing'
 import { attachMaskedContents } from '../../contact-guard/mask-hooks'
-import { guardContactDetails, recordContactFindings } from '../../contact-guard/guard-hooks'
+import { guardContactDetails, applyContactDecision } from '../../contact-guard/guard-hooks'
 import { MessageService } from './messages.class'
 import { messageDataValidator, messageQueryValidator } from './messages.schema'
 import { messageMethods, messagePath } from './messages.shared'
@@ -33,7 +33,7 @@ export const message = (app: Application) => {
     },
     after: {
       all: [attachSenders, attachMaskedContents],
-      create: [recordContactFindings, skipEventForExisting, announceToRecipients]
+      create: [applyContactDecision, skipEventForExisting, announceToRecipients]
     }
   })
 }
