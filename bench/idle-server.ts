@@ -3,12 +3,15 @@
  * itself (createApp, as src/index.ts builds it, on DATABASE_URL), or with RAW=1 a plain
  * Socket.io server that only accepts connections. Answers `{type: 'mem'}` over IPC with
  * its memory after two forced collections, and `{type: 'snapshot'}` with a heap
- * snapshot's path.
+ * snapshot's path. The plain server lets each connection's handshake request go as
+ * Socket.io's memory documentation advises with RELEASE=documented, and as the service
+ * does with RELEASE=service.
  */
 import http from 'http'
 import type { AddressInfo } from 'net'
 import v8 from 'v8'
 import { Server } from 'socket.io'
+import { releaseHandshakeRequests } from '../src/socketio/release-handshake-request'
 
 const collect = async () => {
   for (let i = 0; i < 2; i++) {
@@ -21,6 +24,9 @@ async function listen(): Promise<{ server: http.Server; sockets: () => number }>
   if (process.env.RAW === '1') {
     const server = http.createServer()
     const io = new Server(server, { transports: ['websocket'], serveClient: false })
+    if (process.env.RELEASE === 'documented')
+      io.engine.on('connection', (connection: { request: unknown }) => (connection.request = null))
+    if (process.env.RELEASE === 'service') releaseHandshakeRequests(io)
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     return { server, sockets: () => io.of('/').sockets.size }
   }

@@ -48,10 +48,17 @@ export class ConnectionLifecycle {
   // Feathers hands services the connection (socket.feathers); room work needs its socket
   private sockets = new WeakMap<RealTimeConnection, Socket>()
   private pending = new Set<Promise<unknown>>()
+  // One listener for every connection's disconnect (Socket.io calls it with the socket as
+  // `this`), where a closure of each connection's own held the socket for its whole life
+  private onDisconnect: (this: Socket) => void
 
   constructor(app: Application, io: Server) {
     this.guard = guardConnections(app, io)
     this.routeCalls = routeMethodCalls(app)
+    const lifecycle = this
+    this.onDisconnect = function () {
+      lifecycle.disconnected(this)
+    }
 
     io.on('connection', (socket) => this.connected(socket))
     // Modules' steps run before the login answer leaves, so the first event after it arrives
@@ -84,7 +91,7 @@ export class ConnectionLifecycle {
     this.guard.admitted(socket)
     this.sockets.set(connection, socket)
     this.routeCalls(socket)
-    socket.on('disconnect', () => this.disconnected(socket))
+    socket.on('disconnect', this.onDisconnect)
     // Authenticated by a header during the handshake, before the connection existed here
     const person = connection.user as SignedInPerson | undefined
     if (person) this.inBackground(this.restore(socket, person))

@@ -37,16 +37,20 @@ export const routeMethodCalls = (app: Application) => {
       socket.on(method, handler)
     }
   }
+  // The events a connection answers are the method names (its other listeners, `error`
+  // and `disconnect`, answer no one): one middleware serves every connection, where a
+  // closure of each connection's own looked its listeners up
+  const answerUnknownCalls = (packet: unknown[], next: (error?: Error) => void) => {
+    const [event, ...args] = packet
+    const answer = args.at(-1)
+    if (typeof answer !== 'function' || handlers.has(event as string)) return next()
+    answer(new MethodNotAllowed(`There is no method '${String(event)}'`).toJSON())
+  }
   return (socket: Socket) => {
     // Feathers adds its own after this app's connection listeners, in the same emit
     process.nextTick(shareHandlers, socket)
     // A middleware rather than an onAny listener, which Socket.io runs ahead of every
     // middleware: what a middleware refuses is then not answered here either
-    socket.use((packet, next) => {
-      const [event, ...args] = packet
-      const answer = args.at(-1)
-      if (typeof answer !== 'function' || socket.listeners(event).length > 0) return next()
-      answer(new MethodNotAllowed(`There is no method '${String(event)}'`).toJSON())
-    })
+    socket.use(answerUnknownCalls)
   }
 }
