@@ -129,3 +129,23 @@ export function useTwoInstancesWithChannel() {
   })
   return { a, b, scene }
 }
+
+/**
+ * A suite's booking channel with its people connected (`bookingChannelWithClients`), there
+ * once the suite's `before` hooks run. Its world, channel and clients are objects filled in
+ * place, so that a suite takes them apart where it declares them, in one line.
+ */
+export function useBookingChannelWithClients<Role extends BookingRole = never>(
+  server: TestServer,
+  options: Parameters<typeof bookingChannelWithClients<Role>>[1] = {}
+) {
+  type Scene = Awaited<ReturnType<typeof bookingChannelWithClients<Role>>>
+  const scene = { world: {}, channel: {}, clients: {} } as Pick<Scene, 'world' | 'channel' | 'clients'>
+  before(async () => {
+    const { world, channel, clients } = await bookingChannelWithClients(server, options)
+    Object.assign(scene.world, world)
+    Object.assign(scene.channel, channel)
+    Object.assign(scene.clients, clients)
+  })
+  return scene
+}
