@@ -5,6 +5,7 @@ import { buildBooking, openBookingChannel } from './factories'
 import { redisSettings } from './redis'
 import type { BookingWorld, TestUser } from './factories'
 import type { Application } from '../../src/declarations'
+import type { ConfigurationOverrides } from '../../src/app'
 import type { BookingData } from '../../src/modules/contexts/bookings/bookings.schema'
 import type { ClientApplication } from '../../src/client'
 import type { UserPatch } from '../../src/modules/identity/users/users.schema'
@@ -118,11 +119,12 @@ export async function bookingChannelWithClients<Role extends BookingRole = never
 /**
  * Two instances on one Redis, and a booking channel opened through the first (`a`): the
  * scene of a suite that follows messages and connections from one instance to the other.
- * The channel is there once the suite's `before` hooks run.
+ * The channel is there once the suite's `before` hooks run. `overrides` go to both instances
+ * (the presence settings of a suite that follows presence, say).
  */
-export function useTwoInstancesWithChannel() {
-  const a = useServer({ redis: redisSettings() })
-  const b = useServer({ redis: redisSettings() })
+export function useTwoInstancesWithChannel(overrides: ConfigurationOverrides = {}) {
+  const a = useServer({ redis: redisSettings(), ...overrides })
+  const b = useServer({ redis: redisSettings(), ...overrides })
   const scene = {} as Awaited<ReturnType<typeof bookingChannel>>
   before(async () => {
     Object.assign(scene, await bookingChannel(a.app))
