@@ -3,6 +3,7 @@ import { useServer } from '../../../../helpers/app'
 import { nextEvent, recordEvents, sleep } from '../../../../helpers/clients'
 import { QUIET_MS, rejectsWithCode } from '../../../../helpers/assertions'
 import { participantsOf } from './queries'
+import type { Participant } from '../../../../../src/modules/messaging/services/participants/participants.schema'
 import { useBookingChannelWithClients } from '../../../../helpers/fixtures'
 
 describe('participants', () => {
@@ -12,16 +13,16 @@ describe('participants', () => {
     const { world, channel, clients } = useBookingChannelWithClients(server, {
       connected: ['worker', 'supervisor', 'outsider']
     })
-    let workerRow: any
-    let supervisorRow: any
+    let workerRow: Participant
+    let supervisorRow: Participant
 
     before(async () => {
       for (const content of ['one', 'two', 'three']) {
         await clients.supervisor.service('messages').create({ channel_id: channel.id, content })
       }
       const rows = await participantsOf(clients.worker, channel.id)
-      workerRow = rows.find((row) => row.user_id === world.worker.id)
-      supervisorRow = rows.find((row) => row.user_id === world.supervisor.id)
+      workerRow = rows.find((row) => row.user_id === world.worker.id)!
+      supervisorRow = rows.find((row) => row.user_id === world.supervisor.id)!
       assert.strictEqual(workerRow.last_read_seq, 0)
     })
 
