@@ -18,6 +18,25 @@ import type { Knex } from 'knex'
  * Order in the chain: messages by seq, each followed by the events that happened
  * after it and before the next one (after_seq), by event_seq. Both counters are gap-free.
  */
+/**
+ * Appends an event under the channel row lock that also orders messages. The migration
+ * that drops it brings it back from here on down, so that there is one text of it.
+ */
+export const CHAIN_EVENT = `create function chat_chain_event(channel bigint, kind text, actor bigint, subject bigint, message bigint,
+    detail text, at timestamptz) returns void language plpgsql as $$
+    declare linked record;
+    begin
+      update chat_channels c set last_event_seq = c.last_event_seq + 1,
+        chain_head = chat_chain_link(c.chain_head, chat_event_encoding(
+          c.id, c.last_event_seq + 1, c.last_seq, kind, actor, subject, message, detail, at))
+      where c.id = channel
+      returning c.last_event_seq, c.last_seq, c.chain_head into linked;
+      insert into chat_channel_events
+        (channel_id, event_seq, after_seq, kind, actor_id, user_id, message_id, detail, created_at, hash)
+      values (channel, linked.last_event_seq, linked.last_seq, kind, actor, subject, message, detail, at, linked.chain_head);
+    end
+  $$`
+
 const FUNCTIONS = [
   `create function chat_chain_field(value text) returns bytea language sql immutable parallel safe as $$
     select case when value is null then '\\xffffffff'::bytea
@@ -43,21 +62,7 @@ const FUNCTIONS = [
       || chat_chain_field(user_id::text) || chat_chain_field(message_id::text) || chat_chain_field(detail)
       || chat_chain_field(chat_chain_time(created_at))
   $$`,
-  // Appends an event under the channel row lock that also orders messages
-  `create function chat_chain_event(channel bigint, kind text, actor bigint, subject bigint, message bigint,
-    detail text, at timestamptz) returns void language plpgsql as $$
-    declare linked record;
-    begin
-      update chat_channels c set last_event_seq = c.last_event_seq + 1,
-        chain_head = chat_chain_link(c.chain_head, chat_event_encoding(
-          c.id, c.last_event_seq + 1, c.last_seq, kind, actor, subject, message, detail, at))
-      where c.id = channel
-      returning c.last_event_seq, c.last_seq, c.chain_head into linked;
-      insert into chat_channel_events
-        (channel_id, event_seq, after_seq, kind, actor_id, user_id, message_id, detail, created_at, hash)
-      values (channel, linked.last_event_seq, linked.last_seq, kind, actor, subject, message, detail, at, linked.chain_head);
-    end
-  $$`
+  CHAIN_EVENT
 ]
 
 // Frozen here, as a migration must be: the service schema lists the same kinds

@@ -22,7 +22,7 @@ const DEFINER = `security definer set search_path = pg_catalog, public, pg_temp`
  * database's clock once that lock is held: the order of the chain and its times agree,
  * and no caller chooses a time.
  */
-const APPEND = `
+export const APPEND = `
   create function chat_chain_append(channel bigint, kind text, actor bigint, subject bigint, message bigint,
     detail text) returns timestamptz language plpgsql ${DEFINER} as $$
   declare

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex'
+import { APPEND as APPEND_WITHOUT_ACTOR } from './20261206000100_chat-chain-writers'
 
 const DEFINER = `security definer set search_path = pg_catalog, public, pg_temp`
 
@@ -75,24 +76,7 @@ export async function up(knex: Knex): Promise<void> {
 export async function down(knex: Knex): Promise<void> {
   await knex.raw('drop trigger chat_channels_chain_opened on chat_channels')
   await knex.raw('drop function chat_channels_chain_opened()')
-  // The bindings stay chained (events are never deleted); the check lets them stay
-  await knex.raw(`create or replace function chat_chain_append(channel bigint, kind text, actor bigint, subject bigint,
-    message bigint, detail text) returns timestamptz language plpgsql ${DEFINER} as $$
-  declare
-    at timestamptz;
-    linked record;
-  begin
-    perform 1 from chat_channels c where c.id = channel for update;
-    at := clock_timestamp();
-    update chat_channels c set last_event_seq = c.last_event_seq + 1,
-      chain_head = chat_chain_link(c.chain_head, chat_event_encoding(
-        c.id, c.last_event_seq + 1, c.last_seq, kind, actor, subject, message, detail, at))
-    where c.id = channel
-    returning c.last_event_seq, c.last_seq, c.chain_head into linked;
-    insert into chat_channel_events
-      (channel_id, event_seq, after_seq, kind, actor_id, user_id, message_id, detail, created_at, hash)
-    values (channel, linked.last_event_seq, linked.last_seq, kind, actor, subject, message, detail, at, linked.chain_head);
-    return at;
-  end
-  $$`)
+  // The append as the writers' migration made it, before it named the actor. The bindings
+  // stay chained (events are never deleted); the check lets them stay
+  await knex.raw(APPEND_WITHOUT_ACTOR.replace(/^\s*create function/, 'create or replace function'))
 }

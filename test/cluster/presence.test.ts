@@ -1,7 +1,5 @@
 import assert from 'assert'
-import { useServer } from '../helpers/app'
-import type { BookingWorld } from '../helpers/factories'
-import { bookingChannel } from '../helpers/fixtures'
+import { useTwoInstancesWithChannel } from '../helpers/fixtures'
 import {
   nextEvent,
   nextPresence,
@@ -22,56 +20,53 @@ const presence = { expiry_seconds: EXPIRY_SECONDS, typing_seconds: 6, typing_thr
 
 describe('presence and typing across instances', function () {
   this.timeout(60_000)
-  const a = useServer({ redis: redisSettings(), presence })
-  const b = useServer({ redis: redisSettings(), presence })
-  let world: BookingWorld
-  let channelId: number
-
-  before(async () => {
-    ;({ world, channelId } = await bookingChannel(a.app))
-  })
+  const { a, b, scene } = useTwoInstancesWithChannel({ presence })
 
   it('sees on B a user who came online on A, and keeps two tabs on two instances online until both close', async () => {
-    const watcher = await socketClient(b.url, world.supervisor)
+    const watcher = await socketClient(b.url, scene.world.supervisor)
     const seen = recordEvents(watcher, 'presence', 'patched')
-    const online = nextPresence(watcher, world.worker.id, true)
-    const tabOnA = await socketClient(a.url, world.worker)
+    const online = nextPresence(watcher, scene.world.worker.id, true)
+    const tabOnA = await socketClient(a.url, scene.world.worker)
     await online
-    const onB = await watcher.service('presence').find({ query: { user_id: world.worker.id } })
+    const onB = await watcher.service('presence').find({ query: { user_id: scene.world.worker.id } })
     assert.strictEqual(onB.data[0].online, true)
 
-    const tabOnB = await socketClient(b.url, world.worker)
+    const tabOnB = await socketClient(b.url, scene.world.worker)
     socketOf(tabOnA).disconnect()
     await sleep(QUIET_MS)
     assert.strictEqual(
-      (await watcher.service('presence').find({ query: { user_id: world.worker.id } })).data[0].online,
+      (await watcher.service('presence').find({ query: { user_id: scene.world.worker.id } })).data[0].online,
       true
     )
 
-    const offline = nextPresence(watcher, world.worker.id, false)
+    const offline = nextPresence(watcher, scene.world.worker.id, false)
     socketOf(tabOnB).disconnect()
     await offline
     assert.deepStrictEqual(
-      seen.filter((s) => s.user_id === world.worker.id).map((s) => s.online),
+      seen.filter((s) => s.user_id === scene.world.worker.id).map((s) => s.online),
       [true, false],
       'one transition each way, however many tabs on however many instances'
     )
   })
 
   it('sends typing through A to a viewer on B, not to a participant who is not viewing nor to an outsider', async () => {
-    const typer = await socketClient(a.url, world.worker)
-    const viewer = await socketClient(b.url, world.supervisor)
-    const notViewing = await socketClient(b.url, world.lenderManager)
-    const outsider = await socketClient(b.url, world.outsider)
-    await viewer.service('presence').view({ channel_id: channelId })
+    const typer = await socketClient(a.url, scene.world.worker)
+    const viewer = await socketClient(b.url, scene.world.supervisor)
+    const notViewing = await socketClient(b.url, scene.world.lenderManager)
+    const outsider = await socketClient(b.url, scene.world.outsider)
+    await viewer.service('presence').view({ channel_id: scene.channelId })
     const notViewingSaw = recordEvents(notViewing, 'presence', 'typing')
     const outsiderSaw = recordEvents(outsider, 'presence', 'typing')
 
     const typing = nextEvent(viewer, 'presence', 'typing')
-    await typer.service('presence').typing({ channel_id: channelId, typing: true })
-    assert.deepStrictEqual(await typing, { channel_id: channelId, user_id: world.worker.id, typing: true })
+    await typer.service('presence').typing({ channel_id: scene.channelId, typing: true })
+    assert.deepStrictEqual(await typing, {
+      channel_id: scene.channelId,
+      user_id: scene.world.worker.id,
+      typing: true
+    })
     const stopped = nextEvent(viewer, 'presence', 'typing', (e) => !e.typing)
-    await typer.service('presence').typing({ channel_id: channelId, typing: false })
+    await typer.service('presence').typing({ channel_id: scene.channelId, typing: false })
     await stopped
     await sleep(QUIET_MS)
     assert.deepStrictEqual(notViewingSaw, [])
@@ -79,25 +74,28 @@ describe('presence and typing across instances', function () {
   })
 
   it('puts back the users of an instance that lost Redis long enough to be taken for dead', async () => {
-    const watcher = await socketClient(b.url, world.supervisor)
-    const online = nextPresence(watcher, world.lenderAdmin.id, true)
-    const tab = await socketClient(a.url, world.lenderAdmin)
+    const watcher = await socketClient(b.url, scene.world.supervisor)
+    const online = nextPresence(watcher, scene.world.lenderAdmin.id, true)
+    const tab = await socketClient(a.url, scene.world.lenderAdmin)
     await online
     const isOnline = async () =>
-      (await watcher.service('presence').find({ query: { user_id: world.lenderAdmin.id } })).data[0].online
+      (await watcher.service('presence').find({ query: { user_id: scene.world.lenderAdmin.id } })).data[0]
+        .online
 
     // As if A's heartbeats had not reached Redis for the whole expiry, and B reaped it
     // (on a cluster, every presence key carries the {presence} hash tag)
     const presenceRoot = `${testRedisPrefix}${testClusterNodes.length ? '{presence}' : 'presence'}`
     await a.app.get('redisClient')!.del(`${presenceRoot}:alive:${a.app.get('instanceId')}`)
-    assert.ok((await b.app.service('presence').store.reapDeadInstances()).includes(world.lenderAdmin.id))
+    assert.ok(
+      (await b.app.service('presence').store.reapDeadInstances()).includes(scene.world.lenderAdmin.id)
+    )
     assert.strictEqual(await isOnline(), false)
 
     // A's next heartbeat finds its life had lapsed and puts its connections back
-    const back = nextPresence(watcher, world.lenderAdmin.id, true, 5000)
+    const back = nextPresence(watcher, scene.world.lenderAdmin.id, true, 5000)
     await back
     assert.strictEqual(await isOnline(), true)
-    const offline = nextPresence(watcher, world.lenderAdmin.id, false)
+    const offline = nextPresence(watcher, scene.world.lenderAdmin.id, false)
     socketOf(tab).disconnect()
     await offline
     assert.strictEqual(await isOnline(), false, 'the restored count was exact')
@@ -127,14 +125,14 @@ describe('presence and typing across instances', function () {
         30_000
       )
 
-      const watcher = await socketClient(a.url, world.supervisor)
-      const online = nextPresence(watcher, world.borrowerAdmin.id, true)
-      await socketClient(url, world.borrowerAdmin)
+      const watcher = await socketClient(a.url, scene.world.supervisor)
+      const online = nextPresence(watcher, scene.world.borrowerAdmin.id, true)
+      await socketClient(url, scene.world.borrowerAdmin)
       await online
 
       const offline = nextPresence(
         watcher,
-        world.borrowerAdmin.id,
+        scene.world.borrowerAdmin.id,
         false,
         // the expiry, then at most one heartbeat of a surviving instance
         (EXPIRY_SECONDS + EXPIRY_SECONDS / 3 + 2) * 1000
@@ -142,7 +140,9 @@ describe('presence and typing across instances', function () {
       const killedAt = Date.now()
       process.kill(-victim.child.pid!, 'SIGKILL')
       await offline
-      const status = await watcher.service('presence').find({ query: { user_id: world.borrowerAdmin.id } })
+      const status = await watcher
+        .service('presence')
+        .find({ query: { user_id: scene.world.borrowerAdmin.id } })
       assert.strictEqual(status.data[0].online, false)
       console.log(
         `      offline announced ${Date.now() - killedAt} ms after SIGKILL (expiry ${EXPIRY_SECONDS} s)`

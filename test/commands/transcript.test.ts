@@ -5,6 +5,7 @@ import { runTool } from '../helpers/evidence'
 import { buildUser } from '../helpers/factories'
 import { bookingChannel, bookingWorld } from '../helpers/fixtures'
 import type { BookingWorld, TestUser } from '../helpers/factories'
+import type { Transcript } from '../../src/modules/messaging/services/transcripts/transcripts.schema'
 
 const MESSAGES = 105
 
@@ -104,17 +105,15 @@ describe('transcript export', function () {
     it('prints the transcript of --context booking:<id> as JSON', async () => {
       const run = await runTool('transcript', ['--context', `booking:${world.booking.id}`])
       assert.strictEqual(run.code, 0, run.stderr)
-      const printed = JSON.parse(run.stdout)
+      const printed: Transcript = JSON.parse(run.stdout)
       const direct = await exportTranscript(server.app, 'booking', world.booking.id)
       const { exported_at: _exportedAt, ...expected } = direct
       const { exported_at: printedAt, ...actual } = printed
       assert.ok(!Number.isNaN(Date.parse(printedAt)))
       assert.deepStrictEqual(actual, JSON.parse(JSON.stringify(expected)))
       assert.strictEqual(printed.messages.length, MESSAGES)
-      assert.ok(printed.participants.some((p: any) => p.user_id === world.supervisor.id && p.removed_at))
-      assert.ok(
-        printed.messages.some((m: any) => m.id === deletedId && m.is_deleted && m.content === 'message 7')
-      )
+      assert.ok(printed.participants.some((p) => p.user_id === world.supervisor.id && p.removed_at))
+      assert.ok(printed.messages.some((m) => m.id === deletedId && m.is_deleted && m.content === 'message 7'))
     })
 
     it('exits non-zero with a usage message for a bad --context argument', async () => {

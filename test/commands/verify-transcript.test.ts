@@ -8,6 +8,8 @@ import { runTool, writeKeyPair } from '../helpers/evidence'
 import { bookingChannel } from '../helpers/fixtures'
 import type { BookingWorld } from '../helpers/factories'
 import { sign } from '../../src/modules/messaging/evidence/signature'
+import type { Signed } from '../../src/modules/messaging/evidence/signature'
+import type { Transcript } from '../../src/modules/messaging/services/transcripts/transcripts.schema'
 
 /**
  * A signed export, and its verification by a third party with nothing but the file
@@ -22,7 +24,7 @@ describe('signed transcripts and their offline verification', function () {
   let keys: ReturnType<typeof writeKeyPair>
   let world: BookingWorld
   let signedFile: string
-  let signed: any
+  let signed: Signed<Transcript>
   let html: string
 
   const context = () => ['--context', `booking:${world.booking.id}`]
@@ -67,7 +69,7 @@ describe('signed transcripts and their offline verification', function () {
 
   it('exports the whole record: deleted words, events as system lines, names, intervals, read positions, chain and signature', () => {
     assert.strictEqual(signed.format, 'context-chat-transcript/2')
-    assert.strictEqual(signed.signature.algorithm, 'Ed25519')
+    assert.strictEqual(signed.signature!.algorithm, 'Ed25519')
     assert.strictEqual(signed.messages.length, 3)
     const deleted = signed.messages[1]
     assert.deepStrictEqual(
@@ -79,16 +81,16 @@ describe('signed transcripts and their offline verification', function () {
       /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/,
       'times with microseconds, in UTC'
     )
-    assert.ok(signed.messages.every((message: any) => /^[0-9a-f]{64}$/.test(message.hash)))
-    const texts = signed.events.map((event: any) => event.text)
+    assert.ok(signed.messages.every((message) => /^[0-9a-f]{64}$/.test(String(message.hash))))
+    const texts = signed.events.map((event) => event.text)
     assert.ok(texts.includes(`${world.worker.name} joined as worker`), texts.join(' | '))
     assert.ok(texts.includes('Ben <3 & "Co" deleted a message'), texts.join(' | '))
-    const worker = signed.participants.find((participant: any) => participant.user_id === world.worker.id)
+    const worker = signed.participants.find((participant) => participant.user_id === world.worker.id)!
     assert.deepStrictEqual(
       [worker.name, worker.role, worker.removed_at, worker.last_read_seq],
       [world.worker.name, 'worker', null, 3]
     )
-    assert.strictEqual(signed.channel.chain_head, signed.events.at(-1).hash)
+    assert.strictEqual(signed.channel.chain_head, signed.events.at(-1)!.hash)
   })
 
   it('verifies with the published public key (exit 0)', async () => {
@@ -188,7 +190,7 @@ describe('signed transcripts and their offline verification', function () {
       )
     )
     assert.ok(html.includes(`${world.worker.name} joined as worker`))
-    assert.ok(html.includes(signed.signature.key_id))
+    assert.ok(html.includes(signed.signature!.key_id))
   })
 
   it('refuses an unknown time zone with the usage', async () => {

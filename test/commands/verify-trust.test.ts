@@ -7,6 +7,8 @@ import { useServer } from '../helpers/app'
 import { runTool, writeKeyPair } from '../helpers/evidence'
 import { bookingChannel } from '../helpers/fixtures'
 import { keyIdOf, sign } from '../../src/modules/messaging/evidence/signature'
+import type { Signed } from '../../src/modules/messaging/evidence/signature'
+import type { Transcript } from '../../src/modules/messaging/services/transcripts/transcripts.schema'
 
 /**
  * The verifier trusts nothing by default: a signature proves something only for a key
@@ -22,7 +24,7 @@ describe('verify-transcript trusts nothing by default', function () {
   const server = useServer({ evidence: { signing_key: keys.privatePath } })
   const publicPem = fs.readFileSync(keys.publicPath, 'utf8')
   const operatorKeyId = keyIdOf(crypto.createPublicKey(publicPem))
-  let signed: any
+  let signed: Signed<Transcript>
   let signedFile: string
 
   const verify = (...args: string[]) => runTool('verify-transcript', args)
@@ -42,7 +44,7 @@ describe('verify-transcript trusts nothing by default', function () {
       .service('messages')
       .create({ channel_id: channelId, content: 'Pay 100' }, { user: world.worker })
     signed = await server.app.service('transcripts').get(channelId)
-    assert.strictEqual(signed.signature.key_id, operatorKeyId)
+    assert.strictEqual(signed.signature!.key_id, operatorKeyId)
     signedFile = write('signed.json', signed)
   })
   after(() => fs.rmSync(dir, { recursive: true, force: true }))

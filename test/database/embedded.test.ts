@@ -10,6 +10,7 @@ import { migrate } from '../../src/database/migrate'
 import { isEmbedded } from '../../src/database/postgresql'
 import { stopServing } from '../../src/http/shutdown'
 import type { Application } from '../../src/declarations'
+import type { MessageSearchPage } from '../../src/modules/messaging/services/messages/search'
 import { bookingChannel } from '../helpers/fixtures'
 import type { BookingWorld } from '../helpers/factories'
 import { closeClients, nextEvent, socketClient } from '../helpers/clients'
@@ -127,12 +128,15 @@ describe('the app on the embedded database (PGlite)', function () {
     await app
       .service('messages')
       .create({ channel_id: channel.id, content: 'Rendez-vous au Café Zürich & co' }, as)
-    const page = (await app.service('messages').find({ query: { $search: 'CAFE zu' }, ...as })) as any
+    const page = (await app
+      .service('messages')
+      .find({ query: { $search: 'CAFE zu' }, ...as })) as MessageSearchPage
     assert.strictEqual(page.data.length, 1)
     assert.strictEqual(page.data[0].snippet, 'Rendez-vous au <mark>Café</mark> <mark>Zürich</mark> &amp; co')
     const outsider = { user: world.outsider, provider: 'rest', authenticated: true } as const
     assert.deepStrictEqual(
-      ((await app.service('messages').find({ query: { $search: 'cafe' }, ...outsider })) as any).data,
+      ((await app.service('messages').find({ query: { $search: 'cafe' }, ...outsider })) as MessageSearchPage)
+        .data,
       []
     )
   })

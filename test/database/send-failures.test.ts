@@ -111,12 +111,12 @@ describe('database failures', () => {
 
         // Recorded since before the send, so an event that came back with the result is not missed
         await waitUntil(
-          () => heard.some((message: any) => message.id === sent.id),
+          () => heard.some((message) => message.id === sent.id),
           "the listener's 'messages created'"
         )
         await sleep(200)
         assert.deepStrictEqual(
-          heard.map((message: any) => message.id),
+          heard.map((message) => message.id),
           [sent.id],
           'exactly one event, for the committed message'
         )

@@ -22,8 +22,15 @@ export function metricNames(expr: string): string[] {
   return [...new Set(names.filter((name) => !NOT_METRICS.has(name)))]
 }
 
+/** The parts of the Grafana dashboard's JSON these checks read. */
+interface Dashboard {
+  panels: Array<{ type: string; title: string; targets?: Array<{ expr: string }> }>
+  templating: { list: Array<{ type: string; name: string; query: { query: string } }> }
+  annotations: { list: Array<{ name: string; expr: string }> }
+}
+
 /** Every expression of the dashboard: panels, the instance variable, the alert annotations. */
-function dashboardExpressions(dashboard: any): Array<{ where: string; expr: string }> {
+function dashboardExpressions(dashboard: Dashboard): Array<{ where: string; expr: string }> {
   const found: Array<{ where: string; expr: string }> = []
   for (const panel of dashboard.panels) {
     for (const target of panel.targets ?? []) found.push({ where: panel.title, expr: target.expr })
@@ -62,7 +69,7 @@ describe('the dashboard and the alert rules read only metrics that exist', funct
     PROMETHEUS_OWN.has(name) || declared.has(name) || declared.has(name.replace(/_(bucket|sum|count)$/, ''))
 
   it('deploy/grafana/dashboard.json: every panel, variable and annotation', async () => {
-    const dashboard = JSON.parse(
+    const dashboard: Dashboard = JSON.parse(
       fs.readFileSync(path.join(root, 'deploy', 'grafana', 'dashboard.json'), 'utf8')
     )
     const { names } = await scrape(server.url)
@@ -74,7 +81,7 @@ describe('the dashboard and the alert rules read only metrics that exist', funct
         .map((name) => `${where}: ${name}`)
     )
     assert.deepStrictEqual(missing, [])
-    const rows = dashboard.panels.filter((panel: any) => panel.type === 'row').map((row: any) => row.title)
+    const rows = dashboard.panels.filter((panel) => panel.type === 'row').map((row) => row.title)
     for (const row of ['Calls', 'Database pool', 'Connections', 'Lag', 'Notifications'])
       assert.ok(
         rows.some((title: string) => title.startsWith(row)),

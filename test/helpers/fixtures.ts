@@ -5,6 +5,7 @@ import { buildBooking, openBookingChannel } from './factories'
 import { redisSettings } from './redis'
 import type { BookingWorld, TestUser } from './factories'
 import type { Application } from '../../src/declarations'
+import type { ConfigurationOverrides } from '../../src/app'
 import type { BookingData } from '../../src/modules/contexts/bookings/bookings.schema'
 import type { ClientApplication } from '../../src/client'
 import type { UserPatch } from '../../src/modules/identity/users/users.schema'
@@ -118,14 +119,35 @@ export async function bookingChannelWithClients<Role extends BookingRole = never
 /**
  * Two instances on one Redis, and a booking channel opened through the first (`a`): the
  * scene of a suite that follows messages and connections from one instance to the other.
- * The channel is there once the suite's `before` hooks run.
+ * The channel is there once the suite's `before` hooks run. `overrides` go to both instances
+ * (the presence settings of a suite that follows presence, say).
  */
-export function useTwoInstancesWithChannel() {
-  const a = useServer({ redis: redisSettings() })
-  const b = useServer({ redis: redisSettings() })
+export function useTwoInstancesWithChannel(overrides: ConfigurationOverrides = {}) {
+  const a = useServer({ redis: redisSettings(), ...overrides })
+  const b = useServer({ redis: redisSettings(), ...overrides })
   const scene = {} as Awaited<ReturnType<typeof bookingChannel>>
   before(async () => {
     Object.assign(scene, await bookingChannel(a.app))
   })
   return { a, b, scene }
+}
+
+/**
+ * A suite's booking channel with its people connected (`bookingChannelWithClients`), there
+ * once the suite's `before` hooks run. Its world, channel and clients are objects filled in
+ * place, so that a suite takes them apart where it declares them, in one line.
+ */
+export function useBookingChannelWithClients<Role extends BookingRole = never>(
+  server: TestServer,
+  options: Parameters<typeof bookingChannelWithClients<Role>>[1] = {}
+) {
+  type Scene = Awaited<ReturnType<typeof bookingChannelWithClients<Role>>>
+  const scene = { world: {}, channel: {}, clients: {} } as Pick<Scene, 'world' | 'channel' | 'clients'>
+  before(async () => {
+    const { world, channel, clients } = await bookingChannelWithClients(server, options)
+    Object.assign(scene.world, world)
+    Object.assign(scene.channel, channel)
+    Object.assign(scene.clients, clients)
+  })
+  return scene
 }

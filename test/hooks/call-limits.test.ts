@@ -111,7 +111,7 @@ describe('a budget for every external call', function () {
       )
       const refusals = settled
         .filter((outcome) => outcome.status === 'rejected')
-        .map((outcome: any) => outcome.reason)
+        .map((outcome) => outcome.reason)
       const answered = settled.length - refusals.length
       assert.ok(refusals.length >= bound, `${refusals.length} of ${bound * 3} refused`)
       for (const refusal of refusals) {
@@ -137,7 +137,7 @@ describe('a budget for every external call', function () {
     )
     const refusals = settled
       .filter((outcome) => outcome.status === 'rejected')
-      .map((outcome: any) => outcome.reason)
+      .map((outcome) => outcome.reason)
     assert.ok(refusals.length >= bound * 2, `${refusals.length} of ${bound * 4} refused`)
     assert.ok(refusals.every((refusal) => refusal.code === 429 && /on this person/.test(refusal.message)))
     const other = await socketClient(server.url, await buildUser(server.app))

@@ -65,7 +65,7 @@ describe('hardening against hostile input', () => {
       { token }
     )
     assert.deepStrictEqual(
-      byName.body.data.map((user: any) => user.id),
+      byName.body.data.map((user) => user.id),
       [target.id]
     )
   })

@@ -210,7 +210,7 @@ describe('sessions: password changes, role changes and disabled accounts', funct
         .service('messages')
         .find({ query: { channel_id: channel.id } })
       assert.deepStrictEqual(
-        history.data.map((message: any) => message.id),
+        history.data.map((message) => message.id),
         [sent.id]
       )
       assert.strictEqual(history.data[0].sender_id, worker.id)

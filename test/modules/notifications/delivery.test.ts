@@ -9,6 +9,7 @@ import type { LogSmsProvider } from '../../../src/modules/notifications/provider
 import type { Paginated } from '@feathersjs/feathers'
 import type { Notification } from '../../../src/client'
 import { notificationSettings } from '../../helpers/notifications'
+import type { DomainEventMap } from '../../../src/events'
 
 describe('notifications: who is notified, when, and how often', () => {
   const server = useServer({ notifications: notificationSettings() })
@@ -47,7 +48,7 @@ describe('notifications: who is notified, when, and how often', () => {
 
   it('announces chat.message.created once per message, naming every recipient but the sender', async () => {
     const { world, channel } = await scene()
-    const seen: any[] = []
+    const seen: DomainEventMap['chat.message.created'][] = []
     const stop = server.app.get('events').on('chat.message.created', (event) => void seen.push(event))
     const message = await server.app
       .service('messages')

@@ -71,23 +71,23 @@ describe('the notification worker decides a batch as a whole', function () {
       'user_id',
       people.map((person) => person.id)
     )
-    const of = (person: { id: number }) => rows.filter((row: any) => row.user_id === person.id)
+    const of = (person: { id: number }) => rows.filter((row) => row.user_id === person.id)
     assert.deepStrictEqual(
-      of(muted.person).map((row: any) => [row.status, row.reason]),
+      of(muted.person).map((row) => [row.status, row.reason]),
       [
         ['skipped', 'channel muted'],
         ['skipped', 'channel muted']
       ]
     )
     assert.deepStrictEqual(
-      of(caughtUp.person).map((row: any) => [row.status, row.reason]),
+      of(caughtUp.person).map((row) => [row.status, row.reason]),
       [['skipped', 'already read']]
     )
-    const sent = rows.filter((row: any) => row.status === 'sent')
+    const sent = rows.filter((row) => row.status === 'sent')
     assert.strictEqual(sent.length, planned.length - 3)
     assert.ok(
       sent.every(
-        (row: any) =>
+        (row) =>
           row.attempts === 1 && row.sent_at === now.toISOString() && !row.sending_at && !row.claimed_until
       )
     )

@@ -63,7 +63,7 @@ describe('notification workers', function () {
     assert.strictEqual(sent.length, 12)
     assert.strictEqual(new Set(sent.map((sms) => sms.to)).size, 12)
     const rows = await db('notifications').whereIn('message_id', messageIds)
-    assert.ok(rows.every((row: any) => row.status === 'sent' && row.attempts === 1))
+    assert.ok(rows.every((row) => row.status === 'sent' && row.attempts === 1))
   })
 
   it('sends one SMS when two instances handle two messages of one conversation while a send is under way', async () => {
@@ -108,7 +108,7 @@ describe('notification workers', function () {
       .where({ user_id: recipient.id })
       .orderBy('id')
     assert.deepStrictEqual(
-      rows.map((row: any) => row.status),
+      rows.map((row) => row.status),
       ['sent']
     )
   })

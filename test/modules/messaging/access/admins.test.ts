@@ -41,7 +41,7 @@ describe('authorization', () => {
         { token }
       )
       expectStatus(viaHttp, 200, 'admin GET /messages')
-      assert.ok(viaHttp.body.data.some((m: any) => m.id === scene.messageId))
+      assert.ok(viaHttp.body.data.some((m) => m.id === scene.messageId))
       expectStatus(
         await http(server.url, 'GET', `/participants?channel_id=${scene.channelId}`, { token }),
         200,
@@ -96,7 +96,7 @@ describe('authorization', () => {
         }
       )
       expectStatus(viaHttp, 200, 'admin $withDeleted over HTTP')
-      assert.ok(viaHttp.body.data.some((m: any) => m.id === doomed.id))
+      assert.ok(viaHttp.body.data.some((m) => m.id === doomed.id))
     })
   })
 })

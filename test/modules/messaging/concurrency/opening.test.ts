@@ -2,6 +2,7 @@ import assert from 'assert'
 import type { Knex } from 'knex'
 import { useServer } from '../../../helpers/app'
 import { closeClients, recordEvents, sleep, waitUntil } from '../../../helpers/clients'
+import type { EventData } from '../../../helpers/clients'
 import { QUIET_MS } from '../../../helpers/assertions'
 import { crowdHelpers, range, sortedNumbers } from './crowd'
 
@@ -88,7 +89,8 @@ describe('messaging under concurrency (real parallel calls over real connections
       'each participant was added exactly once'
     )
 
-    const ofThisChannel = (events: any[]) => events.filter((channel) => channel.id === channels[0].id)
+    const ofThisChannel = (events: EventData<'channels', 'created'>[]) =>
+      events.filter((channel) => channel.id === channels[0].id)
     await waitUntil(
       () => announced.every((events) => ofThisChannel(events).length >= 1),
       "every connection's 'channels created'",

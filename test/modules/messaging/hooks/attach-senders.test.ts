@@ -36,7 +36,7 @@ describe('message senders', () => {
       { token }
     )
     assert.strictEqual(page.status, 200)
-    const senders = page.body.data.map((message: any) => [message.content, message.sender])
+    const senders = page.body.data.map((message) => [message.content, message.sender])
     assert.deepStrictEqual(senders.slice(-2), [
       ['Over REST', senderOf(world.worker)],
       ['From the supervisor', senderOf(world.supervisor)]

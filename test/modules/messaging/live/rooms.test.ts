@@ -1,32 +1,21 @@
 import assert from 'assert'
 import { useServer } from '../../../helpers/app'
 import { addMember, buildAdmin, openBookingChannel } from '../../../helpers/factories'
-import type { BookingWorld } from '../../../helpers/factories'
 import { login, nextEvent, recordEvents, sleep, socketClient } from '../../../helpers/clients'
 import type { ClientApplication } from '../../../../src/client'
 import { QUIET_MS, rejectsWithCode } from '../../../helpers/assertions'
-import { bookingChannelWithClients, bookingWorld } from '../../../helpers/fixtures'
+import { bookingWorld, useBookingChannelWithClients } from '../../../helpers/fixtures'
 
 describe('real-time delivery', () => {
   const server = useServer()
 
   describe('rooms', () => {
-    let world: BookingWorld
-    let channelId: number
-    let supervisor: ClientApplication
-
-    before(async () => {
-      ;({
-        world,
-        channelId,
-        clients: { supervisor }
-      } = await bookingChannelWithClients(server, { connected: ['supervisor'] }))
-    })
+    const { world, channel, clients } = useBookingChannelWithClients(server, { connected: ['supervisor'] })
 
     const send = (content: string) =>
-      supervisor.service('messages').create({ channel_id: channelId, content })
+      clients.supervisor.service('messages').create({ channel_id: channel.id, content })
     const arrival = (client: ClientApplication, content: string) =>
-      nextEvent(client, 'messages', 'created', (m) => m.channel_id === channelId && m.content === content)
+      nextEvent(client, 'messages', 'created', (m) => m.channel_id === channel.id && m.content === content)
 
     /** A message sent and removed, and the worker's participant row patched, each seen by a participant. */
     async function sendRemoveAndPatch(
@@ -38,14 +27,14 @@ describe('real-time delivery', () => {
       const sent = await send(content)
       await control
       const removedControl = nextEvent(worker, 'messages', 'removed', (m) => m.id === sent.id)
-      await supervisor.service('messages').remove(sent.id)
+      await clients.supervisor.service('messages').remove(sent.id)
       await removedControl
       const [row] = (
         await worker
           .service('participants')
-          .find({ query: { channel_id: channelId, user_id: world.worker.id } })
+          .find({ query: { channel_id: channel.id, user_id: world.worker.id } })
       ).data
-      const patchedControl = nextEvent(supervisor, 'participants', 'patched', (p) => p.id === row.id)
+      const patchedControl = nextEvent(clients.supervisor, 'participants', 'patched', (p) => p.id === row.id)
       await worker.service('participants').patch(row.id, patch(sent))
       await patchedControl
     }
@@ -61,13 +50,18 @@ describe('real-time delivery', () => {
 
       const read1 = nextEvent(tab1, 'participants', 'patched', (p) => p.user_id === world.supervisor.id)
       const read2 = nextEvent(tab2, 'participants', 'patched', (p) => p.user_id === world.supervisor.id)
-      const own = nextEvent(supervisor, 'participants', 'patched', (p) => p.user_id === world.supervisor.id)
+      const own = nextEvent(
+        clients.supervisor,
+        'participants',
+        'patched',
+        (p) => p.user_id === world.supervisor.id
+      )
       const [row] = (
-        await supervisor
+        await clients.supervisor
           .service('participants')
-          .find({ query: { channel_id: channelId, user_id: world.supervisor.id } })
+          .find({ query: { channel_id: channel.id, user_id: world.supervisor.id } })
       ).data
-      await supervisor
+      await clients.supervisor
         .service('participants')
         .patch(row.id, { muted: true, last_read_seq: row.last_read_seq })
       // Both tabs hear it; whether the supervisor muted the channel is the supervisor's own business
@@ -128,7 +122,7 @@ describe('real-time delivery', () => {
       assert.deepStrictEqual(sawMessages, [])
       assert.deepStrictEqual(sawRemoved, [])
       assert.deepStrictEqual(sawPatched, [])
-      await rejectsWithCode(anonymous.service('messages').find({ query: { channel_id: channelId } }), 401)
+      await rejectsWithCode(anonymous.service('messages').find({ query: { channel_id: channel.id } }), 401)
     })
 
     it('sends an admin who is not a participant no events of the channel', async () => {
@@ -141,14 +135,14 @@ describe('real-time delivery', () => {
       await sendRemoveAndPatch(worker, 'admins may read, not listen', () => ({ muted: true }))
       // Even a message the admin sends is confirmed by its result, not by an event
       const adminControl = arrival(worker, 'from the admin')
-      await admin.service('messages').create({ channel_id: channelId, content: 'from the admin' })
+      await admin.service('messages').create({ channel_id: channel.id, content: 'from the admin' })
       await adminControl
       await sleep(QUIET_MS)
       assert.deepStrictEqual(sawCreated, [])
       assert.deepStrictEqual(sawRemoved, [])
       assert.deepStrictEqual(sawPatched, [])
       // ...while the admin can still read the channel on request
-      const page = await admin.service('messages').find({ query: { channel_id: channelId } })
+      const page = await admin.service('messages').find({ query: { channel_id: channel.id } })
       assert.ok(page.data.some((message) => message.content === 'from the admin'))
     })
 

@@ -141,7 +141,7 @@ describe('channel events, transcripts and history checks over the API', () => {
       token: worker
     })
     assert.ok(
-      history.body.data.every((message: any) => !('hash' in message) && !('deleted_by' in message)),
+      history.body.data.every((message) => !('hash' in message) && !('deleted_by' in message)),
       history.text
     )
     const supervisor = await socketClient(server.url, world.supervisor)
@@ -149,7 +149,7 @@ describe('channel events, transcripts and history checks over the API', () => {
       supervisor,
       'messages',
       'created',
-      (message: any) => message.channel_id === channelId
+      (message) => message.channel_id === channelId
     )
     const byAdmin = await (
       await socketClient(server.url, admin)

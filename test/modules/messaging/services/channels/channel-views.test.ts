@@ -124,7 +124,7 @@ describe('channels as an app draws them', () => {
     const token = await login(server.url, world.worker)
     const listed = await http<ChannelPage>(server.url, 'GET', '/channels?$limit=100', { token })
     assert.ok(listed.body.data.length > 0)
-    assert.ok(!listed.body.data.some((view: any) => view.id === otherChannelId))
+    assert.ok(!listed.body.data.some((view) => view.id === otherChannelId))
     assert.ok(!listed.text.includes('secret of the other booking'), listed.text)
     assert.ok(!listed.text.includes(`Booking #${other.booking.id} `), listed.text)
     const refused = await http(server.url, 'GET', `/channels/${otherChannelId}`, { token })

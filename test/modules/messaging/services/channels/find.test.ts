@@ -7,6 +7,7 @@ import { socketClient } from '../../../../helpers/clients'
 import { notificationSettings } from '../../../../helpers/notifications'
 import { notificationsOf } from '../../../../../src/modules/notifications'
 import { statementsDuring } from '../../../../helpers/database'
+import type { ChannelPage } from '../../../../../src/modules/messaging/services/channels/channels.schema'
 
 describe('channels', () => {
   // Without the delivery worker's polls, which a query count would otherwise catch by chance
@@ -154,8 +155,8 @@ describe('channels', () => {
       await notificationsOf(server.app).planner.settled()
       const countQueries = async (run: () => Promise<unknown>) =>
         (await statementsDuring(server.app, run)).statements
-      let busyResult: any
-      let lonelyResult: any
+      let busyResult!: ChannelPage
+      let lonelyResult!: ChannelPage
       const busyQueries = await countQueries(async () => {
         busyResult = await busyClient.service('channels').find({})
       })
@@ -163,13 +164,10 @@ describe('channels', () => {
         lonelyResult = await lonelyClient.service('channels').find({})
       })
 
+      assert.deepStrictEqual(busyResult.data.map((channel) => channel.id).sort(), [...busyChannels].sort())
+      assert.ok(busyResult.data.every((channel) => channel.unread_count === 1))
       assert.deepStrictEqual(
-        busyResult.data.map((channel: any) => channel.id).sort(),
-        [...busyChannels].sort()
-      )
-      assert.ok(busyResult.data.every((channel: any) => channel.unread_count === 1))
-      assert.deepStrictEqual(
-        lonelyResult.data.map((channel: any) => channel.id),
+        lonelyResult.data.map((channel) => channel.id),
         [lonelyWorld.channelId]
       )
       assert.strictEqual(lonelyResult.data[0].unread_count, 1)

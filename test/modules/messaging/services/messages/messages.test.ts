@@ -76,7 +76,7 @@ describe('messages', () => {
       { token }
     )
     assert.deepStrictEqual(
-      latest.body.data.map((m: any) => m.seq),
+      latest.body.data.map((m) => m.seq),
       [7, 6, 5]
     )
     const older = await http<Paginated<Message>>(
@@ -88,7 +88,7 @@ describe('messages', () => {
       }
     )
     assert.deepStrictEqual(
-      older.body.data.map((m: any) => m.seq),
+      older.body.data.map((m) => m.seq),
       [4, 3, 2]
     )
     const client = await restClient(server.url, world.worker)

@@ -5,6 +5,8 @@ import { startApp } from '../../../../helpers/app'
 import type { TestServer } from '../../../../helpers/app'
 import { buildUser } from '../../../../helpers/factories'
 import { seedScale } from '../../../../../bench/scale-seed'
+import type { Paginated } from '@feathersjs/feathers'
+import type { Message } from '../../../../../src/client'
 
 // The scale bench's shape, small: 400 channels of 50 messages, the reader in 20 of them.
 // Every message of the others' channels says "overtime", none of the reader's
@@ -74,7 +76,7 @@ describe('message search across channels reads the person’s channels, not the 
   let database: { url: string; drop: () => Promise<unknown> }
   let server: TestServer
   let db: Knex
-  let search: (text: string) => Promise<any>
+  let search: (text: string) => Promise<Paginated<Message>>
 
   before(async () => {
     database = await createSuiteDatabase('search_plan')
@@ -117,9 +119,9 @@ describe('message search across channels reads the person’s channels, not the 
       .pluck('channel_id')
     const page = await search(`channel ${channelId} safety`)
     assert.strictEqual(page.data.length, 20)
-    assert.ok(page.data.every((message: any) => message.channel_id === Number(channelId)))
+    assert.ok(page.data.every((message) => message.channel_id === Number(channelId)))
     assert.deepStrictEqual(
-      page.data.map((message: any) => message.seq),
+      page.data.map((message) => message.seq),
       Array.from({ length: 20 }, (_, i) => SHAPE.perChannel - i)
     )
     const { rows } = await messageRowsRead(db, () => search(`channel ${channelId} safety`))

@@ -64,7 +64,7 @@ describe('message search ($search)', () => {
 
     const words = await search(workerToken, { channel_id: channelId, $search: WORD })
     assert.deepStrictEqual(
-      words.body.data.map((m: any) => m.content.endsWith('two')),
+      words.body.data.map((m) => m.content.endsWith('two')),
       [true, false],
       'newest first'
     )
@@ -86,7 +86,7 @@ describe('message search ($search)', () => {
   it('searches every channel the caller reads, and nothing of a channel they are not in', async () => {
     const mine = await search(workerToken, { $search: WORD })
     assert.deepStrictEqual(
-      new Set(mine.body.data.map((m: any) => m.channel_id)),
+      new Set(mine.body.data.map((m) => m.channel_id)),
       new Set([channelId, otherChannelId])
     )
 
@@ -94,7 +94,7 @@ describe('message search ($search)', () => {
     const supervisorToken = await login(server.url, world.supervisor)
     const theirs = await search(supervisorToken, { $search: WORD })
     assert.deepStrictEqual(
-      theirs.body.data.map((m: any) => m.channel_id),
+      theirs.body.data.map((m) => m.channel_id),
       [channelId, channelId]
     )
 
@@ -175,7 +175,7 @@ describe('message search ($search)', () => {
           ...(cursor ? { $cursor: cursor } : {})
         })
         assert.strictEqual(status, 200, JSON.stringify(body))
-        seen.push(...body.data.map((m: any) => m.id))
+        seen.push(...body.data.map((m) => m.id))
         cursor = body.next_cursor
         pages++
       } while (cursor && pages < 10)
@@ -226,12 +226,9 @@ describe('message search ($search)', () => {
 
   it('works over Socket.io with the Feathers client', async () => {
     const client = await socketClient(server.url, world.worker)
-    const page = (await client.service('messages').find({ query: { $search: 'CAFÉ' } })) as any
-    assert.deepStrictEqual(
-      new Set(page.data.map((m: any) => m.channel_id)),
-      new Set([channelId, otherChannelId])
-    )
-    assert.ok(page.data.every((m: any) => /<mark>ca[fF][eéEÉ]<\/mark>/i.test(m.snippet)))
+    const page = (await client.service('messages').find({ query: { $search: 'CAFÉ' } })) as MessageSearchPage
+    assert.deepStrictEqual(new Set(page.data.map((m) => m.channel_id)), new Set([channelId, otherChannelId]))
+    assert.ok(page.data.every((m) => /<mark>ca[fF][eéEÉ]<\/mark>/i.test(m.snippet)))
     await assert.rejects(
       client.service('messages').find({ query: { $search: '' } }),
       (error: any) => error.code === 400

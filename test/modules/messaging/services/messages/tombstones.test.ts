@@ -53,7 +53,7 @@ describe('deleted messages in history (tombstones)', () => {
     )
     assert.strictEqual(history.status, 200)
     assert.deepStrictEqual(
-      history.body.data.map((m: any) => m.seq),
+      history.body.data.map((m) => m.seq),
       [1, 2, 3]
     )
     const tombstone = history.body.data[1]

@@ -1,12 +1,11 @@
 import assert from 'assert'
 import { useServer } from '../../../../helpers/app'
 import { buildAdmin, buildDispute } from '../../../../helpers/factories'
-import type { BookingWorld } from '../../../../helpers/factories'
 import { nextEvent, recordEvents, sleep, socketClient } from '../../../../helpers/clients'
 import type { ClientApplication } from '../../../../../src/client'
 import { QUIET_MS, rejectsWithCode } from '../../../../helpers/assertions'
 import { participantsOf, rolesOf } from './queries'
-import { bookingChannelWithClients, bookingWorld } from '../../../../helpers/fixtures'
+import { bookingWorld, useBookingChannelWithClients } from '../../../../helpers/fixtures'
 
 describe('participants', () => {
   const server = useServer()
@@ -88,31 +87,25 @@ describe('participants', () => {
   })
 
   describe('a booking channel follows the booking status', () => {
-    let world: BookingWorld
-    let channelId: number
-    let workerClient: ClientApplication
-    let supervisorClient: ClientApplication
+    const { world, channel, clients } = useBookingChannelWithClients(server, {
+      connected: ['worker', 'supervisor']
+    })
     let adminClient: ClientApplication
 
     before(async () => {
-      ;({
-        world,
-        channelId,
-        clients: { worker: workerClient, supervisor: supervisorClient }
-      } = await bookingChannelWithClients(server, { connected: ['worker', 'supervisor'] }))
       adminClient = await socketClient(server.url, await buildAdmin(server.app))
     })
 
     for (const status of ['completed', 'cancelled'] as const) {
       it(`freezes when the booking is ${status}: participants get 403 on send, an admin may still send`, async () => {
         const patched = nextEvent(
-          supervisorClient,
+          clients.supervisor,
           'channels',
           'patched',
-          (c) => c.id === channelId && c.status === 'frozen'
+          (c) => c.id === channel.id && c.status === 'frozen'
         )
         await server.app.service('bookings').patch(world.booking.id, { status })
-        assert.strictEqual((await workerClient.service('channels').get(channelId)).status, 'frozen')
+        assert.strictEqual((await clients.worker.service('channels').get(channel.id)).status, 'frozen')
         const announced = await patched
         assert.strictEqual(announced.status, 'frozen')
         // The channel's own fields, nothing of the evidence chain (its head is for admins)
@@ -127,32 +120,32 @@ describe('participants', () => {
         ])
 
         await rejectsWithCode(
-          workerClient.service('messages').create({ channel_id: channelId, content: 'is anyone there' }),
+          clients.worker.service('messages').create({ channel_id: channel.id, content: 'is anyone there' }),
           403
         )
-        const history = await workerClient.service('messages').find({ query: { channel_id: channelId } })
+        const history = await clients.worker.service('messages').find({ query: { channel_id: channel.id } })
         assert.ok(!history.data.some((message) => message.content === 'is anyone there'))
 
-        const delivered = nextEvent(workerClient, 'messages', 'created', (m) => m.channel_id === channelId)
+        const delivered = nextEvent(clients.worker, 'messages', 'created', (m) => m.channel_id === channel.id)
         const official = await adminClient
           .service('messages')
-          .create({ channel_id: channelId, content: `closing note (${status})` })
-        assert.strictEqual(official.channel_id, channelId)
+          .create({ channel_id: channel.id, content: `closing note (${status})` })
+        assert.strictEqual(official.channel_id, channel.id)
         assert.deepStrictEqual(await delivered, official)
       })
 
       it(`turns active again when the ${status} booking is reopened (in_progress), and sends work`, async () => {
         await server.app.service('bookings').patch(world.booking.id, { status: 'in_progress' })
-        assert.strictEqual((await workerClient.service('channels').get(channelId)).status, 'active')
+        assert.strictEqual((await clients.worker.service('channels').get(channel.id)).status, 'active')
         const delivered = nextEvent(
-          supervisorClient,
+          clients.supervisor,
           'messages',
           'created',
           (m) => m.content === `back after ${status}`
         )
-        const sent = await workerClient
+        const sent = await clients.worker
           .service('messages')
-          .create({ channel_id: channelId, content: `back after ${status}` })
+          .create({ channel_id: channel.id, content: `back after ${status}` })
         assert.strictEqual(sent.sender_id, world.worker.id)
         assert.deepStrictEqual(await delivered, sent)
       })

@@ -4,6 +4,7 @@ import { buildAdmin, buildUser } from '../../../../helpers/factories'
 import { bookingChannel } from '../../../../helpers/fixtures'
 import type { BookingWorld, TestUser } from '../../../../helpers/factories'
 import { nextEvent, recordEvents, sleep, socketClient } from '../../../../helpers/clients'
+import type { EventData } from '../../../../helpers/clients'
 import type { ClientApplication } from '../../../../../src/client'
 import { QUIET_MS, rejectsWithCode } from '../../../../helpers/assertions'
 import { participantsOf } from './queries'
@@ -20,8 +21,8 @@ describe('participants', () => {
     let managerClient: ClientApplication
     let newClient: ClientApplication
     let adminClient: ClientApplication
-    let newSawChannels: any[]
-    let newChannelCreated: Promise<any>
+    let newSawChannels: EventData<'channels', 'created'>[]
+    let newChannelCreated: Promise<EventData<'channels', 'created'>>
 
     before(async () => {
       ;({ world, channelId } = await bookingChannel(server.app))
