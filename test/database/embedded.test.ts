@@ -135,5 +135,14 @@ describe('the app on the embedded database (PGlite)', function () {
       ((await app.service('messages').find({ query: { $search: 'cafe' }, ...outsider })) as any).data,
       []
     )
+    // Every channel, as an admin (an internal call) searches them: its lookup sets its own
+    // planner settings and timeout in a transaction, which PGlite takes as PostgreSQL does
+    for (const $sort of [undefined, { relevance: -1 as const }]) {
+      const everywhere = (await app.service('messages').find({ query: { $search: 'zurich', $sort } })) as any
+      assert.deepStrictEqual(
+        everywhere.data.map((message: any) => message.content),
+        ['Rendez-vous au Café Zürich & co']
+      )
+    }
   })
 })
