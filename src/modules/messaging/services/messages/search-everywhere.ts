@@ -6,8 +6,9 @@ import { BadRequest } from '@feathersjs/errors'
  *
  * Asked of the whole table at once ("these words, newest first, 21 of them"), PostgreSQL
  * walked the table backwards by id filtering on the words, betting that a page of matches
- * would come soon: a word in few or no messages read every row (1.5 million rows, 1 s;
- * the same shape took 64 s on 10 million), and by relevance a common word ranked every row.
+ * would come soon: a word in few or no messages read every row (1.5 million, 1 s; a
+ * person's search of that shape took 64 s on 10 million), and by relevance a common word
+ * was ranked in every row.
  * No query shape alone keeps the planner off those plans (it costs a LIMIT as if matches
  * were spread evenly), so the search is done in two bounded steps:
  *
@@ -35,7 +36,7 @@ const TOO_BROAD =
   'This search matches too many messages to look through every channel at once: name a channel, or add a word'
 
 // What the search's conditions read of a message (see hitsFrom in search.ts)
-const SEARCHED_COLUMNS = ['m.id', 'm.channel_id', 'm.sender_id', 'm.is_deleted', 'm.search_vector']
+const SEARCHED_COLUMNS = ['m.id', 'm.sender_id', 'm.is_deleted', 'm.search_vector']
 
 export interface EverywhereSearch {
   /** the search's hits (conditions, rank and cursor) among the messages of `source`, aliased `m` */
