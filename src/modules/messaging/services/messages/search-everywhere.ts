@@ -1,5 +1,6 @@
 import type { Knex } from 'knex'
 import { BadRequest } from '@feathersjs/errors'
+import { MATCH_CAP, RECENT_WINDOW } from './search.schema'
 
 /**
  * An admin's search of every channel, at a cost bounded whatever the words.
@@ -25,8 +26,6 @@ import { BadRequest } from '@feathersjs/errors'
  *
  * What one call reads of chat_messages: at most RECENT_WINDOW + 2 × (MATCH_CAP + 1) rows.
  */
-export const RECENT_WINDOW = 10_000
-export const MATCH_CAP = 2 * RECENT_WINDOW
 // Far above what a lookup of MATCH_CAP entries takes; below what a word in every one of
 // tens of millions of messages would
 const LOOKUP_TIMEOUT = '5s'

@@ -9,7 +9,7 @@ import { seedScale } from '../../../../../bench/scale-seed'
 import {
   MATCH_CAP,
   RECENT_WINDOW
-} from '../../../../../src/modules/messaging/services/messages/search-everywhere'
+} from '../../../../../src/modules/messaging/services/messages/search.schema'
 
 // The scale bench's shape, small, but more messages than an admin's search may read:
 // every one says "safety boots", and "channel <id>" names the messages of one channel.
