@@ -8,7 +8,8 @@
  * both on Redis: delivery then measures the path through the Redis adapter.
  *
  * Opt-in scenarios run instead, alone or together, each from a file of its own:
- * --scale (scale.ts), --idle-memory (idle-memory.ts), --pg-cpu (pg-cpu.ts),
+ * --scale (scale.ts), --idle-memory (idle-memory.ts), --pg-cpu (pg-cpu.ts), --pg-cpu-search
+ * (pg-cpu-search.ts),
  * --restart (restart.ts), --fanout (fanout.ts), --offline-notifications
  * (offline-notifications.ts), --notification-drain (notification-drain.ts),
  * --login-lockout (login-lockout.ts), --socket-flood (socket-flood.ts), --people-cost
@@ -31,6 +32,7 @@ import { flag } from './figures'
 import { scale } from './scale'
 import { idleMemory } from './idle-memory'
 import { pgCpu } from './pg-cpu'
+import { pgCpuSearch } from './pg-cpu-search'
 import { restart } from './restart'
 import { offlineNotifications } from './offline-notifications'
 import { fanout } from './fanout'
@@ -44,6 +46,7 @@ const optIn: Record<string, () => Promise<unknown>> = {
   scale,
   'idle-memory': idleMemory,
   'pg-cpu': pgCpu,
+  'pg-cpu-search': pgCpuSearch,
   restart,
   'offline-notifications': offlineNotifications,
   'login-lockout': loginLockout,

@@ -6,7 +6,8 @@
  * send's updates of chat_channels and chat_participants are HOT, and EXPLAIN (ANALYZE,
  * BUFFERS, WAL) of the send statement, run in a transaction that is rolled back. The raw
  * insert runs twice: without the message search vector and with it (generated tsvector
- * and GIN index), which is what full-text search costs each write.
+ * and GIN index), which is what full-text search costs each write; --pg-cpu-search
+ * (pg-cpu-search.ts) measures it on the service's sends instead, in alternating rounds.
  *
  *   npm run bench -- --pg-cpu [--pg-messages 3000]
  *

@@ -6,7 +6,8 @@
  * REST on loopback. Prints the EXPLAIN (ANALYZE, BUFFERS) of the statements the service
  * ran for each, captured from knex's `query` event. Message search ($search) is timed in
  * one channel and across the person's 500 (a word in one of them, in all, in none, and
- * in every channel but theirs; newest first and by relevance). Opt-in, as seeding takes
+ * in every channel but theirs; newest first and by relevance), and an admin's search of
+ * every channel (a word of one old channel, in none, in all). Opt-in, as seeding takes
  * minutes:
  *
  *   npm run bench -- --scale [--scale-messages 1000000] [--scale-keep] [--scale-database URL]
@@ -56,6 +57,11 @@ async function plansOf(db: Knex, call: () => Promise<unknown>) {
   try {
     const plans = []
     for (const { sql, bindings } of statements) {
+      // A transaction's settings (SET LOCAL) apply to its statements as they did in the call
+      if (/^\s*(begin|set|commit|rollback)\b/i.test(sql)) {
+        await connection.query(/^\s*commit/i.test(sql) ? 'rollback' : sql, bindings)
+        continue
+      }
       const { rows } = await connection.query(`explain (analyze, buffers) ${sql}`, bindings)
       plans.push({ sql, plan: rows.map((row: { 'QUERY PLAN': string }) => row['QUERY PLAN']) })
     }
@@ -131,6 +137,17 @@ export async function scale() {
     const searchEverywhereElsewhere = () => search({ $search: 'overtime' })
     const searchByRelevance = (channel_id: number) =>
       search({ $search: `boots ${channel_id}`, $sort: { relevance: -1 } })
+    // An admin's search of every channel (an internal call moderates as an admin does):
+    // a word of one old channel, one in no message, and one in every message
+    const adminSearch = (query: Record<string, unknown>) =>
+      messagesService.find({ query: { $limit: 20, ...query } }).catch((error) => error.code)
+    const oldChannel = Number(
+      (await db('chat_channels').where('id', '>', PER_CHANNEL).min({ id: 'id' }))[0].id
+    )
+    const adminRare = () => adminSearch({ $search: `channel ${oldChannel}` })
+    const adminNone = () => adminSearch({ $search: 'zeppelin' })
+    const adminCommon = () => adminSearch({ $search: 'safety boots' })
+    const adminCommonByRelevance = () => adminSearch({ $search: 'safety boots', $sort: { relevance: -1 } })
 
     log('timing')
     const figures = {
@@ -155,7 +172,11 @@ export async function scale() {
         search_500_channels_all_match: await timed(calls.slice(0, 50), searchEverywhereAll),
         search_500_channels_no_match: await timed(calls.slice(0, 50), searchEverywhereNone),
         search_500_channels_word_only_elsewhere: await timed(calls.slice(0, 50), searchEverywhereElsewhere),
-        search_500_channels_by_relevance: await timed(readerChannels.slice(0, 100), searchByRelevance)
+        search_500_channels_by_relevance: await timed(readerChannels.slice(0, 100), searchByRelevance),
+        admin_search_one_old_channel: await timed(calls.slice(0, 20), adminRare),
+        admin_search_no_match: await timed(calls.slice(0, 20), adminNone),
+        admin_search_all_match: await timed(calls.slice(0, 20), adminCommon),
+        admin_search_all_match_by_relevance_400: await timed(calls.slice(0, 5), adminCommonByRelevance)
       },
       rest_ms: {
         messages_newest_page: await timed(readerChannels, (id) =>
@@ -182,7 +203,11 @@ export async function scale() {
       search_500_channels_all_match: await plansOf(db, searchEverywhereAll),
       search_500_channels_no_match: await plansOf(db, searchEverywhereNone),
       search_500_channels_word_only_elsewhere: await plansOf(db, searchEverywhereElsewhere),
-      search_500_channels_by_relevance: await plansOf(db, () => searchByRelevance(readerChannels[7]))
+      search_500_channels_by_relevance: await plansOf(db, () => searchByRelevance(readerChannels[7])),
+      admin_search_one_old_channel: await plansOf(db, adminRare),
+      admin_search_no_match: await plansOf(db, adminNone),
+      admin_search_all_match: await plansOf(db, adminCommon),
+      admin_search_all_match_by_relevance_400: await plansOf(db, adminCommonByRelevance)
     }
     return { scale: figures, plans }
   } finally {

@@ -139,6 +139,15 @@ describe('the app on the embedded database (PGlite)', function () {
         .data,
       []
     )
+    // Every channel, as an admin (an internal call) searches them: its lookup sets its own
+    // planner settings and timeout in a transaction, which PGlite takes as PostgreSQL does
+    for (const $sort of [undefined, { relevance: -1 as const }]) {
+      const everywhere = (await app.service('messages').find({ query: { $search: 'zurich', $sort } })) as any
+      assert.deepStrictEqual(
+        everywhere.data.map((message: any) => message.content),
+        ['Rendez-vous au Café Zürich & co']
+      )
+    }
   })
 
   it('applies the contact guard in the send statement on PGlite too, for sends that go together and alone', async () => {

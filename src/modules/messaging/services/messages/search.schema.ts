@@ -8,12 +8,15 @@ export const MAX_RAW_SEARCH_LENGTH = 1000
 export const MAX_SEARCH_WORDS = 16
 // A one-letter prefix matches most of the history: the last word is a prefix from two letters
 export const MIN_PREFIX_LENGTH = 2
+// An admin's search of every channel reads at most these (see search-everywhere.ts)
+export const RECENT_WINDOW = 10_000
+export const MATCH_CAP = 2 * RECENT_WINDOW
 
 export const searchQueryProperties = {
   $search: Type.Optional(
     Type.String({
       maxLength: MAX_RAW_SEARCH_LENGTH,
-      description: `Full-text search: words (letters and digits; anything else separates them), 1 to ${MAX_SEARCH_LENGTH} characters after trimming, all of which a message must contain; the last word also matches as a prefix (from ${MIN_PREFIX_LENGTH} letters). Accents and case do not matter. Without \`channel_id\`, searches every channel the caller may read. Results carry \`snippet\`: HTML-escaped text in which only \`<mark>\`…\`</mark>\` is markup. Pages have \`total\` -1 and \`next_cursor\`.`,
+      description: `Full-text search: words (letters and digits; anything else separates them), 1 to ${MAX_SEARCH_LENGTH} characters after trimming, all of which a message must contain; the last word also matches as a prefix (from ${MIN_PREFIX_LENGTH} letters). Accents and case do not matter. Without \`channel_id\`, searches every channel the caller may read; an admin's search of every channel that matches more than ${MATCH_CAP} messages (and, newest first, has not a page of them among the newest ${RECENT_WINDOW}) is a 400 asking to name a channel or add a word. Results carry \`snippet\`: HTML-escaped text in which only \`<mark>\`…\`</mark>\` is markup. Pages have \`total\` -1 and \`next_cursor\`.`,
       // Ana's first message in the docs' example channel: “Good morning, I’m on my way”
       examples: ['good morn']
     })

@@ -13,6 +13,7 @@ import type { Caller } from '../../access/channel-access'
 import type { Id } from '../../../../schema-types'
 import { pageBounds } from '../../page'
 import { MESSAGE_COLUMNS } from './messages.schema'
+import { hitsEverywhere } from './search-everywhere'
 import { MAX_SEARCH_LENGTH, MAX_SEARCH_WORDS, MIN_PREFIX_LENGTH } from './search.schema'
 import type { Message, MessageQuery } from './messages.schema'
 
@@ -112,34 +113,54 @@ export async function searchMessages(
   if (words.length === 0 || limit === 0) return { total: -1, limit, skip: 0, data: [], next_cursor: null }
 
   const tsquery = db.raw(`to_tsquery('chat_search', ?)`, [tsqueryOf(words)])
-  const hits = db('chat_messages as m').select('m.id')
-  matchWords(hits, words, query.channel_id === undefined && moderates(caller))
-  // A masked message never matches for someone who sees it masked: its words as sent are in
-  // the index, and prefix matches would otherwise spell a hidden number out digit by digit
-  if (!maySeeHiddenDetails(caller))
-    hits.whereNotExists(
-      db('chat_contact_findings as f')
-        .select(db.raw('1'))
-        .whereRaw('f.message_id = m.id')
-        .where('f.policy', 'mask')
-    )
-  if (!(moderates(caller) && query.$withDeleted === true)) hits.where('m.is_deleted', false)
-  else if (query.is_deleted !== undefined) hits.where('m.is_deleted', query.is_deleted)
-  inSenders(hits, query.sender_id)
-  if (byRelevance) {
-    hits.select(db.raw('ts_rank(m.search_vector, ?) as rank', [tsquery]))
-    if (cursor)
-      hits.whereRaw('(ts_rank(m.search_vector, ?), m.id) < (?::real, ?)', [tsquery, cursor.rank!, cursor.id])
-  } else if (cursor) hits.where('m.id', '<', cursor.id)
+  const everywhere = query.channel_id === undefined && moderates(caller)
+  // The search's conditions on the messages of `source` (aliased m), with its rank and cursor
+  const hitsFrom = (source: string | Knex.QueryBuilder) => {
+    const hits = db.from(source).select('m.id')
+    matchWords(hits, words, everywhere)
+    // A masked message never matches for someone who sees it masked: its words as sent are in
+    // the index, and prefix matches would otherwise spell a hidden number out digit by digit
+    if (!maySeeHiddenDetails(caller))
+      hits.whereNotExists(
+        db('chat_contact_findings as f')
+          .select(db.raw('1'))
+          .whereRaw('f.message_id = m.id')
+          .where('f.policy', 'mask')
+      )
+    if (!(moderates(caller) && query.$withDeleted === true)) hits.where('m.is_deleted', false)
+    else if (query.is_deleted !== undefined) hits.where('m.is_deleted', query.is_deleted)
+    inSenders(hits, query.sender_id)
+    if (byRelevance) {
+      hits.select(db.raw('ts_rank(m.search_vector, ?) as rank', [tsquery]))
+      if (cursor)
+        hits.whereRaw('(ts_rank(m.search_vector, ?), m.id) < (?::real, ?)', [
+          tsquery,
+          cursor.rank!,
+          cursor.id
+        ])
+    } else if (cursor) hits.where('m.id', '<', cursor.id)
+    return hits
+  }
   const ordered = (builder: Knex.QueryBuilder, id: string) =>
     builder.orderByRaw(byRelevance ? `rank desc, ${id} desc` : `${id} desc`).limit(limit + 1)
 
   let found: Knex.QueryBuilder
-  if (query.channel_id !== undefined) found = ordered(hits.where('m.channel_id', query.channel_id), 'm.id')
-  else if (moderates(caller)) found = ordered(hits, 'm.id')
+  if (query.channel_id !== undefined)
+    found = ordered(hitsFrom('chat_messages as m').where('m.channel_id', query.channel_id), 'm.id')
+  else if (everywhere)
+    found = (
+      await hitsEverywhere(db, {
+        hitsFrom,
+        ordered,
+        tsquery: tsqueryOf(words),
+        byRelevance,
+        before: byRelevance ? undefined : cursor?.id,
+        limit
+      })
+    ).hits
   else
     found = ordered(
-      inEachChannel(db, hits, caller.user?.id ?? 0, byRelevance, limit + 1).select(
+      inEachChannel(db, hitsFrom('chat_messages as m'), caller.user?.id ?? 0, byRelevance, limit + 1).select(
         byRelevance ? ['hit.id', 'hit.rank'] : ['hit.id']
       ),
       'hit.id'

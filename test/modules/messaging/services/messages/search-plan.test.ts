@@ -7,63 +7,13 @@ import { buildUser } from '../../../../helpers/factories'
 import { seedScale } from '../../../../../bench/scale-seed'
 import type { Paginated } from '@feathersjs/feathers'
 import type { Message } from '../../../../../src/client'
+import { messageRowsRead } from '../../../../helpers/query-plans'
 
 // The scale bench's shape, small: 400 channels of 50 messages, the reader in 20 of them.
 // Every message of the others' channels says "overtime", none of the reader's
 const SHAPE = { channels: 400, perChannel: 50, readerChannels: 20 }
 const READERS_MESSAGES = SHAPE.readerChannels * SHAPE.perChannel
 const ALL_MESSAGES = SHAPE.channels * SHAPE.perChannel
-
-interface PlanNode {
-  'Node Type': string
-  'Relation Name'?: string
-  'Index Name'?: string
-  'Actual Rows': number
-  'Actual Loops': number
-  'Rows Removed by Filter'?: number
-  'Rows Removed by Index Recheck'?: number
-  Plans?: PlanNode[]
-}
-
-const nodesOf = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodesOf)]
-
-/**
- * What one search read of chat_messages, summed over every statement it ran: the rows
- * its scans of the table produced or filtered out (EXPLAIN ANALYZE, JSON), and the
- * indexes they went through.
- */
-async function messageRowsRead(db: Knex, search: () => Promise<unknown>) {
-  const statements: Array<{ sql: string; bindings: unknown[] }> = []
-  const record = (query: { sql: string; bindings?: unknown[] }) =>
-    statements.push({ sql: query.sql, bindings: query.bindings ?? [] })
-  db.on('query', record)
-  try {
-    await search()
-  } finally {
-    db.off('query', record)
-  }
-  const connection = await db.client.acquireConnection()
-  try {
-    let rows = 0
-    const indexes = new Set<string>()
-    for (const { sql, bindings } of statements) {
-      const { rows: explained } = await connection.query(`explain (analyze, format json) ${sql}`, bindings)
-      for (const node of nodesOf(explained[0]['QUERY PLAN'][0].Plan)) {
-        if (node['Relation Name'] === 'chat_messages') {
-          const perLoop =
-            node['Actual Rows'] +
-            (node['Rows Removed by Filter'] ?? 0) +
-            (node['Rows Removed by Index Recheck'] ?? 0)
-          rows += perLoop * node['Actual Loops']
-        }
-        if (node['Index Name']) indexes.add(node['Index Name'])
-      }
-    }
-    return { rows, indexes }
-  } finally {
-    db.client.releaseConnection(connection)
-  }
-}
 
 /**
  * Newest first across a person's channels, a word rare among them must cost what their
