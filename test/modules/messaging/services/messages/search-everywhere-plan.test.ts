@@ -5,6 +5,8 @@ import { startApp } from '../../../../helpers/app'
 import type { TestServer } from '../../../../helpers/app'
 import { buildAdmin, buildUser } from '../../../../helpers/factories'
 import { messageRowsRead } from '../../../../helpers/query-plans'
+import type { FeathersError } from '@feathersjs/errors'
+import type { MessageSearchPage } from '../../../../../src/modules/messaging/services/messages/search'
 import { seedScale } from '../../../../../bench/scale-seed'
 import {
   MATCH_CAP,
@@ -29,7 +31,7 @@ describe('an admin’s search of every channel reads a bounded part of the table
   let database: { url: string; drop: () => Promise<unknown> }
   let server: TestServer
   let db: Knex
-  let search: (query: Record<string, unknown>) => Promise<any>
+  let search: (query: Record<string, unknown>) => Promise<MessageSearchPage>
 
   before(async () => {
     assert.ok(ALL_MESSAGES > MATCH_CAP && MATCH_CAP >= RECENT_WINDOW, 'the table is bigger than any bound')
@@ -40,9 +42,12 @@ describe('an admin’s search of every channel reads a bounded part of the table
     await seedScale(db, SHAPE, reader.id, () => undefined)
     const admin = await server.app.service('users').get((await buildAdmin(server.app)).id)
     search = (query) =>
-      server.app
-        .service('messages')
-        .find({ query: { $limit: LIMIT, ...query }, user: admin, provider: 'rest', authenticated: true })
+      server.app.service('messages').find({
+        query: { $limit: LIMIT, ...query },
+        user: admin,
+        provider: 'rest',
+        authenticated: true
+      }) as Promise<MessageSearchPage>
   })
 
   after(async () => {
@@ -70,7 +75,7 @@ describe('an admin’s search of every channel reads a bounded part of the table
     let cursor: string | undefined
     do {
       const page = await search({ ...query, ...(cursor ? { $cursor: cursor } : {}) })
-      seqs.push(...page.data.map((message: any) => [message.channel_id, message.seq]))
+      seqs.push(...page.data.map((message) => [message.channel_id, message.seq]))
       cursor = page.next_cursor ?? undefined
     } while (cursor && seqs.length < 2 * SHAPE.perChannel)
     assert.deepStrictEqual(
@@ -92,7 +97,7 @@ describe('an admin’s search of every channel reads a bounded part of the table
     const ranked = { $search: 'safety boots', $sort: { relevance: -1 } }
     await assert.rejects(
       search(ranked),
-      (error: any) => error.code === 400 && /name a channel, or add a word/.test(error.message)
+      (error: FeathersError) => error.code === 400 && /name a channel, or add a word/.test(error.message)
     )
     const { rows } = await messageRowsRead(db, () => search(ranked).catch(() => undefined))
     assert.ok(rows <= MATCH_CAP + 1, `read ${rows} rows of ${ALL_MESSAGES}`)

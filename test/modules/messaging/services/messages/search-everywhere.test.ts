@@ -4,6 +4,7 @@ import { buildAdmin } from '../../../../helpers/factories'
 import { bookingChannel } from '../../../../helpers/fixtures'
 import { http, login, socketClient } from '../../../../helpers/clients'
 import type { Message } from '../../../../../src/client'
+import type { MessageSearchPage } from '../../../../../src/modules/messaging/services/messages/search'
 
 // A word no other test writes, so that searches of every channel see this file's messages only
 const WORD = `kestrel${process.pid}`
@@ -85,7 +86,7 @@ describe('an admin’s search of every channel', () => {
     const client = await socketClient(server.url, admin)
     const page = (await client
       .service('messages')
-      .find({ query: { $search: WORD, $limit: 4, $sort: { relevance: -1 } } })) as any
+      .find({ query: { $search: WORD, $limit: 4, $sort: { relevance: -1 } } })) as MessageSearchPage
     const rest = await search({ $search: WORD, $limit: 4, '$sort[relevance]': -1 })
     assert.deepStrictEqual(page, rest.body)
     assert.deepStrictEqual(
@@ -95,6 +96,6 @@ describe('an admin’s search of every channel', () => {
         .reverse()
         .slice(0, 4)
     )
-    assert.ok(page.data.every((message: any) => message.snippet.includes(`<mark>${WORD}</mark>`)))
+    assert.ok(page.data.every((message) => message.snippet.includes(`<mark>${WORD}</mark>`)))
   })
 })
