@@ -26,7 +26,15 @@ export const routeMethodCalls = (app: Application) => {
     if (methods.has(event)) runMethod(app, (this as any).feathers, path as string, event, args)
   }
   const dropFeathersHandlers = (socket: Socket) => {
-    for (const method of methods) socket.removeAllListeners(method)
+    // A listener table is a hash table that deleting its entries does not shrink: the
+    // connection's other listeners move to a new one, sized for them alone
+    const kept = socket
+      .eventNames()
+      .filter((event) => !methods.has(event as string))
+      .map((event) => [event, socket.rawListeners(event as string)] as const)
+    socket.removeAllListeners()
+    for (const [event, listeners] of kept)
+      for (const listener of listeners) socket.on(event as string, listener as () => void)
   }
   // The events a connection answers are the method names (its other listeners, `error`
   // and `disconnect`, answer no one): one middleware serves every connection, where a
