@@ -49,7 +49,8 @@ export class ConnectionLifecycle {
   private sockets = new WeakMap<RealTimeConnection, Socket>()
   private pending = new Set<Promise<unknown>>()
   // One listener for every connection's disconnect (Socket.io calls it with the socket as
-  // `this`), where a closure of each connection's own held the socket for its whole life
+  // `this`), where a closure of each connection's own held the socket for its whole life;
+  // it also announces the disconnect to the app, in place of the closure Feathers gives each
   private onDisconnect: (this: Socket) => void
 
   constructor(app: Application, io: Server) {
@@ -57,6 +58,7 @@ export class ConnectionLifecycle {
     this.routeCalls = routeMethodCalls(app)
     const lifecycle = this
     this.onDisconnect = function () {
+      app.emit('disconnect', (this as any).feathers)
       lifecycle.disconnected(this)
     }
 
@@ -91,6 +93,9 @@ export class ConnectionLifecycle {
     this.guard.admitted(socket)
     this.sockets.set(connection, socket)
     this.routeCalls(socket)
+    // The only disconnect listener so far is Feathers' own (its middleware adds it during
+    // the handshake): a closure per connection, doing what the shared one does first
+    socket.removeAllListeners('disconnect')
     socket.on('disconnect', this.onDisconnect)
     // Authenticated by a header during the handshake, before the connection existed here
     const person = connection.user as SignedInPerson | undefined

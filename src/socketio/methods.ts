@@ -6,15 +6,13 @@ import type { Application } from '../declarations'
 
 const STANDARD_METHODS = ['find', 'get', 'create', 'update', 'patch', 'remove']
 
-type MethodHandler = (this: Socket, path: string, ...args: unknown[]) => void
-
 /**
- * How a connection's method calls reach the services, with one handler per method name
- * shared by every connection (Socket.io calls a listener with its socket as `this`).
- * Feathers gives each connection a closure of its own per method name (eight here), which
- * was about a tenth of what an idle connection holds; they are swapped for the shared
- * ones once Feathers has added them, and a call runs exactly as before (`runMethod` with
- * the connection's params). A standard method that no service offers (such as `update`)
+ * How a connection's method calls reach the services, with one listener for every call
+ * of every connection (Socket.io calls a catch-all listener with its socket as `this`).
+ * Feathers gives each connection a closure of its own per method name (eight here), and
+ * each connection's listener table then holds eight more entries: they are taken off
+ * once Feathers has added them, and a call runs exactly as before (`runMethod` with the
+ * connection's params). A standard method that no service offers (such as `update`)
  * gets the same 405 over Socket.io that it gets over REST (Feathers would not listen for
  * it, and the caller would wait for its timeout); so does any other event that asks for
  * an answer (`constructor`, a typo).
@@ -23,19 +21,20 @@ export const routeMethodCalls = (app: Application) => {
   const offered: string[] = Object.values(app.services).flatMap(
     (service) => getServiceOptions(service).methods ?? []
   )
-  const handlers = new Map<string, MethodHandler>(
-    [...new Set([...STANDARD_METHODS, ...offered])].map((method) => [
-      method,
-      function (this: Socket, path: string, ...args: unknown[]) {
-        runMethod(app, (this as any).feathers, path, method, args)
-      }
-    ])
-  )
-  const shareHandlers = (socket: Socket) => {
-    for (const [method, handler] of handlers) {
-      socket.removeAllListeners(method)
-      socket.on(method, handler)
-    }
+  const methods = new Set([...STANDARD_METHODS, ...offered])
+  const routeCall = function (this: Socket, event: string, path: unknown, ...args: unknown[]) {
+    if (methods.has(event)) runMethod(app, (this as any).feathers, path as string, event, args)
+  }
+  const dropFeathersHandlers = (socket: Socket) => {
+    // A listener table is a hash table that deleting its entries does not shrink: the
+    // connection's other listeners move to a new one, sized for them alone
+    const kept = socket
+      .eventNames()
+      .filter((event) => !methods.has(event as string))
+      .map((event) => [event, socket.rawListeners(event as string)] as const)
+    socket.removeAllListeners()
+    for (const [event, listeners] of kept)
+      for (const listener of listeners) socket.on(event as string, listener as () => void)
   }
   // The events a connection answers are the method names (its other listeners, `error`
   // and `disconnect`, answer no one): one middleware serves every connection, where a
@@ -43,12 +42,13 @@ export const routeMethodCalls = (app: Application) => {
   const answerUnknownCalls = (packet: unknown[], next: (error?: Error) => void) => {
     const [event, ...args] = packet
     const answer = args.at(-1)
-    if (typeof answer !== 'function' || handlers.has(event as string)) return next()
+    if (typeof answer !== 'function' || methods.has(event as string)) return next()
     answer(new MethodNotAllowed(`There is no method '${String(event)}'`).toJSON())
   }
   return (socket: Socket) => {
     // Feathers adds its own after this app's connection listeners, in the same emit
-    process.nextTick(shareHandlers, socket)
+    process.nextTick(dropFeathersHandlers, socket)
+    socket.onAny(routeCall)
     // A middleware rather than an onAny listener, which Socket.io runs ahead of every
     // middleware: what a middleware refuses is then not answered here either
     socket.use(answerUnknownCalls)

@@ -42,10 +42,17 @@ export class OpenConnections {
   private perAddress: Counts
   private perUser: Counts
   private holdings = new WeakMap<Transport, Holding>()
+  // One listener for every transport's close (Engine.IO calls it with the transport as
+  // `this`), where a closure and a once-wrapper of each connection's own held it open
+  private onClose: (this: Transport) => void
 
   constructor(limits: { maxPerUser: number; maxPerAddress: number }) {
     this.perAddress = new Counts(limits.maxPerAddress)
     this.perUser = new Counts(limits.maxPerUser)
+    const open = this
+    this.onClose = function () {
+      open.close(this)
+    }
   }
 
   /** Counts a transport against its address; false if the address has its maximum open already. */
@@ -54,7 +61,8 @@ export class OpenConnections {
     if (transport.readyState === 'closed' || this.holdings.has(transport)) return true
     if (!this.perAddress.take(address)) return false
     this.holdings.set(transport, { address })
-    transport.once('close', () => this.close(transport))
+    // Closing twice gives back nothing twice: the holding is gone after the first
+    transport.on('close', this.onClose)
     return true
   }
 
