@@ -22,6 +22,9 @@ export const routeMethodCalls = (app: Application) => {
     (service) => getServiceOptions(service).methods ?? []
   )
   const methods = new Set([...STANDARD_METHODS, ...offered])
+  // Socket.io runs catch-all listeners ahead of packet middlewares (`socket.use`), so no
+  // such middleware can hold a call back: a guard on what connections send belongs at
+  // the engine, as the packet budget is (./packet-budget.ts)
   const routeCall = function (this: Socket, event: string, path: unknown, ...args: unknown[]) {
     if (methods.has(event)) runMethod(app, (this as any).feathers, path as string, event, args)
   }
