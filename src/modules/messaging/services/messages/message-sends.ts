@@ -170,6 +170,8 @@ export class MessageSends {
   }
 }
 
+const LONE_SURROGATE = /\p{Cs}/gu
+
 /** The batch's rows by their item's place (from 1); a refused sender's item has none. */
 async function sendInOneStatement(db: Knex, items: SendValues[]): Promise<Map<number, SentRow>> {
   const rows = await SEND_BATCH.run<SentRow & { ord: string }>(db, {
@@ -179,7 +181,9 @@ async function sendInOneStatement(db: Knex, items: SendValues[]): Promise<Map<nu
     items: JSON.stringify(
       items.map(({ senderId, content, clientId, contactGuard }) => ({
         sender_id: senderId,
-        content,
+        // As the single send stores it (the driver writes a lone surrogate as U+FFFD), where
+        // jsonb would refuse its escape and send the whole batch to the fallback
+        content: content.replace(LONE_SURROGATE, '\uFFFD'),
         client_id: clientId,
         contact_guard: contactGuard
       }))

@@ -53,7 +53,10 @@ describe('sends that queue on one channel go as one statement', () => {
 
   it('sends eleven queued sends in one statement, their seqs in the order they were submitted', async () => {
     const senders = [world.worker, world.supervisor, world.borrowerAdmin, world.lenderManager]
-    const items = Array.from({ length: 12 }, (_, i) => item(senders[i % senders.length], `message ${i + 1}`))
+    // One with half of a surrogate pair, which JSON escapes and jsonb refuses: still in the batch
+    const items = Array.from({ length: 12 }, (_, i) =>
+      item(senders[i % senders.length], `message ${i + 1}${i === 6 ? ' \ud83d' : ''}`)
+    )
     const { result: outcomes, statements } = await statementsDuring(server.app, () => submitTogether(items))
     assert.deepStrictEqual(
       sentSeqs(outcomes),
@@ -61,7 +64,7 @@ describe('sends that queue on one channel go as one statement', () => {
     )
     assert.deepStrictEqual(
       outcomes.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value?.content : undefined)),
-      items.map((values) => values.content)
+      items.map((values) => values.content.replace('\ud83d', '\ufffd'))
     )
     // The first alone, the other eleven together: no begin, no commit, no statement per send
     assertTwoSendStatements(statements)
