@@ -9,8 +9,6 @@ const CACHED_PLAN_CHANGED = '0A000'
 
 export interface PreparedStatement {
   run<Row>(db: Knex, values: Values): Promise<Row[]>
-  /** Runs the statement once per set of values, in one transaction: all commit or none. */
-  runInOneTransaction<Row>(db: Knex, valuesList: Values[]): Promise<Row[][]>
 }
 
 /**
@@ -48,7 +46,10 @@ export function preparedStatement(name: string, text: string): PreparedStatement
       if (isEmbedded(db)) return (await db.raw(text, values as Knex.ValueDict)).rows as Row[]
       const query = queryOf(values)
       announce(db, query)
-      const [rows] = await withPooledConnection(db, (connection) => runAll<Row>(connection, [query]))
+      const rows = await withPooledConnection(
+        db,
+        async (connection) => (await connection.query<any>(query)).rows as Row[]
+      )
       db.emit('query-response', rows, {
         sql: query.text,
         bindings: query.values,
@@ -56,39 +57,8 @@ export function preparedStatement(name: string, text: string): PreparedStatement
         prepared: name
       })
       return rows
-    },
-
-    async runInOneTransaction<Row>(db: Knex, valuesList: Values[]): Promise<Row[][]> {
-      if (isEmbedded(db)) {
-        return db.transaction(async (trx) => {
-          const results: Row[][] = []
-          for (const values of valuesList) results.push((await trx.raw(text, values as Knex.ValueDict)).rows)
-          return results
-        })
-      }
-      const queries = valuesList.map(queryOf)
-      db.emit('query', { sql: 'begin', bindings: [], method: 'raw' })
-      queries.forEach((query) => announce(db, query))
-      db.emit('query', { sql: 'commit', bindings: [], method: 'raw' })
-      return withPooledConnection(db, async (connection) => {
-        await connection.query('begin')
-        try {
-          const results = await runAll<Row>(connection, queries)
-          await connection.query('commit')
-          return results
-        } catch (error) {
-          await connection.query('rollback').catch(() => undefined)
-          throw error
-        }
-      })
     }
   }
-}
-
-const runAll = async <Row>(connection: pg.Client, queries: pg.QueryConfig[]) => {
-  const results: Row[][] = []
-  for (const query of queries) results.push((await connection.query<any>(query)).rows)
-  return results
 }
 
 /**

@@ -47,6 +47,58 @@ const SEND_SQL = `
   from message, recipients`
 const SEND = preparedStatement('chat-send-message', SEND_SQL)
 
+/**
+ * The sends that queued on one channel, as one statement (one round trip): each item is
+ * SEND_SQL's send with its own guard request, the read positions move once per sender (to
+ * that sender's last message here; one row updated twice in a statement would keep only
+ * one update), and the participants are read once. Why the seqs follow the items' order:
+ * the call takes its arguments from the item (lateral), so the only plan is a nested loop
+ * that calls it once per item as the items come, and the items come in the array's order
+ * (jsonb_to_recordset expands it in order, and ordinality numbers the rows as they come).
+ * The function is volatile and parallel-unsafe, so each call sees the calls before it and
+ * nothing runs in parallel. The items' order is the channel's queue (SendBatches).
+ */
+const SEND_BATCH_SQL = `
+  with message as materialized (
+    select m.*, item.ord, cast(item.contact_guard as jsonb) as contact_guard
+    from rows from (jsonb_to_recordset(cast(:items as jsonb))
+        as (sender_id bigint, content text, client_id text, contact_guard text))
+      with ordinality as item(sender_id, content, client_id, contact_guard, ord)
+      cross join lateral chat_send_message(cast(:channelId as bigint), item.sender_id, item.content, item.client_id) m
+    where set_config('synchronous_commit', :synchronousCommit, true) is not null
+  ), own_read as (
+    update chat_participants p set last_read_seq = last.seq, last_read_at = last.created_at
+    from (select distinct on (sender_id) sender_id, seq, created_at from message order by sender_id, seq desc) last
+    where p.channel_id = :channelId and p.user_id = last.sender_id
+      and p.removed_at is null and p.last_read_seq < last.seq
+  ), participants as (
+    select coalesce(array_agg(p.user_id), '{}') as user_ids
+    from chat_participants p where p.channel_id = :channelId and p.removed_at is null
+  ), context as (
+    select c.context_type, case c.context_type
+        when 'booking' then (select b.status from bookings b where b.id = c.context_id)
+        when 'dispute' then (select d.status from disputes d where d.id = c.context_id) end as status
+    from chat_channels c where c.id = :channelId
+  ), guard as (
+    select message.id as message_id, g.kinds, g.spans,
+      coalesce(g.policy, g.policies -> context.context_type ->> context.status) as policy
+    from message cross join context,
+      jsonb_to_record(message.contact_guard) as g(policy text, policies jsonb, kinds text[], spans jsonb)
+    where message.contact_guard is not null
+  ), finding as (
+    insert into chat_contact_findings (message_id, channel_id, sender_id, policy, kinds, spans)
+    select message.id, message.channel_id, message.sender_id, guard.policy, guard.kinds, guard.spans
+    from message join guard on guard.message_id = message.id where guard.policy in ('flag', 'mask')
+    on conflict (message_id) do nothing
+  )
+  select message.ord, message.id, message.channel_id, message.seq, message.sender_id, message.content,
+    message.client_id, message.created_at, message.is_deleted, message.deleted_at,
+    array_remove(participants.user_ids, message.sender_id) as recipient_ids, guard.policy as contact_policy
+  from message cross join participants
+    left join guard on guard.message_id = message.id and guard.policy in ('flag', 'mask')
+  order by message.ord`
+const SEND_BATCH = preparedStatement('chat-send-messages', SEND_BATCH_SQL)
+
 export type SendValues = {
   channelId: Id
   senderId: Id
@@ -75,7 +127,7 @@ export class MessageSends {
   }
 
   /**
-   * One send alone is one statement. Several to one channel run in one transaction; if
+   * One send alone is one statement; several to one channel are one statement too. If
    * that fails for a reason of one of them (a client_id sent twice at once), each runs
    * again alone, in order, so that only that one fails.
    */
@@ -93,8 +145,8 @@ export class MessageSends {
   ): Promise<Array<PromiseSettledResult<SentRow | undefined>>> {
     if (items.length > 1) {
       try {
-        const results = await SEND.runInOneTransaction<SentRow>(this.db(), items)
-        return results.map(([row]) => ({ status: 'fulfilled', value: row }))
+        const sent = await sendInOneStatement(this.db(), items)
+        return items.map((_item, i) => ({ status: 'fulfilled', value: sent.get(i + 1) }))
       } catch (error) {
         if (isTransientDatabaseError(error)) throw error
       }
@@ -116,4 +168,26 @@ export class MessageSends {
       .where({ channel_id: channelId, sender_id: senderId, client_id: clientId })
       .first(MESSAGE_COLUMNS)
   }
+}
+
+const LONE_SURROGATE = /\p{Cs}/gu
+
+/** The batch's rows by their item's place (from 1); a refused sender's item has none. */
+async function sendInOneStatement(db: Knex, items: SendValues[]): Promise<Map<number, SentRow>> {
+  const rows = await SEND_BATCH.run<SentRow & { ord: string }>(db, {
+    channelId: items[0].channelId,
+    // One transaction: it waits for the disk if any of its sends asks to
+    synchronousCommit: items.some((item) => item.synchronousCommit === 'on') ? 'on' : 'off',
+    items: JSON.stringify(
+      items.map(({ senderId, content, clientId, contactGuard }) => ({
+        sender_id: senderId,
+        // As the single send stores it (the driver writes a lone surrogate as U+FFFD), where
+        // jsonb would refuse its escape and send the whole batch to the fallback
+        content: content.replace(LONE_SURROGATE, '\uFFFD'),
+        client_id: clientId,
+        contact_guard: contactGuard
+      }))
+    )
+  })
+  return new Map(rows.map(({ ord, ...row }) => [Number(ord), row]))
 }

@@ -8,7 +8,7 @@ type Settle<Result> = { resolve: (result: Result) => void; reject: (error: unkno
  * busy channel was capped at one message per disk flush, however idle the database.
  * Here a send to a channel with no send under way on this instance goes at once, alone;
  * sends that arrive while one is under way wait for it and then go together, in one
- * transaction, one lock and one flush. Each still gets its own outcome. (No library
+ * statement (MessageSends), one transaction, one lock and one flush. Each still gets its own outcome. (No library
  * batches by "while a call for this key is in flight"; dataloader batches per tick.)
  */
 export class SendBatches<Item, Result> {

@@ -20,7 +20,7 @@ describe('sends to one channel committed together (group commit)', () => {
       .service('messages')
       .create({ channel_id: channelId, content, ...(clientId && { client_id: clientId }) }, { user })
 
-  it('gives 40 parallel sends seq 1..40 in fewer transactions than messages', async () => {
+  it('gives 40 parallel sends seq 1..40 in fewer statements (and transactions) than messages', async () => {
     const senders = [world.worker, world.supervisor, world.borrowerAdmin, world.lenderManager]
     const { result: sent, statements } = await statementsDuring(server.app, () =>
       Promise.all(range(40).map((i) => send(senders[i % senders.length], `parallel ${i}`)))
@@ -29,11 +29,10 @@ describe('sends to one channel committed together (group commit)', () => {
       sent.map((message) => message.seq).sort((a, b) => a - b),
       range(40)
     )
+    // Sends that went together are one statement, in a transaction of its own
     const sends = statements.filter((sql) => sql.includes('chat_send_message(')).length
-    const together = statements.filter((sql) => sql === 'begin').length
-    assert.strictEqual(sends, 40)
-    assert.ok(together >= 1, 'some sends went together')
-    assert.ok(sends - together < 40, `${together} transactions for ${sends} sends`)
+    assert.ok(sends >= 1 && sends < 40, `${sends} statements for 40 sends`)
+    assert.ok(!statements.includes('begin'), statements.join('\n'))
   })
 
   it('refuses only the outsider’s send among parallel ones, and leaves no gap', async () => {
