@@ -24,6 +24,7 @@ import { http, login } from '../test/helpers/clients'
 import { flag, spread } from './figures'
 import { option } from './options'
 import { seedScale } from './scale-seed'
+import { explainedStatements } from './explained-statements'
 
 const PER_CHANNEL = 200
 const READER_CHANNELS = 500
@@ -42,34 +43,11 @@ async function timed<T>(inputs: T[], call: (input: T) => Promise<unknown>) {
 }
 
 /** The statements one call runs, each re-run under EXPLAIN (ANALYZE, BUFFERS). */
-async function plansOf(db: Knex, call: () => Promise<unknown>) {
-  const statements: Array<{ sql: string; bindings: unknown[] }> = []
-  const record = (query: { sql: string; bindings?: unknown[] }) =>
-    statements.push({ sql: query.sql, bindings: query.bindings ?? [] })
-  db.on('query', record)
-  try {
-    await call()
-  } finally {
-    db.off('query', record)
-  }
-  // The captured text has pg's own $n placeholders: run it on a pooled pg connection as is
-  const connection = await db.client.acquireConnection()
-  try {
-    const plans = []
-    for (const { sql, bindings } of statements) {
-      // A transaction's settings (SET LOCAL) apply to its statements as they did in the call
-      if (/^\s*(begin|set|commit|rollback)\b/i.test(sql)) {
-        await connection.query(/^\s*commit/i.test(sql) ? 'rollback' : sql, bindings)
-        continue
-      }
-      const { rows } = await connection.query(`explain (analyze, buffers) ${sql}`, bindings)
-      plans.push({ sql, plan: rows.map((row: { 'QUERY PLAN': string }) => row['QUERY PLAN']) })
-    }
-    return plans
-  } finally {
-    db.client.releaseConnection(connection)
-  }
-}
+const plansOf = async (db: Knex, call: () => Promise<unknown>) =>
+  (await explainedStatements(db, call, 'explain (analyze, buffers)')).map(({ sql, rows }) => ({
+    sql,
+    plan: rows.map((row) => row['QUERY PLAN'] as string)
+  }))
 
 /** The database a run with --scale-keep left, to time again without seeding (--scale-database URL). */
 const keptDatabase = () => {

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex'
+import { explainedStatements } from '../../bench/explained-statements'
 
 interface PlanNode {
   'Node Type': string
@@ -19,43 +20,20 @@ const nodesOf = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).fla
  * indexes they went through. Statements of a transaction are explained in one, rolled back.
  */
 export async function messageRowsRead(db: Knex, search: () => Promise<unknown>) {
-  const statements: Array<{ sql: string; bindings: unknown[] }> = []
-  const record = (query: { sql: string; bindings?: unknown[] }) =>
-    statements.push({ sql: query.sql, bindings: query.bindings ?? [] })
-  db.on('query', record)
-  try {
-    await search()
-  } finally {
-    db.off('query', record)
-  }
-  const connection = await db.client.acquireConnection()
-  try {
-    let rows = 0
-    const indexes = new Set<string>()
-    for (const { sql, bindings } of statements) {
-      // A transaction's settings (SET LOCAL) apply to its statements as they did in the call
-      if (/^\s*(begin|set)\b/i.test(sql)) {
-        await connection.query(sql, bindings)
-        continue
+  let rows = 0
+  const indexes = new Set<string>()
+  for (const explained of await explainedStatements(db, search, 'explain (analyze, format json)')) {
+    const [{ Plan: plan }] = explained.rows[0]['QUERY PLAN'] as Array<{ Plan: PlanNode }>
+    for (const node of nodesOf(plan)) {
+      if (node['Relation Name'] === 'chat_messages') {
+        const perLoop =
+          node['Actual Rows'] +
+          (node['Rows Removed by Filter'] ?? 0) +
+          (node['Rows Removed by Index Recheck'] ?? 0)
+        rows += perLoop * node['Actual Loops']
       }
-      if (/^\s*(commit|rollback)\b/i.test(sql)) {
-        await connection.query('rollback')
-        continue
-      }
-      const { rows: explained } = await connection.query(`explain (analyze, format json) ${sql}`, bindings)
-      for (const node of nodesOf(explained[0]['QUERY PLAN'][0].Plan)) {
-        if (node['Relation Name'] === 'chat_messages') {
-          const perLoop =
-            node['Actual Rows'] +
-            (node['Rows Removed by Filter'] ?? 0) +
-            (node['Rows Removed by Index Recheck'] ?? 0)
-          rows += perLoop * node['Actual Loops']
-        }
-        if (node['Index Name']) indexes.add(node['Index Name'])
-      }
+      if (node['Index Name']) indexes.add(node['Index Name'])
     }
-    return { rows, indexes }
-  } finally {
-    db.client.releaseConnection(connection)
   }
+  return { rows, indexes }
 }
