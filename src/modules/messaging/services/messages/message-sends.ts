@@ -8,6 +8,11 @@ import type { Message } from './messages.schema'
 import { SendBatches } from './send-batches'
 import type { DeliveredPolicy } from '../../contact-guard/send-guard'
 
+// The status of the context of channel `c` now, which picks the contact guard's policy
+const CONTEXT_STATUS = `case c.context_type
+        when 'booking' then (select b.status from bookings b where b.id = c.context_id)
+        when 'dispute' then (select d.status from disputes d where d.id = c.context_id) end`
+
 const SEND_SQL = `
   with message as (
     -- The database's send (migrations/20261206000100_chat-chain-writers.ts) takes the seq, the
@@ -28,9 +33,7 @@ const SEND_SQL = `
   ), guard as (
     -- The contact guard's policy (see GuardRequest): the one decided before the send, or
     -- the one the channel's context asks for in its status as this statement reads it
-    select g.kinds, g.spans, coalesce(g.policy, g.policies -> c.context_type ->> case c.context_type
-        when 'booking' then (select b.status from bookings b where b.id = c.context_id)
-        when 'dispute' then (select d.status from disputes d where d.id = c.context_id) end) as policy
+    select g.kinds, g.spans, coalesce(g.policy, g.policies -> c.context_type ->> ${CONTEXT_STATUS}) as policy
     from message join chat_channels c on c.id = message.channel_id,
       jsonb_to_record(cast(:contactGuard as jsonb)) as g(policy text, policies jsonb, kinds text[], spans jsonb)
     where cast(:contactGuard as jsonb) is not null
@@ -75,9 +78,7 @@ const SEND_BATCH_SQL = `
     select coalesce(array_agg(p.user_id), '{}') as user_ids
     from chat_participants p where p.channel_id = :channelId and p.removed_at is null
   ), context as (
-    select c.context_type, case c.context_type
-        when 'booking' then (select b.status from bookings b where b.id = c.context_id)
-        when 'dispute' then (select d.status from disputes d where d.id = c.context_id) end as status
+    select c.context_type, ${CONTEXT_STATUS} as status
     from chat_channels c where c.id = :channelId
   ), guard as (
     select message.id as message_id, g.kinds, g.spans,
