@@ -142,6 +142,8 @@ export async function startTimestampAuthority(name = 'authority'): Promise<Times
       for (const response of stalled) response.destroy()
       server.closeAllConnections()
       await new Promise((resolve) => server.close(resolve))
+      // A reply under way (openssl writing its files here) finishes before its folder goes
+      await queue.catch(() => undefined)
       fs.rmSync(dir, { recursive: true, force: true })
     }
   }
