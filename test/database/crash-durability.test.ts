@@ -27,7 +27,7 @@ describe('acknowledged messages across a PostgreSQL crash', function () {
     postgres?.remove()
   })
 
-  it('keeps every message whose send was answered, though sends commit without waiting for the disk', async () => {
+  it('keeps every message whose send was answered, whether its statement waited for the disk or a barrier after it', async () => {
     server = await startApp({
       database: { url: postgres.url('chat'), dataDir: '', pool: { min: 0, max: 10 } }
     })

@@ -9,15 +9,14 @@ const BARRIER = preparedStatement(
 )
 
 /**
- * Sends commit without waiting for the disk (the send statement turns
- * `synchronous_commit` off for its own transaction), so a channel's row lock is held
- * for the commit alone, not through a disk flush: that flush, under the lock, capped a
- * busy channel at one transaction per flush however idle the database was. A send is
- * answered and announced only after a barrier: a small transaction that commits
- * synchronously after it and writes to the WAL, whose flush carries every earlier
- * commit to the disk (the WAL is written in order). So an acknowledged message is on
- * disk exactly as before. One barrier serves every send that committed before it began.
- * The embedded database commits each send synchronously and needs no barrier.
+ * Sends with others queued behind them on their channel commit without waiting for the
+ * disk (MessageSends.commitFor), so the channel's row lock is not held through a flush.
+ * Such a send is answered and announced only after a barrier: a small transaction that
+ * commits synchronously after it and writes to the WAL, whose flush carries every earlier
+ * commit to the disk (the WAL is written in order). So an acknowledged message is on disk
+ * exactly as a synchronous commit would leave it. One barrier serves every send that
+ * committed before it began. The embedded database commits each send synchronously and
+ * needs no barrier.
  */
 export class FlushBarrier {
   private running?: Promise<void>
@@ -28,11 +27,6 @@ export class FlushBarrier {
     // Told each barrier's duration in seconds (for /metrics)
     private observe: (seconds: number) => void = () => undefined
   ) {}
-
-  /** How a send's own transaction commits: the embedded database has no barrier, so at once. */
-  get sendsCommit(): 'on' | 'off' {
-    return isEmbedded(this.db()) ? 'on' : 'off'
-  }
 
   /** Resolves once everything this instance committed before the call is on disk. */
   afterCommit(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex'
 import type { Id } from '../../../../schema-types'
 import { isTransientDatabaseError } from '../../../../database/errors'
+import { isEmbedded } from '../../../../database/postgresql'
 import { preparedStatement } from '../../../../database/prepared-statement'
 import { secondsSince } from '../../../../metrics/per-app'
 import { MESSAGE_COLUMNS } from './messages.schema'
@@ -19,7 +20,7 @@ const SEND_SQL = `
     -- time and the link under the channel's row lock and decides who may write, as the
     -- policy's mayWrite does, from its own rows; no row back means refused
     select m.* from chat_send_message(:channelId, :senderId, :content, :clientId) m
-    -- see FlushBarrier: the answer waits for the disk, the channel's lock does not
+    -- see MessageSends.commitFor: a lone send waits for the disk, a busy channel's lock does not
     where set_config('synchronous_commit', :synchronousCommit, true) is not null
   ), own_read as (
     update chat_participants p set last_read_seq = message.seq, last_read_at = message.created_at
@@ -105,16 +106,21 @@ export type SendValues = {
   senderId: Id
   content: string
   clientId: string | null
-  synchronousCommit: 'on' | 'off'
   /** the contact guard's request as JSON (guardParameter), or null */
   contactGuard: string | null
 }
-export type SentRow = Message & { recipient_ids: Id[]; contact_policy: DeliveredPolicy | null }
+export type SentRow = Message & {
+  recipient_ids: Id[]
+  contact_policy: DeliveredPolicy | null
+  /** committed synchronously: false means it is on disk only after a FlushBarrier */
+  on_disk: boolean
+}
+type Commit = 'on' | 'off'
 
 /** The send statement, run alone or with the sends that queued behind it on their channel (SendBatches). */
 export class MessageSends {
-  private batches = new SendBatches<SendValues, SentRow | undefined>((_channelId, items) =>
-    this.sendTogether(items)
+  private batches = new SendBatches<SendValues, SentRow | undefined>((_channelId, items, nothingBehind) =>
+    this.sendTogether(items, this.commitFor(nothingBehind))
   )
 
   constructor(
@@ -128,34 +134,55 @@ export class MessageSends {
   }
 
   /**
+   * How a statement's transaction commits. With nobody waiting behind it on its channel, it
+   * waits for the disk itself ('on'): one round trip, and the lock it holds through the flush
+   * delays no one here. With sends queued behind it, it commits without waiting ('off'), so
+   * the channel's row lock is held for the commit record alone and not through a disk flush
+   * (that capped a busy channel at one transaction per flush however idle the database was);
+   * its sends are then answered only after a FlushBarrier. Another instance's send to the
+   * same channel may still wait behind a lone send's flush, as it did before batching. The
+   * embedded database has no barrier: it always commits at once.
+   */
+  private commitFor(nothingBehind: boolean): Commit {
+    return nothingBehind || isEmbedded(this.db()) ? 'on' : 'off'
+  }
+
+  /**
    * One send alone is one statement; several to one channel are one statement too. If
    * that fails for a reason of one of them (a client_id sent twice at once), each runs
    * again alone, in order, so that only that one fails.
    */
-  private async sendTogether(items: SendValues[]): Promise<Array<PromiseSettledResult<SentRow | undefined>>> {
+  private async sendTogether(
+    items: SendValues[],
+    commit: Commit
+  ): Promise<Array<PromiseSettledResult<SentRow | undefined>>> {
     const start = process.hrtime.bigint()
     try {
-      return await this.sendInStatements(items)
+      return await this.sendInStatements(items, commit)
     } finally {
       this.observeStatement(secondsSince(start))
     }
   }
 
   private async sendInStatements(
-    items: SendValues[]
+    items: SendValues[],
+    commit: Commit
   ): Promise<Array<PromiseSettledResult<SentRow | undefined>>> {
     if (items.length > 1) {
       try {
-        const sent = await sendInOneStatement(this.db(), items)
+        const sent = await sendInOneStatement(this.db(), items, commit)
         return items.map((_item, i) => ({ status: 'fulfilled', value: sent.get(i + 1) }))
       } catch (error) {
         if (isTransientDatabaseError(error)) throw error
       }
     }
     const outcomes: Array<PromiseSettledResult<SentRow | undefined>> = []
-    for (const item of items) {
+    for (const [i, item] of items.entries()) {
+      // One after another: only the last has nobody behind it
+      const synchronousCommit = i === items.length - 1 ? commit : 'off'
       try {
-        outcomes.push({ status: 'fulfilled', value: (await SEND.run<SentRow>(this.db(), item))[0] })
+        const [row] = await SEND.run<SentRow>(this.db(), { ...item, synchronousCommit })
+        outcomes.push({ status: 'fulfilled', value: row && { ...row, on_disk: synchronousCommit === 'on' } })
       } catch (reason) {
         outcomes.push({ status: 'rejected', reason })
       }
@@ -174,11 +201,14 @@ export class MessageSends {
 const LONE_SURROGATE = /\p{Cs}/gu
 
 /** The batch's rows by their item's place (from 1); a refused sender's item has none. */
-async function sendInOneStatement(db: Knex, items: SendValues[]): Promise<Map<number, SentRow>> {
-  const rows = await SEND_BATCH.run<SentRow & { ord: string }>(db, {
+async function sendInOneStatement(
+  db: Knex,
+  items: SendValues[],
+  commit: Commit
+): Promise<Map<number, SentRow>> {
+  const rows = await SEND_BATCH.run<Omit<SentRow, 'on_disk'> & { ord: string }>(db, {
     channelId: items[0].channelId,
-    // One transaction: it waits for the disk if any of its sends asks to
-    synchronousCommit: items.some((item) => item.synchronousCommit === 'on') ? 'on' : 'off',
+    synchronousCommit: commit,
     items: JSON.stringify(
       items.map(({ senderId, content, clientId, contactGuard }) => ({
         sender_id: senderId,
@@ -190,5 +220,5 @@ async function sendInOneStatement(db: Knex, items: SendValues[]): Promise<Map<nu
       }))
     )
   })
-  return new Map(rows.map(({ ord, ...row }) => [Number(ord), row]))
+  return new Map(rows.map(({ ord, ...row }) => [Number(ord), { ...row, on_disk: commit === 'on' }]))
 }

@@ -119,14 +119,13 @@ export class MessageService {
           senderId: sender.id,
           content: data.content,
           clientId,
-          synchronousCommit: this.flushed.sendsCommit,
           contactGuard: guardParameter(params.contactGuard)
         })
         if (!row) return { message: undefined, existed: false }
-        const { recipient_ids, contact_policy, ...message } = row
+        const { recipient_ids, contact_policy, on_disk, ...message } = row
         params.recipientIds = recipient_ids
         if (params.contactGuard && contact_policy) params.contactGuard.applied = contact_policy
-        return { message: message as Message, existed: false }
+        return { message: message as Message, existed: false, onDisk: on_disk }
       } catch (error: any) {
         // A concurrent retry with the same client_id committed first; this one rolled back whole
         if (clientId && error?.constraint === 'chat_messages_client_id_unique') {
@@ -139,8 +138,9 @@ export class MessageService {
 
     if (!sent.message)
       throw refusalToWrite(sender, await standingIn(this.db, channelId, sender.id), channelId)
-    // Outside the retries: a send that committed is never sent again
-    await this.flushed.afterCommit()
+    // Outside the retries: a send that committed is never sent again. A message found by its
+    // client_id may be another call's that committed without waiting for the disk
+    if (!sent.onDisk) await this.flushed.afterCommit()
     if (sent.existed) params.alreadyExisted = true
     else this.metrics.sent.inc({ transport: params.provider ?? 'internal' })
     return sent.message

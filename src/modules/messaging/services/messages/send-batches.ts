@@ -16,7 +16,12 @@ export class SendBatches<Item, Result> {
   private underWay = new Set<Id>()
 
   constructor(
-    private send: (channelId: Id, items: Item[]) => Promise<Array<PromiseSettledResult<Result>>>,
+    /** nothingBehind: no send waits behind these on their channel (when the batch was taken) */
+    private send: (
+      channelId: Id,
+      items: Item[],
+      nothingBehind: boolean
+    ) => Promise<Array<PromiseSettledResult<Result>>>,
     private maxBatch = 50
   ) {}
 
@@ -34,11 +39,13 @@ export class SendBatches<Item, Result> {
     try {
       for (let queue = this.waiting.get(channelId); queue?.length; queue = this.waiting.get(channelId)) {
         const batch = queue.splice(0, this.maxBatch)
-        if (!queue.length) this.waiting.delete(channelId)
+        const nothingBehind = !queue.length
+        if (nothingBehind) this.waiting.delete(channelId)
         try {
           const outcomes = await this.send(
             channelId,
-            batch.map(({ item }) => item)
+            batch.map(({ item }) => item),
+            nothingBehind
           )
           outcomes.forEach((outcome, i) =>
             outcome.status === 'fulfilled' ? batch[i].resolve(outcome.value) : batch[i].reject(outcome.reason)

@@ -39,7 +39,6 @@ describe('sends that queue on one channel go as one statement', () => {
     senderId: sender.id,
     content,
     clientId: null,
-    synchronousCommit: 'on',
     contactGuard: null,
     ...extra
   })
@@ -132,6 +131,32 @@ describe('sends that queue on one channel go as one statement', () => {
       { message_id: rows[1]?.id, policy: 'flag', kinds: ['phone'] },
       { message_id: rows[3]?.id, policy: 'flag', kinds: ['phone'] }
     ])
+  })
+
+  it('waits for the disk in a statement with nobody behind it, and not in one with sends queued behind', async () => {
+    // The first goes alone with nothing queued; 59 queue behind it: 50 (the most a batch
+    // holds) with 9 still behind them, then those 9 with nobody behind
+    const db = server.app.get('postgresqlClient')
+    const commits: unknown[] = []
+    const listener = ({ sql, bindings }: { sql: string; bindings?: unknown[] }) => {
+      if (isSend(sql)) commits.push(bindings?.find((value) => value === 'on' || value === 'off'))
+    }
+    db.on('query', listener)
+    let outcomes: Awaited<ReturnType<typeof submitTogether>>
+    try {
+      outcomes = await submitTogether(Array.from({ length: 60 }, (_, i) => item(world.worker, `queued ${i}`)))
+    } finally {
+      db.off('query', listener)
+    }
+    assert.deepStrictEqual(commits, ['on', 'off', 'on'])
+    assert.deepStrictEqual(
+      outcomes.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value?.on_disk : 'rejected')),
+      [true, ...Array(50).fill(false), ...Array(9).fill(true)]
+    )
+    assert.deepStrictEqual(
+      sentSeqs(outcomes),
+      Array.from({ length: 60 }, (_, i) => i + 1)
+    )
   })
 
   it('fails only the second of a client_id sent twice in one batch, the others sent alone in order', async () => {
