@@ -202,6 +202,10 @@ describe('checkpoints kept by a party, with RFC 3161 time-stamps (--against)', f
     assert.ok((await failed()) - before >= 2, 'each failure is counted')
 
     authority.mode = 'answer'
+    // The pass also checkpoints every channel of the run's database with new entries (other
+    // suites' too), and the authority answers one request at a time: this retry may queue
+    // behind dozens of them, longer than the 2 s the stall above needed
+    server.app.set('evidence', { ...server.app.get('evidence'), tsa_timeout_seconds: 120 })
     await sleep(1100)
     await checkpointWorkOf(server.app).schedule.runOnce()
     const stamped = await owner('chat_checkpoints').where({ id: frozen.id }).first()
