@@ -1,17 +1,20 @@
 # Sourced by .ci/run (and by anyone who wants CI's Node in their shell: `source
 # .ci/pinned-node.sh`). package.json's engines.node asks for Node 22.12 or newer (the
 # sanitizer's releases with its XSS fixes declare it); where the machine's node is older,
-# this puts a pinned Node 22 LTS first on PATH, taken from the npm registry's official
+# this puts a pinned Node 24 LTS first on PATH, taken from the npm registry's official
 # binary package, so that npm ci, the build and every test run on a Node the project
-# supports. A machine whose node already satisfies the range keeps its own.
+# supports. A machine whose node already satisfies the range keeps its own. Node 24
+# rather than 22: its AsyncLocalStorage (the request id) keeps the store in the async
+# context frame, where 22 installs promise hooks that cost every send CPU; 22 stays
+# allowed by the range.
 #
 # The tarball is fetched with `npm pack`, which checks it against the registry's
 # dist.integrity; it is then checked again against the integrity pinned here, so a
 # different file under the same version cannot slip in. It is unpacked once into a cache
 # outside the checkout (CI clones afresh each run) and reused.
 
-PINNED_NODE_VERSION=22.23.5
-PINNED_NODE_INTEGRITY=sha512-3jhC+wcoWxKZxcRqF2sUSl0c9HEXFnur/nuIPx6O6CWKV0jOUWQm7Htw5SuXqqlMCEhi0cJqybFPEb5hhcBiMw==
+PINNED_NODE_VERSION=24.22.3
+PINNED_NODE_INTEGRITY=sha512-KHsob+Fv9YerATvYujMbiyJqnRCvLtrcr/eTNqRqiOSGp97EOiRP1yP47+knGgQ/xnc3XY8xzkW587dlZzNqRA==
 
 # The lowest version engines.node allows; only the `>=x.y.z` form is understood, and
 # another form stops here rather than being guessed at.
