@@ -55,5 +55,19 @@ export const routeMethodCalls = (app: Application) => {
     // A middleware rather than an onAny listener, which Socket.io runs ahead of every
     // middleware: what a middleware refuses is then not answered here either
     socket.use(answerUnknownCalls)
+    fitToSize(socket, '_anyListeners')
+    fitToSize(socket, 'fns')
   }
+}
+
+/**
+ * Socket.io keeps a connection's catch-all listeners and its packet middlewares in arrays
+ * that the first `push` grows, as it grows any empty array, to room for 17 (0.15 KB
+ * each); each holds one function here, for the connection's whole life. A copy has room
+ * for what it holds, and the arrays behave as before (a later `onAny` or `use` grows the
+ * copy). Both are fields Socket.io keeps unexported: if they are gone, nothing is copied.
+ */
+function fitToSize(socket: Socket, field: '_anyListeners' | 'fns') {
+  const held = (socket as unknown as Record<typeof field, unknown>)[field]
+  if (Array.isArray(held)) (socket as unknown as Record<typeof field, unknown[]>)[field] = held.slice()
 }
