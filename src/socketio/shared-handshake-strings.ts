@@ -1,4 +1,5 @@
 import type { Server } from 'socket.io'
+import { sharedStrings } from '../cache/shared-strings'
 
 // Headers whose values repeat from one client to the next (the same host, the same kind
 // of browser and WebSocket); the others (the WebSocket key, cookies, authorization, the
@@ -20,7 +21,7 @@ const REPEATING_HEADERS = new Set([
   'x-forwarded-host'
 ])
 const REPEATING_QUERY = ['EIO', 'transport']
-// Values of many kinds of browser fit; past this the table starts over, so it never grows with clients
+// Values of many kinds of browser fit
 const MOST_VALUES = 1000
 
 /**
@@ -34,14 +35,7 @@ const MOST_VALUES = 1000
  * request is released (./release-handshake-request.ts copies its url).
  */
 export function shareHandshakeStrings(io: Server) {
-  let values = new Map<string, string>()
-  const shared = (value: string) => {
-    const known = values.get(value)
-    if (known !== undefined) return known
-    if (values.size >= MOST_VALUES) values = new Map()
-    values.set(value, value)
-    return value
-  }
+  const shared = sharedStrings(MOST_VALUES)
   let lastTime = ''
   io.on('connection', (socket) => {
     const handshake = socket.handshake
