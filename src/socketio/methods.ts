@@ -3,6 +3,7 @@ import { MethodNotAllowed } from '@feathersjs/errors'
 import { getServiceOptions } from '@feathersjs/feathers'
 import { runMethod } from '@feathersjs/transport-commons/lib/socket/utils'
 import type { Application } from '../declarations'
+import { fitArrayToSize } from './fit-to-size'
 
 const STANDARD_METHODS = ['find', 'get', 'create', 'update', 'patch', 'remove']
 
@@ -55,19 +56,8 @@ export const routeMethodCalls = (app: Application) => {
     // A middleware rather than an onAny listener, which Socket.io runs ahead of every
     // middleware: what a middleware refuses is then not answered here either
     socket.use(answerUnknownCalls)
-    fitToSize(socket, '_anyListeners')
-    fitToSize(socket, 'fns')
+    // Each held one function in room for 17 for the connection's life (./fit-to-size.ts)
+    fitArrayToSize(socket, '_anyListeners')
+    fitArrayToSize(socket, 'fns')
   }
-}
-
-/**
- * Socket.io keeps a connection's catch-all listeners and its packet middlewares in arrays
- * that the first `push` grows, as it grows any empty array, to room for 17 (0.15 KB
- * each); each holds one function here, for the connection's whole life. A copy has room
- * for what it holds, and the arrays behave as before (a later `onAny` or `use` grows the
- * copy). Both are fields Socket.io keeps unexported: if they are gone, nothing is copied.
- */
-function fitToSize(socket: Socket, field: '_anyListeners' | 'fns') {
-  const held = (socket as unknown as Record<typeof field, unknown>)[field]
-  if (Array.isArray(held)) (socket as unknown as Record<typeof field, unknown[]>)[field] = held.slice()
 }
