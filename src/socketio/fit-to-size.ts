@@ -1,3 +1,5 @@
+import { MapUntilUsed } from './map-until-used'
+
 /**
  * The first `push` onto an array, or a third element added to two, grows it as V8 grows
  * any array it expects to grow further: to room for 17 or 20 elements (0.15 KB). The
@@ -27,10 +29,13 @@ export function fitListenersToSize(emitter: object) {
  * What a connection's libraries keep so, fitted once the connection is admitted (its
  * listeners are final then): the Engine.IO connection's close listeners (three: Engine.IO's,
  * Socket.io's and the open-connection bounds') and what it runs when its transport goes
- * (one function), and the listeners of Socket.io's packet decoder (one). About 0.4 KB a
- * connection.
+ * (one function), and the listeners of Socket.io's packet decoder (one). About 0.35 KB a
+ * connection; and Socket.io's empty table of awaited answers (0.15 KB, ./map-until-used.ts).
  */
 export function fitConnectionToSize(socket: { conn: object; client: object }) {
+  // Socket.io's answers awaited: a table of its own only once there is one to await
+  const acks = (socket as { acks?: unknown }).acks
+  if (acks instanceof Map && acks.size === 0) (socket as { acks?: unknown }).acks = new MapUntilUsed()
   fitListenersToSize(socket.conn)
   fitArrayToSize(socket.conn, 'cleanupFn')
   // The decoder emits as Socket.io's own emitter does: its lists are in `_callbacks`
