@@ -1,4 +1,4 @@
-import { MapUntilUsed } from './map-until-used'
+import { SmallMap } from './small-map'
 
 /**
  * The first `push` onto an array, or a third element added to two, grows it as V8 grows
@@ -30,16 +30,23 @@ export function fitListenersToSize(emitter: object) {
  * listeners are final then): the Engine.IO connection's close listeners (three: Engine.IO's,
  * Socket.io's and the open-connection bounds') and what it runs when its transport goes
  * (one function), and the listeners of Socket.io's packet decoder (one). About 0.35 KB a
- * connection; and Socket.io's empty table of awaited answers (0.15 KB, ./map-until-used.ts).
+ * connection; and Socket.io's maps of one entry or none (0.15 KB each, ./small-map.ts).
  */
 export function fitConnectionToSize(socket: { conn: object; client: object }) {
-  // Socket.io's answers awaited: a table of its own only once there is one to await
-  const acks = (socket as { acks?: unknown }).acks
-  if (acks instanceof Map && acks.size === 0) (socket as { acks?: unknown }).acks = new MapUntilUsed()
+  // Socket.io's answers awaited, and its client's sockets by id and by namespace
+  fitMapToSize(socket, 'acks')
+  fitMapToSize(socket.client, 'sockets')
+  fitMapToSize(socket.client, 'nsps')
   fitListenersToSize(socket.conn)
   fitArrayToSize(socket.conn, 'cleanupFn')
   // The decoder emits as Socket.io's own emitter does: its lists are in `_callbacks`
   const decoder = (socket.client as { decoder?: { _callbacks?: object } }).decoder
   if (decoder?._callbacks)
     for (const event of Object.keys(decoder._callbacks)) fitArrayToSize(decoder._callbacks, event)
+}
+
+/** Replaces `owner[field]`, a Map of one entry or none, by a SmallMap of the same entries. */
+function fitMapToSize(owner: object, field: string) {
+  const held = (owner as Record<string, unknown>)[field]
+  if (held instanceof Map && held.size <= 1) (owner as Record<string, unknown>)[field] = new SmallMap(held)
 }
