@@ -16,6 +16,7 @@ import { boundCallsInFlight } from './hooks/bound-calls-in-flight'
 import { limitCallRate } from './hooks/limit-call-rate'
 import { recordClientAddress } from './socketio/client-address'
 import { releaseHandshakeRequests } from './socketio/release-handshake-request'
+import { shareHandshakeStrings } from './socketio/shared-handshake-strings'
 import { nameSessionIds } from './socketio/session-id-header'
 import { nameConnectionsForTheLog } from './socketio/connection-names'
 import { ConnectionLifecycle } from './socketio/connection-lifecycle'
@@ -80,6 +81,7 @@ export function createApp(overrides: ConfigurationOverrides = {}): Application {
     socketio({ cors: socketCors(app), maxHttpBufferSize: 64 * 1024 }, (io) => {
       nameSessionIds(io)
       nameConnectionsForTheLog(io)
+      shareHandshakeStrings(io)
       releaseHandshakeRequests(io)
       countSocketDeliveries(app, io)
       const relay = attachRedisAdapter(app, io, (dropped) =>

@@ -18,8 +18,9 @@ const PER_CALLER_FACTOR = 2
  */
 export const boundCallsInFlight = (app: Application) => {
   const bound = app.get('limits').calls_in_flight
+  // Entries leave when their count falls to zero: the maps hold only connections and
+  // callers with calls under way (an idle connection holds no entry of its own)
   const perConnection = new WeakMap<RealTimeConnection, number>()
-  // Entries leave when their count falls to zero: the map holds only callers with calls under way
   const perCaller = new Map<string, number>()
   const loggedAt = new Map<string, number>()
   const { refused } = rateLimitMetrics(app)
@@ -57,7 +58,11 @@ export const boundCallsInFlight = (app: Application) => {
     try {
       await next()
     } finally {
-      if (connection) perConnection.set(connection, perConnection.get(connection)! - 1)
+      if (connection) {
+        const left = perConnection.get(connection)! - 1
+        if (left > 0) perConnection.set(connection, left)
+        else perConnection.delete(connection)
+      }
       if (caller) {
         const left = perCaller.get(caller)! - 1
         if (left > 0) perCaller.set(caller, left)

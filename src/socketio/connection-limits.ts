@@ -9,6 +9,7 @@ import { socketAddress } from './client-address'
 import { DEFAULT_MAX_PER_ADDRESS, DEFAULT_MAX_PER_USER, OpenConnections } from './open-connections'
 import { cutConnection } from './end-connections'
 import { budgetPackets } from './packet-budget'
+import { fitConnectionToSize } from './fit-to-size'
 
 const WINDOW_SECONDS = 60
 
@@ -147,6 +148,8 @@ export const guardConnections = (app: Application, io: Server): ConnectionGuard 
       const release = unadmitted.get(socket)
       if (release) socket.conn.off('close', release)
       unadmitted.delete(socket)
+      // Its listeners are final now (./fit-to-size.ts)
+      fitConnectionToSize(socket)
       metrics.socketConnects.inc()
     },
     signedIn(socket, user) {

@@ -3,6 +3,7 @@ import { MethodNotAllowed } from '@feathersjs/errors'
 import { getServiceOptions } from '@feathersjs/feathers'
 import { runMethod } from '@feathersjs/transport-commons/lib/socket/utils'
 import type { Application } from '../declarations'
+import { fitArrayToSize } from './fit-to-size'
 
 const STANDARD_METHODS = ['find', 'get', 'create', 'update', 'patch', 'remove']
 
@@ -55,5 +56,8 @@ export const routeMethodCalls = (app: Application) => {
     // A middleware rather than an onAny listener, which Socket.io runs ahead of every
     // middleware: what a middleware refuses is then not answered here either
     socket.use(answerUnknownCalls)
+    // Each held one function in room for 17 for the connection's life (./fit-to-size.ts)
+    fitArrayToSize(socket, '_anyListeners')
+    fitArrayToSize(socket, 'fns')
   }
 }

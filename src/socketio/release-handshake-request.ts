@@ -35,16 +35,14 @@ export function releaseHandshakeRequests(io: Server) {
   })
 }
 
+// What is read of the request's socket (Socket.io's `handshake.secure`), one of two for every connection
+const ENCRYPTED = Object.freeze({ encrypted: true })
+const PLAIN = Object.freeze({ encrypted: false })
+
 function whatIsReadLater(request: HandshakeRequest) {
   const { headers, url, _query } = request as HandshakeRequest & { _query?: unknown }
-  const encrypted = Boolean((request.socket as { encrypted?: boolean } | null)?.encrypted)
-  return {
-    headers,
-    url,
-    _query,
-    connection: { encrypted },
-    socket: { encrypted }
-  } as unknown as HandshakeRequest
+  const socket = (request.socket as { encrypted?: boolean } | null)?.encrypted ? ENCRYPTED : PLAIN
+  return { headers, url, _query, connection: socket, socket } as unknown as HandshakeRequest
 }
 
 type EngineSession = { once(event: 'upgrade', listener: () => void): void }

@@ -66,6 +66,16 @@ describe('the handshake request of a Socket.io connection', function () {
       connected.every((socket) => socket.connected && socket.handshake.headers.host),
       'open, with the handshake’s headers copied'
     )
+    // What is read of the request's socket is one object for every plain connection
+    const standIns = connected.map((socket) => (socket.conn as any).request)
+    assert.ok(
+      standIns.every(
+        (request) => request.socket === standIns[0].socket && request.connection === request.socket
+      ),
+      'one stand-in for the request’s socket'
+    )
+    assert.deepStrictEqual({ ...standIns[0].socket }, { encrypted: false })
+    assert.ok(connected.every((socket) => socket.handshake.secure === false))
     assert.strictEqual(
       (connected[0] as any).feathers.user?.id,
       person.id,

@@ -11,6 +11,7 @@ import type { KeyObject } from 'crypto'
 import { NotAuthenticated } from '@feathersjs/errors'
 import type { Application } from '../../declarations'
 import { ExpiringCache } from '../../cache/expiring-cache'
+import { sharedStrings } from '../../cache/shared-strings'
 import type { User } from './users/users.schema'
 import { EmailLocalStrategy } from './local-strategy'
 import { createLoginThrottle } from './login-throttle'
@@ -18,6 +19,10 @@ import { TokenExpiry } from './token-expiry'
 
 const USER_CACHE_TTL_MS = 30_000
 const VERIFIED_TOKENS = 20_000
+
+// Values that every user or token carries one of few of (a role, a timezone, the audience),
+// each parsed into a string of its own, and held by the caches and connections meanwhile
+const shared = sharedStrings(1000)
 
 type TokenPayload = Awaited<ReturnType<AuthenticationService['verifyAccessToken']>>
 
@@ -86,6 +91,8 @@ class CachedJWTStrategy extends JWTStrategy {
     if (cached) return cached
     try {
       const { password: _password, ...user } = await this.app!.service('users').get(id)
+      if (typeof user.role === 'string') user.role = shared(user.role)
+      if (typeof user.timezone === 'string') user.timezone = shared(user.timezone)
       this.cache.set(key, user)
       return user
     } catch (error: any) {
@@ -128,7 +135,10 @@ class SessionAuthenticationService extends AuthenticationService {
     if (options || secret) return super.verifyAccessToken(accessToken, options, secret ?? this.signingKey)
     const remembered = this.verified.get(accessToken)
     if (remembered) return remembered
-    const payload = Object.freeze(await super.verifyAccessToken(accessToken, undefined, this.signingKey))
+    const verified = await super.verifyAccessToken(accessToken, undefined, this.signingKey)
+    for (const claim of ['aud', 'iss'])
+      if (typeof verified[claim] === 'string') verified[claim] = shared(verified[claim])
+    const payload = Object.freeze(verified)
     const validForMs = typeof payload.exp === 'number' ? payload.exp * 1000 - Date.now() : 0
     if (validForMs > 0) this.verified.set(accessToken, payload, validForMs)
     return payload

@@ -29,6 +29,26 @@ describe('one timer for the expiry of every connection’s token', () => {
     expiry.stop()
   })
 
+  it('keeps a connection alone in its second without a set of its own, and ends it and its second’s others', async () => {
+    const ended: string[] = []
+    const expiry = new TokenExpiry<{ name: string }>(({ name }) => ended.push(name))
+    // Its seconds, which it keeps unexported: a connection, or a set of the second's connections
+    const due = (expiry as any).due as Map<number, unknown>
+    const second = Math.ceil(Date.now() / 1000)
+    const [alone, first, second_, gone] = ['alone', 'first', 'second', 'gone'].map((name) => ({ name }))
+    expiry.track(alone, second + 1)
+    expiry.track(first, second + 2)
+    expiry.track(gone, second + 3)
+    assert.strictEqual(due.get(second + 1), alone, 'the connection itself')
+    expiry.track(second_, second + 2)
+    assert.deepStrictEqual(due.get(second + 2), new Set([first, second_]))
+    expiry.forget(gone)
+    assert.strictEqual(due.has(second + 3), false, 'a forgotten lone connection leaves its second')
+    await waitUntil(() => ended.length === 3, 'three connections ended', 6000)
+    assert.deepStrictEqual(ended, ['alone', 'first', 'second'])
+    assert.strictEqual(due.size, 0)
+  })
+
   it('ends a connection whose token has already expired at once', async () => {
     const ended: string[] = []
     const expiry = new TokenExpiry<{ name: string }>(({ name }) => ended.push(name))
