@@ -15,29 +15,18 @@ export function fitArrayToSize(owner: object, field: string) {
 }
 
 /**
- * The same for an event emitter's lists of listeners (Node keeps a list for an event
- * with more than one listener in its `_events`, which it has kept there since its first
- * release; an emitter without it is left as it is).
- */
-export function fitListenersToSize(emitter: object) {
-  const events = (emitter as { _events?: unknown })._events
-  if (typeof events !== 'object' || events === null) return
-  for (const event of Object.keys(events)) fitArrayToSize(events, event)
-}
-
-/**
  * What a connection's libraries keep so, fitted once the connection is admitted (its
- * listeners are final then): the Engine.IO connection's close listeners (three: Engine.IO's,
- * Socket.io's and the open-connection bounds') and what it runs when its transport goes
- * (one function), and the listeners of Socket.io's packet decoder (one). About 0.35 KB a
- * connection; and Socket.io's maps of one entry or none (0.15 KB each, ./small-map.ts).
+ * listeners are final then): what the Engine.IO connection runs when its transport goes
+ * (one function), the listeners of Socket.io's packet decoder (one), and Socket.io's maps
+ * of one entry or none (0.15 KB each, ./small-map.ts). The Engine.IO connection's own
+ * listener lists (Node's `_events`) are left as they are: replaced with copies on Node 24,
+ * the packet budget counted one packet less and a reconnection was not heard.
  */
 export function fitConnectionToSize(socket: { conn: object; client: object }) {
   // Socket.io's answers awaited, and its client's sockets by id and by namespace
   fitMapToSize(socket, 'acks')
   fitMapToSize(socket.client, 'sockets')
   fitMapToSize(socket.client, 'nsps')
-  fitListenersToSize(socket.conn)
   fitArrayToSize(socket.conn, 'cleanupFn')
   // The decoder emits as Socket.io's own emitter does: its lists are in `_callbacks`
   const decoder = (socket.client as { decoder?: { _callbacks?: object } }).decoder
