@@ -111,7 +111,7 @@ export class MessageService {
     const sent = await withRetry(async () => {
       if (clientId) {
         const first = await this.sends.findByClientId(channelId, sender.id, clientId)
-        if (first) return { message: first, existed: true }
+        if (first) return { message: first, existed: true, onDisk: false }
       }
       try {
         const row = await this.sends.submit(channelId, {
@@ -121,7 +121,7 @@ export class MessageService {
           clientId,
           contactGuard: guardParameter(params.contactGuard)
         })
-        if (!row) return { message: undefined, existed: false }
+        if (!row) return { message: undefined, existed: false, onDisk: false }
         const { recipient_ids, contact_policy, on_disk, ...message } = row
         params.recipientIds = recipient_ids
         if (params.contactGuard && contact_policy) params.contactGuard.applied = contact_policy
@@ -130,7 +130,7 @@ export class MessageService {
         // A concurrent retry with the same client_id committed first; this one rolled back whole
         if (clientId && error?.constraint === 'chat_messages_client_id_unique') {
           const first = await this.sends.findByClientId(channelId, sender.id, clientId)
-          if (first) return { message: first, existed: true }
+          if (first) return { message: first, existed: true, onDisk: false }
         }
         throw error
       }
