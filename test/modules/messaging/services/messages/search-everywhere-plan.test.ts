@@ -5,6 +5,7 @@ import { startApp } from '../../../../helpers/app'
 import type { TestServer } from '../../../../helpers/app'
 import { buildAdmin, buildUser } from '../../../../helpers/factories'
 import { messageRowsRead } from '../../../../helpers/query-plans'
+import { within } from '../../../../helpers/processes'
 import type { FeathersError } from '@feathersjs/errors'
 import type { MessageSearchPage } from '../../../../../src/modules/messaging/services/messages/search'
 import { seedScale } from '../../../../../bench/scale-seed'
@@ -105,5 +106,80 @@ describe('an admin’s search of every channel reads a bounded part of the table
     const [channelId] = await db('chat_channels').orderBy('id').limit(1).pluck('id')
     const inChannel = await search({ ...ranked, channel_id: Number(channelId) })
     assert.strictEqual(inChannel.data.length, SHAPE.perChannel)
+  })
+
+  it('a lookup that runs past its statement timeout: the same clear 400, and the next search is answered', async function () {
+    this.timeout(20_000)
+    // A channel's number (above every seq): its own messages, far below the cap, so only
+    // the timeout can refuse it
+    const [channelId] = await db('chat_channels')
+      .where('id', '>', SHAPE.perChannel)
+      .orderBy('id')
+      .limit(1)
+      .pluck('id')
+    const ranked = { $search: `channel ${channelId} safety`, $sort: { relevance: -1 } }
+    // Whatever holds the table keeps the lookup waiting, as reading a word's every entry
+    // would: a lock wait counts toward the statement's timeout
+    const lockWaits = async () =>
+      (await db.raw(`select 1 from pg_locks where relation = 'chat_messages'::regclass and not granted`)).rows
+        .length
+    const holder = await db.transaction()
+    try {
+      await holder.raw('lock table chat_messages in access exclusive mode')
+      const started = Date.now()
+      const refused = assert.rejects(
+        search(ranked),
+        (error: FeathersError) =>
+          error.code === 400 &&
+          /name a channel, or add a word/.test(error.message) &&
+          error.data?.field === '$search'
+      )
+      // The lookup waits on the lock: it is refused by the timeout, not before it
+      while (!(await lockWaits())) {
+        assert.ok(Date.now() - started < 4_000, 'the lookup never waited on the table')
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+      // Bounded here, so that the lock is released whatever the search does
+      await within(refused, 15_000, 'the refusal')
+      const elapsed = Date.now() - started
+      assert.ok(elapsed >= 4_500, `refused after ${elapsed} ms, before the statement timeout`)
+    } finally {
+      await holder.rollback()
+    }
+    assert.strictEqual((await search(ranked)).data.length, SHAPE.perChannel)
+  })
+
+  describe('once the newest messages no longer say the words', () => {
+    before(async () => {
+      // The window of newest messages, every one newer than the matches and none a match
+      await db.raw(
+        `insert into chat_messages (channel_id, seq, sender_id, content, created_at)
+         select c.id, c.last_seq + s, b.worker_id, 'Later note ' || s || ': the shift moved to eight',
+           c.last_message_at + s * interval '1 second'
+         from chat_channels c join bookings b on b.id = c.context_id, generate_series(1, ${RECENT_WINDOW}) s
+         where c.id = (select max(id) from chat_channels) order by s`
+      )
+    })
+
+    it('newest first, a word in more than the cap of older messages: a clear 400; naming a channel finds them', async () => {
+      await assert.rejects(
+        search({ $search: 'safety boots' }),
+        (error: FeathersError) =>
+          error.code === 400 &&
+          /name a channel, or add a word/.test(error.message) &&
+          error.data?.field === '$search'
+      )
+      const [channelId] = await db('chat_channels').orderBy('id').limit(1).pluck('id')
+      const inChannel = await search({ $search: 'safety boots', channel_id: Number(channelId) })
+      assert.deepStrictEqual(
+        inChannel.data.map((message) => message.seq),
+        Array.from({ length: SHAPE.perChannel }, (_, i) => SHAPE.perChannel - i)
+      )
+      // A word of the newest messages still fills its page from the window
+      const [{ top }] = await db('chat_messages').max({ top: 'id' })
+      const newest = await search({ $search: 'moved eight' })
+      assert.strictEqual(newest.data.length, LIMIT)
+      assert.strictEqual(newest.data[0].id, Number(top))
+    })
   })
 })
