@@ -1,11 +1,30 @@
 import { Forbidden, NotFound } from '@feathersjs/errors'
-import { hooks as schemaHooks } from '@feathersjs/schema'
+import { getDispatch, setDispatch } from '@feathersjs/schema'
 import type { HookContext, NextFunction } from '../../../declarations'
 import { maySeeRecord } from '../access/channel-access'
-import { messageExternalResolver } from '../services/messages/messages.schema'
+import { shownExternally } from '../services/messages/messages.schema'
+import type { Message } from '../services/messages/messages.schema'
 import { NOT_FOUND } from '../services/messages/messages.class'
 
-const tombstones = schemaHooks.resolveExternal(messageExternalResolver)
+/**
+ * What Feathers' `resolveExternal` does, with `shownExternally` for its resolver: each
+ * message, and the result, keep what they are shown as (the dispatch), which is what
+ * reaches the caller and the events.
+ */
+const tombstones = async (context: HookContext, next: NextFunction) => {
+  await next()
+  const existing = getDispatch(context.result)
+  if (existing !== null) return void (context.dispatch = existing)
+  const shown = (message: Message) =>
+    getDispatch(message) ?? setDispatch(message, shownExternally(message, context))
+  const paginated = context.method === 'find' && context.result.data
+  const data = paginated ? context.result.data : context.result
+  const dispatched = Array.isArray(data) ? data.map(shown) : shown(data)
+  context.dispatch = setDispatch(
+    context.result,
+    paginated ? { ...context.result, data: dispatched } : dispatched
+  )
+}
 
 /**
  * Soft-delete filtering. A deleted message stays in history as a tombstone (so seq is
