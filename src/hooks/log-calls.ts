@@ -46,8 +46,9 @@ export const logCalls = (app: Application) => async (context: HookContext, next:
   } finally {
     if (accessLogged(app))
       logger.access('socket call', {
-        ...call,
+        request_id: call.request_id,
         user_id: userOf(context) ?? call.user_id,
+        connection_id: call.connection_id,
         service: context.path,
         method: context.method,
         status,

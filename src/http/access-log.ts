@@ -43,7 +43,8 @@ export const logRequests =
     } finally {
       if (accessLogged(app))
         logger.access('http request', {
-          ...call,
+          request_id: call.request_id,
+          user_id: call.user_id,
           method: ctx.method,
           path: routeOf(ctx),
           status,

@@ -69,7 +69,11 @@ process.on('exit', flush)
 
 type Level = 'debug' | 'info' | 'warn' | 'error'
 
-/** What an access line may say: ids, the route or service and method, the outcome and its time. */
+/**
+ * What an access line may say: ids, the route or service and method, the outcome and its
+ * time. Callers name each field (a spread would carry whatever its source grows, past
+ * this type, into a line that is neither masked nor redacted).
+ */
 export interface AccessLine {
   request_id: string
   user_id?: string | number
