@@ -7,17 +7,21 @@ import type { CallContext } from '../logging/call-context'
 import { accessLogged } from '../hooks/log-calls'
 
 const MAX_LOGGED_PATH = 200
+// No route of the app has a segment this long; a token or a secret pasted into a path does
+const LONG_SEGMENT = /[^/]{33,}/g
 
 /**
  * The path as its route: a service's id becomes `:id` (`DELETE /authentication/<token>`
- * names the token it ends), other paths are kept, cut short. The query string is never
- * logged: it may hold a token or what someone searched for.
+ * names the token it ends), other paths are kept, cut short, with any segment of more than
+ * 32 characters written `:long` (`/authentication/<token>/x` is no service's route, and
+ * would log the token). The query string is never logged: it may hold a token or what
+ * someone searched for.
  */
 function routeOf(ctx: Context) {
   // Set by Feathers' REST middleware when the path is a service's
   if (ctx.lookup?.params?.__id !== undefined)
     return `${ctx.path.slice(0, ctx.path.lastIndexOf('/'))}/:id`.slice(0, MAX_LOGGED_PATH)
-  return ctx.path.slice(0, MAX_LOGGED_PATH)
+  return ctx.path.replace(LONG_SEGMENT, ':long').slice(0, MAX_LOGGED_PATH)
 }
 
 const millisecondsSince = (start: bigint) => Number((process.hrtime.bigint() - start) / 1000n) / 1000

@@ -98,6 +98,21 @@ describe('the access log and request ids', function () {
       headers: { Authorization: `Bearer ${token}` }
     })
     assert.ok(loggedOut.status < 500, String(loggedOut.status))
+    // A token pasted into a path that is no service's route
+    for (const path of [`/authentication/${token}/x`, `/nowhere/${token}`]) {
+      const missed = await fetch(served.url + path, { headers: { 'X-Request-Id': `${given}-missed` } })
+      assert.strictEqual(missed.status, 404, path)
+    }
+    await waitUntil(
+      () => accessLines('http request').filter((line) => line.request_id === `${given}-missed`).length === 2,
+      'the missed paths’ lines'
+    )
+    assert.deepStrictEqual(
+      accessLines('http request')
+        .filter((line) => line.request_id === `${given}-missed`)
+        .map((line) => line.path),
+      ['/authentication/:long/x', '/nowhere/:long']
+    )
 
     await waitUntil(
       () => accessLines('http request').filter((line) => line.path === '/authentication/:id').length > 0,
