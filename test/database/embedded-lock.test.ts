@@ -5,16 +5,33 @@ import path from 'path'
 import { spawn } from 'child_process'
 import { DataFolderInUse, lockDataFolder } from '../../src/database/embedded-lock'
 
-/** A process that was killed but not reaped: its parent (an exec'd `sleep`) never waits for it. */
-async function zombie(): Promise<{ pid: number; done: () => void }> {
-  const parent = spawn('sh', ['-c', 'sleep 60 & echo $!; exec sleep 60'])
-  const pid = await new Promise<number>((resolve) =>
-    parent.stdout.once('data', (chunk) => resolve(Number(String(chunk).trim())))
-  )
-  process.kill(pid, 'SIGKILL')
-  for (let i = 0; i < 50 && !/\) [ZX]/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')); i++) {
-    await new Promise((resolve) => setTimeout(resolve, 20))
+const pause = () => new Promise((resolve) => setTimeout(resolve, 20))
+const read = (file: string) => {
+  try {
+    return fs.readFileSync(file, 'utf8')
+  } catch {
+    return ''
   }
+}
+
+/**
+ * A process that was killed but not reaped: its parent (an exec'd `sleep`) never waits for
+ * it. The child is killed only once the shell has become `sleep`: a shell still running
+ * would reap it, and it would be gone instead of dead.
+ */
+async function zombie(): Promise<{ pid: number; done: () => void }> {
+  const parent = spawn('sh', ['-c', 'sleep 60 & exec sleep 60'])
+  const self = `/proc/${parent.pid}`
+  let pid = 0
+  for (let i = 0; i < 250 && !pid; i++) {
+    const children = read(`${self}/task/${parent.pid}/children`).trim()
+    if (read(`${self}/comm`).trim() === 'sleep' && children) pid = Number(children.split(' ')[0])
+    else await pause()
+  }
+  assert.ok(pid, 'the shell became sleep, with its child')
+  process.kill(pid, 'SIGKILL')
+  for (let i = 0; i < 250 && !/\) [ZX]/.test(read(`/proc/${pid}/stat`)); i++) await pause()
+  assert.match(read(`/proc/${pid}/stat`), /\) Z/, 'the child is a zombie')
   return { pid, done: () => parent.kill('SIGKILL') }
 }
 
