@@ -87,7 +87,9 @@ describe('what the process logs at info', function () {
     assert.strictEqual(maskPhone('+447700900123'), '+4477*****123')
     assert.strictEqual(maskPhone('+3412345'), '+3***345')
     assert.match(maskToken(deviceToken), /^sha256:[0-9a-f]{12} \(512 chars\)$/)
-    assert.notStrictEqual(maskToken(deviceToken), maskToken(`${deviceToken.slice(0, -1)}x`))
+    // Another last character (a random token ends in x one time in 64)
+    const other = `${deviceToken.slice(0, -1)}${deviceToken.endsWith('x') ? 'y' : 'x'}`
+    assert.notStrictEqual(maskToken(deviceToken), maskToken(other))
     assert.strictEqual(maskEmail('ana.lopez@example.com'), 'a***@example.com')
   })
 })

@@ -178,11 +178,14 @@ export class MessageSends {
     }
     const outcomes: Array<PromiseSettledResult<SentRow | undefined>> = []
     for (const [i, item] of items.entries()) {
-      // One after another: only the last has nobody behind it
-      const synchronousCommit = i === items.length - 1 ? commit : 'off'
+      // One after another: only the last has nobody behind it (the embedded database
+      // commits every one at once: it has no barrier to wait for the others)
+      const synchronousCommit = i === items.length - 1 ? commit : this.commitFor(false)
       try {
         const [row] = await SEND.run<SentRow>(this.db(), { ...item, synchronousCommit })
-        outcomes.push({ status: 'fulfilled', value: row && { ...row, on_disk: synchronousCommit === 'on' } })
+        // A row of its own, fresh from the driver: marked, not copied
+        if (row) row.on_disk = synchronousCommit === 'on'
+        outcomes.push({ status: 'fulfilled', value: row })
       } catch (reason) {
         outcomes.push({ status: 'rejected', reason })
       }
