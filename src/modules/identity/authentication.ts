@@ -85,6 +85,11 @@ class CachedJWTStrategy extends JWTStrategy {
     }
   }
 
+  /** The user this instance holds for `id`, without reading it: undefined once it changed or aged out. */
+  rememberedEntity(id: string): User | undefined {
+    return this.cache.get(String(id))
+  }
+
   async getEntity(id: string, _params: Params): Promise<User> {
     const key = String(id)
     const cached = this.cache.get(key)

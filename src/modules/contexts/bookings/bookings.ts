@@ -1,4 +1,4 @@
-import { authenticate } from '@feathersjs/authentication'
+import { authenticateCaller } from '../../../hooks/authenticate-caller'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../declarations'
 import { requireAdmin } from '../../../hooks/require-admin'
@@ -26,7 +26,7 @@ export const booking = (app: Application) => {
   app.use(bookingPath, new BookingService(getOptions(app)), { methods: bookingMethods, events: [] })
   app.service(bookingPath).hooks({
     around: {
-      all: [authenticate('jwt'), requireAdmin]
+      all: [authenticateCaller, requireAdmin]
     },
     before: {
       all: [schemaHooks.validateQuery(bookingQueryValidator), schemaHooks.resolveQuery(bookingQueryResolver)],

@@ -1,4 +1,4 @@
-import { authenticate } from '@feathersjs/authentication'
+import { authenticateCaller } from '../../../hooks/authenticate-caller'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import { BadRequest } from '@feathersjs/errors'
 import type { Application, HookContext } from '../../../declarations'
@@ -39,7 +39,7 @@ export const dispute = (app: Application) => {
   app.use(disputePath, new DisputeService(getOptions(app)), { methods: disputeMethods, events: [] })
   app.service(disputePath).hooks({
     around: {
-      all: [authenticate('jwt'), requireAdmin]
+      all: [authenticateCaller, requireAdmin]
     },
     before: {
       all: [schemaHooks.validateQuery(disputeQueryValidator), schemaHooks.resolveQuery(disputeQueryResolver)],

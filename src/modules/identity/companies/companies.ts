@@ -1,4 +1,4 @@
-import { authenticate } from '@feathersjs/authentication'
+import { authenticateCaller } from '../../../hooks/authenticate-caller'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../declarations'
 import { requireAdmin } from '../../../hooks/require-admin'
@@ -21,7 +21,7 @@ export const company = (app: Application) => {
   app.use(companyPath, new CompanyService(getOptions(app)), { methods: companyMethods, events: [] })
   app.service(companyPath).hooks({
     around: {
-      all: [authenticate('jwt'), requireAdmin]
+      all: [authenticateCaller, requireAdmin]
     },
     before: {
       all: [schemaHooks.validateQuery(companyQueryValidator), schemaHooks.resolveQuery(companyQueryResolver)],

@@ -1,4 +1,4 @@
-import { authenticate } from '@feathersjs/authentication'
+import { authenticateCaller } from '../../../hooks/authenticate-caller'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../declarations'
 import { requireAdmin } from '../../../hooks/require-admin'
@@ -33,7 +33,7 @@ export const companyMember = (app: Application) => {
   })
   app.service(companyMemberPath).hooks({
     around: {
-      all: [authenticate('jwt'), requireAdmin]
+      all: [authenticateCaller, requireAdmin]
     },
     before: {
       all: [

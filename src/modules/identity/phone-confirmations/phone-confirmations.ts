@@ -1,4 +1,4 @@
-import { authenticate } from '@feathersjs/authentication'
+import { authenticateCaller } from '../../../hooks/authenticate-caller'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../declarations'
 import { PhoneConfirmationService } from './phone-confirmations.class'
@@ -14,7 +14,7 @@ export const phoneConfirmation = (app: Application) => {
     events: []
   })
   app.service(phoneConfirmationPath).hooks({
-    around: { all: [authenticate('jwt')] },
+    around: { all: [authenticateCaller] },
     before: { create: [schemaHooks.validateData(phoneConfirmationDataValidator)] }
   })
 }

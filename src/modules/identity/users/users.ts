@@ -1,4 +1,4 @@
-import { authenticate } from '@feathersjs/authentication'
+import { authenticateCaller } from '../../../hooks/authenticate-caller'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import { Forbidden } from '@feathersjs/errors'
 import type { Application, HookContext, NextFunction } from '../../../declarations'
@@ -54,10 +54,10 @@ export const user = (app: Application) => {
   app.service(userPath).hooks({
     around: {
       all: [schemaHooks.resolveExternal(userExternalResolver), schemaHooks.resolveResult(userResolver)],
-      find: [authenticate('jwt'), validateUserQuery],
-      get: [authenticate('jwt'), validateUserQuery],
-      create: [authenticate('jwt'), requireAdmin, validateUserQuery],
-      patch: [authenticate('jwt'), allowSelfProfileOnly, validateUserQuery]
+      find: [authenticateCaller, validateUserQuery],
+      get: [authenticateCaller, validateUserQuery],
+      create: [authenticateCaller, requireAdmin, validateUserQuery],
+      patch: [authenticateCaller, allowSelfProfileOnly, validateUserQuery]
     },
     before: {
       all: [schemaHooks.resolveQuery(userQueryResolver)],

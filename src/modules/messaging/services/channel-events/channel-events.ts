@@ -1,4 +1,4 @@
-import { authenticate } from '@feathersjs/authentication'
+import { authenticateCaller } from '../../../../hooks/authenticate-caller'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../../declarations'
 import { ChannelEventService } from './channel-events.class'
@@ -12,7 +12,7 @@ export const channelEvent = (app: Application) => {
   app.use(channelEventPath, new ChannelEventService(app), { methods: [...channelEventMethods], events: [] })
   app.service(channelEventPath).hooks({
     around: {
-      all: [authenticate('jwt')]
+      all: [authenticateCaller]
     },
     before: {
       find: [schemaHooks.validateQuery(channelEventQueryValidator)]

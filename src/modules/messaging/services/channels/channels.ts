@@ -1,4 +1,4 @@
-import { authenticate } from '@feathersjs/authentication'
+import { authenticateCaller } from '../../../../hooks/authenticate-caller'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../../declarations'
 import { skipEventForExisting } from '../../hooks/skip-event-for-existing'
@@ -14,7 +14,7 @@ export const channel = (app: Application) => {
   app.use(channelPath, new ChannelService(app), { methods: [...channelMethods], events: [] })
   app.service(channelPath).hooks({
     around: {
-      all: [authenticate('jwt')]
+      all: [authenticateCaller]
     },
     before: {
       find: [schemaHooks.validateQuery(channelQueryValidator)],

@@ -1,4 +1,4 @@
-import { authenticate } from '@feathersjs/authentication'
+import { authenticateCaller } from '../../../../hooks/authenticate-caller'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application, HookContext } from '../../../../declarations'
 import { requireAdmin } from '../../../../hooks/require-admin'
@@ -24,7 +24,7 @@ export const checkpoint = (app: Application) => {
   app.use(checkpointPath, new CheckpointService(app), { methods: [...checkpointMethods], events: [] })
   app.service(checkpointPath).hooks({
     around: {
-      all: [authenticate('jwt')],
+      all: [authenticateCaller],
       create: [requireAdmin]
     },
     before: {

@@ -1,4 +1,4 @@
-import { authenticate } from '@feathersjs/authentication'
+import { authenticateCaller } from '../../../../hooks/authenticate-caller'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../../declarations'
 import { requireRecordAccess } from '../../access/channel-access'
@@ -17,7 +17,7 @@ export const contactFinding = (app: Application) => {
   })
   app.service(contactFindingPath).hooks({
     around: {
-      all: [authenticate('jwt'), requireRecordAccess]
+      all: [authenticateCaller, requireRecordAccess]
     },
     before: {
       find: [schemaHooks.validateQuery(contactFindingQueryValidator)],

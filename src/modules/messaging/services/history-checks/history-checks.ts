@@ -1,4 +1,4 @@
-import { authenticate } from '@feathersjs/authentication'
+import { authenticateCaller } from '../../../../hooks/authenticate-caller'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../../declarations'
 import { requireRecordAccess } from '../../access/channel-access'
@@ -13,7 +13,7 @@ export const historyCheck = (app: Application) => {
   app.use(historyCheckPath, new HistoryCheckService(app), { methods: [...historyCheckMethods], events: [] })
   app.service(historyCheckPath).hooks({
     around: {
-      all: [authenticate('jwt'), requireRecordAccess]
+      all: [authenticateCaller, requireRecordAccess]
     },
     before: {
       get: [schemaHooks.validateQuery(historyCheckQueryValidator)]

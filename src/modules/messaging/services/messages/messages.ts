@@ -1,4 +1,4 @@
-import { authenticate } from '@feathersjs/authentication'
+import { authenticateCaller } from '../../../../hooks/authenticate-caller'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../../declarations'
 import { announceToRecipients } from '../../hooks/announce-to-recipients'
@@ -20,7 +20,7 @@ export const message = (app: Application) => {
   app.use(messagePath, new MessageService(app), { methods: [...messageMethods], events: [] })
   app.service(messagePath).hooks({
     around: {
-      all: [authenticate('jwt'), softDelete]
+      all: [authenticateCaller, softDelete]
     },
     before: {
       find: [schemaHooks.validateQuery(messageQueryValidator)],

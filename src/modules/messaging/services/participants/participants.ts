@@ -1,4 +1,4 @@
-import { authenticate } from '@feathersjs/authentication'
+import { authenticateCaller } from '../../../../hooks/authenticate-caller'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../../declarations'
 import { ParticipantService } from './participants.class'
@@ -17,7 +17,7 @@ export const participant = (app: Application) => {
   app.use(participantPath, new ParticipantService(app), { methods: [...participantMethods], events: [] })
   app.service(participantPath).hooks({
     around: {
-      all: [authenticate('jwt')]
+      all: [authenticateCaller]
     },
     after: {
       all: [hideOthersMuted]

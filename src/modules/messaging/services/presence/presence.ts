@@ -1,4 +1,4 @@
-import { authenticate } from '@feathersjs/authentication'
+import { authenticateCaller } from '../../../../hooks/authenticate-caller'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../../declarations'
 import { PresenceService } from './presence.class'
@@ -12,7 +12,7 @@ export const presence = (app: Application) => {
   app.use(presencePath, new PresenceService(app), { methods: [...presenceMethods], events: ['typing'] })
   app.service(presencePath).hooks({
     around: {
-      all: [authenticate('jwt')]
+      all: [authenticateCaller]
     },
     before: {
       find: [schemaHooks.validateQuery(presenceQueryValidator)],

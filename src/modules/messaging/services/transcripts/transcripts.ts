@@ -1,4 +1,4 @@
-import { authenticate } from '@feathersjs/authentication'
+import { authenticateCaller } from '../../../../hooks/authenticate-caller'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../../declarations'
 import { requireRecordAccess } from '../../access/channel-access'
@@ -13,7 +13,7 @@ export const transcript = (app: Application) => {
   app.use(transcriptPath, new TranscriptService(app), { methods: [...transcriptMethods], events: [] })
   app.service(transcriptPath).hooks({
     around: {
-      all: [authenticate('jwt'), requireRecordAccess]
+      all: [authenticateCaller, requireRecordAccess]
     },
     before: {
       get: [schemaHooks.validateQuery(transcriptQueryValidator)]

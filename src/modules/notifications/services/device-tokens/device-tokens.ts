@@ -1,4 +1,4 @@
-import { authenticate } from '@feathersjs/authentication'
+import { authenticateCaller } from '../../../../hooks/authenticate-caller'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../../declarations'
 import { DeviceTokenService, getOptions } from './device-tokens.class'
@@ -17,7 +17,7 @@ export const deviceToken = (app: Application) => {
   app.use(deviceTokenPath, service, { methods: [...deviceTokenMethods], events: [] })
   app.service(deviceTokenPath).hooks({
     around: {
-      all: [authenticate('jwt')]
+      all: [authenticateCaller]
     },
     before: {
       all: [

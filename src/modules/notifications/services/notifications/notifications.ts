@@ -1,4 +1,4 @@
-import { authenticate } from '@feathersjs/authentication'
+import { authenticateCaller } from '../../../../hooks/authenticate-caller'
 import { hooks as schemaHooks } from '@feathersjs/schema'
 import type { Application } from '../../../../declarations'
 import { requireAdmin } from '../../../../hooks/require-admin'
@@ -16,7 +16,7 @@ export const notification = (app: Application) => {
   })
   app.service(notificationPath).hooks({
     around: {
-      all: [authenticate('jwt'), requireAdmin]
+      all: [authenticateCaller, requireAdmin]
     },
     before: {
       all: [schemaHooks.validateQuery(notificationQueryValidator)]
