@@ -2,10 +2,10 @@ import { LinkifyIt } from 'linkify-it'
 import { parsePhoneNumberFromString, validatePhoneNumberLength } from 'libphonenumber-js'
 import type { CountryCode } from 'libphonenumber-js'
 import type { Mapped } from './normalise'
-import { fold, originalSpan, rewrite } from './normalise'
+import { eachMatch, fold, originalSpan, rewrite } from './normalise'
 import { digitsFromWords } from './spelled'
 import { isSafeRun } from './safe-numbers'
-import { SOCIAL_MENTION, isSocialLink } from './social'
+import { PLATFORM_WORD, SOCIAL_MENTION, isSocialLink } from './social'
 
 export const contactKinds = ['phone', 'email', 'social'] as const
 export type ContactKind = (typeof contactKinds)[number]
@@ -67,44 +67,62 @@ function isPhone(run: string, textBefore: string, regions: CountryCode[]): boole
 function phones(mapped: Mapped, regions: CountryCode[]): ContactDetail[] {
   const found: ContactDetail[] = []
   if (!/\d/.test(mapped.text)) return found
-  for (const match of mapped.text.matchAll(DIGIT_RUN)) {
+  eachMatch(DIGIT_RUN, mapped.text, (match) => {
     const run = match[0]
-    const before = mapped.text.slice(Math.max(0, match.index! - 24), match.index)
+    const before = mapped.text.slice(Math.max(0, match.index - 24), match.index)
     if (isPhone(run, before, regions)) {
-      found.push({ kind: 'phone', ...originalSpan(mapped, match.index!, match.index! + run.length) })
+      found.push({ kind: 'phone', ...originalSpan(mapped, match.index, match.index + run.length) })
     }
-  }
+  })
   return found
 }
 
+// Where "at" could be spelled: an '@', or "at", "ät", "arroba" or "bei" right after a space or
+// an opening bracket. AT_PROVIDER and AT_SPELLED match nothing in a text without one
+const MAY_SPELL_AT = /@|[\s[({<](?:at|ät|arroba|bei)/
+// Of what linkify finds, only addresses (with an '@') and social links count, and every social
+// host has a dot and a letter (wa.me, t.me, …); MAILBOX_PROVIDER needs an '@' too
+const DOT_LETTER = /\.[a-z]/
+
 function addressesAndLinks(folded: Mapped): ContactDetail[] {
-  let mapped = rewrite(folded, AT_PROVIDER, () => '@')
-  mapped = rewrite(mapped, AT_SPELLED, () => '@')
-  // again for each further dot: "co [dot] uk" follows a rewritten "gmail [dot] co"
-  if (!mapped.text.includes('@') && !mapped.text.includes('.')) return []
-  for (let pass = 0, before; pass < 3 && before !== mapped; pass++) {
+  let mapped = folded
+  if (MAY_SPELL_AT.test(mapped.text)) {
+    mapped = rewrite(mapped, AT_PROVIDER, () => '@')
+    mapped = rewrite(mapped, AT_SPELLED, () => '@')
+  }
+  if (!mapped.text.includes('@') && !DOT_LETTER.test(mapped.text)) return []
+  // again for each further dot: "co [dot] uk" follows a rewritten "gmail [dot] co"; a dot is
+  // spelled only after an '@' (DOT_SPELLED looks behind for one)
+  for (let pass = 0, before; pass < 3 && before !== mapped && mapped.text.includes('@'); pass++) {
     before = mapped
     mapped = rewrite(mapped, DOT_SPELLED, () => '.')
   }
   // No address or link is longer than 254 characters; a longer word would only cost time
-  const text = mapped.text.replace(/\S{255,}/g, (word) => ' '.repeat(word.length))
+  const text =
+    mapped.text.length < 255
+      ? mapped.text
+      : mapped.text.replace(/\S{255,}/g, (word) => ' '.repeat(word.length))
   const found: ContactDetail[] = []
   for (const link of linkify.match(text) ?? []) {
     const span = originalSpan(mapped, link.index, link.lastIndex)
     if (link.schema === 'mailto:') found.push({ kind: 'email', ...span })
     else if (isSocialLink(link.url)) found.push({ kind: 'social', ...span })
   }
-  for (const match of text.matchAll(MAILBOX_PROVIDER)) {
-    found.push({ kind: 'email', ...originalSpan(mapped, match.index!, match.index! + match[0].length) })
-  }
+  // every provider's address has an '@' (AT_PROVIDER wrote one for "at")
+  if (!text.includes('@')) return found
+  eachMatch(MAILBOX_PROVIDER, text, (match) => {
+    found.push({ kind: 'email', ...originalSpan(mapped, match.index, match.index + match[0].length) })
+  })
   return found
 }
 
 function mentions(folded: Mapped): ContactDetail[] {
-  return [...folded.text.matchAll(SOCIAL_MENTION)].map((match) => ({
-    kind: 'social' as const,
-    ...originalSpan(folded, match.index!, match.index! + match[0].length)
-  }))
+  const found: ContactDetail[] = []
+  if (!PLATFORM_WORD.test(folded.text)) return found
+  eachMatch(SOCIAL_MENTION, folded.text, (match) => {
+    found.push({ kind: 'social', ...originalSpan(folded, match.index, match.index + match[0].length) })
+  })
+  return found
 }
 
 /** Overlapping findings become one, of the kind found first in the text. */

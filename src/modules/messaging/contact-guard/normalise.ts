@@ -25,9 +25,74 @@ function asciiDigit(codePoint: number): string | undefined {
   return undefined
 }
 
-// Invisible characters and the keycap parts of emoji digits (1️⃣) that split a number for the eye only
-const INVISIBLE =
-  /[\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufe00-\ufe0f\u20e3]/u
+// Invisible characters and the keycap parts of emoji digits (1️⃣) that split a number for the
+// eye only, as [first, last] code points. None is below U+00AD, so ASCII is never invisible
+const INVISIBLE: readonly (readonly [number, number])[] = [
+  [0x00ad, 0x00ad],
+  [0x034f, 0x034f],
+  [0x061c, 0x061c],
+  [0x180e, 0x180e],
+  [0x200b, 0x200f],
+  [0x202a, 0x202e],
+  [0x2060, 0x2064],
+  [0x20e3, 0x20e3],
+  [0xfe00, 0xfe0f],
+  [0xfeff, 0xfeff]
+]
+
+const isInvisible = (codePoint: number) =>
+  codePoint >= 0x00ad && INVISIBLE.some(([first, last]) => codePoint >= first && codePoint <= last)
+
+const NON_ASCII = /[^\x00-\x7f]/
+
+/**
+ * An all-ASCII text, most of what people write, folded at once: ASCII has nothing to fold
+ * but the case and nothing invisible (none is below U+00AD), and lower-casing it keeps
+ * each character in its place.
+ */
+function foldedAscii(original: string): Mapped {
+  const starts = new Array<number>(original.length)
+  const ends = new Array<number>(original.length)
+  for (let offset = 0; offset < original.length; offset++) {
+    starts[offset] = offset
+    ends[offset] = offset + 1
+  }
+  return { text: original.toLowerCase(), starts, ends }
+}
+
+/** The end of the run of ASCII characters from `from` on. */
+function asciiRunEnd(text: string, from: number): number {
+  let end = from
+  while (end < text.length && text.charCodeAt(end) < 0x80) end++
+  return end
+}
+
+/** Characters `from`..`to` of the original, all ASCII, folded at once as in foldedAscii. */
+function appendAscii(mapped: Mapped, original: string, from: number, to: number) {
+  mapped.text += original.slice(from, to).toLowerCase()
+  for (let offset = from; offset < to; offset++) {
+    mapped.starts.push(offset)
+    mapped.ends.push(offset + 1)
+  }
+}
+
+/** Folds the character (code point, or lone surrogate) at `at`, a non-ASCII one; returns where the next starts. */
+function appendFolded(mapped: Mapped, original: string, at: number): number {
+  const codePoint = original.codePointAt(at)!
+  const next = at + (codePoint > 0xffff ? 2 : 1)
+  if (isInvisible(codePoint)) {
+    // it belongs to the character before it: a masked 3️⃣ leaves no keycap behind
+    if (mapped.ends.length) mapped.ends[mapped.ends.length - 1] = next
+    return next
+  }
+  const folded = asciiDigit(codePoint) ?? original.slice(at, next).normalize('NFKC').toLowerCase()
+  mapped.text += folded
+  for (let i = 0; i < folded.length; i++) {
+    mapped.starts.push(at)
+    mapped.ends.push(next)
+  }
+  return next
+}
 
 /**
  * Each character of the original, folded: compatibility forms (NFKC: full-width,
@@ -35,32 +100,12 @@ const INVISIBLE =
  * lower case, accents kept; invisible characters dropped.
  */
 export function fold(original: string): Mapped {
+  if (!NON_ASCII.test(original)) return foldedAscii(original)
   const mapped: Mapped = { text: '', starts: [], ends: [] }
-  let offset = 0
-  for (const character of original) {
-    const start = offset
-    offset += character.length
-    if (INVISIBLE.test(character)) {
-      // it belongs to the character before it: a masked 3️⃣ leaves no keycap behind
-      if (mapped.ends.length) mapped.ends[mapped.ends.length - 1] = offset
-      continue
-    }
-    const codePoint = character.codePointAt(0)!
-    if (codePoint < 0x80) {
-      // most of what people write: nothing to fold but the case
-      mapped.text += character.toLowerCase()
-      mapped.starts.push(start)
-      mapped.ends.push(offset)
-      continue
-    }
-    const folded = asciiDigit(codePoint) ?? character.normalize('NFKC').toLowerCase()
-    for (const unit of folded) {
-      mapped.text += unit
-      for (let i = 0; i < unit.length; i++) {
-        mapped.starts.push(start)
-        mapped.ends.push(offset)
-      }
-    }
+  for (let at = 0; at < original.length;) {
+    const asciiEnd = asciiRunEnd(original, at)
+    if (asciiEnd > at) appendAscii(mapped, original, at, asciiEnd)
+    at = asciiEnd < original.length ? appendFolded(mapped, original, asciiEnd) : asciiEnd
   }
   return mapped
 }
@@ -114,3 +159,19 @@ export const originalSpan = (mapped: Mapped, from: number, to: number) => ({
   start: mapped.starts[from],
   end: mapped.ends[to - 1]
 })
+
+/**
+ * Calls `visit` with each match of `pattern` (global) in `text`, as `text.matchAll` would,
+ * on the pattern itself: matchAll copies the pattern, and V8 compiles the copy anew each call.
+ */
+export function eachMatch(pattern: RegExp, text: string, visit: (match: RegExpExecArray) => void) {
+  pattern.lastIndex = 0
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+    visit(match)
+    // as matchAll: past an empty match by one character (a whole code point under the u flag)
+    if (match[0] === '') pattern.lastIndex = nextIndex(text, pattern.lastIndex, pattern.unicode)
+  }
+}
+
+const nextIndex = (text: string, index: number, unicode: boolean) =>
+  unicode && index + 1 < text.length && (text.codePointAt(index) ?? 0) > 0xffff ? index + 2 : index + 1

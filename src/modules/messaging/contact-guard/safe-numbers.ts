@@ -4,6 +4,7 @@
  * label names (Booking #4521, invoice 20260312). A run of digits is read as a sequence
  * of these; what is left over (bare groups) is what a phone number is made of.
  */
+// Each has a mark (not a digit) in it, which fewestBareGroups relies on
 const STRUCTURED = [
   // 12.03.2026, 12/03/26, 2026-03-12, 12.03., 12/03
   /\d{1,2}([./-])\d{1,2}\1(?:\d{4}|\d{2})(?!\d)/y,
@@ -41,12 +42,15 @@ function fewestBareGroups(chunk: string, maxBareDigits: number): number {
     if (at >= chunk.length) return 0
     const known = fewest.get(at)
     if (known !== undefined) return known
+    const bare = sticky(BARE, chunk, at)
+    // Digits to the end (all of a long number, the common case) are no structured number, as
+    // each has a mark in it, and BARE takes them at once: one group, or none that fits
+    if (at + bare === chunk.length) return bare <= maxBareDigits ? 1 : Infinity
     let best = Infinity
     for (const pattern of STRUCTURED) {
       const length = sticky(pattern, chunk, at)
       if (length) best = Math.min(best, bareFrom(at + length))
     }
-    const bare = sticky(BARE, chunk, at)
     if (bare && bare <= maxBareDigits) best = Math.min(best, 1 + bareFrom(at + bare))
     fewest.set(at, best)
     return best
@@ -83,6 +87,7 @@ export function isSafeRun(run: string, textBefore: string): boolean {
   if (/^(?:\+|00)/.test(run)) return false
   const labelled = LABEL.test(textBefore.slice(-24))
   const chunks = run.split(',').map((chunk) => chunk.trim())
-  if (isNumberInPieces(chunks) || isDigitByDigit(run)) return false
-  return chunks.every((chunk, index) => isSafeChunk(chunk, labelled && index === 0))
+  if (isNumberInPieces(chunks)) return false
+  // digit by digit last: a phone number's run (the usual long one) is unsafe chunk by chunk already
+  return chunks.every((chunk, index) => isSafeChunk(chunk, labelled && index === 0)) && !isDigitByDigit(run)
 }

@@ -53,17 +53,22 @@ const besideDigits = (match: RegExpExecArray) =>
   /^[\s.-]{0,2}\d/.test(match.input.slice(match.index + match[0].length, match.index + match[0].length + 3))
 const LOOKALIKES: Record<string, string> = { o: '0', i: '1', l: '1' }
 
+// A look-alike token has a digit and a look-alike letter, so one of each side by side
+const DIGIT_BY_LOOKALIKE = /\d[oil]|[oil]\d/
+
 /** Spelled-out digits, repeated digits and look-alike letters inside numbers, as digits. */
 export function digitsFromWords(mapped: Mapped): Mapped {
   let out = rewrite(mapped, WORD, (match) => DIGIT_WORDS[match[1]])
+  // Each rewrite below needs a digit already in the text
+  if (!/\d/.test(out.text)) return out
   // twice: "oh oh" after a digit becomes digits one at a time
-  for (let pass = 0, before; pass < 2 && before !== out; pass++) {
+  for (let pass = 0, before; pass < 2 && before !== out && out.text.includes('oh'); pass++) {
     before = out
     out = rewrite(out, OH_BY_DIGITS, () => '0')
   }
   out = rewrite(out, REPEATED, (match) => match[2].repeat(match[1].startsWith('tri') ? 3 : 2))
   // twice: a look-alike token turned into digits makes its neighbour one beside digits
-  for (let pass = 0, before; pass < 2 && before !== out; pass++) {
+  for (let pass = 0, before; pass < 2 && before !== out && DIGIT_BY_LOOKALIKE.test(out.text); pass++) {
     before = out
     out = rewrite(out, LOOKALIKE_TOKEN, (match) =>
       besideDigits(match) ? match[0].replace(/[oil]/g, (letter) => LOOKALIKES[letter]) : undefined

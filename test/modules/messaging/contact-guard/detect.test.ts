@@ -2,6 +2,7 @@ import assert from 'assert'
 import { detectContactDetails } from '../../../../src/modules/messaging/contact-guard/detect'
 import type { ContactKind } from '../../../../src/modules/messaging/contact-guard/detect'
 import { DEFAULT_CONTACT_GUARD, maskedText } from '../../../../src/modules/messaging/contact-guard/policy'
+import { eachMatch } from '../../../../src/modules/messaging/contact-guard/normalise'
 
 const found = (text: string) =>
   detectContactDetails(text, DEFAULT_CONTACT_GUARD).map(({ kind, start, end }) => ({
@@ -61,7 +62,15 @@ const HIDING: [string, string, ContactKind, string][] = [
   ['"find me on insta"', 'find me on insta', 'social', 'on insta'],
   ['"whatsapp me"', 'whatsapp me later', 'social', 'whatsapp me'],
   ['platform with a handle', 'telegram: @bobby_w', 'social', 'telegram: @bobby_w'],
-  ['"my ig is"', 'my ig is maria.kov', 'social', 'my ig is maria.kov']
+  ['"my ig is"', 'my ig is maria.kov', 'social', 'my ig is maria.kov'],
+  [
+    'upper-case spelled digits',
+    'CALL SEVEN SEVEN ZERO ZERO NINE ZERO ZERO ONE TWO THREE',
+    'phone',
+    'SEVEN SEVEN ZERO ZERO NINE ZERO ZERO ONE TWO THREE'
+  ],
+  ['after characters that fold to more or fewer', 'İ ﬁ 😀 call 07700 900123', 'phone', '07700 900123'],
+  ['a long number after a time, in one run', 'from 18:00 1234567', 'phone', '18:00 1234567']
 ]
 
 const SAFE = [
@@ -82,7 +91,9 @@ const SAFE = [
   ['"one" in small talk', 'Oh, one more thing: bring your shoes'],
   ['a mention of someone', '@Anna can you confirm the slot?'],
   ['a plain website link', 'the menu is on example-restaurant.com'],
-  ['a door code', 'The code for the door is 4711']
+  ['a door code', 'The code for the door is 4711'],
+  ['a time and a six-digit number in one run', 'from 18:00 123456'],
+  ['a labelled long number after a date', 'Invoice 12.03.2026 1234567']
 ]
 
 describe('the contact-details detector', () => {
@@ -130,6 +141,24 @@ describe('the contact-details detector', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6
       // about 10 ms of CPU each when measured alone; the bound leaves room for a busy machine
       assert.ok(ms < 1500, `"${shape}…" took ${ms} ms`)
+    }
+  })
+
+  it('finds each match as matchAll does, empty ones and astral characters too', () => {
+    const cases: [RegExp, string][] = [
+      [/x*/g, 'axxb😀'],
+      [/(?:)/gu, 'a😀b\ud800'],
+      [/(?:)/g, 'a😀b'],
+      [/\d+/g, 'a 12 b 345']
+    ]
+    for (const [pattern, text] of cases) {
+      const found: [number, string][] = []
+      eachMatch(pattern, text, (match) => {
+        // a loop that does not move past an empty match fails here rather than running on
+        if (found.push([match.index, match[0]]) > text.length + 1) throw new Error('no progress')
+      })
+      const expected = [...text.matchAll(pattern)].map((match): [number, string] => [match.index, match[0]])
+      assert.deepStrictEqual(found, expected, `${pattern} over ${JSON.stringify(text)}`)
     }
   })
 })
