@@ -66,18 +66,21 @@ const textOf = (text: string) =>
  * MalformedMarkup for markup it cannot remove within those bounds.
  */
 export function sanitizeText(raw: string): string {
-  let text = raw.replace(CONTROL, '').replace(BIDI_CONTROL, '').normalize('NFC')
-  for (let pass = 0; pass < MAX_PASSES && MARKUP_START.test(text); pass++) {
+  const normalised = raw.replace(CONTROL, '').replace(BIDI_CONTROL, '').normalize('NFC')
+  let text = normalised
+  let hasMarkup = MARKUP_START.test(text)
+  for (let pass = 0; pass < MAX_PASSES && hasMarkup; pass++) {
     if (hasTooManyAngleBrackets(text))
       throw new MalformedMarkup(`Text with markup may hold at most ${MAX_ANGLE_BRACKETS} '<'`)
     const next = textOf(text)
     if (next === text) break
     text = next
+    hasMarkup = MARKUP_START.test(text)
   }
   // Left over: markup nested deeper than the passes, or a '</' the parser kept as text at the end
-  if (MARKUP_START.test(text))
-    throw new MalformedMarkup('The text holds markup that cannot be removed safely')
-  return text.normalize('NFC').trim()
+  if (hasMarkup) throw new MalformedMarkup('The text holds markup that cannot be removed safely')
+  // NFC again only where removing markup joined text anew: the rest is NFC already
+  return (text === normalised ? text : text.normalize('NFC')).trim()
 }
 
 /** Length in characters as people count them (code points), not UTF-16 units. */

@@ -96,6 +96,10 @@ describe('sanitizeText()', () => {
     }
   })
 
+  it('composes (NFC) a letter and its accent that removed markup brings together', () => {
+    assert.strictEqual(sanitizeText('cafe<b></b>\u0301 au lait'), 'caf\u00e9 au lait')
+  })
+
   describe('control characters', () => {
     it('are removed before the parser reads the text, so none can hide a tag', () => {
       for (let code = 0; code <= 0x9f; code++) {

@@ -9,7 +9,7 @@ import { mayWrite, standingIn } from '../access/channel-access'
 import type { Message, MessageData } from '../services/messages/messages.schema'
 import type { ContactDetail } from './detect'
 import type { GuardRequest } from './send-guard'
-import { deliveredPolicies } from './send-guard'
+import { deliveredPolicies, oncePerTable } from './send-guard'
 import { detectContactDetails } from './detect'
 import type { ContactGuardSettings, GuardPolicy } from './policy'
 import { BLOCKED_SENTENCE, DEFAULT_CONTACT_GUARD, maskedText, policyFor } from './policy'
@@ -61,10 +61,14 @@ async function contextOf(app: Application, data: MessageData) {
 }
 
 /** With every policy off, nothing is looked for (and a send costs what it did before the guard). */
-const guardsAnything = (settings: ContactGuardSettings) =>
-  Object.values(settings.policies).some((byStatus) =>
-    Object.values(byStatus ?? {}).some((policy) => policy !== 'off')
-  )
+const guardsAnything = oncePerTable((policies) =>
+  Object.values(policies).some((byStatus) => Object.values(byStatus ?? {}).some((policy) => policy !== 'off'))
+)
+
+/** The context types that block in some status. */
+const blockingTypes = oncePerTable((policies) =>
+  (['booking', 'dispute'] as const).filter((type) => Object.values(policies[type] ?? {}).includes('block'))
+)
 
 function countFindings(app: Application, policy: GuardPolicy, details: ContactDetail[]) {
   const found = contactGuardMetrics(app).found
@@ -85,15 +89,14 @@ async function mayWriteThere(app: Application, data: MessageData, sender: { id: 
 
 /** Whether some status of the channel's context type blocks: only there is the policy read before the send. */
 async function blocksSomeStatus(app: Application, settings: ContactGuardSettings, data: MessageData) {
-  const blocks = (type: 'booking' | 'dispute') =>
-    Object.values(settings.policies[type] ?? {}).includes('block')
-  if (!blocks('booking') && !blocks('dispute')) return false
+  const blocking = blockingTypes(settings.policies)
+  if (!blocking.length) return false
   const type =
     data.channel_id === undefined
       ? data.context_type
       : (await channelContext(app, data.channel_id))?.context_type
   // A channel that does not exist: the send refuses it, whatever the guard says
-  return type !== undefined && blocks(type)
+  return type !== undefined && blocking.includes(type)
 }
 
 /**
@@ -109,7 +112,7 @@ export const guardContactDetails = async (context: HookContext) => {
   const data = context.data as MessageData
   if (!sender || isAdmin(sender)) return
   const settings = contactGuardSettings(context.app)
-  if (!guardsAnything(settings)) return
+  if (!guardsAnything(settings.policies)) return
   const details = detectContactDetails(data.content, settings)
   if (!details.length) return
   if (!(await blocksSomeStatus(context.app, settings, data))) {

@@ -20,32 +20,43 @@ export interface GuardRequest {
   applied?: DeliveredPolicy
 }
 
-// The configured table is one object for the app's life: filtered once, not on every send
-const delivered = new WeakMap<ContactGuardSettings['policies'], ContactGuardSettings['policies']>()
+type PolicyTable = ContactGuardSettings['policies']
 
-/** The policy table with only what the send statement may apply: flag and mask. */
-export function deliveredPolicies(settings: ContactGuardSettings): ContactGuardSettings['policies'] {
-  const known = delivered.get(settings.policies)
-  if (known) return known
+/**
+ * `read` of a policy table, worked out once per table: the configured table is one object
+ * for the app's life, so what each send asks of it need not be worked out on every send.
+ */
+export function oncePerTable<T>(read: (policies: PolicyTable) => T): (policies: PolicyTable) => T {
+  const known = new WeakMap<PolicyTable, T>()
+  return (policies) => {
+    if (!known.has(policies)) known.set(policies, read(policies))
+    return known.get(policies)!
+  }
+}
+
+const deliveredTable = oncePerTable((policies) => {
   const delivers = ([_status, policy]: [string, string | undefined]) => policy === 'flag' || policy === 'mask'
-  const table = Object.fromEntries(
-    Object.entries(settings.policies).map(([type, byStatus]) => [
+  return Object.fromEntries(
+    Object.entries(policies).map(([type, byStatus]) => [
       type,
       Object.fromEntries(Object.entries(byStatus ?? {}).filter(delivers))
     ])
   )
-  delivered.set(settings.policies, table)
-  return table
-}
+})
+
+/** The policy table with only what the send statement may apply: flag and mask. */
+export const deliveredPolicies = (settings: ContactGuardSettings): PolicyTable =>
+  deliveredTable(settings.policies)
+
+const NO_POLICIES: PolicyTable = {}
+const tableJson = oncePerTable((policies) => JSON.stringify(policies))
 
 /** The send statement's `:contactGuard` parameter: null for a send the guard has nothing to say about. */
 export function guardParameter(request: GuardRequest | undefined): string | null {
   if (!request) return null
   const spans = request.details.map(({ kind, start, end }) => ({ kind, start, end }))
-  return JSON.stringify({
-    policy: request.policy ?? null,
-    policies: request.policy ? null : (request.policies ?? {}),
-    kinds: [...new Set(spans.map((span) => span.kind))],
-    spans
-  })
+  const kinds = [...new Set(spans.map((span) => span.kind))]
+  // JSON.stringify({ policy, policies, kinds, spans }), with the table's JSON written once per table
+  const policies = request.policy ? 'null' : tableJson(request.policies ?? NO_POLICIES)
+  return `{"policy":${JSON.stringify(request.policy ?? null)},"policies":${policies},"kinds":${JSON.stringify(kinds)},"spans":${JSON.stringify(spans)}}`
 }
