@@ -4,7 +4,7 @@
  * label names (Booking #4521, invoice 20260312). A run of digits is read as a sequence
  * of these; what is left over (bare groups) is what a phone number is made of.
  */
-// Each has a mark (not a digit) in it, which fewestBareGroups relies on
+// Each has one of STRUCTURED_MARKS in it, which fewestBareGroups relies on
 const STRUCTURED = [
   // 12.03.2026, 12/03/26, 2026-03-12, 12.03., 12/03
   /\d{1,2}([./-])\d{1,2}\1(?:\d{4}|\d{2})(?!\d)/y,
@@ -18,6 +18,8 @@ const STRUCTURED = [
   /[1-9]\d{0,2}(?:,\d{3}(?:\.\d{1,2})?|\.\d{3}(?:,\d{1,2})?|['’]\d{3}(?:\.\d{1,2})?)(?![.,'’]?\d)/y,
   /\d+[.,]\d{1,2}(?!\d)/y
 ]
+// The marks structured numbers are written with: a piece without any is bare groups only
+const STRUCTURED_MARKS = /[./\-–:,'’]/
 const BARE = /\d+/y
 const BETWEEN = /[\s\-–—/():]*/y
 
@@ -35,6 +37,7 @@ function sticky(pattern: RegExp, text: string, at: number) {
 
 /** The fewest bare groups (of at most `maxBareDigits` each) that a piece reads as, with its structured numbers. */
 function fewestBareGroups(chunk: string, maxBareDigits: number): number {
+  const structured = STRUCTURED_MARKS.test(chunk) ? STRUCTURED : []
   // a small search from each position to the end: pieces are short
   const fewest = new Map<number, number>()
   const bareFrom = (from: number): number => {
@@ -43,11 +46,11 @@ function fewestBareGroups(chunk: string, maxBareDigits: number): number {
     const known = fewest.get(at)
     if (known !== undefined) return known
     const bare = sticky(BARE, chunk, at)
-    // Digits to the end (all of a long number, the common case) are no structured number, as
-    // each has a mark in it, and BARE takes them at once: one group, or none that fits
+    // Digits to the end (all of a long number, the common case) are no structured number, which
+    // has a mark in it, and BARE takes them at once: one group, or none that fits
     if (at + bare === chunk.length) return bare <= maxBareDigits ? 1 : Infinity
     let best = Infinity
-    for (const pattern of STRUCTURED) {
+    for (const pattern of structured) {
       const length = sticky(pattern, chunk, at)
       if (length) best = Math.min(best, bareFrom(at + length))
     }

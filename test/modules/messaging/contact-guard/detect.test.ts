@@ -93,7 +93,9 @@ const SAFE = [
   ['a plain website link', 'the menu is on example-restaurant.com'],
   ['a door code', 'The code for the door is 4711'],
   ['a time and a six-digit number in one run', 'from 18:00 123456'],
-  ['a labelled long number after a date', 'Invoice 12.03.2026 1234567']
+  ['a labelled long number after a date', 'Invoice 12.03.2026 1234567'],
+  ['hours with an en dash and a number in one run', 'Mon 8–17 12345'],
+  ['a day and month with a slash and a number in one run', 'on 12/03 123456']
 ]
 
 describe('the contact-details detector', () => {
