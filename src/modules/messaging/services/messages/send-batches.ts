@@ -37,25 +37,42 @@ export class SendBatches<Item, Result> {
   private async drain(channelId: Id) {
     this.underWay.add(channelId)
     try {
-      for (let queue = this.waiting.get(channelId); queue?.length; queue = this.waiting.get(channelId)) {
-        const batch = queue.splice(0, this.maxBatch)
-        const nothingBehind = !queue.length
-        if (nothingBehind) this.waiting.delete(channelId)
-        try {
-          const outcomes = await this.send(
-            channelId,
-            batch.map(({ item }) => item),
-            nothingBehind
+      for (let batch = this.sendNext(channelId); batch;) {
+        const { waiters, outcomes } = batch
+        const settled = await outcomes.then(
+          (results) => ({ results }),
+          (error: unknown) => ({ error })
+        )
+        // The next statement leaves before this batch is answered: answering runs each
+        // send's after-hooks and deliveries, and the database would wait for all of that,
+        // holding nothing, before its next turn on the channel's row. This batch has
+        // committed, so the order of the channel's sends is kept all the same
+        batch = this.sendNext(channelId)
+        if ('error' in settled) waiters.forEach(({ reject }) => reject(settled.error))
+        else
+          settled.results.forEach((outcome, i) =>
+            outcome.status === 'fulfilled'
+              ? waiters[i].resolve(outcome.value)
+              : waiters[i].reject(outcome.reason)
           )
-          outcomes.forEach((outcome, i) =>
-            outcome.status === 'fulfilled' ? batch[i].resolve(outcome.value) : batch[i].reject(outcome.reason)
-          )
-        } catch (error) {
-          batch.forEach(({ reject }) => reject(error))
-        }
       }
     } finally {
       this.underWay.delete(channelId)
     }
+  }
+
+  /** Takes the channel's next batch off its queue and starts its statement; undefined when none waits. */
+  private sendNext(channelId: Id) {
+    const queue = this.waiting.get(channelId)
+    if (!queue?.length) return undefined
+    const waiters = queue.splice(0, this.maxBatch)
+    const nothingBehind = !queue.length
+    if (nothingBehind) this.waiting.delete(channelId)
+    const outcomes = this.send(
+      channelId,
+      waiters.map(({ item }) => item),
+      nothingBehind
+    )
+    return { waiters, outcomes }
   }
 }
