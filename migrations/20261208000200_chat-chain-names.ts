@@ -21,7 +21,7 @@ const DEFINER = `security definer set search_path = pg_catalog, public, pg_temp`
  *   event/2:   'event/2', channel_id, event_seq, after_seq, kind, actor_id, actor_name,
  *              user_id, user_name, message_id, detail, created_at
  */
-const ENCODINGS = [
+export const ENCODINGS = [
   `create function chat_message_encoding_v2(channel_id bigint, seq bigint, sender_id bigint, sender_name text,
     content text, client_id text, created_at timestamptz) returns bytea language sql immutable parallel safe as $$
     select chat_chain_field('message/2') || chat_chain_field(channel_id::text) || chat_chain_field(seq::text)

@@ -12,6 +12,7 @@ import * as chainGuards from '../../migrations/20261206000200_chat-chain-guards'
 import * as chainContext from '../../migrations/20261206000300_chat-chain-context'
 import * as chainNames from '../../migrations/20261208000200_chat-chain-names'
 import * as eventWriterDropped from '../../migrations/20261208000300_chat-chain-event-dropped'
+import * as encodingInOneCall from '../../migrations/20261209000100_chat-chain-encoding-in-one-call'
 
 /**
  * History written before the chain existed is chained by the migration in the order
@@ -36,6 +37,7 @@ describe('migration: the chain over existing history', () => {
     const trx = await db.transaction()
     try {
       // The migrations after the chain first, newest first, as knex rolls back
+      await encodingInOneCall.down(trx)
       await eventWriterDropped.down(trx)
       assert.deepStrictEqual(
         (await trx.raw(`select has_function_privilege('public', ?, 'execute') as open`, [EVENT_WRITER])).rows,
@@ -106,6 +108,7 @@ describe('migration: the chain over existing history', () => {
       await chainContext.up(trx)
       await chainNames.up(trx)
       await eventWriterDropped.up(trx)
+      await encodingInOneCall.up(trx)
       assert.deepStrictEqual(
         (await trx.raw(`select to_regprocedure(?) as writer`, [EVENT_WRITER])).rows,
         [{ writer: null }],
