@@ -48,13 +48,7 @@ export class SendBatches<Item, Result> {
         // holding nothing, before its next turn on the channel's row. This batch has
         // committed, so the order of the channel's sends is kept all the same
         batch = this.sendNext(channelId)
-        if ('error' in settled) waiters.forEach(({ reject }) => reject(settled.error))
-        else
-          settled.results.forEach((outcome, i) =>
-            outcome.status === 'fulfilled'
-              ? waiters[i].resolve(outcome.value)
-              : waiters[i].reject(outcome.reason)
-          )
+        answer(waiters, settled)
       }
     } finally {
       this.underWay.delete(channelId)
@@ -68,11 +62,36 @@ export class SendBatches<Item, Result> {
     const waiters = queue.splice(0, this.maxBatch)
     const nothingBehind = !queue.length
     if (nothingBehind) this.waiting.delete(channelId)
-    const outcomes = this.send(
-      channelId,
-      waiters.map(({ item }) => item),
-      nothingBehind
-    )
+    let outcomes: Promise<Array<PromiseSettledResult<Result>>>
+    try {
+      outcomes = this.send(
+        channelId,
+        waiters.map(({ item }) => item),
+        nothingBehind
+      )
+    } catch (error) {
+      // A send that throws before its first await fails its own batch only: thrown here, it
+      // would also leave the batch before it (committed) unanswered and the queue undrained
+      outcomes = Promise.reject(error)
+    }
     return { waiters, outcomes }
   }
+}
+
+/**
+ * Each waiter settled once, by its own outcome: a waiter the statement gave no outcome for
+ * fails rather than waits forever, and nothing here throws into the channel's drain, which
+ * has the next statement under way already.
+ */
+function answer<Result>(
+  waiters: Settle<Result>[],
+  settled: { results: Array<PromiseSettledResult<Result>> } | { error: unknown }
+) {
+  waiters.forEach((waiter, i) => {
+    if ('error' in settled) return waiter.reject(settled.error)
+    const outcome = settled.results[i]
+    if (!outcome) waiter.reject(new Error('The send statement gave no outcome for this send'))
+    else if (outcome.status === 'fulfilled') waiter.resolve(outcome.value)
+    else waiter.reject(outcome.reason)
+  })
 }
