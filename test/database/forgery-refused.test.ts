@@ -157,4 +157,20 @@ describe('forgery refused by the database, for the role the app connects as', fu
     await assertRefused(owner('chat_participants').where({ id: worker.id }).delete())
     assert.ok(await participantOf(channelId, world.worker.id))
   })
+
+  it('cannot replace the chain’s encoding helpers, nor add a function they or the chain’s writers would call', async () => {
+    // convert_to(value, 'UTF8') would take a (text, text) overload in any schema on the path
+    // over pg_catalog's (text, name): the helpers run inside the chain's SECURITY DEFINER writers
+    for (const statement of [
+      `create or replace function chat_chain_fields(fields text[]) returns bytea language sql immutable as $$ select ''::bytea $$`,
+      `create or replace function chat_chain_field(value text) returns bytea language sql immutable as $$ select ''::bytea $$`,
+      'alter function chat_chain_fields(text[]) rename to chat_chain_fields_replaced',
+      `create function public.convert_to(text, text) returns bytea language sql immutable as $$ select ''::bytea $$`,
+      'create schema chain_forgery'
+    ]) {
+      await assertRefused(runtime.raw(statement), '42501')
+    }
+    const { channelId } = await channelWithHistory()
+    assert.deepStrictEqual((await check(channelId)).problems, [])
+  })
 })
