@@ -9,8 +9,12 @@ import { ENCODINGS as ENCODINGS_FIELD_BY_FIELD } from './20261208000200_chat-cha
  * send to the channel waits for. `chat_chain_fields` encodes a list of fields as
  * `chat_chain_field` does each one (its length as 4 bytes and its UTF-8 bytes, or
  * ff ff ff ff for null), in one call; the encodings name their fields as before.
- * `chat_chain_time` stays a call of its own for the same reason (to_char is only stable, so
- * an immutable SQL function around it is never inlined): in PL/pgSQL that call costs less.
+ * `chat_chain_time` stays a call of its own, not inlined either (to_char is only stable,
+ * and an immutable SQL function around it is never inlined): in PL/pgSQL it costs less.
+ *
+ * The helper names its encoding `'UTF8'::name`, which only pg_catalog's
+ * `convert_to(text, name)` takes: an untyped literal would prefer a `(text, text)`
+ * overload from any schema on the search path.
  */
 const FIELDS = `
   create function chat_chain_fields(fields text[]) returns bytea language plpgsql immutable parallel safe as $$
@@ -23,7 +27,7 @@ const FIELDS = `
       if field is null then
         encoded := encoded || '\\xffffffff'::bytea;
       else
-        bytes := convert_to(field, 'UTF8');
+        bytes := convert_to(field, 'UTF8'::name);
         encoded := encoded || int4send(octet_length(bytes)) || bytes;
       end if;
     end loop;
