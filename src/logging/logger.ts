@@ -47,13 +47,39 @@ const engine = pino(
  * redaction and the masks, which cost about as much again as the line itself, once for
  * every message sent.
  */
-const accessEngine = pino(lineFormat, destination)
+const ACCESS_BATCH_CHARACTERS = 4096
+let accessLines: string[] = []
+let accessCharacters = 0
+/**
+ * Access lines wait here and reach the destination joined, about 4 KB at a time. Handed
+ * over one by one, they would wait in sonic-boom's buffer instead, which measures the
+ * whole string it appends to (Buffer.byteLength) on every write: each line flattened and
+ * scanned the kilobytes before it, about a quarter of a line's CPU (2.7–3.1 µs a line
+ * handed over one by one, 2.0–2.5 µs joined, written to /dev/null).
+ */
+const accessBatch = {
+  write(line: string) {
+    accessLines.push(line)
+    accessCharacters += line.length
+    if (accessCharacters >= ACCESS_BATCH_CHARACTERS) writeAccessLines()
+  }
+}
+function writeAccessLines() {
+  if (!accessLines.length) return
+  const lines = accessLines.join('')
+  accessLines = []
+  accessCharacters = 0
+  destination.write(lines)
+}
 
-// Whether access lines wait in the buffer: the timer then has something to write
+const accessEngine = pino(lineFormat, accessBatch)
+
+// Whether access lines wait to be written: the timer then has something to write
 let accessWaiting = false
 const flush = () => {
   accessWaiting = false
   try {
+    writeAccessLines()
     // flush(), not flushSync(): on a synchronous destination both write at once, but
     // flushSync also fsyncs, which on a stderr redirected to a file would put a disk flush
     // on the event loop for every warning (junk input is logged at warn)
@@ -89,6 +115,8 @@ export interface AccessLine {
 // context (pino would put its own message key last)
 const write = (level: Level, message: string, context?: Record<string, unknown>) => {
   if (!engine.isLevelEnabled(level)) return
+  // The access lines before it leave first, so that lines keep their order
+  writeAccessLines()
   engine[level]({ message, ...(context && maskLogContext(context)) })
   flush()
 }

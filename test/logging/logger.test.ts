@@ -1,11 +1,12 @@
 import assert from 'assert'
+import { spawn } from 'child_process'
 import crypto from 'crypto'
 import { useServer } from '../helpers/app'
 import { testDatabaseUrl } from '../helpers/database'
 import { buildUser } from '../helpers/factories'
 import { bookingWorld } from '../helpers/fixtures'
 import { closeClients, http, login, waitUntil } from '../helpers/clients'
-import { killTree, serve } from '../helpers/processes'
+import { killTree, nodeWithTsx, serve } from '../helpers/processes'
 import type { Command } from '../helpers/processes'
 import { jsonLogLines } from '../helpers/served-app'
 import { notificationSettings } from '../helpers/notifications'
@@ -91,5 +92,42 @@ describe('what the process logs at info', function () {
     const other = `${deviceToken.slice(0, -1)}${deviceToken.endsWith('x') ? 'y' : 'x'}`
     assert.notStrictEqual(maskToken(deviceToken), maskToken(other))
     assert.strictEqual(maskEmail('ana.lopez@example.com'), 'a***@example.com')
+  })
+})
+
+describe('the order of what the process logs', function () {
+  this.timeout(30_000)
+
+  it('writes access lines, batched, before any line logged after them, and the rest on exit', async () => {
+    // More access lines than one batch holds, a warning between them, and some left at exit
+    const script = `
+      const { logger } = require('./src/logging/logger.ts')
+      const line = (n) => logger.access('socket call', { request_id: 'r' + n, method: 'create', duration_ms: 1 })
+      for (let n = 0; n < 3; n++) line(n)
+      logger.warn('first warning')
+      for (let n = 3; n < 203; n++) line(n)
+      logger.warn('second warning')
+      for (let n = 203; n < 205; n++) line(n)
+    `
+    const child = spawn(process.execPath, [...nodeWithTsx, '--input-type=commonjs', '-e', script], {
+      env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info' }
+    })
+    let stderr = ''
+    child.stderr.on('data', (chunk) => (stderr += chunk))
+    const code = await new Promise((resolve) => child.once('exit', resolve))
+    assert.strictEqual(code, 0, stderr)
+    const said = stderr
+      .split('\n')
+      .filter(Boolean)
+      .map((text) => JSON.parse(text))
+      .map((entry) => (entry.message === 'socket call' ? entry.request_id : entry.message))
+    const requests = (from: number, to: number) => Array.from({ length: to - from }, (_, n) => `r${from + n}`)
+    assert.deepStrictEqual(said, [
+      ...requests(0, 3),
+      'first warning',
+      ...requests(3, 203),
+      'second warning',
+      ...requests(203, 205)
+    ])
   })
 })
