@@ -127,3 +127,32 @@ describe('a socket’s remembered authentication, when the socket changes hands 
     await rejectsWith(401, () => callWith({ ...call }), 'the first call after its expiry')
   })
 })
+
+describe('the user a token’s strategy remembers', function () {
+  this.timeout(30_000)
+  const server = useServer()
+
+  it('is not a read that a change to the user overtook', async () => {
+    const user = await buildUser(server.app)
+    const strategy = server.app.service('authentication').getStrategy('jwt') as unknown as {
+      getEntity(id: string, params: object): Promise<{ id: number }>
+      rememberedEntity(id: string): object | undefined
+    }
+    // The read is under way when the change is heard: what it brings back may be the user
+    // as they were, and must not stand for them afterwards
+    const reading = strategy.getEntity(String(user.id), {})
+    await server.app.get('events').emit('identity.user.changed', {
+      user_id: user.id,
+      is_admin: false,
+      disabled: false
+    })
+    assert.strictEqual((await reading).id, user.id)
+    assert.strictEqual(
+      strategy.rememberedEntity(String(user.id)),
+      undefined,
+      'the overtaken read is not kept'
+    )
+    await strategy.getEntity(String(user.id), {})
+    assert.ok(strategy.rememberedEntity(String(user.id)), 'a read after the change is kept')
+  })
+})

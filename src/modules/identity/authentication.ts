@@ -34,11 +34,18 @@ type TokenPayload = Awaited<ReturnType<AuthenticationService['verifyAccessToken'
  */
 class CachedJWTStrategy extends JWTStrategy {
   private cache = new ExpiringCache<string, User>(USER_CACHE_TTL_MS)
+  // The latest read of each user under way: a change drops its entry, so that a read the
+  // change overtook (which may hold the user as they were before it) is not remembered
+  private reading = new Map<string, object>()
   private expiry = new TokenExpiry<object>((connection) => this.app!.emit('disconnect', connection))
 
   async setup() {
     const app = this.app as Application
-    app.get('events').on('identity.user.changed', ({ user_id }) => this.cache.delete(String(user_id)))
+    app.get('events').on('identity.user.changed', ({ user_id }) => {
+      const key = String(user_id)
+      this.cache.delete(key)
+      this.reading.delete(key)
+    })
   }
 
   /** A token issued before the account's last password or role change, or its disabling, is over. */
@@ -94,15 +101,19 @@ class CachedJWTStrategy extends JWTStrategy {
     const key = String(id)
     const cached = this.cache.get(key)
     if (cached) return cached
+    const read = {}
+    this.reading.set(key, read)
     try {
       const { password: _password, ...user } = await this.app!.service('users').get(id)
       if (typeof user.role === 'string') user.role = shared(user.role)
       if (typeof user.timezone === 'string') user.timezone = shared(user.timezone)
-      this.cache.set(key, user)
+      if (this.reading.get(key) === read) this.cache.set(key, user)
       return user
     } catch (error: any) {
       if (error?.code === 404) throw new NotAuthenticated('The account no longer exists')
       throw error
+    } finally {
+      if (this.reading.get(key) === read) this.reading.delete(key)
     }
   }
 }
