@@ -36,7 +36,7 @@ const stillHolds = (app: Application, memo: Remembered) => {
 }
 
 /**
- * `authenticateCaller`, remembered per Socket.io connection. Feathers keeps a socket's
+ * `authenticate('jwt')`, remembered per Socket.io connection. Feathers keeps a socket's
  * token, not its verdict, on the connection, so every call ran the authentication
  * service's whole path again (strategy lookup, the strategy's checks, several awaits and
  * object copies): about 3 % of a message's CPU. A call with the token the connection

@@ -40,13 +40,6 @@ const engine = pino(
   destination
 )
 
-/**
- * Access lines, into the same destination (so lines keep their order): they are written
- * once a call is over, outside it, and their context is the fixed set of fields that
- * `AccessLine` names, none of them personal or a credential. So they skip the mixin, the
- * redaction and the masks, which cost about as much again as the line itself, once for
- * every message sent.
- */
 const ACCESS_BATCH_CHARACTERS = 4096
 let accessLines: string[] = []
 let accessCharacters = 0
@@ -72,12 +65,16 @@ function writeAccessLines() {
   destination.write(lines)
 }
 
+/**
+ * Access lines, into the same destination (so lines keep their order): they are written
+ * once a call is over, outside it, and their context is the fixed set of fields that
+ * `AccessLine` names, none of them personal or a credential. So they skip the mixin, the
+ * redaction and the masks, which cost about as much again as the line itself, once for
+ * every message sent.
+ */
 const accessEngine = pino(lineFormat, accessBatch)
 
-// Whether access lines wait to be written: the timer then has something to write
-let accessWaiting = false
 const flush = () => {
-  accessWaiting = false
   try {
     writeAccessLines()
     // flush(), not flushSync(): on a synchronous destination both write at once, but
@@ -89,7 +86,7 @@ const flush = () => {
   }
 }
 // Access lines written while quiet still leave within FLUSH_EVERY_MS
-setInterval(() => accessWaiting && flush(), FLUSH_EVERY_MS).unref()
+setInterval(() => accessLines.length && flush(), FLUSH_EVERY_MS).unref()
 // pino flushes only an asynchronous destination on exit; this one is written out here
 process.on('exit', flush)
 
@@ -132,7 +129,6 @@ export const logger = {
   access: (message: string, line: AccessLine) => {
     if (!accessEngine.isLevelEnabled('info')) return
     accessEngine.info({ message, ...line })
-    accessWaiting = true
   },
   enabled: (level: Level) => engine.isLevelEnabled(level)
 }

@@ -43,23 +43,6 @@ const INVISIBLE: readonly (readonly [number, number])[] = [
 const isInvisible = (codePoint: number) =>
   codePoint >= 0x00ad && INVISIBLE.some(([first, last]) => codePoint >= first && codePoint <= last)
 
-const NON_ASCII = /[^\x00-\x7f]/
-
-/**
- * An all-ASCII text, most of what people write, folded at once: ASCII has nothing to fold
- * but the case and nothing invisible (none is below U+00AD), and lower-casing it keeps
- * each character in its place.
- */
-function foldedAscii(original: string): Mapped {
-  const starts = new Array<number>(original.length)
-  const ends = new Array<number>(original.length)
-  for (let offset = 0; offset < original.length; offset++) {
-    starts[offset] = offset
-    ends[offset] = offset + 1
-  }
-  return { text: original.toLowerCase(), starts, ends }
-}
-
 /** The end of the run of ASCII characters from `from` on. */
 function asciiRunEnd(text: string, from: number): number {
   let end = from
@@ -67,7 +50,11 @@ function asciiRunEnd(text: string, from: number): number {
   return end
 }
 
-/** Characters `from`..`to` of the original, all ASCII, folded at once as in foldedAscii. */
+/**
+ * Characters `from`..`to` of the original, all ASCII, folded at once: ASCII has nothing to
+ * fold but the case and nothing invisible (none is below U+00AD), and lower-casing it keeps
+ * each character in its place. Most of what people write is one such run.
+ */
 function appendAscii(mapped: Mapped, original: string, from: number, to: number) {
   mapped.text += original.slice(from, to).toLowerCase()
   for (let offset = from; offset < to; offset++) {
@@ -100,7 +87,6 @@ function appendFolded(mapped: Mapped, original: string, at: number): number {
  * lower case, accents kept; invisible characters dropped.
  */
 export function fold(original: string): Mapped {
-  if (!NON_ASCII.test(original)) return foldedAscii(original)
   const mapped: Mapped = { text: '', starts: [], ends: [] }
   for (let at = 0; at < original.length;) {
     const asciiEnd = asciiRunEnd(original, at)
@@ -128,14 +114,9 @@ export function rewrite(
       out.ends.push(mapped.ends[i])
     }
   }
-  pattern.lastIndex = 0
-  for (let match = pattern.exec(mapped.text); match; match = pattern.exec(mapped.text)) {
-    if (match[0] === '') {
-      pattern.lastIndex++
-      continue
-    }
-    const replacement = replace(match)
-    if (replacement === undefined) continue
+  eachMatch(pattern, mapped.text, (match) => {
+    const replacement = match[0] === '' ? undefined : replace(match)
+    if (replacement === undefined) return
     const from = match.index
     const to = from + match[0].length
     copy(last, from)
@@ -147,7 +128,7 @@ export function rewrite(
       out.ends.push(end)
     }
     last = to
-  }
+  })
   // nothing replaced: the same text, and the callers' passes can stop
   if (last === 0) return mapped
   copy(last, mapped.text.length)

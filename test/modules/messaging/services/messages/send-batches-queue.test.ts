@@ -47,6 +47,15 @@ describe('SendBatches: group commit per channel', () => {
     })
   })
 
+  /** 'a' sent and answered; 'b' and 'c' in the statement now under way; 'd' queued behind it. */
+  async function twoQueuedAndOneBehind() {
+    const first = batches.submit(1, 'a')
+    const queued = ['b', 'c'].map((item) => batches.submit(1, item))
+    statements[0].answer(fulfilled(['A']))
+    await first
+    return { queued, behind: batches.submit(1, 'd') }
+  }
+
   it('sends the first alone and those queued meanwhile together, the next statement leaving before the answers', async () => {
     const first = batches.submit(1, 'a')
     const queued = ['b', 'c'].map((item) => batches.submit(1, item))
@@ -89,11 +98,7 @@ describe('SendBatches: group commit per channel', () => {
   })
 
   it('fails every send of a statement that fails, and goes on with the sends behind it', async () => {
-    const first = batches.submit(1, 'a')
-    const queued = ['b', 'c'].map((item) => batches.submit(1, item))
-    statements[0].answer(fulfilled(['A']))
-    await first
-    const behind = batches.submit(1, 'd')
+    const { queued, behind } = await twoQueuedAndOneBehind()
     statements[1].fail(new Error('deadlock'))
     for (const send of queued)
       assert.strictEqual(((await outcomeOf(send)).error as Error)?.message, 'deadlock')
@@ -102,11 +107,7 @@ describe('SendBatches: group commit per channel', () => {
   })
 
   it('answers each send once, and fails one its statement gave no outcome for', async () => {
-    const first = batches.submit(1, 'a')
-    const queued = ['b', 'c'].map((item) => batches.submit(1, item))
-    statements[0].answer(fulfilled(['A']))
-    await first
-    const behind = batches.submit(1, 'd')
+    const { queued, behind } = await twoQueuedAndOneBehind()
     statements[1].answer(fulfilled(['B']))
     assert.deepStrictEqual(await outcomeOf(queued[0]), { value: 'B' })
     assert.ok((await outcomeOf(queued[1])).error instanceof Error, 'no outcome: failed, not left waiting')
